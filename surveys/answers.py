@@ -1,0 +1,195 @@
+"""Question types: how each one's answer is read, checked and shown.
+
+Values are JSON: an option code, a list of codes, a number, true/false, an ISO date
+or text. Form posts arrive as strings and are converted first, so the kiosk page,
+the personal-device page and the JSON API share one validation.
+"""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from voix.privacy import scrub
+
+from .models import Question, QuestionType
+
+AGREEMENT_LEVELS = [1, 2, 3, 4, 5]
+DONT_KNOW = "dk"
+SMILEY_LEVELS = [1, 2, 3, 4, 5]
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+
+# Labels of fixed scales belong to the interface, hence to the translation catalogues.
+AGREEMENT_LABELS = {
+    1: _l("Strongly disagree"),
+    2: _l("Disagree"),
+    3: _l("Neither agree nor disagree"),
+    4: _l("Agree"),
+    5: _l("Strongly agree"),
+    DONT_KNOW: _l("I don't know"),
+}
+SMILEY_FACES = {1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+SMILEY_LABELS = {
+    1: _l("Very unhappy"),
+    2: _l("Unhappy"),
+    3: _l("Neither happy nor unhappy"),
+    4: _l("Happy"),
+    5: _l("Very happy"),
+}
+
+
+class InvalidAnswer(ValueError):
+    pass
+
+
+def _choice(question, raw):
+    if raw not in question.option_codes:
+        raise InvalidAnswer(_l("Choose one of the proposed answers."))
+    return raw
+
+
+def _choices(question, raw):
+    values = raw if isinstance(raw, list) else [raw]
+    if any(v not in question.option_codes for v in values) or len(set(values)) != len(values):
+        raise InvalidAnswer(_l("Choose among the proposed answers."))
+    limit = question.settings.get("max_choices")
+    if limit and len(values) > limit:
+        raise InvalidAnswer(_l("Choose at most %(n)s answers.", n=limit))
+    return [code for code in question.option_codes if code in values]  # canonical order
+
+
+def _ranking(question, raw):
+    values = raw if isinstance(raw, list) else [raw]
+    if any(v not in question.option_codes for v in values) or len(set(values)) != len(values):
+        raise InvalidAnswer(_l("Rank the proposed answers, each once."))
+    return values
+
+
+def _scale(levels, extra=()):
+    def parse(question, raw):
+        if raw in extra:
+            return raw
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise InvalidAnswer(_l("Choose one of the proposed answers.")) from None
+        if value not in levels or isinstance(raw, bool):
+            raise InvalidAnswer(_l("Choose one of the proposed answers."))
+        return value
+
+    return parse
+
+
+def _yes_no(question, raw):
+    if isinstance(raw, bool):
+        return raw
+    if raw in ("yes", "true", "1"):
+        return True
+    if raw in ("no", "false", "0"):
+        return False
+    raise InvalidAnswer(_l("Answer yes or no."))
+
+
+def _number(question, raw):
+    if isinstance(raw, bool):
+        raise InvalidAnswer(_l("Enter a number."))
+    try:
+        value = float(str(raw).replace(",", ".").strip())
+    except ValueError:
+        raise InvalidAnswer(_l("Enter a number.")) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidAnswer(_l("Enter a number."))
+    low, high = question.settings.get("min"), question.settings.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidAnswer(_l("Enter a number between %(low)s and %(high)s.", low=low, high=high))
+    return int(value) if value.is_integer() else value
+
+
+def _date(question, raw):
+    try:
+        return date.fromisoformat(str(raw).strip()).isoformat()
+    except ValueError:
+        raise InvalidAnswer(_l("Enter a date such as 2026-03-21.")) from None
+
+
+def _text(limit):
+    def parse(question, raw):
+        if not isinstance(raw, str):
+            raise InvalidAnswer(_l("Enter some text."))
+        text = raw.strip()
+        if len(text) > limit:
+            raise InvalidAnswer(_l("Keep it under %(n)s characters.", n=limit))
+        # Personal data never reaches the database: scrub before storing.
+        return scrub(text)
+
+    return parse
+
+
+PARSERS = {
+    QuestionType.single_choice: _choice,
+    QuestionType.multiple_choice: _choices,
+    QuestionType.ranking: _ranking,
+    QuestionType.agreement: _scale(AGREEMENT_LEVELS, extra=(DONT_KNOW,)),
+    QuestionType.smiley: _scale(SMILEY_LEVELS),
+    QuestionType.yes_no: _yes_no,
+    QuestionType.number: _number,
+    QuestionType.date: _date,
+    QuestionType.short_text: _text(SHORT_TEXT_MAX),
+    QuestionType.long_text: _text(LONG_TEXT_MAX),
+}
+FREE_TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
+
+
+def is_empty(raw) -> bool:
+    return raw is None or raw == "" or raw == [] or (isinstance(raw, str) and not raw.strip())
+
+
+def is_shown(question: Question, answers: dict) -> bool:
+    """Whether a question's display condition holds, given the answers so far."""
+    condition = question.condition
+    if not condition:
+        return True
+    given = answers.get(condition["question"])
+    if "equals" not in condition:
+        return not is_empty(given)
+    expected = condition["equals"]
+    return given == expected or (isinstance(given, list) and expected in given)
+
+
+def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, dict]:
+    """Check raw answers against the questions, in order.
+
+    Returns (clean values by code, error messages by code). Answers to hidden questions
+    and to unknown codes are dropped, never stored.
+    """
+    clean, errors = {}, {}
+    for question in questions:
+        if not is_shown(question, clean):
+            continue
+        raw = raw_answers.get(question.code)
+        if is_empty(raw):
+            if question.required:
+                errors[question.code] = str(_l("This question needs an answer."))
+            continue
+        try:
+            clean[question.code] = PARSERS[question.type](question, raw)
+        except InvalidAnswer as error:
+            errors[question.code] = str(error.args[0])
+    return clean, errors
+
+
+def display_value(question: Question, value, language=None) -> str:
+    """An answer as a person reads it (exports, previews)."""
+    if value is None:
+        return ""
+    kind = question.type
+    if kind in (QuestionType.single_choice,):
+        return question.option_label(value, language)
+    if kind in (QuestionType.multiple_choice, QuestionType.ranking):
+        return " | ".join(question.option_label(code, language) for code in value)
+    if kind is QuestionType.agreement:
+        return str(AGREEMENT_LABELS[value])
+    if kind is QuestionType.smiley:
+        return str(SMILEY_LABELS[value])
+    if kind is QuestionType.yes_no:
+        return str(_l("Yes") if value else _l("No"))
+    return str(value)

@@ -1,0 +1,104 @@
+"""Survey routes of the JSON API (/api/v1), described in docs/openapi.yaml."""
+from flask import Blueprint, Response as HttpResponse, abort, g, request
+from flask_babel import gettext as _
+
+from voix.accounts.auth import staff_required
+from voix.accounts.permissions import can_read_results
+from voix.api import json_body
+from voix.extensions import db
+from voix.i18n import available_languages
+from voix.kiosk.device import current_kiosk, kiosk_from_token
+from voix.territories.models import TerritoryKind, all_territories, territory_by_slug
+
+from .exports import FORMATS, export_bytes
+from .models import Channel, Wave
+from .operations import AGE_BRACKETS, GENDERS, SubmissionRefused, open_waves_for, submit_response
+
+bp = Blueprint("surveys_api", __name__)
+
+
+def _kiosk():
+    header = request.headers.get("X-Kiosk-Token")
+    return kiosk_from_token(header) if header else current_kiosk()
+
+
+def _wave_summary(wave: Wave) -> dict:
+    return {
+        "id": wave.id, "questionnaire_id": wave.questionnaire_id, "title": wave.questionnaire.title,
+        "number": wave.number, "territory": wave.territory.slug, "version": wave.version.number,
+        "opens_on": wave.opens_on.isoformat(), "closes_on": wave.closes_on.isoformat(),
+        "status": wave.status.value,
+    }
+
+
+@bp.get("/waves")
+def open_waves():
+    """Open waves for `?territory=SLUG`, or for the calling kiosk (X-Kiosk-Token or its cookie)."""
+    slug = request.args.get("territory")
+    if slug:
+        territory = territory_by_slug(slug) or abort(404, description=_("Unknown territory."))
+    else:
+        kiosk = _kiosk() or abort(400, description=_("Give ?territory=SLUG or a kiosk token."))
+        territory = kiosk.territory
+    return {"territory": territory.slug, "waves": [_wave_summary(w) for w in open_waves_for(territory)]}
+
+
+@bp.get("/waves/<int:wave_id>")
+def wave_detail(wave_id):
+    """A wave's questionnaire with every translation, as the kiosk needs it offline."""
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    questionnaire = wave.questionnaire
+    return {
+        **_wave_summary(wave),
+        "accepts_responses": wave.accepts_responses,
+        "languages": list(available_languages()),
+        "description": questionnaire.description,
+        "questions": [
+            {"code": q.code, "position": q.position, "type": q.type.value, "required": q.required,
+             "text": q.text, "help": q.help, "options": q.options, "settings": q.settings,
+             "condition": q.condition}
+            for q in wave.version.questions
+        ],
+        "about_you": {
+            "gender": list(GENDERS), "age_bracket": list(AGE_BRACKETS),
+            "quartier": [t.slug for t in all_territories() if t.kind is TerritoryKind.quartier],
+            "invited_by": "code",
+        } if questionnaire.ask_about_you else None,
+    }
+
+
+@bp.post("/waves/<int:wave_id>/responses")
+def submit(wave_id):
+    """Store a response once per client UUID: 201 the first time, 200 for a repeat."""
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    body = json_body()
+    answers, about = body.get("answers", {}), body.get("about") or {}
+    if not isinstance(answers, dict) or not isinstance(about, dict):
+        abort(400, description=_("answers and about must be JSON objects."))
+    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    kiosk = _kiosk()
+    try:
+        response, created = submit_response(
+            wave, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
+            language=language, about=about, kiosk=kiosk,
+        )
+    except SubmissionRefused as refused:
+        status = 409 if "wave" in refused.errors else 422
+        return {"error": status, "message": _("Some answers need your attention."), "errors": refused.errors}, status
+    body = {"uuid": response.uuid, "status": "created" if created else "already_recorded",
+            "invitation_code": response.invitation_code}
+    return body, 201 if created else 200
+
+
+@bp.get("/waves/<int:wave_id>/export")
+@staff_required()
+def export(wave_id):
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    if not can_read_results(g.user, wave.territory):
+        abort(403)
+    fmt = request.args.get("format", "wide")
+    if fmt not in FORMATS:
+        abort(400, description=_("format must be one of: %(formats)s", formats=", ".join(FORMATS)))
+    content, mimetype, name = export_bytes(wave, fmt)
+    return HttpResponse(content, mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

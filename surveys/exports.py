@@ -1,0 +1,131 @@
+"""Exports of a wave's responses: CSV wide (one row per response), CSV long (one row per
+response x question) and XLSX (both sheets, plus the questions and their comparability).
+
+Rows are streamed from the database in batches so that a large wave does not sit in memory.
+"""
+import csv
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from voix.extensions import db
+from voix.territories.models import Territory
+
+from .answers import display_value
+from .models import Questionnaire, Response, Wave
+from .operations import comparable_codes
+
+FORMATS = ("wide", "long", "xlsx")
+RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
+                    "language", "gender", "gender_description", "age_bracket", "quartier", "invited_by_code",
+                    "invitation_code"]
+LONG_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "question_code", "question_type",
+                "comparable_across_waves", "value", "label"]
+
+
+def _responses(wave: Wave, batch=500):
+    statement = (select(Response).where(Response.wave_id == wave.id).order_by(Response.id)
+                 .options(selectinload(Response.answers)).execution_options(yield_per=batch))
+    yield from db.session.scalars(statement)
+
+
+def _quartier_slugs() -> dict[int, str]:
+    return dict(db.session.execute(select(Territory.id, Territory.slug)).all())
+
+
+def _base_row(wave, response, slugs):
+    return [response.uuid, wave.id, wave.number, wave.version.number, response.submitted_at.isoformat(),
+            response.channel.value, response.language, response.gender or "", response.gender_description or "",
+            response.age_bracket or "", slugs.get(response.quartier_id, ""), response.invited_by_code or "",
+            response.invitation_code]
+
+
+def _cell(value):
+    # Machine-readable: option codes joined by "|", booleans as 1/0.
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _safe(value):
+    # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def wide_rows(wave: Wave):
+    questions = wave.version.questions
+    yield RESPONSE_COLUMNS + [q.code for q in questions]
+    slugs = _quartier_slugs()
+    for response in _responses(wave):
+        by_question = {a.question_id: a.value for a in response.answers}
+        yield [_safe(v) for v in _base_row(wave, response, slugs)] + [
+            _safe(_cell(by_question.get(q.id, ""))) for q in questions
+        ]
+
+
+def long_rows(wave: Wave, language="fr"):
+    questions = {q.id: q for q in wave.version.questions}
+    comparable = comparable_codes(list(wave.questionnaire.waves))
+    yield LONG_COLUMNS
+    for response in _responses(wave):
+        for answer in sorted(response.answers, key=lambda a: questions[a.question_id].position):
+            question = questions[answer.question_id]
+            yield [_safe(v) for v in (
+                response.uuid, wave.id, wave.number, wave.version.number, question.code, question.type.value,
+                int(comparable.get(question.code, False)), _cell(answer.value),
+                display_value(question, answer.value, language),
+            )]
+
+
+def question_rows(questionnaire: Questionnaire):
+    """Every question of every version, and whether its code is comparable across waves."""
+    comparable = comparable_codes(list(questionnaire.waves)) if questionnaire.waves else {}
+    yield ["version", "position", "code", "type", "required", "text_fr", "options", "comparable_across_waves"]
+    for version in questionnaire.versions:
+        for q in version.questions:
+            yield [version.number, q.position, q.code, q.type.value, int(q.required), _safe(q.text.get("fr", "")),
+                   "|".join(q.option_codes), int(comparable.get(q.code, False))]
+
+
+def write_csv(rows, stream):
+    writer = csv.writer(stream)
+    for row in rows:
+        writer.writerow(row)
+
+
+def csv_bytes(rows) -> bytes:
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens accents correctly
+
+
+def xlsx_bytes(wave: Wave) -> bytes:
+    workbook = Workbook(write_only=True)
+    for title, rows in (("responses", wide_rows(wave)), ("answers_long", long_rows(wave)),
+                        ("questions", question_rows(wave.questionnaire))):
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
+    """(content, mimetype, file name) for a wave in one of FORMATS."""
+    stem = f"wave-{wave.id}"
+    if fmt == "wide":
+        return csv_bytes(wide_rows(wave)), "text/csv", f"{stem}-wide.csv"
+    if fmt == "long":
+        return csv_bytes(long_rows(wave)), "text/csv", f"{stem}-long.csv"
+    if fmt == "xlsx":
+        return xlsx_bytes(wave), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+    raise ValueError(f"unknown export format {fmt!r}")
+
+

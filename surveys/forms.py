@@ -1,0 +1,80 @@
+"""Facilitator forms. Questionnaire content is entered per language (fr required)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .models import QuestionType
+
+TYPE_LABELS = {
+    QuestionType.single_choice: _l("Single choice"),
+    QuestionType.multiple_choice: _l("Multiple choice"),
+    QuestionType.agreement: _l("Agreement scale (5 points + don't know)"),
+    QuestionType.smiley: _l("Smiley rating"),
+    QuestionType.yes_no: _l("Yes / no"),
+    QuestionType.number: _l("Number"),
+    QuestionType.date: _l("Date"),
+    QuestionType.short_text: _l("Short text"),
+    QuestionType.long_text: _l("Long free text"),
+    QuestionType.ranking: _l("Ranking"),
+}
+
+
+class QuestionnaireForm(FlaskForm):
+    title_fr = StringField(_l("Title in French"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
+    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=200)])
+    description_fr = TextAreaField(_l("Introduction in French"), validators=[Optional(), Length(max=2000)])
+    description_en = TextAreaField(_l("Introduction in English"), validators=[Optional(), Length(max=2000)])
+    description_ar = TextAreaField(_l("Introduction in Arabic"), validators=[Optional(), Length(max=2000)])
+    territory = SelectField(_l("Territory"), coerce=int)
+    ask_about_you = BooleanField(_l('Ask the optional "about you" questions'), default=True)
+
+
+def parse_options(text: str) -> list[dict]:
+    """One option per line: `code | French label | English label | Arabic label`."""
+    options = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        code = parts[0].lower()
+        if not code.replace("_", "").isalnum() or len(parts) < 2 or not parts[1]:
+            raise ValidationError(_l("Each line needs a code and a French label: code | label"))
+        label = {lang: text for lang, text in zip(("fr", "en", "ar"), parts[1:4]) if text}
+        options.append({"code": code, "label": label})
+    if len({o["code"] for o in options}) != len(options):
+        raise ValidationError(_l("Two options have the same code."))
+    return options
+
+
+def format_options(options: list[dict]) -> str:
+    return "\n".join(" | ".join([o["code"]] + [o["label"].get(lang, "") for lang in ("fr", "en", "ar")]).rstrip(" |")
+                     for o in options)
+
+
+class QuestionForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Stable across versions, e.g. tranquility. Same code means same question."))
+    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    required = BooleanField(_l("Answer required"))
+    text_fr = TextAreaField(_l("Question in French"), validators=[DataRequired(), Length(max=1000)])
+    text_en = TextAreaField(_l("Question in English"), validators=[Optional(), Length(max=1000)])
+    text_ar = TextAreaField(_l("Question in Arabic"), validators=[Optional(), Length(max=1000)])
+    help_fr = StringField(_l("Help in French"), validators=[Optional(), Length(max=500)])
+    help_en = StringField(_l("Help in English"), validators=[Optional(), Length(max=500)])
+    help_ar = StringField(_l("Help in Arabic"), validators=[Optional(), Length(max=500)])
+    options = TextAreaField(_l("Options"), description=_l("One per line: code | French | English | Arabic"))
+    minimum = FloatField(_l("Minimum"), validators=[Optional()])
+    maximum = FloatField(_l("Maximum"), validators=[Optional()])
+    condition_question = StringField(_l("Show only if question (code)"), validators=[Optional(), Length(max=40)])
+    condition_equals = StringField(_l("equals (option code; empty: is answered)"), validators=[Optional(), Length(max=40)])
+
+    def validate_options(self, field):
+        self.parsed_options = parse_options(field.data)
+
+
+class WaveForm(FlaskForm):
+    territory = SelectField(_l("Territory"), coerce=int)
+    opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[DataRequired()])

@@ -1,0 +1,257 @@
+"""Facilitator screens: questionnaires, versions, questions, waves, live counts, exports."""
+from types import SimpleNamespace
+
+import segno
+from flask import Blueprint, Response as HttpResponse, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from voix.accounts.auth import staff_required
+from voix.accounts.forms import EmptyForm
+from voix.accounts.models import Role
+from voix.accounts.permissions import can_manage_surveys, can_read_results, can_use_questionnaire
+from voix.extensions import db
+from voix.security import no_store
+from voix.territories.models import Territory, all_territories
+
+from . import operations as ops
+from .exports import FORMATS, export_bytes
+from .forms import TYPE_LABELS, QuestionForm, QuestionnaireForm, WaveForm, format_options
+from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
+from .views import render_answer_page
+
+bp = Blueprint("survey_manage", __name__, url_prefix="/animation/enquetes", template_folder="templates")
+LANGS = ("fr", "en", "ar")
+
+
+def _questionnaire(questionnaire_id, *, manage=True) -> Questionnaire:
+    questionnaire = db.session.get(Questionnaire, questionnaire_id) or abort(404)
+    allowed = can_manage_surveys if manage else can_use_questionnaire
+    if not allowed(g.user, questionnaire.territory):
+        abort(403)
+    return questionnaire
+
+
+def _wave(wave_id, *, manage=True) -> Wave:
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    allowed = can_manage_surveys if manage else can_read_results
+    if not allowed(g.user, wave.territory):
+        abort(403)
+    return wave
+
+
+def _territory_choices(form_field):
+    form_field.choices = [(t.id, t.label) for t in all_territories() if can_manage_surveys(g.user, t)]
+
+
+def _by_language(form, prefix) -> dict:
+    return {lang: getattr(form, f"{prefix}_{lang}").data.strip()
+            for lang in LANGS if (getattr(form, f"{prefix}_{lang}").data or "").strip()}
+
+
+@bp.get("/")
+@staff_required(Role.facilitator, Role.evaluator)
+def index():
+    questionnaires = [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc()))
+                      if can_use_questionnaire(g.user, q.territory)]
+    waves = [w for q in questionnaires for w in q.waves if can_read_results(g.user, w.territory)]
+    return no_store(render_template("surveys/manage/index.html", questionnaires=questionnaires,
+                                    counts=ops.response_counts(waves), counts_visible={w.id for w in waves}))
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def create():
+    form = QuestionnaireForm()
+    _territory_choices(form.territory)
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, form.territory.data)
+        if territory is None or not can_manage_surveys(g.user, territory):
+            abort(403)
+        questionnaire = ops.create_questionnaire(
+            _by_language(form, "title"), territory, created_by=g.user, ask_about_you=form.ask_about_you.data)
+        questionnaire.description = _by_language(form, "description")
+        db.session.commit()
+        flash(_("Questionnaire created. Add its questions."), "success")
+        return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+    return render_template("surveys/manage/questionnaire_form.html", form=form)
+
+
+@bp.get("/<int:questionnaire_id>")
+@staff_required(Role.facilitator, Role.evaluator)
+def detail(questionnaire_id):
+    questionnaire = _questionnaire(questionnaire_id, manage=False)
+    wave_form = WaveForm()
+    _territory_choices(wave_form.territory)
+    waves = [w for w in questionnaire.waves if can_read_results(g.user, w.territory)]
+    return no_store(render_template(
+        "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
+        waves=waves, counts=ops.response_counts(waves), comparable=ops.comparable_codes(waves) if waves else {},
+        wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
+        can_manage=can_manage_surveys(g.user, questionnaire.territory),
+    ))
+
+
+@bp.post("/<int:questionnaire_id>/version")
+@staff_required(Role.facilitator)
+def new_version(questionnaire_id):
+    questionnaire = _questionnaire(questionnaire_id)
+    if EmptyForm().validate_on_submit():
+        version = ops.editable_version(questionnaire)
+        db.session.commit()
+        flash(_("Version %(n)s is ready to edit; earlier waves keep their version.", n=version.number), "success")
+    return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/<int:questionnaire_id>/questions/nouvelle", methods=["GET", "POST"])
+@bp.route("/<int:questionnaire_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def edit_question(questionnaire_id, question_id=None):
+    questionnaire = _questionnaire(questionnaire_id)
+    version = questionnaire.latest_version
+    question = None
+    if question_id is not None:
+        question = db.session.get(Question, question_id)
+        if question is None or question.version_id != version.id:
+            abort(404)
+    form = QuestionForm(obj=None)
+    if request.method == "GET" and question is not None:
+        _fill_question_form(form, question)
+    if form.validate_on_submit():
+        try:
+            ops.save_question(version, question=question, **_question_fields(form))
+        except ops.SurveyError as error:
+            db.session.rollback()
+            form.code.errors = [*form.code.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "success")
+            return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+    return render_template("surveys/manage/question_form.html", form=form, questionnaire=questionnaire,
+                           question=question, locked=version.is_locked)
+
+
+def _question_fields(form) -> dict:
+    settings = {key: (int(v) if float(v).is_integer() else v)
+                for key, v in (("min", form.minimum.data), ("max", form.maximum.data)) if v is not None}
+    condition = None
+    if form.condition_question.data:
+        condition = {"question": form.condition_question.data.strip().lower()}
+        if form.condition_equals.data:
+            condition["equals"] = form.condition_equals.data.strip()
+    return dict(code=form.code.data, type=QuestionType(form.type.data), required=form.required.data,
+                text=_by_language(form, "text"), help=_by_language(form, "help"),
+                options=getattr(form, "parsed_options", []), settings=settings, condition=condition)
+
+
+def _fill_question_form(form, question):
+    form.code.data, form.type.data, form.required.data = question.code, question.type.value, question.required
+    for lang in LANGS:
+        getattr(form, f"text_{lang}").data = question.text.get(lang, "")
+        getattr(form, f"help_{lang}").data = question.help.get(lang, "")
+    form.options.data = format_options(question.options)
+    form.minimum.data, form.maximum.data = question.settings.get("min"), question.settings.get("max")
+    if question.condition:
+        form.condition_question.data = question.condition["question"]
+        form.condition_equals.data = question.condition.get("equals", "")
+
+
+@bp.post("/<int:questionnaire_id>/questions/<int:question_id>/<any(supprimer, monter, descendre):action>")
+@staff_required(Role.facilitator)
+def question_action(questionnaire_id, question_id, action):
+    questionnaire = _questionnaire(questionnaire_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.version_id != questionnaire.latest_version.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            if action == "supprimer":
+                ops.delete_question(question)
+            else:
+                ops.move_question(question, -1 if action == "monter" else 1)
+            db.session.commit()
+        except ops.SurveyError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+
+
+@bp.get("/<int:questionnaire_id>/apercu")
+@staff_required(Role.facilitator, Role.evaluator)
+def preview(questionnaire_id):
+    """The latest version as a resident sees it on a kiosk; nothing can be sent."""
+    questionnaire = _questionnaire(questionnaire_id, manage=False)
+    return render_answer_page(SimpleNamespace(questionnaire=questionnaire), questionnaire.latest_version.questions,
+                              preview=True)
+
+
+@bp.post("/<int:questionnaire_id>/vagues")
+@staff_required(Role.facilitator)
+def create_wave(questionnaire_id):
+    questionnaire = _questionnaire(questionnaire_id, manage=False)
+    form = WaveForm()
+    _territory_choices(form.territory)
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, form.territory.data)
+        if territory is None or not can_manage_surveys(g.user, territory):
+            abort(403)
+        try:
+            wave = ops.create_wave(questionnaire, territory, form.opens_on.data, form.closes_on.data)
+            db.session.commit()
+            flash(_("Wave %(n)s created. Open it when you are ready.", n=wave.number), "success")
+        except ops.SurveyError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+    return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+
+
+@bp.get("/vagues/<int:wave_id>")
+@staff_required(Role.facilitator, Role.evaluator)
+def wave(wave_id):
+    wave = _wave(wave_id, manage=False)
+    link = url_for("surveys.answer", wave_id=wave.id, _external=True)
+    qr_svg = Markup(segno.make(link, error="m").svg_inline(scale=4, title=_("QR code of the survey link")))
+    return no_store(render_template(
+        "surveys/manage/wave.html", wave=wave, link=link, qr_svg=qr_svg, formats=FORMATS,
+        count=ops.response_counts([wave]).get(wave.id, 0), by_quartier=ops.counts_by_quartier(wave),
+        action_form=EmptyForm(), can_manage=can_manage_surveys(g.user, wave.territory), WaveStatus=WaveStatus,
+    ))
+
+
+@bp.post("/vagues/<int:wave_id>/<any(ouvrir, fermer):action>")
+@staff_required(Role.facilitator)
+def wave_status(wave_id, action):
+    wave = _wave(wave_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            ops.set_wave_status(wave, WaveStatus.open if action == "ouvrir" else WaveStatus.closed)
+            db.session.commit()
+        except ops.SurveyError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.post("/vagues/<int:wave_id>/suivante")
+@staff_required(Role.facilitator)
+def next_wave(wave_id):
+    wave = _wave(wave_id)
+    if EmptyForm().validate_on_submit():
+        created = ops.create_next_wave(wave)
+        db.session.commit()
+        flash(_("Wave %(n)s created from wave %(m)s.", n=created.number, m=wave.number), "success")
+        return redirect(url_for(".wave", wave_id=created.id))
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx):fmt>")
+@staff_required(Role.facilitator, Role.evaluator)
+def export(wave_id, fmt):
+    wave = _wave(wave_id, manage=False)
+    content, mimetype, name = export_bytes(wave, fmt)
+    return HttpResponse(content, mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

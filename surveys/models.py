@@ -1,0 +1,223 @@
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    exists,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voix.extensions import db
+from voix.i18n import localized
+from voix.models import created_at_column, utcnow
+from voix.territories.models import Territory
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=20)
+
+
+class Questionnaire(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[dict] = mapped_column(JSON)  # {language: text}
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    # The optional "about you" block: gender, age bracket, quartier, who invited you.
+    ask_about_you: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    territory: Mapped[Territory] = relationship()
+    versions: Mapped[list["QuestionnaireVersion"]] = relationship(
+        back_populates="questionnaire", order_by="QuestionnaireVersion.number"
+    )
+    waves: Mapped[list["Wave"]] = relationship(back_populates="questionnaire", order_by="Wave.number")
+
+    def __repr__(self):
+        return f"<Questionnaire {self.id} {self.title.get('fr')!r}>"
+
+    def display_title(self, language=None) -> str:
+        return localized(self.title, language)
+
+    @property
+    def latest_version(self) -> "QuestionnaireVersion | None":
+        return self.versions[-1] if self.versions else None
+
+
+class QuestionnaireVersion(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_at: Mapped[datetime] = created_at_column()
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="version", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
+
+    def __repr__(self):
+        return f"<QuestionnaireVersion {self.questionnaire_id}v{self.number}>"
+
+    @property
+    def is_locked(self) -> bool:
+        """Once any response uses this version, its questions may no longer change."""
+        return db.session.scalar(select(exists().where(Response.version_id == self.id)))
+
+    def question(self, code: str) -> "Question | None":
+        return next((q for q in self.questions if q.code == code), None)
+
+
+class QuestionType(enum.Enum):
+    single_choice = "single_choice"
+    multiple_choice = "multiple_choice"
+    agreement = "agreement"  # 5-point agreement scale plus "don't know"
+    smiley = "smiley"  # 5 faces, each with a text alternative
+    yes_no = "yes_no"
+    number = "number"
+    date = "date"
+    short_text = "short_text"
+    long_text = "long_text"
+    ranking = "ranking"
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="CASCADE"))
+    # Stable across versions: same code means same meaning, type and options.
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    required: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[dict] = mapped_column(JSON)  # {language: text}
+    help: Mapped[dict] = mapped_column(JSON, default=dict)
+    # [{"code": "bus", "label": {"fr": "Le bus", ...}}, ...] for choice and ranking types.
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    # Type-specific limits, e.g. {"min": 0, "max": 120} for numbers.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Show only if another (earlier) question is answered, or equals an option:
+    # {"question": "transport"} or {"question": "transport", "equals": "bus"}.
+    condition: Mapped[dict | None] = mapped_column(JSON)
+
+    version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
+
+    __table_args__ = (UniqueConstraint("version_id", "code"),)
+
+    def __repr__(self):
+        return f"<Question {self.code} ({self.type.value})>"
+
+    def display_text(self, language=None) -> str:
+        return localized(self.text, language)
+
+    @property
+    def option_codes(self) -> list[str]:
+        return [option["code"] for option in self.options]
+
+    def option_label(self, code: str, language=None) -> str:
+        for option in self.options:
+            if option["code"] == code:
+                return localized(option["label"], language)
+        return code
+
+    @property
+    def signature(self) -> tuple:
+        """What must not change for answers to stay comparable across versions."""
+        return (self.type.value, tuple(self.option_codes))
+
+
+class WaveStatus(enum.Enum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class Wave(db.Model):
+    """One period of a questionnaire in one territory, using one version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    number: Mapped[int]
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[WaveStatus] = mapped_column(_enum(WaveStatus), default=WaveStatus.draft)
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="waves")
+    version: Mapped[QuestionnaireVersion] = relationship()
+    territory: Mapped[Territory] = relationship()
+
+    __table_args__ = (UniqueConstraint("questionnaire_id", "territory_id", "number"),)
+
+    def __repr__(self):
+        return f"<Wave {self.id} q={self.questionnaire_id} n={self.number} {self.status.value}>"
+
+    @property
+    def accepts_responses(self) -> bool:
+        return self.status is WaveStatus.open and utcnow().date() <= self.closes_on
+
+
+class Channel(enum.Enum):
+    kiosk = "kiosk"  # a registered shared tablet in an EPN or centre social
+    personal = "personal"  # the resident's own phone or computer, from a link or QR code
+    api = "api"  # another client of the JSON API
+
+
+def new_invitation_code() -> str:
+    # 8 characters from an alphabet without look-alikes (0/O, 1/I/L), easy to read aloud.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Generated by the client: a re-sent response carries the same one and is stored once.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(10))
+    # "About you", all optional.
+    gender: Mapped[str | None] = mapped_column(String(20))
+    gender_description: Mapped[str | None] = mapped_column(String(100))
+    age_bracket: Mapped[str | None] = mapped_column(String(20))
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id"))
+    invited_by_code: Mapped[str | None] = mapped_column(String(20))
+    # The respondent's own code to pass on to a neighbour ("who invited you?").
+    invitation_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_invitation_code)
+
+    wave: Mapped[Wave] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    __table_args__ = (Index("ix_response_wave_submitted", "wave_id", "submitted_at"),)
+
+    def __repr__(self):
+        return f"<Response {self.uuid} wave={self.wave_id}>"
+
+
+class Answer(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    # JSON: an option code, a list of codes, a number, true/false, an ISO date or text.
+    value: Mapped[object] = mapped_column(JSON)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    def __repr__(self):
+        return f"<Answer r={self.response_id} q={self.question_id}>"

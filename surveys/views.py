@@ -1,0 +1,127 @@
+"""Residents answer a wave: on a registered kiosk, or on their own device from a link or QR code.
+
+Both channels share one page: one question per screen with JavaScript, one long
+accessible form without. Answers stay in the page until sent; nothing is stored in the
+session, so nothing of one resident can reach the next.
+"""
+import uuid
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
+
+from voix.extensions import csrf, db
+from voix.i18n import current_language
+from voix.kiosk.device import current_kiosk, register_activity_provider
+from voix.kiosk.views import finish_kiosk_visit
+from voix.security import no_store
+from voix.territories.models import TerritoryKind, all_territories
+
+from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_FACES, SMILEY_LABELS
+from .models import Channel, QuestionType, Wave
+from .operations import AGE_BRACKETS, SubmissionRefused, open_waves_for, submit_response
+
+bp = Blueprint("surveys", __name__, template_folder="templates")
+PERSONAL_THANKS_CODE = "survey_invitation_code"
+
+
+@bp.record_once
+def _offer_surveys_on_kiosks(state):
+    def provider(kiosk):
+        return [{"title": wave.questionnaire.display_title(), "url": url_for("surveys.kiosk_answer", wave_id=wave.id)}
+                for wave in open_waves_for(kiosk.territory)]
+
+    register_activity_provider(state.app, provider)
+
+
+@bp.route("/enquete/<int:wave_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, so that an expired token keeps the answers
+def answer(wave_id):
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    return _answer_page(wave, Channel.personal, kiosk=None)
+
+
+@bp.route("/kiosk/enquete/<int:wave_id>", methods=["GET", "POST"])
+@csrf.exempt
+def kiosk_answer(wave_id):
+    kiosk = current_kiosk()
+    if kiosk is None:
+        return redirect(url_for("kiosk.welcome"))
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    if wave not in open_waves_for(kiosk.territory):
+        abort(404)
+    return _answer_page(wave, Channel.kiosk, kiosk=kiosk)
+
+
+@bp.get("/enquete/merci")
+def thanks():
+    return no_store(render_template("surveys/thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None)))
+
+
+def _answer_page(wave, channel, kiosk):
+    if not wave.accepts_responses:
+        return no_store(render_template("surveys/closed.html", wave=wave, kiosk=kiosk)), 410
+    if request.method == "GET":
+        return _render(wave, kiosk, response_uuid=str(uuid.uuid4()))
+
+    raw_answers = answers_from_form(wave.version.questions, request.form)
+    about = {key: request.form.get(f"about-{key}", "") for key in
+             ("gender", "gender_description", "age_bracket", "quartier", "invited_by")}
+    response_uuid = request.form.get("uuid", "")
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        # The page stayed open too long: keep every answer, give a fresh token, ask again.
+        message = _("The page was open for a long time. Your answers are still here: please send them again.")
+        return _render(wave, kiosk, response_uuid, raw_answers, about, notice=message), 400
+    try:
+        response, _created = submit_response(
+            wave, raw_answers, uuid=response_uuid, channel=channel, language=current_language(),
+            about=about, kiosk=kiosk,
+        )
+    except SubmissionRefused as refused:
+        if "wave" in refused.errors:
+            return no_store(render_template("surveys/closed.html", wave=wave, kiosk=kiosk)), 410
+        return _render(wave, kiosk, response_uuid, raw_answers, about, errors=refused.errors), 422
+    if kiosk is not None:
+        return no_store(finish_kiosk_visit(response.invitation_code))
+    session[PERSONAL_THANKS_CODE] = response.invitation_code
+    return no_store(redirect(url_for("surveys.thanks"), code=303))
+
+
+def _render(wave, kiosk, response_uuid, values=None, about=None, errors=None, notice=None):
+    return render_answer_page(wave, wave.version.questions, kiosk=kiosk, response_uuid=response_uuid,
+                              values=values, about=about, errors=errors, notice=notice)
+
+
+def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=None, about=None,
+                       errors=None, notice=None, preview=False):
+    """The answer form; `wave` only needs a `questionnaire` (the preview has no real wave)."""
+    quartiers = [t for t in all_territories() if t.kind is TerritoryKind.quartier]
+    return no_store(render_template(
+        "surveys/answer.html", wave=wave, kiosk=kiosk, questions=questions,
+        response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
+        notice=notice, quartiers=quartiers, age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
+        agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW, smiley_faces=SMILEY_FACES,
+        smiley_labels=SMILEY_LABELS, preview=preview,
+    ))
+
+
+def answers_from_form(questions, form) -> dict:
+    """Turn posted fields (`q-CODE`, `q-CODE-rank-OPTION`) into raw answer values."""
+    raw = {}
+    for question in questions:
+        name = f"q-{question.code}"
+        if question.type is QuestionType.multiple_choice:
+            raw[question.code] = form.getlist(name)
+        elif question.type is QuestionType.ranking:
+            ranks = []
+            for option in question.option_codes:
+                rank = form.get(f"{name}-rank-{option}", "")
+                if rank.isdigit():
+                    ranks.append((int(rank), option))
+            raw[question.code] = [option for _rank, option in sorted(ranks)]
+        else:
+            raw[question.code] = form.get(name, "")
+    return raw

@@ -1,0 +1,132 @@
+from sqlalchemy import select
+
+from tests.conftest import count_rows
+from voix.accounts.models import Role, StaffSession, User
+from voix.extensions import db
+
+
+def test_password_is_stored_with_a_salted_kdf(make_user):
+    user = make_user("facilitator")
+    assert user.password_hash.startswith("scrypt:")
+    assert "correct horse battery" not in user.password_hash
+    assert user.check_password("correct horse battery")
+    assert not user.check_password("correct horse")
+
+
+def test_wrong_password_is_refused_in_the_users_language(client, make_user):
+    user = make_user("facilitator")
+    english = client.post("/connexion?lang=en", data={"email": user.email, "password": "nope"})
+    assert english.status_code == 200
+    assert "Wrong email or password." in english.text
+    french = client.post("/connexion?lang=fr", data={"email": user.email, "password": "nope"})
+    assert 'class="flash flash-error"' in french.text
+    assert "Wrong email or password." not in french.text
+    assert count_rows(StaffSession) == 0
+
+
+def test_login_then_logout_refuses_a_replayed_cookie(app, make_user):
+    user = make_user("facilitator")
+    client = app.test_client()
+    client.post("/connexion", data={"email": user.email, "password": "correct horse battery"})
+    cookie = client.get_cookie("session").value
+    assert client.get("/animation/enquetes/").status_code == 200
+
+    client.post("/deconnexion")
+    assert count_rows(StaffSession) == 0
+
+    attacker = app.test_client()
+    attacker.set_cookie("session", cookie)  # the cookie as it was before logout
+    response = attacker.get("/animation/enquetes/")
+    assert response.status_code == 302
+    assert "/connexion" in response.headers["Location"]
+
+
+def test_login_redirect_stays_on_site(client, make_user):
+    user = make_user("facilitator")
+    response = client.post("/connexion?next=https://evil.example/x", data={"email": user.email, "password": "correct horse battery"})
+    assert response.headers["Location"] == "/animation/enquetes/"
+
+
+def test_disabled_account_cannot_log_in(client, make_user):
+    user = make_user("facilitator")
+    user.active = False
+    db.session.commit()
+    response = client.post("/connexion", data={"email": user.email, "password": "correct horse battery"})
+    assert response.status_code == 200
+
+
+def test_cli_creates_a_scoped_facilitator(runner, territories):
+    result = runner.invoke(args=["users", "create", "--email", "Samir@Example.org", "--name", "Samir",
+                                 "--role", "facilitator", "--territory", "sanitas", "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "samir@example.org"))
+    assert user.role is Role.facilitator
+    assert [t.slug for t in user.territories] == ["sanitas"]
+    assert user.check_password("s3cret-pass")
+
+
+def test_cli_generates_and_prints_a_password(runner, territories):
+    result = runner.invoke(args=["users", "create", "--email", "e@example.org", "--name", "E", "--role", "evaluator",
+                                 "--territory", "metropole"])
+    password = result.output.split("password: ")[1].strip()
+    user = db.session.scalar(select(User).where(User.email == "e@example.org"))
+    assert len(password) >= 12 and user.check_password(password)
+
+
+def test_cli_refuses_unknown_territory_and_unscoped_facilitator(runner, territories):
+    unknown = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X", "--role", "facilitator",
+                                  "--territory", "atlantis"])
+    unscoped = runner.invoke(args=["users", "create", "--email", "y@example.org", "--name", "Y", "--role", "facilitator"])
+    assert unknown.exit_code != 0 and "atlantis" in unknown.output
+    assert unscoped.exit_code != 0
+    assert count_rows(User) == 0
+
+
+def test_cli_token_authenticates_the_api(runner, client, make_user, make_wave):
+    user = make_user("facilitator", ("rabiere",))
+    wave = make_wave("rabiere")
+    token = runner.invoke(args=["users", "token", user.email]).output.strip()
+    response = client.get(f"/api/v1/waves/{wave.id}/export", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_facilitator_of_sanitas_gets_403_on_rabiere_waves(client, auth, make_user, make_wave):
+    rabiere_wave = make_wave("rabiere")
+    sanitas_wave = make_wave("sanitas")
+    auth.login(make_user("facilitator", ("sanitas",)))
+    base = "/animation/enquetes/vagues"
+    for url in (f"{base}/{rabiere_wave.id}", f"{base}/{rabiere_wave.id}/export.wide"):
+        assert client.get(url).status_code == 403
+    for url in (f"{base}/{rabiere_wave.id}/fermer", f"{base}/{rabiere_wave.id}/suivante"):
+        assert client.post(url).status_code == 403
+    assert client.get(f"{base}/{sanitas_wave.id}").status_code == 200
+
+
+def test_commune_facilitator_reaches_its_quartiers(client, auth, make_user, make_wave):
+    wave = make_wave("sanitas")
+    auth.login(make_user("facilitator", ("tours",)))
+    assert client.get(f"/animation/enquetes/vagues/{wave.id}").status_code == 200
+
+
+def test_evaluator_reads_but_cannot_change(client, auth, make_user, make_wave):
+    wave = make_wave("rabiere")
+    auth.login(make_user("evaluator", ("metropole",)))
+    assert client.get(f"/animation/enquetes/vagues/{wave.id}/export.long").status_code == 200
+    assert client.post(f"/animation/enquetes/vagues/{wave.id}/fermer").status_code == 403
+
+
+def test_admin_only_pages(client, auth, make_user, territories):
+    auth.login(make_user("facilitator"))
+    assert client.get("/admin/territoires/").status_code == 403
+    auth.logout()
+    auth.login(make_user("admin", (), email="boss@example.org"))
+    assert client.get("/admin/territoires/").status_code == 200
+    sanitas = territories["sanitas"]
+    response = client.post(f"/admin/territoires/{sanitas.id}", data={"name": "Sanitas", "population": "9100"})
+    assert response.status_code == 302
+    db.session.refresh(sanitas)
+    assert sanitas.population == 9100
+    response = client.post(f"/admin/territoires/{sanitas.id}", data={"name": "Sanitas", "population": "-4"})
+    assert response.status_code == 200
+    db.session.refresh(sanitas)
+    assert sanitas.population == 9100

@@ -1,0 +1,125 @@
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from surveys.models import Response, WaveStatus
+from tests.conftest import count_rows
+from voix.accounts.auth import issue_api_token
+from voix.extensions import db
+
+
+def submit(client, wave, answers, response_uuid=None, **extra):
+    body = {"uuid": response_uuid or str(uuid.uuid4()), "answers": answers, **extra}
+    return client.post(f"/api/v1/waves/{wave.id}/responses", json=body)
+
+
+def stored_count():
+    return count_rows(Response)
+
+
+def test_open_waves_of_a_territory_include_the_communes(client, make_wave):
+    sanitas_wave = make_wave("sanitas")
+    tours_wave = make_wave("tours")
+    make_wave("rabiere")
+    make_wave("sanitas", status=WaveStatus.draft)
+    body = client.get("/api/v1/waves?territory=sanitas").get_json()
+    assert body["territory"] == "sanitas"
+    assert {w["id"] for w in body["waves"]} == {sanitas_wave.id, tours_wave.id}
+
+
+def test_unknown_territory_is_404_json(client, territories):
+    response = client.get("/api/v1/waves?territory=atlantis")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == 404
+
+
+def test_wave_detail_carries_every_translation(client, make_wave):
+    wave = make_wave()
+    body = client.get(f"/api/v1/waves/{wave.id}").get_json()
+    mood = body["questions"][0]
+    assert mood["code"] == "mood" and mood["type"] == "smiley" and mood["required"] is True
+    assert mood["text"] == {"fr": "Humeur ?", "en": "Mood?", "ar": "المزاج؟"}
+    assert body["questions"][2]["condition"] == {"question": "priority", "equals": "clean"}
+    assert "sanitas" in body["about_you"]["quartier"]
+
+
+def test_first_post_is_201_and_a_repeat_is_200_storing_nothing(client, make_wave):
+    wave = make_wave()
+    response_uuid = str(uuid.uuid4())
+    first = submit(client, wave, {"mood": 4, "priority": "youth"}, response_uuid)
+    assert first.status_code == 201
+    assert first.get_json()["status"] == "created"
+    again = submit(client, wave, {"mood": 1}, response_uuid.upper())  # same UUID, other case
+    assert again.status_code == 200
+    assert again.get_json() == {**first.get_json(), "status": "already_recorded"}
+    assert stored_count() == 1
+
+
+def test_invalid_answers_get_422_per_question_and_store_nothing(client, make_wave):
+    wave = make_wave()
+    response = submit(client, wave, {"priority": "nonsense", "mood": 9})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"mood", "priority"}
+    assert all(isinstance(message, str) and message for message in errors.values())
+    assert stored_count() == 0
+
+
+def test_messages_follow_the_language(client, make_wave):
+    wave = make_wave()
+    english = client.post(f"/api/v1/waves/{wave.id}/responses?lang=en", json={"uuid": str(uuid.uuid4()), "answers": {}})
+    french = client.post(f"/api/v1/waves/{wave.id}/responses?lang=fr", json={"uuid": str(uuid.uuid4()), "answers": {}})
+    assert english.get_json()["errors"]["mood"] != french.get_json()["errors"]["mood"]
+
+
+def test_bad_uuid_and_non_json_are_refused(client, make_wave):
+    wave = make_wave()
+    assert submit(client, wave, {"mood": 3}, "not-a-uuid").status_code == 422
+    assert client.post(f"/api/v1/waves/{wave.id}/responses", data={"uuid": str(uuid.uuid4())}).status_code == 415
+    assert client.post(f"/api/v1/waves/{wave.id}/responses", data="[1]", content_type="application/json").status_code == 400
+    assert stored_count() == 0
+
+
+def test_closed_wave_refuses_new_responses_but_acknowledges_old_ones(client, make_wave):
+    wave = make_wave()
+    response_uuid = str(uuid.uuid4())
+    assert submit(client, wave, {"mood": 3}, response_uuid).status_code == 201
+    wave.status = WaveStatus.closed
+    db.session.commit()
+    assert submit(client, wave, {"mood": 3}, response_uuid).status_code == 200  # an offline re-send
+    assert submit(client, wave, {"mood": 3}).status_code == 409
+    assert stored_count() == 1
+
+
+def test_hidden_question_answers_are_dropped(client, make_wave):
+    wave = make_wave()
+    submit(client, wave, {"mood": 3, "priority": "youth", "why": "ignored: the condition is false"})
+    response = db.session.scalar(select(Response))
+    assert {a.question.code for a in response.answers} == {"mood", "priority"}
+
+
+def test_free_text_is_scrubbed_before_storage(client, make_wave, caplog):
+    wave = make_wave()
+    text = "Mme Benali de la CAF m'a dit d'appeler le 06 12 34 56 78"
+    assert submit(client, wave, {"mood": 2, "priority": "clean", "why": text}).status_code == 201
+    stored = next(a.value for a in db.session.scalar(select(Response)).answers if a.question.code == "why")
+    assert "Benali" not in stored and "06 12" not in stored
+    assert "CAF" in stored
+    assert "Benali" not in caplog.text
+
+
+@pytest.mark.parametrize("fmt, marker", [("wide", b"response_uuid"), ("long", b"question_code"), ("xlsx", b"PK")])
+def test_export_needs_a_staff_token_in_scope(client, make_wave, make_user, fmt, marker):
+    wave = make_wave("rabiere")
+    submit(client, wave, {"mood": 5})
+    url = f"/api/v1/waves/{wave.id}/export?format={fmt}"
+    assert client.get(url).status_code == 401
+    sanitas_token = issue_api_token(make_user("facilitator", ("sanitas",)), "t")
+    rabiere_token = issue_api_token(make_user("facilitator", ("rabiere",)), "t")
+    db.session.commit()
+    assert client.get(url, headers={"Authorization": f"Bearer {sanitas_token}"}).status_code == 403
+    assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    allowed = client.get(url, headers={"Authorization": f"Bearer {rabiere_token}"})
+    assert allowed.status_code == 200
+    assert marker in allowed.data[:120]

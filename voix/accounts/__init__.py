@@ -1,0 +1,1 @@
+"""Staff accounts (admin, facilitator, moderator, evaluator), sessions and permissions."""

@@ -1,0 +1,87 @@
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, String, Table, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import created_at_column
+from ..territories.models import Territory
+
+
+class Role(enum.Enum):
+    admin = "admin"  # metropolitan level: everything, everywhere
+    facilitator = "facilitator"  # launches consultations in their territories
+    moderator = "moderator"  # moderates contributions in their territories
+    evaluator = "evaluator"  # reads analyses and indicators, changes nothing
+
+
+user_territory = Table(
+    "user_territory",
+    db.metadata,
+    Column("user_id", ForeignKey("account.id", ondelete="CASCADE"), primary_key=True),
+    Column("territory_id", ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    __tablename__ = "account"  # "user" is a reserved word in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    territories: Mapped[list[Territory]] = relationship(secondary=user_territory)
+
+    def __repr__(self):
+        return f"<User {self.email} ({self.role.value})>"
+
+    def set_password(self, password: str):
+        # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class StaffSession(db.Model):
+    """A server-side login session; the cookie only carries its random id.
+
+    Deleting the row on logout is what makes a replayed cookie useless, which Flask's
+    signed cookie session alone cannot do.
+    """
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self):
+        return f"<StaffSession user={self.user_id}>"
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class ApiToken(db.Model):
+    """A bearer token for scripts (exports). Only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self):
+        return f"<ApiToken {self.name} user={self.user_id}>"

@@ -1,0 +1,40 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..security import no_store
+from .auth import log_in, log_out
+from .forms import LoginForm
+from .models import user_by_email
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        if user is not None and user.active and user.check_password(form.password.data):
+            log_in(user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong email or password."), "error")
+    return no_store(render_template("accounts/login.html", form=form))
+
+
+@bp.post("/deconnexion")
+def logout():
+    log_out()
+    db.session.commit()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("home.index"))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect after login is a phishing tool.
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("survey_manage.index")

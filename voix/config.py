@@ -1,0 +1,38 @@
+"""Configuration defaults.
+
+Secrets and deployment settings come from the instance folder (`instance/config.py`)
+or from `VOIX_`-prefixed environment variables (`VOIX_SECRET_KEY`, ...); `DATABASE_URL`
+selects PostgreSQL. Tests pass a mapping to `create_app` instead.
+"""
+
+LANGUAGES = {
+    # code: (name in its own script, text direction)
+    "fr": ("Français", "ltr"),
+    "ar": ("العربية", "rtl"),
+    "en": ("English", "ltr"),
+}
+
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+BABEL_TRANSLATION_DIRECTORIES = "../translations"
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# How long SQLite waits for another writer before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = 8 * 3600  # a staff working day
+
+# Flask-WTF tokens expire after an hour; kiosk pages renew theirs without losing answers.
+WTF_CSRF_TIME_LIMIT = 3600
+
+# Kiosk behaviour (seconds). WCAG 2.2.1 wants at least 20 s to react to the idle warning.
+KIOSK_IDLE_SECONDS = 90
+KIOSK_WARNING_SECONDS = 30
+KIOSK_THANKS_SECONDS = 8
+KIOSK_COOKIE_NAME = "voix_kiosk"
+KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Rows per page in staff lists.
+PAGE_SIZE = 50

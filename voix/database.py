@@ -1,0 +1,74 @@
+"""Database behaviour that must hold on both SQLite and PostgreSQL.
+
+SQLite with several writers fails with "database is locked" under plain deferred
+`BEGIN`, even with a busy timeout: a reader that later tries to write cannot wait its
+turn. So every web request that may write (any method but GET/HEAD/OPTIONS) and every
+CLI write starts its transaction with `BEGIN IMMEDIATE` (SQLAlchemy's pysqlite recipe),
+and duplicates are refused by UNIQUE constraints with `ON CONFLICT DO NOTHING`.
+"""
+from flask import request
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+WRITE_OPTION = "voix_write"
+
+
+def init_app(app):
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.before_request
+    def _writes_take_the_lock_first():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write()
+
+
+def begin_write():
+    """Open the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
+
+    Call before the first query of any operation that writes; a no-op on PostgreSQL and
+    when the session already holds a connection.
+    """
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int):
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN, so that we can choose IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def insert_ignoring_duplicates(model, values: dict, *, conflict_columns):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id; returns the new id or None.
+
+    This is what makes a re-sent response or vote count once: the database, not a
+    Python check, decides which of two concurrent inserts wins.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+        .returning(model.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none()

@@ -1,0 +1,49 @@
+"""Language of the interface and of questionnaire content.
+
+The language comes from `?lang=xx` (remembered in the session), else the browser's
+preference, else French. Arabic pages are right-to-left.
+"""
+from flask import current_app, request, session
+from flask_babel import get_locale
+
+
+def available_languages() -> dict:
+    return current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    languages = available_languages()
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+def text_direction(language: str | None = None) -> str:
+    language = language or current_language()
+    return available_languages().get(language, ("", "ltr"))[1]
+
+
+def localized(texts: dict | None, language: str | None = None, fallback: str = "fr") -> str:
+    """Pick the text for `language` from a {lang: text} mapping, falling back sensibly."""
+    if not texts:
+        return ""
+    language = language or current_language()
+    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+def template_context() -> dict:
+    language = current_language()
+    return {
+        "locale": language,
+        "text_dir": text_direction(language),
+        "languages": available_languages(),
+        "localized": localized,
+    }

@@ -1,0 +1,55 @@
+"""The signed device token that makes a tablet a kiosk of a place.
+
+It lives in its own long-lived cookie, apart from the session, so that resetting the
+session between two residents keeps the tablet registered.
+"""
+from flask import current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..extensions import db
+from .models import Kiosk
+
+ACTIVITY_PROVIDERS = "voix.kiosk_activities"
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt="voix-kiosk-device")
+
+
+def device_token(kiosk: Kiosk) -> str:
+    return _serializer().dumps({"kiosk": kiosk.id, "nonce": kiosk.nonce})
+
+
+def kiosk_from_token(token: str | None) -> Kiosk | None:
+    try:
+        data = _serializer().loads(token or "")
+    except BadSignature:
+        return None
+    kiosk = db.session.get(Kiosk, data.get("kiosk")) if isinstance(data, dict) else None
+    if kiosk is None or kiosk.revoked_at is not None or kiosk.nonce != data.get("nonce"):
+        return None
+    return kiosk
+
+
+def current_kiosk() -> Kiosk | None:
+    if "kiosk" not in g:
+        g.kiosk = kiosk_from_token(request.cookies.get(current_app.config["KIOSK_COOKIE_NAME"]))
+    return g.kiosk
+
+
+def remember_device(response, kiosk: Kiosk):
+    response.set_cookie(
+        current_app.config["KIOSK_COOKIE_NAME"], device_token(kiosk),
+        max_age=current_app.config["KIOSK_COOKIE_MAX_AGE"], httponly=True, samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def register_activity_provider(app, provider):
+    """Features add what a kiosk offers: provider(kiosk) -> [{"title", "url"}]."""
+    app.extensions.setdefault(ACTIVITY_PROVIDERS, []).append(provider)
+
+
+def activities_for(kiosk: Kiosk) -> list[dict]:
+    return [item for provider in current_app.extensions.get(ACTIVITY_PROVIDERS, []) for item in provider(kiosk)]

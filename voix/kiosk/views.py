@@ -1,0 +1,110 @@
+"""Registering tablets as kiosks, and the kiosk's welcome, reset and thank-you screens."""
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..accounts.auth import SESSION_KEY, staff_required
+from ..accounts.models import Role
+from ..accounts.permissions import can_register_kiosk
+from ..extensions import db
+from ..models import utcnow
+from ..security import no_store
+from ..territories.models import Territory, all_territories
+from .device import activities_for, current_kiosk, remember_device
+from .models import Kiosk
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+THANKS_CODE = "kiosk_invitation_code"
+
+
+class RegisterForm(FlaskForm):
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For example: EPN du Sanitas, centre social Pluriel(le)"))
+    territory = SelectField(_l("Territory"), coerce=int)
+
+
+@bp.route("/enregistrer", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def register():
+    form = RegisterForm()
+    form.territory.choices = [(t.id, t.label) for t in all_territories() if can_register_kiosk(g.user, t)]
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, form.territory.data)
+        if territory is None or not can_register_kiosk(g.user, territory):
+            abort(403)
+        kiosk = Kiosk(place=form.place.data.strip(), territory=territory, registered_by_id=g.user.id)
+        db.session.add(kiosk)
+        db.session.commit()
+        flash(_("This tablet is now a kiosk. Log out before handing it to residents."), "success")
+        return remember_device(redirect(url_for(".welcome")), kiosk)
+    return render_template("kiosk/register.html", form=form)
+
+
+@bp.get("/appareils")
+@staff_required(Role.facilitator)
+def devices():
+    kiosks = db.session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.place))
+    visible = [k for k in kiosks if can_register_kiosk(g.user, k.territory)]
+    return render_template("kiosk/devices.html", kiosks=visible, this_kiosk=current_kiosk())
+
+
+@bp.post("/appareils/<int:kiosk_id>/revoquer")
+@staff_required(Role.facilitator)
+def revoke(kiosk_id):
+    kiosk = db.session.get(Kiosk, kiosk_id) or abort(404)
+    if not can_register_kiosk(g.user, kiosk.territory):
+        abort(403)
+    kiosk.revoked_at = utcnow()
+    db.session.commit()
+    flash(_("The kiosk %(place)s no longer works.", place=kiosk.place), "success")
+    return redirect(url_for(".devices"))
+
+
+@bp.get("/")
+def welcome():
+    kiosk = current_kiosk()
+    if kiosk is None:
+        return no_store(render_template("kiosk/not_registered.html")), 403
+    return no_store(render_template("kiosk/welcome.html", kiosk=kiosk, activities=activities_for(kiosk)))
+
+
+@bp.get("/reinitialiser")
+def reset():
+    """Between two residents (idle timeout, "start again"): forget the previous one."""
+    _forget_resident()
+    return no_store(redirect(url_for(".welcome")))
+
+
+@bp.get("/merci")
+def thanks():
+    code = session.pop(THANKS_CODE, None)
+    return no_store(render_template(
+        "kiosk/thanks.html", invitation_code=code, seconds=current_app.config["KIOSK_THANKS_SECONDS"],
+    ))
+
+
+@bp.get("/jeton")
+def fresh_csrf_token():
+    """A kiosk page left open past the token's lifetime renews it before sending answers."""
+    return no_store(current_app.json.response({"csrf_token": generate_csrf()}))
+
+
+def finish_kiosk_visit(invitation_code: str):
+    """After a kiosk submission: clear the resident's session, keep only the code to show."""
+    _forget_resident()
+    session[THANKS_CODE] = invitation_code
+    return redirect(url_for("kiosk.thanks"), code=303)
+
+
+def _forget_resident():
+    # The device token is a separate cookie and survives; a facilitator testing the
+    # kiosk stays logged in.
+    staff = session.get(SESSION_KEY)
+    session.clear()
+    if staff:
+        session[SESSION_KEY] = staff

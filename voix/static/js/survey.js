@@ -1,0 +1,139 @@
+// One question per screen, read-aloud, idle reset on kiosks, and a token renewed before
+// sending so that an expired page never loses answers. Without this script the form
+// still works as one long page.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.survey");
+  if (!form) return;
+  var steps = Array.prototype.slice.call(form.querySelectorAll(".step"));
+  var back = form.querySelector(".back"), next = form.querySelector(".next");
+  var send = form.querySelector(".send"), speak = form.querySelector(".speak");
+  var progressArea = form.querySelector(".progress-area");
+  var progressText = form.querySelector(".progress-text"), progressBar = form.querySelector(".progress-bar");
+  var isKiosk = form.dataset.kiosk === "true";
+  var current = 0;
+
+  // Pages left from history must never show a previous resident's answers.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) window.location.reload(); });
+
+  function valueOf(code) {
+    var fields = form.querySelectorAll('[name="q-' + code + '"]');
+    var values = [];
+    fields.forEach(function (f) {
+      if ((f.type === "radio" || f.type === "checkbox") ? f.checked : f.value.trim() !== "") values.push(f.value);
+    });
+    form.querySelectorAll('[name^="q-' + code + '-rank-"]').forEach(function (f) { if (f.value) values.push(f.value); });
+    return values;
+  }
+
+  function isShown(step) {
+    var on = step.dataset.conditionQuestion;
+    if (!on) return true;
+    var source = steps.filter(function (s) { return s.dataset.code === on; })[0];
+    if (source && !isShown(source)) return false;
+    var given = valueOf(on);
+    if (step.dataset.conditionEquals === undefined) return given.length > 0;
+    var expected = step.dataset.conditionEquals;
+    var alias = { True: "yes", False: "no" }[expected];
+    return given.indexOf(expected) >= 0 || (alias !== undefined && given.indexOf(alias) >= 0);
+  }
+
+  function visibleSteps() { return steps.filter(isShown); }
+
+  function show(index) {
+    var visible = visibleSteps();
+    current = Math.max(0, Math.min(index, visible.length - 1));
+    steps.forEach(function (s) { s.hidden = true; });
+    var step = visible[current];
+    step.hidden = false;
+    back.hidden = current === 0;
+    next.hidden = current === visible.length - 1;
+    send.hidden = !next.hidden;
+    progressArea.hidden = false;
+    progressText.textContent = form.dataset.textStep
+      .replace("{n}", current + 1).replace("{total}", visible.length);
+    progressBar.value = Math.round(100 * (current + 1) / visible.length);
+    var heading = step.querySelector("legend");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+  }
+
+  function missing(step) {
+    var code = step.dataset.code;
+    if (step.dataset.required !== "true" || valueOf(code).length) return false;
+    step.querySelector(".error").textContent = form.dataset.textRequired;
+    step.setAttribute("aria-invalid", "true");
+    return true;
+  }
+
+  next.addEventListener("click", function () {
+    var step = visibleSteps()[current];
+    if (!missing(step)) show(current + 1);
+  });
+  back.addEventListener("click", function () { show(current - 1); });
+
+  // Start on the first step with an error, if the server sent the page back.
+  var firstError = visibleSteps().findIndex(function (s) { return s.getAttribute("aria-invalid") === "true"; });
+  show(firstError >= 0 ? firstError : 0);
+
+  // Read aloud, in the page's language, with the browser's own voices (nothing leaves the device).
+  if ("speechSynthesis" in window) {
+    speak.hidden = false;
+    speak.addEventListener("click", function () {
+      var step = visibleSteps()[current];
+      var parts = [step.querySelector("legend").textContent];
+      step.querySelectorAll(".answers label, .answers .choice span:last-child").forEach(function (l) { parts.push(l.textContent); });
+      window.speechSynthesis.cancel();
+      var utterance = new SpeechSynthesisUtterance(parts.join(". ").replace(/\s+/g, " "));
+      utterance.lang = form.dataset.lang;
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  // Before sending, renew the CSRF token: the answers stay in the page whatever happens.
+  var sending = false;
+  form.addEventListener("submit", function (event) {
+    if (sending || form.dataset.preview === "true") { if (form.dataset.preview === "true") event.preventDefault(); return; }
+    var missingStep = visibleSteps().filter(missing)[0];
+    if (missingStep) { event.preventDefault(); show(visibleSteps().indexOf(missingStep)); return; }
+    event.preventDefault();
+    send.disabled = true;
+    steps.forEach(function (s) { if (!isShown(s)) s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = true; }); });
+    fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) form.querySelector('[name="csrf_token"]').value = data.csrf_token; })
+      .catch(function () {})
+      .then(function () { sending = true; form.submit(); });
+  });
+
+  if (!isKiosk) return;
+  // Kiosk: after a while without a touch, warn; one tap extends; then erase and restart.
+  var dialog = document.querySelector(".idle-warning");
+  var idleMs = Number(form.dataset.idleSeconds) * 1000, warnSeconds = Number(form.dataset.warningSeconds);
+  var idleTimer, countdown, remaining;
+  function resetIdle() {
+    if (!dialog.hidden) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(warn, idleMs);
+  }
+  function warn() {
+    remaining = warnSeconds;
+    dialog.hidden = false;
+    var text = dialog.querySelector("#idle-text");
+    var tick = function () {
+      text.textContent = text.dataset.template.replace("{n}", remaining);
+      if (remaining-- <= 0) window.location.replace(form.dataset.resetUrl);
+    };
+    tick();
+    countdown = setInterval(tick, 1000);
+    dialog.querySelector(".stay").focus();
+  }
+  dialog.querySelector(".stay").addEventListener("click", function () {
+    clearInterval(countdown);
+    dialog.hidden = true;
+    resetIdle();
+  });
+  ["pointerdown", "keydown", "input", "scroll"].forEach(function (type) {
+    document.addEventListener(type, resetIdle, { passive: true });
+  });
+  resetIdle();
+})();

@@ -1,0 +1,1 @@
+"""Territories: the metropole, its communes and their quartiers (QPV)."""
