@@ -69,9 +69,9 @@ def _scale(levels, extra=()):
         if raw in extra:
             return raw
         try:
-            value = int(raw)
+            value = int(raw) if not isinstance(raw, float) else None
         except (TypeError, ValueError):
-            raise InvalidAnswer(_l("Choose one of the proposed answers.")) from None
+            value = None
         if value not in levels or isinstance(raw, bool):
             raise InvalidAnswer(_l("Choose one of the proposed answers."))
         return value

@@ -1,5 +1,6 @@
 """Survey routes of the JSON API (/api/v1), described in docs/openapi.yaml."""
-from flask import Blueprint, Response as HttpResponse, abort, g, request
+from flask import Blueprint, abort, g, request
+from flask import Response as HttpResponse
 from flask_babel import gettext as _
 
 from voix.accounts.auth import staff_required
@@ -11,8 +12,14 @@ from voix.kiosk.device import current_kiosk, kiosk_from_token
 from voix.territories.models import TerritoryKind, all_territories, territory_by_slug
 
 from .exports import FORMATS, export_bytes
-from .models import Channel, Wave
-from .operations import AGE_BRACKETS, GENDERS, SubmissionRefused, open_waves_for, submit_response
+from .models import Channel, Wave, WaveStatus
+from .operations import (
+    AGE_BRACKETS,
+    GENDERS,
+    SubmissionRefused,
+    open_waves_for,
+    submit_response,
+)
 
 bp = Blueprint("surveys_api", __name__)
 
@@ -46,7 +53,9 @@ def open_waves():
 @bp.get("/waves/<int:wave_id>")
 def wave_detail(wave_id):
     """A wave's questionnaire with every translation, as the kiosk needs it offline."""
-    wave = db.session.get(Wave, wave_id) or abort(404)
+    wave = db.session.get(Wave, wave_id)
+    if wave is None or wave.status is WaveStatus.draft:  # drafts are not public yet
+        abort(404)
     questionnaire = wave.questionnaire
     return {
         **_wave_summary(wave),
@@ -83,8 +92,9 @@ def submit(wave_id):
             language=language, about=about, kiosk=kiosk,
         )
     except SubmissionRefused as refused:
-        status = 409 if "wave" in refused.errors else 422
-        return {"error": status, "message": _("Some answers need your attention."), "errors": refused.errors}, status
+        if "wave" in refused.errors:
+            return {"error": 409, "message": refused.errors["wave"], "errors": refused.errors}, 409
+        return {"error": 422, "message": _("Some answers need your attention."), "errors": refused.errors}, 422
     body = {"uuid": response.uuid, "status": "created" if created else "already_recorded",
             "invitation_code": response.invitation_code}
     return body, 201 if created else 200

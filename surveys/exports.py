@@ -6,6 +6,7 @@ Rows are streamed from the database in batches so that a large wave does not sit
 import csv
 import io
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -70,6 +71,12 @@ def wide_rows(wave: Wave):
 
 
 def long_rows(wave: Wave, language="fr"):
+    """One row per answer; labels in `language`, both the options and the fixed scales."""
+    with force_locale(language):
+        yield from _long_rows(wave, language)
+
+
+def _long_rows(wave, language):
     questions = {q.id: q for q in wave.version.questions}
     comparable = comparable_codes(list(wave.questionnaire.waves))
     yield LONG_COLUMNS

@@ -1,7 +1,15 @@
 """Facilitator forms. Questionnaire content is entered per language (fr required)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .models import QuestionType
@@ -56,7 +64,7 @@ def format_options(options: list[dict]) -> str:
 class QuestionForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Stable across versions, e.g. tranquility. Same code means same question."))
-    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    type = SelectField(_l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()])
     required = BooleanField(_l("Answer required"))
     text_fr = TextAreaField(_l("Question in French"), validators=[DataRequired(), Length(max=1000)])
     text_en = TextAreaField(_l("Question in English"), validators=[Optional(), Length(max=1000)])

@@ -2,7 +2,17 @@
 from types import SimpleNamespace
 
 import segno
-from flask import Blueprint, Response as HttpResponse, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -10,14 +20,24 @@ from sqlalchemy import select
 from voix.accounts.auth import staff_required
 from voix.accounts.forms import EmptyForm
 from voix.accounts.models import Role
-from voix.accounts.permissions import can_manage_surveys, can_read_results, can_use_questionnaire
+from voix.accounts.permissions import (
+    can_manage_surveys,
+    can_read_results,
+    can_use_questionnaire,
+)
 from voix.extensions import db
-from voix.security import no_store
-from voix.territories.models import Territory, all_territories
+from voix.territories.forms import territory_choices
+from voix.territories.models import Territory
 
 from . import operations as ops
 from .exports import FORMATS, export_bytes
-from .forms import TYPE_LABELS, QuestionForm, QuestionnaireForm, WaveForm, format_options
+from .forms import (
+    TYPE_LABELS,
+    QuestionForm,
+    QuestionnaireForm,
+    WaveForm,
+    format_options,
+)
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
 from .views import render_answer_page
 
@@ -42,7 +62,7 @@ def _wave(wave_id, *, manage=True) -> Wave:
 
 
 def _territory_choices(form_field):
-    form_field.choices = [(t.id, t.label) for t in all_territories() if can_manage_surveys(g.user, t)]
+    form_field.choices = territory_choices(g.user, can_manage_surveys)
 
 
 def _by_language(form, prefix) -> dict:
@@ -56,8 +76,8 @@ def index():
     questionnaires = [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc()))
                       if can_use_questionnaire(g.user, q.territory)]
     waves = [w for q in questionnaires for w in q.waves if can_read_results(g.user, w.territory)]
-    return no_store(render_template("surveys/manage/index.html", questionnaires=questionnaires,
-                                    counts=ops.response_counts(waves), counts_visible={w.id for w in waves}))
+    return render_template("surveys/manage/index.html", questionnaires=questionnaires,
+                                    counts=ops.response_counts(waves), counts_visible={w.id for w in waves})
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
@@ -85,12 +105,12 @@ def detail(questionnaire_id):
     wave_form = WaveForm()
     _territory_choices(wave_form.territory)
     waves = [w for w in questionnaire.waves if can_read_results(g.user, w.territory)]
-    return no_store(render_template(
+    return render_template(
         "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
         waves=waves, counts=ops.response_counts(waves), comparable=ops.comparable_codes(waves) if waves else {},
         wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
         can_manage=can_manage_surveys(g.user, questionnaire.territory),
-    ))
+    )
 
 
 @bp.post("/<int:questionnaire_id>/version")
@@ -215,11 +235,11 @@ def wave(wave_id):
     wave = _wave(wave_id, manage=False)
     link = url_for("surveys.answer", wave_id=wave.id, _external=True)
     qr_svg = Markup(segno.make(link, error="m").svg_inline(scale=4, title=_("QR code of the survey link")))
-    return no_store(render_template(
+    return render_template(
         "surveys/manage/wave.html", wave=wave, link=link, qr_svg=qr_svg, formats=FORMATS,
         count=ops.response_counts([wave]).get(wave.id, 0), by_quartier=ops.counts_by_quartier(wave),
         action_form=EmptyForm(), can_manage=can_manage_surveys(g.user, wave.territory), WaveStatus=WaveStatus,
-    ))
+    )
 
 
 @bp.post("/vagues/<int:wave_id>/<any(ouvrir, fermer):action>")

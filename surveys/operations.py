@@ -15,7 +15,7 @@ from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
 from voix.models import utcnow
 from voix.privacy import scrub
-from voix.territories.models import Territory, territory_by_slug
+from voix.territories.models import Territory, TerritoryKind, territory_by_slug
 
 from .answers import clean_answers
 from .models import (
@@ -193,6 +193,7 @@ def create_next_wave(previous: Wave) -> Wave:
     return create_wave(previous.questionnaire, previous.territory, opens_on, opens_on + length)
 
 
+STATUS_LABELS = {WaveStatus.draft: _l("draft"), WaveStatus.open: _l("open"), WaveStatus.closed: _l("closed")}
 ALLOWED_MOVES = {
     WaveStatus.draft: {WaveStatus.open},
     WaveStatus.open: {WaveStatus.closed},
@@ -202,7 +203,7 @@ ALLOWED_MOVES = {
 
 def set_wave_status(wave: Wave, status: WaveStatus):
     if status not in ALLOWED_MOVES[wave.status]:
-        raise SurveyError(_l("This wave cannot go from %(a)s to %(b)s.", a=wave.status.value, b=status.value))
+        raise SurveyError(_l("This wave cannot go from %(a)s to %(b)s.", a=STATUS_LABELS[wave.status], b=STATUS_LABELS[status]))
     if status is WaveStatus.open and not wave.version.questions:
         raise SurveyError(_l("Add at least one question before opening the wave."))
     wave.status = status
@@ -268,8 +269,9 @@ def clean_about_you(about: dict, questionnaire: Questionnaire) -> tuple[dict, di
             clean["gender"] = gender
         else:
             errors["gender"] = str(_l("Choose one of the proposed answers."))
-    if gender == "self_described" and (about.get("gender_description") or "").strip():
-        clean["gender_description"] = scrub(about["gender_description"].strip())[:100]
+    description = about.get("gender_description")
+    if gender == "self_described" and isinstance(description, str) and description.strip():
+        clean["gender_description"] = scrub(description.strip())[:100]
     bracket = about.get("age_bracket") or None
     if bracket is not None:
         if bracket in AGE_BRACKETS:
@@ -279,7 +281,7 @@ def clean_about_you(about: dict, questionnaire: Questionnaire) -> tuple[dict, di
     quartier = about.get("quartier") or None
     if quartier is not None:
         place = territory_by_slug(str(quartier))
-        if place is None:
+        if place is None or place.kind is not TerritoryKind.quartier:
             errors["quartier"] = str(_l("Choose one of the proposed answers."))
         else:
             clean["quartier_id"] = place.id
@@ -304,7 +306,7 @@ def submit_response(wave: Wave, raw_answers: dict, *, uuid: str, channel: Channe
     existing = _response_by_uuid(response_uuid)
     if existing is not None:
         db.session.rollback()
-        return existing, False
+        return _same_wave(existing, wave), False
     if not wave.accepts_responses:
         db.session.rollback()
         raise SubmissionRefused({"wave": str(_l("This survey is closed: answers are no longer accepted."))})
@@ -322,7 +324,7 @@ def submit_response(wave: Wave, raw_answers: dict, *, uuid: str, channel: Channe
     ), conflict_columns=["uuid"])
     if response_id is None:  # another request stored the same UUID a moment ago
         db.session.rollback()
-        return _response_by_uuid(response_uuid), False
+        return _same_wave(_response_by_uuid(response_uuid), wave), False
     by_code = {q.code: q for q in questions}
     db.session.add_all(
         Answer(response_id=response_id, question_id=by_code[code].id, value=value)
@@ -330,6 +332,13 @@ def submit_response(wave: Wave, raw_answers: dict, *, uuid: str, channel: Channe
     )
     db.session.commit()
     return db.session.get(Response, response_id), True
+
+
+def _same_wave(existing: Response, wave: Wave) -> Response:
+    # A UUID names one response: reusing it for another wave is a client bug, not a repeat.
+    if existing.wave_id != wave.id:
+        raise SubmissionRefused({"uuid": str(_l("This response identifier is already used by another survey."))})
+    return existing
 
 
 def _response_by_uuid(response_uuid: str) -> Response | None:

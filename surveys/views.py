@@ -8,14 +8,14 @@ import uuid
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
 from voix.extensions import csrf, db
-from voix.i18n import current_language
+from voix.i18n import available_languages, current_language
 from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.kiosk.views import finish_kiosk_visit
-from voix.security import no_store
 from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_FACES, SMILEY_LABELS
@@ -56,12 +56,12 @@ def kiosk_answer(wave_id):
 
 @bp.get("/enquete/merci")
 def thanks():
-    return no_store(render_template("surveys/thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None)))
+    return render_template("surveys/thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None))
 
 
 def _answer_page(wave, channel, kiosk):
     if not wave.accepts_responses:
-        return no_store(render_template("surveys/closed.html", wave=wave, kiosk=kiosk)), 410
+        return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
     if request.method == "GET":
         return _render(wave, kiosk, response_uuid=str(uuid.uuid4()))
 
@@ -69,6 +69,11 @@ def _answer_page(wave, channel, kiosk):
     about = {key: request.form.get(f"about-{key}", "") for key in
              ("gender", "gender_description", "age_bracket", "quartier", "invited_by")}
     response_uuid = request.form.get("uuid", "")
+    if request.form.get("switch_lang") in available_languages():
+        # The resident changed language mid-way: same answers, same UUID, new language.
+        session["lang"] = request.form["switch_lang"]
+        refresh()
+        return _render(wave, kiosk, response_uuid, raw_answers, about)
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
@@ -82,12 +87,12 @@ def _answer_page(wave, channel, kiosk):
         )
     except SubmissionRefused as refused:
         if "wave" in refused.errors:
-            return no_store(render_template("surveys/closed.html", wave=wave, kiosk=kiosk)), 410
+            return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
         return _render(wave, kiosk, response_uuid, raw_answers, about, errors=refused.errors), 422
     if kiosk is not None:
-        return no_store(finish_kiosk_visit(response.invitation_code))
+        return finish_kiosk_visit(response.invitation_code)
     session[PERSONAL_THANKS_CODE] = response.invitation_code
-    return no_store(redirect(url_for("surveys.thanks"), code=303))
+    return redirect(url_for("surveys.thanks"), code=303)
 
 
 def _render(wave, kiosk, response_uuid, values=None, about=None, errors=None, notice=None):
@@ -99,13 +104,13 @@ def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=
                        errors=None, notice=None, preview=False):
     """The answer form; `wave` only needs a `questionnaire` (the preview has no real wave)."""
     quartiers = [t for t in all_territories() if t.kind is TerritoryKind.quartier]
-    return no_store(render_template(
+    return render_template(
         "surveys/answer.html", wave=wave, kiosk=kiosk, questions=questions,
         response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
-        notice=notice, quartiers=quartiers, age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
+        notice=notice, quartiers=quartiers, language_form=None if preview else "survey-form", age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
         agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW, smiley_faces=SMILEY_FACES,
         smiley_labels=SMILEY_LABELS, preview=preview,
-    ))
+    )
 
 
 def answers_from_form(questions, form) -> dict:

@@ -5,9 +5,9 @@ the reason otherwise. The schema is built once per backend by the real migration
 test then starts from empty tables.
 """
 import os
-from contextlib import contextmanager
 import re
 import shutil
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest

@@ -167,3 +167,16 @@ def test_closed_wave_page_says_so(client, make_wave):
     wave = make_wave(status=WaveStatus.closed)
     response = client.get(f"/enquete/{wave.id}")
     assert response.status_code == 410
+
+
+def test_switching_language_mid_survey_keeps_the_answers(client, make_wave):
+    wave = make_wave()
+    page = client.get(f"/enquete/{wave.id}?lang=fr")
+    assert 'name="switch_lang" value="ar"' in page.text
+    fields = form_fields(page.text)
+    switched = client.post(f"/enquete/{wave.id}", data={"q-mood": "4", "q-priority": "clean", "switch_lang": "ar", **fields})
+    assert switched.status_code == 200
+    assert 'dir="rtl"' in switched.text and "المزاج؟" in switched.text
+    assert 'value="4" checked' in switched.text and 'value="clean" checked' in switched.text
+    assert form_fields(switched.text)["uuid"] == fields["uuid"]
+    assert count_rows(Response) == 0

@@ -123,3 +123,49 @@ def test_export_needs_a_staff_token_in_scope(client, make_wave, make_user, fmt, 
     allowed = client.get(url, headers={"Authorization": f"Bearer {rabiere_token}"})
     assert allowed.status_code == 200
     assert marker in allowed.data[:120]
+
+
+def test_a_uuid_names_one_response_only(client, make_wave):
+    first, second = make_wave(), make_wave()
+    response_uuid = str(uuid.uuid4())
+    assert submit(client, first, {"mood": 3}, response_uuid).status_code == 201
+    reused = submit(client, second, {"mood": 3}, response_uuid)
+    assert reused.status_code == 422 and "uuid" in reused.get_json()["errors"]
+    assert stored_count() == 1
+
+
+def test_draft_waves_are_not_public(client, make_wave):
+    draft = make_wave(status=WaveStatus.draft)
+    assert client.get(f"/api/v1/waves/{draft.id}").status_code == 404
+    assert submit(client, draft, {"mood": 3}).status_code == 409
+
+
+@pytest.mark.parametrize("answers, about, field", [
+    ({"mood": 4.7}, {}, "mood"),
+    ({"mood": True}, {}, "mood"),
+    ({"mood": "5"}, {"quartier": "tours"}, "quartier"),  # a commune is not a quartier
+    ({"mood": 5}, {"age_bracket": "12"}, "age_bracket"),
+    ({"mood": 5}, {"gender": "robot"}, "gender"),
+])
+def test_invalid_values_and_about_you_fields(client, make_wave, answers, about, field):
+    response = submit(client, make_wave(), answers, about=about)
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == [field]
+
+
+def test_about_you_is_stored_cleaned(client, make_wave, territories):
+    about = {"gender": "self_described", "gender_description": "non-binaire, appelez-moi au 0612345678",
+             "age_bracket": "18_25", "quartier": "rabiere", "invited_by": " ab-12 cd "}
+    assert submit(client, make_wave(), {"mood": 5}, about=about).status_code == 201
+    stored = db.session.scalar(select(Response))
+    assert (stored.gender, stored.age_bracket, stored.quartier_id) == ("self_described", "18_25", territories["rabiere"].id)
+    assert stored.gender_description == "non-binaire, appelez-moi au [téléphone]"
+    assert stored.invited_by_code == "AB12CD"
+    weird = submit(client, make_wave(), {"mood": 5}, about={"gender": "self_described", "gender_description": ["x"]})
+    assert weird.status_code == 201  # a non-text description is dropped, not a crash
+
+
+def test_closed_wave_message_says_closed(client, make_wave):
+    wave = make_wave(status=WaveStatus.closed)
+    body = client.post(f"/api/v1/waves/{wave.id}/responses?lang=en", json={"uuid": str(uuid.uuid4()), "answers": {}}).get_json()
+    assert body["message"] == "This survey is closed: answers are no longer accepted."

@@ -45,13 +45,14 @@ def create_app(test_config=None):
 
 
 def _register_blueprints(app):
+    from surveys import api as surveys_api
+    from surveys.manage import bp as surveys_manage
+    from surveys.views import bp as surveys
+
     from . import api, errors, views
     from .accounts.views import bp as accounts
     from .kiosk.views import bp as kiosk
     from .territories.views import bp as territories
-    from surveys import api as surveys_api
-    from surveys.manage import bp as surveys_manage
-    from surveys.views import bp as surveys
 
     for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage):
         app.register_blueprint(blueprint)
@@ -60,11 +61,13 @@ def _register_blueprints(app):
 
 
 def _register_commands(app):
-    from .accounts.cli import users
-    from .demo import demo
     from surveys.cli import surveys
 
-    for group in (users, demo, surveys):
+    from .accounts.cli import users
+    from .demo import demo
+    from .translate import translate
+
+    for group in (users, demo, translate, surveys):
         app.cli.add_command(group)
 
 

@@ -5,6 +5,7 @@ which a cross-site form cannot send without a CORS preflight we never grant. Sta
 calls authenticate with a bearer token (`flask users token`).
 """
 from flask import Blueprint, abort, request
+from flask_babel import gettext as _
 
 from .extensions import csrf
 
@@ -26,5 +27,5 @@ def create_blueprint(*feature_blueprints) -> Blueprint:
 def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, description="The body must be a JSON object.")
+        abort(400, description=_("The body must be a JSON object."))
     return body

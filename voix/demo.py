@@ -10,9 +10,9 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Answer, Channel, QuestionType, Response, WaveStatus
-from surveys import operations as ops
 
 from .accounts.cli import create_user
 from .accounts.models import Role, User

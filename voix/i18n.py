@@ -3,7 +3,7 @@
 The language comes from `?lang=xx` (remembered in the session), else the browser's
 preference, else French. Arabic pages are right-to-left.
 """
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 
@@ -12,6 +12,8 @@ def available_languages() -> dict:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = available_languages()
     asked = request.args.get("lang")
     if asked in languages:

@@ -1,5 +1,5 @@
 """HTTP headers that hold on every page (OWASP ASVS): no inline script, no framing."""
-from flask import make_response
+from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -19,12 +19,9 @@ def init_app(app):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            # Pages carry a resident's answers or staff data: the browser keeps nothing,
+            # so the back button on a shared kiosk cannot show the previous person's page.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-
-def no_store(response):
-    """Nothing of this page may be kept by the browser (kiosk, answer forms, staff pages)."""
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response

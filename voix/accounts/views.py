@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..security import no_store
 from .auth import log_in, log_out
 from .forms import LoginForm
 from .models import user_by_email
@@ -22,7 +21,7 @@ def login():
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
-    return no_store(render_template("accounts/login.html", form=form))
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/deconnexion")

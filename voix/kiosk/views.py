@@ -1,5 +1,15 @@
 """Registering tablets as kiosks, and the kiosk's welcome, reset and thank-you screens."""
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,8 +23,8 @@ from ..accounts.models import Role
 from ..accounts.permissions import can_register_kiosk
 from ..extensions import db
 from ..models import utcnow
-from ..security import no_store
-from ..territories.models import Territory, all_territories
+from ..territories.forms import territory_choices
+from ..territories.models import Territory
 from .device import activities_for, current_kiosk, remember_device
 from .models import Kiosk
 
@@ -32,7 +42,7 @@ class RegisterForm(FlaskForm):
 @staff_required(Role.facilitator)
 def register():
     form = RegisterForm()
-    form.territory.choices = [(t.id, t.label) for t in all_territories() if can_register_kiosk(g.user, t)]
+    form.territory.choices = territory_choices(g.user, can_register_kiosk)
     if form.validate_on_submit():
         territory = db.session.get(Territory, form.territory.data)
         if territory is None or not can_register_kiosk(g.user, territory):
@@ -69,29 +79,29 @@ def revoke(kiosk_id):
 def welcome():
     kiosk = current_kiosk()
     if kiosk is None:
-        return no_store(render_template("kiosk/not_registered.html")), 403
-    return no_store(render_template("kiosk/welcome.html", kiosk=kiosk, activities=activities_for(kiosk)))
+        return render_template("kiosk/not_registered.html"), 403
+    return render_template("kiosk/welcome.html", kiosk=kiosk, activities=activities_for(kiosk))
 
 
 @bp.get("/reinitialiser")
 def reset():
     """Between two residents (idle timeout, "start again"): forget the previous one."""
     _forget_resident()
-    return no_store(redirect(url_for(".welcome")))
+    return redirect(url_for(".welcome"))
 
 
 @bp.get("/merci")
 def thanks():
     code = session.pop(THANKS_CODE, None)
-    return no_store(render_template(
+    return render_template(
         "kiosk/thanks.html", invitation_code=code, seconds=current_app.config["KIOSK_THANKS_SECONDS"],
-    ))
+    )
 
 
 @bp.get("/jeton")
 def fresh_csrf_token():
     """A kiosk page left open past the token's lifetime renews it before sending answers."""
-    return no_store(current_app.json.response({"csrf_token": generate_csrf()}))
+    return current_app.json.response({"csrf_token": generate_csrf()})
 
 
 def finish_kiosk_visit(invitation_code: str):

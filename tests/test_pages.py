@@ -1,0 +1,62 @@
+"""Every page, as residents and staff see it: language, direction, headers, no 500."""
+import re
+
+import pytest
+
+from tests.conftest import serving
+
+LANGUAGES = {"fr": "ltr", "en": "ltr", "ar": "rtl"}
+
+
+@pytest.fixture
+def every_page(client, auth, make_user, make_wave, territories):
+    wave = make_wave()
+    auth.login(make_user("admin", (), email="admin@example.org"))
+    client.post("/kiosk/enregistrer", data={"place": "EPN", "territory": territories["sanitas"].id})
+    q = wave.questionnaire_id
+    return [
+        "/", "/connexion", "/kiosk/", "/kiosk/merci", f"/kiosk/enquete/{wave.id}", f"/enquete/{wave.id}",
+        "/enquete/merci", "/animation/enquetes/", "/animation/enquetes/nouveau", f"/animation/enquetes/{q}",
+        f"/animation/enquetes/{q}/apercu", f"/animation/enquetes/{q}/questions/nouvelle",
+        f"/animation/enquetes/{q}/questions/{wave.version.questions[0].id}", f"/animation/enquetes/vagues/{wave.id}",
+        "/kiosk/appareils", "/kiosk/enregistrer", "/admin/territoires/",
+        f"/admin/territoires/{territories['sanitas'].id}", "/page-qui-n-existe-pas",
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_has_lang_and_dir(client, every_page, language):
+    for url in every_page:
+        response = client.get(url, query_string={"lang": language})
+        assert response.status_code in (200, 404), (url, response.status_code)
+        html = response.text
+        assert f'<html lang="{language}" dir="{LANGUAGES[language]}">' in html, url
+        # A link to every language, each named in its own script.
+        assert 'hreflang="ar"' in html and "العربية" in html, url
+
+
+def test_pages_never_use_inline_script_and_send_a_csp(client, every_page):
+    for url in every_page:
+        response = client.get(url)
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert not re.search(r"<script(?![^>]*\bsrc=)", response.text), url
+        assert not re.search(r"\son[a-z]+=", response.text), url  # no inline event handlers
+
+
+def test_answer_pages_are_not_cached(client, every_page):
+    for url in every_page:
+        if "enquete" in url or url.startswith("/kiosk") or url.startswith("/animation"):
+            assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_an_unexpected_error_is_a_page_in_the_users_language(app, database_url):
+    with serving(database_url, PROPAGATE_EXCEPTIONS=False) as client:
+        def boom():
+            raise RuntimeError("bug")
+
+        client.application.add_url_rule("/boom", view_func=boom)
+        response = client.get("/boom?lang=ar")
+        assert response.status_code == 500
+        assert 'dir="rtl"' in response.text
+        api = client.get("/api/v1/waves/999")
+        assert api.status_code == 404 and api.get_json()["error"] == 404
