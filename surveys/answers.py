@@ -27,7 +27,6 @@ AGREEMENT_LABELS = {
     5: _l("Strongly agree"),
     DONT_KNOW: _l("I don't know"),
 }
-SMILEY_FACES = {1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 SMILEY_LABELS = {
     1: _l("Very unhappy"),
     2: _l("Unhappy"),
@@ -143,16 +142,24 @@ def is_empty(raw) -> bool:
     return raw is None or raw == "" or raw == [] or (isinstance(raw, str) and not raw.strip())
 
 
-def is_shown(question: Question, answers: dict) -> bool:
-    """Whether a question's display condition holds, given the answers so far."""
+def is_shown(question: Question, answers: dict, by_code: dict[str, Question]) -> bool:
+    """Whether a question's display condition holds, given the clean answers so far."""
     condition = question.condition
     if not condition:
         return True
     given = answers.get(condition["question"])
     if "equals" not in condition:
         return not is_empty(given)
+    if given is None:
+        return False
     expected = condition["equals"]
-    return given == expected or (isinstance(given, list) and expected in given)
+    if isinstance(given, list):  # multiple choice: shown if that option is among the choices
+        return expected in given
+    source = by_code[condition["question"]]
+    try:  # read the expected value like an answer, so that "yes" matches True and "4" matches 4
+        return given == PARSERS[source.type](source, expected)
+    except InvalidAnswer:
+        return False
 
 
 def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, dict]:
@@ -162,8 +169,9 @@ def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, d
     and to unknown codes are dropped, never stored.
     """
     clean, errors = {}, {}
+    by_code = {q.code: q for q in questions}
     for question in questions:
-        if not is_shown(question, clean):
+        if not is_shown(question, clean, by_code):
             continue
         raw = raw_answers.get(question.code)
         if is_empty(raw):

@@ -18,7 +18,7 @@ from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.kiosk.views import finish_kiosk_visit
 from voix.territories.models import TerritoryKind, all_territories
 
-from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_FACES, SMILEY_LABELS
+from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
 from .models import Channel, QuestionType, Wave
 from .operations import AGE_BRACKETS, SubmissionRefused, open_waves_for, submit_response
 
@@ -108,7 +108,7 @@ def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=
         "surveys/answer.html", wave=wave, kiosk=kiosk, questions=questions,
         response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
         notice=notice, quartiers=quartiers, language_form=None if preview else "survey-form", age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
-        agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW, smiley_faces=SMILEY_FACES,
+        agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW,
         smiley_labels=SMILEY_LABELS, preview=preview,
     )
 

@@ -106,9 +106,10 @@ def test_invalid_answers_are_shown_again_with_messages(client, auth, make_user, 
     wave = make_wave()
     register_kiosk(client, auth, make_user, territories["sanitas"])
     page = client.get(f"/kiosk/enquete/{wave.id}")
-    response = client.post(f"/kiosk/enquete/{wave.id}", data={"q-priority": "youth", **form_fields(page.text)})
+    response = client.post(f"/kiosk/enquete/{wave.id}?lang=en", data={"q-priority": "youth", **form_fields(page.text)})
     assert response.status_code == 422
-    assert 'id="mood-error" role="alert">This question needs an answer.' in response.text or 'aria-invalid="true"' in response.text
+    assert 'id="mood-error" role="alert">This question needs an answer.' in response.text
+    assert 'aria-describedby="mood-help mood-error" aria-invalid="true"' in response.text
     assert 'value="youth" checked' in response.text  # the given answer is kept
     assert count_rows(Response) == 0
 

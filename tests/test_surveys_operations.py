@@ -71,6 +71,21 @@ def test_conditions_show_and_hide_questions():
     assert clean == {"src": "a", "if_any": "kept"}
 
 
+def test_conditions_compare_values_as_answers():
+    yes_no = Question(code="yes_no", position=1, type=QuestionType.yes_no, text=TEXT)
+    scale = Question(code="scale", position=2, type=QuestionType.agreement, text=TEXT)
+    several = Question(code="several", position=3, type=QuestionType.multiple_choice, text=TEXT, options=OPTIONS,
+                       settings={})
+    follow = [Question(code=f"if_{n}", position=4 + i, type=QuestionType.short_text, text=TEXT,
+                       condition={"question": n, "equals": v})
+              for i, (n, v) in enumerate([("yes_no", "yes"), ("scale", "4"), ("several", "b")])]
+    questions = [yes_no, scale, several, *follow]
+    given = {"yes_no": "yes", "scale": 4, "several": ["a", "b"], "if_yes_no": "1", "if_scale": "2", "if_several": "3"}
+    assert set(clean_answers(questions, given)[0]) == set(given)
+    other = {**given, "yes_no": "no", "scale": "dk", "several": ["a"]}
+    assert set(clean_answers(questions, other)[0]) == {"yes_no", "scale", "several"}
+
+
 def test_a_version_freezes_once_answered_and_a_new_one_is_made(make_wave):
     wave = make_wave()
     questionnaire = wave.questionnaire

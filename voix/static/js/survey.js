@@ -12,6 +12,7 @@
   var progressText = form.querySelector(".progress-text"), progressBar = form.querySelector(".progress-bar");
   var isKiosk = form.dataset.kiosk === "true";
   var current = 0;
+  form.classList.add("js-steps");
 
   // Pages left from history must never show a previous resident's answers.
   window.addEventListener("pageshow", function (event) { if (event.persisted) window.location.reload(); });
@@ -61,9 +62,20 @@
     var code = step.dataset.code;
     if (step.dataset.required !== "true" || valueOf(code).length) return false;
     step.querySelector(".error").textContent = form.dataset.textRequired;
-    step.setAttribute("aria-invalid", "true");
+    step.dataset.invalid = "true";
+    step.querySelector("fieldset").setAttribute("aria-invalid", "true");
     return true;
   }
+
+  // Answering clears the step's "needs an answer" message.
+  steps.forEach(function (step) {
+    step.addEventListener("change", function () {
+      if (step.dataset.invalid !== "true") return;
+      step.querySelector(".error").textContent = "";
+      delete step.dataset.invalid;
+      step.querySelector("fieldset").removeAttribute("aria-invalid");
+    });
+  });
 
   next.addEventListener("click", function () {
     var step = visibleSteps()[current];
@@ -72,7 +84,7 @@
   back.addEventListener("click", function () { show(current - 1); });
 
   // Start on the first step with an error, if the server sent the page back.
-  var firstError = visibleSteps().findIndex(function (s) { return s.getAttribute("aria-invalid") === "true"; });
+  var firstError = visibleSteps().findIndex(function (s) { return s.dataset.invalid === "true"; });
   show(firstError >= 0 ? firstError : 0);
 
   // Read aloud, in the page's language, with the browser's own voices (nothing leaves the device).

@@ -1,0 +1,139 @@
+"""A resident answers the demo survey on a kiosk, in Arabic, with touch only.
+
+Drives Debian's chromium with Playwright; skipped when either is missing.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from surveys import operations as ops
+from surveys.models import Response, WaveStatus
+from tests.conftest import count_rows, make_app
+from voix.demo import QUESTIONS
+from voix.extensions import db
+from voix.kiosk.device import device_token
+from voix.kiosk.models import Kiosk
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def kiosk_site(app, database_url, territories, request):
+    if database_url.startswith("postgresql"):
+        pytest.skip("browser tests run once, on SQLite")
+    config = getattr(request, "param", {})
+    questionnaire = ops.create_questionnaire({"fr": "Vivre dans mon quartier", "ar": "العيش في حيّي"}, territories["sanitas"])
+    db.session.flush()
+    for fields in QUESTIONS:
+        ops.save_question(questionnaire.latest_version, **fields)
+    from datetime import date, timedelta
+
+    wave = ops.create_wave(questionnaire, territories["sanitas"], date.today(), date.today() + timedelta(days=9))
+    wave.status = WaveStatus.open
+    kiosk = Kiosk(place="EPN du Sanitas", territory=territories["sanitas"])
+    db.session.add(kiosk)
+    db.session.commit()
+    server_app = make_app(database_url, **config)
+    with server_app.app_context():
+        token = device_token(kiosk)
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "token": token, "wave": wave}
+    server.shutdown()
+    with server_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def tablet(kiosk_site):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
+        context.add_cookies([{"name": "voix_kiosk", "value": kiosk_site["token"], "url": kiosk_site["url"]}])
+        page = context.new_page()
+        yield page
+        browser.close()
+
+
+def visible_step(page):
+    return page.locator(".step:visible")
+
+
+def assert_touch_targets(page):
+    for target in page.locator(".step:visible label.choice, .step-nav button:visible, .kiosk-header a").all():
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+
+
+def test_resident_answers_in_arabic_by_touch_and_leaves_nothing_behind(kiosk_site, tablet):
+    page = tablet
+    page.goto(kiosk_site["url"] + "/kiosk/")
+    page.tap("a[hreflang=ar].big-button")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.tap("text=العيش في حيّي")
+    assert page.locator(".progress-text").inner_text().startswith("السؤال 1")
+
+    answers = {"satisfaction": "4", "priorite": "jeunes", "contact_mairie": "yes", "contact_facile": "5"}
+    for step in range(20):
+        code = visible_step(page).get_attribute("data-code")
+        assert_touch_targets(page)
+        if code in answers:
+            page.tap(f'.step:visible input[value="{answers[code]}"] >> xpath=..')
+        elif code == "services":
+            page.tap('.step:visible input[value="caf"] >> xpath=..')
+            page.tap('.step:visible input[value="epn"] >> xpath=..')
+        elif code == "securite":
+            page.tap('.step:visible input[value="dk"] >> xpath=..')
+        if page.locator("button.send").is_visible():
+            break
+        page.tap("button.next")
+    else:
+        pytest.fail("never reached the last step")
+    page.tap("button.send")
+    page.wait_for_url("**/kiosk/merci")
+    assert page.get_attribute("html", "dir") == "ltr"  # the next person starts in French
+
+    response = db.session.scalar(db.select(Response))
+    assert response.language == "ar" and response.channel.value == "kiosk"
+    stored = {a.question.code: a.value for a in response.answers}
+    assert stored == {"satisfaction": 4, "securite": "dk", "services": ["caf", "epn"], "contact_mairie": True,
+                      "contact_facile": 5, "priorite": "jeunes"}
+
+    page.go_back()  # what the next resident could try
+    page.wait_for_load_state()
+    assert page.locator("input:checked").count() == 0
+    assert "merci" not in page.url or page.locator("input:checked").count() == 0
+    assert count_rows(Response) == 1
+
+
+def test_required_question_blocks_next_with_a_message(kiosk_site, tablet):
+    page = tablet
+    page.goto(f"{kiosk_site['url']}/kiosk/enquete/{kiosk_site['wave'].id}")
+    page.tap("button.next")
+    error = page.locator(".step:visible .error")
+    assert error.inner_text() != "" and visible_step(page).get_attribute("data-code") == "satisfaction"
+
+
+@pytest.mark.parametrize("kiosk_site", [{"KIOSK_IDLE_SECONDS": 1, "KIOSK_WARNING_SECONDS": 2}], indirect=True)
+def test_idle_warning_extends_with_one_tap_then_resets(kiosk_site, tablet):
+    page = tablet
+    page.goto(f"{kiosk_site['url']}/kiosk/enquete/{kiosk_site['wave'].id}")
+    page.tap('.step:visible input[value="3"] >> xpath=..')
+    dialog = page.locator(".idle-warning")
+    dialog.wait_for(state="visible", timeout=5000)
+    page.tap("button.stay")
+    assert dialog.is_hidden()
+    assert page.locator("input:checked").count() == 1  # the answer is still there
+    page.wait_for_url("**/kiosk/", timeout=10000)  # no tap this time: erased and back to the start
+    assert count_rows(Response) == 0
