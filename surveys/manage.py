@@ -242,6 +242,15 @@ def wave(wave_id):
     )
 
 
+@bp.get("/vagues/<int:wave_id>/compteurs")
+@staff_required(Role.facilitator, Role.evaluator)
+def wave_counts(wave_id):
+    """What the wave page polls to keep its counts live while residents answer."""
+    wave = _wave(wave_id, manage=False)
+    return {"total": ops.response_counts([wave]).get(wave.id, 0),
+            "by_quartier": [{"quartier": name, "responses": n} for name, n in ops.counts_by_quartier(wave)]}
+
+
 @bp.post("/vagues/<int:wave_id>/<any(ouvrir, fermer):action>")
 @staff_required(Role.facilitator)
 def wave_status(wave_id, action):

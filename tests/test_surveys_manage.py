@@ -1,4 +1,5 @@
 """A facilitator builds a questionnaire, plans waves and runs them from the web screens."""
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -116,3 +117,16 @@ def test_question_type_labels_cover_every_type():
     from surveys.forms import TYPE_LABELS
 
     assert set(TYPE_LABELS) == set(QuestionType)
+
+
+def test_live_counts_follow_new_responses(client, auth, make_user, make_wave):
+    wave = make_wave()
+    auth.login(make_user("facilitator", ("sanitas",)))
+    url = f"/animation/enquetes/vagues/{wave.id}/compteurs"
+    assert client.get(url).get_json() == {"total": 0, "by_quartier": []}
+    for quartier in ("sanitas", "sanitas", "rabiere", ""):
+        body = {"uuid": str(uuid.uuid4()), "answers": {"mood": 3}, "about": {"quartier": quartier}}
+        assert client.post(f"/api/v1/waves/{wave.id}/responses", json=body).status_code == 201
+    counts = client.get(url).get_json()
+    assert counts["total"] == 4
+    assert {row["quartier"]: row["responses"] for row in counts["by_quartier"]} == {"Sanitas": 2, "Rabière": 1, None: 1}
