@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from voix.privacy import scrub
+from voix.privacy import clean_text
 
 from .models import Question, QuestionType
 
@@ -46,10 +46,15 @@ def _choice(question, raw):
     return raw
 
 
-def _choices(question, raw):
+def _distinct_options(question, raw, message) -> list:
     values = raw if isinstance(raw, list) else [raw]
     if any(v not in question.option_codes for v in values) or len(set(values)) != len(values):
-        raise InvalidAnswer(_l("Choose among the proposed answers."))
+        raise InvalidAnswer(message)
+    return values
+
+
+def _choices(question, raw):
+    values = _distinct_options(question, raw, _l("Choose among the proposed answers."))
     limit = question.settings.get("max_choices")
     if limit and len(values) > limit:
         raise InvalidAnswer(_l("Choose at most %(n)s answers.", n=limit))
@@ -57,10 +62,16 @@ def _choices(question, raw):
 
 
 def _ranking(question, raw):
-    values = raw if isinstance(raw, list) else [raw]
-    if any(v not in question.option_codes for v in values) or len(set(values)) != len(values):
-        raise InvalidAnswer(_l("Rank the proposed answers, each once."))
-    return values
+    """A list of option codes, best first; a form sends {option: rank} instead."""
+    if isinstance(raw, dict):
+        try:
+            ranks = {option: int(rank) for option, rank in raw.items()}
+        except (TypeError, ValueError):
+            raise InvalidAnswer(_l("Rank the proposed answers, each once.")) from None
+        if len(set(ranks.values())) != len(ranks) or any(rank < 1 for rank in ranks.values()):
+            raise InvalidAnswer(_l("Give each rank to one answer only."))
+        raw = sorted(ranks, key=ranks.get)
+    return _distinct_options(question, raw, _l("Rank the proposed answers, each once."))
 
 
 def _scale(levels, extra=()):
@@ -98,8 +109,10 @@ def _number(question, raw):
     if value != value or value in (float("inf"), float("-inf")):
         raise InvalidAnswer(_l("Enter a number."))
     low, high = question.settings.get("min"), question.settings.get("max")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise InvalidAnswer(_l("Enter a number between %(low)s and %(high)s.", low=low, high=high))
+    if low is not None and value < low:
+        raise InvalidAnswer(_l("Enter a number of at least %(n)s.", n=low))
+    if high is not None and value > high:
+        raise InvalidAnswer(_l("Enter a number of at most %(n)s.", n=high))
     return int(value) if value.is_integer() else value
 
 
@@ -114,11 +127,10 @@ def _text(limit):
     def parse(question, raw):
         if not isinstance(raw, str):
             raise InvalidAnswer(_l("Enter some text."))
-        text = raw.strip()
-        if len(text) > limit:
+        if len(raw.strip()) > limit:
             raise InvalidAnswer(_l("Keep it under %(n)s characters.", n=limit))
         # Personal data never reaches the database: scrub before storing.
-        return scrub(text)
+        return clean_text(raw)
 
     return parse
 
@@ -139,7 +151,9 @@ FREE_TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 
 
 def is_empty(raw) -> bool:
-    return raw is None or raw == "" or raw == [] or (isinstance(raw, str) and not raw.strip())
+    if isinstance(raw, str):
+        return not raw.strip()
+    return raw is None or raw == [] or raw == {}
 
 
 def is_shown(question: Question, answers: dict, by_code: dict[str, Question]) -> bool:

@@ -1,6 +1,5 @@
 """Survey routes of the JSON API (/api/v1), described in docs/openapi.yaml."""
 from flask import Blueprint, abort, g, request
-from flask import Response as HttpResponse
 from flask_babel import gettext as _
 
 from voix.accounts.auth import staff_required
@@ -11,7 +10,7 @@ from voix.i18n import available_languages
 from voix.kiosk.device import current_kiosk, kiosk_from_token
 from voix.territories.models import TerritoryKind, all_territories, territory_by_slug
 
-from .exports import FORMATS, export_bytes
+from .exports import FORMATS, export_response
 from .models import Channel, Wave, WaveStatus
 from .operations import (
     AGE_BRACKETS,
@@ -20,6 +19,7 @@ from .operations import (
     open_waves_for,
     submit_response,
 )
+from .views import offered_on_kiosk
 
 bp = Blueprint("surveys_api", __name__)
 
@@ -84,8 +84,11 @@ def submit(wave_id):
     answers, about = body.get("answers", {}), body.get("about") or {}
     if not isinstance(answers, dict) or not isinstance(about, dict):
         abort(400, description=_("answers and about must be JSON objects."))
-    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    language = body.get("language") if isinstance(body.get("language"), str) else "fr"
+    language = language if language in available_languages() else "fr"
     kiosk = _kiosk()
+    if kiosk is not None and not offered_on_kiosk(wave, kiosk):
+        abort(403, description=_("This kiosk does not offer this survey."))
     try:
         response, created = submit_response(
             wave, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
@@ -109,6 +112,4 @@ def export(wave_id):
     fmt = request.args.get("format", "wide")
     if fmt not in FORMATS:
         abort(400, description=_("format must be one of: %(formats)s", formats=", ".join(FORMATS)))
-    content, mimetype, name = export_bytes(wave, fmt)
-    return HttpResponse(content, mimetype=mimetype,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return export_response(wave, fmt)

@@ -1,11 +1,13 @@
 """Exports of a wave's responses: CSV wide (one row per response), CSV long (one row per
 response x question) and XLSX (both sheets, plus the questions and their comparability).
 
-Rows are streamed from the database in batches so that a large wave does not sit in memory.
+Responses are read from the database in batches; the file itself is built in memory.
 """
 import csv
 import io
+from datetime import datetime, timezone
 
+from flask import Response as HttpResponse
 from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from voix.territories.models import Territory
 
 from .answers import display_value
 from .models import Questionnaire, Response, Wave
-from .operations import comparable_codes
+from .operations import questionnaire_comparability
 
 FORMATS = ("wide", "long", "xlsx")
 RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
@@ -37,10 +39,15 @@ def _quartier_slugs() -> dict[int, str]:
 
 
 def _base_row(wave, response, slugs):
-    return [response.uuid, wave.id, wave.number, wave.version.number, response.submitted_at.isoformat(),
+    return [response.uuid, wave.id, wave.number, wave.version.number, _utc(response.submitted_at).isoformat(),
             response.channel.value, response.language, response.gender or "", response.gender_description or "",
             response.age_bracket or "", slugs.get(response.quartier_id, ""), response.invited_by_code or "",
             response.invitation_code]
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes (stored in UTC), PostgreSQL aware ones: same output.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def _cell(value):
@@ -78,7 +85,7 @@ def long_rows(wave: Wave, language="fr"):
 
 def _long_rows(wave, language):
     questions = {q.id: q for q in wave.version.questions}
-    comparable = comparable_codes(list(wave.questionnaire.waves))
+    comparable = questionnaire_comparability(wave.questionnaire)
     yield LONG_COLUMNS
     for response in _responses(wave):
         for answer in sorted(response.answers, key=lambda a: questions[a.question_id].position):
@@ -92,7 +99,7 @@ def _long_rows(wave, language):
 
 def question_rows(questionnaire: Questionnaire):
     """Every question of every version, and whether its code is comparable across waves."""
-    comparable = comparable_codes(list(questionnaire.waves)) if questionnaire.waves else {}
+    comparable = questionnaire_comparability(questionnaire)
     yield ["version", "position", "code", "type", "required", "text_fr", "options", "comparable_across_waves"]
     for version in questionnaire.versions:
         for q in version.questions:
@@ -122,6 +129,12 @@ def xlsx_bytes(wave: Wave) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_response(wave: Wave, fmt: str) -> HttpResponse:
+    """The export as a download (same for the facilitator screens and the API)."""
+    content, mimetype, name = export_bytes(wave, fmt)
+    return HttpResponse(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -30,7 +29,7 @@ from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
 from . import operations as ops
-from .exports import FORMATS, export_bytes
+from .exports import FORMATS, export_response
 from .forms import (
     TYPE_LABELS,
     QuestionForm,
@@ -107,7 +106,7 @@ def detail(questionnaire_id):
     waves = [w for w in questionnaire.waves if can_read_results(g.user, w.territory)]
     return render_template(
         "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
-        waves=waves, counts=ops.response_counts(waves), comparable=ops.comparable_codes(waves) if waves else {},
+        waves=waves, counts=ops.response_counts(waves), comparable=ops.questionnaire_comparability(questionnaire),
         wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
         can_manage=can_manage_surveys(g.user, questionnaire.territory),
     )
@@ -280,7 +279,4 @@ def next_wave(wave_id):
 @bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx):fmt>")
 @staff_required(Role.facilitator, Role.evaluator)
 def export(wave_id, fmt):
-    wave = _wave(wave_id, manage=False)
-    content, mimetype, name = export_bytes(wave, fmt)
-    return HttpResponse(content, mimetype=mimetype,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return export_response(_wave(wave_id, manage=False), fmt)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voix.extensions import db
 from voix.i18n import localized
-from voix.models import created_at_column, utcnow
+from voix.models import created_at_column, local_today, utcnow
 from voix.territories.models import Territory
 
 
@@ -164,7 +164,7 @@ class Wave(db.Model):
 
     @property
     def accepts_responses(self) -> bool:
-        return self.status is WaveStatus.open and utcnow().date() <= self.closes_on
+        return self.status is WaveStatus.open and self.opens_on <= local_today() <= self.closes_on
 
 
 class Channel(enum.Enum):

@@ -3,6 +3,7 @@
 Views, the API and the CLI call these; each leaves committing to its caller except
 `submit_response`, which must commit itself to be idempotent under concurrency.
 """
+import math
 import re
 import uuid as uuid_module
 from dataclasses import dataclass
@@ -14,10 +15,10 @@ from sqlalchemy import func, select
 from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
 from voix.models import utcnow
-from voix.privacy import scrub
+from voix.privacy import clean_text
 from voix.territories.models import Territory, TerritoryKind, territory_by_slug
 
-from .answers import clean_answers
+from .answers import PARSERS, InvalidAnswer, clean_answers
 from .models import (
     Answer,
     Channel,
@@ -35,6 +36,9 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 GENDERS = ("woman", "man", "self_described")
 AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
 CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking}
+DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
+                  QuestionType.agreement, QuestionType.smiley}
+INVITATION_CODE = re.compile(r"^[23456789A-HJKMNP-Z]{8}$")
 
 
 class SurveyError(ValueError):
@@ -81,11 +85,15 @@ def _copy_question(question: Question) -> Question:
     )
 
 
+def _require_editable(version: QuestionnaireVersion):
+    if version.is_locked:
+        raise SurveyError(_l("This version already has answers: create a new version to change it."))
+
+
 def save_question(version: QuestionnaireVersion, *, code, type, text, required=False, options=(),
                   settings=None, condition=None, help=None, question: Question | None = None):
     """Add a question to a version, or change one; refuses edits that break comparability."""
-    if version.is_locked:
-        raise SurveyError(_l("This version already has answers: create a new version to change it."))
+    _require_editable(version)
     code = code.strip().lower()
     if not CODE_PATTERN.match(code):
         raise SurveyError(_l("A question code is lowercase letters, digits and _, starting with a letter."))
@@ -96,11 +104,16 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
         raise SurveyError(_l("A choice question needs at least two options."))
     if not text.get("fr", "").strip():
         raise SurveyError(_l("The question needs a French text."))
+    settings = settings or {}
+    low, high = settings.get("min"), settings.get("max")
+    if any(v is not None and not math.isfinite(v) for v in (low, high)) or (
+            low is not None and high is not None and low > high):
+        raise SurveyError(_l("The minimum must be a number no greater than the maximum."))
     target = question or Question(position=len(version.questions) + 1)
     target.code, target.type, target.required = code, type, required
     target.text, target.help = text, help or {}
     target.options = list(options) if type in CHOICE_TYPES else []
-    target.settings, target.condition = settings or {}, condition or None
+    target.settings, target.condition = settings, condition or None
     _check_condition(version, target)
     _check_same_meaning_as_before(version, target)
     if question is None:
@@ -116,9 +129,19 @@ def _check_condition(version, question):
     source = earlier.get(question.condition.get("question"))
     if source is None:
         raise SurveyError(_l("A question can only depend on an earlier question."))
-    expected = question.condition.get("equals")
-    if expected is not None and source.type in CHOICE_TYPES and expected not in source.option_codes:
-        raise SurveyError(_l("The condition must name one of that question's options."))
+    if "equals" not in question.condition:
+        return
+    # Only discrete answers can be equal to something the page and the server agree on;
+    # the value is stored as the form sends it ("yes", "4", an option code).
+    if source.type not in DISCRETE_TYPES:
+        raise SurveyError(_l("A condition can test the value of a choice, yes/no or scale question only."))
+    try:
+        expected = PARSERS[source.type](source, question.condition["equals"])
+    except InvalidAnswer:
+        raise SurveyError(_l("The condition must name one of that question's options.")) from None
+    if isinstance(expected, list):
+        expected = expected[0]
+    question.condition = {**question.condition, "equals": {True: "yes", False: "no"}.get(expected, str(expected))}
 
 
 def _check_same_meaning_as_before(version, question):
@@ -137,8 +160,7 @@ def _check_same_meaning_as_before(version, question):
 
 def delete_question(question: Question):
     version = question.version
-    if version.is_locked:
-        raise SurveyError(_l("This version already has answers: create a new version to change it."))
+    _require_editable(version)
     if any(q.condition and q.condition.get("question") == question.code for q in version.questions):
         raise SurveyError(_l("Another question depends on this one: change that condition first."))
     version.questions.remove(question)
@@ -147,20 +169,17 @@ def delete_question(question: Question):
 
 def move_question(question: Question, offset: int):
     version = question.version
-    if version.is_locked:
-        raise SurveyError(_l("This version already has answers: create a new version to change it."))
+    _require_editable(version)
     ordered = list(version.questions)
     index = ordered.index(question)
-    target = max(0, min(len(ordered) - 1, index + offset))
-    ordered.insert(target, ordered.pop(index))
+    ordered.insert(max(0, min(len(ordered) - 1, index + offset)), ordered.pop(index))
+    seen = set()
+    for q in ordered:  # every condition must still point to an earlier question
+        if q.condition and q.condition["question"] not in seen:
+            raise SurveyError(_l("A question can only depend on an earlier question."))
+        seen.add(q.code)
     for position, q in enumerate(ordered, start=1):
         q.position = position
-    try:
-        for q in ordered:
-            _check_condition(version, q)
-    except SurveyError:
-        db.session.rollback()
-        raise
 
 
 def _renumber(version):
@@ -210,7 +229,11 @@ def set_wave_status(wave: Wave, status: WaveStatus):
 
 
 def comparable_codes(waves: list[Wave]) -> dict[str, bool]:
-    """For each question code seen in these waves: asked the same way in all of them?"""
+    """For each question code seen in these waves: asked the same way in all of them?
+
+    Drafts are left out: they may still change version before they open.
+    """
+    waves = [wave for wave in waves if wave.status is not WaveStatus.draft]
     signatures: dict[str, set] = {}
     presence: dict[str, int] = {}
     for wave in waves:
@@ -220,13 +243,22 @@ def comparable_codes(waves: list[Wave]) -> dict[str, bool]:
     return {code: len(signatures[code]) == 1 and presence[code] == len(waves) for code in signatures}
 
 
+def questionnaire_comparability(questionnaire: Questionnaire) -> dict[str, bool]:
+    """The one comparability verdict shown on screens and in exports: over all its waves."""
+    return comparable_codes(list(questionnaire.waves))
+
+
 def open_waves_for(territory: Territory) -> list[Wave]:
-    """Open waves a resident of this territory may answer: its own and its parents'."""
-    ids = [t.id for t in territory.lineage()] + list(territory.subtree_ids())
+    """Open waves offered in this territory: its own, its parents' and those of what it contains."""
+    ids = offered_territory_ids(territory)
     waves = db.session.scalars(
         select(Wave).where(Wave.territory_id.in_(ids), Wave.status == WaveStatus.open).order_by(Wave.id)
     )
     return [wave for wave in waves if wave.accepts_responses]
+
+
+def offered_territory_ids(territory: Territory) -> list[int]:
+    return [t.id for t in territory.lineage()] + list(territory.subtree_ids())
 
 
 def response_counts(waves: list[Wave]) -> dict[int, int]:
@@ -243,7 +275,8 @@ def counts_by_quartier(wave: Wave) -> list[tuple[str, int]]:
     rows = db.session.execute(
         select(Territory.name, func.count(Response.id))
         .select_from(Response).outerjoin(Territory, Territory.id == Response.quartier_id)
-        .where(Response.wave_id == wave.id).group_by(Territory.name).order_by(func.count(Response.id).desc())
+        .where(Response.wave_id == wave.id).group_by(Territory.id, Territory.name)
+        .order_by(func.count(Response.id).desc(), Territory.name)
     )
     return [(name, count) for name, count in rows.all()]
 
@@ -270,8 +303,11 @@ def clean_about_you(about: dict, questionnaire: Questionnaire) -> tuple[dict, di
         else:
             errors["gender"] = str(_l("Choose one of the proposed answers."))
     description = about.get("gender_description")
-    if gender == "self_described" and isinstance(description, str) and description.strip():
-        clean["gender_description"] = scrub(description.strip())[:100]
+    if isinstance(description, str) and description.strip() and gender in (None, "self_described"):
+        if len(description.strip()) > 100:
+            errors["gender_description"] = str(_l("Keep it under %(n)s characters.", n=100))
+        else:  # writing a description is describing oneself, even without ticking the box
+            clean["gender"], clean["gender_description"] = "self_described", clean_text(description)
     bracket = about.get("age_bracket") or None
     if bracket is not None:
         if bracket in AGE_BRACKETS:
@@ -285,9 +321,13 @@ def clean_about_you(about: dict, questionnaire: Questionnaire) -> tuple[dict, di
             errors["quartier"] = str(_l("Choose one of the proposed answers."))
         else:
             clean["quartier_id"] = place.id
-    code = re.sub(r"[^A-Z0-9]", "", str(about.get("invited_by") or "").upper())
+    code = re.sub(r"[\s-]", "", str(about.get("invited_by") or "").upper())
     if code:
-        clean["invited_by_code"] = code[:20]
+        # Only a code of ours: anything else (a name, a phone number) would be personal data.
+        if INVITATION_CODE.match(code):
+            clean["invited_by_code"] = code
+        else:
+            errors["invited_by"] = str(_l("An invitation code has 8 letters and digits, like 7KQ2M9XA."))
     return clean, errors
 
 

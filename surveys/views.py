@@ -20,7 +20,13 @@ from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
 from .models import Channel, QuestionType, Wave
-from .operations import AGE_BRACKETS, SubmissionRefused, open_waves_for, submit_response
+from .operations import (
+    AGE_BRACKETS,
+    SubmissionRefused,
+    offered_territory_ids,
+    open_waves_for,
+    submit_response,
+)
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 PERSONAL_THANKS_CODE = "survey_invitation_code"
@@ -48,15 +54,20 @@ def kiosk_answer(wave_id):
     kiosk = current_kiosk()
     if kiosk is None:
         return redirect(url_for("kiosk.welcome"))
-    wave = db.session.get(Wave, wave_id) or abort(404)
-    if wave not in open_waves_for(kiosk.territory):
+    wave = db.session.get(Wave, wave_id)
+    if wave is None or not offered_on_kiosk(wave, kiosk):
         abort(404)
     return _answer_page(wave, Channel.kiosk, kiosk=kiosk)
 
 
 @bp.get("/enquete/merci")
 def thanks():
-    return render_template("surveys/thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None))
+    return render_template("thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None), kiosk=None)
+
+
+def offered_on_kiosk(wave: Wave, kiosk) -> bool:
+    """A kiosk offers the waves of its territory, of the places above it and of those inside it."""
+    return wave.territory_id in offered_territory_ids(kiosk.territory)
 
 
 def _answer_page(wave, channel, kiosk):
@@ -121,12 +132,8 @@ def answers_from_form(questions, form) -> dict:
         if question.type is QuestionType.multiple_choice:
             raw[question.code] = form.getlist(name)
         elif question.type is QuestionType.ranking:
-            ranks = []
-            for option in question.option_codes:
-                rank = form.get(f"{name}-rank-{option}", "")
-                if rank.isdigit():
-                    ranks.append((int(rank), option))
-            raw[question.code] = [option for _rank, option in sorted(ranks)]
+            ranks = {option: form.get(f"{name}-rank-{option}", "") for option in question.option_codes}
+            raw[question.code] = {option: rank for option, rank in ranks.items() if rank.strip()}
         else:
             raw[question.code] = form.get(name, "")
     return raw

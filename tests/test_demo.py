@@ -23,11 +23,22 @@ def test_demo_loads_every_screen(app, runner, client):
     assert again.exit_code == 0 and "already has data" in again.output
 
     auth = Auth(client)
-    for email, _name, role, _scope in STAFF:
-        client.post("/connexion", data={"email": email, "password": f"demo-{role.value}"})
-        pages = ["/", "/animation/enquetes/", "/kiosk/appareils", "/admin/territoires/"]
-        pages += [f"/animation/enquetes/vagues/{w.id}" for w in waves] + [f"/animation/enquetes/{waves[0].questionnaire_id}"]
-        for url in pages:
-            assert client.get(url).status_code in (200, 302, 403), (email, url)
+    everywhere = ("metropole", "tours", "sanitas", "rabiere")
+    pages_by_role = {  # what each role may open (200); every other page of the list is 403
+        "admin": {"/admin/territoires/", "/kiosk/appareils", "/animation/enquetes/"},
+        "facilitator": {"/kiosk/appareils", "/animation/enquetes/"},
+        "evaluator": {"/animation/enquetes/"},
+        "moderator": set(),
+    }
+    for email, _name, role, scope in STAFF:
+        login = client.post("/connexion", data={"email": email, "password": f"demo-{role.value}"})
+        assert login.status_code == 302 and client.get(login.headers["Location"]).status_code == 200, email
+        reach = everywhere if role.value == "admin" or "metropole" in scope else scope
+        readable = {w.id for w in waves if w.territory.slug in reach} if role.value != "moderator" else set()
+        expected = pages_by_role[role.value] | readable
+        for page in ("/admin/territoires/", "/kiosk/appareils", "/animation/enquetes/", *[w.id for w in waves]):
+            url = f"/animation/enquetes/vagues/{page}" if isinstance(page, int) else page
+            wanted = 200 if page in expected else 403
+            assert client.get(url).status_code == wanted, (email, url)
         auth.logout()
     assert "Vivre dans mon quartier" in client.get("/").text

@@ -181,3 +181,34 @@ def test_switching_language_mid_survey_keeps_the_answers(client, make_wave):
     assert 'value="4" checked' in switched.text and 'value="clean" checked' in switched.text
     assert form_fields(switched.text)["uuid"] == fields["uuid"]
     assert count_rows(Response) == 0
+
+
+def test_ranking_form_with_odd_ranks_is_refused_not_a_500(client, make_wave):
+    questions = [dict(code="top", type="ranking", text={"fr": "Classez"},
+                      options=[{"code": "a", "label": {"fr": "A"}}, {"code": "b", "label": {"fr": "B"}}])]
+    wave = make_wave(questions=questions)
+    page = client.get(f"/enquete/{wave.id}")
+    for ranks in ({"q-top-rank-a": "²"}, {"q-top-rank-a": "1", "q-top-rank-b": "1"}):
+        response = client.post(f"/enquete/{wave.id}", data={**ranks, **form_fields(page.text)})
+        assert response.status_code == 422
+    ok = client.post(f"/enquete/{wave.id}", data={"q-top-rank-a": "2", "q-top-rank-b": "1", **form_fields(page.text)})
+    assert ok.status_code == 303
+    assert [a.value for a in db.session.scalar(select(Response)).answers] == [["b", "a"]]
+
+
+def test_a_wave_closing_while_a_kiosk_resident_answers_shows_the_closed_page(client, auth, make_user, make_wave, territories):
+    from surveys.models import WaveStatus
+
+    wave = make_wave()
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    page = client.get(f"/kiosk/enquete/{wave.id}")
+    wave.status = WaveStatus.closed
+    db.session.commit()
+    response = client.post(f"/kiosk/enquete/{wave.id}", data={"q-mood": "3", **form_fields(page.text)})
+    assert response.status_code == 410
+
+
+def test_thank_you_page_lets_the_resident_stop_the_countdown(client, auth, make_user, make_wave, territories):
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    page = client.get("/kiosk/merci")
+    assert 'class="big-button stay-here"' in page.text and "data-seconds" in page.text

@@ -155,12 +155,12 @@ def test_invalid_values_and_about_you_fields(client, make_wave, answers, about, 
 
 def test_about_you_is_stored_cleaned(client, make_wave, territories):
     about = {"gender": "self_described", "gender_description": "non-binaire, appelez-moi au 0612345678",
-             "age_bracket": "18_25", "quartier": "rabiere", "invited_by": " ab-12 cd "}
+             "age_bracket": "18_25", "quartier": "rabiere", "invited_by": " ab2c-3d4e "}
     assert submit(client, make_wave(), {"mood": 5}, about=about).status_code == 201
     stored = db.session.scalar(select(Response))
     assert (stored.gender, stored.age_bracket, stored.quartier_id) == ("self_described", "18_25", territories["rabiere"].id)
     assert stored.gender_description == "non-binaire, appelez-moi au [téléphone]"
-    assert stored.invited_by_code == "AB12CD"
+    assert stored.invited_by_code == "AB2C3D4E"
     weird = submit(client, make_wave(), {"mood": 5}, about={"gender": "self_described", "gender_description": ["x"]})
     assert weird.status_code == 201  # a non-text description is dropped, not a crash
 
@@ -169,3 +169,73 @@ def test_closed_wave_message_says_closed(client, make_wave):
     wave = make_wave(status=WaveStatus.closed)
     body = client.post(f"/api/v1/waves/{wave.id}/responses?lang=en", json={"uuid": str(uuid.uuid4()), "answers": {}}).get_json()
     assert body["message"] == "This survey is closed: answers are no longer accepted."
+
+
+def test_a_kiosk_answers_only_the_waves_it_offers(client, make_wave, territories):
+    from voix.kiosk.device import device_token
+    from voix.kiosk.models import Kiosk
+
+    rabiere_wave = make_wave("rabiere")
+    kiosk = Kiosk(place="EPN du Sanitas", territory=territories["sanitas"])
+    db.session.add(kiosk)
+    db.session.commit()
+    headers = {"X-Kiosk-Token": device_token(kiosk)}
+    body = {"uuid": str(uuid.uuid4()), "answers": {"mood": 3}}
+    assert client.post(f"/api/v1/waves/{rabiere_wave.id}/responses", json=body, headers=headers).status_code == 403
+    assert stored_count() == 0
+
+
+def test_odd_inputs_get_clear_answers_not_500(client, make_wave):
+    wave = make_wave()
+    assert submit(client, wave, {"mood": 3}, language=["fr"]).status_code == 201
+    assert client.get("/api/v1/waves/99999999999999999999").status_code == 404
+    assert client.get("/enquete/2147483648").status_code == 404
+    huge = {"uuid": str(uuid.uuid4()), "answers": {"mood": 3, "why": "x" * (3 * 1024 * 1024)}}
+    assert client.post(f"/api/v1/waves/{wave.id}/responses", json=huge).status_code == 413
+    not_yet = make_wave(days=(3, 10))
+    assert submit(client, not_yet, {"mood": 3}).status_code == 409
+
+
+def test_control_characters_never_reach_the_database_or_break_exports(client, make_wave, make_user):
+    wave = make_wave()
+    text = "Le bailleur\x00 ne répond pas\x01\x07"
+    assert submit(client, wave, {"mood": 2, "priority": "clean", "why": text},
+                  about={"gender_description": "fluide\x00"}).status_code == 201
+    stored = db.session.scalar(select(Response))
+    assert {a.question.code: a.value for a in stored.answers}["why"] == "Le bailleur ne répond pas"
+    assert (stored.gender, stored.gender_description) == ("self_described", "fluide")
+    token = issue_api_token(make_user("facilitator", ("sanitas",)), "t")
+    db.session.commit()
+    response = client.get(f"/api/v1/waves/{wave.id}/export?format=xlsx", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_invitation_codes_are_ours_or_refused(client, make_wave):
+    wave = make_wave()
+    for not_a_code in ("06 12 34 56 78", "Fatima Benali"):
+        refused = submit(client, wave, {"mood": 3}, about={"invited_by": not_a_code})
+        assert refused.status_code == 422 and list(refused.get_json()["errors"]) == ["invited_by"]
+    first = submit(client, wave, {"mood": 3}).get_json()["invitation_code"]
+    assert submit(client, wave, {"mood": 4}, about={"invited_by": first.lower()}).status_code == 201
+    assert db.session.scalar(select(Response).where(Response.invited_by_code == first)) is not None
+
+
+def test_an_api_token_does_not_open_the_staff_screens(client, make_wave, make_user):
+    wave = make_wave()
+    token = issue_api_token(make_user("facilitator", ("sanitas",)), "export")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/animation/enquetes/vagues/{wave.id}", headers=headers).status_code == 302  # to login
+    assert client.post(f"/animation/enquetes/vagues/{wave.id}/fermer", headers=headers).status_code == 302
+    db.session.refresh(wave)
+    assert wave.status is WaveStatus.open
+
+
+def test_api_posts_work_with_csrf_protection_on(database_url, make_wave):
+    """The API relies on JSON-only bodies, not on the CSRF token (production has CSRF on)."""
+    from tests.conftest import serving
+
+    wave = make_wave()
+    with serving(database_url, WTF_CSRF_ENABLED=True) as client:
+        assert submit(client, wave, {"mood": 3}).status_code == 201
+        assert client.post("/connexion", data={"email": "x@example.org", "password": "x"}).status_code == 400

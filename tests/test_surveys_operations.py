@@ -179,4 +179,61 @@ def test_comparable_codes_across_versions(make_wave):
     ops.delete_question(version2.question("why"))
     ops.save_question(version2, code="transport", type=QuestionType.yes_no, text=TEXT)
     wave2 = ops.create_next_wave(wave1)
+    assert ops.comparable_codes([wave1, wave2]) == {"mood": True, "priority": True, "why": True}  # a draft: left out
+    wave2.status = WaveStatus.open
     assert ops.comparable_codes([wave1, wave2]) == {"mood": True, "priority": True, "why": False, "transport": False}
+
+
+def test_conditions_only_on_discrete_answers_and_stored_as_the_form_sends(make_wave):
+    version = make_wave(status=WaveStatus.draft).questionnaire.latest_version
+    ops.save_question(version, code="age", type=QuestionType.number, text=TEXT)
+    ops.save_question(version, code="oui", type=QuestionType.yes_no, text=TEXT)
+    db.session.commit()
+    with pytest.raises(ops.SurveyError):
+        ops.save_question(version, code="c1", type=QuestionType.yes_no, text=TEXT, condition={"question": "age", "equals": "1"})
+    db.session.rollback()
+    version = ops.editable_version(version.questionnaire)
+    follow = ops.save_question(version, code="c2", type=QuestionType.yes_no, text=TEXT,
+                               condition={"question": "oui", "equals": "true"})
+    assert follow.condition == {"question": "oui", "equals": "yes"}
+    smiley = ops.save_question(version, code="c3", type=QuestionType.yes_no, text=TEXT,
+                               condition={"question": "mood", "equals": "04"})
+    assert smiley.condition["equals"] == "4"
+    answered = ops.save_question(version, code="c4", type=QuestionType.yes_no, text=TEXT, condition={"question": "age"})
+    assert answered.condition == {"question": "age"}  # "is answered" works on any type
+
+
+@pytest.mark.parametrize("settings", [{"min": float("nan")}, {"max": float("inf")}, {"min": 5, "max": 1}])
+def test_number_limits_must_make_sense(make_wave, settings):
+    version = make_wave(status=WaveStatus.draft).questionnaire.latest_version
+    with pytest.raises(ops.SurveyError):
+        ops.save_question(version, code="n", type=QuestionType.number, text=TEXT, settings=settings)
+
+
+def test_number_messages_name_the_limit_that_was_crossed(app):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        assert clean_answers([question("number", max=120)], {"q": "130"})[1] == {"q": "Enter a number of at most 120."}
+        assert clean_answers([question("number", min=0)], {"q": "-1"})[1] == {"q": "Enter a number of at least 0."}
+
+
+def test_ranking_from_a_form_refuses_ties_and_odd_ranks():
+    ranking = question("ranking")
+    assert clean_answers([ranking], {"q": {"a": "2", "c": "1"}})[0] == {"q": ["c", "a"]}
+    for ranks in ({"a": "1", "b": "1"}, {"a": "²"}, {"a": "0"}, {"zz": "1"}):
+        assert set(clean_answers([ranking], {"q": ranks})[1]) == {"q"}, ranks
+    assert clean_answers([ranking], {"q": {}}) == ({}, {})
+
+
+def test_counts_by_quartier_keep_homonyms_apart(make_wave, territories):
+    from voix.territories.models import Territory, TerritoryKind
+
+    wave = make_wave()
+    twin = Territory(slug="sanitas-bis", name="Sanitas", kind=TerritoryKind.quartier, parent=territories["joue-les-tours"])
+    db.session.add(twin)
+    db.session.commit()
+    for slug in ("sanitas", "sanitas-bis", "sanitas-bis"):
+        ops.submit_response(wave, {"mood": 3}, uuid=str(uuid.uuid4()), channel=Channel.api, language="fr",
+                            about={"quartier": slug})
+    assert ops.counts_by_quartier(wave) == [("Sanitas", 2), ("Sanitas", 1)]

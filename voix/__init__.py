@@ -2,6 +2,7 @@
 
 - voix/: configuration, database rules, accounts and roles, territories, kiosk devices
 - surveys/: recurring questionnaires, waves, responses, exports
+- deliberation/: consultations, ideas, supports, statements, pairwise votes, debates
 - the JSON API lives under /api/v1 (voix/api.py), each feature adding its routes
 """
 import os
@@ -9,11 +10,19 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as default_config
 from .extensions import babel, csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(test_config=None):
@@ -26,6 +35,11 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     _configure_database(app)
     _configure_secret_key(app)
+    # Ids beyond a 32-bit integer are simply unknown (404), never a database error.
+    app.url_map.converters["int"] = BoundedInt
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import database, i18n, security
     from .accounts.auth import load_current_user
@@ -45,6 +59,7 @@ def create_app(test_config=None):
 
 
 def _register_blueprints(app):
+    from deliberation import api as deliberation_api
     from surveys import api as surveys_api
     from surveys.manage import bp as surveys_manage
     from surveys.views import bp as surveys
@@ -56,7 +71,7 @@ def _register_blueprints(app):
 
     for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage):
         app.register_blueprint(blueprint)
-    app.register_blueprint(api.create_blueprint(surveys_api.bp))
+    app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp))
     errors.init_app(app)
 
 

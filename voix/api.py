@@ -14,7 +14,8 @@ def create_blueprint(*feature_blueprints) -> Blueprint:
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     for feature in feature_blueprints:
         api.register_blueprint(feature)
-    csrf.exempt(api)
+        # Flask-WTF looks up the blueprint of the request, i.e. the nested one.
+        csrf.exempt(feature)
 
     @api.before_request
     def _json_only():

@@ -34,5 +34,10 @@ KIOSK_THANKS_SECONDS = 8
 KIOSK_COOKIE_NAME = "voix_kiosk"
 KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 
-# Rows per page in staff lists.
-PAGE_SIZE = 50
+# Bodies larger than this are refused with 413 (answers, votes and ideas are small).
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+# Behind a TLS-terminating proxy: trust this many X-Forwarded-* hops (0 = no proxy),
+# and send cookies over HTTPS only (VOIX_SESSION_COOKIE_SECURE=true).
+PROXY_FIX_HOPS = 0
+SESSION_COOKIE_SECURE = False

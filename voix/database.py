@@ -57,18 +57,36 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def insert_ignoring_duplicates(model, values: dict, *, conflict_columns):
+def insert_ignoring_duplicates(model, values: dict, *, conflict_columns=None):
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id; returns the new id or None.
 
     This is what makes a re-sent response or vote count once: the database, not a
-    Python check, decides which of two concurrent inserts wins.
+    Python check, decides which of two concurrent inserts wins. Without
+    `conflict_columns`, any unique constraint makes the insert a no-op.
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    index_elements = list(conflict_columns) if conflict_columns else None
     statement = (
         insert(model)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+        .on_conflict_do_nothing(index_elements=index_elements)
         .returning(model.id)
     )
     return db.session.execute(statement).scalar_one_or_none()
+
+
+def upsert(model, values: dict, *, conflict_columns, update_columns):
+    """INSERT ... ON CONFLICT (conflict_columns) DO UPDATE: the row ends with these values.
+
+    A re-vote replaces the previous vote in one statement, so two concurrent votes by
+    the same participant leave exactly one row, holding one of the two values.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(conflict_columns),
+        set_={column: statement.excluded[column] for column in update_columns},
+    )
+    db.session.execute(statement)

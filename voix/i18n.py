@@ -3,7 +3,7 @@
 The language comes from `?lang=xx` (remembered in the session), else the browser's
 preference, else French. Arabic pages are right-to-left.
 """
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request, session, url_for
 from flask_babel import get_locale
 
 
@@ -41,6 +41,14 @@ def localized(texts: dict | None, language: str | None = None, fallback: str = "
     return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
 
 
+def language_url(language: str) -> str:
+    """This page in another language, keeping its query string (e.g. ?next= on the login page)."""
+    if request.url_rule is None or "GET" not in request.url_rule.methods:
+        return url_for("home.index", lang=language)
+    arguments = {**request.args.to_dict(), **(request.view_args or {}), "lang": language}
+    return url_for(request.endpoint, **arguments)
+
+
 def template_context() -> dict:
     language = current_language()
     return {
@@ -48,4 +56,5 @@ def template_context() -> dict:
         "text_dir": text_direction(language),
         "languages": available_languages(),
         "localized": localized,
+        "language_url": language_url,
     }

@@ -1,12 +1,19 @@
 """Small helpers shared by the models of every feature."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.orm import mapped_column
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_today() -> date:
+    """Today where the residents live: a wave closing "on the 30th" closes at midnight in Tours."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def created_at_column():

@@ -128,6 +128,15 @@ def _replace(match: re.Match) -> str:
     return prefix + _KINDS[kind][1]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Free text as residents typed it, made safe to store: control characters removed
+    (NUL breaks PostgreSQL, others break XLSX exports) and personal data scrubbed."""
+    return scrub(_CONTROL.sub("", text).strip())
+
+
 def scrub(text: str) -> str:
     """Return ``text`` with personal data replaced by placeholders.
 

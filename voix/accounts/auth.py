@@ -16,7 +16,8 @@ def load_current_user():
     """before_request hook: sets g.user to the logged-in staff member or None."""
     g.user = None
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    # A token is for scripts calling the API: it never opens the staff screens.
+    if header.startswith("Bearer ") and (request.blueprint or "").startswith("api"):
         token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(header[7:].strip())))
         g.user = token.user if token and token.user.active else None
         return

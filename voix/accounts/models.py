@@ -2,11 +2,12 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Enum, ForeignKey, String, Table, func, select
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..institutions.models import Institution
 from ..models import created_at_column
 from ..territories.models import Territory
 
@@ -16,6 +17,7 @@ class Role(enum.Enum):
     facilitator = "facilitator"  # launches consultations in their territories
     moderator = "moderator"  # moderates contributions in their territories
     evaluator = "evaluator"  # reads analyses and indicators, changes nothing
+    institution = "institution"  # answers residents' ideas on behalf of one institution
 
 
 user_territory = Table(
@@ -36,8 +38,11 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
+    # For the institution role: which institution this account speaks for.
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="SET NULL"))
 
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory)
+    institution: Mapped["Institution | None"] = relationship()
 
     def __repr__(self):
         return f"<User {self.email} ({self.role.value})>"
@@ -60,7 +65,6 @@ class StaffSession(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = created_at_column()
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     user: Mapped[User] = relationship()
 

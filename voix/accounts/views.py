@@ -7,6 +7,7 @@ from ..extensions import db
 from .auth import log_in, log_out
 from .forms import LoginForm
 from .models import user_by_email
+from .permissions import READING_ROLES
 
 bp = Blueprint("accounts", __name__)
 
@@ -19,7 +20,7 @@ def login():
         if user is not None and user.active and user.check_password(form.password.data):
             log_in(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next")) or landing_page(user))
         flash(_("Wrong email or password."), "error")
     return render_template("accounts/login.html", form=form)
 
@@ -32,8 +33,15 @@ def logout():
     return redirect(url_for("home.index"))
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None) -> str | None:
     # Only same-site paths: an open redirect after login is a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and not urlsplit(target).netloc:
         return target
-    return url_for("survey_manage.index")
+    return None
+
+
+def landing_page(user) -> str:
+    """Where each role starts its work."""
+    if user.role in READING_ROLES:
+        return url_for("survey_manage.index")
+    return url_for("home.index")

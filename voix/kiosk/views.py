@@ -93,9 +93,8 @@ def reset():
 @bp.get("/merci")
 def thanks():
     code = session.pop(THANKS_CODE, None)
-    return render_template(
-        "kiosk/thanks.html", invitation_code=code, seconds=current_app.config["KIOSK_THANKS_SECONDS"],
-    )
+    return render_template("thanks.html", invitation_code=code, kiosk=current_kiosk(),
+                           seconds=current_app.config["KIOSK_THANKS_SECONDS"])
 
 
 @bp.get("/jeton")

@@ -143,6 +143,11 @@
     clearInterval(countdown);
     dialog.hidden = true;
     resetIdle();
+    show(current);  // focus goes back to the question the resident was on
+  });
+  // The dialog is modal: keyboard focus stays on its only button.
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key === "Tab") { event.preventDefault(); dialog.querySelector(".stay").focus(); }
   });
   ["pointerdown", "keydown", "input", "scroll"].forEach(function (type) {
     document.addEventListener(type, resetIdle, { passive: true });

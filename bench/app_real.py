@@ -1,0 +1,12 @@
+"""The real application for bench/submit_throughput.py, on the database it prepared.
+
+    BENCH_DATABASE_URI=sqlite:////tmp/x/voix.sqlite gunicorn app_real:app
+"""
+import os
+
+from voix import create_app
+
+app = create_app({
+    "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URI"],
+    "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-not-for-production"),
+})

@@ -1,0 +1,1 @@
+"""Deliberation: consultations, ideas, three ways of voting, debates, moderation, institutions' answers."""

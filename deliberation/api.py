@@ -1,0 +1,195 @@
+"""Deliberation routes of the JSON API (/api/v1): ideas, supports, statements, pairs, comments.
+
+Residents act with a per-consultation participation token (POST .../participants gives
+one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
+first time, 200 for a repeat.
+"""
+from flask import Blueprint, abort, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voix.api import json_body
+from voix.extensions import db
+from voix.i18n import available_languages
+from voix.kiosk.device import current_kiosk
+
+from . import operations as ops
+from .models import (
+    Comment,
+    Consultation,
+    Idea,
+    Moderation,
+    Origin,
+    Position,
+    Statement,
+    Visibility,
+)
+
+bp = Blueprint("deliberation_api", __name__)
+
+
+def _get(model, object_id):
+    return db.session.get(model, object_id) or abort(404)
+
+
+def _origin() -> Origin:
+    # Only a registered tablet counts as a kiosk; everything else is a personal device.
+    return Origin.kiosk if current_kiosk() else Origin.personal
+
+
+def _participant(consultation: Consultation, body: dict):
+    participant = ops.participant_by_token(consultation, body.get("token"))
+    if participant is None:
+        abort(403, description=_("Unknown participation token for this consultation."))
+    return participant
+
+
+def _refused(error: ops.DeliberationError):
+    return {"error": 422, "message": str(error)}, 422
+
+
+def _idea_json(idea: Idea, counts: dict | None) -> dict:
+    return {"id": idea.id, "title": idea.title, "body": idea.body, "theme": idea.theme,
+            "created_at": idea.created_at.isoformat(),
+            "supports": counts.get(idea.id, 0) if counts is not None else None}
+
+
+@bp.get("/consultations/<int:consultation_id>")
+def consultation(consultation_id):
+    c = _get(Consultation, consultation_id)
+    return {"id": c.id, "title": c.title, "description": c.description, "territory": c.territory.slug,
+            "phase": c.phase.value, "proposals_open": c.proposals_open, "votes_open": c.votes_open,
+            "results_visible": c.shows_results, "support_cap": c.support_cap}
+
+
+@bp.post("/consultations/<int:consultation_id>/participants")
+def new_participant(consultation_id):
+    c = _get(Consultation, consultation_id)
+    participant = ops.new_participant(c, _origin())
+    db.session.commit()
+    return {"token": participant.token}, 201
+
+
+@bp.get("/consultations/<int:consultation_id>/ideas")
+def ideas(consultation_id):
+    c = _get(Consultation, consultation_id)
+    counts = ops.support_counts(c) if c.shows_results else None
+    visible = db.session.scalars(select(Idea).where(Idea.consultation_id == c.id, Idea.visibility == Visibility.visible)
+                                 .order_by(Idea.id))
+    return {"ideas": [_idea_json(idea, counts) for idea in visible]}
+
+
+@bp.post("/consultations/<int:consultation_id>/ideas")
+def propose(consultation_id):
+    c = _get(Consultation, consultation_id)
+    body = json_body()
+    participant = _participant(c, body)
+    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    try:
+        idea = ops.propose_idea(c, participant, title=str(body.get("title", "")), body=str(body.get("body", "")),
+                                theme=body.get("theme") if isinstance(body.get("theme"), str) else None,
+                                language=language)
+    except ops.DeliberationError as error:
+        return _refused(error)
+    db.session.commit()
+    return _idea_json(idea, None), 201
+
+
+@bp.get("/consultations/<int:consultation_id>/ideas/similar")
+def similar(consultation_id):
+    c = _get(Consultation, consultation_id)
+    return {"ideas": [_idea_json(idea, None) for idea in ops.similar_ideas(c, request.args.get("text", ""))]}
+
+
+def _vote_result(created: bool):
+    return {"status": "created" if created else "already_recorded"}, 201 if created else 200
+
+
+@bp.post("/ideas/<int:idea_id>/supports")
+def support(idea_id):
+    idea = _get(Idea, idea_id)
+    body = json_body()
+    try:
+        return _vote_result(ops.support_idea(idea, _participant(idea.consultation, body), uuid=body.get("uuid"),
+                                             origin=_origin()))
+    except ops.DeliberationError as error:
+        return _refused(error)
+
+
+@bp.get("/consultations/<int:consultation_id>/statements")
+def statements(consultation_id):
+    c = _get(Consultation, consultation_id)
+    rows = db.session.scalars(select(Statement).where(Statement.consultation_id == c.id,
+                                                      Statement.moderation != Moderation.rejected).order_by(Statement.id))
+    return {"statements": [{"id": s.id, "text": s.text} for s in rows]}
+
+
+@bp.post("/statements/<int:statement_id>/votes")
+def statement_vote(statement_id):
+    statement = _get(Statement, statement_id)
+    body = json_body()
+    consultation = db.session.get(Consultation, statement.consultation_id)
+    value = body.get("value")
+    if value not in (-1, 0, 1) or isinstance(value, bool):
+        return _refused(ops.DeliberationError(_("A vote is agree, disagree or pass.")))
+    try:
+        return _vote_result(ops.vote_on_statement(statement, _participant(consultation, body), value,
+                                                  uuid=body.get("uuid"), origin=_origin()))
+    except ops.DeliberationError as error:
+        return _refused(error)
+
+
+@bp.post("/consultations/<int:consultation_id>/pairwise")
+def pairwise(consultation_id):
+    c = _get(Consultation, consultation_id)
+    body = json_body()
+    winner, loser = db.session.get(Idea, body.get("winner")), db.session.get(Idea, body.get("loser"))
+    if winner is None or loser is None or winner.consultation_id != c.id or loser.consultation_id != c.id:
+        return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
+    try:
+        return _vote_result(ops.vote_pairwise(winner, loser, _participant(c, body), uuid=body.get("uuid"),
+                                              origin=_origin()))
+    except ops.DeliberationError as error:
+        return _refused(error)
+
+
+@bp.get("/ideas/<int:idea_id>/comments")
+def comments(idea_id):
+    idea = _get(Idea, idea_id)
+    rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id))
+    return {"comments": [
+        {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": c.created_at.isoformat(),
+         "body": c.body if c.visibility is Visibility.visible else None,
+         "hidden_reason": c.hidden_reason}
+        for c in rows]}
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+def comment(idea_id):
+    idea = _get(Idea, idea_id)
+    body = json_body()
+    participant = _participant(idea.consultation, body)
+    parent = None
+    if body.get("parent") is not None:
+        parent = db.session.get(Comment, body["parent"]) if isinstance(body["parent"], int) else None
+        if parent is None:
+            return _refused(ops.DeliberationError(_("The comment you reply to does not exist.")))
+    try:
+        position = Position(body.get("position", "neutral"))
+    except ValueError:
+        return _refused(ops.DeliberationError(_("A comment is for, neutral or against.")))
+    try:
+        stored, created = ops.add_comment(idea, participant, str(body.get("body", "")), position,
+                                          uuid=body.get("uuid"), parent=parent)
+    except ops.DeliberationError as error:
+        return _refused(error)
+    return {"id": stored.id, "body": stored.body}, 201 if created else 200
+
+
+@bp.post("/comments/<int:comment_id>/reports")
+def report(comment_id):
+    reported = _get(Comment, comment_id)
+    idea = db.session.get(Idea, reported.idea_id)
+    body = json_body()
+    ops.report_comment(reported, _participant(idea.consultation, body), str(body.get("reason", "")))
+    return {"status": "reported"}, 201

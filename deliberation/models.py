@@ -1,0 +1,356 @@
+"""Deliberation: consultations, ideas, the three ways of voting, debates, answers, committees.
+
+Every vote has a client UUID (idempotency key) and a UNIQUE constraint on what must not
+happen twice (one support per participant and idea, one current opinion per participant
+and statement): the database, not a Python check, keeps tallies exact.
+"""
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voix.extensions import db
+from voix.i18n import localized
+from voix.institutions.models import Institution
+from voix.models import created_at_column, utcnow
+from voix.territories.models import Territory
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=20)
+
+
+class Phase(enum.Enum):
+    proposing = "proposing"
+    voting = "voting"
+    answering = "answering"
+    closed = "closed"
+
+
+class Consultation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[dict] = mapped_column(JSON)  # {language: text}
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.proposing)
+    # Per-phase switches (Decidim's "step settings"), changed by facilitators.
+    proposals_open: Mapped[bool] = mapped_column(default=True)
+    votes_open: Mapped[bool] = mapped_column(default=False)
+    results_hidden: Mapped[bool] = mapped_column(default=False)  # until the consultation closes
+    support_cap: Mapped[int | None]  # supports per participant, None = no cap
+    opens_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closes_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    territory: Mapped[Territory] = relationship()
+
+    __table_args__ = (CheckConstraint("support_cap IS NULL OR support_cap > 0", name="support_cap"),)
+
+    def __repr__(self):
+        return f"<Consultation {self.id} {self.phase.value}>"
+
+    def display_title(self, language=None) -> str:
+        return localized(self.title, language)
+
+    @property
+    def shows_results(self) -> bool:
+        return not self.results_hidden or self.phase is Phase.closed
+
+
+class Origin(enum.Enum):
+    """Where a vote or contribution was made: evaluators compare kiosks and personal devices."""
+
+    kiosk = "kiosk"
+    personal = "personal"
+    mediator = "mediator"  # recorded by a facilitator for a resident, in person
+    paper = "paper"  # typed in from a paper ballot
+    imported = "imported"  # from another platform (Pol.is)
+
+
+class ResidentAccount(db.Model):
+    """An optional pseudonymous account, so a resident can follow their ideas."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = created_at_column()
+
+    def __repr__(self):
+        return f"<ResidentAccount {self.pseudonym}>"
+
+
+class Participant(db.Model):
+    """One person in one consultation: a kiosk or phone token, an account, or an import."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident_account.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(String(64))  # e.g. Pol.is participant id
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    created_at: Mapped[datetime] = created_at_column()
+
+    consultation: Mapped[Consultation] = relationship()
+    resident: Mapped[ResidentAccount | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "resident_id"),
+        UniqueConstraint("consultation_id", "external_id"),
+    )
+
+    def __repr__(self):
+        return f"<Participant {self.id} c={self.consultation_id}>"
+
+
+class Visibility(enum.Enum):
+    visible = "visible"
+    hidden = "hidden"  # by a moderator, with a reason the author sees
+
+
+class Idea(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
+    theme: Mapped[str | None] = mapped_column(String(60))
+    photo: Mapped[str | None] = mapped_column(String(100))  # file name in the instance uploads folder
+    carrier_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.visible)
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(10), default="fr")
+    created_at: Mapped[datetime] = created_at_column()
+
+    consultation: Mapped[Consultation] = relationship()
+    carrier: Mapped[Participant] = relationship()
+    co_carriers: Mapped[list[Participant]] = relationship(secondary="idea_co_carrier")
+
+    def __repr__(self):
+        return f"<Idea {self.id} {self.title!r}>"
+
+
+class IdeaCoCarrier(db.Model):
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+
+    def __repr__(self):
+        return f"<IdeaCoCarrier idea={self.idea_id} p={self.participant_id}>"
+
+
+class Support(db.Model):
+    """One participant supports one idea, at most once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+
+    def __repr__(self):
+        return f"<Support idea={self.idea_id} p={self.participant_id}>"
+
+
+class Moderation(enum.Enum):
+    accepted = "accepted"
+    unmoderated = "unmoderated"
+    rejected = "rejected"
+
+
+class Statement(db.Model):
+    """A short statement to agree with, disagree with or pass (Pol.is style)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    moderation: Mapped[Moderation] = mapped_column(_enum(Moderation), default=Moderation.unmoderated)
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
+
+    def __repr__(self):
+        return f"<Statement {self.id}>"
+
+
+class StatementVote(db.Model):
+    """A participant's current opinion on a statement; a re-vote replaces it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # of the latest vote
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(SmallInteger)  # 1 agree, -1 disagree, 0 pass
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    voted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("statement_id", "participant_id"),
+        CheckConstraint("value IN (-1, 0, 1)", name="value"),
+    )
+
+    def __repr__(self):
+        return f"<StatementVote s={self.statement_id} p={self.participant_id} {self.value}>"
+
+
+class StatementVoteReceipt(db.Model):
+    """Every statement vote UUID ever received.
+
+    A re-vote replaces the StatementVote row (and its UUID), so without this log a late
+    re-send of an older vote from an offline kiosk would overwrite a newer one.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    received_at: Mapped[datetime] = created_at_column()
+
+    def __repr__(self):
+        return f"<StatementVoteReceipt {self.uuid}>"
+
+
+class PairwiseVote(db.Model):
+    """One "which do you prefer?" answer between two ideas."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    winner_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    loser_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (CheckConstraint("winner_id <> loser_id", name="two_ideas"),)
+
+    def __repr__(self):
+        return f"<PairwiseVote {self.winner_id}>{self.loser_id}>"
+
+
+class Position(enum.Enum):
+    for_ = "for"
+    neutral = "neutral"
+    against = "against"
+
+
+class Comment(db.Model):
+    """A debate comment on an idea; replies go two levels deep at most."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
+    position: Mapped[Position] = mapped_column(_enum(Position))
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.visible)
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(10), default="fr")
+    created_at: Mapped[datetime] = created_at_column()
+
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id])
+    participant: Mapped[Participant] = relationship()
+
+    def __repr__(self):
+        return f"<Comment {self.id} idea={self.idea_id}>"
+
+
+class CommentReport(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = created_at_column()
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("comment_id", "participant_id"),)
+
+    def __repr__(self):
+        return f"<CommentReport comment={self.comment_id}>"
+
+
+class AnswerStatus(enum.Enum):
+    under_study = "under_study"
+    accepted = "accepted"
+    refused = "refused"  # always with a reason
+    done = "done"
+
+
+class OfficialAnswer(db.Model):
+    """An institution's public answer to an idea; a later answer updates the status."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    status: Mapped[AnswerStatus] = mapped_column(_enum(AnswerStatus))
+    text: Mapped[str] = mapped_column(Text)
+    planned_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    institution: Mapped[Institution] = relationship()
+
+    __table_args__ = (Index("ix_official_answer_institution", "institution_id", "answered_at"),)
+
+    def __repr__(self):
+        return f"<OfficialAnswer idea={self.idea_id} {self.status.value}>"
+
+
+class Committee(db.Model):
+    """A steering committee (comité de pilotage) of a consultation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = created_at_column()
+
+    members: Mapped[list["CommitteeMember"]] = relationship(back_populates="committee")
+
+    def __repr__(self):
+        return f"<Committee {self.name!r}>"
+
+
+class MembershipStatus(enum.Enum):
+    volunteered = "volunteered"
+    validated = "validated"
+    declined = "declined"
+
+
+class CommitteeMember(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    display_name: Mapped[str] = mapped_column(String(80))  # first name or pseudonym, shown to the committee
+    is_resident: Mapped[bool] = mapped_column(default=True)
+    # Optional, for the participation indicators (women, young people).
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_bracket: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[MembershipStatus] = mapped_column(_enum(MembershipStatus), default=MembershipStatus.volunteered)
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    committee: Mapped[Committee] = relationship(back_populates="members")
+
+    __table_args__ = (UniqueConstraint("committee_id", "participant_id"),)
+
+    def __repr__(self):
+        return f"<CommitteeMember {self.display_name!r} {self.status.value}>"
+
+

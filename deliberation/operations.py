@@ -1,0 +1,364 @@
+"""What residents, facilitators, moderators and institutions do in a consultation.
+
+Plain functions; votes commit themselves so that their idempotency holds under
+concurrency (the UUID is the key: a re-sent vote changes nothing).
+"""
+import re
+import uuid as uuid_module
+from statistics import median
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from voix.database import begin_write, insert_ignoring_duplicates, upsert
+from voix.extensions import db
+from voix.models import utcnow
+from voix.privacy import clean_text, scrub
+
+from .models import (
+    AnswerStatus,
+    Comment,
+    CommentReport,
+    CommitteeMember,
+    Consultation,
+    Idea,
+    MembershipStatus,
+    Moderation,
+    OfficialAnswer,
+    Origin,
+    PairwiseVote,
+    Participant,
+    Phase,
+    Position,
+    Statement,
+    StatementVote,
+    StatementVoteReceipt,
+    Support,
+    Visibility,
+)
+
+IDEA_TITLE_MAX, IDEA_BODY_MAX, COMMENT_MAX, STATEMENT_MAX = 150, 3000, 2000, 500
+
+
+class DeliberationError(ValueError):
+    """A refused action; the message is shown to the person as it is."""
+
+
+def _uuid(value) -> str:
+    try:
+        return str(uuid_module.UUID(str(value)))
+    except ValueError:
+        raise DeliberationError(_l("The vote identifier is not a valid UUID.")) from None
+
+
+# --- Consultations and phases -----------------------------------------------------------
+
+# What each phase opens; facilitators may still flip a switch by hand afterwards.
+PHASE_SWITCHES = {
+    Phase.proposing: {"proposals_open": True, "votes_open": False},
+    Phase.voting: {"proposals_open": False, "votes_open": True},
+    Phase.answering: {"proposals_open": False, "votes_open": False},
+    Phase.closed: {"proposals_open": False, "votes_open": False},
+}
+NEXT_PHASE = {Phase.proposing: Phase.voting, Phase.voting: Phase.answering, Phase.answering: Phase.closed}
+
+
+def create_consultation(title: dict, territory, *, created_by=None, **settings) -> Consultation:
+    consultation = Consultation(title=title, territory=territory, created_by_id=getattr(created_by, "id", None),
+                                **PHASE_SWITCHES[Phase.proposing], **settings)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def advance_phase(consultation: Consultation) -> Phase:
+    following = NEXT_PHASE.get(consultation.phase)
+    if following is None:
+        raise DeliberationError(_l("This consultation is closed."))
+    consultation.phase = following
+    for switch, value in PHASE_SWITCHES[following].items():
+        setattr(consultation, switch, value)
+    return following
+
+
+# --- Participants -----------------------------------------------------------------------
+
+
+def new_participant(consultation: Consultation, origin: Origin, **fields) -> Participant:
+    participant = Participant(consultation=consultation, origin=origin, **fields)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def participant_by_token(consultation: Consultation, token: str | None) -> Participant | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Participant).where(
+        Participant.token == token, Participant.consultation_id == consultation.id))
+
+
+# --- Ideas ------------------------------------------------------------------------------
+
+WORD = re.compile(r"[a-zà-ÿ0-9]{4,}")
+
+
+def _words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+def similar_ideas(consultation: Consultation, text: str, limit=3) -> list[Idea]:
+    """Visible ideas sharing the most words with `text`, so people support instead of duplicating."""
+    wanted = _words(text)
+    if not wanted:
+        return []
+    scored = []
+    for idea in db.session.scalars(select(Idea).where(
+            Idea.consultation_id == consultation.id, Idea.visibility == Visibility.visible)):
+        words = _words(f"{idea.title} {idea.body}")
+        overlap = len(wanted & words) / len(wanted | words) if words else 0
+        if overlap >= 0.15:
+            scored.append((overlap, idea.id, idea))
+    return [idea for _score, _id, idea in sorted(scored, reverse=True)[:limit]]
+
+
+def propose_idea(consultation: Consultation, carrier: Participant, *, title: str, body: str,
+                 theme: str | None = None, language="fr") -> Idea:
+    if not consultation.proposals_open:
+        raise DeliberationError(_l("Proposals are closed in this consultation."))
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise DeliberationError(_l("An idea needs a title and a description."))
+    if len(title) > IDEA_TITLE_MAX or len(body) > IDEA_BODY_MAX:
+        raise DeliberationError(_l("Keep the title under %(t)s and the text under %(b)s characters.",
+                                   t=IDEA_TITLE_MAX, b=IDEA_BODY_MAX))
+    idea = Idea(consultation=consultation, carrier=carrier, title=clean_text(title), body=clean_text(body),
+                theme=theme, language=language)
+    db.session.add(idea)
+    db.session.flush()
+    return idea
+
+
+def support_counts(consultation: Consultation) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Support.idea_id, func.count()).join(Idea, Idea.id == Support.idea_id)
+        .where(Idea.consultation_id == consultation.id).group_by(Support.idea_id))
+    return dict(rows.all())
+
+
+# --- The three ways of voting -----------------------------------------------------------
+
+
+def _already_recorded(model, vote_uuid: str) -> bool:
+    # Checked before anything else: a kiosk re-sending a vote after the votes closed must
+    # hear "already counted", not "refused", or it would keep retrying forever.
+    return db.session.scalar(select(model.id).where(model.uuid == vote_uuid)) is not None
+
+
+def _check_votes_open(consultation: Consultation, participant: Participant):
+    if participant.consultation_id != consultation.id:
+        raise DeliberationError(_l("This participation token belongs to another consultation."))
+    if not consultation.votes_open:
+        raise DeliberationError(_l("Votes are closed in this consultation."))
+
+
+def support_idea(idea: Idea, participant: Participant, *, uuid: str, origin: Origin) -> bool:
+    """Support an idea once; returns True if this call counted a new support."""
+    vote_uuid = _uuid(uuid)
+    begin_write()
+    if _already_recorded(Support, vote_uuid):
+        db.session.rollback()
+        return False
+    consultation = idea.consultation
+    _check_votes_open(consultation, participant)
+    if idea.visibility is not Visibility.visible:
+        raise DeliberationError(_l("This idea is not open to support."))
+    if consultation.support_cap is not None:
+        # Serialise this participant's supports so that two at once cannot pass the cap.
+        db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+        used = db.session.scalar(select(func.count()).select_from(Support).join(Idea, Idea.id == Support.idea_id)
+                                 .where(Support.participant_id == participant.id,
+                                        Idea.consultation_id == consultation.id, Support.idea_id != idea.id))
+        if used >= consultation.support_cap:
+            db.session.rollback()
+            raise DeliberationError(_l("You have used all your supports (%(n)s).", n=consultation.support_cap))
+    created = insert_ignoring_duplicates(Support, dict(
+        uuid=vote_uuid, idea_id=idea.id, participant_id=participant.id, origin=origin, created_at=utcnow(),
+    )) is not None  # a repeat (same UUID) or a second support (same idea and participant)
+    db.session.commit()
+    return created
+
+
+def withdraw_support(idea: Idea, participant: Participant) -> bool:
+    begin_write()
+    _check_votes_open(idea.consultation, participant)
+    result = db.session.execute(Support.__table__.delete().where(
+        Support.idea_id == idea.id, Support.participant_id == participant.id))
+    db.session.commit()
+    return result.rowcount > 0
+
+
+def vote_on_statement(statement: Statement, participant: Participant, value: int, *, uuid: str,
+                      origin: Origin) -> bool:
+    """Agree (1), disagree (-1) or pass (0); a re-vote replaces the previous one.
+
+    Returns False when this exact vote (same UUID) was already recorded.
+    """
+    vote_uuid = _uuid(uuid)
+    if value not in (-1, 0, 1):
+        raise DeliberationError(_l("A vote is agree, disagree or pass."))
+    begin_write()
+    if _already_recorded(StatementVoteReceipt, vote_uuid):
+        db.session.rollback()
+        return False
+    consultation = db.session.get(Consultation, statement.consultation_id)
+    _check_votes_open(consultation, participant)
+    if statement.moderation is Moderation.rejected:
+        raise DeliberationError(_l("This statement was removed by moderation."))
+    if insert_ignoring_duplicates(StatementVoteReceipt, dict(uuid=vote_uuid, received_at=utcnow())) is None:
+        db.session.rollback()
+        return False
+    upsert(StatementVote, dict(uuid=vote_uuid, statement_id=statement.id, participant_id=participant.id,
+                               value=value, origin=origin, voted_at=utcnow()),
+           conflict_columns=["statement_id", "participant_id"], update_columns=["uuid", "value", "origin", "voted_at"])
+    db.session.commit()
+    return True
+
+
+def vote_pairwise(winner: Idea, loser: Idea, participant: Participant, *, uuid: str, origin: Origin) -> bool:
+    vote_uuid = _uuid(uuid)
+    if winner.id == loser.id or winner.consultation_id != loser.consultation_id:
+        raise DeliberationError(_l("Compare two different ideas of the same consultation."))
+    begin_write()
+    if _already_recorded(PairwiseVote, vote_uuid):
+        db.session.rollback()
+        return False
+    _check_votes_open(winner.consultation, participant)
+    created = insert_ignoring_duplicates(PairwiseVote, dict(
+        uuid=vote_uuid, consultation_id=winner.consultation_id, participant_id=participant.id,
+        winner_id=winner.id, loser_id=loser.id, origin=origin, created_at=utcnow(),
+    ), conflict_columns=["uuid"]) is not None
+    db.session.commit()
+    return created
+
+
+# --- Debates and moderation -------------------------------------------------------------
+
+
+def add_comment(idea: Idea, participant: Participant, body: str, position: Position, *, uuid: str,
+                parent: Comment | None = None, language="fr") -> tuple[Comment, bool]:
+    """Returns (comment, created); a re-sent comment (same UUID) is returned as it was."""
+    comment_uuid = _uuid(uuid)
+    existing = db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid))
+    if existing is not None:
+        return existing, False
+    body = (body or "").strip()
+    if not body or len(body) > COMMENT_MAX:
+        raise DeliberationError(_l("A comment has between 1 and %(n)s characters.", n=COMMENT_MAX))
+    if parent is not None and (parent.idea_id != idea.id or parent.parent_id is not None):
+        raise DeliberationError(_l("Replies go two levels deep at most."))
+    if participant.consultation_id != idea.consultation_id:
+        raise DeliberationError(_l("This participation token belongs to another consultation."))
+    begin_write()
+    created = insert_ignoring_duplicates(Comment, dict(
+        uuid=comment_uuid, idea_id=idea.id, parent_id=getattr(parent, "id", None), participant_id=participant.id,
+        body=clean_text(body), position=position, language=language, created_at=utcnow(),
+        visibility=Visibility.visible,
+    ), conflict_columns=["uuid"]) is not None
+    db.session.commit()
+    return db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid)), created
+
+
+def report_comment(comment: Comment, participant: Participant, reason: str = ""):
+    begin_write()
+    insert_ignoring_duplicates(CommentReport, dict(
+        comment_id=comment.id, participant_id=participant.id, reason=scrub(reason.strip())[:300],
+        created_at=utcnow(),
+    ), conflict_columns=["comment_id", "participant_id"])
+    db.session.commit()
+
+
+def hide(item: Comment | Idea, moderator, reason: str):
+    """Hide a comment or an idea; the reason is shown to its author."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeliberationError(_l("Give the reason: the author will see it."))
+    item.visibility, item.hidden_reason = Visibility.hidden, reason[:300]
+    if isinstance(item, Comment):
+        item.moderated_by_id = moderator.id
+        _resolve_reports(item)
+
+
+def restore(item: Comment | Idea, moderator):
+    item.visibility, item.hidden_reason = Visibility.visible, None
+    if isinstance(item, Comment):
+        item.moderated_by_id = moderator.id
+        _resolve_reports(item)
+
+
+def _resolve_reports(comment: Comment):
+    db.session.execute(CommentReport.__table__.update().where(
+        CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)).values(resolved_at=utcnow()))
+
+
+def moderation_queue(territory_ids: set[int]) -> list[Comment]:
+    """Reported comments not yet handled, most reported first."""
+    rows = db.session.execute(
+        select(Comment, func.count(CommentReport.id).label("reports"))
+        .join(CommentReport, CommentReport.comment_id == Comment.id)
+        .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
+        .where(CommentReport.resolved_at.is_(None), Consultation.territory_id.in_(territory_ids))
+        .group_by(Comment.id).order_by(func.count(CommentReport.id).desc(), Comment.id))
+    return [comment for comment, _reports in rows.all()]
+
+
+# --- Institutions answer ----------------------------------------------------------------
+
+
+def answer_idea(idea: Idea, institution, author, status: AnswerStatus, text: str, planned_for=None) -> OfficialAnswer:
+    text = (text or "").strip()
+    if not text:
+        raise DeliberationError(_l("An official answer needs a text."))
+    answer = OfficialAnswer(idea_id=idea.id, institution=institution, author_id=getattr(author, "id", None),
+                            status=status, text=text, planned_for=planned_for)
+    db.session.add(answer)
+    db.session.flush()
+    return answer
+
+
+def days_to_first_answer(institution_id: int) -> float | None:
+    """Median days from an idea to this institution's first answer to it."""
+    rows = db.session.execute(
+        select(Idea.created_at, func.min(OfficialAnswer.answered_at))
+        .join(OfficialAnswer, OfficialAnswer.idea_id == Idea.id)
+        .where(OfficialAnswer.institution_id == institution_id).group_by(Idea.id, Idea.created_at))
+    delays = [(answered - created).total_seconds() / 86400 for created, answered in rows.all()]
+    return median(delays) if delays else None
+
+
+# --- Steering committees ----------------------------------------------------------------
+
+
+def volunteer(committee, participant: Participant, display_name: str, *, gender=None, age_bracket=None):
+    name = (display_name or "").strip()
+    if not name or len(name) > 80:
+        raise DeliberationError(_l("Give a first name or a pseudonym (80 characters at most)."))
+    begin_write()
+    insert_ignoring_duplicates(CommitteeMember, dict(
+        committee_id=committee.id, participant_id=participant.id, display_name=name, gender=gender,
+        age_bracket=age_bracket, status=MembershipStatus.volunteered, is_resident=True, created_at=utcnow(),
+    ), conflict_columns=["committee_id", "participant_id"])
+    db.session.commit()
+
+
+def validate_member(member: CommitteeMember, facilitator, accept=True):
+    member.status = MembershipStatus.validated if accept else MembershipStatus.declined
+    member.validated_by_id, member.validated_at = facilitator.id, utcnow()
+
+
+def resident_members(committee) -> int:
+    return db.session.scalar(select(func.count()).select_from(CommitteeMember).where(
+        CommitteeMember.committee_id == committee.id, CommitteeMember.is_resident.is_(True),
+        CommitteeMember.status == MembershipStatus.validated))
+
+

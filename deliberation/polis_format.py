@@ -1,0 +1,175 @@
+"""Read and write Pol.is export folders (``comments.csv``, ``votes.csv``) as plain records.
+
+Pol.is's open-data exports (compdemocracy/openData, CC BY 4.0) hold:
+
+* ``comments.csv``: ``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,
+  comment-body``. ``moderated`` is 1 (accepted), -1 (rejected: moderated out, not shown
+  and not counted) or 0 (not yet moderated: shown unless the conversation uses strict
+  moderation). ``agrees`` / ``disagrees`` count every vote row, re-votes included, so they
+  can exceed the participants' current opinions.
+* ``votes.csv``: ``timestamp,datetime,comment-id,voter-id,vote`` with 1 agree, -1 disagree,
+  0 pass; a participant may vote again on a comment and the latest vote wins.
+* ``participants-votes.csv``: one row per participant with Pol.is's ``group-id`` (empty
+  when the participant was not clustered) and the vote per comment.
+* ``summary.csv``: key,value rows (topic, url, voters, comments, groups...).
+
+Timestamps are milliseconds since the epoch (UTC); the ``datetime`` column is a display
+string in the exporting server's time zone and is ignored when reading. Ids are kept as
+strings. Writing produces the same columns; ``agrees`` / ``disagrees`` are recomputed
+from the votes written and ``datetime`` is written in UTC.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ACCEPTED, UNMODERATED, REJECTED = 1, 0, -1
+
+COMMENT_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees",
+                   "moderated", "comment-body"]
+VOTE_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
+
+_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class PolisComment:
+    external_id: str
+    text: str
+    author_id: str
+    moderated: int  # 1 accepted, 0 not moderated yet, -1 rejected
+    timestamp: int  # ms since the epoch
+
+    @property
+    def rejected(self) -> bool:
+        return self.moderated == REJECTED
+
+    def is_excluded(self, strict_moderation: bool = False) -> bool:
+        """Moderated out of the analysis: rejected, or not accepted under strict moderation."""
+        return self.moderated == REJECTED or (strict_moderation and self.moderated != ACCEPTED)
+
+
+@dataclass(frozen=True)
+class PolisVote:
+    participant_id: str
+    comment_id: str
+    value: int  # 1 agree, -1 disagree, 0 pass
+    timestamp: int  # ms since the epoch
+
+
+@dataclass(frozen=True)
+class PolisExport:
+    comments: list[PolisComment]
+    votes: list[PolisVote]
+
+    def excluded_comments(self, strict_moderation: bool = False) -> set[str]:
+        return {c.external_id for c in self.comments if c.is_excluded(strict_moderation)}
+
+    def vote_triples(self) -> list[tuple[str, str, int]]:
+        """(participant, comment, value) in chronological order, for opinion_groups."""
+        return [(v.participant_id, v.comment_id, v.value) for v in self.votes]
+
+
+def _natural(value: str):
+    """Sort key: numeric ids numerically, others after them as text."""
+    return (0, int(value), "") if value.lstrip("-").isdigit() else (1, 0, value)
+
+
+def read_comments(path: str | Path) -> list[PolisComment]:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    comments = [
+        PolisComment(
+            external_id=row["comment-id"],
+            text=row["comment-body"],
+            author_id=row["author-id"],
+            moderated=int(row["moderated"] or 0),
+            timestamp=int(row["timestamp"]),
+        )
+        for row in rows
+    ]
+    return comments
+
+
+def read_votes(path: str | Path, *, last_vote_wins: bool = True) -> list[PolisVote]:
+    """Votes in chronological order (ties keep file order).
+
+    With ``last_vote_wins`` (the default) only each participant's latest vote per comment
+    is kept; otherwise every row, re-votes included.
+    """
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    votes = [
+        PolisVote(
+            participant_id=row["voter-id"],
+            comment_id=row["comment-id"],
+            value=int(row["vote"]),
+            timestamp=int(row["timestamp"]),
+        )
+        for row in rows
+    ]
+    votes.sort(key=lambda v: v.timestamp)  # stable: equal timestamps keep file order
+    if last_vote_wins:
+        latest = {}
+        for vote in votes:
+            latest.pop((vote.participant_id, vote.comment_id), None)
+            latest[(vote.participant_id, vote.comment_id)] = vote
+        votes = list(latest.values())  # insertion order = chronological order of the kept votes
+    return votes
+
+
+def read_export(folder: str | Path, *, last_vote_wins: bool = True) -> PolisExport:
+    folder = Path(folder)
+    return PolisExport(comments=read_comments(folder / "comments.csv"),
+                       votes=read_votes(folder / "votes.csv", last_vote_wins=last_vote_wins))
+
+
+def read_participant_groups(folder: str | Path) -> dict[str, int | None]:
+    """participant id -> Pol.is's group id (None when the participant was not clustered)."""
+    with open(Path(folder) / "participants-votes.csv", newline="", encoding="utf-8") as f:
+        return {row["participant"]: (int(row["group-id"]) if row["group-id"] != "" else None)
+                for row in csv.DictReader(f)}
+
+
+def read_summary(folder: str | Path) -> dict[str, str]:
+    with open(Path(folder) / "summary.csv", newline="", encoding="utf-8") as f:
+        return {row[0]: row[1] for row in csv.reader(f) if len(row) >= 2}
+
+
+def format_datetime(timestamp_ms: int) -> str:
+    """Pol.is's display format (Java's Date.toString), in UTC."""
+    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    return (f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day:02d} "
+            f"{moment:%H:%M:%S} UTC {moment.year}")
+
+
+def write_export(folder: str | Path, comments: Iterable[PolisComment],
+                 votes: Iterable[PolisVote]) -> None:
+    """Write ``comments.csv`` and ``votes.csv`` into folder (created if needed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    votes = sorted(votes, key=lambda v: (_natural(v.comment_id), _natural(v.participant_id),
+                                         v.timestamp))
+    agrees, disagrees = {}, {}
+    for vote in votes:
+        if vote.value == 1:
+            agrees[vote.comment_id] = agrees.get(vote.comment_id, 0) + 1
+        elif vote.value == -1:
+            disagrees[vote.comment_id] = disagrees.get(vote.comment_id, 0) + 1
+    with open(folder / "comments.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(COMMENT_COLUMNS)
+        for c in comments:
+            writer.writerow([c.timestamp, format_datetime(c.timestamp), c.external_id, c.author_id,
+                             agrees.get(c.external_id, 0), disagrees.get(c.external_id, 0),
+                             c.moderated, c.text])
+    with open(folder / "votes.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(VOTE_COLUMNS)
+        for v in votes:
+            writer.writerow([v.timestamp, format_datetime(v.timestamp), v.comment_id,
+                             v.participant_id, v.value])

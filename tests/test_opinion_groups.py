@@ -1,0 +1,185 @@
+"""Opinion groups: planted camps are found, consensus and representative statements make
+sense, and on two real Pol.is conversations the groups agree with Pol.is's own."""
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deliberation.opinion_groups import (
+    VoteCounts,
+    adjusted_rand_index,
+    compute_opinion_groups,
+    vote_matrix,
+)
+from deliberation.polis_format import read_export, read_participant_groups, read_summary
+
+POLIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
+CONVERSATIONS = ["15-per-hour-seattle", "brexit-consensus"]
+
+
+def planted_camps(n_per_camp=20, noise=0.1, missing=0.15, seed=1):
+    """3 camps; 4 statements per camp that it agrees with and the others reject,
+    "everyone" (all agree), "divisive" (camp 0 agrees, camps 1 and 2 disagree)."""
+    rng = random.Random(seed)
+    camps = {f"c{c}-p{i:02d}": c for c in range(3) for i in range(n_per_camp)}
+    statements = [f"s{c}{k}" for c in range(3) for k in range(4)]
+    votes = []
+    for person, camp in camps.items():
+        for statement in statements:
+            if rng.random() < missing:
+                continue
+            value = 1 if int(statement[1]) == camp else -1
+            if rng.random() < noise:
+                value = rng.choice([0, -value])
+            votes.append((person, statement, value))
+        votes.append((person, "everyone", 1 if rng.random() > noise else 0))
+        votes.append((person, "divisive", 1 if camp == 0 else -1))
+    return votes, camps
+
+
+def member_sets(result):
+    return {frozenset(g.members) for g in result.groups}
+
+
+def test_three_planted_camps_are_recovered_exactly():
+    votes, camps = planted_camps()
+    result = compute_opinion_groups(votes)
+    expected = {frozenset(p for p, c in camps.items() if c == camp) for camp in range(3)}
+    assert member_sets(result) == expected
+    assert result.n_participants_clustered == 60
+    assert [g.id for g in result.groups] == [0, 1, 2]
+
+
+def test_consensus_finds_the_shared_statement_not_the_divisive_one():
+    votes, _ = planted_camps()
+    result = compute_opinion_groups(votes)
+    assert result.consensus[0] == "everyone"
+    assert "divisive" not in result.consensus
+    assert result.consensus_scores["everyone"] > 0.5 ** 3
+    # The divisive statement: one group agrees, two disagree.
+    by_group = sorted((result.counts[g.id]["divisive"].agree > 0) for g in result.groups)
+    assert by_group == [False, False, True]
+
+
+def test_representative_statements_are_the_camps_own():
+    votes, camps = planted_camps()
+    result = compute_opinion_groups(votes)
+    for group in result.groups:
+        camp = camps[group.members[0]]
+        own = {f"s{camp}{k}" for k in range(4)}
+        details = result.representative_details[group.id]
+        agreed = {r.statement_id for r in details if r.direction == "agree"}
+        assert agreed and agreed <= own | {"divisive"}
+        assert result.representative[group.id] == [r.statement_id for r in details]
+        for r in details:
+            assert r.z_ratio > 1.2816 and r.z_probability > 1.2816 and r.ratio > 1
+
+
+def test_counts_add_up():
+    votes, _ = planted_camps()
+    result = compute_opinion_groups(votes)
+    matrix, _, statements = vote_matrix(votes)
+    for j, statement in enumerate(statements):
+        total = sum(result.counts[g.id][statement].total for g in result.groups)
+        assert total == int((~np.isnan(matrix[:, j])).sum())
+        agree = sum(result.counts[g.id][statement].agree for g in result.groups)
+        assert agree == int((matrix[:, j] == 1).sum())
+    assert isinstance(result.counts[0]["everyone"], VoteCounts)
+
+
+def test_moderated_out_statements_are_ignored():
+    votes, camps = planted_camps()
+    # A spam statement that would split people another way.
+    spam = [(p, "spam", 1 if i % 2 else -1) for i, p in enumerate(camps)]
+    result = compute_opinion_groups(votes + spam * 5, excluded_statements={"spam"})
+    reference = compute_opinion_groups(votes)
+    assert member_sets(result) == member_sets(reference)
+    assert all("spam" not in counts for counts in result.counts.values())
+    assert "spam" not in result.consensus_scores
+
+
+def test_last_vote_wins_and_input_order_does_not_matter():
+    votes, _ = planted_camps()
+    reference = compute_opinion_groups(votes)
+    shuffled = votes[:]
+    random.Random(7).shuffle(shuffled)
+    # Everyone first voted the opposite on "everyone", then changed their mind.
+    earlier = [(p, "everyone", -1) for p, s, v in votes if s == "everyone"]
+    result = compute_opinion_groups(earlier + shuffled)
+    assert member_sets(result) == member_sets(reference)
+    assert result.consensus == reference.consensus
+    assert result.to_dict() == reference.to_dict()
+
+
+def test_few_votes_are_not_clustered():
+    votes, _ = planted_camps()
+    lurkers = [(f"lurker{i}", f"s0{k}", 1) for i in range(5) for k in range(3)]  # 3 votes each
+    result = compute_opinion_groups(votes + lurkers)
+    assert result.n_participants_clustered == 60
+    clustered = {m for g in result.groups for m in g.members}
+    assert not any(m.startswith("lurker") for m in clustered)
+
+
+def test_small_conversations_use_fewer_votes_and_top_up():
+    # 4 statements only: 4 votes are enough (min(7, number of statements)).
+    votes = [(f"p{i}", f"s{j}", 1 if (i < 6) == (j < 2) else -1) for i in range(12) for j in range(4)]
+    # Two people with 2 votes are added because fewer than 15 people would be clustered.
+    votes += [("q1", "s0", 1), ("q1", "s1", 1), ("q2", "s2", 1), ("q2", "s3", 1)]
+    result = compute_opinion_groups(votes)
+    assert result.n_participants_clustered == 14
+    assert len(result.groups) == 2
+    sides = {frozenset(g.members) for g in result.groups}
+    assert frozenset({f"p{i}" for i in range(6)} | {"q1"}) in sides
+
+
+def test_to_json_shape():
+    votes, _ = planted_camps()
+    result = compute_opinion_groups(votes)
+    data = json.loads(result.to_json())
+    assert {"groups", "consensus", "n_participants_clustered"} <= set(data)
+    assert set(data) - {"groups", "consensus", "n_participants_clustered"} <= {"representative"}
+    assert data["groups"][0] == {"id": 0, "members": result.groups[0].members}
+    assert data["consensus"] == result.consensus
+    assert data["n_participants_clustered"] == 60
+
+
+def test_degenerate_inputs():
+    assert compute_opinion_groups([]).groups == []
+    # Everybody votes the same: one group, everything consensus.
+    same = [(f"p{i}", f"s{j}", 1) for i in range(20) for j in range(8)]
+    result = compute_opinion_groups(same)
+    assert len(result.groups) == 1 and len(result.groups[0].members) == 20
+    assert len(result.consensus) == 5
+    with pytest.raises(ValueError):
+        compute_opinion_groups([("p", "s", 2)])
+    with pytest.raises(ValueError):
+        compute_opinion_groups([("p", "s")])
+
+
+def test_adjusted_rand_index():
+    assert adjusted_rand_index([0, 0, 1, 1], [0, 0, 1, 1]) == pytest.approx(1.0)
+    assert adjusted_rand_index([0, 0, 1, 1], [5, 5, 3, 3]) == pytest.approx(1.0)
+    assert adjusted_rand_index([0, 0, 1, 1], [0, 0, 1, 2]) == pytest.approx(4 / 7)
+    assert adjusted_rand_index([0, 0, 0, 1, 1, 1], [0, 1, 2, 0, 1, 2]) < 0
+
+
+@pytest.mark.skipif(not POLIS.is_dir(), reason=f"real Pol.is exports not found in {POLIS} "
+                    "(shared data folder next to the repository, absent from a fresh clone)")
+@pytest.mark.parametrize("name", CONVERSATIONS)
+def test_agrees_with_polis_on_real_conversations(name):
+    folder = POLIS / name
+    export = read_export(folder)
+    result = compute_opinion_groups(export.vote_triples(), export.excluded_comments())
+    assert len(result.groups) == int(read_summary(folder)["groups"])
+
+    polis = read_participant_groups(folder)
+    ours = result.group_of()
+    both = [p for p in ours if polis.get(p) is not None]
+    assert len(both) >= 0.9 * len(ours)
+    ari = adjusted_rand_index([ours[p] for p in both], [polis[p] for p in both])
+    assert ari >= 0.6, f"{name}: adjusted Rand index {ari:.3f} against Pol.is's groups"
+    # Deterministic: same seed, same answer.
+    again = compute_opinion_groups(export.vote_triples(), export.excluded_comments())
+    assert again.to_dict() == result.to_dict()
