@@ -343,7 +343,7 @@ def prepare_real_database(uri: str, bodies: list[dict]) -> tuple[int, list[int],
 
     from surveys.answers import clean_answers
     from surveys.models import Response, Wave
-    from surveys.operations import clean_about_you
+    from surveys.submission import clean_about_you
     from voix import create_app
     from voix.extensions import csrf, db
 
@@ -361,7 +361,7 @@ def prepare_real_database(uri: str, bodies: list[dict]) -> tuple[int, list[int],
         answer_counts = []
         for body in bodies:
             clean, errors = clean_answers(wave.version.questions, body["answers"])
-            _, about_errors = clean_about_you(body.get("about") or {}, wave.questionnaire)
+            _, about_errors = clean_about_you(body.get("about") or {}, wave.questionnaire.ask_about_you)
             if errors or about_errors:
                 raise RuntimeError(f"a bench body would be refused: {errors} {about_errors}")
             answer_counts.append(len(clean))

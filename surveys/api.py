@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from voix.accounts.auth import staff_required
 from voix.accounts.permissions import can_read_results
 from voix.api import json_body
+from voix.database import takes_write_lock_itself
 from voix.extensions import db
 from voix.i18n import available_languages
 from voix.kiosk.device import current_kiosk, kiosk_from_token
@@ -12,11 +13,12 @@ from voix.territories.models import TerritoryKind, all_territories, territory_by
 
 from .exports import FORMATS, export_response
 from .models import Channel, Wave, WaveStatus
-from .operations import (
+from .operations import open_waves_for
+from .submission import (
     AGE_BRACKETS,
     GENDERS,
     SubmissionRefused,
-    open_waves_for,
+    load_target,
     submit_response,
 )
 from .views import offered_on_kiosk
@@ -77,9 +79,10 @@ def wave_detail(wave_id):
 
 
 @bp.post("/waves/<int:wave_id>/responses")
+@takes_write_lock_itself
 def submit(wave_id):
     """Store a response once per client UUID: 201 the first time, 200 for a repeat."""
-    wave = db.session.get(Wave, wave_id) or abort(404)
+    target = load_target(wave_id) or abort(404)
     body = json_body()
     answers, about = body.get("answers", {}), body.get("about") or {}
     if not isinstance(answers, dict) or not isinstance(about, dict):
@@ -87,20 +90,20 @@ def submit(wave_id):
     language = body.get("language") if isinstance(body.get("language"), str) else "fr"
     language = language if language in available_languages() else "fr"
     kiosk = _kiosk()
-    if kiosk is not None and not offered_on_kiosk(wave, kiosk):
+    if kiosk is not None and not offered_on_kiosk(db.session.get(Wave, wave_id), kiosk):
         abort(403, description=_("This kiosk does not offer this survey."))
     try:
-        response, created = submit_response(
-            wave, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
+        submission = submit_response(
+            target, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
             language=language, about=about, kiosk=kiosk,
         )
     except SubmissionRefused as refused:
         if "wave" in refused.errors:
             return {"error": 409, "message": refused.errors["wave"], "errors": refused.errors}, 409
         return {"error": 422, "message": _("Some answers need your attention."), "errors": refused.errors}, 422
-    body = {"uuid": response.uuid, "status": "created" if created else "already_recorded",
-            "invitation_code": response.invitation_code}
-    return body, 201 if created else 200
+    body = {"uuid": submission.uuid, "status": "created" if submission.created else "already_recorded",
+            "invitation_code": submission.invitation_code}
+    return body, 201 if submission.created else 200
 
 
 @bp.get("/waves/<int:wave_id>/export")

@@ -5,23 +5,17 @@ Views, the API and the CLI call these; each leaves committing to its caller exce
 """
 import math
 import re
-import uuid as uuid_module
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
 from voix.models import utcnow
-from voix.privacy import clean_text
-from voix.territories.models import Territory, TerritoryKind, territory_by_slug
+from voix.territories.models import Territory
 
-from .answers import PARSERS, InvalidAnswer, clean_answers
+from .answers import PARSERS, InvalidAnswer
 from .models import (
-    Answer,
-    Channel,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -29,25 +23,16 @@ from .models import (
     Response,
     Wave,
     WaveStatus,
-    new_invitation_code,
 )
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-GENDERS = ("woman", "man", "self_described")
-AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
 CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking}
 DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
                   QuestionType.agreement, QuestionType.smiley}
-INVITATION_CODE = re.compile(r"^[23456789A-HJKMNP-Z]{8}$")
 
 
 class SurveyError(ValueError):
     """A refused operation; the message is shown to the user as it is."""
-
-
-@dataclass
-class SubmissionRefused(Exception):
-    errors: dict  # {question code or field: message}
 
 
 # --- Questionnaires and versions -------------------------------------------------------
@@ -279,107 +264,3 @@ def counts_by_quartier(wave: Wave) -> list[tuple[str, int]]:
         .order_by(func.count(Response.id).desc(), Territory.name)
     )
     return [(name, count) for name, count in rows.all()]
-
-
-# --- Responses -------------------------------------------------------------------------
-
-
-def normalize_uuid(value) -> str | None:
-    try:
-        return str(uuid_module.UUID(str(value)))
-    except ValueError:
-        return None
-
-
-def clean_about_you(about: dict, questionnaire: Questionnaire) -> tuple[dict, dict]:
-    """Check the optional "about you" block; unknown or empty fields are dropped."""
-    if not questionnaire.ask_about_you or not about:
-        return {}, {}
-    clean, errors = {}, {}
-    gender = about.get("gender") or None
-    if gender is not None:
-        if gender in GENDERS:
-            clean["gender"] = gender
-        else:
-            errors["gender"] = str(_l("Choose one of the proposed answers."))
-    description = about.get("gender_description")
-    if isinstance(description, str) and description.strip() and gender in (None, "self_described"):
-        if len(description.strip()) > 100:
-            errors["gender_description"] = str(_l("Keep it under %(n)s characters.", n=100))
-        else:  # writing a description is describing oneself, even without ticking the box
-            clean["gender"], clean["gender_description"] = "self_described", clean_text(description)
-    bracket = about.get("age_bracket") or None
-    if bracket is not None:
-        if bracket in AGE_BRACKETS:
-            clean["age_bracket"] = bracket
-        else:
-            errors["age_bracket"] = str(_l("Choose one of the proposed answers."))
-    quartier = about.get("quartier") or None
-    if quartier is not None:
-        place = territory_by_slug(str(quartier))
-        if place is None or place.kind is not TerritoryKind.quartier:
-            errors["quartier"] = str(_l("Choose one of the proposed answers."))
-        else:
-            clean["quartier_id"] = place.id
-    code = re.sub(r"[\s-]", "", str(about.get("invited_by") or "").upper())
-    if code:
-        # Only a code of ours: anything else (a name, a phone number) would be personal data.
-        if INVITATION_CODE.match(code):
-            clean["invited_by_code"] = code
-        else:
-            errors["invited_by"] = str(_l("An invitation code has 8 letters and digits, like 7KQ2M9XA."))
-    return clean, errors
-
-
-def submit_response(wave: Wave, raw_answers: dict, *, uuid: str, channel: Channel, language: str,
-                    about: dict | None = None, kiosk=None) -> tuple[Response, bool]:
-    """Store a response once. Returns (response, created).
-
-    A response whose UUID is already stored is returned as it is (created=False), even if
-    the wave has closed since: an offline kiosk may re-send long after. Invalid answers
-    raise SubmissionRefused and change nothing.
-    """
-    response_uuid = normalize_uuid(uuid)
-    if response_uuid is None:
-        raise SubmissionRefused({"uuid": str(_l("The response identifier is not a valid UUID."))})
-    begin_write()
-    existing = _response_by_uuid(response_uuid)
-    if existing is not None:
-        db.session.rollback()
-        return _same_wave(existing, wave), False
-    if not wave.accepts_responses:
-        db.session.rollback()
-        raise SubmissionRefused({"wave": str(_l("This survey is closed: answers are no longer accepted."))})
-    questions = wave.version.questions
-    answers, errors = clean_answers(questions, raw_answers or {})
-    about_clean, about_errors = clean_about_you(about or {}, wave.questionnaire)
-    errors.update(about_errors)
-    if errors:
-        db.session.rollback()
-        raise SubmissionRefused(errors)
-    response_id = insert_ignoring_duplicates(Response, dict(
-        uuid=response_uuid, wave_id=wave.id, version_id=wave.version_id, submitted_at=utcnow(),
-        channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
-        invitation_code=new_invitation_code(), **about_clean,
-    ), conflict_columns=["uuid"])
-    if response_id is None:  # another request stored the same UUID a moment ago
-        db.session.rollback()
-        return _same_wave(_response_by_uuid(response_uuid), wave), False
-    by_code = {q.code: q for q in questions}
-    db.session.add_all(
-        Answer(response_id=response_id, question_id=by_code[code].id, value=value)
-        for code, value in answers.items()
-    )
-    db.session.commit()
-    return db.session.get(Response, response_id), True
-
-
-def _same_wave(existing: Response, wave: Wave) -> Response:
-    # A UUID names one response: reusing it for another wave is a client bug, not a repeat.
-    if existing.wave_id != wave.id:
-        raise SubmissionRefused({"uuid": str(_l("This response identifier is already used by another survey."))})
-    return existing
-
-
-def _response_by_uuid(response_uuid: str) -> Response | None:
-    return db.session.scalar(select(Response).where(Response.uuid == response_uuid))

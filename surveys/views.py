@@ -12,6 +12,7 @@ from flask_babel import refresh
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
+from voix.database import takes_write_lock_itself
 from voix.extensions import csrf, db
 from voix.i18n import available_languages, current_language
 from voix.kiosk.device import current_kiosk, register_activity_provider
@@ -20,13 +21,8 @@ from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
 from .models import Channel, QuestionType, Wave
-from .operations import (
-    AGE_BRACKETS,
-    SubmissionRefused,
-    offered_territory_ids,
-    open_waves_for,
-    submit_response,
-)
+from .operations import offered_territory_ids, open_waves_for
+from .submission import AGE_BRACKETS, SubmissionRefused, load_target, submit_response
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 PERSONAL_THANKS_CODE = "survey_invitation_code"
@@ -43,6 +39,7 @@ def _offer_surveys_on_kiosks(state):
 
 @bp.route("/enquete/<int:wave_id>", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so that an expired token keeps the answers
+@takes_write_lock_itself
 def answer(wave_id):
     wave = db.session.get(Wave, wave_id) or abort(404)
     return _answer_page(wave, Channel.personal, kiosk=None)
@@ -50,6 +47,7 @@ def answer(wave_id):
 
 @bp.route("/kiosk/enquete/<int:wave_id>", methods=["GET", "POST"])
 @csrf.exempt
+@takes_write_lock_itself
 def kiosk_answer(wave_id):
     kiosk = current_kiosk()
     if kiosk is None:
@@ -92,8 +90,8 @@ def _answer_page(wave, channel, kiosk):
         message = _("The page was open for a long time. Your answers are still here: please send them again.")
         return _render(wave, kiosk, response_uuid, raw_answers, about, notice=message), 400
     try:
-        response, _created = submit_response(
-            wave, raw_answers, uuid=response_uuid, channel=channel, language=current_language(),
+        submission = submit_response(
+            load_target(wave.id), raw_answers, uuid=response_uuid, channel=channel, language=current_language(),
             about=about, kiosk=kiosk,
         )
     except SubmissionRefused as refused:
@@ -101,8 +99,8 @@ def _answer_page(wave, channel, kiosk):
             return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
         return _render(wave, kiosk, response_uuid, raw_answers, about, errors=refused.errors), 422
     if kiosk is not None:
-        return finish_kiosk_visit(response.invitation_code)
-    session[PERSONAL_THANKS_CODE] = response.invitation_code
+        return finish_kiosk_visit(submission.invitation_code)
+    session[PERSONAL_THANKS_CODE] = submission.invitation_code
     return redirect(url_for("surveys.thanks"), code=303)
 
 

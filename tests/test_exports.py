@@ -4,9 +4,9 @@ import uuid
 
 from openpyxl import load_workbook
 
-from surveys import operations as ops
 from surveys.exports import export_bytes
 from surveys.models import Channel
+from surveys.submission import load_target, submit_response
 
 
 def fill(wave):
@@ -16,7 +16,7 @@ def fill(wave):
         {"mood": 3},
     ]
     for given in answers:
-        ops.submit_response(wave, given, uuid=str(uuid.uuid4()), channel=Channel.personal, language="fr",
+        submit_response(load_target(wave.id), given, uuid=str(uuid.uuid4()), channel=Channel.personal, language="fr",
                             about={"gender": "woman", "quartier": "sanitas"})
 
 

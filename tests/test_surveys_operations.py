@@ -6,6 +6,7 @@ import pytest
 from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Channel, Question, QuestionType, WaveStatus
+from surveys.submission import load_target, submit_response
 from voix.extensions import db
 
 TEXT = {"fr": "Question ?"}
@@ -13,7 +14,7 @@ OPTIONS = [{"code": "a", "label": {"fr": "A"}}, {"code": "b", "label": {"fr": "B
 
 
 def answer(wave, answers):
-    return ops.submit_response(wave, answers, uuid=str(uuid.uuid4()), channel=Channel.api, language="fr")[0]
+    return submit_response(load_target(wave.id), answers, uuid=str(uuid.uuid4()), channel=Channel.api, language="fr")
 
 
 def question(type, **settings):
@@ -234,6 +235,6 @@ def test_counts_by_quartier_keep_homonyms_apart(make_wave, territories):
     db.session.add(twin)
     db.session.commit()
     for slug in ("sanitas", "sanitas-bis", "sanitas-bis"):
-        ops.submit_response(wave, {"mood": 3}, uuid=str(uuid.uuid4()), channel=Channel.api, language="fr",
+        submit_response(load_target(wave.id), {"mood": 3}, uuid=str(uuid.uuid4()), channel=Channel.api, language="fr",
                             about={"quartier": slug})
     assert ops.counts_by_quartier(wave) == [("Sanitas", 2), ("Sanitas", 1)]

@@ -87,8 +87,14 @@ def _register_commands(app):
 
 
 def _configure_database(app):
-    if app.config.get("SQLALCHEMY_DATABASE_URI"):
-        return
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        _choose_database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A server connection can go stale (restart, idle timeout); a file cannot.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+
+
+def _choose_database_url(app):
     url = os.environ.get("DATABASE_URL") if app.config.get("TESTING") is not True else None
     if url:
         # Heroku-style URLs name the old driver; we use psycopg 3.

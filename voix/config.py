@@ -16,7 +16,7 @@ BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
 BABEL_TRANSLATION_DIRECTORIES = "../translations"
 
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+SQLALCHEMY_ENGINE_OPTIONS = {}
 # How long SQLite waits for another writer before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 15000
 

@@ -6,6 +6,8 @@ turn. So every web request that may write (any method but GET/HEAD/OPTIONS) and 
 CLI write starts its transaction with `BEGIN IMMEDIATE` (SQLAlchemy's pysqlite recipe),
 and duplicates are refused by UNIQUE constraints with `ON CONFLICT DO NOTHING`.
 """
+import functools
+
 from flask import request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,8 +26,21 @@ def init_app(app):
 
     @app.before_request
     def _writes_take_the_lock_first():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        view = app.view_functions.get(request.endpoint)
+        if not getattr(view, "takes_write_lock_itself", False):
             begin_write()
+
+
+def takes_write_lock_itself(view):
+    """Mark a view that reads first and calls begin_write() just before its inserts.
+
+    For hot paths (survey submissions): on SQLite the write lock then covers the inserts
+    only, not the validation, so several workers validate at once.
+    """
+    view.takes_write_lock_itself = True
+    return view
 
 
 def begin_write():
@@ -64,16 +79,17 @@ def insert_ignoring_duplicates(model, values: dict, *, conflict_columns=None):
     Python check, decides which of two concurrent inserts wins. Without
     `conflict_columns`, any unique constraint makes the insert a no-op.
     """
-    dialect = db.session.get_bind().dialect.name
+    connection = db.session.connection()
+    statement = _insert_or_nothing(model, tuple(conflict_columns or ()), connection.dialect.name)
+    return connection.execute(statement, values).scalar_one_or_none()
+
+
+@functools.cache
+def _insert_or_nothing(model, conflict_columns: tuple, dialect: str):
+    # Built once per model: constructing the statement costs more than running it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     index_elements = list(conflict_columns) if conflict_columns else None
-    statement = (
-        insert(model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=index_elements)
-        .returning(model.id)
-    )
-    return db.session.execute(statement).scalar_one_or_none()
+    return insert(model).on_conflict_do_nothing(index_elements=index_elements).returning(model.id)
 
 
 def upsert(model, values: dict, *, conflict_columns, update_columns):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Answer, Channel, QuestionType, Response, WaveStatus
+from surveys.submission import AGE_BRACKETS
 
 from .accounts.cli import create_user
 from .accounts.models import Role, User
@@ -138,7 +139,7 @@ def _past_response(rng, wave, quartiers, day):
     response = Response(
         uuid=str(uuid.UUID(int=rng.getrandbits(128))), wave=wave, version_id=wave.version_id, submitted_at=submitted,
         channel=rng.choice([Channel.kiosk, Channel.kiosk, Channel.personal]), language=rng.choice(["fr"] * 6 + ["ar", "en"]),
-        gender=rng.choice(["woman", "woman", "man", "man", None]), age_bracket=rng.choice(ops.AGE_BRACKETS[1:] + (None,)),
+        gender=rng.choice(["woman", "woman", "man", "man", None]), age_bracket=rng.choice(AGE_BRACKETS[1:] + (None,)),
         quartier_id=rng.choice(quartiers).id,
     )
     by_code = {q.code: q for q in wave.version.questions}

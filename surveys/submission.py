@@ -1,0 +1,210 @@
+"""A resident's response: checked, cleaned and stored exactly once.
+
+This is the hot path of the platform (every kiosk and phone submission), so it reads
+what it needs with plain SQL rows instead of ORM objects, and on SQLite holds the write
+lock only for its inserts.
+"""
+import re
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, insert, select
+
+from voix.database import begin_write, insert_ignoring_duplicates
+from voix.extensions import db
+from voix.models import local_today, utcnow
+from voix.privacy import clean_text
+from voix.territories.models import Territory, TerritoryKind
+
+from .answers import clean_answers
+from .models import (
+    Answer,
+    Channel,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Response,
+    Wave,
+    WaveStatus,
+    new_invitation_code,
+)
+
+GENDERS = ("woman", "man", "self_described")
+AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
+INVITATION_CODE = re.compile(r"^[23456789A-HJKMNP-Z]{8}$")  # the alphabet of new_invitation_code
+
+
+@dataclass
+class SubmissionRefused(Exception):
+    errors: dict  # {question code or field: message}
+
+
+@dataclass(frozen=True)
+class Submission:
+    uuid: str
+    invitation_code: str
+    created: bool  # False: this UUID was already stored, nothing new was written
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """What validation needs of a question (the same attributes as the Question model)."""
+
+    id: int
+    code: str
+    type: QuestionType
+    required: bool
+    options: list
+    settings: dict
+    condition: dict | None
+
+    @property
+    def option_codes(self) -> list[str]:
+        return [option["code"] for option in self.options]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A wave as a submission sees it."""
+
+    wave_id: int
+    version_id: int
+    status: WaveStatus
+    opens_on: date
+    closes_on: date
+    ask_about_you: bool
+    questions: tuple[QuestionSpec, ...]
+
+    @property
+    def accepts_responses(self) -> bool:
+        return self.status is WaveStatus.open and self.opens_on <= local_today() <= self.closes_on
+
+
+# Built once: constructing statements costs more than running them on this hot path.
+WAVE_ROW = (select(Wave.version_id, Wave.status, Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you)
+            .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
+QUESTION_ROWS = (select(Question.id, Question.code, Question.type, Question.required, Question.options,
+                        Question.settings, Question.condition)
+                 .where(Question.version_id == bindparam("version_id")).order_by(Question.position))
+QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
+ANSWER_INSERT = insert(Answer)
+STORED_ROW = select(Response.wave_id, Response.invitation_code).where(Response.uuid == bindparam("uuid"))
+
+
+def load_target(wave_id: int) -> Target | None:
+    connection = db.session.connection()
+    wave = connection.execute(WAVE_ROW, {"wave_id": wave_id}).one_or_none()
+    if wave is None:
+        return None
+    questions = connection.execute(QUESTION_ROWS, {"version_id": wave.version_id}).all()
+    return Target(wave_id, wave.version_id, wave.status, wave.opens_on, wave.closes_on, wave.ask_about_you,
+                  tuple(QuestionSpec(*row) for row in questions))
+
+
+def normalize_uuid(value) -> str | None:
+    try:
+        return str(uuid_module.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def _quartier_id(slug: str) -> int | None:
+    row = db.session.connection().execute(QUARTIER_ROW, {"slug": slug}).one_or_none()
+    return row.id if row is not None and row.kind is TerritoryKind.quartier else None
+
+
+def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
+    """Check the optional "about you" block; unknown or empty fields are dropped."""
+    if not ask_about_you or not about:
+        return {}, {}
+    clean, errors = {}, {}
+    choose = str(_l("Choose one of the proposed answers."))
+    gender = about.get("gender") or None
+    if gender is not None:
+        if gender in GENDERS:
+            clean["gender"] = gender
+        else:
+            errors["gender"] = choose
+    description = about.get("gender_description")
+    if isinstance(description, str) and description.strip() and gender in (None, "self_described"):
+        if len(description.strip()) > 100:
+            errors["gender_description"] = str(_l("Keep it under %(n)s characters.", n=100))
+        else:  # writing a description is describing oneself, even without ticking the box
+            clean["gender"], clean["gender_description"] = "self_described", clean_text(description)
+    bracket = about.get("age_bracket") or None
+    if bracket is not None:
+        if bracket in AGE_BRACKETS:
+            clean["age_bracket"] = bracket
+        else:
+            errors["age_bracket"] = choose
+    quartier = about.get("quartier") or None
+    if quartier is not None:
+        quartier_id = _quartier_id(str(quartier))
+        if quartier_id is None:
+            errors["quartier"] = choose
+        else:
+            clean["quartier_id"] = quartier_id
+    code = re.sub(r"[\s-]", "", str(about.get("invited_by") or "").upper())
+    if code:
+        # Only a code of ours: anything else (a name, a phone number) would be personal data.
+        if INVITATION_CODE.match(code):
+            clean["invited_by_code"] = code
+        else:
+            errors["invited_by"] = str(_l("An invitation code has 8 letters and digits, like 7KQ2M9XA."))
+    return clean, errors
+
+
+def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Channel, language: str,
+                    about: dict | None = None, kiosk=None) -> Submission:
+    """Store a response once.
+
+    A response whose UUID is already stored is acknowledged as it is (created=False), even
+    if the wave has closed since: an offline kiosk may re-send long after. Invalid answers
+    raise SubmissionRefused and change nothing. Everything is read and checked first; the
+    write transaction then covers the inserts only.
+    """
+    response_uuid = normalize_uuid(uuid)
+    if response_uuid is None:
+        raise SubmissionRefused({"uuid": str(_l("The response identifier is not a valid UUID."))})
+    answers, errors = clean_answers(target.questions, raw_answers or {})
+    about_clean, about_errors = clean_about_you(about or {}, target.ask_about_you)
+    errors.update(about_errors)
+    if not target.accepts_responses:
+        errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
+    if errors:
+        acknowledged = _acknowledge(response_uuid, target)
+        if acknowledged is not None:  # a re-send of a response stored before things changed
+            return acknowledged
+        raise SubmissionRefused(errors)
+
+    db.session.rollback()  # end the read transaction: the write one must start afresh
+    begin_write()
+    invitation_code = new_invitation_code()
+    response_id = insert_ignoring_duplicates(Response, dict(
+        uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),
+        channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
+        invitation_code=invitation_code, **about_clean,
+    ), conflict_columns=["uuid"])
+    if response_id is None:  # stored before, or by another request a moment ago
+        db.session.rollback()
+        return _acknowledge(response_uuid, target)
+    question_ids = {question.code: question.id for question in target.questions}
+    if answers:
+        db.session.connection().execute(ANSWER_INSERT, [
+            {"response_id": response_id, "question_id": question_ids[code], "value": value}
+            for code, value in answers.items()
+        ])
+    db.session.commit()
+    return Submission(response_uuid, invitation_code, created=True)
+
+
+def _acknowledge(response_uuid: str, target: Target) -> Submission | None:
+    stored = db.session.connection().execute(STORED_ROW, {"uuid": response_uuid}).one_or_none()
+    if stored is None:
+        return None
+    # A UUID names one response: reusing it for another wave is a client bug, not a repeat.
+    if stored.wave_id != target.wave_id:
+        raise SubmissionRefused({"uuid": str(_l("This response identifier is already used by another survey."))})
+    return Submission(response_uuid, stored.invitation_code, created=False)
