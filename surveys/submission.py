@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select
 
-from voix.database import begin_write, insert_ignoring_duplicates
+from voix.database import insert_ignoring_duplicates, switch_to_write
 from voix.extensions import db
 from voix.models import local_today, utcnow
 from voix.privacy import clean_text
@@ -83,24 +83,26 @@ class Target:
 
 
 # Built once: constructing statements costs more than running them on this hot path.
-WAVE_ROW = (select(Wave.version_id, Wave.status, Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you)
-            .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
-QUESTION_ROWS = (select(Question.id, Question.code, Question.type, Question.required, Question.options,
-                        Question.settings, Question.condition)
-                 .where(Question.version_id == bindparam("version_id")).order_by(Question.position))
+# One row per question (one row with empty question columns if there is none): a single
+# round trip to the database for the whole wave.
+WAVE_ROWS = (select(Wave.version_id, Wave.status, Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you,
+                    Question.id, Question.code, Question.type, Question.required, Question.options,
+                    Question.settings, Question.condition)
+             .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
+             .outerjoin(Question, Question.version_id == Wave.version_id)
+             .where(Wave.id == bindparam("wave_id")).order_by(Question.position))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 ANSWER_INSERT = insert(Answer)
 STORED_ROW = select(Response.wave_id, Response.invitation_code).where(Response.uuid == bindparam("uuid"))
 
 
 def load_target(wave_id: int) -> Target | None:
-    connection = db.session.connection()
-    wave = connection.execute(WAVE_ROW, {"wave_id": wave_id}).one_or_none()
-    if wave is None:
+    rows = db.session.connection().execute(WAVE_ROWS, {"wave_id": wave_id}).all()
+    if not rows:
         return None
-    questions = connection.execute(QUESTION_ROWS, {"version_id": wave.version_id}).all()
-    return Target(wave_id, wave.version_id, wave.status, wave.opens_on, wave.closes_on, wave.ask_about_you,
-                  tuple(QuestionSpec(*row) for row in questions))
+    version_id, status, opens_on, closes_on, ask_about_you = rows[0][:5]
+    questions = tuple(QuestionSpec(*row[5:]) for row in rows if row[5] is not None)
+    return Target(wave_id, version_id, status, opens_on, closes_on, ask_about_you, questions)
 
 
 def normalize_uuid(value) -> str | None:
@@ -179,8 +181,7 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
             return acknowledged
         raise SubmissionRefused(errors)
 
-    db.session.rollback()  # end the read transaction: the write one must start afresh
-    begin_write()
+    switch_to_write()
     invitation_code = new_invitation_code()
     response_id = insert_ignoring_duplicates(Response, dict(
         uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),

@@ -53,6 +53,17 @@ def begin_write():
         db.session.connection(execution_options={WRITE_OPTION: True})
 
 
+def switch_to_write():
+    """After reading and checking, start writing.
+
+    On SQLite the read transaction ends and a BEGIN IMMEDIATE one starts, so the write
+    lock covers the writes only; on PostgreSQL reads and writes share one transaction.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.rollback()
+    begin_write()
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int):
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
