@@ -112,3 +112,15 @@ def test_dev_regression_on_the_held_out_half():
     assert rep["target_detection"]["f1"] >= 0.90
     assert rep["target_stance"]["macro_f1"] >= 0.70
     assert rep["doc_polarity"]["macro_f1"] >= 0.65
+
+
+def test_flask_cli_prints_the_same_report(app, runner, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "t1", "text": "La CAF ne répond jamais.", "quartier": "sanitas", "wave": 1,
+                                "date": "2026-01-01", "polarity": "negative",
+                                "targets": [{"institution": "caf", "polarity": "negative"}]}) + "\n")
+    result = runner.invoke(args=["insights", "evaluate", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n"] == 1 and report["target_detection"]["f1"] == 1.0
+    assert set(report) >= {"target_detection", "target_stance", "doc_polarity", "by_wave"}

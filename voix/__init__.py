@@ -3,6 +3,7 @@
 - voix/: configuration, database rules, accounts and roles, territories, kiosk devices
 - surveys/: recurring questionnaires, waves, responses, exports
 - deliberation/: consultations, ideas, supports, statements, pairwise votes, debates
+- insights/: discourse analysis of residents' texts (plain Python; `flask insights`)
 - the JSON API lives under /api/v1 (voix/api.py), each feature adding its routes
 """
 import os
@@ -76,13 +77,14 @@ def _register_blueprints(app):
 
 
 def _register_commands(app):
+    from insights.cli import insights
     from surveys.cli import surveys
 
     from .accounts.cli import users
     from .demo import demo
     from .translate import translate
 
-    for group in (users, demo, translate, surveys):
+    for group in (users, demo, translate, surveys, insights):
         app.cli.add_command(group)
 
 

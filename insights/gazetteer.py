@@ -1,0 +1,237 @@
+"""Gazetteer: which institution a resident is talking about.
+
+The default aliases live in `insights/data/gazetteer_fr.json` (data, not code): for each of
+the twelve institution codes, generic French names ("la mairie", "les profs", "pole
+emploi"), names local to Tours ("Tours Habitat", "Fil Bleu") and exclusions (longer phrases
+that contain an alias but name no institution: "ecole de la vie", "police d'assurance").
+
+Matching works on normalised tokens (case and accents folded, SMS spellings expanded), so
+"prefecture", "Préfecture" and "PREFECTURE" are one alias. The longest alias starting at a
+token wins, and an exclusion is an alias that maps to no institution. Alias words of at
+least 7 letters also match with one typo (a letter missing, added, replaced or two
+letters swapped, first letter kept): "prefecure", "comissariat", "gendamerie"; a word the
+lexicons know as a real French word is never read as a typo ("mariés" is not "mairies",
+"préfère" is not "préfète").
+
+Per territory, admins add the names residents use locally:
+
+    gaz = Gazetteer.default().with_aliases({"bailleur": ["Touraine Logement", "TL"]})
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .tokenize import SMS, TOKEN_RE, normalize
+
+DATA = Path(__file__).with_name("data") / "gazetteer_fr.json"
+
+CODES = (
+    "mairie", "caf", "bailleur", "police", "ecole", "centre_social",
+    "france_travail", "departement", "prefecture", "metropole", "sante", "poste",
+)
+
+FUZZY_MIN_LEN = 7
+# Real words one typo away from an alias token: never read them as a typo.
+FUZZY_BLOCK = frozenset({
+    "collegue", "collegues", "tailleur", "tailleurs", "railleur", "metropoles",
+    "urgence", "colleges", "pilote", "postes", "postier",
+})
+
+
+def alias_tokens(alias):
+    """Tokens of an alias, normalised exactly like resident text."""
+    get = SMS.get
+    return tuple(get(t, t) for t in TOKEN_RE.findall(normalize(alias.strip())))
+
+
+def _deletions(word):
+    return {word[:i] + word[i + 1:] for i in range(1, len(word))}
+
+
+def _one_edit(a, b):
+    """True when a and b differ by one insertion, deletion, substitution or swap of
+    adjacent letters (the symmetric-deletion index also pairs some words two edits apart,
+    e.g. "facture"/"facteur")."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1:] == b[i + 1:]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+    if la > lb:
+        return a[i + 1:] == b[i:]
+    return b[i + 1:] == a[i:]
+
+
+class Gazetteer:
+    """Aliases -> institution code, matched on token sequences.
+
+    `aliases`: {code: [alias, ...]}; `exclusions`: [phrase, ...] that block a match.
+    """
+
+    def __init__(self, aliases, exclusions=(), labels=None, known_words=None):
+        unknown = set(aliases) - set(CODES)
+        if unknown:
+            raise ValueError(f"unknown institution code(s): {sorted(unknown)}; known: {CODES}")
+        self.aliases = {code: list(dict.fromkeys(names)) for code, names in aliases.items()}
+        self.exclusions = list(dict.fromkeys(exclusions))
+        self.labels = dict(labels or {})
+        # real words that must not be read as a typo of an alias; default: the lexicons' forms
+        if known_words is None:
+            from .lexicon import known_words as _kw
+            known_words = _kw()
+        self.known_words = known_words
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def default(cls, local=True):
+        """The shipped gazetteer (with the Tours names when `local`)."""
+        return _default(local)
+
+    @classmethod
+    def from_json(cls, path_or_dict, local=True):
+        data = path_or_dict
+        if not isinstance(data, dict):
+            data = json.loads(Path(path_or_dict).read_text(encoding="utf-8"))
+        aliases, exclusions, labels = {}, [], {}
+        for code, entry in data["institutions"].items():
+            names = list(entry.get("aliases", []))
+            if local:
+                names += entry.get("local", [])
+            aliases[code] = names
+            exclusions += entry.get("exclude", [])
+            labels[code] = entry.get("label", code)
+        return cls(aliases, exclusions, labels)
+
+    def with_aliases(self, extra=None, exclusions=()):
+        """A new gazetteer with per-territory aliases added: `extra` is {code: [names]}.
+
+        Names may be written with or without accents and capitals. `exclusions` adds
+        phrases that must not count as a mention (e.g. a street named after a school).
+        """
+        merged = {code: list(names) for code, names in self.aliases.items()}
+        for code, names in (extra or {}).items():
+            if isinstance(names, str):
+                names = [names]
+            merged.setdefault(code, []).extend(n for n in names if n and n.strip())
+        return Gazetteer(merged, self.exclusions + list(exclusions), self.labels, self.known_words)
+
+    def _build(self):
+        index = {}
+        vocab = set()
+        entries = [(alias_tokens(a), code) for code, names in self.aliases.items() for a in names]
+        entries += [(alias_tokens(p), None) for p in self.exclusions]
+        seen = {}
+        for toks, code in entries:
+            if not toks:
+                continue
+            if toks in seen and seen[toks] is None:
+                continue  # an exclusion stays an exclusion
+            seen[toks] = code
+        for toks, code in seen.items():
+            index.setdefault(toks[0], []).append((toks, code))
+            vocab.update(toks)
+        for cands in index.values():
+            cands.sort(key=lambda e: -len(e[0]))
+        self._index = index
+        # Typo tolerance: symmetric deletion index over alias tokens of 7+ letters.
+        fuzzy = {}
+        for tok in vocab:
+            if len(tok) >= FUZZY_MIN_LEN and tok.isalpha():
+                fuzzy.setdefault(tok, tok)
+                for d in _deletions(tok):
+                    fuzzy.setdefault(d, tok)
+        self._fuzzy = fuzzy
+        self._vocab = frozenset(vocab)
+        self._fuzzy_cache = {}
+
+    # -- matching -----------------------------------------------------------------------
+    def _canon(self, tok):
+        """The alias token `tok` stands for (itself, or the alias token one typo away)."""
+        if tok in self._vocab:
+            return tok
+        cache = self._fuzzy_cache
+        if tok in cache:
+            return cache[tok]
+        found = None
+        if (len(tok) >= FUZZY_MIN_LEN - 1 and tok not in FUZZY_BLOCK and tok.isalpha()
+                and tok not in self.known_words):
+            fuzzy = self._fuzzy
+            cand = fuzzy.get(tok)
+            if cand is None:
+                for d in _deletions(tok):
+                    cand = fuzzy.get(d)
+                    if cand is not None:
+                        break
+            if cand is not None and cand[0] == tok[0] and _one_edit(tok, cand):
+                found = cand
+        if len(cache) < 50000:
+            cache[tok] = found
+        return found
+
+    def find(self, toks):
+        """Mentions in a token list: [(start, end, code)], end exclusive, no overlaps."""
+        out = []
+        index = self._index
+        canon = self._canon
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            cands = index.get(t)
+            if cands is None and len(t) >= FUZZY_MIN_LEN - 1:
+                c = canon(t)
+                if c is not None:
+                    cands = index.get(c)
+            if cands:
+                hit = None
+                for atoks, code in cands:
+                    k = len(atoks)
+                    if i + k > n:
+                        continue
+                    ok = True
+                    for j in range(1, k):
+                        tj = toks[i + j]
+                        if tj != atoks[j] and canon(tj) != atoks[j]:
+                            ok = False
+                            break
+                    if ok:
+                        hit = (k, code)
+                        break
+                if hit is not None:
+                    k, code = hit
+                    if code is not None:
+                        out.append((i, i + k, code))
+                    i += k
+                    continue
+            i += 1
+        return out
+
+    def codes_in(self, text):
+        """Institution codes named in a text, in order of first mention."""
+        toks = [SMS.get(t, t) for t in TOKEN_RE.findall(normalize(text))]
+        return list(dict.fromkeys(code for _, _, code in self.find(toks)))
+
+    def __repr__(self):
+        n = sum(len(v) for v in self.aliases.values())
+        return f"<Gazetteer {n} aliases, {len(self.exclusions)} exclusions>"
+
+
+@lru_cache(maxsize=2)
+def _default(local):
+    return Gazetteer.from_json(DATA, local=local)
+
+
+def build_gazetteer(extra=None, exclusions=(), local=True):
+    """Default gazetteer plus per-territory aliases {code: [names]}."""
+    base = Gazetteer.default(local=local)
+    if not extra and not exclusions:
+        return base
+    return base.with_aliases(extra, exclusions)

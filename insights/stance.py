@@ -1,0 +1,739 @@
+"""Stance towards each institution mentioned, and the document's tone.
+
+A rule-based scorer over normalised tokens (see `insights.tokenize`). Every rule below is
+a general rule of French or of residents' register; tunables are at the top of this file.
+
+1. Segmentation. Sentences end at . ! ? ... and line breaks. Clauses end at , ; : ( ) -
+   and start at a connector: contrast ("mais", "par contre", "en revanche", "cependant",
+   "pourtant", "heureusement"), whereas ("alors que", "tandis que"), concession ("même
+   si", "bien que"; not "c'est bien que") and subordinators ("quand", "parce que", "car").
+2. Polarity items. The longest lexicon entry at each token (phrases first, then words;
+   see `insights.lexicon`). Tokens that name an institution are never scored.
+3. Negation. "pas", "jamais", "rien", "aucun(e)", "sans", "moins", "personne" (as a
+   pronoun, not "la personne") and "plus" (after "ne", before "personne/rien/jamais", or
+   after a service verb: "ça marche (déjà) plus") negate the next polarity item within
+   three tokens, else the previous one (oral French drops "ne": "ça marche pas"); never
+   across a clause boundary, so punctuation and "mais" end the scope. Chained negators
+   ("plus personne", "jamais rien") count once. Shift, don't flip: a negated positive
+   becomes a complaint, -(0.3 + 0.3 x score) ("pas efficace", "pas très aimable"), a
+   negated negative is only shifted by +0.9 and capped at +0.4 ("pas mauvais" is mildly
+   positive); lexicalised pairs are lexicon phrases ("pas mal" +, "pas terrible" -).
+   Service words carry their own negated score ("il passe" 0, "il passe jamais" -0.5).
+   A negator that negates nothing keeps a small score of its own in this register
+   ("toujours rien", "personne sait"); before an institution's name it is a deprivation
+   ("pas de bus le soir", "sans maîtresse": -0.4).
+4. Intensifiers ("très", "vraiment", "trop", "super", "hyper", "tellement", "toujours")
+   multiply the next non-zero item within two tokens; diminishers ("un peu", "assez",
+   "plutôt") damp it. Under negation the intensifier is dropped.
+5. Waiting times: a duration ("3 mois", "2h") after "depuis", "ça fait", "encore",
+   "dans", "met"..., or followed by "sans", "que", "pour", "après", "d'attente", is a
+   complaint (-0.4); "en 20 minutes", "en une semaine" is praise for speed (+0.4).
+6. Wishes and demands ("ce serait bien", "il faudrait", "devrait", "j'espère") neutralise
+   the praise words of their clause; "faudrait/devrait" adds a small -0.15.
+7. Irony. A praise cue ("super", "génial", "bravo", "merci", "top", "belle réussite",
+   "quel plaisir") in exclamative position (opening its clause, or alone in it) whose
+   surroundings are negative (same sentence, leaving out other institutions' clauses;
+   else the previous or next sentence) counts as negative and sets `irony=True`:
+   "Super, encore 3 mois d'attente. Génial.", "merci la mairie, vraiment". "merci pour
+   rien" is a flagged lexicon entry. Sincere praise ("les profs sont au top") is kept.
+8. Attribution. Inside a clause, names joined by "et/ou/ni/," form a group; each item
+   goes to the nearest group (a name before the item is preferred: French puts the
+   judgement after its subject, except "merci/bravo/grâce à X"). A clause naming no
+   institution goes to the last group named before it (x0.8 in the same sentence, x0.5
+   in the next ones); a clause opened by "il/elle/ils/elles" continues the previous
+   group even if it names another institution in passing ("elle m'a aidée pour le
+   dossier CAF"); clauses before the first name go to it (x0.6 same sentence, x0.5 the
+   sentence just before). A list of names ("la CAF, la préfecture, France Travail : ...")
+   shares what follows. "Heureusement, les voisins..." is a separate topic; the good
+   circumstance of an "alors que" clause is not praise ("rien fait alors que j'étais
+   disponible"). Clause weights: after "mais/par contre" x1.3, before it x0.7,
+   "même si" x0.5.
+9. Decision. An institution's score >= +0.2 is positive, <= -0.2 negative, otherwise
+   neutral (named in passing). Document tone: "mixed" when institutions get opposite
+   stances, when both positive and negative masses are >= 0.45 with the smaller at least
+   45 % of the larger, or when the balance contradicts a target's stance; otherwise the
+   sign of the balance (+-0.2), else the targets' stance, else neutral.
+"""
+import re
+
+# --- Tunables (chosen on dev half A and on constructed sentences; see docs/insights.md) ----
+SHIFT = 0.9
+NEG_OF_POS_BASE = 0.3
+NEG_OF_POS_SLOPE = 0.3
+NEG_POS_CAP = 0.4
+STANCE_T = 0.2
+TONE_T = 0.2
+MIXED_MIN = 0.45
+MIXED_RATIO = 0.45
+CARRY_NEXT = 0.5
+CARRY_BACK = 0.8
+CARRY_FWD = 0.6
+
+NEGATOR_DEFAULT = {
+    "pas": 0.0, "jamais": -0.3, "rien": -0.3, "personne": -0.4, "aucun": -0.3,
+    "aucune": -0.3, "sans": 0.0, "plus": 0.0, "nullement": 0.0, "guere": 0.0, "moins": 0.0,
+}
+ADVERBS_BETWEEN = frozenset({"deja", "toujours", "encore", "vraiment", "meme", "carrement", "presque"})
+NON_NEGATABLE = frozenset({"pourquoi", "merci", "bravo", "enfin", "heureusement", "encore", "grace", "malheureusement"})
+COORDINATORS = frozenset({"et", "ou", "ni", ",", "&", "puis", "comme"})
+WISH_MARKERS = frozenset({
+    "serait", "serais", "seraient", "faudrait", "pourrait", "pourraient", "aimerais",
+    "aimerait", "aimerions", "voudrais", "voudrait", "voudrions", "souhaiterais",
+    "souhaiterait", "souhaitons", "devrait", "devraient", "esperons", "espere", "proposer",
+    "proposons", "idee", "suggestion",
+})
+DEMAND_MARKERS = frozenset({"faudrait", "devrait", "devraient"})
+DEMAND = -0.15
+DEPRIVATION = -0.4
+DEPRIVATION_GAP = frozenset({"de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "ma", "mon", "mes", "notre", "nos", "assez", "vrai", "vraie"})
+MOINS_NOT_NEGATOR_BEFORE = frozenset({"au", "du", "le", "pas", "de", "a", "en"})
+NE = frozenset({"ne", "n'"})
+NOT_PRONOUN_BEFORE_PERSONNE = frozenset({
+    "la", "une", "cette", "chaque", "les", "des", "l'", "quelle", "toute", "aucune", "en",
+    "seule", "bonne", "mauvaise", "autre", "meme", "de", "d'", "par",
+})
+NOT_PRONOUN_AFTER_PERSONNE = frozenset({"agee", "agees", "handicapee", "age", "ages", "qui", "de", "d'"})
+PLUS_NEGATOR_NEXT = frozenset({"personne", "rien", "jamais", "aucun", "aucune"})
+PLUS_NOT_NEGATOR_NEXT = frozenset({"que", "qu'", "de", "d'", "tard", "tot", "souvent", "loin", "pres", "grand", "petit", "vite", "cher"})
+
+INTENSIFIERS = {
+    "tres": 1.5, "vraiment": 1.4, "trop": 1.5, "super": 1.5, "hyper": 1.5, "tellement": 1.5,
+    "vachement": 1.5, "grave": 1.3, "completement": 1.5, "totalement": 1.5, "toujours": 1.2,
+    "extremement": 1.6, "particulierement": 1.4, "franchement": 1.2, "si": 1.3, "bien": 1.3,
+    "archi": 1.5, "ultra": 1.5, "encore": 1.2, "vraiement": 1.4, "vrmt": 1.4,
+    "assez": 0.7, "plutot": 0.7, "peu": 0.5, "moyennement": 0.5, "relativement": 0.7,
+}
+
+CONTRAST = 1
+CONCESSION = 2
+SUBORDINATE = 3
+WHEREAS = 4  # "alors que": the circumstance that makes the main clause good or bad
+CONNECTORS_1 = {
+    "mais": CONTRAST, "cependant": CONTRAST, "pourtant": CONTRAST, "neanmoins": CONTRAST,
+    "toutefois": CONTRAST, "heureusement": CONTRAST, "malheureusement": CONTRAST,
+    "sinon": SUBORDINATE, "car": SUBORDINATE, "puisque": SUBORDINATE, "puisqu'": SUBORDINATE,
+    "quand": SUBORDINATE, "lorsque": SUBORDINATE, "lorsqu'": SUBORDINATE,
+}
+CONNECTORS_2 = {
+    ("par", "contre"): CONTRAST, ("en", "revanche"): CONTRAST, ("alors", "que"): WHEREAS,
+    ("alors", "qu'"): WHEREAS, ("tandis", "que"): WHEREAS, ("tandis", "qu'"): WHEREAS,
+    ("sauf", "que"): CONTRAST, ("sauf", "qu'"): CONTRAST, ("meme", "si"): CONCESSION,
+    ("meme", "s'"): CONCESSION, ("bien", "que"): CONCESSION, ("bien", "qu'"): CONCESSION,
+    ("parce", "que"): SUBORDINATE, ("parce", "qu'"): SUBORDINATE,
+}
+NOT_CONCESSIVE_BEFORE = frozenset({"est", "c'", "etait", "tres", "aussi", "trouve", "serait", "sera"})
+CONN_FIRST = frozenset({a for a, _ in CONNECTORS_2})
+CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "-", "[", "]", "«", "»", '"'})
+
+# Tokens that may sit around names in a list ("la CAF, la préfecture, France Travail").
+FILLER = frozenset({
+    "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "et", "ou", "ni", "a", "au",
+    "aux", "avec", "entre", "pour", "chez", "sur", "mon", "ma", "mes", "notre", "nos", "leur",
+    "leurs", "son", "sa", "ses", "ce", "cette", "ces", "meme", "aussi", "puis", "y", "moi",
+    "nous", "on", "etc",
+})
+
+IRONY_CUES = frozenset({
+    "merci", "bravo", "super", "genial", "geniale", "chapeau", "felicitations", "parfait",
+    "top", "au", "belle", "bel", "trop", "bien", "quelle", "quel", "magnifique",
+    "formidable", "excellent", "merveilleux", "cool", "mercii", "merciii", "nickel", "beau",
+})
+IRONY_OPENERS = frozenset({"ah", "oh", "et", "alors", "bon", "eh", "vraiment", "encore", "bah", "ben", "oui", "ouais", "franchement"})
+BARE_OK = frozenset({
+    "c'", "est", "c", "ca", "vraiment", "trop", "encore", "hein", "quoi", "franchement", "a",
+    "au", "aux", "pour", "le", "la", "les", "l'", "vous", "toi", "!", "tres",
+    "bien", "sincerement", "oui", "vive",
+})
+IRONY_ADDRESS = frozenset({"le", "la", "les", "l'"})
+IRONY_FLAGGED = frozenset({("merci", "pour", "rien"), ("merci", "de", "rien", "faire")})
+
+NUMBER_WORDS = frozenset({
+    "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+    "onze", "douze", "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent",
+    "plusieurs", "quelques", "des",
+})
+UNITS_SHORT = frozenset({"minute", "minutes", "min", "mn", "heure", "heures", "h", "jour", "journee", "semaine", "seconde", "secondes"})
+UNITS_LONG = frozenset({"jours", "j", "semaines", "sem", "mois", "an", "ans", "annee", "annees", "journees"})
+UNITS = UNITS_SHORT | UNITS_LONG
+COMPOUND_DURATION = re.compile(r"^\d+(?:h|min|mn|j|ans?|mois|sem)\d*$")
+SLOW_BEFORE = frozenset({
+    "depuis", "fait", "encore", "dans", "met", "mettent", "mis", "mettre", "mettra", "attendre",
+    "attendu", "attends", "attend", "pendant", "faut", "prend", "prennent", "pris", "durant",
+    "attente", "apres", "plus", "bientot", "presque",
+})
+SLOW_AFTER = frozenset({"sans", "que", "qu'", "apres", "pour", "a", "plus"})
+SLOW_AFTER_2 = frozenset({"attente", "retard", "delai", "tard"})
+FAST_SCORE = 0.4
+SLOW_SCORE = -0.4
+
+NEG_LABEL = "negative"
+POS_LABEL = "positive"
+NEU_LABEL = "neutral"
+MIX_LABEL = "mixed"
+
+
+def _is_number(t):
+    return t.isdigit() or t in NUMBER_WORDS
+
+
+def is_sentence_end(t):
+    c = t[0]
+    return c in ".!?\n…"
+
+
+def _duration(toks, i, n):
+    """Score of a duration starting at toks[i], and its length; (0, 0) when none."""
+    t = toks[i]
+    if COMPOUND_DURATION.match(t):
+        k = 1
+        unit_short = t.endswith(("h", "min", "mn"))
+    elif i + 1 < n and _is_number(t) and toks[i + 1] in UNITS:
+        if t == "des" and toks[i + 1] not in ("heures", "mois", "semaines", "annees", "jours"):
+            return 0, 0
+        k = 2
+        unit_short = toks[i + 1] in UNITS_SHORT
+    else:
+        return 0, 0
+    p1 = toks[i - 1] if i >= 1 else ""
+    p2 = toks[i - 2] if i >= 2 else ""
+    if p1 == "en" and unit_short:
+        return FAST_SCORE, k
+    if p1 == "en" and p2 in ("un", "une"):
+        return FAST_SCORE, k
+    j = i + k
+    a1 = toks[j] if j < n else ""
+    a2 = toks[j + 1] if j + 1 < n else ""
+    if p1 in SLOW_BEFORE or p2 in SLOW_BEFORE or p1 == "il" and p2 == "y":
+        return SLOW_SCORE, k
+    if a1 in SLOW_AFTER:
+        return SLOW_SCORE, k
+    if a1 in ("d'", "de") and a2 in SLOW_AFTER_2:
+        return SLOW_SCORE, k
+    return 0, k
+
+
+def segment(toks, mention_at):
+    """Clauses as (start, end, sentence, connector); mention tokens never split a clause."""
+    clauses = []
+    n = len(toks)
+    start = 0
+    sent = 0
+    conn = 0
+    i = 0
+    while i < n:
+        t = toks[i]
+        c0 = t[0]
+        if mention_at[i] >= 0:
+            i += 1
+            continue
+        if c0 in ".!?\n…":
+            # "..." also ends a sentence (residents use it as a pause); an empty sentence
+            # (". \n", "!!") does not count, so "the previous sentence" is the previous text
+            if i > start:
+                clauses.append((start, i, sent, conn))
+            if clauses and clauses[-1][2] == sent:
+                sent += 1
+            conn = 0
+            start = i + 1
+            i += 1
+            continue
+        if t in CLAUSE_PUNCT:
+            if i > start:
+                clauses.append((start, i, sent, conn))
+            conn = 0
+            start = i + 1
+            i += 1
+            continue
+        kind = CONNECTORS_1.get(t)
+        k = 1
+        if kind is None and t in CONN_FIRST and i + 1 < n:
+            kind = CONNECTORS_2.get((t, toks[i + 1]))
+            k = 2
+            if kind is not None and t == "bien" and i > 0 and toks[i - 1] in NOT_CONCESSIVE_BEFORE:
+                kind = None  # "c'est bien que ..." is praise, not "bien que" (although)
+        if kind is not None:
+            if i > start:
+                clauses.append((start, i, sent, conn))
+            conn = kind
+            start = i  # the connector opens its clause
+            i += k
+            continue
+        i += 1
+    if start < n:
+        clauses.append((start, n, sent, conn))
+    return clauses
+
+
+class Item:
+    __slots__ = ("cue", "end", "factor", "irony", "kind", "neg", "negated", "pos", "score")
+
+    def __init__(self, pos, end, score, neg, kind=0):
+        self.pos = pos
+        self.end = end
+        self.score = score
+        self.neg = neg
+        self.negated = False
+        self.factor = 1.0
+        self.cue = False
+        self.irony = False
+        self.kind = kind  # 0 lexicon, 1 negator default, 2 duration
+
+    def value(self):
+        if self.negated:
+            if self.neg is not None:
+                return self.neg
+            s = self.score
+            if s > 0:  # "pas efficace", "pas très aimable": a complaint
+                return -(NEG_OF_POS_BASE + NEG_OF_POS_SLOPE * s)
+            return min(s + SHIFT, NEG_POS_CAP)  # "pas mauvais": shifted, mildly positive
+        return self.score * self.factor
+
+
+def score_clause(toks, a, b, mention_at, lookup):
+    """Polarity items of clause toks[a:b] after negation and intensifiers."""
+    items = []
+    negs = []
+    intens = []
+    i = a
+    while i < b:
+        if mention_at[i] >= 0:
+            i += 1
+            continue
+        t = toks[i]
+        f = INTENSIFIERS.get(t)
+        if f is not None and i + 1 < b and mention_at[i + 1] < 0:
+            nxt = lookup(toks, i + 1, b)
+            if nxt is not None and nxt[1] != 0:
+                intens.append((i, f))
+                i += 1
+                continue
+        if t == "un" and i + 1 < b and toks[i + 1] == "peu":
+            intens.append((i + 1, 0.5))
+            i += 2
+            continue
+        hit = lookup(toks, i, b)
+        if hit is not None:
+            k, s, neg = hit
+            # a phrase may not swallow an institution name
+            ok = True
+            for j in range(i + 1, i + k):
+                if mention_at[j] >= 0:
+                    ok = False
+                    break
+            if ok:
+                it = Item(i, i + k, s, neg)
+                if t in IRONY_CUES and s > 0:
+                    it.cue = True
+                if k > 1 and tuple(toks[i:i + k]) in IRONY_FLAGGED:
+                    it.irony = True
+                items.append(it)
+                i += k
+                continue
+        d = NEGATOR_DEFAULT.get(t)
+        if d is not None:
+            is_neg = True
+            if t == "plus":
+                nx = toks[i + 1] if i + 1 < b else ""
+                if nx in PLUS_NEGATOR_NEXT:
+                    is_neg = True
+                elif nx in PLUS_NOT_NEGATOR_NEXT:
+                    is_neg = False
+                else:
+                    is_neg = any(toks[j] in NE for j in range(max(a, i - 4), i))
+                    j = i - 1
+                    while not is_neg and j >= a and j >= i - 3:
+                        prev = lookup(toks, j, i)
+                        if prev is not None and prev[2] is not None:  # "passe (deja) plus"
+                            is_neg = True
+                        elif toks[j] not in ADVERBS_BETWEEN:
+                            break
+                        j -= 1
+            elif t == "moins":
+                pv = toks[i - 1] if i > a else ""
+                is_neg = pv not in MOINS_NOT_NEGATOR_BEFORE
+            elif t == "personne":
+                pv = toks[i - 1] if i > a else ""
+                nx = toks[i + 1] if i + 1 < len(toks) else ""
+                is_neg = pv not in NOT_PRONOUN_BEFORE_PERSONNE and nx not in NOT_PRONOUN_AFTER_PERSONNE
+            if is_neg:
+                if negs and i - negs[-1][1] <= 2:
+                    # chained negators ("plus personne", "jamais rien"): one negation
+                    p, _, dflt = negs[-1]
+                    negs[-1] = (p, i, min(dflt, d))
+                else:
+                    negs.append((i, i, d))
+            i += 1
+            continue
+        if t[0].isdigit() or t in NUMBER_WORDS:
+            s, k = _duration(toks, i, len(toks))
+            if k:
+                if s:
+                    items.append(Item(i, i + k, s, None, 2))
+                i += k
+                continue
+        i += 1
+    # wishes and demands: praise words in them are not praise ("ce serait bien que ...",
+    # "il faudrait un bus plus rapide"); a demand implies something is missing.
+    wish = False
+    demand = -1
+    for j in range(a, b):
+        t = toks[j]
+        if t in WISH_MARKERS:
+            wish = True
+            if t in DEMAND_MARKERS:
+                demand = j
+        elif t == "faut" and j + 1 < b and toks[j + 1] in ("que", "qu'"):
+            wish = True
+            demand = j
+    if wish:
+        for it in items:
+            if it.score > 0 and not it.cue:
+                it.factor = 0.0
+                it.neg = 0.0  # "si seulement ils étaient pas si lents": no praise either
+        if demand >= 0:
+            items.append(Item(demand, demand + 1, DEMAND, None, 1))
+    # intensifiers
+    for p, f in intens:
+        for it in items:
+            if p < it.pos <= p + 2:
+                it.factor *= f
+                break
+    # negation
+    for start, p, dflt in negs:
+        target = None
+        for it in items:
+            if p < it.pos <= p + 3 and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+                target = it
+                break
+        if target is None:
+            lo = max(a, p - 3)
+            for j in range(start - 1, lo - 1, -1):
+                if toks[j] in NE:
+                    lo = j
+                    break
+            for it in reversed(items):
+                if lo <= it.pos < start and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+                    target = it
+                    break
+        if target is not None:
+            target.negated = True
+            target.factor = 1.0
+            continue
+        # deprivation: "pas de bus le soir", "sans maîtresse", "aucun prof"
+        j = p + 1
+        while j < b and j <= p + 3 and toks[j] in DEPRIVATION_GAP and mention_at[j] < 0:
+            j += 1
+        if j < b and mention_at[j] >= 0 and toks[p] != "moins":
+            items.append(Item(p, p + 1, DEPRIVATION, None, 3))
+        elif dflt:
+            items.append(Item(p, p + 1, dflt, None, 1))
+    return items
+
+
+# Items that point at the name after them ("merci au gardien", "grâce à la médiatrice");
+# others prefer the name before them (French puts the judgement after its subject).
+FORWARD_ITEMS = frozenset({"merci", "bravo", "grace", "felicitations", "chapeau", "avec", "mercii", "pas", "sans", "aucun", "aucune", "jamais", "plus"})
+FOLLOWING_PENALTY = 2
+
+SEPARATE_TOPIC = frozenset({"heureusement"})
+PRONOUN_SUBJECTS = frozenset({"il", "elle", "ils", "elles"})
+CLAUSE_OPENERS = frozenset({
+    "et", "puis", "alors", "donc", "mais", "heureusement", "malheureusement", "en", "plus",
+    "par", "contre", "cependant", "pourtant", "quand", "car", "sinon", "enfin", "franchement",
+    "apres", "maintenant", "depuis", "du", "coup", "bref",
+})
+
+
+def _runs(toks, a, b, mention_at, mentions):
+    """Mentions of a clause grouped into runs joined by filler ("la mairie ni le bailleur")."""
+    runs = []
+    j = a
+    while j < b:
+        m = mention_at[j]
+        if m < 0:
+            j += 1
+            continue
+        s, e = mentions[m][0], mentions[m][1]
+        if runs:
+            ps, pe, pms = runs[-1]
+            gap = toks[pe:s]
+            if (all(g in FILLER or g in CLAUSE_PUNCT for g in gap)
+                    and (not gap or any(g in COORDINATORS for g in gap))):
+                pms.append(m)
+                runs[-1] = (ps, e, pms)
+                j = e
+                continue
+        runs.append((s, e, [m]))
+        j = e
+    return runs
+
+
+def analyse_tokens(toks, mentions, lex, trace=None):
+    """Score a tokenised document.
+
+    `mentions`: [(start, end, code)] token spans. Returns (per_mention, per_code, pos_mass,
+    neg_mass): per_mention is [(score, irony)] aligned with `mentions`, per_code is
+    {code: [score, irony]}. When `trace` is a list, one dict per clause is appended to it.
+    """
+    n = len(toks)
+    mention_at = [-1] * n
+    for m, (s, e, _) in enumerate(mentions):
+        for j in range(s, e):
+            mention_at[j] = m
+    lookup = lex.lookup
+    clauses = segment(toks, mention_at)
+    nclauses = len(clauses)
+    cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
+
+    # Irony: praise cue in exclamative position + negative surroundings.
+    sent_of = [c[2] for c in clauses]
+    nsent = (sent_of[-1] + 1) if clauses else 0
+    sent_neg = [0.0] * nsent
+    sent_pos = [0.0] * nsent
+    has_cue = False
+    for ci in range(nclauses):
+        s = sent_of[ci]
+        for it in cl_items[ci]:
+            if it.cue:
+                has_cue = True
+                continue
+            v = it.value()
+            if v < 0:
+                sent_neg[s] -= v
+            elif v > 0:
+                sent_pos[s] += v
+    if has_cue:
+        cl_codes = []
+        cl_neg = []
+        cl_pos = []
+        for ci in range(nclauses):
+            a, b, _, _ = clauses[ci]
+            cl_codes.append({mentions[mention_at[j]][2] for j in range(a, b) if mention_at[j] >= 0})
+            ng = ps = 0.0
+            for it in cl_items[ci]:
+                if not it.cue:
+                    v = it.value()
+                    if v < 0:
+                        ng -= v
+                    else:
+                        ps += v
+            cl_neg.append(ng)
+            cl_pos.append(ps)
+        for ci in range(nclauses):
+            a, b, s, _ = clauses[ci]
+            for it in cl_items[ci]:
+                if not it.cue:
+                    continue
+                # exclamative position: opening its clause ("Super, ...", "merci la
+                # mairie", "bravo l'Education nationale") or alone in it (", génial.")
+                first = a
+                while first < it.pos and (toks[first] in IRONY_OPENERS or toks[first] in CLAUSE_OPENERS):
+                    first += 1
+                exclam = first == it.pos
+                if not exclam:
+                    exclam = all(it.pos <= j < it.end or (mention_at[j] < 0 and (
+                        toks[j] in IRONY_OPENERS or toks[j] in CLAUSE_OPENERS or toks[j] in BARE_OK))
+                        for j in range(a, b))
+                if not exclam:
+                    continue
+                own = cl_codes[ci]
+                neg = pos = 0.0
+                for cj in range(nclauses):
+                    if sent_of[cj] != s:
+                        continue
+                    if own and cl_codes[cj] and not (own & cl_codes[cj]):
+                        continue  # another institution's clause
+                    neg += cl_neg[cj]
+                    pos += cl_pos[cj]
+                if neg == 0 and pos == 0:
+                    if s > 0:
+                        neg, pos = sent_neg[s - 1], sent_pos[s - 1]
+                    if neg == 0 and pos == 0 and s + 1 < nsent:
+                        neg, pos = sent_neg[s + 1], sent_pos[s + 1]
+                if neg >= 0.3 and neg > pos:
+                    it.score = -abs(it.score)
+                    it.factor = 1.0
+                    it.irony = True
+
+    # Connector weights.
+    weight = [1.0] * nclauses
+    for ci in range(nclauses):
+        conn = clauses[ci][3]
+        if conn == CONTRAST:
+            weight[ci] *= 1.3
+            s = sent_of[ci]
+            cj = ci - 1
+            while cj >= 0 and sent_of[cj] == s and clauses[cj][3] != CONTRAST:
+                weight[cj] *= 0.7
+                cj -= 1
+        elif conn == CONCESSION:
+            weight[ci] *= 0.5
+
+    pos_mass = 0.0
+    neg_mass = 0.0
+    for ci in range(nclauses):
+        w = weight[ci]
+        for it in cl_items[ci]:
+            v = it.value() * w
+            if v > 0:
+                pos_mass += v
+            else:
+                neg_mass -= v
+
+    nm = len(mentions)
+    m_score = [0.0] * nm
+    m_irony = [False] * nm
+    per_code = {}
+
+    def give(group, v, irony):
+        codes = []
+        for m in group:
+            m_score[m] += v
+            if irony:
+                m_irony[m] = True
+            code = mentions[m][2]
+            if code not in codes:
+                codes.append(code)
+        for code in codes:
+            entry = per_code.get(code)
+            if entry is None:
+                per_code[code] = [v, irony]
+            else:
+                entry[0] += v
+                entry[1] = entry[1] or irony
+
+    if nm:
+        for _, _, code in mentions:
+            per_code.setdefault(code, [0.0, False])
+        last_group = None
+        last_sent = -1
+        list_group = None
+        pending = []  # clauses before the first mention
+        separate_sent = -1
+        for ci in range(nclauses):
+            a, b, s, _ = clauses[ci]
+            items = cl_items[ci]
+            w = weight[ci]
+            runs = _runs(toks, a, b, mention_at, mentions)
+            first = a
+            while first < b and toks[first] in CLAUSE_OPENERS and mention_at[first] < 0:
+                first += 1
+            pronoun = first < b and toks[first] in PRONOUN_SUBJECTS
+            owners = None
+            if runs and not (pronoun and last_group is not None and runs[0][0] > first):
+                only_names = not items and all(
+                    mention_at[j] >= 0 or toks[j] in FILLER for j in range(a, b))
+                if only_names:
+                    if list_group is not None and ci > 0 and sent_of[ci - 1] == s:
+                        list_group = list_group + [m for _, _, ms in runs for m in ms]
+                    else:
+                        list_group = [m for _, _, ms in runs for m in ms]
+                    last_group = list_group
+                else:
+                    list_group = None
+                    last_group = runs[-1][2]
+                    owners = []
+                    for it in items:
+                        best = None
+                        fwd = it.kind == 3 or toks[it.pos] in FORWARD_ITEMS
+                        for rs, re_, ms in runs:
+                            if it.end <= rs:  # the name follows the item
+                                d = rs - it.end + (0 if fwd else FOLLOWING_PENALTY)
+                            elif it.pos >= re_:
+                                d = it.pos - re_
+                            else:
+                                d = 0
+                            if best is None or d < best[0]:
+                                best = (d, [ms])
+                            elif d == best[0]:
+                                best[1].append(ms)
+                        share = 1.0 / len(best[1])
+                        v = it.value() * w * share
+                        for ms in best[1]:
+                            give(ms, v, it.irony)
+                        owners.append([mentions[m][2] for ms in best[1] for m in ms])
+                    if pending:
+                        grp = runs[0][2]
+                        for cj in pending:
+                            if sent_of[cj] < s - 1:
+                                continue  # only the sentence just before the first name
+                            wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
+                            for it in cl_items[cj]:
+                                give(grp, it.value() * weight[cj] * wf, it.irony)
+                        pending = []
+                last_sent = s
+                if pending:  # a list of names opened the text
+                    grp = last_group
+                    for cj in pending:
+                        if sent_of[cj] < s - 1:
+                            continue
+                        wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
+                        for it in cl_items[cj]:
+                            give(grp, it.value() * weight[cj] * wf, it.irony)
+                    pending = []
+            else:
+                list_group = None
+                bare_last = b - a <= 2 and (ci + 1 == nclauses or sent_of[ci + 1] != s)
+                if (toks[a] in SEPARATE_TOPIC and not bare_last) or separate_sent == s:
+                    # "Heureusement (que) les voisins sont là": a good thing beside, not
+                    # about, the institution just criticised.
+                    separate_sent = s
+                    owners = None
+                elif last_group is None:
+                    pending.append(ci)
+                else:
+                    wc = CARRY_BACK if last_sent == s else CARRY_NEXT
+                    whereas = clauses[ci][3] == WHEREAS
+                    for it in items:
+                        v = it.value()
+                        if whereas and v > 0:
+                            # "la PMI n'a rien fait alors que j'étais disponible": the good
+                            # circumstance is not praise of the institution
+                            continue
+                        give(last_group, v * w * wc, it.irony)
+                    owners = [[mentions[m][2] for m in last_group]] * len(items)
+            if trace is not None:
+                trace.append({
+                    "clause": " ".join(toks[a:b]), "sentence": s, "weight": round(w, 2),
+                    "items": [(" ".join(toks[it.pos:it.end]), round(it.value(), 2),
+                               "neg" if it.negated else "", "irony" if it.irony else "")
+                              for it in items],
+                    "owners": owners,
+                })
+    elif trace is not None:
+        for ci in range(nclauses):
+            a, b, s, _ = clauses[ci]
+            trace.append({"clause": " ".join(toks[a:b]), "sentence": s, "weight": weight[ci],
+                          "items": [(" ".join(toks[it.pos:it.end]), round(it.value(), 2),
+                                     "neg" if it.negated else "", "irony" if it.irony else "")
+                                    for it in cl_items[ci]], "owners": None})
+    return list(zip(m_score, m_irony)), per_code, pos_mass, neg_mass
+
+
+def stance_label(score):
+    if score >= STANCE_T:
+        return POS_LABEL
+    if score <= -STANCE_T:
+        return NEG_LABEL
+    return NEU_LABEL
+
+
+def tone_label(pos_mass, neg_mass, stances):
+    has_pos = POS_LABEL in stances
+    has_neg = NEG_LABEL in stances
+    if has_pos and has_neg:
+        return MIX_LABEL
+    if pos_mass >= MIXED_MIN and neg_mass >= MIXED_MIN:
+        lo, hi = sorted((pos_mass, neg_mass))
+        if lo / hi >= MIXED_RATIO:
+            return MIX_LABEL
+    bal = pos_mass - neg_mass
+    if bal >= TONE_T:
+        return MIX_LABEL if has_neg else POS_LABEL
+    if bal <= -TONE_T:
+        return MIX_LABEL if has_pos else NEG_LABEL
+    if has_neg:
+        return NEG_LABEL
+    if has_pos:
+        return POS_LABEL
+    return NEU_LABEL

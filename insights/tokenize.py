@@ -1,0 +1,119 @@
+"""French tokenisation that works offline (no NLTK data download).
+
+- `normalize(text)`: lower-case, fold accents ("préfecture" -> "prefecture"), and unify
+  apostrophes (’ ‘ ʼ ` and the cp1252 byte \\x92 that survives in some real exports).
+  The mapping is one character to one character, so offsets in the normalised text are
+  offsets in the original text: mention spans point into what the resident wrote.
+- `TOKENIZER`: an NLTK `RegexpTokenizer` with a French elision pattern
+  ("l'ecole" -> "l'", "ecole"; "qu'il" -> "qu'", "il"), numbers, "..." and punctuation.
+  RegexpTokenizer needs no model, unlike `word_tokenize`/`sent_tokenize` (punkt).
+- `tokens(text)`: normalised tokens with SMS spellings expanded ("pk" -> "pourquoi").
+- `sentences(text)`: a regex sentence splitter (end punctuation and line breaks).
+"""
+import re
+import unicodedata
+
+from nltk.tokenize import RegexpTokenizer
+
+# Elisions first, so "l'" is its own token; then words (with inner hyphens: "sous-prefecture",
+# "rendez-vous"), an ellipsis, runs of end punctuation, line breaks, any other symbol.
+TOKEN_PATTERN = (
+    r"(?:jusqu|lorsqu|puisqu|presqu|quoiqu|qu|[cdjlmnst])'"
+    r"|\d+(?:[.,]\d+)+"
+    r"|\w+(?:-\w+)*"
+    r"|\.\.\.+|…"
+    r"|[.!?]+"
+    r"|\n"
+    r"|[^\w\s]"
+)
+TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+_APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4\u0092\u2032"
+
+
+def _build_fold_table():
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii() and len(base) == 1:
+            table[code] = base.lower()
+    for ch in _APOSTROPHES:
+        table[ord(ch)] = "'"
+    # Typographic spaces and dashes typed on phones.
+    for ch in "\u00a0\u202f\u2009":
+        table[ord(ch)] = " "
+    for ch in "\u2013\u2014":
+        table[ord(ch)] = "-"
+    table[ord("\u2026")] = "\u2026"
+    return table
+
+
+FOLD_TABLE = _build_fold_table()
+
+# SMS and oral spellings residents type, mapped to the form the lexicons know.
+# One token to one token only (offsets stay aligned).
+SMS = {
+    "pk": "pourquoi", "pq": "pourquoi", "pkoi": "pourquoi", "pourkoi": "pourquoi",
+    "tjr": "toujours", "tjrs": "toujours", "toujour": "toujours",
+    "jms": "jamais", "jamai": "jamais",
+    "pb": "probleme", "pbs": "problemes", "pblm": "probleme",
+    "bcp": "beaucoup", "koi": "quoi", "ke": "que", "pa": "pas",
+    "tro": "trop", "mm": "meme", "nn": "non", "auj": "aujourd'hui",
+    "svp": "svp", "stp": "svp", "mtn": "maintenant", "mnt": "maintenant",
+    "ajd": "aujourd'hui", "dc": "donc", "pr": "pour", "ds": "dans", "vrmt": "vraiment",
+    "vrm": "vraiment", "trkl": "tranquille", "grv": "grave", "msg": "message",
+    "rep": "reponse", "qd": "quand", "cmt": "comment", "cb": "combien",
+}
+
+
+def normalize(text):
+    """Lower-case, fold accents, unify apostrophes. Same length as `text`."""
+    low = text.lower()
+    if len(low) != len(text):  # e.g. "İ" lower-cases to two characters
+        low = "".join(c.lower()[0] for c in text)
+    return low.translate(FOLD_TABLE)
+
+
+def fold(text):
+    """Normalise an alias or lexicon entry the same way as resident text."""
+    return normalize(text.strip())
+
+
+def tokenize(text):
+    """NLTK tokens of the normalised text (no SMS expansion)."""
+    return TOKENIZER.tokenize(normalize(text))
+
+
+def tokens(text):
+    """Normalised tokens with SMS spellings expanded."""
+    get = SMS.get
+    return [get(t, t) for t in TOKEN_RE.findall(normalize(text))]
+
+
+def tokens_with_spans(text):
+    """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text."""
+    toks = []
+    spans = []
+    get = SMS.get
+    for m in TOKEN_RE.finditer(normalize(text)):
+        t = m.group()
+        toks.append(get(t, t))
+        spans.append(m.span())
+    return toks, spans
+
+
+_SENT_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def sentences(text):
+    """Split on end punctuation followed by space, and on line breaks."""
+    return [s for s in (p.strip() for p in _SENT_RE.split(text)) if s]
+
+
+SENTENCE_END = frozenset({".", "!", "?", "...", "…", "\n", "!!", "!!!", "?!", "!?", "??", "???", "....", "....."})
+
+
+def is_sentence_end(tok):
+    return tok in SENTENCE_END or (tok[0] in ".!?" and not tok[0].isalnum())
