@@ -36,6 +36,7 @@ from .models import (
     Support,
     Visibility,
 )
+from .pairwise import rank_ideas
 
 IDEA_TITLE_MAX, IDEA_BODY_MAX, COMMENT_MAX, STATEMENT_MAX = 150, 3000, 2000, 500
 
@@ -223,6 +224,26 @@ def vote_on_statement(statement: Statement, participant: Participant, value: int
            conflict_columns=["statement_id", "participant_id"], update_columns=["uuid", "value", "origin", "voted_at"])
     db.session.commit()
     return True
+
+
+def pairwise_counts(consultation: Consultation) -> dict[int, int]:
+    """How many comparisons each idea has been in, to show the least compared first."""
+    counts: dict[int, int] = {}
+    for winner, loser in db.session.execute(select(PairwiseVote.winner_id, PairwiseVote.loser_id)
+                                            .where(PairwiseVote.consultation_id == consultation.id)):
+        counts[winner] = counts.get(winner, 0) + 1
+        counts[loser] = counts.get(loser, 0) + 1
+    return counts
+
+
+def pairwise_ranking(consultation: Consultation) -> list:
+    """Visible ideas by their estimated chance of beating a random other idea (IdeaScore)."""
+    ideas = db.session.scalars(select(Idea.id).where(
+        Idea.consultation_id == consultation.id, Idea.visibility == Visibility.visible)).all()
+    comparisons = db.session.execute(select(PairwiseVote.winner_id, PairwiseVote.loser_id).where(
+        PairwiseVote.consultation_id == consultation.id)).all()
+    visible = set(ideas)
+    return rank_ideas([(w, l) for w, l in comparisons if w in visible and l in visible], ideas)
 
 
 def vote_pairwise(winner: Idea, loser: Idea, participant: Participant, *, uuid: str, origin: Origin) -> bool:

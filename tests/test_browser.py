@@ -137,3 +137,53 @@ def test_idle_warning_extends_with_one_tap_then_resets(kiosk_site, tablet):
     assert page.locator("input:checked").count() == 1  # the answer is still there
     page.wait_for_url("**/kiosk/", timeout=10000)  # no tap this time: erased and back to the start
     assert count_rows(Response) == 0
+
+
+@pytest.fixture
+def consultation_on_kiosk(kiosk_site, territories):
+    from deliberation import operations as deliberation
+    from deliberation.models import Origin
+
+    c = deliberation.create_consultation({"fr": "Le square", "ar": "الحديقة"}, territories["sanitas"])
+    carrier = deliberation.new_participant(c, Origin.personal)
+    for title in ("Des bancs à l'ombre", "Un terrain de foot", "Une fresque"):
+        deliberation.propose_idea(c, carrier, title=title, body=f"{title} pour tout le monde")
+    db.session.commit()
+    return c
+
+
+def test_resident_proposes_supports_and_compares_in_arabic_by_touch(kiosk_site, tablet, consultation_on_kiosk):
+    from deliberation import operations as deliberation
+    from deliberation.models import Idea, PairwiseVote, Support
+
+    page, c = tablet, consultation_on_kiosk
+    page.goto(kiosk_site["url"] + "/kiosk/")
+    page.tap("a[hreflang=ar].big-button")
+    page.tap("text=الحديقة")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.tap(f"a[href$='/consultations/{c.id}/proposer']")
+    page.fill("#title", "ملعب للأطفال")  # the tablet's on-screen keyboard
+    page.fill("#body", "ملعب صغير قرب المدرسة للأطفال")
+    page.tap("main button[type=submit]")
+    page.wait_for_url("**/consultations/idees/*")
+    assert count_rows(Idea) == 4
+    idea = db.session.scalar(db.select(Idea).order_by(Idea.id.desc()))
+    assert idea.language == "ar" and idea.title == "ملعب للأطفال"
+
+    db.session.refresh(c)
+    deliberation.advance_phase(c)  # a facilitator opens the votes
+    db.session.commit()
+    page.goto(f"{kiosk_site['url']}/consultations/{c.id}")
+    with page.expect_navigation():
+        page.tap("form:has(input[name=back][value=list]) button >> nth=0")
+    assert count_rows(Support) == 1
+    for _ in range(3):
+        page.goto(f"{kiosk_site['url']}/consultations/{c.id}/duel")
+        for target in page.locator(".duel-choice").all():
+            box = target.bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44
+        with page.expect_navigation():
+            page.tap(".duel-choice >> nth=0")
+    assert count_rows(PairwiseVote) == 3
+    supporters = db.session.scalars(db.select(Support.participant_id)).all()
+    assert len(set(supporters)) == 1

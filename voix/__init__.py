@@ -61,6 +61,8 @@ def create_app(test_config=None):
 
 def _register_blueprints(app):
     from deliberation import api as deliberation_api
+    from deliberation.manage import bp as deliberation_manage
+    from deliberation.views import bp as deliberation
     from surveys import api as surveys_api
     from surveys.manage import bp as surveys_manage
     from surveys.views import bp as surveys
@@ -70,13 +72,14 @@ def _register_blueprints(app):
     from .kiosk.views import bp as kiosk
     from .territories.views import bp as territories
 
-    for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage):
+    for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage, deliberation, deliberation_manage):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp))
     errors.init_app(app)
 
 
 def _register_commands(app):
+    from deliberation.cli import deliberation
     from insights.cli import insights
     from surveys.cli import surveys
 
@@ -84,7 +87,7 @@ def _register_commands(app):
     from .demo import demo
     from .translate import translate
 
-    for group in (users, demo, translate, surveys, insights):
+    for group in (users, demo, translate, surveys, insights, deliberation):
         app.cli.add_command(group)
 
 

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from deliberation import demo as deliberation_demo
 from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Answer, Channel, QuestionType, Response, WaveStatus
@@ -184,3 +185,13 @@ def demo(seed):
     db.session.commit()
     click.echo(f"Questionnaire {questionnaire.id} with waves {[w.id for w in questionnaire.waves]}; "
                f"open now: Sanitas wave {current.id}, Rabière wave {other.id}.")
+
+    by_slug = {t.slug: t for t in db.session.scalars(select(Territory))}
+    made = deliberation_demo.institutions(by_slug)
+    user, password = create_user("mairie@voix.example", "Mairie de Tours", Role.institution, ("tours",),
+                                 password="demo-institution")
+    user.institution = made["mairie"]
+    facilitator = db.session.scalar(select(User).where(User.email == "animation.sanitas@voix.example"))
+    consultation = deliberation_demo.load(rng, by_slug, made, facilitator)
+    click.echo(f"  {user.email:34} {password:18} institution (Mairie de Tours)")
+    click.echo(f"Consultation {consultation.id} (Sanitas) in its voting phase.")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from .auth import log_in, log_out
 from .forms import LoginForm
-from .models import user_by_email
+from .models import Role, user_by_email
 from .permissions import READING_ROLES
 
 bp = Blueprint("accounts", __name__)
@@ -44,4 +44,6 @@ def landing_page(user) -> str:
     """Where each role starts its work."""
     if user.role in READING_ROLES:
         return url_for("survey_manage.index")
+    if user.role in (Role.moderator, Role.institution):
+        return url_for("deliberation_manage.index")
     return url_for("home.index")

@@ -1,0 +1,204 @@
+"""Staff screens of deliberation: consultations and phases (facilitators), the moderation
+queue (moderators), and official answers (institution accounts)."""
+from datetime import datetime, time, timezone
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voix.accounts.auth import staff_required
+from voix.accounts.models import Role
+from voix.extensions import db
+from voix.territories.forms import territory_choices
+from voix.territories.models import Territory
+
+from . import operations as ops
+from .models import (
+    AnswerStatus,
+    Comment,
+    Committee,
+    CommitteeMember,
+    Consultation,
+    Idea,
+    OfficialAnswer,
+    Origin,
+    Phase,
+)
+from .permissions import (
+    can_answer_for,
+    can_manage_consultation,
+    can_moderate,
+    can_run_consultations,
+)
+
+bp = Blueprint("deliberation_manage", __name__, url_prefix="/animation/consultations", template_folder="templates")
+
+
+def _consultation(consultation_id, allowed) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if not allowed(g.user, consultation):
+        abort(403)
+    return consultation
+
+
+@bp.get("/")
+@staff_required(Role.facilitator, Role.moderator, Role.institution)
+def index():
+    consultations = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).all()
+    visible = [c for c in consultations if can_moderate(g.user, c) or can_answer_for(g.user, c)]
+    return render_template("deliberation/manage/index.html", consultations=visible,
+                           territories=territory_choices(g.user, can_run_consultations),
+                           can_manage=can_manage_consultation, can_moderate=can_moderate,
+                           can_answer=can_answer_for, phases=list(Phase))
+
+
+@bp.post("/")
+@staff_required(Role.facilitator)
+def create():
+    territory = db.session.get(Territory, request.form.get("territory", type=int)) or abort(400)
+    title = {lang: request.form.get(f"title_{lang}", "").strip() for lang in ("fr", "en", "ar")}
+    if not title["fr"]:
+        flash(_("The consultation needs a French title."), "error")
+        return redirect(url_for(".index"))
+    if not can_run_consultations(g.user, territory):
+        abort(403)
+    cap = request.form.get("support_cap", type=int)
+    consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
+                                           support_cap=cap if cap and cap > 0 else None,
+                                           results_hidden=bool(request.form.get("results_hidden")))
+    db.session.commit()
+    flash(_("Consultation created."), "success")
+    return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.get("/<int:consultation_id>")
+@staff_required(Role.facilitator, Role.moderator, Role.institution)
+def detail(consultation_id):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if not (can_moderate(g.user, consultation) or can_answer_for(g.user, consultation)):
+        abort(403)
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    answers = {}
+    for answer in db.session.scalars(select(OfficialAnswer).join(Idea).where(Idea.consultation_id == consultation.id)
+                                     .order_by(OfficialAnswer.answered_at)):
+        answers.setdefault(answer.idea_id, []).append(answer)
+    return render_template(
+        "deliberation/manage/detail.html", consultation=consultation, ideas=ideas, answers=answers,
+        counts=ops.support_counts(consultation), statuses=list(AnswerStatus),
+        ranking=ops.pairwise_ranking(consultation), titles={i.id: i.title for i in ideas},
+        can_manage=can_manage_consultation(g.user, consultation), can_moderate=can_moderate(g.user, consultation),
+        can_answer=can_answer_for(g.user, consultation),
+        queue=ops.moderation_queue({consultation.territory_id}) if can_moderate(g.user, consultation) else [],
+        committees=db.session.scalars(select(Committee).where(Committee.consultation_id == consultation.id)).all(),
+        resident_members=ops.resident_members,
+    )
+
+
+@bp.post("/<int:consultation_id>/phase")
+@staff_required(Role.facilitator)
+def next_phase(consultation_id):
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    try:
+        ops.advance_phase(consultation)
+        db.session.commit()
+    except ops.DeliberationError as error:
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.post("/commentaires/<int:comment_id>/<any(masquer, retablir):action>")
+@staff_required(Role.facilitator, Role.moderator)
+def moderate_comment(comment_id, action):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    consultation = db.session.get(Idea, comment.idea_id).consultation
+    if not can_moderate(g.user, consultation):
+        abort(403)
+    try:
+        if action == "masquer":
+            ops.hide(comment, g.user, request.form.get("reason", ""))
+        else:
+            ops.restore(comment, g.user)
+        db.session.commit()
+    except ops.DeliberationError as error:
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#moderation")
+
+
+@bp.post("/<int:consultation_id>/comites")
+@staff_required(Role.facilitator)
+def create_committee(consultation_id):
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    name = request.form.get("name", "").strip()
+    if not name:
+        flash(_("Give the committee a name."), "error")
+    else:
+        db.session.add(Committee(consultation_id=consultation.id, name=name[:200]))
+        db.session.commit()
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#comites")
+
+
+@bp.post("/membres/<int:member_id>/<any(valider, refuser):action>")
+@staff_required(Role.facilitator)
+def validate_member(member_id, action):
+    member = db.session.get(CommitteeMember, member_id) or abort(404)
+    consultation = db.session.get(Consultation, member.committee.consultation_id)
+    if not can_manage_consultation(g.user, consultation):
+        abort(403)
+    ops.validate_member(member, g.user, accept=action == "valider")
+    db.session.commit()
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#comites")
+
+
+@bp.post("/idees/<int:idea_id>/soutien-en-personne")
+@staff_required(Role.facilitator)
+def mediated_support(idea_id):
+    """A facilitator records the support of a resident met in person (origin: mediator)."""
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    if not can_manage_consultation(g.user, idea.consultation):
+        abort(403)
+    resident = ops.new_participant(idea.consultation, Origin.mediator)
+    try:
+        ops.support_idea(idea, resident, uuid=request.form.get("uuid", ""), origin=Origin.mediator)
+        flash(_("The in-person support is recorded."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+
+@bp.post("/idees/<int:idea_id>/reponse")
+@staff_required(Role.institution)
+def answer(idea_id):
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    if not can_answer_for(g.user, idea.consultation):
+        abort(403)
+    try:
+        status = AnswerStatus(request.form.get("status", ""))
+    except ValueError:
+        status = None
+    planned = request.form.get("planned_for", "")
+    try:
+        planned_for = datetime.combine(datetime.fromisoformat(planned).date(), time(), tzinfo=timezone.utc) if planned else None
+    except ValueError:
+        planned_for = None
+    if status is None:
+        flash(_("Choose the status of the idea."), "error")
+    else:
+        try:
+            ops.answer_idea(idea, g.user.institution, g.user, status, request.form.get("text", ""), planned_for)
+            db.session.commit()
+            flash(_("Your answer is published."), "success")
+        except ops.DeliberationError as error:
+            flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+

@@ -1,0 +1,251 @@
+"""Pol.is export folders in and out of the database, and opinion groups from stored votes.
+
+* :func:`import_polis` turns a Pol.is export folder (``comments.csv``, ``votes.csv``) into
+  a closed consultation: one participant per voter or comment author (origin
+  ``imported``), one statement per comment, one vote per participant and comment (the
+  last one wins). Pol.is's ids are kept as ``external_id``; timestamps are kept.
+* :func:`opinion_groups_for` computes the opinion groups of a consultation from its
+  stored votes, with external ids where there are some.
+* :func:`export_polis` writes a consultation back in the same CSV format.
+
+Plain functions: the caller owns the transaction (the CLI commits once, after the import).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from voix.database import begin_write
+from voix.extensions import db
+
+from .models import (
+    Consultation,
+    Moderation,
+    Origin,
+    Participant,
+    Phase,
+    Statement,
+    StatementVote,
+    StatementVoteReceipt,
+)
+from .operations import advance_phase, create_consultation
+from .opinion_groups import OpinionGroups, compute_opinion_groups
+from .polis_format import (
+    ACCEPTED,
+    REJECTED,
+    UNMODERATED,
+    PolisComment,
+    PolisExport,
+    PolisVote,
+    read_export,
+    write_export,
+)
+
+FILES = ("comments.csv", "votes.csv")
+TEXT_MAX = Statement.__table__.c.text.type.length  # 500
+ID_MAX = Participant.__table__.c.external_id.type.length  # 64
+# Namespace of the imported votes' UUIDs (uuid5 of consultation, participant, comment).
+VOTE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://voix-des-quartiers/polis-import/vote")
+
+MODERATION = {ACCEPTED: Moderation.accepted, UNMODERATED: Moderation.unmoderated, REJECTED: Moderation.rejected}
+MODERATED = {value: key for key, value in MODERATION.items()}
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+class PolisImportError(ValueError):
+    """The folder is not a usable Pol.is export; the message says why."""
+
+
+def from_ms(timestamp_ms: int) -> datetime:
+    return _EPOCH + timestamp_ms * _MS  # exact, unlike fromtimestamp(ms / 1000)
+
+
+def to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:  # SQLite gives naive datetimes; they are stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MS
+
+
+def vote_uuid(consultation_id: int, participant_id: str, comment_id: str) -> str:
+    """Deterministic: the same vote imported again into the same consultation has the same UUID."""
+    return str(uuid.uuid5(VOTE_NAMESPACE, json.dumps([consultation_id, participant_id, comment_id])))
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+def read_polis_folder(folder: str | Path) -> PolisExport:
+    """Read and check an export folder; raises PolisImportError with a readable reason."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PolisImportError(f"{folder} is not a folder")
+    missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing:
+        raise PolisImportError(f"{folder} has no {' or '.join(missing)}: not a Pol.is export folder")
+    try:
+        export = read_export(folder)  # last vote wins
+    except KeyError as error:
+        raise PolisImportError(f"{folder}: a CSV file lacks the column {error}") from None
+    except (ValueError, csv.Error) as error:
+        raise PolisImportError(f"{folder}: unreadable CSV ({error})") from None
+    _check(export)
+    return export
+
+
+def _check(export: PolisExport):
+    comment_ids = [c.external_id for c in export.comments]
+    duplicates = sorted(i for i, n in Counter(comment_ids).items() if n > 1)
+    if duplicates:
+        raise PolisImportError(f"comments.csv repeats comment ids: {', '.join(duplicates[:10])}")
+    for comment in export.comments:
+        if not comment.external_id or len(comment.external_id) > ID_MAX or len(comment.author_id) > ID_MAX:
+            raise PolisImportError(f"comments.csv: bad comment or author id {comment.external_id!r}")
+        if comment.moderated not in MODERATION:
+            raise PolisImportError(f"comments.csv: comment {comment.external_id} has moderated="
+                                   f"{comment.moderated} (expected 1, 0 or -1)")
+        if len(comment.text) > TEXT_MAX:
+            raise PolisImportError(f"comments.csv: comment {comment.external_id} has {len(comment.text)} "
+                                   f"characters, more than {TEXT_MAX}")
+    known = set(comment_ids)
+    for vote in export.votes:
+        if vote.comment_id not in known:
+            raise PolisImportError(f"votes.csv: a vote on comment {vote.comment_id}, absent from comments.csv")
+        if not vote.participant_id or len(vote.participant_id) > ID_MAX:
+            raise PolisImportError(f"votes.csv: bad voter id {vote.participant_id!r}")
+        if vote.value not in (-1, 0, 1):
+            raise PolisImportError(f"votes.csv: vote {vote.value} (expected 1, -1 or 0)")
+
+
+def import_polis(folder: str | Path, title: str | dict, territory, *, language: str = "fr") -> Consultation:
+    """Import a Pol.is export folder as a new consultation, in the closed phase.
+
+    Closed because the conversation is over on Pol.is: nobody can add votes here that
+    would mix with the imported ones, and the results are shown (``shows_results``).
+    Rejected comments become rejected statements (hidden, left out of opinion groups);
+    their votes are kept so an export gives the data back. Everything is written in the
+    caller's transaction (one ``begin_write``); the caller commits.
+    """
+    export = read_polis_folder(folder)
+    first_seen: dict[str, int] = {}  # participant external id -> first timestamp (ms)
+    for item_id, timestamp in [(c.author_id, c.timestamp) for c in export.comments if c.author_id] + \
+            [(v.participant_id, v.timestamp) for v in export.votes]:
+        if item_id not in first_seen or timestamp < first_seen[item_id]:
+            first_seen[item_id] = timestamp
+
+    begin_write()
+    consultation = create_consultation(title if isinstance(title, dict) else {language: title}, territory)
+    while consultation.phase is not Phase.closed:
+        advance_phase(consultation)
+    db.session.flush()
+
+    if first_seen:
+        db.session.execute(insert(Participant), [
+            dict(consultation_id=consultation.id, external_id=pid, origin=Origin.imported,
+                 created_at=from_ms(timestamp))
+            for pid, timestamp in first_seen.items()])
+    participants = dict(db.session.execute(select(Participant.external_id, Participant.id).where(
+        Participant.consultation_id == consultation.id, Participant.external_id.is_not(None))).all())
+
+    if export.comments:
+        db.session.execute(insert(Statement), [
+            dict(consultation_id=consultation.id, external_id=c.external_id, text=c.text,
+                 author_id=participants.get(c.author_id), moderation=MODERATION[c.moderated],
+                 created_at=from_ms(c.timestamp))
+            for c in export.comments])
+    statements = dict(db.session.execute(select(Statement.external_id, Statement.id).where(
+        Statement.consultation_id == consultation.id, Statement.external_id.is_not(None))).all())
+
+    votes = [dict(uuid=vote_uuid(consultation.id, v.participant_id, v.comment_id),
+                  statement_id=statements[v.comment_id], participant_id=participants[v.participant_id],
+                  value=v.value, origin=Origin.imported, voted_at=from_ms(v.timestamp))
+             for v in export.votes]
+    if votes:
+        db.session.execute(insert(StatementVote), votes)
+        # The receipt log holds every statement vote UUID ever received (see the model).
+        db.session.execute(insert(StatementVoteReceipt),
+                           [dict(uuid=v["uuid"], received_at=v["voted_at"]) for v in votes])
+    db.session.flush()
+    return consultation
+
+
+# --- Opinion groups from the database -------------------------------------------------------
+
+
+def _label(external_id: str | None, internal_id: int) -> str:
+    return external_id if external_id is not None else str(internal_id)
+
+
+def vote_triples(consultation: Consultation, *, include_rejected: bool = False) -> list[tuple[str, str, int]]:
+    """(participant, statement, value) of the consultation's current votes, oldest first.
+
+    Ids are the external ones (Pol.is's) where present, else the internal ids as strings.
+    """
+    query = (select(Participant.external_id, Participant.id, Statement.external_id, Statement.id,
+                    StatementVote.value)
+             .join(Statement, Statement.id == StatementVote.statement_id)
+             .join(Participant, Participant.id == StatementVote.participant_id)
+             .where(Statement.consultation_id == consultation.id)
+             .order_by(StatementVote.voted_at, StatementVote.id))
+    if not include_rejected:
+        query = query.where(Statement.moderation != Moderation.rejected)
+    return [(_label(p_ext, p_id), _label(s_ext, s_id), value)
+            for p_ext, p_id, s_ext, s_id, value in db.session.execute(query)]
+
+
+def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
+    """Opinion groups of a consultation from its stored votes (rejected statements left out).
+
+    ``options`` go to :func:`compute_opinion_groups` (seed, k_range...).
+    """
+    return compute_opinion_groups(vote_triples(consultation), **options)
+
+
+def opinion_groups_summary(result: OpinionGroups) -> dict:
+    """The JSON printed by ``flask deliberation opinion-groups ID --json``."""
+    return {
+        "groups": [{"id": g.id, "members": list(g.members)} for g in result.groups],
+        "consensus": list(result.consensus),
+        "n_participants_clustered": result.n_participants_clustered,
+    }
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def polis_records(consultation: Consultation) -> tuple[list[PolisComment], list[PolisVote]]:
+    """The consultation's statements and current votes as Pol.is records (every statement)."""
+    participant_label = {p_id: _label(p_ext, p_id) for p_id, p_ext in db.session.execute(
+        select(Participant.id, Participant.external_id).where(Participant.consultation_id == consultation.id))}
+    rows = db.session.execute(select(Statement).where(Statement.consultation_id == consultation.id)
+                              .order_by(Statement.id)).scalars().all()
+    comments = [PolisComment(external_id=_label(s.external_id, s.id), text=s.text,
+                             author_id=participant_label.get(s.author_id, "") if s.author_id else "",
+                             moderated=MODERATED[s.moderation], timestamp=to_ms(s.created_at))
+                for s in rows]
+    votes = [PolisVote(participant_id=_label(p_ext, p_id), comment_id=_label(s_ext, s_id), value=value,
+                       timestamp=to_ms(voted_at))
+             for p_ext, p_id, s_ext, s_id, value, voted_at in db.session.execute(
+                 select(Participant.external_id, Participant.id, Statement.external_id, Statement.id,
+                        StatementVote.value, StatementVote.voted_at)
+                 .join(Statement, Statement.id == StatementVote.statement_id)
+                 .join(Participant, Participant.id == StatementVote.participant_id)
+                 .where(Statement.consultation_id == consultation.id))]
+    return comments, votes
+
+
+def export_polis(consultation: Consultation, folder: str | Path) -> tuple[int, int]:
+    """Write comments.csv and votes.csv for the consultation; returns (comments, votes) written.
+
+    Rejected statements are written with ``moderated`` -1, as Pol.is does; their votes too.
+    """
+    comments, votes = polis_records(consultation)
+    write_export(folder, comments, votes)
+    return len(comments), len(votes)

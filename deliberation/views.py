@@ -1,0 +1,282 @@
+"""Residents in a consultation: read ideas, propose, support, compare pairs, react to
+statements, debate, and read institutions' answers. The same pages serve kiosks and
+personal devices; the participation token lives in the session, which a kiosk clears
+between two residents.
+"""
+import uuid
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from surveys.submission import AGE_BRACKETS, GENDERS
+from voix.extensions import db
+from voix.i18n import current_language
+from voix.kiosk.device import current_kiosk, register_activity_provider
+
+from . import operations as ops
+from .models import (
+    AnswerStatus,
+    Comment,
+    Committee,
+    Consultation,
+    Idea,
+    MembershipStatus,
+    Moderation,
+    OfficialAnswer,
+    Origin,
+    Phase,
+    Position,
+    Statement,
+    StatementVote,
+    Visibility,
+)
+from .pairwise import choose_pair
+
+bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
+TOKENS = "participation"  # session key: {consultation id: participation token}
+
+PHASE_LABELS = {Phase.proposing: _l("Proposals"), Phase.voting: _l("Voting"),
+                Phase.answering: _l("Institutions answering"), Phase.closed: _l("Closed")}
+ANSWER_STATUS_LABELS = {AnswerStatus.under_study: _l("Under study"), AnswerStatus.accepted: _l("Accepted"),
+                        AnswerStatus.refused: _l("Refused"), AnswerStatus.done: _l("Done")}
+POSITION_LABELS = {Position.for_: _l("For"), Position.neutral: _l("Neutral"), Position.against: _l("Against")}
+MEMBERSHIP_LABELS = {MembershipStatus.volunteered: _l("volunteered"), MembershipStatus.validated: _l("validated"),
+                     MembershipStatus.declined: _l("declined")}
+
+
+@bp.app_context_processor
+def _labels():
+    # Every form that records a vote or a comment carries a fresh UUID: a double tap or a
+    # re-sent form is then counted once.
+    return {"phase_label": PHASE_LABELS.get, "answer_status_label": ANSWER_STATUS_LABELS.get,
+            "position_label": POSITION_LABELS.get, "membership_label": MEMBERSHIP_LABELS.get,
+            "new_uuid": lambda: str(uuid.uuid4())}
+
+
+@bp.record_once
+def _offer_consultations_on_kiosks(state):
+    def provider(kiosk):
+        from surveys.operations import offered_territory_ids
+
+        rows = db.session.scalars(select(Consultation).where(
+            Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
+            Consultation.phase != Phase.closed).order_by(Consultation.id))
+        return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id)}
+                for c in rows]
+
+    register_activity_provider(state.app, provider)
+
+
+def _consultation(consultation_id) -> Consultation:
+    return db.session.get(Consultation, consultation_id) or abort(404)
+
+
+def _origin() -> Origin:
+    return Origin.kiosk if current_kiosk() else Origin.personal
+
+
+def participant(consultation: Consultation, create=True):
+    """This visitor's participant in the consultation, created on first action."""
+    tokens = session.get(TOKENS, {})
+    found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
+    if found is None and create:
+        found = ops.new_participant(consultation, _origin())
+        session[TOKENS] = {**tokens, str(consultation.id): found.token}
+    return found
+
+
+def _visible_ideas(consultation):
+    return db.session.scalars(select(Idea).where(
+        Idea.consultation_id == consultation.id, Idea.visibility == Visibility.visible).order_by(Idea.id)).all()
+
+
+@bp.get("/<int:consultation_id>")
+def consultation(consultation_id):
+    c = _consultation(consultation_id)
+    me = participant(c, create=False)
+    supported = set()
+    if me is not None:
+        supported = set(db.session.scalars(select(ops.Support.idea_id).where(ops.Support.participant_id == me.id)))
+    answered = set(db.session.scalars(select(OfficialAnswer.idea_id).join(Idea).where(Idea.consultation_id == c.id)))
+    ideas = _visible_ideas(c)
+    return render_template(
+        "deliberation/consultation.html", consultation=c, ideas=ideas, supported=supported,
+        ranking=ops.pairwise_ranking(c) if c.shows_results else None, titles={i.id: i.title for i in ideas},
+        committees=db.session.scalars(select(Committee).where(Committee.consultation_id == c.id)).all(),
+        age_brackets=AGE_BRACKETS,
+        counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
+        has_statements=db.session.scalar(select(Statement.id).where(
+            Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None,
+    )
+
+
+@bp.route("/<int:consultation_id>/proposer", methods=["GET", "POST"])
+def propose(consultation_id):
+    c = _consultation(consultation_id)
+    if not c.proposals_open:
+        flash(_("Proposals are closed in this consultation."), "error")
+        return redirect(url_for(".consultation", consultation_id=c.id))
+    fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme")}
+    similar = []
+    if request.method == "POST":
+        if not request.form.get("confirmed"):
+            # First step: show similar ideas, so the resident can support one instead.
+            similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
+        if request.form.get("confirmed") or not similar:
+            try:
+                idea = ops.propose_idea(c, participant(c), title=fields["title"], body=fields["body"],
+                                        theme=fields["theme"] or None, language=current_language())
+            except ops.DeliberationError as error:
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+                flash(_("Thank you! Your idea is published."), "success")
+                return redirect(url_for(".idea", idea_id=idea.id))
+    return render_template("deliberation/propose.html", consultation=c, fields=fields, similar=similar,
+                           kiosk=current_kiosk())
+
+
+@bp.get("/idees/<int:idea_id>")
+def idea(idea_id):
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    c = idea.consultation
+    me = participant(c, create=False)
+    if idea.visibility is Visibility.hidden and (me is None or me.id != idea.carrier_id):
+        abort(404)
+    comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
+    answers = db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id)
+                                 .order_by(OfficialAnswer.answered_at)).all()
+    supported = me is not None and db.session.scalar(select(ops.Support.id).where(
+        ops.Support.idea_id == idea.id, ops.Support.participant_id == me.id)) is not None
+    return render_template(
+        "deliberation/idea.html", idea=idea, consultation=c, answers=answers, supported=supported, me=me,
+        top_comments=[x for x in comments if x.parent_id is None],
+        replies={x.id: [r for r in comments if r.parent_id == x.id] for x in comments},
+        counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
+        positions=list(Position),
+    )
+
+
+@bp.post("/idees/<int:idea_id>/soutien")
+def support(idea_id):
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    me = participant(idea.consultation)
+    try:
+        if request.form.get("withdraw"):
+            ops.withdraw_support(idea, me)
+        else:
+            ops.support_idea(idea, me, uuid=request.form.get("uuid") or str(uuid.uuid4()), origin=_origin())
+            flash(_("Your support is counted."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    db.session.commit()
+    return redirect(request.form.get("back") == "list" and url_for(".consultation", consultation_id=idea.consultation_id)
+                    or url_for(".idea", idea_id=idea.id))
+
+
+@bp.post("/idees/<int:idea_id>/commentaires")
+def comment(idea_id):
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    me = participant(idea.consultation)
+    parent = db.session.get(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
+    try:
+        position = Position(request.form.get("position", "neutral"))
+        ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
+                        uuid=request.form.get("uuid") or str(uuid.uuid4()), language=current_language())
+    except ValueError as error:  # DeliberationError is a ValueError; so is an unknown position
+        db.session.rollback()
+        flash(str(error) if isinstance(error, ops.DeliberationError) else _("A comment is for, neutral or against."),
+              "error")
+    db.session.commit()
+    return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
+
+
+@bp.post("/commentaires/<int:comment_id>/signaler")
+def report(comment_id):
+    reported = db.session.get(Comment, comment_id) or abort(404)
+    idea = db.session.get(Idea, reported.idea_id)
+    ops.report_comment(reported, participant(idea.consultation), request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("Thank you: a moderator will look at this comment."), "success")
+    return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
+
+
+@bp.post("/<int:consultation_id>/comites/<int:committee_id>")
+def volunteer(consultation_id, committee_id):
+    """A resident offers to join a steering committee; a facilitator validates later."""
+    c = _consultation(consultation_id)
+    committee = db.session.get(Committee, committee_id)
+    if committee is None or committee.consultation_id != c.id:
+        abort(404)
+    gender = request.form.get("gender") if request.form.get("gender") in GENDERS else None
+    age = request.form.get("age_bracket") if request.form.get("age_bracket") in AGE_BRACKETS else None
+    try:
+        ops.volunteer(committee, participant(c), request.form.get("display_name", ""), gender=gender, age_bracket=age)
+        flash(_("Thank you! A facilitator will contact you through the centre."), "success")
+    except ops.DeliberationError as error:
+        flash(str(error), "error")
+    db.session.commit()
+    return redirect(url_for(".consultation", consultation_id=c.id) + "#comite")
+
+
+@bp.route("/<int:consultation_id>/duel", methods=["GET", "POST"])
+def pairwise(consultation_id):
+    """"Which do you prefer?": two ideas, one tap, then the next pair."""
+    c = _consultation(consultation_id)
+    if request.method == "POST":
+        winner, loser = db.session.get(Idea, request.form.get("winner", type=int)), db.session.get(
+            Idea, request.form.get("loser", type=int))
+        if winner is None or loser is None:
+            abort(400)
+        try:
+            ops.vote_pairwise(winner, loser, participant(c), uuid=request.form.get("uuid", ""), origin=_origin())
+        except ops.DeliberationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        db.session.commit()
+        return redirect(url_for(".pairwise", consultation_id=c.id), code=303)
+    ideas = _visible_ideas(c)
+    if not c.votes_open or len(ideas) < 2:
+        flash(_("Comparing ideas is not open in this consultation."), "error")
+        return redirect(url_for(".consultation", consultation_id=c.id))
+    pair = choose_pair([i.id for i in ideas], ops.pairwise_counts(c))
+    by_id = {i.id: i for i in ideas}
+    return render_template("deliberation/pairwise.html", consultation=c, left=by_id[pair[0]], right=by_id[pair[1]],
+                           kiosk=current_kiosk())
+
+
+@bp.route("/<int:consultation_id>/affirmations", methods=["GET", "POST"])
+def statements(consultation_id):
+    """Agree, disagree or pass on short statements, one per screen."""
+    c = _consultation(consultation_id)
+    me = participant(c, create=request.method == "POST")
+    if request.method == "POST":
+        statement = db.session.get(Statement, request.form.get("statement", type=int)) or abort(400)
+        try:
+            ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
+                                  origin=_origin())
+        except ops.DeliberationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        db.session.commit()
+        return redirect(url_for(".statements", consultation_id=c.id), code=303)
+    voted = set()
+    if me is not None:
+        voted = set(db.session.scalars(select(StatementVote.statement_id).where(StatementVote.participant_id == me.id)))
+    remaining = [s for s in db.session.scalars(select(Statement).where(
+        Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).order_by(Statement.id))
+        if s.id not in voted]
+    return render_template("deliberation/statements.html", consultation=c, statement=remaining[0] if remaining else None,
+                           left=len(remaining), kiosk=current_kiosk())
