@@ -76,6 +76,7 @@ def load(rng, territories, made_institutions, facilitator):
     ops.report_comment(reply, people[4], "hors sujet ?")
     answer = ops.answer_idea(ideas[0], made_institutions["mairie"], None, AnswerStatus.under_study,
                              "Les services espaces verts étudient l'emplacement ; réponse définitive en mars.")
+    ideas[0].created_at -= timedelta(days=30)  # proposed a month ago, answered nine days later
     answer.answered_at = ideas[0].created_at + timedelta(days=9)
     committee = Committee(consultation_id=consultation.id, name="Comité de suivi du square")
     db.session.add(committee)

@@ -50,6 +50,13 @@ def _consultation(consultation_id, allowed) -> Consultation:
     return consultation
 
 
+def _idea(idea_id, allowed) -> Idea:
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    if not allowed(g.user, idea.consultation):
+        abort(403)
+    return idea
+
+
 @bp.get("/")
 @staff_required(Role.facilitator, Role.moderator, Role.institution)
 def index():
@@ -162,9 +169,7 @@ def validate_member(member_id, action):
 @staff_required(Role.facilitator)
 def mediated_support(idea_id):
     """A facilitator records the support of a resident met in person (origin: mediator)."""
-    idea = db.session.get(Idea, idea_id) or abort(404)
-    if not can_manage_consultation(g.user, idea.consultation):
-        abort(403)
+    idea = _idea(idea_id, can_manage_consultation)
     resident = ops.new_participant(idea.consultation, Origin.mediator)
     try:
         ops.support_idea(idea, resident, uuid=request.form.get("uuid", ""), origin=Origin.mediator)
@@ -178,9 +183,7 @@ def mediated_support(idea_id):
 @bp.post("/idees/<int:idea_id>/reponse")
 @staff_required(Role.institution)
 def answer(idea_id):
-    idea = db.session.get(Idea, idea_id) or abort(404)
-    if not can_answer_for(g.user, idea.consultation):
-        abort(403)
+    idea = _idea(idea_id, can_answer_for)
     try:
         status = AnswerStatus(request.form.get("status", ""))
     except ValueError:

@@ -12,7 +12,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     SmallInteger,
@@ -25,12 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voix.extensions import db
 from voix.i18n import localized
 from voix.institutions.models import Institution
-from voix.models import created_at_column, utcnow
+from voix.models import created_at_column, enum_type, utcnow
 from voix.territories.models import Territory
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20)
 
 
 class Phase(enum.Enum):
@@ -45,7 +40,7 @@ class Consultation(db.Model):
     title: Mapped[dict] = mapped_column(JSON)  # {language: text}
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
-    phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.proposing)
+    phase: Mapped[Phase] = mapped_column(enum_type(Phase), default=Phase.proposing)
     # Per-phase switches (Decidim's "step settings"), changed by facilitators.
     proposals_open: Mapped[bool] = mapped_column(default=True)
     votes_open: Mapped[bool] = mapped_column(default=False)
@@ -101,7 +96,7 @@ class Participant(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident_account.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(64))  # e.g. Pol.is participant id
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
 
     consultation: Mapped[Consultation] = relationship()
@@ -129,7 +124,7 @@ class Idea(db.Model):
     theme: Mapped[str | None] = mapped_column(String(60))
     photo: Mapped[str | None] = mapped_column(String(100))  # file name in the instance uploads folder
     carrier_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.visible)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(10), default="fr")
     created_at: Mapped[datetime] = created_at_column()
@@ -157,7 +152,7 @@ class Support(db.Model):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
 
     __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
@@ -180,7 +175,7 @@ class Statement(db.Model):
     text: Mapped[str] = mapped_column(String(500))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(64))
-    moderation: Mapped[Moderation] = mapped_column(_enum(Moderation), default=Moderation.unmoderated)
+    moderation: Mapped[Moderation] = mapped_column(enum_type(Moderation), default=Moderation.unmoderated)
     created_at: Mapped[datetime] = created_at_column()
 
     __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
@@ -197,7 +192,7 @@ class StatementVote(db.Model):
     statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(SmallInteger)  # 1 agree, -1 disagree, 0 pass
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     voted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (
@@ -233,7 +228,7 @@ class PairwiseVote(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     winner_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
     loser_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
 
     __table_args__ = (CheckConstraint("winner_id <> loser_id", name="two_ideas"),)
@@ -257,8 +252,8 @@ class Comment(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
-    position: Mapped[Position] = mapped_column(_enum(Position))
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.visible)
+    position: Mapped[Position] = mapped_column(enum_type(Position))
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(10), default="fr")
@@ -299,7 +294,7 @@ class OfficialAnswer(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
-    status: Mapped[AnswerStatus] = mapped_column(_enum(AnswerStatus))
+    status: Mapped[AnswerStatus] = mapped_column(enum_type(AnswerStatus))
     text: Mapped[str] = mapped_column(Text)
     planned_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -341,7 +336,7 @@ class CommitteeMember(db.Model):
     # Optional, for the participation indicators (women, young people).
     gender: Mapped[str | None] = mapped_column(String(20))
     age_bracket: Mapped[str | None] = mapped_column(String(20))
-    status: Mapped[MembershipStatus] = mapped_column(_enum(MembershipStatus), default=MembershipStatus.volunteered)
+    status: Mapped[MembershipStatus] = mapped_column(enum_type(MembershipStatus), default=MembershipStatus.volunteered)
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -18,12 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voix.extensions import db
 from voix.i18n import localized
-from voix.models import created_at_column, local_today, utcnow
+from voix.models import created_at_column, enum_type, local_today, utcnow
 from voix.territories.models import Territory
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20)
 
 
 class Questionnaire(db.Model):
@@ -97,7 +92,7 @@ class Question(db.Model):
     # Stable across versions: same code means same meaning, type and options.
     code: Mapped[str] = mapped_column(String(40))
     position: Mapped[int]
-    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType))
     required: Mapped[bool] = mapped_column(default=False)
     text: Mapped[dict] = mapped_column(JSON)  # {language: text}
     help: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -151,7 +146,7 @@ class Wave(db.Model):
     number: Mapped[int]
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[WaveStatus] = mapped_column(_enum(WaveStatus), default=WaveStatus.draft)
+    status: Mapped[WaveStatus] = mapped_column(enum_type(WaveStatus), default=WaveStatus.draft)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()
@@ -186,7 +181,7 @@ class Response(db.Model):
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(10))
     # "About you", all optional.

@@ -12,9 +12,9 @@ def test_demo_loads_every_screen(app, runner, client):
     for email, _name, role, _scope in STAFF:
         assert f"{email}" in result.output and f"demo-{role.value}" in result.output
     waves = db.session.scalars(select(Wave).order_by(Wave.id)).all()
-    assert [w.status for w in waves].count(WaveStatus.closed) == 3
+    assert [w.status for w in waves].count(WaveStatus.closed) == 5
     assert [w.status for w in waves].count(WaveStatus.open) == 2
-    assert count_rows(Response) >= 120
+    assert count_rows(Response) >= 500
     commented = [a.value for r in db.session.scalars(select(Response)) for a in r.answers if a.question.code == "commentaire"]
     assert any("CAF" in text for text in commented)
     assert not any("06 12 34 56 78" in text or "Mme Durand" in text for text in commented)  # scrubbed

@@ -63,6 +63,7 @@ def _register_blueprints(app):
     from deliberation import api as deliberation_api
     from deliberation.manage import bp as deliberation_manage
     from deliberation.views import bp as deliberation
+    from insights.views import bp as insights
     from surveys import api as surveys_api
     from surveys.manage import bp as surveys_manage
     from surveys.views import bp as surveys
@@ -72,7 +73,8 @@ def _register_blueprints(app):
     from .kiosk.views import bp as kiosk
     from .territories.views import bp as territories
 
-    for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage, deliberation, deliberation_manage):
+    for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
+                      insights):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp))
     errors.init_app(app)

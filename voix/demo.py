@@ -77,18 +77,35 @@ QUESTIONS = [
                 "هل تريد أن تقول شيئًا للمؤسسات (البلدية، صندوق المنح، المؤجر، الشرطة...)؟")),
 ]
 
-COMMENTS = [
-    "La mairie a enfin réparé l'éclairage rue Marcel Cachin, merci.",
-    "Le bailleur ne répond jamais quand on signale l'ascenseur en panne.",
-    "Pas terrible la CAF, trois mois pour un dossier, j'ai appelé au 06 12 34 56 78 personne ne rappelle.",
-    "Le centre social est super, les animateurs sont très gentils avec les enfants.",
-    "La police municipale passe plus souvent, c'est mieux qu'avant.",
-    "Tours Habitat devrait nettoyer les caves, Mme Durand a déjà écrit plusieurs fois.",
-    "Super, encore des travaux qui durent depuis un an...",
-    "Merci à l'EPN pour l'aide avec les papiers de la préfecture.",
-    "On ne voit jamais personne de la mairie dans le quartier.",
-    "La CAF m'a bien aidée pour la prime d'activité.",
-]
+# Free-text comments by institution: (positive, negative) examples. In later waves the
+# mairie and the bailleur are praised more often, so the discourse screens have a planted
+# trend to find; the others stay flat.
+COMMENTS = {
+    "mairie": (
+        ["La mairie a enfin réparé l'éclairage de la rue, merci.", "Bravo à la mairie pour la fête de quartier.",
+         "Les élus sont venus nous écouter, c'était bien.", "La mairie a bien aidé pour la salle du club."],
+        ["On ne voit jamais personne de la mairie dans le quartier.", "La mairie ne répond pas à nos courriers.",
+         "La mairie nous a oubliés, rien ne change ici.", "Toujours pas de réponse de la mairie pour les trottoirs."]),
+    "bailleur": (
+        ["Tours Habitat a vite réparé l'ascenseur, merci.", "Le bailleur a refait la cage d'escalier, c'est propre.",
+         "Le gardien de Tours Habitat est super gentil et efficace."],
+        ["Le bailleur ne répond jamais quand on signale l'ascenseur en panne.",
+         "Tours Habitat devrait nettoyer les caves, Mme Durand a déjà écrit plusieurs fois.",
+         "Trois mois pour une fuite d'eau, le bailleur s'en fiche.", "Super, encore l'ascenseur en panne depuis un mois..."]),
+    "caf": (
+        ["La CAF m'a bien aidée pour la prime d'activité.", "La conseillère de la CAF était très gentille."],
+        ["Pas terrible la CAF, trois mois pour un dossier, j'ai appelé au 06 12 34 56 78 personne ne rappelle.",
+         "Impossible de joindre la CAF au téléphone."]),
+    "police": (
+        ["La police municipale passe plus souvent, c'est mieux qu'avant."],
+        ["La police ne vient jamais quand on appelle le soir."]),
+    "centre_social": (
+        ["Le centre social est super, les animateurs sont très gentils avec les enfants.",
+         "Merci à l'EPN du centre social pour l'aide avec les papiers."],
+        ["Le centre social ferme trop tôt pour les jeunes."]),
+}
+IMPROVING = {"mairie", "bailleur"}
+PAST_WAVES = 5
 
 
 def _create_territories():
@@ -128,8 +145,11 @@ def _random_answers(rng, wave_index):
         "contact_facile": rng.choice([1, 2, 3, 4, 5]),
         "priorite": rng.choice(["proprete", "jeunes", "logement", "transports", "emploi"]),
     }
-    if rng.random() < 0.5:
-        answers["commentaire"] = rng.choice(COMMENTS)
+    if rng.random() < 0.7:
+        institution = rng.choice(list(COMMENTS))
+        praised = 0.2 + 0.15 * wave_index if institution in IMPROVING else 0.5
+        positive, negative = COMMENTS[institution]
+        answers["commentaire"] = rng.choice(positive if rng.random() < praised else negative)
     return answers
 
 
@@ -171,11 +191,11 @@ def demo(seed):
     # Designed at the metropole (shared practice), run as waves in each quartier.
     questionnaire = _questionnaire(sanitas.parent.parent)
     today = date.today()
-    for index in range(3):  # three past waves, six months apart
-        opens = today - timedelta(days=30 + 180 * (3 - index))
+    for index in range(PAST_WAVES):  # one every four months, so trends can be tested
+        opens = today - timedelta(days=30 + 120 * (PAST_WAVES - index))
         wave = ops.create_wave(questionnaire, sanitas, opens, opens + timedelta(days=30))
         wave.status = WaveStatus.closed
-        for _ in range(rng.randint(40, 70)):
+        for _ in range(rng.randint(110, 150)):
             _past_response(rng, wave, quartiers, opens + timedelta(days=rng.randint(0, 30)))
     current = ops.create_next_wave(wave)
     current.opens_on, current.closes_on = today - timedelta(days=2), today + timedelta(days=28)

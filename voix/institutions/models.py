@@ -1,5 +1,6 @@
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,15 @@ class InstitutionCode(enum.Enum):
     metropole = "metropole"  # including its transport network (Fil Bleu)
     sante = "sante"
     poste = "poste"
+
+INSTITUTION_LABELS = {
+    "mairie": _l("Town hall"), "caf": _l("CAF (family benefits)"), "bailleur": _l("Social landlord"),
+    "police": _l("Police"), "ecole": _l("School"), "centre_social": _l("Community centre"),
+    "france_travail": _l("France Travail (employment)"), "departement": _l("Département"),
+    "prefecture": _l("Prefecture"), "metropole": _l("Metropole and transport"), "sante": _l("Health services"),
+    "poste": _l("La Poste"),
+}
+
 
 class Institution(db.Model):
     """One local institution, e.g. the bailleur "Tours Habitat" for Tours."""

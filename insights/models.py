@@ -1,0 +1,33 @@
+"""What the analysis stored for each resident text (the thin database side of insights/)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from voix.extensions import db
+from voix.models import created_at_column
+
+ANALYZER_VERSION = 1  # raise when the pipeline changes: older analyses are then redone
+
+
+class TextAnalysis(db.Model):
+    """The analysis of one resident text: a free-text survey answer, an idea or a comment."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # "answer", "idea" or "comment"
+    source_id: Mapped[int]
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id", ondelete="SET NULL"))
+    wave: Mapped[int | None]  # the survey wave number, for answers
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_bracket: Mapped[str | None] = mapped_column(String(20))
+    tone: Mapped[str] = mapped_column(String(10))
+    # [{"institution": "caf", "stance": "negative", "irony": false}, ...]
+    mentions: Mapped[list] = mapped_column(JSON, default=list)
+    analyzer_version: Mapped[int] = mapped_column(default=ANALYZER_VERSION)
+    analyzed_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("source", "source_id"), Index("ix_text_analysis_quartier", "quartier_id"))
+
+    def __repr__(self):
+        return f"<TextAnalysis {self.source}:{self.source_id} {self.tone}>"

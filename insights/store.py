@@ -1,0 +1,92 @@
+"""Analyse what residents wrote and keep the result: the database adapter of insights/.
+
+`analyze_pending()` finds texts with no analysis (or one by an older analyzer), analyses
+them in batches and stores the result; it is idempotent and can stop at any time. The
+texts are already free of personal data: they were scrubbed before being stored.
+"""
+from sqlalchemy import and_, delete, or_, select
+
+from deliberation.models import Comment, Consultation, Idea, Visibility
+from surveys.models import Answer, Question, QuestionType, Response, Wave
+from voix.database import begin_write
+from voix.extensions import db
+
+from .models import ANALYZER_VERSION, TextAnalysis
+from .pipeline import Analyzer
+
+FREE_TEXT = (QuestionType.short_text, QuestionType.long_text)
+
+
+def _not_analysed(source: str, id_column):
+    return ~select(TextAnalysis.id).where(
+        TextAnalysis.source == source, TextAnalysis.source_id == id_column,
+        TextAnalysis.analyzer_version == ANALYZER_VERSION).exists()
+
+
+def _pending_answers(limit):
+    rows = db.session.execute(
+        select(Answer.id, Answer.value, Response.quartier_id, Wave.territory_id, Wave.number, Response.submitted_at,
+               Response.gender, Response.age_bracket)
+        .join(Response, Response.id == Answer.response_id).join(Wave, Wave.id == Response.wave_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.type.in_(FREE_TEXT), _not_analysed("answer", Answer.id)).order_by(Answer.id).limit(limit))
+    for answer_id, text, quartier_id, wave_territory, wave, written_at, gender, age in rows:
+        yield "answer", answer_id, str(text), dict(quartier_id=quartier_id or wave_territory, wave=wave,
+                                                   written_at=written_at, gender=gender, age_bracket=age)
+
+
+def _pending_ideas(limit):
+    rows = db.session.execute(
+        select(Idea.id, Idea.title, Idea.body, Consultation.territory_id, Idea.created_at)
+        .join(Consultation, Consultation.id == Idea.consultation_id)
+        .where(_not_analysed("idea", Idea.id)).order_by(Idea.id).limit(limit))
+    for idea_id, title, body, territory_id, written_at in rows:
+        yield "idea", idea_id, f"{title}. {body}", dict(quartier_id=territory_id, written_at=written_at)
+
+
+def _pending_comments(limit):
+    rows = db.session.execute(
+        select(Comment.id, Comment.body, Consultation.territory_id, Comment.created_at)
+        .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
+        .where(Comment.visibility == Visibility.visible, _not_analysed("comment", Comment.id))
+        .order_by(Comment.id).limit(limit))
+    for comment_id, body, territory_id, written_at in rows:
+        yield "comment", comment_id, body, dict(quartier_id=territory_id, written_at=written_at)
+
+
+def pending_count() -> int:
+    return sum(1 for reader in (_pending_answers, _pending_ideas, _pending_comments) for _ in reader(None))
+
+
+def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=None) -> int:
+    """Analyse every text not yet analysed by this analyzer version; returns how many."""
+    analyzer = analyzer or Analyzer()
+    done = 0
+    for reader in (_pending_answers, _pending_ideas, _pending_comments):
+        while True:
+            batch = list(reader(batch_size))
+            if not batch:
+                break
+            _store(batch, analyzer)
+            done += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+    return done
+
+
+def _store(batch, analyzer):
+    analyses = []
+    for source, source_id, text, context in batch:
+        analysis = analyzer.analyze(text)
+        analyses.append(TextAnalysis(
+            source=source, source_id=source_id, tone=analysis.tone, analyzer_version=ANALYZER_VERSION,
+            mentions=[{"institution": m.code, "stance": m.stance, "irony": bool(m.irony)} for m in analysis.mentions],
+            **context))
+    db.session.rollback()  # end the read; write the batch in one short transaction
+    begin_write()
+    keys = [(a.source, a.source_id) for a in analyses]
+    # An analysis by an older analyzer version is replaced, not duplicated.
+    db.session.execute(delete(TextAnalysis).where(or_(*(
+        and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))
+    db.session.add_all(analyses)
+    db.session.commit()

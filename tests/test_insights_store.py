@@ -1,0 +1,56 @@
+"""Stored analyses and the evaluators' discourse screen."""
+import uuid
+
+from sqlalchemy import select
+
+from insights.models import TextAnalysis
+from insights.store import analyze_pending, pending_count
+from surveys.models import Channel
+from surveys.submission import load_target, submit_response
+from tests.conftest import count_rows
+from voix.extensions import db
+
+QUESTIONS = [dict(code="avis", type="long_text", text={"fr": "Votre avis ?"})]
+
+
+def answer(wave, text, **about):
+    submit_response(load_target(wave.id), {"avis": text}, uuid=str(uuid.uuid4()), channel=Channel.api,
+                    language="fr", about=about)
+
+
+def test_analysis_is_idempotent_and_resumable(app, runner, make_wave):
+    wave = make_wave(questions=QUESTIONS)
+    answer(wave, "La CAF ne répond jamais au téléphone.", quartier="sanitas", gender="woman")
+    answer(wave, "Merci au centre social, les animateurs sont super.")
+    assert pending_count() == 2
+    assert analyze_pending(batch_size=1) == 2
+    assert analyze_pending() == 0 and count_rows(TextAnalysis) == 2
+    caf = db.session.scalar(select(TextAnalysis).where(TextAnalysis.gender == "woman"))
+    assert caf.mentions == [{"institution": "caf", "stance": "negative", "irony": False}]
+    assert caf.wave == wave.number and caf.quartier_id is not None
+    answer(wave, "Tours Habitat a vite réparé l'ascenseur, merci.")
+    result = runner.invoke(args=["insights", "analyze"])
+    assert result.exit_code == 0 and "1 texts analysed" in result.output
+    assert "Nothing new" in runner.invoke(args=["insights", "analyze"]).output
+
+
+def test_discourse_screen_suppresses_small_cells_and_stays_in_scope(client, auth, make_user, make_wave, territories):
+    wave = make_wave(questions=QUESTIONS)
+    for index in range(12):
+        answer(wave, "La mairie ne répond jamais." if index % 3 else "Bravo à la mairie pour la fête.", quartier="sanitas")
+    for _ in range(3):
+        answer(wave, "La CAF m'a bien aidée.", quartier="sanitas")
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    page = client.get("/evaluation/discours/?lang=en")
+    assert page.status_code == 200
+    town_hall = page.text[page.text.index("Town hall"):]
+    assert "12 contributions" in town_hall[:600] and "-0.33" in town_hall[:600]
+    caf = page.text[page.text.index("CAF (family benefits)"):]
+    assert "fewer than 10" in caf[:300] and "3 contributions" not in caf[:300]
+    assert client.get(f"/evaluation/discours/?quartier={territories['rabiere'].id}").status_code == 403
+    csv_rows = client.get("/evaluation/discours/tableau.csv").data.decode("utf-8-sig").splitlines()
+    assert csv_rows[0].startswith("institution,wave,contributions")
+    assert any(row.startswith("caf,1,,") and row.endswith(",1") for row in csv_rows)
+    auth.logout()
+    auth.login(make_user("moderator", ("sanitas",), email="mod@example.org"))
+    assert client.get("/evaluation/discours/").status_code == 403
