@@ -67,6 +67,7 @@ def make_bodies(seed=37):
     (the demo's comments, some joined, with a phone number and a name to scrub)."""
     from voix.demo import COMMENTS
 
+    comments = [text for praise, complaints in COMMENTS.values() for text in praise + complaints]
     rng = random.Random(seed)
     bodies = []
     for index in range(BODY_VARIANTS):
@@ -81,7 +82,7 @@ def make_bodies(seed=37):
         if contacted == "yes":
             answers["contact_facile"] = rng.randint(1, 5)
         if index % 4 != 3:  # three in four leave a comment
-            answers["commentaire"] = " ".join(rng.sample(COMMENTS, rng.randint(1, 3)))
+            answers["commentaire"] = " ".join(rng.sample(comments, rng.randint(1, 3)))
         body = {"uuid": UUID_MARK, "answers": answers, "language": rng.choice(["fr"] * 6 + ["ar", "en"])}
         if index % 2 == 0:
             body["about"] = {"gender": rng.choice(["woman", "man"]), "age_bracket": rng.choice(["18_25", "35_49", "65_plus"]),

@@ -1,7 +1,7 @@
 """What the analysis stored for each resident text (the thin database side of insights/)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voix.extensions import db
@@ -31,3 +31,40 @@ class TextAnalysis(db.Model):
 
     def __repr__(self):
         return f"<TextAnalysis {self.source}:{self.source_id} {self.tone}>"
+
+
+class Correction(db.Model):
+    """An evaluator's verdict on one institution mention found by the analysis."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("text_analysis.id", ondelete="CASCADE"))
+    mention_index: Mapped[int]
+    institution: Mapped[str] = mapped_column(String(40))  # what the machine found
+    machine_stance: Mapped[str] = mapped_column(String(10))
+    # None: the machine was right about the institution; "none": no institution there.
+    human_institution: Mapped[str | None] = mapped_column(String(40))
+    human_stance: Mapped[str | None] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)  # the passage, already scrubbed, to train on
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("analysis_id", "mention_index", "evaluator_id"),)
+
+    def __repr__(self):
+        return f"<Correction {self.institution} {self.machine_stance}->{self.human_stance}>"
+
+
+class SupervisedLayer(db.Model):
+    """A stance model trained on corrections; used only when an evaluator switches it on."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trained_at: Mapped[datetime] = created_at_column()
+    n_corrections: Mapped[int]
+    lexicon_macro_f1: Mapped[float | None]
+    supervised_macro_f1: Mapped[float | None]
+    beats_lexicon: Mapped[bool] = mapped_column(default=False)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    model: Mapped[dict] = mapped_column(JSON)
+
+    def __repr__(self):
+        return f"<SupervisedLayer {self.id} enabled={self.enabled}>"

@@ -11,8 +11,9 @@ from surveys.models import Answer, Question, QuestionType, Response, Wave
 from voix.database import begin_write
 from voix.extensions import db
 
-from .models import ANALYZER_VERSION, TextAnalysis
+from .models import ANALYZER_VERSION, SupervisedLayer, TextAnalysis
 from .pipeline import Analyzer
+from .supervised import Model
 
 FREE_TEXT = (QuestionType.short_text, QuestionType.long_text)
 
@@ -35,13 +36,17 @@ def _pending_answers(limit):
                                                    written_at=written_at, gender=gender, age_bracket=age)
 
 
+def idea_text(title: str, body: str) -> str:
+    return f"{title}. {body}"
+
+
 def _pending_ideas(limit):
     rows = db.session.execute(
         select(Idea.id, Idea.title, Idea.body, Consultation.territory_id, Idea.created_at)
         .join(Consultation, Consultation.id == Idea.consultation_id)
         .where(_not_analysed("idea", Idea.id)).order_by(Idea.id).limit(limit))
     for idea_id, title, body, territory_id, written_at in rows:
-        yield "idea", idea_id, f"{title}. {body}", dict(quartier_id=territory_id, written_at=written_at)
+        yield "idea", idea_id, idea_text(title, body), dict(quartier_id=territory_id, written_at=written_at)
 
 
 def _pending_comments(limit):
@@ -59,29 +64,36 @@ def pending_count() -> int:
 
 
 def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=None) -> int:
-    """Analyse every text not yet analysed by this analyzer version; returns how many."""
+    """Analyse every text not yet analysed by this analyzer version; returns how many.
+
+    When an evaluator has switched on a supervised layer, it gives the stances.
+    """
     analyzer = analyzer or Analyzer()
+    layer = db.session.scalar(select(SupervisedLayer).where(SupervisedLayer.enabled.is_(True)))
+    model = Model.from_json(layer.model) if layer is not None else None
     done = 0
     for reader in (_pending_answers, _pending_ideas, _pending_comments):
         while True:
             batch = list(reader(batch_size))
             if not batch:
                 break
-            _store(batch, analyzer)
+            _store(batch, analyzer, model)
             done += len(batch)
             if on_batch:
                 on_batch(len(batch))
     return done
 
 
-def _store(batch, analyzer):
+def _store(batch, analyzer, model=None):
     analyses = []
     for source, source_id, text, context in batch:
         analysis = analyzer.analyze(text)
-        analyses.append(TextAnalysis(
-            source=source, source_id=source_id, tone=analysis.tone, analyzer_version=ANALYZER_VERSION,
-            mentions=[{"institution": m.code, "stance": m.stance, "irony": bool(m.irony)} for m in analysis.mentions],
-            **context))
+        mentions = [{"institution": m.code, "stance": m.stance, "irony": bool(m.irony)} for m in analysis.mentions]
+        if model is not None:
+            for mention in mentions:
+                mention["stance"] = model.predict(text, mention["institution"], analyzer)
+        analyses.append(TextAnalysis(source=source, source_id=source_id, tone=analysis.tone,
+                                     analyzer_version=ANALYZER_VERSION, mentions=mentions, **context))
     db.session.rollback()  # end the read; write the batch in one short transaction
     begin_write()
     keys = [(a.source, a.source_id) for a in analyses]
@@ -90,3 +102,24 @@ def _store(batch, analyzer):
         and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))
     db.session.add_all(analyses)
     db.session.commit()
+
+
+def source_texts(analyses) -> dict[int, str]:
+    """The texts behind some analyses, read from where residents' texts live."""
+    wanted = {"answer": {}, "idea": {}, "comment": {}}
+    for analysis in analyses:
+        wanted[analysis.source][analysis.source_id] = analysis.id
+    texts = {}
+    if wanted["answer"]:
+        for answer_id, value in db.session.execute(
+                select(Answer.id, Answer.value).where(Answer.id.in_(wanted["answer"]))):
+            texts[wanted["answer"][answer_id]] = str(value)
+    if wanted["idea"]:
+        for idea_id, title, body in db.session.execute(
+                select(Idea.id, Idea.title, Idea.body).where(Idea.id.in_(wanted["idea"]))):
+            texts[wanted["idea"][idea_id]] = idea_text(title, body)
+    if wanted["comment"]:
+        for comment_id, body in db.session.execute(
+                select(Comment.id, Comment.body).where(Comment.id.in_(wanted["comment"]))):
+            texts[wanted["comment"][comment_id]] = body
+    return texts

@@ -32,6 +32,10 @@ def _allowed_quartiers() -> list[Territory]:
     return [t for t in all_territories() if t.kind is TerritoryKind.quartier and in_scope(g.user, t)]
 
 
+def allowed_quartier_ids() -> set[int]:
+    return {t.id for t in _allowed_quartiers()}
+
+
 def _rows(quartier_ids: set[int], gender=None, age_group=None):
     statement = select(TextAnalysis).where(TextAnalysis.quartier_id.in_(quartier_ids))
     if gender:

@@ -1,0 +1,118 @@
+"""Evaluators check the machine: confirm or correct a sample of analysed passages in one
+tap, read the agreement per institution, and train the optional supervised layer."""
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from voix.accounts.auth import staff_required
+from voix.accounts.models import Role
+from voix.database import insert_ignoring_duplicates
+from voix.extensions import db
+from voix.institutions.models import INSTITUTION_LABELS
+from voix.models import utcnow
+
+from .agreement import agreement_by_institution
+from .models import Correction, SupervisedLayer, TextAnalysis
+from .store import source_texts
+from .supervised import compare_with_lexicon, train
+from .views import allowed_quartier_ids
+
+bp = Blueprint("insights_review", __name__, url_prefix="/evaluation/discours/verifier", template_folder="templates")
+STANCES = ("negative", "neutral", "positive")
+STANCE_LABELS = {"negative": _l("negative"), "neutral": _l("neutral"), "positive": _l("positive")}
+
+
+@bp.app_context_processor
+def _labels():
+    return {"stance_label": STANCE_LABELS.get}
+SAMPLE_SIZE = 8
+
+
+def _sample():
+    """Analysed passages with a mention this evaluator has not checked yet, at random."""
+    checked = select(Correction.analysis_id).where(Correction.evaluator_id == g.user.id)
+    analyses = db.session.scalars(
+        select(TextAnalysis).where(TextAnalysis.quartier_id.in_(allowed_quartier_ids()),
+                                   func.json_array_length(TextAnalysis.mentions) > 0, TextAnalysis.id.not_in(checked))
+        .order_by(func.random()).limit(SAMPLE_SIZE)).all()
+    texts = source_texts(analyses)
+    return [{"analysis": a, "index": i, "mention": m, "text": texts.get(a.id, "")}
+            for a in analyses for i, m in enumerate(a.mentions)]
+
+
+def _corrections():
+    return db.session.scalars(select(Correction)).all()
+
+
+@bp.get("/")
+@staff_required(Role.evaluator)
+def index():
+    corrections = _corrections()
+    agreement = agreement_by_institution([
+        {"institution": c.institution, "machine_stance": c.machine_stance, "human_stance": c.human_stance,
+         "human_institution": c.human_institution} for c in corrections])
+    layer = db.session.scalar(select(SupervisedLayer).order_by(SupervisedLayer.id.desc()))
+    return render_template("insights/review.html", passages=_sample(), agreement=agreement, layer=layer,
+                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=len(corrections))
+
+
+@bp.post("/<int:analysis_id>/<int:mention_index>")
+@staff_required(Role.evaluator)
+def correct(analysis_id, mention_index):
+    analysis = db.session.get(TextAnalysis, analysis_id) or abort(404)
+    if analysis.quartier_id not in allowed_quartier_ids() or mention_index >= len(analysis.mentions):
+        abort(404)
+    mention = analysis.mentions[mention_index]
+    verdict = request.form.get("verdict", "")
+    if verdict not in (*STANCES, "none"):
+        abort(400)
+    insert_ignoring_duplicates(Correction, dict(
+        analysis_id=analysis.id, mention_index=mention_index, institution=mention["institution"],
+        machine_stance=mention["stance"], human_institution="none" if verdict == "none" else None,
+        human_stance=None if verdict == "none" else verdict, text=source_texts([analysis]).get(analysis.id, ""),
+        evaluator_id=g.user.id, created_at=utcnow()))
+    db.session.commit()
+    return redirect(url_for(".index") + "#passages", code=303)
+
+
+@bp.post("/entrainer")
+@staff_required(Role.evaluator)
+def train_layer():
+    """Train on the corrections and keep the scores; switching it on is a separate choice."""
+    passages = [{"text": c.text, "institution": c.institution, "stance": c.human_stance}
+                for c in _corrections() if c.human_stance and c.text]
+    comparison = compare_with_lexicon(passages)
+    db.session.add(SupervisedLayer(
+        n_corrections=len(passages), lexicon_macro_f1=comparison.get("lexicon_macro_f1"),
+        supervised_macro_f1=comparison.get("supervised_macro_f1"), beats_lexicon=comparison["beats_lexicon"],
+        model=train(passages).to_json() if comparison["beats_lexicon"] else {}))
+    db.session.commit()
+    if not comparison["beats_lexicon"]:
+        flash(_("The trained layer does not beat the lexicon on held-out corrections: it stays off."), "info")
+    return redirect(url_for(".index") + "#layer")
+
+
+@bp.post("/couche/<int:layer_id>/<any(activer, desactiver):action>")
+@staff_required(Role.evaluator)
+def switch_layer(layer_id, action):
+    layer = db.session.get(SupervisedLayer, layer_id) or abort(404)
+    if action == "activer" and not layer.beats_lexicon:
+        abort(409)
+    for other in db.session.scalars(select(SupervisedLayer).where(SupervisedLayer.enabled.is_(True))):
+        other.enabled = False
+    layer.enabled = action == "activer"
+    # Every text is analysed again, with or without the layer, on the next analysis run.
+    db.session.execute(TextAnalysis.__table__.delete())
+    db.session.commit()
+    flash(_("Saved. The texts will be analysed again."), "success")
+    return redirect(url_for(".index") + "#layer")
