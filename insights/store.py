@@ -10,7 +10,10 @@ from deliberation.models import Comment, Consultation, Idea, Visibility
 from surveys.models import Answer, Question, QuestionType, Response, Wave
 from voix.database import begin_write
 from voix.extensions import db
+from voix.institutions.models import Institution
+from voix.territories.models import Territory
 
+from .gazetteer import build_gazetteer
 from .models import ANALYZER_VERSION, SupervisedLayer, TextAnalysis
 from .pipeline import Analyzer
 from .supervised import Model
@@ -68,7 +71,7 @@ def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=N
 
     When an evaluator has switched on a supervised layer, it gives the stances.
     """
-    analyzer = analyzer or Analyzer()
+    analyzers = _LocalAnalyzers(analyzer)
     layer = db.session.scalar(select(SupervisedLayer).where(SupervisedLayer.enabled.is_(True)))
     model = Model.from_json(layer.model) if layer is not None else None
     done = 0
@@ -77,16 +80,43 @@ def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=N
             batch = list(reader(batch_size))
             if not batch:
                 break
-            _store(batch, analyzer, model)
+            _store(batch, analyzers, model)
             done += len(batch)
             if on_batch:
                 on_batch(len(batch))
     return done
 
 
-def _store(batch, analyzer, model=None):
+class _LocalAnalyzers:
+    """One analyzer per quartier: the default names plus those an admin added for the
+    institutions of that quartier and of the places above it (e.g. the local bailleur)."""
+
+    def __init__(self, fixed: Analyzer | None = None):
+        self.fixed, self.by_quartier = fixed, {}
+
+    def __call__(self, quartier_id) -> Analyzer:
+        if self.fixed is not None:
+            return self.fixed
+        if quartier_id not in self.by_quartier:
+            self.by_quartier[quartier_id] = Analyzer(gazetteer=build_gazetteer(local_aliases(quartier_id)))
+        return self.by_quartier[quartier_id]
+
+
+def local_aliases(quartier_id) -> dict[str, list[str]]:
+    territory = db.session.get(Territory, quartier_id) if quartier_id else None
+    if territory is None:
+        return {}
+    aliases: dict[str, list[str]] = {}
+    for institution in db.session.scalars(select(Institution).where(
+            Institution.territory_id.in_([t.id for t in territory.lineage()]))):
+        aliases.setdefault(institution.code.value, []).extend([institution.name, *institution.aliases])
+    return aliases
+
+
+def _store(batch, analyzers, model=None):
     analyses = []
     for source, source_id, text, context in batch:
+        analyzer = analyzers(context.get("quartier_id"))
         analysis = analyzer.analyze(text)
         mentions = [{"institution": m.code, "stance": m.stance, "irony": bool(m.irony)} for m in analysis.mentions]
         if model is not None:
@@ -102,6 +132,11 @@ def _store(batch, analyzer, model=None):
         and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))
     db.session.add_all(analyses)
     db.session.commit()
+
+
+def forget_analyses(quartier_ids):
+    """Drop the analyses of these quartiers' texts: the next run analyses them again."""
+    db.session.execute(delete(TextAnalysis).where(TextAnalysis.quartier_id.in_(list(quartier_ids))))
 
 
 def source_texts(analyses) -> dict[int, str]:

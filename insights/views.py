@@ -21,7 +21,7 @@ from voix.territories.models import Territory, TerritoryKind, all_territories
 from .keyness import changed_words
 from .models import TextAnalysis
 from .store import analyze_pending
-from .trends import series_from_cells, series_trend, trend_table
+from .trends import series_from_cells, series_trend, trend_table, wave_change
 
 bp = Blueprint("insights", __name__, url_prefix="/evaluation/discours", template_folder="templates")
 AGE_GROUPS = {"young": ("under_15", "15_17", "18_25"), "adult": ("26_34", "35_49", "50_64", "65_plus")}
@@ -68,15 +68,17 @@ def index():
     analyze_pending()  # new texts appear here without a worker (bounded by what is new)
     quartiers, chosen, gender, age_group, ids = _filters()
     rows = _rows(ids, gender, age_group)
-    cells = trend_table(_mention_records(rows), by=("institution", "wave"))
+    records = _mention_records(rows)
+    cells = trend_table(records, by=("institution", "wave"))
     waves = sorted({cell["wave"] for cell in cells})
     institutions = sorted({cell["institution"] for cell in cells})
     table = {(cell["institution"], cell["wave"]): cell for cell in cells}
     trends = {code: series_trend(series_from_cells(cells, "net_tone", institution=code)) for code in institutions}
-    words = None
+    words = change = None
     institution = request.args.get("words_for")
     wave_a, wave_b = request.args.get("wave_a", type=int), request.args.get("wave_b", type=int)
     if institution in {c.value for c in InstitutionCode} and wave_a in waves and wave_b in waves:
+        change = wave_change(records, institution, wave_a, wave_b)
         texts_a, texts_b = _texts(rows, wave_a), _texts(rows, wave_b)
         # The same small-cell rule as the figures: no words (nor quotes) from under 10 texts.
         words = changed_words(texts_a, texts_b, institution=institution, top=10) if min(
@@ -84,7 +86,7 @@ def index():
     return render_template(
         "insights/discourse.html", quartiers=quartiers, chosen=chosen, gender=gender, age_group=age_group,
         age_groups=AGE_GROUP_LABELS, waves=waves, institutions=institutions, table=table, trends=trends,
-        words=words, words_for=institution, wave_a=wave_a, wave_b=wave_b, n_texts=len(rows),
+        words=words, change=change, words_for=institution, wave_a=wave_a, wave_b=wave_b, n_texts=len(rows),
         labels=INSTITUTION_LABELS, codes=list(INSTITUTION_LABELS),
         sparklines={code: _sparkline(table, code, waves) for code in institutions},
     )

@@ -54,3 +54,39 @@ def test_discourse_screen_suppresses_small_cells_and_stays_in_scope(client, auth
     auth.logout()
     auth.login(make_user("moderator", ("sanitas",), email="mod@example.org"))
     assert client.get("/evaluation/discours/").status_code == 403
+
+
+def test_local_names_added_by_an_admin_are_found(client, auth, make_user, make_wave, territories):
+    wave = make_wave(questions=QUESTIONS)
+    answer(wave, "Les Toits de Loire ne réparent jamais rien.", quartier="sanitas")
+    analyze_pending()
+    assert db.session.scalar(select(TextAnalysis)).mentions == []  # an unknown local name
+    auth.login(make_user("admin", (), email="admin@example.org"))
+    response = client.post("/admin/institutions/nouvelle", data={
+        "name": "Les Toits de Loire", "code": "bailleur", "territory": territories["tours"].id,
+        "aliases": "toits de loire\n"})
+    assert response.status_code == 302
+    assert count_rows(TextAnalysis) == 0  # forgotten, to be analysed again
+    analyze_pending()
+    assert db.session.scalar(select(TextAnalysis)).mentions[0]["institution"] == "bailleur"
+    page = client.get("/admin/institutions/?lang=en")
+    assert "Les Toits de Loire" in page.text and "Social landlord" in page.text
+    auth.logout()
+    auth.login(make_user("facilitator", ("sanitas",)))
+    assert client.get("/admin/institutions/").status_code == 403
+
+
+def test_change_between_two_waves_is_shown_with_its_range(client, auth, make_user, make_wave):
+    from surveys import operations as ops
+
+    first = make_wave(questions=QUESTIONS)
+    for _ in range(10):
+        answer(first, "La mairie ne répond jamais.", quartier="sanitas")
+    second = ops.create_next_wave(first)
+    second.opens_on, second.status = first.opens_on, first.status
+    db.session.commit()
+    for _ in range(10):
+        answer(second, "Bravo à la mairie pour la fête.", quartier="sanitas")
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    page = client.get("/evaluation/discours/?lang=en&words_for=mairie&wave_a=1&wave_b=2").text
+    assert "Net tone from wave 1 to wave 2: -1.00 → +1.00, a change of +2.00" in page

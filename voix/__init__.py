@@ -71,10 +71,11 @@ def _register_blueprints(app):
 
     from . import api, errors, views
     from .accounts.views import bp as accounts
+    from .institutions.views import bp as institutions
     from .kiosk.views import bp as kiosk
     from .territories.views import bp as territories
 
-    for blueprint in (views.bp, accounts, territories, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
+    for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
                       insights, insights_review):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp))
