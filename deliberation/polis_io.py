@@ -208,6 +208,31 @@ def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
     return compute_opinion_groups(vote_triples(consultation), **options)
 
 
+def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | None:
+    """Opinion groups as people read them: sizes, and statements by their text.
+
+    None when fewer than `min_people` participants could be placed in a group (the same
+    small-cell rule as every other figure).
+    """
+    try:
+        result = opinion_groups_for(consultation)
+    except ValueError:  # not enough votes to compute anything
+        return None
+    if result.n_participants_clustered < min_people or not result.groups:
+        return None
+    text = {_label(ext, sid): body for ext, sid, body in db.session.execute(
+        select(Statement.external_id, Statement.id, Statement.text).where(Statement.consultation_id == consultation.id))}
+    return {
+        "n_clustered": result.n_participants_clustered,
+        "groups": [{"id": g.id, "size": len(g.members),
+                    "representative": [{"text": text[r.statement_id], "agrees": r.direction == "agree"}
+                                       for r in result.representative_details.get(g.id, [])
+                                       if r.statement_id in text]}
+                   for g in result.groups],
+        "consensus": [text[s] for s in result.consensus if s in text],
+    }
+
+
 def opinion_groups_summary(result: OpinionGroups) -> dict:
     """The JSON printed by ``flask deliberation opinion-groups ID --json``."""
     return {

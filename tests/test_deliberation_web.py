@@ -194,3 +194,20 @@ def test_facilitator_records_a_support_given_in_person(client, auth, make_user, 
     client.post(f"/animation/consultations/idees/{bancs.id}/soutien-en-personne", data=data)  # re-sent form
     assert count_rows(Support) == 1
     assert db.session.scalar(select(Support.origin)) is Origin.mediator
+
+
+def test_opinion_groups_are_shown_to_facilitators_from_10_people(client, auth, make_user, square):
+    statements = [Statement(consultation_id=square.id, text=f"Affirmation {n}") for n in range(1, 8)]
+    db.session.add_all(statements)
+    db.session.commit()
+    auth.login(make_user("facilitator", ("sanitas",)))
+    assert "at least 10 people" in client.get(f"/animation/consultations/{square.id}?lang=en").text
+    for person in range(24):  # two camps that vote opposite on every statement
+        resident = ops.new_participant(square, Origin.kiosk)
+        for index, statement in enumerate(statements):
+            value = 1 if (index % 2 == 0) == (person % 2 == 0) else -1
+            ops.vote_on_statement(statement, resident, value, uuid=f"0b7d8a3e-6f1c-4a0b-{person:04d}-{index:012d}",
+                                  origin=Origin.kiosk)
+    page = client.get(f"/animation/consultations/{square.id}?lang=en").text
+    assert "24 participants placed in 2 groups" in page
+    assert page.count("(12 people)") == 2 and "agrees" in page and "disagrees" in page
