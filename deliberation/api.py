@@ -11,7 +11,6 @@ from sqlalchemy import select
 from voix.api import json_body
 from voix.extensions import db
 from voix.i18n import available_languages
-from voix.kiosk.device import current_kiosk
 
 from . import operations as ops
 from .models import (
@@ -19,22 +18,17 @@ from .models import (
     Consultation,
     Idea,
     Moderation,
-    Origin,
     Position,
     Statement,
     Visibility,
 )
+from .views import request_origin
 
 bp = Blueprint("deliberation_api", __name__)
 
 
 def _get(model, object_id):
     return db.session.get(model, object_id) or abort(404)
-
-
-def _origin() -> Origin:
-    # Only a registered tablet counts as a kiosk; everything else is a personal device.
-    return Origin.kiosk if current_kiosk() else Origin.personal
 
 
 def _participant(consultation: Consultation, body: dict):
@@ -65,7 +59,7 @@ def consultation(consultation_id):
 @bp.post("/consultations/<int:consultation_id>/participants")
 def new_participant(consultation_id):
     c = _get(Consultation, consultation_id)
-    participant = ops.new_participant(c, _origin())
+    participant = ops.new_participant(c, request_origin())
     db.session.commit()
     return {"token": participant.token}, 201
 
@@ -111,7 +105,7 @@ def support(idea_id):
     body = json_body()
     try:
         return _vote_result(ops.support_idea(idea, _participant(idea.consultation, body), uuid=body.get("uuid"),
-                                             origin=_origin()))
+                                             origin=request_origin()))
     except ops.DeliberationError as error:
         return _refused(error)
 
@@ -134,7 +128,7 @@ def statement_vote(statement_id):
         return _refused(ops.DeliberationError(_("A vote is agree, disagree or pass.")))
     try:
         return _vote_result(ops.vote_on_statement(statement, _participant(consultation, body), value,
-                                                  uuid=body.get("uuid"), origin=_origin()))
+                                                  uuid=body.get("uuid"), origin=request_origin()))
     except ops.DeliberationError as error:
         return _refused(error)
 
@@ -148,7 +142,7 @@ def pairwise(consultation_id):
         return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
     try:
         return _vote_result(ops.vote_pairwise(winner, loser, _participant(c, body), uuid=body.get("uuid"),
-                                              origin=_origin()))
+                                              origin=request_origin()))
     except ops.DeliberationError as error:
         return _refused(error)
 

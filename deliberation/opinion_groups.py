@@ -169,30 +169,15 @@ def vote_matrix(votes: Iterable[tuple], excluded_statements: Iterable = ()):
     return matrix, participant_ids, statement_ids
 
 
-def compute_opinion_groups(
-    votes: Iterable[tuple],
-    excluded_statements: Iterable = (),
-    k_range: Iterable[int] = range(2, 6),
-    seed: int = 0,
-    *,
-    min_votes: int = 7,
-    min_clustered: int = 15,
-    n_init: int = 25,
-    k_margin: float = 0.02,
-    max_consensus: int | None = 5,
-    max_representative: int = 5,
-) -> OpinionGroups:
+def compute_opinion_groups(votes: Iterable[tuple], excluded_statements: Iterable = (), **options) -> OpinionGroups:
     """Opinion groups from (participant_id, statement_id, value) triples.
 
     value: 1 agree, -1 disagree, 0 pass. Ids may be any hashable (sorted when sortable).
     ``excluded_statements``: statements moderated out; their votes are ignored.
-    ``max_consensus=None`` keeps every statement that qualifies as consensus.
+    ``options``: those of :func:`opinion_groups_from_matrix` (k_range, seed, min_votes...).
     """
     matrix, participant_ids, statement_ids = vote_matrix(votes, excluded_statements)
-    return opinion_groups_from_matrix(
-        matrix, participant_ids, statement_ids, k_range=k_range, seed=seed,
-        min_votes=min_votes, min_clustered=min_clustered, n_init=n_init, k_margin=k_margin,
-        max_consensus=max_consensus, max_representative=max_representative)
+    return opinion_groups_from_matrix(matrix, participant_ids, statement_ids, **options)
 
 
 def opinion_groups_from_matrix(

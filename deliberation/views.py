@@ -82,7 +82,8 @@ def _consultation(consultation_id) -> Consultation:
     return db.session.get(Consultation, consultation_id) or abort(404)
 
 
-def _origin() -> Origin:
+def request_origin() -> Origin:
+    """Only a registered tablet counts as a kiosk; everything else is a personal device."""
     return Origin.kiosk if current_kiosk() else Origin.personal
 
 
@@ -91,7 +92,7 @@ def participant(consultation: Consultation, create=True):
     tokens = session.get(TOKENS, {})
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
     if found is None and create:
-        found = ops.new_participant(consultation, _origin())
+        found = ops.new_participant(consultation, request_origin())
         session[TOKENS] = {**tokens, str(consultation.id): found.token}
     return found
 
@@ -176,7 +177,7 @@ def support(idea_id):
         if request.form.get("withdraw"):
             ops.withdraw_support(idea, me)
         else:
-            ops.support_idea(idea, me, uuid=request.form.get("uuid") or str(uuid.uuid4()), origin=_origin())
+            ops.support_idea(idea, me, uuid=request.form.get("uuid") or str(uuid.uuid4()), origin=request_origin())
             flash(_("Your support is counted."), "success")
     except ops.DeliberationError as error:
         db.session.rollback()
@@ -241,7 +242,7 @@ def pairwise(consultation_id):
         if winner is None or loser is None:
             abort(400)
         try:
-            ops.vote_pairwise(winner, loser, participant(c), uuid=request.form.get("uuid", ""), origin=_origin())
+            ops.vote_pairwise(winner, loser, participant(c), uuid=request.form.get("uuid", ""), origin=request_origin())
         except ops.DeliberationError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -266,7 +267,7 @@ def statements(consultation_id):
         statement = db.session.get(Statement, request.form.get("statement", type=int)) or abort(400)
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
-                                  origin=_origin())
+                                  origin=request_origin())
         except ops.DeliberationError as error:
             db.session.rollback()
             flash(str(error), "error")
