@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
 from voix.database import insert_ignoring_duplicates
+from voix.downloads import csv_response
 from voix.extensions import db
 from voix.institutions.models import INSTITUTION_LABELS
 from voix.models import utcnow
@@ -54,16 +55,29 @@ def _corrections():
     return db.session.scalars(select(Correction)).all()
 
 
+def _agreement() -> dict:
+    return agreement_by_institution([
+        {"institution": c.institution, "machine_stance": c.machine_stance, "human_stance": c.human_stance,
+         "human_institution": c.human_institution} for c in _corrections()])
+
+
 @bp.get("/")
 @staff_required(Role.evaluator)
 def index():
-    corrections = _corrections()
-    agreement = agreement_by_institution([
-        {"institution": c.institution, "machine_stance": c.machine_stance, "human_stance": c.human_stance,
-         "human_institution": c.human_institution} for c in corrections])
+    agreement = _agreement()
     layer = db.session.scalar(select(SupervisedLayer).order_by(SupervisedLayer.id.desc()))
     return render_template("insights/review.html", passages=_sample(), agreement=agreement, layer=layer,
-                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=len(corrections))
+                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"])
+
+
+@bp.get("/accord.csv")
+@staff_required(Role.evaluator)
+def export_agreement_csv():
+    rows = [["institution", "passages", "institution_right", "same_stance", "kappa", "fewer_than_10"]]
+    for code, row in _agreement().items():
+        rows.append([code, row["n"], row["detection_precision"], row["observed_agreement"], row["kappa"],
+                     int(row["too_few"])])
+    return csv_response(rows, "accord-evaluateurs-machine.csv")
 
 
 @bp.post("/<int:analysis_id>/<int:mention_index>")

@@ -3,10 +3,7 @@
 Thin adapter: reads the stored analyses, hands plain records to insights.trends and
 insights.keyness, and renders tables (with a small chart beside each, never alone).
 """
-import csv
-import io
-
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,6 +11,7 @@ from surveys.models import Answer
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
 from voix.accounts.permissions import in_scope
+from voix.downloads import csv_response
 from voix.extensions import db
 from voix.institutions.models import INSTITUTION_LABELS, InstitutionCode
 from voix.territories.models import Territory, TerritoryKind, all_territories
@@ -115,16 +113,34 @@ def _texts(rows, wave):
 @bp.get("/tableau.csv")
 @staff_required(Role.evaluator, Role.facilitator)
 def export_csv():
+    analyze_pending()
     _quartiers, _chosen, gender, age_group, ids = _filters()
     cells = trend_table(_mention_records(_rows(ids, gender, age_group)), by=("institution", "wave"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["institution", "wave", "contributions", "mentions", "share_negative", "share_positive",
-                     "net_tone", "net_tone_low", "net_tone_high", "suppressed"])
+    rows = [["institution", "wave", "contributions", "mentions", "share_negative", "share_positive",
+             "net_tone", "net_tone_low", "net_tone_high", "suppressed"]]
     for cell in cells:
         low, high = cell["net_tone_ci"] or (None, None)
-        writer.writerow([cell["institution"], cell["wave"], cell["n_contributions"], cell["n_mentions"],
-                         cell["share_negative"], cell["share_positive"], cell["net_tone"], low, high,
-                         int(cell["suppressed"])])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="discours-institutions.csv"'})
+        rows.append([cell["institution"], cell["wave"], cell["n_contributions"], cell["n_mentions"],
+                     cell["share_negative"], cell["share_positive"], cell["net_tone"], low, high,
+                     int(cell["suppressed"])])
+    return csv_response(rows, "discours-institutions.csv")
+
+
+@bp.get("/mots.csv")
+@staff_required(Role.evaluator, Role.facilitator)
+def export_words_csv():
+    """The words that changed about an institution between two waves (not under 10 texts)."""
+    analyze_pending()
+    _quartiers, _chosen, gender, age_group, ids = _filters()
+    institution = request.args.get("words_for")
+    wave_a, wave_b = request.args.get("wave_a", type=int), request.args.get("wave_b", type=int)
+    if institution not in {c.value for c in InstitutionCode} or wave_a is None or wave_b is None:
+        abort(400)
+    rows = _rows(ids, gender, age_group)
+    texts_a, texts_b = _texts(rows, wave_a), _texts(rows, wave_b)
+    table = [["direction", "word", "count_wave_a", "count_wave_b", "z", "significant"]]
+    if min(len(texts_a), len(texts_b)) >= 10:
+        words = changed_words(texts_a, texts_b, institution=institution, top=30)
+        table += [[direction, w["word"], w["count_a"], w["count_b"], round(w["z"], 3), int(w["significant"])]
+                  for direction in ("rising", "falling") for w in words[direction]]
+    return csv_response(table, f"mots-{institution}-vague{wave_a}-vague{wave_b}.csv")

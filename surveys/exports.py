@@ -3,7 +3,6 @@ response x question) and XLSX (both sheets, plus the questions and their compara
 
 Responses are read from the database in batches; the file itself is built in memory.
 """
-import csv
 import io
 from datetime import datetime, timezone
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from voix.downloads import csv_bytes
 from voix.extensions import db
 from voix.territories.models import Territory
 
@@ -105,18 +105,6 @@ def question_rows(questionnaire: Questionnaire):
         for q in version.questions:
             yield [version.number, q.position, q.code, q.type.value, int(q.required), _safe(q.text.get("fr", "")),
                    "|".join(q.option_codes), int(comparable.get(q.code, False))]
-
-
-def write_csv(rows, stream):
-    writer = csv.writer(stream)
-    for row in rows:
-        writer.writerow(row)
-
-
-def csv_bytes(rows) -> bytes:
-    buffer = io.StringIO()
-    write_csv(rows, buffer)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens accents correctly
 
 
 def xlsx_bytes(wave: Wave) -> bytes:

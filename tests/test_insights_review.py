@@ -58,3 +58,13 @@ def test_only_evaluators_of_the_quartier_check_passages(client, auth, make_user,
     auth.login(make_user("evaluator", ("rabiere",), email="eval-rabiere@example.org"))
     assert client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "neutral"}).status_code == 404
     assert count_rows(Correction) == 0
+
+
+def test_agreement_table_downloads_as_csv(client, auth, make_user, make_wave):
+    fill(make_wave, ["La CAF ne répond jamais."])
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    analysis = db.session.scalar(select(TextAnalysis))
+    client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "negative"})
+    rows = client.get("/evaluation/discours/verifier/accord.csv").data.decode("utf-8-sig").splitlines()
+    assert rows[0] == "institution,passages,institution_right,same_stance,kappa,fewer_than_10"
+    assert rows[1].startswith("caf,1,1.0,1.0,") and rows[1].endswith(",1")

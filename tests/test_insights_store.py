@@ -90,3 +90,23 @@ def test_change_between_two_waves_is_shown_with_its_range(client, auth, make_use
     auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
     page = client.get("/evaluation/discours/?lang=en&words_for=mairie&wave_a=1&wave_b=2").text
     assert "Net tone from wave 1 to wave 2: -1.00 → +1.00, a change of +2.00" in page
+
+
+def test_changed_words_download(client, auth, make_user, make_wave):
+    from surveys import operations as ops
+
+    first = make_wave(questions=QUESTIONS)
+    for _ in range(10):
+        answer(first, "La mairie ne répond jamais au courrier.", quartier="sanitas")
+    second = ops.create_next_wave(first)
+    second.opens_on, second.status = first.opens_on, first.status
+    db.session.commit()
+    for _ in range(10):
+        answer(second, "La mairie organise une belle fête.", quartier="sanitas")
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    rows = client.get("/evaluation/discours/mots.csv?words_for=mairie&wave_a=1&wave_b=2").data.decode("utf-8-sig")
+    lines = rows.splitlines()
+    assert lines[0] == "direction,word,count_wave_a,count_wave_b,z,significant"
+    assert any(line.startswith("rising,fête,0,10,") for line in lines), lines
+    assert any(line.startswith("falling,") for line in lines)
+    assert client.get("/evaluation/discours/mots.csv?words_for=nope&wave_a=1&wave_b=2").status_code == 400
