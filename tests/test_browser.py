@@ -18,6 +18,7 @@ from voix.kiosk.device import device_token
 from voix.kiosk.models import Kiosk
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+expect = playwright.expect
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -79,10 +80,12 @@ def assert_touch_targets(page):
 def test_resident_answers_in_arabic_by_touch_and_leaves_nothing_behind(kiosk_site, tablet):
     page = tablet
     page.goto(kiosk_site["url"] + "/kiosk/")
-    page.tap("a[hreflang=ar].big-button")
+    with page.expect_navigation():
+        page.tap("a[hreflang=ar].big-button")
     assert page.get_attribute("html", "dir") == "rtl"
-    page.tap("text=العيش في حيّي")
-    assert page.locator(".progress-text").inner_text().startswith("السؤال 1")
+    with page.expect_navigation():
+        page.tap("text=العيش في حيّي")
+    expect(page.locator(".progress-text")).to_contain_text("السؤال 1")  # waits for the script
 
     answers = {"satisfaction": "4", "priorite": "jeunes", "contact_mairie": "yes", "contact_facile": "5"}
     for step in range(20):
@@ -158,10 +161,13 @@ def test_resident_proposes_supports_and_compares_in_arabic_by_touch(kiosk_site, 
 
     page, c = tablet, consultation_on_kiosk
     page.goto(kiosk_site["url"] + "/kiosk/")
-    page.tap("a[hreflang=ar].big-button")
-    page.tap("text=الحديقة")
+    with page.expect_navigation():
+        page.tap("a[hreflang=ar].big-button")
+    with page.expect_navigation():
+        page.tap("text=الحديقة")
     assert page.get_attribute("html", "dir") == "rtl"
-    page.tap(f"a[href$='/consultations/{c.id}/proposer']")
+    with page.expect_navigation():
+        page.tap(f"a[href$='/consultations/{c.id}/proposer']")
     page.fill("#title", "ملعب للأطفال")  # the tablet's on-screen keyboard
     page.fill("#body", "ملعب صغير قرب المدرسة للأطفال")
     page.tap("main button[type=submit]")
