@@ -147,6 +147,17 @@ def pairwise(consultation_id):
         return _refused(error)
 
 
+@bp.get("/consultations/<int:consultation_id>/ranking")
+def ranking(consultation_id):
+    """The "which do you prefer?" ranking, with likely ranges (hidden like other results)."""
+    c = _get(Consultation, consultation_id)
+    if not c.shows_results:
+        return {"ranking": None, "hidden_until_closed": True}
+    return {"hidden_until_closed": False, "ranking": [
+        {"idea": row.idea, "score": round(row.score, 4), "low": round(row.low, 4), "high": round(row.high, 4),
+         "wins": row.wins, "losses": row.losses} for row in ops.pairwise_ranking(c)]}
+
+
 @bp.get("/ideas/<int:idea_id>/comments")
 def comments(idea_id):
     idea = _get(Idea, idea_id)

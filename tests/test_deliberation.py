@@ -277,3 +277,19 @@ def test_api_late_resends_and_bad_parents(client, voting):
     assert client.post(f"/api/v1/statements/{dirty.id}/votes", json=opinion).status_code == 200
     assert client.post(f"/api/v1/ideas/{a.id}/supports", json={**support, "uuid": new_uuid()}).status_code == 422
     assert count_rows(Comment) == 1
+
+
+def test_api_ranking_follows_the_results_switch(client, voting):
+    consultation, (a, b, c), _ = voting
+    token = join(client, consultation)
+    for index in range(6):
+        client.post(f"/api/v1/consultations/{consultation.id}/pairwise",
+                    json={"uuid": new_uuid(), "token": token, "winner": a.id, "loser": (b if index % 2 else c).id})
+    body = client.get(f"/api/v1/consultations/{consultation.id}/ranking").get_json()
+    assert body["hidden_until_closed"] is False
+    first = body["ranking"][0]
+    assert first["idea"] == a.id and first["wins"] == 6 and first["low"] <= first["score"] <= first["high"]
+    consultation.results_hidden = True
+    db.session.commit()
+    assert client.get(f"/api/v1/consultations/{consultation.id}/ranking").get_json() == {
+        "ranking": None, "hidden_until_closed": True}
