@@ -76,33 +76,28 @@ def test_local_names_added_by_an_admin_are_found(client, auth, make_user, make_w
     assert client.get("/admin/institutions/").status_code == 403
 
 
-def test_change_between_two_waves_is_shown_with_its_range(client, auth, make_user, make_wave):
+def two_waves(make_wave, first_text, second_text):
+    """Waves 1 and 2 of one questionnaire, open together, with 10 answers each."""
     from surveys import operations as ops
 
     first = make_wave(questions=QUESTIONS)
-    for _ in range(10):
-        answer(first, "La mairie ne répond jamais.", quartier="sanitas")
     second = ops.create_next_wave(first)
     second.opens_on, second.status = first.opens_on, first.status
     db.session.commit()
-    for _ in range(10):
-        answer(second, "Bravo à la mairie pour la fête.", quartier="sanitas")
+    for wave, text in ((first, first_text), (second, second_text)):
+        for _ in range(10):
+            answer(wave, text, quartier="sanitas")
+
+
+def test_change_between_two_waves_is_shown_with_its_range(client, auth, make_user, make_wave):
+    two_waves(make_wave, "La mairie ne répond jamais.", "Bravo à la mairie pour la fête.")
     auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
     page = client.get("/evaluation/discours/?lang=en&words_for=mairie&wave_a=1&wave_b=2").text
     assert "Net tone from wave 1 to wave 2: -1.00 → +1.00, a change of +2.00" in page
 
 
 def test_changed_words_download(client, auth, make_user, make_wave):
-    from surveys import operations as ops
-
-    first = make_wave(questions=QUESTIONS)
-    for _ in range(10):
-        answer(first, "La mairie ne répond jamais au courrier.", quartier="sanitas")
-    second = ops.create_next_wave(first)
-    second.opens_on, second.status = first.opens_on, first.status
-    db.session.commit()
-    for _ in range(10):
-        answer(second, "La mairie organise une belle fête.", quartier="sanitas")
+    two_waves(make_wave, "La mairie ne répond jamais au courrier.", "La mairie organise une belle fête.")
     auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
     rows = client.get("/evaluation/discours/mots.csv?words_for=mairie&wave_a=1&wave_b=2").data.decode("utf-8-sig")
     lines = rows.splitlines()
