@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voix.extensions import db
 from voix.i18n import localized
 from voix.institutions.models import Institution
+from voix.invitations import new_invitation_code
 from voix.models import created_at_column, enum_type, utcnow
 from voix.territories.models import Territory
 
@@ -98,6 +99,16 @@ class Participant(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(64))  # e.g. Pol.is participant id
     origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
+    # "About you", all optional: for the participation indicators (women, young people,
+    # exchanges between quartiers).
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_bracket: Mapped[str | None] = mapped_column(String(20))
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("territory.id"))
+    # The code this participant passes on to neighbours, and the one that brought them here.
+    invitation_code: Mapped[str | None] = mapped_column(String(20), unique=True, default=new_invitation_code)
+    invited_by_code: Mapped[str | None] = mapped_column(String(20))
+    # The opinion group the last computation placed them in (None: not placed).
+    opinion_group: Mapped[int | None] = mapped_column(SmallInteger)
 
     consultation: Mapped[Consultation] = relationship()
     resident: Mapped[ResidentAccount | None] = relationship()

@@ -27,7 +27,7 @@ class TextAnalysis(db.Model):
     analyzer_version: Mapped[int] = mapped_column(default=ANALYZER_VERSION)
     analyzed_at: Mapped[datetime] = created_at_column()
 
-    __table_args__ = (UniqueConstraint("source", "source_id"), Index("ix_text_analysis_quartier", "quartier_id"))
+    __table_args__ = (UniqueConstraint("source", "source_id"), Index("ix_text_analysis_quartier", "quartier_id", "written_at"))
 
     def __repr__(self):
         return f"<TextAnalysis {self.source}:{self.source_id} {self.tone}>"

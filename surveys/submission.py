@@ -4,7 +4,6 @@ This is the hot path of the platform (every kiosk and phone submission), so it r
 what it needs with plain SQL rows instead of ORM objects, and on SQLite holds the write
 lock only for its inserts.
 """
-import re
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +13,7 @@ from sqlalchemy import bindparam, insert, select
 
 from voix.database import insert_ignoring_duplicates, switch_to_write
 from voix.extensions import db
+from voix.invitations import new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
 from voix.privacy import clean_text
 from voix.territories.models import Territory, TerritoryKind
@@ -28,12 +28,10 @@ from .models import (
     Response,
     Wave,
     WaveStatus,
-    new_invitation_code,
 )
 
 GENDERS = ("woman", "man", "self_described")
 AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
-INVITATION_CODE = re.compile(r"^[23456789A-HJKMNP-Z]{8}$")  # the alphabet of new_invitation_code
 
 
 @dataclass
@@ -71,6 +69,7 @@ class Target:
 
     wave_id: int
     version_id: int
+    territory_id: int
     status: WaveStatus
     opens_on: date
     closes_on: date
@@ -85,7 +84,8 @@ class Target:
 # Built once: constructing statements costs more than running them on this hot path.
 # One row per question (one row with empty question columns if there is none): a single
 # round trip to the database for the whole wave.
-WAVE_ROWS = (select(Wave.version_id, Wave.status, Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you,
+WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.status, Wave.opens_on, Wave.closes_on,
+                    Questionnaire.ask_about_you,
                     Question.id, Question.code, Question.type, Question.required, Question.options,
                     Question.settings, Question.condition)
              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
@@ -100,9 +100,9 @@ def load_target(wave_id: int) -> Target | None:
     rows = db.session.connection().execute(WAVE_ROWS, {"wave_id": wave_id}).all()
     if not rows:
         return None
-    version_id, status, opens_on, closes_on, ask_about_you = rows[0][:5]
-    questions = tuple(QuestionSpec(*row[5:]) for row in rows if row[5] is not None)
-    return Target(wave_id, version_id, status, opens_on, closes_on, ask_about_you, questions)
+    version_id, territory_id, status, opens_on, closes_on, ask_about_you = rows[0][:6]
+    questions = tuple(QuestionSpec(*row[6:]) for row in rows if row[6] is not None)
+    return Target(wave_id, version_id, territory_id, status, opens_on, closes_on, ask_about_you, questions)
 
 
 def normalize_uuid(value) -> str | None:
@@ -148,10 +148,9 @@ def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
             errors["quartier"] = choose
         else:
             clean["quartier_id"] = quartier_id
-    code = re.sub(r"[\s-]", "", str(about.get("invited_by") or "").upper())
-    if code:
-        # Only a code of ours: anything else (a name, a phone number) would be personal data.
-        if INVITATION_CODE.match(code):
+    if str(about.get("invited_by") or "").strip():
+        code = normalize_code(about["invited_by"])
+        if code:
             clean["invited_by_code"] = code
         else:
             errors["invited_by"] = str(_l("An invitation code has 8 letters and digits, like 7KQ2M9XA."))
@@ -186,7 +185,8 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
     response_id = insert_ignoring_duplicates(Response, dict(
         uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),
         channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
-        invitation_code=invitation_code, **about_clean,
+        invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
+        **about_clean,
     ), conflict_columns=["uuid"])
     if response_id is None:  # stored before, or by another request a moment ago
         db.session.rollback()

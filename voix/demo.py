@@ -156,12 +156,13 @@ def _random_answers(rng, wave_index):
 def _past_response(rng, wave, quartiers, day):
     clean, errors = clean_answers(wave.version.questions, _random_answers(rng, wave.number - 1))
     assert not errors, errors
+    quartier = rng.choice(quartiers)
     submitted = datetime.combine(day, time(rng.randint(9, 18), rng.randint(0, 59)), tzinfo=timezone.utc)
     response = Response(
         uuid=str(uuid.UUID(int=rng.getrandbits(128))), wave=wave, version_id=wave.version_id, submitted_at=submitted,
         channel=rng.choice([Channel.kiosk, Channel.kiosk, Channel.personal]), language=rng.choice(["fr"] * 6 + ["ar", "en"]),
         gender=rng.choice(["woman", "woman", "man", "man", None]), age_bracket=rng.choice(AGE_BRACKETS[1:] + (None,)),
-        quartier_id=rng.choice(quartiers).id,
+        quartier_id=quartier.id, territory_id=quartier.id,
     )
     by_code = {q.code: q for q in wave.version.questions}
     response.answers = [Answer(question=by_code[c], value=v) for c, v in clean.items()]

@@ -1,0 +1,107 @@
+"""Who took part in a scope: survey respondents and deliberation participants.
+
+A survey response is one person: surveys are anonymous, so someone who answers two waves
+of the period counts twice. A deliberation participant is one participation token (or
+pseudonymous account) in one consultation, counted once whatever they did. Survey
+activity counts in the quartier the respondent gave, else in the wave's territory;
+deliberation activity in the quartier the participant gave, else in the consultation's.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, literal, select, union
+
+from deliberation.models import (
+    Comment,
+    Consultation,
+    Idea,
+    PairwiseVote,
+    Participant,
+    Statement,
+    StatementVote,
+    Support,
+)
+from surveys.models import Channel, Response
+from voix.extensions import db
+
+from .scope import Scope
+
+YOUNG = ("under_15", "15_17", "18_25")  # under 26, the contrat de ville's "young people"
+ROLES = ("carrier", "voter", "commenter")
+
+
+@dataclass
+class Respondents:
+    total: int = 0
+    gender_given: int = 0
+    women: int = 0
+    age_given: int = 0
+    young: int = 0
+    kiosk: int = 0
+    personal: int = 0
+    invited_codes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A deliberation participant as the indicators see them."""
+
+    id: int
+    gender: str | None
+    age_bracket: str | None
+    origin: str
+    invited_by_code: str | None
+
+
+@dataclass
+class Participants:
+    people: dict[int, Person] = field(default_factory=dict)
+    by_role: dict[str, set[int]] = field(default_factory=lambda: {role: set() for role in ROLES})
+
+
+def respondents(scope: Scope) -> Respondents:
+    in_scope = (Response.territory_id.in_(scope.territory_ids), scope.during(Response.submitted_at))
+    row = db.session.execute(select(
+        func.count(),
+        func.count(Response.gender),
+        func.count(case((Response.gender == "woman", 1))),
+        func.count(Response.age_bracket),
+        func.count(case((Response.age_bracket.in_(YOUNG), 1))),
+        func.count(case((Response.channel == Channel.kiosk, 1))),
+        func.count(case((Response.channel == Channel.personal, 1))),
+    ).where(*in_scope)).one()
+    codes = db.session.scalars(select(Response.invited_by_code).where(
+        *in_scope, Response.invited_by_code.is_not(None))).all()
+    return Respondents(*row, invited_codes=list(codes))
+
+
+def participant_territory():
+    """SQL: where a participant's activity counts (needs Participant joined to Consultation)."""
+    return func.coalesce(Participant.quartier_id, Consultation.territory_id)
+
+
+def _activity(scope: Scope):
+    """(participant id, role) of everything done in the period, any territory."""
+    return union(
+        select(Idea.carrier_id.label("pid"), literal("carrier").label("role")).where(scope.during(Idea.created_at)),
+        select(Support.participant_id, literal("voter")).where(scope.during(Support.created_at)),
+        select(StatementVote.participant_id, literal("voter")).where(scope.during(StatementVote.voted_at)),
+        select(PairwiseVote.participant_id, literal("voter")).where(scope.during(PairwiseVote.created_at)),
+        select(Comment.participant_id, literal("commenter")).where(scope.during(Comment.created_at)),
+        select(Statement.author_id, literal("commenter")).where(
+            scope.during(Statement.created_at), Statement.author_id.is_not(None)),
+    ).subquery()
+
+
+def participants(scope: Scope) -> Participants:
+    activity = _activity(scope)
+    rows = db.session.execute(
+        select(activity.c.pid, activity.c.role, Participant.gender, Participant.age_bracket, Participant.origin,
+               Participant.invited_by_code)
+        .join(Participant, Participant.id == activity.c.pid)
+        .join(Consultation, Consultation.id == Participant.consultation_id)
+        .where(participant_territory().in_(scope.territory_ids)))
+    found = Participants()
+    for pid, role, gender, age_bracket, origin, invited_by in rows:
+        found.people[pid] = Person(pid, gender, age_bracket, origin.value, invited_by)
+        found.by_role[role].add(pid)
+    return found
