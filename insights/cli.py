@@ -6,7 +6,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from voix.models import local_today
+from voix.territories.models import territory_by_slug
+
 from .evaluate import evaluate_file
+from .indicators import indicator_report
+from .indicators.scope import PeriodError, read_period
 from .store import analyze_pending, pending_count
 
 insights = AppGroup("insights", help="Discourse analysis of residents' texts.")
@@ -42,3 +47,32 @@ def analyze_command(every):
         if not every:
             return
         time.sleep(every)
+
+
+@insights.command("indicators")
+@click.option("--territory", "slug", required=True, help="Territory slug (metropole, a commune or a quartier).")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day (default: a year before --to).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print what GET /api/v1/indicators answers.")
+def indicators_command(slug, start, end, as_json):
+    """Every indicator of the action sheet for a territory and period."""
+    territory = territory_by_slug(slug)
+    if territory is None:
+        raise click.UsageError(f"no territory {slug!r}")
+    try:
+        period = read_period(start, end, local_today())
+    except PeriodError as error:
+        raise click.UsageError(str(error)) from None
+    report = indicator_report(territory, period)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{territory.name}, {period.start} to {period.end} (figures from fewer than "
+               f"{report['min_people']} people are not shown)")
+    for item in report["indicators"]:
+        before = item["previous"]["value"]
+        click.echo(f"  {item['label']}: {_dash(item['value'])}  (previous period: {_dash(before)})")
+
+
+def _dash(value):
+    return "-" if value is None else value

@@ -63,6 +63,7 @@ def _register_blueprints(app):
     from deliberation import api as deliberation_api
     from deliberation.manage import bp as deliberation_manage
     from deliberation.views import bp as deliberation
+    from insights import api as insights_api
     from insights.review import bp as insights_review
     from insights.views import bp as insights
     from surveys import api as surveys_api
@@ -78,7 +79,7 @@ def _register_blueprints(app):
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
                       insights, insights_review):
         app.register_blueprint(blueprint)
-    app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp))
+    app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)
 
 

@@ -62,8 +62,10 @@ def discourse(scope: Scope) -> Figure:
     records = [{"contribution": f"{source}:{source_id}", "institution": mention["institution"],
                 "stance": mention["stance"]}
                for source, source_id, mentions in rows for mention in mentions]
-    overall = _tone(trend_table(records, by=()))
-    overall.parts = {cell["institution"]: _tone([cell]) for cell in trend_table(records, by=("institution",))}
+    # Every cell is computed; report.py hides the small ones, like every other figure.
+    overall = _tone(trend_table(records, by=(), min_contributions=1))
+    overall.parts = {cell["institution"]: _tone([cell])
+                     for cell in trend_table(records, by=("institution",), min_contributions=1)}
     return overall
 
 

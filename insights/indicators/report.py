@@ -16,9 +16,11 @@ def _shown(figure: Figure | None, unit: str) -> dict:
     """value, count and interval, or None for all three when too few people stand behind."""
     if figure is None:
         return {"value": None, "count": None, "suppressed": False}
+    # What `count` counts: people (the small-cell rule applies) or things such as waves.
+    count_of = "people" if figure.about_people else "items"
     if figure.suppressed:
-        return {"value": None, "count": None, "suppressed": True}
-    shown = {"value": _round(figure.value, unit), "count": figure.count, "suppressed": False}
+        return {"value": None, "count": None, "count_of": count_of, "suppressed": True}
+    shown = {"value": _round(figure.value, unit), "count": figure.count, "count_of": count_of, "suppressed": False}
     if figure.interval is not None:
         shown["interval"] = [_round(bound, unit) for bound in figure.interval]
     return shown
@@ -60,7 +62,8 @@ def _indicator(definition, series: list[dict[str, Figure]]) -> dict:
     item["parts"] = []
     for key, part in now.parts.items():
         unit = PART_UNITS.get(key, definition.unit)
-        shown = {"value": None, "count": None, "suppressed": True} if key in hidden else _shown(part, unit)
+        shown = {"value": None, "count": None, "count_of": "people", "suppressed": True} if key in hidden \
+            else _shown(part, unit)
         previous = _shown(before.parts.get(key) if before else None, unit)
         item["parts"].append({"key": key, "label": part_label(key), "unit": unit, **shown,
                               "previous": previous, "change": _change(shown, previous)})

@@ -1,15 +1,17 @@
 """What every indicator is computed over: a territory (and all it contains) and a period."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voix.extensions import db
 from voix.territories.models import Territory, TerritoryKind
 
 MIN_PEOPLE = 10  # below this many people behind a figure, the figure is never shown
+MAX_DAYS = 3653
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,13 @@ class Period:
         return periods
 
     def moments(self) -> tuple[datetime, datetime]:
-        """[since, until) as aware datetimes: midnight at the start, midnight after the end."""
+        """[since, until): local midnight at the start and after the end, in UTC.
+
+        In UTC because that is how moments are stored: SQLite compares them as text.
+        """
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        return (datetime.combine(self.start, time(), zone),
-                datetime.combine(self.end + timedelta(days=1), time(), zone))
+        return tuple(datetime.combine(day, time(), zone).astimezone(timezone.utc)
+                     for day in (self.start, self.end + timedelta(days=1)))
 
     def as_json(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
@@ -102,3 +107,21 @@ class Figure:
 def share(numerator: int, denominator: int) -> Figure:
     """A share of people: the denominator is who stands behind it."""
     return Figure(numerator / denominator if denominator else None, denominator)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; the message is for the person who typed it."""
+
+
+def read_period(start: str | None, end: str | None, today: date) -> Period:
+    """The period from ISO dates as typed; by default the year up to today."""
+    try:
+        end_day = date.fromisoformat(end) if end else today
+        start_day = date.fromisoformat(start) if start else end_day - timedelta(days=364)
+    except ValueError:
+        raise PeriodError(_("Dates are written as YYYY-MM-DD, for example 2025-01-31.")) from None
+    if end_day < start_day:
+        raise PeriodError(_("The start date must come before the end date."))
+    if (end_day - start_day).days > MAX_DAYS:
+        raise PeriodError(_("A period lasts ten years at most."))
+    return Period(start_day, end_day)

@@ -28,7 +28,7 @@ def _inviters_of(codes: set[str]) -> dict[str, str | None]:
             select(Response.invitation_code, Response.invited_by_code).where(Response.invitation_code.in_(batch)),
             select(Participant.invitation_code, Participant.invited_by_code).where(
                 Participant.invitation_code.in_(batch))))
-        found.update(rows.tuples())
+        found.update((code, parent) for code, parent in rows)
     return found
 
 
