@@ -118,7 +118,11 @@ def test_compiled_catalogue_is_up_to_date(lang):
         compiled = read_mo(f)
 
     def messages(catalog, skip_fuzzy):
-        return {m.id: m.string for m in catalog if m.id and m.string and not (skip_fuzzy and m.fuzzy)}
+        # Plural messages: read_po gives tuples, read_mo lists.
+        def key(value):
+            return tuple(value) if isinstance(value, (list, tuple)) else value
+
+        return {key(m.id): key(m.string) for m in catalog if m.id and m.string and not (skip_fuzzy and m.fuzzy)}
 
     source = messages(load_po(lang), skip_fuzzy=True)
     binary = messages(compiled, skip_fuzzy=False)

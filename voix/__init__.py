@@ -64,6 +64,7 @@ def _register_blueprints(app):
     from deliberation.manage import bp as deliberation_manage
     from deliberation.views import bp as deliberation
     from insights import api as insights_api
+    from insights.dashboard import bp as indicators
     from insights.review import bp as insights_review
     from insights.views import bp as insights
     from surveys import api as surveys_api
@@ -77,7 +78,7 @@ def _register_blueprints(app):
     from .territories.views import bp as territories
 
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
-                      insights, insights_review):
+                      insights, insights_review, indicators):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)

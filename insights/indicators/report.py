@@ -64,7 +64,8 @@ def _indicator(definition, series: list[dict[str, Figure]]) -> dict:
         unit = PART_UNITS.get(key, definition.unit)
         shown = {"value": None, "count": None, "count_of": "people", "suppressed": True} if key in hidden \
             else _shown(part, unit)
-        previous = _shown(before.parts.get(key) if before else None, unit)
+        # A part absent before had nobody (or nothing) in it.
+        previous = _shown(before.parts.get(key, Figure(None, 0, part.about_people)) if before else None, unit)
         item["parts"].append({"key": key, "label": part_label(key), "unit": unit, **shown,
                               "previous": previous, "change": _change(shown, previous)})
     return item
