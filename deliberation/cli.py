@@ -15,6 +15,7 @@ from .polis_io import (
     import_polis,
     opinion_groups_for,
     opinion_groups_summary,
+    remember_groups,
 )
 
 deliberation = AppGroup("deliberation", help="Consultations: Pol.is import and export, opinion groups.")
@@ -68,6 +69,7 @@ def opinion_groups_command(consultation_id, as_json):
     """
     consultation = _consultation(consultation_id)
     result = opinion_groups_for(consultation)
+    remember_groups(consultation, result)  # for the indicators across opinion groups
     if as_json:
         click.echo(json.dumps(opinion_groups_summary(result), ensure_ascii=False))
         return

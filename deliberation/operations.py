@@ -92,6 +92,17 @@ def new_participant(consultation: Consultation, origin: Origin, **fields) -> Par
     return participant
 
 
+def describe_participant(participant: Participant, *, gender=None, age_bracket=None, quartier_id=None,
+                         invited_by_code=None, **_ignored) -> None:
+    """Keep what a participant said about themselves (the optional "about you"); an answer
+    left empty never erases an earlier one."""
+    given = {"gender": gender, "age_bracket": age_bracket, "quartier_id": quartier_id,
+             "invited_by_code": invited_by_code}
+    for name, value in given.items():
+        if value is not None and (name != "invited_by_code" or participant.invited_by_code is None):
+            setattr(participant, name, value)
+
+
 def participant_by_token(consultation: Consultation, token: str | None) -> Participant | None:
     if not token:
         return None

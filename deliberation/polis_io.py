@@ -19,7 +19,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from voix.database import begin_write
 from voix.extensions import db
@@ -208,6 +208,29 @@ def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
     return compute_opinion_groups(vote_triples(consultation), **options)
 
 
+def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:
+    """Store each participant's opinion group (None: not placed), for the indicators that
+    look across groups. Writes only when something changed; returns whether it did."""
+    label_to_id = {_label(ext, pid): pid for pid, ext in db.session.execute(
+        select(Participant.id, Participant.external_id).where(Participant.consultation_id == consultation.id))}
+    wanted = {label_to_id[m]: g.id for g in result.groups for m in g.members if m in label_to_id}
+    stored = dict(db.session.execute(select(Participant.id, Participant.opinion_group).where(
+        Participant.consultation_id == consultation.id, Participant.opinion_group.is_not(None))).all())
+    if stored == wanted:
+        return False
+    db.session.commit()  # end the read: the write takes the lock in its own short transaction
+    begin_write()
+    db.session.execute(update(Participant).where(Participant.consultation_id == consultation.id)
+                       .values(opinion_group=None))
+    for group_id in set(wanted.values()):
+        members = [pid for pid, group in wanted.items() if group == group_id]
+        for start in range(0, len(members), 900):
+            db.session.execute(update(Participant).where(Participant.id.in_(members[start:start + 900]))
+                               .values(opinion_group=group_id))
+    db.session.commit()
+    return True
+
+
 def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | None:
     """Opinion groups as people read them: sizes, and statements by their text.
 
@@ -218,6 +241,7 @@ def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | Non
         result = opinion_groups_for(consultation)
     except ValueError:  # not enough votes to compute anything
         return None
+    remember_groups(consultation, result)
     if result.n_participants_clustered < min_people or not result.groups:
         return None
     text = {_label(ext, sid): body for ext, sid, body in db.session.execute(

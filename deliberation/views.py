@@ -19,10 +19,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from surveys.submission import AGE_BRACKETS, GENDERS
+from surveys.submission import AGE_BRACKETS, GENDERS, clean_about_you
 from voix.extensions import db
 from voix.i18n import current_language
+from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
+from voix.territories.models import TerritoryKind, all_territories
 
 from . import operations as ops
 from .models import (
@@ -45,6 +47,7 @@ from .pairwise import choose_pair
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
 TOKENS = "participation"  # session key: {consultation id: participation token}
+ABOUT_FIELDS = ("gender", "gender_description", "age_bracket", "quartier", "invited_by")
 
 PHASE_LABELS = {Phase.proposing: _l("Proposals"), Phase.voting: _l("Voting"),
                 Phase.answering: _l("Institutions answering"), Phase.closed: _l("Closed")}
@@ -92,7 +95,7 @@ def participant(consultation: Consultation, create=True):
     tokens = session.get(TOKENS, {})
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
     if found is None and create:
-        found = ops.new_participant(consultation, request_origin())
+        found = ops.new_participant(consultation, request_origin(), invited_by_code=pending_inviter())
         session[TOKENS] = {**tokens, str(consultation.id): found.token}
     return found
 
@@ -112,7 +115,7 @@ def consultation(consultation_id):
     answered = set(db.session.scalars(select(OfficialAnswer.idea_id).join(Idea).where(Idea.consultation_id == c.id)))
     ideas = _visible_ideas(c)
     return render_template(
-        "deliberation/consultation.html", consultation=c, ideas=ideas, supported=supported,
+        "deliberation/consultation.html", consultation=c, ideas=ideas, supported=supported, me=me,
         ranking=ops.pairwise_ranking(c) if c.shows_results else None, titles={i.id: i.title for i in ideas},
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == c.id)).all(),
         age_brackets=AGE_BRACKETS,
@@ -129,23 +132,30 @@ def propose(consultation_id):
         flash(_("Proposals are closed in this consultation."), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
     fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme")}
-    similar = []
+    about = {key: request.form.get(f"about-{key}", "") for key in ABOUT_FIELDS}
+    similar, errors = [], {}
     if request.method == "POST":
+        about_clean, errors = clean_about_you(about, True)
         if not request.form.get("confirmed"):
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
-        if request.form.get("confirmed") or not similar:
+        if not errors and (request.form.get("confirmed") or not similar):
+            carrier = participant(c)
             try:
-                idea = ops.propose_idea(c, participant(c), title=fields["title"], body=fields["body"],
+                idea = ops.propose_idea(c, carrier, title=fields["title"], body=fields["body"],
                                         theme=fields["theme"] or None, language=current_language())
             except ops.DeliberationError as error:
                 flash(str(error), "error")
             else:
+                ops.describe_participant(carrier, **about_clean)
                 db.session.commit()
                 flash(_("Thank you! Your idea is published."), "success")
                 return redirect(url_for(".idea", idea_id=idea.id))
+    elif pending_inviter():
+        about["invited_by"] = pending_inviter()
     return render_template("deliberation/propose.html", consultation=c, fields=fields, similar=similar,
-                           kiosk=current_kiosk())
+                           kiosk=current_kiosk(), about=about, errors=errors, age_brackets=AGE_BRACKETS,
+                           quartiers=[t for t in all_territories() if t.kind is TerritoryKind.quartier])
 
 
 @bp.get("/idees/<int:idea_id>")
@@ -224,7 +234,9 @@ def volunteer(consultation_id, committee_id):
     gender = request.form.get("gender") if request.form.get("gender") in GENDERS else None
     age = request.form.get("age_bracket") if request.form.get("age_bracket") in AGE_BRACKETS else None
     try:
-        ops.volunteer(committee, participant(c), request.form.get("display_name", ""), gender=gender, age_bracket=age)
+        me = participant(c)
+        ops.volunteer(committee, me, request.form.get("display_name", ""), gender=gender, age_bracket=age)
+        ops.describe_participant(me, gender=gender, age_bracket=age)
         flash(_("Thank you! A facilitator will contact you through the centre."), "success")
     except ops.DeliberationError as error:
         flash(str(error), "error")

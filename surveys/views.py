@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 from voix.database import takes_write_lock_itself
 from voix.extensions import csrf, db
 from voix.i18n import available_languages, current_language
+from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.kiosk.views import finish_kiosk_visit
 from voix.territories.models import TerritoryKind, all_territories
@@ -72,7 +73,7 @@ def _answer_page(wave, channel, kiosk):
     if not wave.accepts_responses:
         return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
     if request.method == "GET":
-        return _render(wave, kiosk, response_uuid=str(uuid.uuid4()))
+        return _render(wave, kiosk, response_uuid=str(uuid.uuid4()), about={"invited_by": pending_inviter()})
 
     raw_answers = answers_from_form(wave.version.questions, request.form)
     about = {key: request.form.get(f"about-{key}", "") for key in

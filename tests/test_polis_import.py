@@ -255,6 +255,21 @@ def test_groups_and_consensus_leave_rejected_statements_out(runner, territories,
     assert "buy now" not in summary.output
 
 
+def test_computed_groups_are_remembered_for_the_indicators(runner, territories, tmp_path):
+    from deliberation.models import Participant
+
+    consultation_id = import_folder(runner, camps_folder(tmp_path / "camps"), "Deux camps")
+    opinion_groups_json(runner, consultation_id)
+    db.session.expire_all()
+    group_of = dict(db.session.execute(sa.select(Participant.external_id, Participant.opinion_group).where(
+        Participant.consultation_id == consultation_id)).all())
+    assert group_of.pop("0") is None  # the statements' author, who never voted, is in no group
+    assert len(group_of) == 20 and None not in group_of.values()
+    assert len({group_of[f"a{i}"] for i in range(10)}) == 1
+    assert len({group_of[f"b{i}"] for i in range(10)}) == 1
+    assert group_of["a0"] != group_of["b0"]
+
+
 def test_local_consultation_uses_internal_ids(runner, territories, tmp_path):
     """A consultation made here (no external ids) exports and clusters with its own ids."""
     consultation_id = import_folder(runner, camps_folder(tmp_path / "camps"), "Deux camps")

@@ -42,7 +42,7 @@ def create_app(test_config=None):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, i18n, security
+    from . import database, i18n, invitations, security
     from .accounts.auth import load_current_user
 
     db.init_app(app)
@@ -53,6 +53,7 @@ def create_app(test_config=None):
     security.init_app(app)
     app.before_request(load_current_user)
     app.context_processor(i18n.template_context)
+    app.add_template_global(invitations.invitation_qr)
 
     _register_blueprints(app)
     _register_commands(app)
