@@ -1,13 +1,34 @@
 """Demo data for deliberation: a consultation in Sanitas with ideas, supports, pairwise
-votes, statements, a debate, an official answer and a steering committee."""
+votes, statements, a debate, an official answer and a steering committee; and five
+years of past consultations for the indicators."""
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+from surveys.submission import AGE_BRACKETS
+from voix.database import begin_write
 from voix.extensions import db
 from voix.institutions.models import Institution, InstitutionCode
 
 from . import operations as ops
-from .models import AnswerStatus, Committee, Moderation, Origin, Position, Statement
+from .models import (
+    AnswerStatus,
+    Comment,
+    Committee,
+    CommitteeMember,
+    Consultation,
+    Idea,
+    MembershipStatus,
+    Moderation,
+    OfficialAnswer,
+    Origin,
+    Participant,
+    Phase,
+    Position,
+    Statement,
+    StatementVote,
+    Support,
+    Visibility,
+)
 
 IDEAS = [
     ("Des bancs à l'ombre au square Saint-Paul", "Installer des bancs sous les arbres pour les anciens et les parents."),
@@ -88,3 +109,132 @@ def load(rng, territories, made_institutions, facilitator):
         ops.validate_member(member, facilitator)
     db.session.commit()
     return consultation
+
+
+# --- Five years of past consultations, so every indicator has a history ---------------------
+
+PAST_IDEAS = [
+    ("Un banc devant la pharmacie", "Les anciens attendent debout."), ("Un local pour les ados", "Ouvert le soir."),
+    ("Des jeux pour les petits", "Le toboggan est cassé depuis l'hiver."), ("Un marché solidaire", "Une fois par mois."),
+    ("Éclairer l'allée des Tilleuls", "On ne voit rien le soir en rentrant."), ("Une boîte à livres", "Au pied de la tour B."),
+    ("Des cours de français le soir", "Pour les parents qui travaillent."), ("Un tournoi de foot inter-quartiers",
+    "Pour que les jeunes se rencontrent."), ("Une navette pour le marché", "Le samedi matin, pour les anciens."),
+    ("Repeindre le hall", "Le hall de la tour est sombre et sale."), ("Un composteur collectif", "Près du jardin."),
+    ("Une permanence CAF au centre social", "Une fois par mois, sans rendez-vous."), ("Des ralentisseurs rue Lobin",
+    "Les voitures roulent trop vite devant l'école."), ("Un atelier vélo", "Réparer les vélos des enfants."),
+    ("Plus de poubelles au square", "Elles débordent le week-end."), ("Une fête des voisins", "En juin, au square."),
+]
+REPLIES = ["Bonne idée, je suis d'accord.", "Il faudrait demander au bailleur.", "Pas sûr que ce soit utile.",
+           "Oui, surtout pour les enfants.", "On en parle depuis longtemps."]
+FIRST_NAMES = ["Amina", "Karim", "Lucie", "Moussa", "Fatou", "Jean", "Nadia", "Yanis", "Chantal", "Omar", "Inès",
+               "Paul", "Samia", "Hugo", "Aïcha", "Bilal"]
+ORIGINS = [Origin.kiosk] * 9 + [Origin.personal] * 6 + [Origin.mediator] * 3 + [Origin.paper] * 2
+
+
+def history(rng, territories, made_institutions, facilitator, years):
+    """Two closed consultations a year (Sanitas and Rabière), the last ones this year: ideas,
+    supports, statements, debates (some moderated), answers that come faster each year,
+    a steering committee, invitations passed on, and opinion groups."""
+    from .polis_io import opinion_groups_for, remember_groups
+
+    now = datetime.now(timezone.utc)
+    codes = []
+    for year in range(years):
+        start = now - timedelta(days=365 * (years - year)) + timedelta(days=20)
+        for place in (territories["sanitas"], territories["rabiere"]):
+            _past_consultation(rng, territories, place, start, now, year, made_institutions, facilitator, codes)
+            begin_write()
+
+
+def _past_consultation(rng, territories, place, start, now, year, made_institutions, facilitator, codes):
+    from .polis_io import opinion_groups_for, remember_groups
+
+    consultation = Consultation(title={"fr": f"Projets {place.name} {start.year}-{start.year + 1}"}, territory=place,
+                                phase=Phase.closed, proposals_open=False, created_at=start)
+    db.session.add(consultation)
+    db.session.flush()
+    people = [_past_participant(rng, consultation, territories, place, start, codes) for _ in range(rng.randint(38, 48))]
+
+    def moment(first_day, last_day):
+        return min(start + timedelta(days=rng.uniform(first_day, last_day)), now)
+
+    ideas = [Idea(consultation_id=consultation.id, title=title, body=body, carrier_id=carrier.id,
+                  created_at=moment(5, 60))
+             for (title, body), carrier in zip(PAST_IDEAS, rng.sample(people, len(PAST_IDEAS)))]
+    db.session.add_all(ideas)
+    db.session.flush()
+    camp = {p.id: rng.random() < 0.5 for p in people}
+    _past_votes(rng, consultation, people, ideas, camp, moment)
+    _past_debate(rng, people, ideas, moment)
+    _past_answers(rng, ideas, made_institutions, year, now)
+    _past_committee(rng, consultation, people, facilitator, moment)
+    db.session.flush()
+    remember_groups(consultation, opinion_groups_for(consultation))
+
+
+def _past_participant(rng, consultation, territories, place, start, codes):
+    neighbours = [place] * 6 + [territories["europe"], territories["fontaines"]]
+    person = Participant(
+        consultation_id=consultation.id, origin=rng.choice(ORIGINS), created_at=start,
+        gender=rng.choice(["woman"] * 5 + ["man"] * 4 + [None]), age_bracket=rng.choice(AGE_BRACKETS[1:] + (None,)),
+        quartier_id=rng.choice(neighbours).id if rng.random() < 0.9 else None,
+        invited_by_code=rng.choice(codes[-200:]) if codes and rng.random() < 0.35 else None)
+    db.session.add(person)
+    db.session.flush()
+    codes.append(person.invitation_code)
+    return person
+
+
+def _past_votes(rng, consultation, people, ideas, camp, moment):
+    statements = [Statement(consultation_id=consultation.id, text=text, moderation=Moderation.accepted,
+                            created_at=moment(5, 10)) for text in STATEMENTS]
+    db.session.add_all(statements)
+    db.session.flush()
+    for person in people:
+        for idea in rng.sample(ideas, rng.randint(1, 3)):
+            db.session.add(Support(uuid=str(uuid.UUID(int=rng.getrandbits(128))), idea_id=idea.id,
+                                   participant_id=person.id, origin=person.origin, created_at=moment(60, 150)))
+        for index, statement in enumerate(statements):
+            lean = 1 if (index % 2 == 0) == camp[person.id] else -1
+            db.session.add(StatementVote(uuid=str(uuid.UUID(int=rng.getrandbits(128))), statement_id=statement.id,
+                                         participant_id=person.id, origin=person.origin, voted_at=moment(20, 150),
+                                         value=lean if rng.random() < 0.8 else rng.choice([-1, 0, 1])))
+
+
+def _past_debate(rng, people, ideas, moment):
+    comments = []
+    for _ in range(18):
+        comment = Comment(uuid=str(uuid.UUID(int=rng.getrandbits(128))), idea_id=rng.choice(ideas).id,
+                          participant_id=rng.choice(people).id, body=rng.choice(REPLIES),
+                          position=rng.choice(list(Position)), created_at=moment(30, 200))
+        comments.append(comment)
+    db.session.add_all(comments)
+    db.session.flush()
+    for parent in rng.sample(comments, 16):
+        db.session.add(Comment(uuid=str(uuid.UUID(int=rng.getrandbits(128))), idea_id=parent.idea_id,
+                               parent_id=parent.id, participant_id=rng.choice(people).id, body=rng.choice(REPLIES),
+                               position=rng.choice(list(Position)), created_at=moment(200, 250)))
+    for hidden in rng.sample(comments, 2):
+        hidden.visibility, hidden.hidden_reason = Visibility.hidden, "Propos insultants"
+
+
+def _past_answers(rng, ideas, made_institutions, year, now):
+    # Institutions answer more ideas, and faster, year after year.
+    answering = [made_institutions["mairie"]] * 9 + [made_institutions["bailleur"]] * 8 + [made_institutions["caf"]] * 3
+    for idea in rng.sample(ideas, 10 + year):
+        institution = rng.choice(answering)
+        days = rng.uniform(5, 70 - 12 * year)
+        db.session.add(OfficialAnswer(idea_id=idea.id, institution_id=institution.id, text="Réponse en réunion publique.",
+                                      status=rng.choice([AnswerStatus.accepted, AnswerStatus.done, AnswerStatus.refused]),
+                                      answered_at=min(idea.created_at + timedelta(days=days), now)))
+
+
+def _past_committee(rng, consultation, people, facilitator, moment):
+    committee = Committee(consultation_id=consultation.id, name=f"Comité de pilotage – {consultation.title['fr']}")
+    db.session.add(committee)
+    db.session.flush()
+    for person in rng.sample(people, rng.randint(12, 15)):
+        db.session.add(CommitteeMember(
+            committee_id=committee.id, participant_id=person.id, display_name=rng.choice(FIRST_NAMES),
+            gender=person.gender, age_bracket=person.age_bracket, status=MembershipStatus.validated,
+            validated_by_id=facilitator.id, validated_at=moment(40, 100)))

@@ -42,3 +42,22 @@ def test_demo_loads_every_screen(app, runner, client):
             assert client.get(url).status_code == wanted, (email, url)
         auth.logout()
     assert "Vivre dans mon quartier" in client.get("/").text
+
+
+def test_demo_exercises_every_indicator_over_five_periods(app, runner):
+    from datetime import date, timedelta
+
+    from insights.indicators import Period, indicator_report
+    from test_indicators import figures
+    from voix.territories.models import territory_by_slug
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    today = date.today()
+    with app.test_request_context():
+        metropole = indicator_report(territory_by_slug("metropole"), Period(today - timedelta(days=364), today), 5)
+        sanitas = indicator_report(territory_by_slug("sanitas"), Period(today - timedelta(days=364), today), 5)
+    for item in metropole["indicators"]:
+        assert all(not entry["suppressed"] and entry["value"] is not None for entry in item["series"]), item["id"]
+    for report in (metropole, sanitas):
+        shown = [f for f in figures(report) if f.get("count_of") == "people" and not f["suppressed"]]
+        assert all(f["count"] >= 10 for f in shown)

@@ -267,7 +267,8 @@ def test_kiosk_share_against_personal_devices_mediators_and_paper(world, territo
 
 @pytest.fixture
 def crowd(app, territories, make_wave):
-    """Sanitas: 12 respondents in March (7 women), 4 in February; two committees of 12 and 3."""
+    """Sanitas: 12 respondents in March (7 women), 4 in February; two committees, of 12
+    (validated in February) and of 3 (in March)."""
     wave = make_wave("sanitas", days=(0, 1))
     wave.opens_on, wave.closes_on = date(2025, 1, 1), date(2025, 12, 31)
     for day in range(1, 13):
@@ -276,7 +277,7 @@ def crowd(app, territories, make_wave):
         respond(wave, at(2, day + 10), territories["sanitas"], gender="woman")
     consultation = create_consultation({"fr": "Square"}, territories["sanitas"])
     db.session.flush()
-    for name, size in (("Grand comité", 12), ("Petit comité", 3)):
+    for name, size, validated in (("Grand comité", 12, at(2, 15)), ("Petit comité", 3, at(3, 15))):
         committee = Committee(consultation_id=consultation.id, name=name)
         db.session.add(committee)
         db.session.flush()
@@ -285,7 +286,7 @@ def crowd(app, territories, make_wave):
             db.session.add(who)
             db.session.flush()
             db.session.add(CommitteeMember(committee_id=committee.id, participant_id=who.id, display_name="X",
-                                           status=MembershipStatus.validated, validated_at=at(3, 15)))
+                                           status=MembershipStatus.validated, validated_at=validated))
     db.session.commit()
 
 
@@ -332,8 +333,10 @@ def test_a_hidden_part_cannot_be_recovered_by_subtraction(crowd, territories):
     assert committees["value"] == 15
     by_name = {part["label"]: part for part in committees["parts"]}
     assert by_name["Petit comité"]["suppressed"] is True
-    # 15 - 12 would give the small committee away: the smallest other part is hidden too.
+    # 15 - 12 would give the small committee away: the smallest other part is hidden too,
+    # and in the previous period as well, where it had the same 12 members.
     assert by_name["Grand comité"]["suppressed"] is True
+    assert by_name["Grand comité"]["previous"]["suppressed"] is True
 
 
 def test_definitions_are_in_the_readers_language(crowd, territories, app):

@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from deliberation import demo as deliberation_demo
+from insights.store import analyze_pending
 from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Answer, Channel, QuestionType, Response, WaveStatus
@@ -153,7 +154,8 @@ def _random_answers(rng, wave_index):
     return answers
 
 
-def _past_response(rng, wave, quartiers, day):
+def _past_response(rng, wave, quartiers, day, codes):
+    """One invented response; a quarter of respondents came with the code of an earlier one."""
     clean, errors = clean_answers(wave.version.questions, _random_answers(rng, wave.number - 1))
     assert not errors, errors
     quartier = rng.choice(quartiers)
@@ -163,10 +165,13 @@ def _past_response(rng, wave, quartiers, day):
         channel=rng.choice([Channel.kiosk, Channel.kiosk, Channel.personal]), language=rng.choice(["fr"] * 6 + ["ar", "en"]),
         gender=rng.choice(["woman", "woman", "man", "man", None]), age_bracket=rng.choice(AGE_BRACKETS[1:] + (None,)),
         quartier_id=quartier.id, territory_id=quartier.id,
+        invited_by_code=rng.choice(codes) if codes and rng.random() < 0.25 else None,
     )
     by_code = {q.code: q for q in wave.version.questions}
     response.answers = [Answer(question=by_code[c], value=v) for c, v in clean.items()]
     db.session.add(response)
+    db.session.flush()
+    codes.append(response.invitation_code)
 
 
 @click.command("demo")
@@ -192,12 +197,13 @@ def demo(seed):
     # Designed at the metropole (shared practice), run as waves in each quartier.
     questionnaire = _questionnaire(sanitas.parent.parent)
     today = date.today()
-    for index in range(PAST_WAVES):  # one every four months, so trends can be tested
-        opens = today - timedelta(days=30 + 120 * (PAST_WAVES - index))
+    codes = []  # invitation codes given so far: later respondents pass them on
+    for index in range(PAST_WAVES):  # one a year, the last two months ago: a wave in each yearly period
+        opens = today - timedelta(days=60 + 365 * (PAST_WAVES - 1 - index))
         wave = ops.create_wave(questionnaire, sanitas, opens, opens + timedelta(days=30))
         wave.status = WaveStatus.closed
         for _ in range(rng.randint(110, 150)):
-            _past_response(rng, wave, quartiers, opens + timedelta(days=rng.randint(0, 30)))
+            _past_response(rng, wave, quartiers, opens + timedelta(days=rng.randint(0, 30)), codes)
     current = ops.create_next_wave(wave)
     current.opens_on, current.closes_on = today - timedelta(days=2), today + timedelta(days=28)
     current.status = WaveStatus.open
@@ -214,5 +220,7 @@ def demo(seed):
     user.institution = made["mairie"]
     facilitator = db.session.scalar(select(User).where(User.email == "animation.sanitas@voix.example"))
     consultation = deliberation_demo.load(rng, by_slug, made, facilitator)
+    deliberation_demo.history(rng, by_slug, made, facilitator, PAST_WAVES)
+    analyze_pending()  # the discourse screens and indicators start full
     click.echo(f"  {user.email:34} {password:18} institution (Mairie de Tours)")
     click.echo(f"Consultation {consultation.id} (Sanitas) in its voting phase.")

@@ -40,7 +40,7 @@ def _change(now: dict, before: dict):
 
 def _hide_complement(parts: dict[str, Figure]) -> set[str]:
     """When parts add up to a shown total, one hidden part could be recovered by subtraction:
-    hide the smallest shown part too."""
+    hide the smallest shown part too. Returns every part to hide."""
     hidden = {key for key, part in parts.items() if part.suppressed}
     if len(hidden) == 1:
         shown = [(part.count, key) for key, part in parts.items() if key not in hidden and part.count > 0]
@@ -58,14 +58,24 @@ def _indicator(definition, series: list[dict[str, Figure]]) -> dict:
     item["previous"] = _shown(before, definition.unit)
     item["change"] = _change(item, item["previous"])
     item["series"] = [_shown(measures[definition.id], definition.unit) for measures in series]
-    hidden = _hide_complement(now.parts) if definition.additive and not now.suppressed else set()
+    hidden = set()  # parts hidden in both periods
+    if definition.additive:
+        for figure in (now, before):
+            if figure is not None and not figure.suppressed:
+                # A part hidden only to protect a small one stays hidden in the other period:
+                # its value there would often be the same (committees only grow).
+                small = {key for key, part in figure.parts.items() if part.suppressed}
+                hidden |= _hide_complement(figure.parts) - small
     item["parts"] = []
     for key, part in now.parts.items():
         unit = PART_UNITS.get(key, definition.unit)
-        shown = {"value": None, "count": None, "count_of": "people", "suppressed": True} if key in hidden \
-            else _shown(part, unit)
-        # A part absent before had nobody (or nothing) in it.
-        previous = _shown(before.parts.get(key, Figure(None, 0, part.about_people)) if before else None, unit)
+        shown, previous = _shown(part, unit), None
+        if before is not None:  # a part absent before had nobody (or nothing) in it
+            previous = _shown(before.parts.get(key, Figure(None, 0, part.about_people)), unit)
+        if key in hidden:
+            shown = previous = {"value": None, "count": None, "count_of": "people", "suppressed": True}
+        elif previous is None:
+            previous = _shown(None, unit)
         item["parts"].append({"key": key, "label": part_label(key), "unit": unit, **shown,
                               "previous": previous, "change": _change(shown, previous)})
     return item
