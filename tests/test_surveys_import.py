@@ -4,13 +4,17 @@ The small files in tests/fixtures/surveys/ are ours; the real ones from other pr
 (../shared/data/surveys/) are read when present and skipped otherwise.
 """
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 from surveys.interchange import ImportRefused, import_questionnaire, read_file
 from surveys.models import Questionnaire, QuestionType
-from tests.conftest import count_rows, make_app
+from tests.conftest import count_rows, make_app, serving
 from voix.extensions import db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "surveys"
@@ -281,3 +285,90 @@ def test_fixtures_read_without_a_database(context):
     draft = read("quartier.xlsx")
     assert draft.source == "XLSForm" and len(draft.questions) == 8
     assert draft.questions[1].name == "Quand-Vous"  # the file's own names until the build
+
+
+# --- The facilitator's upload form ----------------------------------------------------------
+
+IMPORT_URL = "/animation/enquetes/importer"
+
+
+def upload(name, content=None):
+    content = (FIXTURES / name).read_bytes() if content is None else content
+    return io.BytesIO(content), name
+
+
+def test_facilitator_imports_from_the_questionnaire_screens(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    assert IMPORT_URL in client.get("/animation/enquetes/").text
+    page = client.get(IMPORT_URL)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    assert 'accept=".xlsx,.csv,.lss"' in page.text
+    response = client.post(IMPORT_URL, data={"file": upload("quartier.xlsx"), "territory": territories["sanitas"].id},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.text
+    questionnaire = db.session.scalar(select(Questionnaire))
+    assert questionnaire.title == {"fr": "Le square du quartier"}
+    assert questionnaire.created_by_id is not None
+    assert f"/animation/enquetes/{questionnaire.id}" in response.text
+    assert "enfants" in response.text and "geopoint" in response.text  # what was not imported is listed
+    assert client.get(f"/animation/enquetes/{questionnaire.id}").status_code == 200
+
+
+def test_upload_form_is_translated_and_refuses_bad_files(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    sanitas = territories["sanitas"].id
+    cases = [
+        ({"file": upload("enquete.lss", b"<document>"), "territory": sanitas}, "يمكننا قراءته"),
+        ({"file": upload("enquete.docx", b"PK\x03\x04"), "territory": sanitas}, "LimeSurvey"),
+        ({"territory": sanitas}, 'class="error"'),  # no file at all
+    ]
+    for data, expected in cases:
+        response = client.post(f"{IMPORT_URL}?lang=ar", data=data, content_type="multipart/form-data")
+        assert response.status_code == 422, response.text
+        assert expected in response.text, re.findall(r"class=\"error\"[^<]*", response.text)
+        assert 'dir="rtl"' in response.text
+    assert count_rows(Questionnaire) == 0
+
+
+def test_import_only_into_the_facilitators_territories(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    page = client.get(IMPORT_URL).text
+    assert territories["rabiere"].label not in page
+    refused = client.post(IMPORT_URL, data={"file": upload("quartier.csv"), "territory": territories["rabiere"].id},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422  # not a choice offered to this facilitator
+    assert count_rows(Questionnaire) == 0
+    auth.logout()
+    auth.login(make_user("evaluator", ("tours",)))
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_upload_checks_the_csrf_token(database_url, make_user, territories):
+    user = make_user("facilitator", ("sanitas",))
+    with serving(database_url, WTF_CSRF_ENABLED=True) as client:
+        login_page = client.get("/connexion").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+        client.post("/connexion", data={"email": user.email, "password": "correct horse battery", "csrf_token": token})
+        data = {"file": upload("quartier.csv"), "territory": territories["sanitas"].id}
+        forged = client.post(IMPORT_URL, data={**data, "csrf_token": "forged"}, content_type="multipart/form-data")
+        assert forged.status_code == 422 and count_rows(Questionnaire) == 0
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(IMPORT_URL).text).group(1)
+        data = {"file": upload("quartier.csv"), "territory": territories["sanitas"].id, "csrf_token": token}
+        accepted = client.post(IMPORT_URL, data=data, content_type="multipart/form-data")
+        assert accepted.status_code == 200 and count_rows(Questionnaire) == 1
+
+
+def post_large(client, name, content, territory):
+    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), name), "territory": str(territory)})
+    return client.post(IMPORT_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_upload_larger_than_answers_but_within_the_import_limit(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    padded = (FIXTURES / "quartier_ls3.lss").read_bytes().replace(b"</document>",
+                                                                  b"<!--" + b"x" * 3_000_000 + b"--></document>")
+    response = post_large(client, "big.lss", padded, territories["sanitas"].id)
+    assert response.status_code == 200 and count_rows(Questionnaire) == 1
+    too_big = post_large(client, "huge.lss", b"x" * 9_000_000, territories["sanitas"].id)
+    assert too_big.status_code == 413 and count_rows(Questionnaire) == 1
