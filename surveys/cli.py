@@ -19,7 +19,7 @@ surveys = AppGroup("surveys", help="Recurring surveys.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="wide", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 def export_command(wave_id, fmt, output):
-    """Export a wave's responses: CSV wide or long, or XLSX."""
+    """Export a wave's responses: CSV wide or long, XLSX, or SPSS .sav."""
     wave = db.session.get(Wave, wave_id)
     if wave is None:
         raise click.UsageError(f"no wave with id {wave_id}")
