@@ -26,7 +26,7 @@ class Note:
     message: object
 
     def __str__(self):
-        return f"{self.subject} : {self.message}" if self.subject else str(self.message)
+        return f"{self.subject} — {self.message}" if self.subject else str(self.message)
 
 
 @dataclass
