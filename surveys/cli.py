@@ -1,12 +1,14 @@
-"""`flask surveys ...`: exports from the command line."""
+"""`flask surveys ...`: exports and imports from the command line."""
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from voix.extensions import db
+from voix.territories.models import territory_by_slug
 
 from .exports import FORMATS, export_bytes
+from .interchange import ImportRefused, import_questionnaire
 from .models import Wave
 
 surveys = AppGroup("surveys", help="Recurring surveys.")
@@ -17,10 +19,38 @@ surveys = AppGroup("surveys", help="Recurring surveys.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="wide", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 def export_command(wave_id, fmt, output):
-    """Export a wave's responses: CSV wide or long, or XLSX."""
+    """Export a wave's responses: CSV wide or long, XLSX, or SPSS .sav."""
     wave = db.session.get(Wave, wave_id)
     if wave is None:
         raise click.UsageError(f"no wave with id {wave_id}")
     content, _mimetype, _name = export_bytes(wave, fmt)
     output.write_bytes(content)
     click.echo(f"wrote {output} ({len(content)} bytes)")
+
+
+@surveys.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--territory", required=True, help="Slug of the questionnaire's territory.")
+@click.option("--title", default=None, help="French title (else the one in the file).")
+def import_command(file, territory, title):
+    """Import an XLSForm (.xlsx, .csv) or LimeSurvey (.lss) FILE as a draft questionnaire.
+
+    Prints the new questionnaire id on the first line, then what was not imported as it was.
+    """
+    place = territory_by_slug(territory)
+    if place is None:
+        raise click.BadParameter(f"unknown territory: {territory}", param_hint="--territory")
+    try:
+        result = import_questionnaire(file.name, file.read_bytes(), place, title=title)
+        db.session.commit()
+    except ImportRefused as refused:
+        db.session.rollback()
+        for note in refused.notes:
+            click.echo(f"- {note}", err=True)
+        raise click.ClickException(str(refused)) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(result.questionnaire.id)
+    for note in result.notes:
+        click.echo(f"- {note}")

@@ -1,5 +1,6 @@
 """Exports of a wave's responses: CSV wide (one row per response), CSV long (one row per
-response x question) and XLSX (both sheets, plus the questions and their comparability).
+response x question), XLSX (both sheets, plus the questions and their comparability) and
+SPSS .sav (surveys/spss.py).
 
 Responses are read from the database in batches; the file itself is built in memory.
 """
@@ -20,7 +21,7 @@ from .answers import display_value
 from .models import Questionnaire, Response, Wave
 from .operations import questionnaire_comparability
 
-FORMATS = ("wide", "long", "xlsx")
+FORMATS = ("wide", "long", "xlsx", "sav")
 RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
                     "language", "gender", "gender_description", "age_bracket", "quartier", "invited_by_code",
                     "invitation_code"]
@@ -134,6 +135,10 @@ def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
         return csv_bytes(long_rows(wave)), "text/csv", f"{stem}-long.csv"
     if fmt == "xlsx":
         return xlsx_bytes(wave), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+    if fmt == "sav":
+        from .spss import sav_bytes  # pandas and pyreadstat load only when asked for
+
+        return sav_bytes(wave), "application/x-spss-sav", f"{stem}.sav"
     raise ValueError(f"unknown export format {fmt!r}")
 
 

@@ -1,6 +1,7 @@
 """Facilitator forms. Questionnaire content is entered per language (fr required)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from .interchange import ACCEPTED_SUFFIXES
 from .models import QuestionType
 
 TYPE_LABELS = {
@@ -86,3 +88,14 @@ class WaveForm(FlaskForm):
     territory = SelectField(_l("Territory"), coerce=int)
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
+
+
+class ImportForm(FlaskForm):
+    """A questionnaire from another tool; the file is checked by surveys.interchange."""
+
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to import."))],
+                     render_kw={"accept": ",".join(ACCEPTED_SUFFIXES)},
+                     description=_l("XLSForm (.xlsx or .csv, as made for KoBo or ODK) or LimeSurvey survey (.lss)"))
+    territory = SelectField(_l("Territory"), coerce=int)
+    title = StringField(_l("Title in French (optional: else the one in the file)"),
+                        validators=[Optional(), Length(max=200)])

@@ -24,7 +24,7 @@ from voix.accounts.permissions import (
     can_read_results,
     can_use_questionnaire,
 )
-from voix.extensions import db
+from voix.extensions import csrf, db
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
@@ -32,11 +32,14 @@ from . import operations as ops
 from .exports import FORMATS, export_response
 from .forms import (
     TYPE_LABELS,
+    ImportForm,
     QuestionForm,
     QuestionnaireForm,
     WaveForm,
     format_options,
 )
+from .interchange import ImportRefused, import_questionnaire
+from .interchange.files import MAX_FILE_BYTES
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
 from .views import render_answer_page
 
@@ -95,6 +98,36 @@ def create():
         flash(_("Questionnaire created. Add its questions."), "success")
         return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
     return render_template("surveys/manage/questionnaire_form.html", form=form)
+
+
+@bp.route("/importer", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, after the larger upload limit below is set
+@staff_required(Role.facilitator)
+def import_file():
+    """A draft questionnaire from an XLSForm or LimeSurvey file, with what was not imported."""
+    # Questionnaire files are larger than answers: allow them here only (room for the form fields).
+    request.max_content_length = MAX_FILE_BYTES + 64 * 1024
+    form = ImportForm()
+    _territory_choices(form.territory)
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, form.territory.data)
+        if territory is None or not can_manage_surveys(g.user, territory):
+            abort(403)
+        upload = form.file.data
+        try:
+            result = import_questionnaire(upload.filename or "", upload.read(MAX_FILE_BYTES + 1), territory,
+                                          created_by=g.user, title=form.title.data)
+            db.session.commit()
+        except ImportRefused as refused:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(refused)]
+            return render_template("surveys/manage/import_form.html", form=form,
+                                   refused_notes=refused.notes), 422
+        # Shown here rather than flashed: a long list of notes would not fit in the session cookie.
+        return render_template("surveys/manage/import_result.html", questionnaire=result.questionnaire,
+                               notes=result.notes)
+    status = 422 if form.is_submitted() else 200
+    return render_template("surveys/manage/import_form.html", form=form, refused_notes=[]), status
 
 
 @bp.get("/<int:questionnaire_id>")
@@ -276,7 +309,7 @@ def next_wave(wave_id):
     return redirect(url_for(".wave", wave_id=wave.id))
 
 
-@bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx):fmt>")
+@bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx, sav):fmt>")
 @staff_required(Role.facilitator, Role.evaluator)
 def export(wave_id, fmt):
     return export_response(_wave(wave_id, manage=False), fmt)

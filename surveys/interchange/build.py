@@ -1,0 +1,219 @@
+"""One function for every format: a `Draft` becomes a draft questionnaire with one version.
+
+Our rules are applied here, each change said in a note: question codes (lowercase
+letters, digits and _), French texts (required: another language stands in, to be
+translated), conditions (only on an earlier imported question). The caller commits, or
+rolls back on `ImportRefused`.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from voix.extensions import db
+
+from .. import operations as ops
+from ..models import Questionnaire
+from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
+
+TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
+CODE_MAX = 40
+
+
+@dataclass
+class ImportResult:
+    questionnaire: Questionnaire
+    notes: list
+
+
+def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="") -> ImportResult:
+    notes = list(draft.notes)
+    languages = _Languages(draft.default_language)
+    title_texts = {"fr": title.strip()} if title and title.strip() else languages.pick(draft.title)
+    if not title_texts:
+        title_texts = {"fr": _stem(filename) or draft.source}
+    questionnaire = ops.create_questionnaire(_clip(title_texts, TITLE_MAX), territory, created_by=created_by)
+    questionnaire.description = languages.pick(draft.description)
+    db.session.flush()
+    version = questionnaire.latest_version
+    codes = _Codes()
+    for question in draft.questions:
+        _add_question(version, question, codes, languages, notes)
+    if not version.questions:
+        raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
+    notes.extend(codes.notes())
+    notes.extend(languages.notes())
+    return ImportResult(questionnaire, notes)
+
+
+def _add_question(version, question, codes, languages, notes):
+    code = codes.add(question.name)
+    options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
+               for name, label in question.options]
+    fields = dict(
+        code=code, type=question.type, required=question.required,
+        text=_clip(languages.pick(question.text) or {"fr": question.name}, TEXT_MAX),
+        help=_clip(languages.pick(question.help), HELP_MAX),
+        options=[{"code": option_code, "label": label} for option_code, label in options],
+        settings=dict(question.settings),
+    )
+    condition = _condition(question, codes, notes)
+    try:
+        ops.save_question(version, condition=condition, **fields)
+        return
+    except ops.SurveyError as error:
+        refusal = error
+    if condition is not None:  # perhaps only the condition was refused: try without it
+        try:
+            ops.save_question(version, condition=None, **fields)
+            notes.append(Note(question.name, _l("display condition not imported: %(reason)s", reason=str(refusal))))
+            return
+        except ops.SurveyError as error:
+            refusal = error
+    codes.forget(question.name)
+    notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
+
+
+def _condition(question, codes, notes):
+    if not question.condition:
+        return None
+    source = question.condition["question"]
+    if codes.get(source) is None:
+        notes.append(Note(question.name, _l(
+            "display condition not imported: it depends on %(name)s, which was not imported.", name=source)))
+        return None
+    condition = {"question": codes.get(source)}
+    if "equals" in question.condition:
+        equals = question.condition["equals"]
+        condition["equals"] = codes.option_code(source, equals) or equals
+    return condition
+
+
+def _clip(texts: dict, limit: int) -> dict:
+    return {lang: text[:limit].rstrip() for lang, text in texts.items()}
+
+
+def _stem(filename) -> str:
+    name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0].strip()
+
+
+# --- Codes ---------------------------------------------------------------------------
+
+
+def _ascii_words(name) -> str:
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]", "_", folded)).strip("_")
+
+
+class _Codes:
+    """File names -> our codes, unique per version; option names -> codes, unique per question."""
+
+    def __init__(self):
+        self._questions, self._options, self._changed, self._lowered = {}, {}, [], False
+
+    def add(self, name) -> str:
+        code = _ascii_words(name)
+        if not code or not code[0].isalpha():
+            code = f"q_{code}".rstrip("_")
+        code = _unique(code[:CODE_MAX], set(self._questions.values()), CODE_MAX)
+        self._questions[name] = code
+        if code != name:
+            self._changed.append(f"{name} → {code}")
+        return code
+
+    def get(self, name):
+        return self._questions.get(name)
+
+    def forget(self, name):
+        self._questions.pop(name, None)
+
+    def option(self, question, name) -> str:
+        taken = self._options.setdefault(question, {})
+        code = _unique(_ascii_words(name)[:CODE_MAX] or "option", set(taken.values()), CODE_MAX)
+        taken[name] = code
+        if code == name.lower():
+            self._lowered = self._lowered or code != name
+        else:  # more than a change of case: worth listing
+            self._changed.append(f"{question} / {name} → {code}")
+        return code
+
+    def option_code(self, question, name):
+        return self._options.get(question, {}).get(name)
+
+    def notes(self):
+        notes = []
+        if self._changed:
+            notes.append(Note("", _l("Codes changed to follow our rules (lowercase letters, digits and _, starting "
+                                     "with a letter for questions): %(changes)s", changes=", ".join(self._changed))))
+        if self._lowered:
+            notes.append(Note("", _l("Option codes were put in lowercase.")))
+        return notes
+
+
+def _unique(code, taken, limit) -> str:
+    candidate, n = code, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"_{n}"
+        candidate = code[:limit - len(suffix)] + suffix
+    return candidate
+
+
+# --- Languages -----------------------------------------------------------------------
+
+
+class _Languages:
+    """Keeps French, English and Arabic; another language stands in when French is missing."""
+
+    def __init__(self, default_tag):
+        self.default_tag = default_tag
+        self.dropped, self.stand_ins = set(), set()
+
+    def pick(self, texts: dict) -> dict:
+        ours = {}
+        for tag, text in texts.items():
+            code = our_language(tag)
+            if code is None:
+                self.dropped.add(str(tag))
+            elif text and code not in ours:
+                ours[code] = text
+        if texts and "fr" not in ours:
+            stand_in = self._stand_in(texts, ours)
+            if stand_in is not None:
+                ours["fr"] = texts[stand_in]
+                self.stand_ins.add(str(stand_in))
+        return {code: ours[code] for code in OUR_LANGUAGES if code in ours}
+
+    def _stand_in(self, texts, ours):
+        by_code = {our_language(tag): tag for tag in texts if texts[tag]}
+        for candidate in (by_code.get("en"), by_code.get("ar"), self.default_tag, *texts):
+            if candidate is not None and texts.get(candidate):
+                return candidate
+        return None
+
+    def notes(self):
+        notes = []
+        dropped = sorted(self.dropped - self.stand_ins - {"default"})
+        if dropped:
+            notes.append(Note("", _l("Texts in these languages were not imported (we offer French, English "
+                                     "and Arabic): %(languages)s", languages=_names(dropped))))
+        if self.stand_ins:
+            notes.append(Note("", _l("Some texts had no French version: the text in %(languages)s was put in its "
+                                     "place. Translate it before opening a wave.",
+                                     languages=_names(sorted(self.stand_ins)))))
+        return notes
+
+
+def _names(tags) -> str:
+    """'en' -> 'anglais' in the reader's language; names such as 'chinese' stay as they are."""
+    names = []
+    for tag in tags:
+        try:
+            names.append(Locale.parse(str(tag).replace("-", "_")).get_display_name(get_locale()) or tag)
+        except (ValueError, TypeError, UnknownLocaleError):
+            names.append(str(tag))
+    return ", ".join(names)

@@ -1,0 +1,164 @@
+"""The neutral shape every importer produces, before anything touches the database.
+
+An importer reads a file into a `Draft`: questions named and typed as in our model, but
+with the file's own names (not yet our codes) and texts keyed by the file's language
+tags ("fr", "English (en)", "de", "default"...). `build.build_questionnaire` then applies
+our rules (codes, languages, conditions) in one place for every format.
+"""
+import html
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import QuestionType
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something of the file that was not imported as it was, said to the user.
+
+    `subject` is the name in the file (a question, a group) or "" for the whole file;
+    `message` is a lazy translated string, rendered in the reader's language.
+    """
+
+    subject: str
+    message: object
+
+    def __str__(self):
+        return f"{self.subject} — {self.message}" if self.subject else str(self.message)
+
+
+@dataclass
+class DraftQuestion:
+    name: str  # as in the file; becomes our code after `build.code_for`
+    type: QuestionType
+    text: dict  # {language tag: text}
+    help: dict = field(default_factory=dict)
+    required: bool = False
+    options: list = field(default_factory=list)  # [(name in the file, {language tag: label})]
+    settings: dict = field(default_factory=dict)
+    # {"question": name in the file} or {"question": name, "equals": option name or "yes"/"no"}
+    condition: dict | None = None
+
+
+@dataclass
+class Draft:
+    source: str  # "XLSForm", "LimeSurvey": for messages
+    title: dict = field(default_factory=dict)
+    description: dict = field(default_factory=dict)
+    questions: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    default_language: str | None = None  # the tag whose texts stand in for missing French
+
+    def note(self, subject, message):
+        self.notes.append(Note(str(subject or ""), message))
+
+
+def settle_condition(draft, name, expression, own, inherited) -> dict | None:
+    """The one condition a question keeps: its own, else its group's; each loss said in a note.
+
+    `own` is the question's parsed condition (None when `expression` was too complex),
+    `inherited` the parsed conditions of its groups, innermost first.
+    """
+    if expression and own is None:
+        if inherited:
+            draft.note(name, _l("display condition too complex to import; only its group's condition was kept: "
+                                "%(expression)s", expression=expression))
+        else:
+            draft.note(name, _l("display condition too complex to import (the question is always shown): "
+                                "%(expression)s", expression=expression))
+    kept = [condition for condition in (own, *inherited) if condition]
+    if len(kept) > 1:
+        draft.note(name, _l("only one display condition can be kept here; the conditions of its groups were "
+                            "left out."))
+    return kept[0] if kept else None
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported at all; nothing was changed. The message is for the user."""
+
+    def __init__(self, message, notes=()):
+        super().__init__(message)
+        self.message = message
+        self.notes = list(notes)
+
+    def __str__(self):
+        return str(self.message)
+
+
+# --- Texts ---------------------------------------------------------------------------
+
+_BREAKS = re.compile(r"<\s*(br\s*/?|/p|/div|/li|/tr|/h[1-6])\s*>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def plain_text(value) -> str:
+    """Questionnaire texts are plain text here: HTML from other tools becomes readable text."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = _TAGS.sub("", _BREAKS.sub("\n", text))
+    text = html.unescape(text).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def texts(mapping: dict) -> dict:
+    """{tag: plain text} without the empty ones."""
+    cleaned = {tag: plain_text(value) for tag, value in mapping.items()}
+    return {tag: value for tag, value in cleaned.items() if value}
+
+
+def number(text):
+    """'12' -> 12, '2.5' -> 2.5, anything else -> None."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def strip_parentheses(expression: str) -> str:
+    """'((a == b))' -> 'a == b', but '(a) or (b)' stays as it is."""
+    expression = expression.strip()
+    while expression.startswith("(") and expression.endswith(")") and _balanced(expression[1:-1]):
+        expression = expression[1:-1].strip()
+    return expression
+
+
+def _balanced(text) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# --- Languages -----------------------------------------------------------------------
+
+OUR_LANGUAGES = ("fr", "en", "ar")
+_NAMES = {
+    "fr": {"fr", "french", "français", "francais", "française"},
+    "en": {"en", "english", "anglais"},
+    "ar": {"ar", "arabic", "arabe", "العربية", "عربي"},
+}
+_CODE_IN_PARENTHESES = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
+
+
+def our_language(tag) -> str | None:
+    """'Français (fr)', 'french', 'fr-CA', 'ar' -> our code; other languages -> None."""
+    if not tag:
+        return None
+    tag = str(tag).strip()
+    match = _CODE_IN_PARENTHESES.search(tag)
+    if match:
+        code = match.group(1).lower()
+        return code if code in OUR_LANGUAGES else None
+    lowered = tag.lower()
+    for code, names in _NAMES.items():
+        if lowered in names or lowered.split("-")[0].split("_")[0] == code:
+            return code
+    return None

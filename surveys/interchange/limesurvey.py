@@ -1,0 +1,294 @@
+"""LimeSurvey survey structure files (.lss): XML tables of rows.
+
+LimeSurvey 2 writes each text in the row itself, one row per language (`questions`,
+`answers`, `groups` with a `language` field); LimeSurvey 3 and later keep one row per
+item and put the texts in `*_l10ns` tables. Both are read into the same `Draft`.
+"""
+import re
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import QuestionType
+from .draft import (
+    Draft,
+    DraftQuestion,
+    ImportRefused,
+    number,
+    plain_text,
+    settle_condition,
+    strip_parentheses,
+    texts,
+)
+from .files import parse_xml
+
+# LimeSurvey's one-letter question types we can hold.
+WITH_ANSWERS = {"L": QuestionType.single_choice, "!": QuestionType.single_choice,
+                "O": QuestionType.single_choice, "R": QuestionType.ranking}
+WITH_SUBQUESTIONS = {"M": QuestionType.multiple_choice, "P": QuestionType.multiple_choice}
+PLAIN = {"Y": QuestionType.yes_no, "N": QuestionType.number, "D": QuestionType.date,
+         "S": QuestionType.short_text, "T": QuestionType.long_text, "U": QuestionType.long_text,
+         "5": QuestionType.smiley}
+ARRAYS = set("ABCEFH1:;KQ")
+TRIVIAL_RELEVANCE = {"", "1", "true"}
+
+
+def read_limesurvey(content: bytes) -> Draft:
+    root = parse_xml(content)
+    if root.tag != "document" or (root.findtext("LimeSurveyDocType") or "").strip() != "Survey":
+        raise ImportRefused(_l("This file is not a LimeSurvey survey (.lss) we can read."))
+    return _Reader(root).draft
+
+
+def _table(root, name) -> list[dict]:
+    element = root.find(name)
+    rows = element.find("rows") if element is not None else None
+    if rows is None:
+        return []
+    return [{child.tag: (child.text or "").strip() for child in row} for row in rows.findall("row")]
+
+
+def _int(value, default=0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class _Reader:
+    def __init__(self, root):
+        self.root = root
+        survey = (_table(root, "surveys") or [{}])[0]
+        base = survey.get("language") or (root.findtext("languages/language") or "en").strip()
+        self.draft = Draft(source="LimeSurvey", default_language=base)
+        self.l10n = bool(root.find("question_l10ns") is not None)  # LimeSurvey 3 and later
+        for row in _table(root, "surveys_languagesettings"):
+            language = row.get("surveyls_language", base)
+            self.draft.title[language] = row.get("surveyls_title", "")
+            self.draft.description[language] = row.get("surveyls_description", "")
+        self.draft.title, self.draft.description = texts(self.draft.title), texts(self.draft.description)
+        self.texts = self._question_texts()
+        self.attributes = self._attributes()
+        self.children = self._subquestions()
+        self.answers = self._answers()
+        self._groups()
+        self._questions()
+        self._resolve_conditions()
+
+    # --- Tables ---------------------------------------------------------------------
+
+    def _question_texts(self) -> dict:
+        """{qid: {"question": {lang: text}, "help": {lang: text}}} for questions and subquestions."""
+        found = defaultdict(lambda: {"question": {}, "help": {}})
+        rows = _table(self.root, "question_l10ns") if self.l10n else (
+            _table(self.root, "questions") + _table(self.root, "subquestions"))
+        for row in rows:
+            language = row.get("language") or self.draft.default_language
+            found[row.get("qid")]["question"][language] = row.get("question", "")
+            found[row.get("qid")]["help"][language] = row.get("help", "")
+        return found
+
+    def _attributes(self) -> dict:
+        found = defaultdict(dict)
+        for row in _table(self.root, "question_attributes"):
+            found[row.get("qid")][row.get("attribute")] = row.get("value", "")
+        return found
+
+    def _subquestions(self) -> dict:
+        """{parent qid: [(order, code, qid)]}, the subquestions of scale 0 (one per row)."""
+        found, seen = defaultdict(list), set()
+        for row in _table(self.root, "subquestions") + _table(self.root, "questions"):
+            parent = row.get("parent_qid", "0")
+            if parent in ("", "0") or row.get("qid") in seen or _int(row.get("scale_id")) != 0:
+                continue
+            seen.add(row.get("qid"))
+            found[parent].append((_int(row.get("question_order")), row.get("title", ""), row.get("qid")))
+        return {parent: sorted(items) for parent, items in found.items()}
+
+    def _answers(self) -> dict:
+        """{qid: [(code, {lang: label})]} in LimeSurvey's order, scale 0 only."""
+        labels = defaultdict(dict)  # (qid, code) -> {lang: label}
+        order = {}
+        by_aid = {}
+        for row in _table(self.root, "answers"):
+            if _int(row.get("scale_id")) != 0:
+                continue
+            key = (row.get("qid"), row.get("code", ""))
+            order.setdefault(key, _int(row.get("sortorder")))
+            if row.get("aid"):
+                by_aid[row["aid"]] = key
+            if "answer" in row:  # LimeSurvey 2: the text is in the row
+                labels[key][row.get("language") or self.draft.default_language] = row["answer"]
+        for row in _table(self.root, "answer_l10ns"):
+            key = by_aid.get(row.get("aid")) or (row.get("qid"), row.get("code", ""))
+            if key in order:
+                labels[key][row.get("language") or self.draft.default_language] = row.get("answer", "")
+        found = defaultdict(list)
+        for (qid, code), _ in sorted(order.items(), key=lambda item: item[1]):
+            found[qid].append((code, texts(labels[(qid, code)]) or {self.draft.default_language: code}))
+        return found
+
+    def _groups(self):
+        self.group_order, conditions, names = {}, {}, {}
+        for row in _table(self.root, "groups") + _table(self.root, "group_l10ns"):
+            gid = row.get("gid")
+            if "group_order" in row:
+                self.group_order.setdefault(gid, _int(row.get("group_order")))
+            if row.get("group_name") and (gid not in names or row.get("language") == self.draft.default_language):
+                names[gid] = plain_text(row["group_name"])
+            if (row.get("grelevance") or "").strip().lower() not in TRIVIAL_RELEVANCE:
+                conditions[gid] = row["grelevance"]
+        if self.group_order:
+            self.draft.note("", _l("Question groups (pages) are not imported; their questions were kept, in order."))
+        self.group_conditions, self.group_names = conditions, names  # expressions, resolved with the questions
+
+    # --- Questions ------------------------------------------------------------------
+
+    def _rows(self):
+        """Main questions, once each (LimeSurvey 2 repeats a row per language), in survey order."""
+        rows, seen = [], set()
+        for row in _table(self.root, "questions"):
+            if row.get("parent_qid", "0") not in ("", "0") or row.get("qid") in seen:
+                continue
+            seen.add(row.get("qid"))
+            rows.append(row)
+        return sorted(rows, key=lambda r: (self.group_order.get(r.get("gid"), 0), _int(r.get("gid")),
+                                           _int(r.get("question_order"))))
+
+    def _questions(self):
+        self.by_name, self.group_of = {}, {}
+        for row in self._rows():
+            name, kind, qid = row.get("title", ""), row.get("type", ""), row.get("qid")
+            question_type = self._type(name, kind)
+            if question_type is None:
+                continue
+            if self.attributes[qid].get("hidden") == "1":
+                self.draft.note(name, _l("hidden questions are not imported."))
+                continue
+            found = self.texts.get(qid, {"question": {}, "help": {}})
+            question = DraftQuestion(name=name, type=question_type, text=texts(found["question"]),
+                                     help=texts(found["help"]), required=row.get("mandatory") == "Y")
+            question.options = self._options(qid, kind)
+            question.settings = self._settings(name, qid, kind)
+            question.condition = row.get("relevance", "")  # an expression until resolved below
+            self._warn_about(name, kind, row, found["question"])
+            self.by_name[name] = (question, kind, qid)
+            self.group_of[name] = row.get("gid")
+            self.draft.questions.append(question)
+
+    def _type(self, name, kind):
+        for types in (WITH_ANSWERS, WITH_SUBQUESTIONS, PLAIN):
+            if kind in types:
+                return types[kind]
+        if kind == "X":
+            self.draft.note(name, _l("texts to read (notes) are not imported."))
+        elif kind == "*":
+            self.draft.note(name, _l("calculations are not imported."))
+        elif kind in ARRAYS:
+            self.draft.note(name, _l("arrays and multiple-field questions are not imported (LimeSurvey type "
+                                     "%(type)s).", type=kind))
+        elif kind == "G":
+            self.draft.note(name, _l("gender questions are not imported: use the questionnaire's optional "
+                                     "\"about you\" questions."))
+        else:
+            self.draft.note(name, _l("the type %(type)s has no equivalent here: not imported.", type=kind or "—"))
+        return None
+
+    def _options(self, qid, kind):
+        if kind in WITH_ANSWERS:
+            return self.answers.get(qid, [])
+        if kind in WITH_SUBQUESTIONS:
+            return [(code, texts(self.texts[child]["question"]) or {self.draft.default_language: code})
+                    for _, code, child in self.children.get(qid, [])]
+        return []
+
+    def _settings(self, name, qid, kind):
+        attributes, settings = self.attributes[qid], {}
+        if kind == "N":
+            for key, attribute in (("min", "min_num_value_n"), ("max", "max_num_value_n")):
+                value = number(attributes.get(attribute))
+                if value is not None:
+                    settings[key] = value
+                elif attributes.get(attribute):
+                    self.draft.note(name, _l("its answer check is not imported: %(expression)s",
+                                             expression=attributes[attribute]))
+        if attributes.get("em_validation_q"):
+            self.draft.note(name, _l("its answer check is not imported: %(expression)s",
+                                     expression=attributes["em_validation_q"]))
+        if kind in WITH_SUBQUESTIONS and _int(attributes.get("max_answers")) > 0:
+            settings["max_choices"] = _int(attributes["max_answers"])
+        return settings
+
+    def _warn_about(self, name, kind, row, question_texts):
+        if row.get("other") == "Y":
+            self.draft.note(name, _l("the free-text \"other\" answer is not imported."))
+        if kind in ("O", "P"):
+            self.draft.note(name, _l("the comments beside the answers are not imported."))
+        if kind == "5":
+            self.draft.note(name, _l("the 5-point choice became a smiley rating (1 to 5)."))
+        if row.get("mandatory") == "S":
+            self.draft.note(name, _l("a soft mandatory question became optional."))
+        if any(re.search(r"\{[^}]+\}", text or "") for text in question_texts.values()):
+            self.draft.note(name, _l("its text shows other answers ({...}), which we cannot do: edit the text."))
+
+    # --- Relevance -----------------------------------------------------------------
+
+    def _resolve_conditions(self):
+        """Relevance expressions -> our conditions; a group's condition passes to its questions."""
+        qid_to_name = {qid: name for name, (_, _, qid) in self.by_name.items()}
+        groups = {}
+        for gid, expression in self.group_conditions.items():
+            groups[gid] = self._condition(expression, qid_to_name)
+            if groups[gid] is None:
+                self.draft.note(self.group_names.get(gid) or gid, _l(
+                    "the group's display condition is too complex to import; its questions are always shown: "
+                    "%(expression)s", expression=expression))
+        for question in self.draft.questions:
+            expression = (question.condition or "").strip()
+            if expression.lower() in TRIVIAL_RELEVANCE:
+                expression = ""
+            own = self._condition(expression, qid_to_name) if expression else None
+            group = groups.get(self.group_of[question.name])
+            inherited = [group] if group and group["question"] != question.name else []
+            question.condition = settle_condition(self.draft, question.name, expression, own, inherited)
+
+    def _condition(self, expression, qid_to_name):
+        expression = strip_parentheses(expression)
+        answered = re.fullmatch(rf"!\s*is_empty\(\s*({_NAME})\s*\)", expression)
+        if answered:
+            target = self._target(answered.group(1), qid_to_name)
+            return {"question": target[0]} if target and target[1] is None else None
+        equals = re.fullmatch(rf"({_NAME})\s*==?\s*(?:\"([^\"]*)\"|'([^']*)'|(-?\d+))", expression)
+        if not equals:
+            return None
+        target = self._target(equals.group(1), qid_to_name)
+        value = next(v for v in equals.group(2, 3, 4) if v is not None)
+        if target is None:
+            return None
+        name, option = target
+        kind = self.by_name[name][1]
+        if option is not None:  # a multiple choice's option: `q_sq == "Y"`
+            return {"question": name, "equals": option} if value == "Y" else None
+        if kind == "Y":
+            value = {"Y": "yes", "N": "no"}.get(value)
+        return {"question": name, "equals": value} if value else None
+
+    def _target(self, reference, qid_to_name):
+        """(question name, option or None) for `name`, `name.NAOK`, `name_sub`, or `123X4X56sub`."""
+        reference = re.sub(r"\.(NAOK|code|value)$", "", reference)
+        sgqa = re.fullmatch(r"\d+X\d+X(\d+)(\w*)", reference)
+        if sgqa:
+            name = qid_to_name.get(sgqa.group(1))
+            return (name, sgqa.group(2) or None) if name else None
+        if reference in self.by_name:
+            return reference, None
+        for name, (_, kind, qid) in self.by_name.items():
+            if kind in WITH_SUBQUESTIONS and reference.startswith(name + "_"):
+                sub = reference[len(name) + 1:]
+                if any(code == sub for _, code, _ in self.children.get(qid, [])):
+                    return name, sub
+        return None
+
+
+_NAME = r"[A-Za-z_][\w]*(?:\.NAOK|\.code|\.value)?|\d+X\d+X\d+\w*(?:\.NAOK)?"
+

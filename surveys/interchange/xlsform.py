@@ -1,0 +1,329 @@
+"""XLSForm (what KoBo, ODK and SurveyCTO read): sheets `survey`, `choices`, `settings`,
+in an .xlsx workbook or in pyxform's .csv layout (or a plain CSV of the survey sheet).
+
+Only what our model can hold is imported; groups are flattened, repeats, calculations,
+media and complex relevance are left out, each with a note. See docs/surveys.md.
+"""
+import csv
+import io
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import QuestionType
+from .draft import (
+    Draft,
+    DraftQuestion,
+    ImportRefused,
+    number,
+    our_language,
+    settle_condition,
+    strip_parentheses,
+    texts,
+)
+from .files import open_workbook
+
+MAX_ROWS = 5000
+LANGUAGE_COLUMNS = {"label", "hint", "guidance_hint", "constraint_message", "required_message",
+                    "image", "audio", "video", "media", "big-image", "form_title"}
+COLUMN_ALIASES = {
+    "bind:relevant": "relevant", "relevance": "relevant", "bind:required": "required",
+    "bind:constraint": "constraint", "control:appearance": "appearance", "list name": "list_name",
+    "bind:calculate": "calculation", "bind:readonly": "read_only", "choice filter": "choice_filter",
+    "bind:jr:constraintmsg": "constraint_message", "bind:jr:requiredmsg": "required_message",
+}
+TYPE_ALIASES = {"string": "text", "int": "integer", "trigger": "acknowledge", "select one": "select_one",
+                "select1": "select_one", "select all that apply": "select_multiple",
+                "select multiple": "select_multiple", "select_one": "select_one",
+                "select_multiple": "select_multiple", "rank": "rank"}
+SIMPLE_TYPES = {"integer": QuestionType.number, "decimal": QuestionType.number, "range": QuestionType.number,
+                "date": QuestionType.date, "text": QuestionType.short_text}
+CHOICE_TYPES = {"select_one": QuestionType.single_choice, "select_multiple": QuestionType.multiple_choice,
+                "rank": QuestionType.ranking}
+METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
+            "audit", "start-geopoint", "background-audio", "imei", "instanceid"}
+_SELECT = re.compile(r"^(select_one|select one|select1|select_multiple|select all that apply|select multiple|rank)"
+                     r"(?:\s+from)?\s+(\S+)(\s+or[_ ]other|\s+or specify other)?$", re.IGNORECASE)
+TRUE, FALSE = {"yes", "true", "true()", "1"}, {"", "no", "false", "false()", "0"}
+
+
+def read_xlsform(content: bytes, *, csv_layout=False) -> Draft:
+    sheets = _csv_sheets(content) if csv_layout else _xlsx_sheets(content)
+    if not sheets.get("survey"):
+        raise ImportRefused(_l("This XLSForm has no survey sheet (with type, name and label columns)."))
+    return _Reader(sheets).draft
+
+
+# --- Reading the sheets into rows of {header: text} ----------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows(header, lines):
+    header = [_cell(h) for h in header]
+    rows = []
+    for line in lines:
+        values = [_cell(v) for v in line]
+        if any(values):
+            rows.append({h: v for h, v in zip(header, values) if h})
+        if len(rows) > MAX_ROWS:
+            raise ImportRefused(_l("This file has too many rows for a questionnaire."))
+    return rows
+
+
+def _xlsx_sheets(content):
+    workbook = open_workbook(content)
+    sheets = {}
+    for sheet in workbook.worksheets:
+        name = sheet.title.strip().lower()
+        if name in ("survey", "choices", "settings") and name not in sheets:
+            lines = (row for row in sheet.iter_rows(values_only=True))
+            header = next((row for row in lines if any(_cell(v) for v in row)), ())
+            sheets[name] = _rows(header, lines)
+    workbook.close()
+    return sheets
+
+
+def _csv_sheets(content):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(_l("This CSV file is not in UTF-8: save it again as CSV UTF-8.")) from None
+    lines = [line for line in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in line)]
+    if not lines:
+        return {}
+    if lines[0][0].strip().lower() not in ("survey", "choices", "settings"):
+        return {"survey": _rows(lines[0], lines[1:])}  # a plain CSV of the survey sheet alone
+    sheets, name, header, body = {}, None, None, []
+    for line in lines + [["end"]]:
+        if line[0].strip():  # pyxform's layout: a sheet name alone, then its header, indented by one cell
+            if name in ("survey", "choices", "settings") and header is not None:
+                sheets.setdefault(name, _rows(header, body))
+            name, header, body = line[0].strip().lower(), None, []
+        elif header is None:
+            header = line[1:]
+        else:
+            body.append(line[1:])
+    return sheets
+
+
+def _column(header):
+    """'label::Français (fr)' -> ('label', 'Français (fr)'); 'bind:relevant' -> ('relevant', None)."""
+    base, tag = header, None
+    if "::" in header:
+        base, _, tag = header.partition("::")
+    elif ":" in header and header.split(":", 1)[0].strip().lower() in LANGUAGE_COLUMNS:
+        base, _, tag = header.partition(":")
+    base = base.strip().lower()
+    return COLUMN_ALIASES.get(base, base), (tag.strip() or None) if tag else None
+
+
+class _Row:
+    def __init__(self, raw, unqualified):
+        self.plain, self.localized = {}, {}
+        for header, value in raw.items():
+            base, tag = _column(header)
+            if base in LANGUAGE_COLUMNS:
+                if value:
+                    self.localized.setdefault(base, {})[tag or unqualified] = value
+            elif value:
+                self.plain[base] = value
+
+    def get(self, key) -> str:
+        return self.plain.get(key, "")
+
+    def texts(self, key) -> dict:
+        return texts(self.localized.get(key, {}))
+
+
+# --- From rows to a draft --------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, sheets):
+        self.sheets = sheets
+        settings = sheets.get("settings", [{}])[0] if sheets.get("settings") else {}
+        headers = {h for sheet in sheets.values() for row in sheet for h in row}
+        explicit_french = any(our_language(_column(h)[1]) == "fr" for h in headers if _column(h)[1])
+        default = next((v for h, v in settings.items() if _column(h)[0] == "default_language" and v), None)
+        # Columns without a language are in the form's default language; without one named,
+        # they are taken as French (this platform's language), and the user is told.
+        self.unqualified = default or ("default" if explicit_french else "fr")
+        self.draft = Draft(source="XLSForm", default_language=self.unqualified)
+        if self.unqualified == "fr" and any(_column(h)[0] in ("label", "hint") and not _column(h)[1] for h in headers):
+            self.draft.note("", _l("Columns without a language (label, hint) were read as French."))
+        self.choices = self._choices()
+        settings_row = _Row(settings, self.unqualified)
+        self.draft.title = settings_row.texts("form_title") or texts({self.unqualified: settings_row.get("form_id")})
+        self.groups, self.repeats, self.metadata = [], [], []
+        self._walk()
+        if self.groups:
+            self.draft.note("", _l("Groups are not imported; their questions were kept, in order: %(names)s",
+                                   names=", ".join(self.groups)))
+        if self.metadata:
+            self.draft.note("", _l("Metadata fields are not imported: %(names)s", names=", ".join(self.metadata)))
+
+    def _choices(self):
+        lists = {}
+        for raw in self.sheets.get("choices", []):
+            row = _Row(raw, self.unqualified)
+            list_name, name = row.get("list_name"), row.get("name")
+            if list_name and name:
+                lists.setdefault(list_name, []).append((name, row.texts("label") or {self.unqualified: name}))
+        return lists
+
+    def _walk(self):
+        stack = []  # open groups and repeats: (kind, name, condition or None)
+        for raw in self.sheets["survey"]:
+            row = _Row(raw, self.unqualified)
+            kind = " ".join(row.get("type").split()).lower().replace("_", " ")
+            name = row.get("name")
+            if kind in ("begin group", "begin repeat"):
+                stack.append(self._open(kind, name or row.texts("label").get(self.unqualified, "?"), row))
+            elif kind in ("end group", "end repeat"):
+                if stack:
+                    stack.pop()
+            elif any(frame[0] == "begin repeat" for frame in stack):
+                self.repeats[-1][1].append(name)
+            elif kind or name:
+                self._question(row, name, [frame for frame in reversed(stack) if frame[2]])
+        for repeat, inside in self.repeats:
+            self.draft.note(repeat, _l("repeats are not imported, nor the questions inside: %(names)s",
+                                       names=", ".join(n for n in inside if n) or "—"))
+
+    def _open(self, kind, name, row):
+        condition = None
+        if kind == "begin repeat":
+            self.repeats.append((name, []))
+        else:
+            self.groups.append(name)
+            if row.get("relevant"):
+                condition = _relevance(row.get("relevant"))
+                if condition is None:
+                    self.draft.note(name, _l("the group's display condition is too complex to import; its "
+                                             "questions are always shown: %(expression)s",
+                                             expression=row.get("relevant")))
+        return kind, name, condition
+
+    def _question(self, row, name, group_conditions):
+        raw_type = " ".join(row.get("type").split())
+        if not name:
+            self.draft.note(raw_type or "?", _l("a row without a name was not imported."))
+            return
+        question_type, options = self._type(row, name, raw_type)
+        if question_type is None:
+            return
+        question = DraftQuestion(name=name, type=question_type, text=row.texts("label"), help=row.texts("hint"),
+                                 options=options)
+        self._required(row, question)
+        self._condition(row, question, group_conditions)
+        self._limits(row, question, raw_type.lower())
+        if question_type is QuestionType.short_text and "multiline" in row.get("appearance").lower():
+            question.type = QuestionType.long_text
+        for column, message in (("choice_filter", _l("its choice filter is not imported.")),
+                                ("default", _l("its default answer is not imported.")),
+                                ("calculation", _l("its calculation is not imported."))):
+            if row.get(column):
+                self.draft.note(name, message)
+        if any("${" in text for text in question.text.values()):
+            self.draft.note(name, _l("its text shows other answers (${...}), which we cannot do: edit the text."))
+        self.draft.questions.append(question)
+
+    def _type(self, row, name, raw_type):
+        lowered = raw_type.lower()
+        select = _SELECT.match(raw_type)
+        if select:
+            kind = TYPE_ALIASES[select.group(1).lower()]
+            list_name = select.group(2)
+            if select.group(3):
+                self.draft.note(name, _l("the free-text \"other\" answer is not imported."))
+            if list_name not in self.choices:
+                self.draft.note(name, _l("not imported: its list of choices %(list)s is not in the choices sheet.",
+                                         list=list_name))
+                return None, []
+            return CHOICE_TYPES[kind], list(self.choices[list_name])
+        base = TYPE_ALIASES.get(lowered, lowered)
+        if base in SIMPLE_TYPES:
+            return SIMPLE_TYPES[base], []
+        if base in METADATA or base.startswith("uri:"):
+            self.metadata.append(name)
+        elif base == "note":
+            self.draft.note(name, _l("texts to read (notes) are not imported."))
+        elif base in ("calculate", "hidden"):
+            self.draft.note(name, _l("calculations are not imported."))
+        else:
+            self.draft.note(name, _l("the type %(type)s has no equivalent here: not imported.", type=raw_type or "—"))
+        return None, []
+
+    def _required(self, row, question):
+        value = row.get("required").strip().lower().lstrip("=")
+        if value in TRUE:
+            question.required = True
+        elif value not in FALSE:
+            self.draft.note(question.name, _l("its condition for being required is not imported: it is optional."))
+
+    def _condition(self, row, question, group_conditions):
+        expression = row.get("relevant")
+        own = _relevance(expression) if expression else None
+        inherited = [frame[2] for frame in group_conditions]
+        question.condition = settle_condition(self.draft, question.name, expression, own, inherited)
+
+    def _limits(self, row, question, raw_type):
+        settings = {}
+        if raw_type == "range":
+            parameters = dict(re.findall(r"(\w+)\s*=\s*(-?[\d.]+)", row.get("parameters")))
+            settings = {"min": number(parameters.get("start", "1")), "max": number(parameters.get("end", "10"))}
+        constraint = row.get("constraint")
+        if constraint:
+            limits = _limits(constraint) if question.type is QuestionType.number else None
+            if limits is None:
+                self.draft.note(question.name, _l("its answer check is not imported: %(expression)s",
+                                                  expression=constraint))
+            else:
+                settings.update(limits)
+        question.settings = {key: value for key, value in settings.items() if value is not None}
+
+
+# --- Expressions ---------------------------------------------------------------------------
+
+_REF = r"\$\{\s*(?P<q>[^}\s]+)\s*\}"
+_VALUE = r"(?:'(?P<a>[^']*)'|\"(?P<b>[^\"]*)\"|(?P<c>-?\d+(?:\.\d+)?))"
+_EQUALS = [re.compile(p) for p in (rf"^{_REF}\s*=\s*{_VALUE}$", rf"^selected\(\s*{_REF}\s*,\s*{_VALUE}\s*\)$")]
+_ANSWERED = [re.compile(p) for p in (rf"^{_REF}\s*!=\s*(''|\"\")$", rf"^string-length\(\s*{_REF}\s*\)\s*>\s*0$",
+                                     rf"^count-selected\(\s*{_REF}\s*\)\s*>\s*0$")]
+_BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
+
+
+def _relevance(expression: str) -> dict | None:
+    """`${q} = 'opt'`, `selected(${q}, 'opt')`, `${q} != ''`: our conditions; anything else: None."""
+    expression = strip_parentheses(expression)
+    for pattern in _EQUALS:
+        match = pattern.match(expression)
+        if match:
+            value = next(v for v in (match.group("a"), match.group("b"), match.group("c")) if v is not None)
+            return {"question": match.group("q"), "equals": value} if value else None
+    for pattern in _ANSWERED:
+        match = pattern.match(expression)
+        if match:
+            return {"question": match.group("q")}
+    return None
+
+
+def _limits(constraint: str) -> dict | None:
+    """`. >= 0 and . <= 120` -> {"min": 0, "max": 120}; other checks -> None."""
+    limits = {}
+    for part in re.split(r"\s+and\s+", strip_parentheses(constraint)):
+        match = _BOUND.match(strip_parentheses(part))
+        if not match:
+            return None
+        limits["min" if match.group(1) == ">=" else "max"] = number(match.group(2))
+    return limits
+

@@ -1,0 +1,374 @@
+"""XLSForm and LimeSurvey files become draft questionnaires; what cannot be mapped is said.
+
+The small files in tests/fixtures/surveys/ are ours; the real ones from other projects
+(../shared/data/surveys/) are read when present and skipped otherwise.
+"""
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+from surveys.interchange import ImportRefused, import_questionnaire, read_file
+from surveys.models import Questionnaire, QuestionType
+from tests.conftest import count_rows, make_app, serving
+from voix.extensions import db
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "surveys"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "surveys"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"real XLSForm and LimeSurvey files not found in {SHARED} (the shared data folder "
+                                "next to the repository, absent from a fresh clone)")
+
+
+@pytest.fixture(scope="module")
+def context():
+    """Reading a file needs no database, only an app for the translated notes."""
+    app = make_app("sqlite://")
+    with app.app_context():
+        yield
+
+
+def read(name, folder=FIXTURES):
+    return read_file(name, (folder / name).read_bytes())
+
+
+def by_subject(notes) -> dict:
+    found = {}
+    for note in notes:
+        found.setdefault(note.subject, []).append(str(note.message))
+    return found
+
+
+def imported(territories, name, folder=FIXTURES, **options):
+    result = import_questionnaire(name, (folder / name).read_bytes(), territories["sanitas"], **options)
+    db.session.commit()
+    return result, {q.code: q for q in result.questionnaire.latest_version.questions}
+
+
+# --- XLSForm -------------------------------------------------------------------------
+
+
+def test_xlsform_types_translations_and_conditions(territories):
+    result, questions = imported(territories, "quartier.xlsx")
+    questionnaire = result.questionnaire
+    assert questionnaire.title == {"fr": "Le square du quartier"}
+    assert [v.number for v in questionnaire.versions] == [1] and questionnaire.waves == []
+    assert list(questions) == ["frequente", "quand_vous", "age_enfants", "pourquoi", "priorites",
+                               "derniere_visite", "eclairage", "commentaire"]
+    kinds = {code: q.type for code, q in questions.items()}
+    assert kinds == {"frequente": QuestionType.single_choice, "quand_vous": QuestionType.multiple_choice,
+                     "age_enfants": QuestionType.number, "pourquoi": QuestionType.long_text,
+                     "priorites": QuestionType.ranking, "derniere_visite": QuestionType.date,
+                     "eclairage": QuestionType.single_choice, "commentaire": QuestionType.short_text}
+    frequente = questions["frequente"]
+    assert frequente.text == {"fr": "Allez-vous au square ?", "en": "Do you go to the park?",
+                              "ar": "هل تذهب إلى الحديقة؟"}
+    assert frequente.help == {"fr": "Le square Sanitas"} and frequente.required
+    assert frequente.options[0] == {"code": "oui", "label": {"fr": "Oui", "en": "Yes", "ar": "نعم"}}
+    assert questions["quand_vous"].condition == {"question": "frequente", "equals": "oui"}
+    assert questions["pourquoi"].condition == {"question": "frequente"}
+    assert questions["derniere_visite"].condition == {"question": "quand_vous", "equals": "soir"}
+    assert questions["age_enfants"].settings == {"min": 0, "max": 17}
+    assert questions["commentaire"].condition is None and not questions["pourquoi"].required
+
+    notes = by_subject(result.notes)
+    for skipped in ("total", "merci", "lieu", "enfants", "securite", "commentaire"):
+        assert skipped in notes, skipped
+    assert "age" in notes["enfants"][0]  # the question inside the repeat is named
+    whole_file = " ".join(notes[""])
+    assert "Quand-Vous → quand_vous" in whole_file and "securite" in whole_file and "start" in whole_file
+
+
+def test_xlsform_csv_layout_with_old_type_names(territories):
+    result, questions = imported(territories, "quartier.csv")
+    assert result.questionnaire.title == {"fr": "Le square (CSV)"}
+    assert {code: q.type.value for code, q in questions.items()} == {
+        "frequente": "single_choice", "moments": "multiple_choice", "age_enfants": "number", "pourquoi": "short_text"}
+    assert questions["pourquoi"].condition == {"question": "frequente"}
+    notes = by_subject(result.notes)
+    assert "heure" in notes  # time: no equivalent
+    assert any("French" in message or "français" in message for message in notes[""])  # label without language
+
+
+def test_title_given_by_the_user_wins(territories):
+    result, _ = imported(territories, "quartier.csv", title="  Square Sanitas 2026 ")
+    assert result.questionnaire.title == {"fr": "Square Sanitas 2026"}
+
+
+def test_relevance_and_constraints_understood(context):
+    from surveys.interchange.xlsform import _limits, _relevance
+
+    assert _relevance("${q} = 'opt'") == {"question": "q", "equals": "opt"}
+    assert _relevance(' ( ${q}="opt" ) ') == {"question": "q", "equals": "opt"}
+    assert _relevance("${q} = 2") == {"question": "q", "equals": "2"}
+    assert _relevance("selected(${q}, 'a')") == {"question": "q", "equals": "a"}
+    assert _relevance("${q} != ''") == {"question": "q"}
+    for complex_one in ("${q} = 'a' or ${r} = 'b'", "${q} > 3", "not(selected(${q}, 'a'))", "${q} = ''"):
+        assert _relevance(complex_one) is None, complex_one
+    assert _limits(". >= 0 and . <= 120") == {"min": 0, "max": 120}
+    assert _limits(". <= 2.5") == {"max": 2.5}
+    assert _limits(". < 10") is None and _limits("regex(., '[0-9]+')") is None
+
+
+def test_french_stands_in_from_another_language_and_says_so(context):
+    from surveys.interchange.build import _Languages
+
+    languages = _Languages("en")
+    assert languages.pick({"en": "Why?", "ar": "لماذا؟", "de": "Warum?"}) == {"fr": "Why?", "en": "Why?",
+                                                                             "ar": "لماذا؟"}
+    assert languages.pick({"Français (fr)": "Pourquoi ?", "English (en)": "Why?"}) == {"fr": "Pourquoi ?",
+                                                                                        "en": "Why?"}
+    messages = " ".join(str(note) for note in languages.notes())
+    assert "allemand" in messages or "German" in messages
+    assert "anglais" in messages or "English" in messages
+
+
+# --- LimeSurvey ------------------------------------------------------------------------
+
+
+def test_limesurvey_3_with_l10n_tables(territories):
+    result, questions = imported(territories, "quartier_ls3.lss")
+    questionnaire = result.questionnaire
+    assert questionnaire.title == {"fr": "Transports du quartier", "en": "Transport in the neighbourhood",
+                                   "ar": "النقل في الحي"}
+    assert questionnaire.description == {"fr": "Cinq minutes pour parler du bus."}
+    assert list(questions) == ["transport", "lignes", "retard", "minutes", "pourquoi", "attente"]
+    transport = questions["transport"]
+    assert transport.type is QuestionType.single_choice and transport.required
+    assert transport.text == {"fr": "Comment venez-vous ?", "en": "How do you come?", "ar": "كيف تأتي؟"}
+    assert [o["code"] for o in transport.options] == ["a1", "a2", "a3"]  # LimeSurvey's sort order
+    assert transport.options[2]["label"] == {"fr": "À pied"}  # HTML removed
+    lignes = questions["lignes"]
+    assert lignes.type is QuestionType.multiple_choice and lignes.settings == {"max_choices": 2}
+    assert [o["code"] for o in lignes.options] == ["l1", "l2"]
+    assert lignes.condition == {"question": "transport", "equals": "a1"}
+    assert questions["retard"].type is QuestionType.yes_no
+    assert questions["retard"].condition == {"question": "lignes", "equals": "l2"}  # Lignes_L2 == "Y"
+    assert questions["minutes"].condition == {"question": "retard", "equals": "yes"}
+    assert questions["minutes"].settings == {"min": 0, "max": 180}
+    assert questions["pourquoi"].condition == {"question": "minutes"}
+    assert questions["attente"].condition == {"question": "transport", "equals": "a1"}  # its group's
+    notes = by_subject(result.notes)
+    assert {"transport", "notes", "attente", "retard"} <= set(notes)
+
+
+def test_limesurvey_2_with_inline_texts(territories):
+    result, questions = imported(territories, "quartier_ls2.lss")
+    assert result.questionnaire.title == {"fr": "Le quartier & vous"}
+    assert list(questions) == ["priorite", "depuis", "classement"]
+    assert questions["priorite"].options == [{"code": "a1", "label": {"fr": "Propreté"}},
+                                             {"code": "a2", "label": {"fr": "Sécurité"}}]
+    assert questions["depuis"].type is QuestionType.date
+    assert questions["depuis"].condition == {"question": "priorite", "equals": "a2"}
+    assert questions["classement"].type is QuestionType.ranking
+    assert questions["classement"].condition == {"question": "priorite", "equals": "a1"}  # 777X9X31 == "A1"
+    notes = by_subject(result.notes)
+    assert "genre" in notes
+    assert any("allemand" in message or "German" in message for message in notes[""])
+
+
+# --- Refusals change nothing -------------------------------------------------------------
+
+
+def billion_laughs() -> bytes:
+    return b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+<document><LimeSurveyDocType>&lol2;</LimeSurveyDocType></document>"""
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (70 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def only_notes_xlsform() -> bytes:
+    return "survey,,\n,type,name,label\n,note,bonjour,Bonjour\n".encode()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("enquete.xlsx", b"this is not a zip"),
+    ("enquete.xlsx", zip_bomb()),
+    ("enquete.lss", b"<document><oops>"),
+    ("enquete.lss", billion_laughs()),
+    ("enquete.lss", b"<?xml version='1.0'?><document><LimeSurveyDocType>Question</LimeSurveyDocType></document>"),
+    ("enquete.csv", "survey\n,type,name\n".encode("utf-16")),
+    ("enquete.csv", only_notes_xlsform()),
+    ("enquete.xls", b"\xd0\xcf\x11\xe0"),
+    ("enquete.pdf", b"%PDF-1.4"),
+    ("enquete.xlsx", b""),
+])
+def test_bad_files_are_refused_and_change_nothing(territories, name, content):
+    before = count_rows(Questionnaire)
+    with pytest.raises(ImportRefused) as refused:
+        import_questionnaire(name, content, territories["sanitas"])
+    db.session.rollback()
+    assert str(refused.value)  # a message for the user
+    assert count_rows(Questionnaire) == before
+
+
+def test_cli_import_prints_the_id_then_the_notes(runner, territories):
+    result = runner.invoke(args=["surveys", "import", str(FIXTURES / "quartier_ls3.lss"), "--territory", "sanitas",
+                                 "--title", "Bus"])
+    assert result.exit_code == 0, result.output
+    first, *notes = result.stdout.splitlines()
+    questionnaire = db.session.get(Questionnaire, int(first))
+    assert questionnaire.title == {"fr": "Bus"} and questionnaire.territory.slug == "sanitas"
+    assert any(line.startswith("- notes") for line in notes)
+
+
+def test_cli_import_refuses_clearly(runner, territories, tmp_path):
+    bad = tmp_path / "bad.lss"
+    bad.write_bytes(b"not xml")
+    result = runner.invoke(args=["surveys", "import", str(bad), "--territory", "sanitas"])
+    assert result.exit_code != 0 and "LimeSurvey" in result.output
+    unknown = runner.invoke(args=["surveys", "import", str(FIXTURES / "quartier.csv"), "--territory", "nowhere"])
+    assert unknown.exit_code != 0 and "nowhere" in unknown.output
+    assert count_rows(Questionnaire) == 0
+
+
+# --- Real files from other projects -------------------------------------------------------
+
+
+@needs_shared
+def test_real_xlsform_spec_test(territories):
+    result, questions = imported(territories, "pyxform_xlsform_spec_test.xlsx", SHARED / "xlsform")
+    assert questions["skip_to_end"].type is QuestionType.single_choice
+    assert questions["skip_to_end"].text["fr"] == "Skip to end"  # English stands in for French
+    assert questions["skip_to_end"].text["en"] == "Skip to end"
+    assert questions["a_integer"].type is QuestionType.number
+    assert questions["date_test"].type is QuestionType.date
+    assert "q_1" in questions and "false" in questions  # `_1` and `=FALSE()` made valid codes
+    assert "required_text" not in questions  # inside a repeat
+    notes = by_subject(result.notes)
+    for skipped in ("repeat_test", "calculate_test", "geopoint_test", "note_test", "everything"):
+        assert skipped in notes, skipped
+    assert any("chinese" in message for message in notes[""])
+
+
+@needs_shared
+def test_real_xlsform_csv(territories):
+    result, questions = imported(territories, "pyxform_widgets.csv", SHARED / "xlsform")
+    assert questions["my_select"].type is QuestionType.multiple_choice
+    assert [o["code"] for o in questions["my_select1"].options][:3] == ["1", "2", "3"]
+    assert "my_geopoint" in by_subject(result.notes)
+
+
+@needs_shared
+def test_real_limesurvey_2_sample(territories):
+    result, questions = imported(territories, "limesurvey2_sample_survey_english.lss", SHARED / "limesurvey")
+    assert questions["qlistradio"].type is QuestionType.single_choice
+    assert questions["qmultiplechoice"].type is QuestionType.multiple_choice
+    assert questions["qranking"].type is QuestionType.ranking
+    assert questions["qyesno"].type is QuestionType.yes_no
+    assert questions["yearsmarried"].condition == {"question": "married", "equals": "yes"}
+    assert questions["qlistradio"].condition == {"question": "onpagerelevance", "equals": "qlr"}
+    notes = by_subject(result.notes)
+    assert "qArray" in notes and "qGender" in notes and "kid1" in notes
+
+
+@needs_shared
+def test_real_limesurvey_6_export(territories):
+    result, questions = imported(territories, "citric_examples_survey.lss", SHARED / "limesurvey")
+    assert {code: q.type for code, q in questions.items()} == {
+        "g01q01": QuestionType.long_text, "g01q02": QuestionType.smiley, "g02q04": QuestionType.yes_no}
+    assert questions["g01q01"].text == {"fr": "Text for first question", "en": "Text for first question"}
+    assert questions["g02q04"].required
+    assert "G02Q03" in by_subject(result.notes)  # file upload
+
+
+def test_fixtures_read_without_a_database(context):
+    draft = read("quartier.xlsx")
+    assert draft.source == "XLSForm" and len(draft.questions) == 8
+    assert draft.questions[1].name == "Quand-Vous"  # the file's own names until the build
+
+
+# --- The facilitator's upload form ----------------------------------------------------------
+
+IMPORT_URL = "/animation/enquetes/importer"
+
+
+def upload(name, content=None):
+    content = (FIXTURES / name).read_bytes() if content is None else content
+    return io.BytesIO(content), name
+
+
+def test_facilitator_imports_from_the_questionnaire_screens(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    assert IMPORT_URL in client.get("/animation/enquetes/").text
+    page = client.get(IMPORT_URL)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    assert 'accept=".xlsx,.csv,.lss"' in page.text
+    response = client.post(IMPORT_URL, data={"file": upload("quartier.xlsx"), "territory": territories["sanitas"].id},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.text
+    questionnaire = db.session.scalar(select(Questionnaire))
+    assert questionnaire.title == {"fr": "Le square du quartier"}
+    assert questionnaire.created_by_id is not None
+    assert f"/animation/enquetes/{questionnaire.id}" in response.text
+    assert "enfants" in response.text and "geopoint" in response.text  # what was not imported is listed
+    assert client.get(f"/animation/enquetes/{questionnaire.id}").status_code == 200
+
+
+def test_upload_form_is_translated_and_refuses_bad_files(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    sanitas = territories["sanitas"].id
+    cases = [
+        ({"file": upload("enquete.lss", b"<document>"), "territory": sanitas}, "يمكننا قراءته"),
+        ({"file": upload("enquete.docx", b"PK\x03\x04"), "territory": sanitas}, "LimeSurvey"),
+        ({"territory": sanitas}, 'class="error"'),  # no file at all
+    ]
+    for data, expected in cases:
+        response = client.post(f"{IMPORT_URL}?lang=ar", data=data, content_type="multipart/form-data")
+        assert response.status_code == 422, response.text
+        assert expected in response.text, re.findall(r"class=\"error\"[^<]*", response.text)
+        assert 'dir="rtl"' in response.text
+    assert count_rows(Questionnaire) == 0
+
+
+def test_import_only_into_the_facilitators_territories(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    page = client.get(IMPORT_URL).text
+    assert territories["rabiere"].label not in page
+    refused = client.post(IMPORT_URL, data={"file": upload("quartier.csv"), "territory": territories["rabiere"].id},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422  # not a choice offered to this facilitator
+    assert count_rows(Questionnaire) == 0
+    auth.logout()
+    auth.login(make_user("evaluator", ("tours",)))
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_upload_checks_the_csrf_token(database_url, make_user, territories):
+    user = make_user("facilitator", ("sanitas",))
+    with serving(database_url, WTF_CSRF_ENABLED=True) as client:
+        login_page = client.get("/connexion").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+        client.post("/connexion", data={"email": user.email, "password": "correct horse battery", "csrf_token": token})
+        data = {"file": upload("quartier.csv"), "territory": territories["sanitas"].id}
+        forged = client.post(IMPORT_URL, data={**data, "csrf_token": "forged"}, content_type="multipart/form-data")
+        assert forged.status_code == 422 and count_rows(Questionnaire) == 0
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(IMPORT_URL).text).group(1)
+        data = {"file": upload("quartier.csv"), "territory": territories["sanitas"].id, "csrf_token": token}
+        accepted = client.post(IMPORT_URL, data=data, content_type="multipart/form-data")
+        assert accepted.status_code == 200 and count_rows(Questionnaire) == 1
+
+
+def post_large(client, name, content, territory):
+    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), name), "territory": str(territory)})
+    return client.post(IMPORT_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_upload_larger_than_answers_but_within_the_import_limit(client, auth, make_user, territories):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    padded = (FIXTURES / "quartier_ls3.lss").read_bytes().replace(b"</document>",
+                                                                  b"<!--" + b"x" * 3_000_000 + b"--></document>")
+    response = post_large(client, "big.lss", padded, territories["sanitas"].id)
+    assert response.status_code == 200 and count_rows(Questionnaire) == 1
+    too_big = post_large(client, "huge.lss", b"x" * 9_000_000, territories["sanitas"].id)
+    assert too_big.status_code == 413 and count_rows(Questionnaire) == 1
