@@ -124,6 +124,11 @@ PAST_IDEAS = [
     "Les voitures roulent trop vite devant l'école."), ("Un atelier vélo", "Réparer les vélos des enfants."),
     ("Plus de poubelles au square", "Elles débordent le week-end."), ("Une fête des voisins", "En juin, au square."),
 ]
+ANSWER_TEXTS = {
+    AnswerStatus.accepted: ["Accepté : les travaux sont prévus au printemps.", "Accepté, avec le conseil citoyen."],
+    AnswerStatus.done: ["C'est fait : merci aux habitants qui ont porté l'idée.", "Réalisé cet été."],
+    AnswerStatus.refused: ["Refusé : le terrain n'appartient pas à la ville.", "Refusé : le budget de l'année est déjà engagé."],
+}
 REPLIES = ["Bonne idée, je suis d'accord.", "Il faudrait demander au bailleur.", "Pas sûr que ce soit utile.",
            "Oui, surtout pour les enfants.", "On en parle depuis longtemps."]
 FIRST_NAMES = ["Amina", "Karim", "Lucie", "Moussa", "Fatou", "Jean", "Nadia", "Yanis", "Chantal", "Omar", "Inès",
@@ -224,8 +229,9 @@ def _past_answers(rng, ideas, made_institutions, year, now):
     for idea in rng.sample(ideas, 10 + year):
         institution = rng.choice(answering)
         days = rng.uniform(5, 70 - 12 * year)
-        db.session.add(OfficialAnswer(idea_id=idea.id, institution_id=institution.id, text="Réponse en réunion publique.",
-                                      status=rng.choice([AnswerStatus.accepted, AnswerStatus.done, AnswerStatus.refused]),
+        status = rng.choice(list(ANSWER_TEXTS))
+        db.session.add(OfficialAnswer(idea_id=idea.id, institution_id=institution.id, status=status,
+                                      text=rng.choice(ANSWER_TEXTS[status]),
                                       answered_at=min(idea.created_at + timedelta(days=days), now)))
 
 

@@ -66,6 +66,7 @@ def _register_blueprints(app):
     from deliberation.views import bp as deliberation
     from insights import api as insights_api
     from insights.dashboard import bp as indicators
+    from insights.results import bp as results
     from insights.review import bp as insights_review
     from insights.views import bp as insights
     from surveys import api as surveys_api
@@ -79,7 +80,7 @@ def _register_blueprints(app):
     from .territories.views import bp as territories
 
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
-                      insights, insights_review, indicators):
+                      insights, insights_review, indicators, results):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)
