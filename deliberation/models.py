@@ -123,6 +123,7 @@ class Idea(db.Model):
     body: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
     theme: Mapped[str | None] = mapped_column(String(60))
     photo: Mapped[str | None] = mapped_column(String(100))  # file name in the instance uploads folder
+    photo_alt: Mapped[str | None] = mapped_column(String(200))  # what the photo shows, for screen readers
     carrier_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))

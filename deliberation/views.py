@@ -8,10 +8,13 @@ import uuid
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -23,8 +26,10 @@ from surveys.submission import AGE_BRACKETS, GENDERS
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.kiosk.device import current_kiosk, register_activity_provider
+from voix.privacy import clean_text
 
 from . import operations as ops
+from . import photos
 from .models import (
     AnswerStatus,
     Comment,
@@ -42,9 +47,11 @@ from .models import (
     Visibility,
 )
 from .pairwise import choose_pair
+from .permissions import can_moderate
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
 TOKENS = "participation"  # session key: {consultation id: participation token}
+PENDING_PHOTO = "idea_photo"  # session key: {"consultation": id, "name": photo waiting for its idea}
 
 PHASE_LABELS = {Phase.proposing: _l("Proposals"), Phase.voting: _l("Voting"),
                 Phase.answering: _l("Institutions answering"), Phase.closed: _l("Closed")}
@@ -122,15 +129,31 @@ def consultation(consultation_id):
     )
 
 
+@bp.url_value_preprocessor
+def _room_for_a_photo(endpoint, _values):
+    # The proposal form may carry a phone photo, far larger than any other form. The body
+    # size is enforced when the CSRF check first reads the form, before any view runs;
+    # URL value preprocessors run earlier still, so the limit is raised here.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if endpoint == "deliberation.propose" and limit is not None:
+        request.max_content_length = limit + photos.max_bytes()
+
+
 @bp.route("/<int:consultation_id>/proposer", methods=["GET", "POST"])
 def propose(consultation_id):
     c = _consultation(consultation_id)
     if not c.proposals_open:
         flash(_("Proposals are closed in this consultation."), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
-    fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme")}
+    fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme", "photo_alt")}
     similar = []
     if request.method == "POST":
+        try:
+            _keep_photo(c)
+        except ops.DeliberationError as error:
+            # A photo that is refused stops everything: the resident meant to join one.
+            flash(str(error), "error")
+            return _propose_page(c, fields, similar)
         if not request.form.get("confirmed"):
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
@@ -141,11 +164,45 @@ def propose(consultation_id):
             except ops.DeliberationError as error:
                 flash(str(error), "error")
             else:
+                _attach_kept_photo(idea, fields["photo_alt"])
                 db.session.commit()
                 flash(_("Thank you! Your idea is published."), "success")
                 return redirect(url_for(".idea", idea_id=idea.id))
+    return _propose_page(c, fields, similar)
+
+
+def _propose_page(c, fields, similar):
     return render_template("deliberation/propose.html", consultation=c, fields=fields, similar=similar,
-                           kiosk=current_kiosk())
+                           kiosk=current_kiosk(), photo_kept=_kept_photo(c) is not None,
+                           photo_max_mb=photos.max_megabytes())
+
+
+def _kept_photo(c) -> str | None:
+    kept = session.get(PENDING_PHOTO) or {}
+    return kept.get("name") if kept.get("consultation") == c.id else None
+
+
+def _keep_photo(c):
+    """Store a newly chosen photo aside until the idea is published.
+
+    Kept across the "similar ideas" step and a refused form, so the resident does not
+    have to choose it again; the kiosk reset forgets it with the rest of the session.
+    """
+    if request.form.get("remove_photo"):
+        photos.remove(_kept_photo(c), pending=True)
+        session.pop(PENDING_PHOTO, None)
+    cleaned = photos.prepare(request.files.get("photo"))
+    if cleaned is not None:
+        photos.remove(_kept_photo(c), pending=True)
+        session[PENDING_PHOTO] = {"consultation": c.id, "name": photos.store(cleaned, pending=True)}
+
+
+def _attach_kept_photo(idea, description: str):
+    name = _kept_photo(idea.consultation)
+    session.pop(PENDING_PHOTO, None)
+    if name and photos.publish_pending(name):
+        idea.photo = name
+        idea.photo_alt = clean_text(description)[:200] or None
 
 
 @bp.get("/idees/<int:idea_id>")
@@ -153,7 +210,7 @@ def idea(idea_id):
     idea = db.session.get(Idea, idea_id) or abort(404)
     c = idea.consultation
     me = participant(c, create=False)
-    if idea.visibility is Visibility.hidden and (me is None or me.id != idea.carrier_id):
+    if not _may_see(idea, me):
         abort(404)
     comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
     answers = db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id)
@@ -167,6 +224,23 @@ def idea(idea_id):
         counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
         positions=list(Position),
     )
+
+
+def _may_see(idea: Idea, me) -> bool:
+    """A hidden idea is shown to its carrier (with the reason) and to moderators only."""
+    if idea.visibility is Visibility.visible:
+        return True
+    return (me is not None and me.id == idea.carrier_id) or can_moderate(g.user, idea.consultation)
+
+
+@bp.get("/photos/<name>")
+def photo(name):
+    """An idea's photo, served only to those who may see the idea."""
+    idea = db.session.scalar(select(Idea).where(Idea.photo == name)) or abort(404)
+    if not _may_see(idea, participant(idea.consultation, create=False)):
+        abort(404)
+    path = photos.path_of(name) or abort(404)
+    return send_file(path, mimetype="image/jpeg", download_name=name)
 
 
 @bp.post("/idees/<int:idea_id>/soutien")

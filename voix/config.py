@@ -41,3 +41,8 @@ MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 # and send cookies over HTTPS only (VOIX_SESSION_COOKIE_SECURE=true).
 PROXY_FIX_HOPS = 0
 SESSION_COOKIE_SECURE = False
+
+# Idea photos: the largest file accepted (a phone photo), and where uploads are kept
+# (default: the "uploads" folder of the instance folder; never under /static).
+IDEA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+UPLOAD_FOLDER = None
