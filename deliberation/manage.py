@@ -1,10 +1,12 @@
 """Staff screens of deliberation: consultations and phases (facilitators), the moderation
 queue (moderators), and official answers (institution accounts)."""
 from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -44,6 +46,23 @@ from .polis_io import opinion_groups_view
 bp = Blueprint("deliberation_manage", __name__, url_prefix="/animation/consultations", template_folder="templates")
 
 
+@bp.context_processor
+def _schedule_inputs():
+    return {"local_input": _local_input}
+
+
+def _local_input(moment: datetime | None) -> str:
+    """<input type="datetime-local"> wants "YYYY-MM-DDTHH:MM" in local time, no zone."""
+    if moment is None:
+        return ""
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment  # SQLite: naive UTC
+    return moment.astimezone(_residents_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def _residents_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 def _consultation(consultation_id, allowed) -> Consultation:
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not allowed(g.user, consultation):
@@ -80,9 +99,16 @@ def create():
     if not can_run_consultations(g.user, territory):
         abort(403)
     cap = request.form.get("support_cap", type=int)
-    consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
-                                           support_cap=cap if cap and cap > 0 else None,
-                                           results_hidden=bool(request.form.get("results_hidden")))
+    try:
+        opens_on, closes_on = _schedule_from_form()
+        consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
+                                               support_cap=cap if cap and cap > 0 else None,
+                                               results_hidden=bool(request.form.get("results_hidden")))
+        ops.set_schedule(consultation, opens_on, closes_on)
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
     db.session.commit()
     flash(_("Consultation created."), "success")
     return redirect(url_for(".detail", consultation_id=consultation.id))
@@ -122,6 +148,41 @@ def next_phase(consultation_id):
     except ops.DeliberationError as error:
         flash(str(error), "error")
     return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.post("/<int:consultation_id>/calendrier")
+@staff_required(Role.facilitator)
+def schedule(consultation_id):
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    try:
+        ops.set_schedule(consultation, *_schedule_from_form())
+        db.session.commit()
+        flash(_("The dates are saved."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#calendrier")
+
+
+def _schedule_from_form():
+    return _local_moment(request.form.get("opens_on", "")), _local_moment(request.form.get("closes_on", ""))
+
+
+def _local_moment(value: str) -> datetime | None:
+    """A date and time typed by staff, meant where the residents live; stored in UTC.
+
+    UTC because SQLite keeps no time zone: every stored moment must mean the same.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ops.DeliberationError(_("Enter dates as shown, for example 2027-03-01 09:00.")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_residents_zone())
+    return moment.astimezone(timezone.utc)
 
 
 @bp.post("/commentaires/<int:comment_id>/<any(masquer, retablir):action>")

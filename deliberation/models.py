@@ -6,7 +6,7 @@ and statement): the database, not a Python check, keeps tallies exact.
 """
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
@@ -63,7 +63,31 @@ class Consultation(db.Model):
 
     @property
     def shows_results(self) -> bool:
-        return not self.results_hidden or self.phase is Phase.closed
+        return not self.results_hidden or self.is_closed
+
+    # The schedule is read from the clock at each request: no background job has to
+    # flip a switch at midnight, and a kiosk that reloads a page sees the new state.
+    @property
+    def has_opened(self) -> bool:
+        return self.opens_on is None or _as_utc(self.opens_on) <= utcnow()
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed by a facilitator (last phase) or by its closing date."""
+        return self.phase is Phase.closed or (self.closes_on is not None and _as_utc(self.closes_on) <= utcnow())
+
+    @property
+    def accepts_proposals(self) -> bool:
+        return self.proposals_open and self.has_opened and not self.is_closed
+
+    @property
+    def accepts_votes(self) -> bool:
+        return self.votes_open and self.has_opened and not self.is_closed
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they are stored in UTC.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 class Origin(enum.Enum):

@@ -82,6 +82,21 @@ def advance_phase(consultation: Consultation) -> Phase:
     return following
 
 
+def set_schedule(consultation: Consultation, opens_on, closes_on):
+    """Dates (aware datetimes or None) at which the consultation opens and closes by itself."""
+    if opens_on is not None and closes_on is not None and closes_on <= opens_on:
+        raise DeliberationError(_l("The closing date must come after the opening date."))
+    consultation.opens_on, consultation.closes_on = opens_on, closes_on
+
+
+def _refuse_unless_running(consultation: Consultation):
+    # Before the switches: "not open yet" or "closed" says more than "votes are closed".
+    if not consultation.has_opened:
+        raise DeliberationError(_l("This consultation is not open yet."))
+    if consultation.is_closed:
+        raise DeliberationError(_l("This consultation is closed."))
+
+
 # --- Participants -----------------------------------------------------------------------
 
 
@@ -125,6 +140,7 @@ def similar_ideas(consultation: Consultation, text: str, limit=3) -> list[Idea]:
 
 def propose_idea(consultation: Consultation, carrier: Participant, *, title: str, body: str,
                  theme: str | None = None, language="fr") -> Idea:
+    _refuse_unless_running(consultation)
     if not consultation.proposals_open:
         raise DeliberationError(_l("Proposals are closed in this consultation."))
     title, body = (title or "").strip(), (body or "").strip()
@@ -159,6 +175,7 @@ def _already_recorded(model, vote_uuid: str) -> bool:
 def _check_votes_open(consultation: Consultation, participant: Participant):
     if participant.consultation_id != consultation.id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
+    _refuse_unless_running(consultation)
     if not consultation.votes_open:
         raise DeliberationError(_l("Votes are closed in this consultation."))
 

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -68,7 +69,15 @@ def _labels():
     # re-sent form is then counted once.
     return {"phase_label": PHASE_LABELS.get, "answer_status_label": ANSWER_STATUS_LABELS.get,
             "position_label": POSITION_LABELS.get, "membership_label": MEMBERSHIP_LABELS.get,
-            "new_uuid": lambda: str(uuid.uuid4())}
+            "new_uuid": lambda: str(uuid.uuid4()), "local_date": format_date, "local_time": format_time,
+            "status_label": status_label}
+
+
+def status_label(c: Consultation) -> str:
+    """The phase as residents live it: the schedule can close a consultation by itself."""
+    if c.is_closed:
+        return PHASE_LABELS[Phase.closed]
+    return PHASE_LABELS[c.phase] if c.has_opened else _("Not open yet")
 
 
 @bp.record_once
@@ -80,7 +89,7 @@ def _offer_consultations_on_kiosks(state):
             Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id)}
-                for c in rows]
+                for c in rows if c.has_opened and not c.is_closed]
 
     register_activity_provider(state.app, provider)
 
@@ -142,8 +151,8 @@ def _room_for_a_photo(endpoint, _values):
 @bp.route("/<int:consultation_id>/proposer", methods=["GET", "POST"])
 def propose(consultation_id):
     c = _consultation(consultation_id)
-    if not c.proposals_open:
-        flash(_("Proposals are closed in this consultation."), "error")
+    if not c.accepts_proposals:
+        flash(_not_accepting(c, _("Proposals are closed in this consultation.")), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
     fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme", "photo_alt")}
     similar = []
@@ -169,6 +178,12 @@ def propose(consultation_id):
                 flash(_("Thank you! Your idea is published."), "success")
                 return redirect(url_for(".idea", idea_id=idea.id))
     return _propose_page(c, fields, similar)
+
+
+def _not_accepting(c: Consultation, switched_off: str) -> str:
+    if not c.has_opened:
+        return _("This consultation is not open yet.")
+    return _("This consultation is closed.") if c.is_closed else switched_off
 
 
 def _propose_page(c, fields, similar):
@@ -323,8 +338,8 @@ def pairwise(consultation_id):
         db.session.commit()
         return redirect(url_for(".pairwise", consultation_id=c.id), code=303)
     ideas = _visible_ideas(c)
-    if not c.votes_open or len(ideas) < 2:
-        flash(_("Comparing ideas is not open in this consultation."), "error")
+    if not c.accepts_votes or len(ideas) < 2:
+        flash(_not_accepting(c, _("Comparing ideas is not open in this consultation.")), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
     pair = choose_pair([i.id for i in ideas], ops.pairwise_counts(c))
     by_id = {i.id: i for i in ideas}
