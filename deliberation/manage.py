@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
@@ -120,7 +121,8 @@ def detail(consultation_id):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not (can_moderate(g.user, consultation) or can_answer_for(g.user, consultation)):
         abort(403)
-    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)
+                               .options(selectinload(Idea.co_carriers))).all()
     answers = {}
     for answer in db.session.scalars(select(OfficialAnswer).join(Idea).where(Idea.consultation_id == consultation.id)
                                      .order_by(OfficialAnswer.answered_at)):
@@ -240,6 +242,16 @@ def mediated_support(idea_id):
     except ops.DeliberationError as error:
         db.session.rollback()
         flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+
+@bp.post("/idees/<int:idea_id>/co-porteurs/<int:participant_id>/retirer")
+@staff_required(Role.facilitator)
+def remove_co_carrier(idea_id, participant_id):
+    """A facilitator removes a co-carrier (on request, or an abuse)."""
+    idea = _idea(idea_id, can_manage_consultation)
+    if ops.remove_co_carrier(idea, participant_id):
+        flash(_("The co-carrier is removed."), "success")
     return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
 
 

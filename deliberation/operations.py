@@ -9,6 +9,7 @@ from statistics import median
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from voix.database import begin_write, insert_ignoring_duplicates, upsert
 from voix.extensions import db
@@ -22,6 +23,7 @@ from .models import (
     CommitteeMember,
     Consultation,
     Idea,
+    IdeaCoCarrier,
     MembershipStatus,
     Moderation,
     OfficialAnswer,
@@ -154,6 +156,36 @@ def propose_idea(consultation: Consultation, carrier: Participant, *, title: str
     db.session.add(idea)
     db.session.flush()
     return idea
+
+
+def co_carry(idea: Idea, participant: Participant) -> bool:
+    """Carry an idea with its carrier; returns True if this call added a co-carrier.
+
+    Once per participant: the primary key (idea, participant) makes a double tap a no-op.
+    """
+    if participant.consultation_id != idea.consultation_id:
+        raise DeliberationError(_l("This participation token belongs to another consultation."))
+    if participant.id == idea.carrier_id:
+        raise DeliberationError(_l("You already carry this idea."))
+    if idea.visibility is not Visibility.visible:
+        raise DeliberationError(_l("This idea was hidden by moderation."))
+    _refuse_unless_running(idea.consultation)
+    begin_write()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    added = db.session.execute(insert(IdeaCoCarrier).values(idea_id=idea.id, participant_id=participant.id)
+                               .on_conflict_do_nothing()).rowcount > 0
+    db.session.commit()
+    return added
+
+
+def remove_co_carrier(idea: Idea, participant_id: int) -> bool:
+    """The co-carrier steps back, or a facilitator removes them."""
+    begin_write()
+    removed = db.session.execute(IdeaCoCarrier.__table__.delete().where(
+        IdeaCoCarrier.idea_id == idea.id, IdeaCoCarrier.participant_id == participant_id)).rowcount > 0
+    db.session.commit()
+    return removed
 
 
 def support_counts(consultation: Consultation) -> dict[int, int]:

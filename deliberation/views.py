@@ -232,8 +232,10 @@ def idea(idea_id):
                                  .order_by(OfficialAnswer.answered_at)).all()
     supported = me is not None and db.session.scalar(select(ops.Support.id).where(
         ops.Support.idea_id == idea.id, ops.Support.participant_id == me.id)) is not None
+    co_carrying = me is not None and any(p.id == me.id for p in idea.co_carriers)
     return render_template(
         "deliberation/idea.html", idea=idea, consultation=c, answers=answers, supported=supported, me=me,
+        co_carrying=co_carrying,
         top_comments=[x for x in comments if x.parent_id is None],
         replies={x.id: [r for r in comments if r.parent_id == x.id] for x in comments},
         counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
@@ -274,6 +276,25 @@ def support(idea_id):
     db.session.commit()
     return redirect(request.form.get("back") == "list" and url_for(".consultation", consultation_id=idea.consultation_id)
                     or url_for(".idea", idea_id=idea.id))
+
+
+@bp.post("/idees/<int:idea_id>/co-porter")
+def co_carry(idea_id):
+    """"Carry this idea with them": one tap to join its carrier, one tap to step back."""
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    me = participant(idea.consultation)
+    try:
+        if request.form.get("withdraw"):
+            ops.remove_co_carrier(idea, me.id)
+            flash(_("You no longer carry this idea."), "success")
+        else:
+            ops.co_carry(idea, me)
+            flash(_("Thank you! You carry this idea with them."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    db.session.commit()
+    return redirect(url_for(".idea", idea_id=idea.id) + "#porteurs")
 
 
 @bp.post("/idees/<int:idea_id>/commentaires")
