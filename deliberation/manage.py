@@ -1,5 +1,6 @@
 """Staff screens of deliberation: consultations and phases (facilitators), the moderation
 queue (moderators), and official answers (institution accounts)."""
+import uuid
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
 from . import operations as ops
+from . import paper_ballots
 from .models import (
     AnswerStatus,
     Comment,
@@ -35,6 +37,7 @@ from .models import (
     OfficialAnswer,
     Origin,
     Phase,
+    Visibility,
 )
 from .permissions import (
     can_answer_for,
@@ -253,6 +256,48 @@ def remove_co_carrier(idea_id, participant_id):
     if ops.remove_co_carrier(idea, participant_id):
         flash(_("The co-carrier is removed."), "success")
     return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+
+@bp.route("/<int:consultation_id>/bulletins-papier", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def paper_ballot(consultation_id):
+    """Type in the supports counted at a paper ballot session, N per idea."""
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    # The form's UUID survives a refused attempt, so the corrected form still counts once.
+    form_uuid = request.form.get("uuid") or str(uuid.uuid4())
+    typed = {}
+    if request.method == "POST":
+        try:
+            typed = _typed_counts()
+            recorded = paper_ballots.record_paper_ballot(
+                consultation, paper_ballots.parse_counts(typed), uuid=form_uuid, recorded_by=g.user,
+                label=request.form.get("label", ""))
+        except ops.DeliberationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            if recorded is None:
+                flash(_("This ballot was already recorded: it is not counted twice."), "info")
+            else:
+                flash(_("%(n)s paper supports are recorded.", n=recorded), "success")
+            return redirect(url_for(".paper_ballot", consultation_id=consultation.id), code=303)
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id,
+                                                  Idea.visibility == Visibility.visible).order_by(Idea.id)).all()
+    return render_template("deliberation/manage/paper_ballot.html", consultation=consultation, ideas=ideas,
+                           typed=typed, form_uuid=form_uuid, label=request.form.get("label", ""),
+                           ballots=paper_ballots.ballots_of(consultation), counts=ops.support_counts(consultation),
+                           max_per_idea=paper_ballots.MAX_PER_IDEA)
+
+
+def _typed_counts() -> dict[int, str]:
+    """The "idea-ID" fields of the form, every one of them: none may be dropped silently."""
+    typed = {}
+    for key, value in request.form.items():
+        if key.startswith("idea-"):
+            if not key[5:].isdigit():
+                raise ops.DeliberationError(_("This ballot names an idea that is not open to support."))
+            typed[int(key[5:])] = value
+    return typed
 
 
 @bp.post("/idees/<int:idea_id>/reponse")

@@ -374,3 +374,22 @@ class CommitteeMember(db.Model):
         return f"<CommitteeMember {self.display_name!r} {self.status.value}>"
 
 
+
+
+class PaperBallot(db.Model):
+    """Supports from a paper ballot session, typed in by a facilitator.
+
+    Its UUID comes with the form: a form sent twice is recorded once. Each support it
+    records comes from a new participant (origin paper, external_id "paper:BALLOT:...").
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")  # where and when, e.g. "Fête du Sanitas"
+    supports: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    def __repr__(self):
+        return f"<PaperBallot {self.id} c={self.consultation_id} {self.supports}>"

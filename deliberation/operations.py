@@ -91,7 +91,7 @@ def set_schedule(consultation: Consultation, opens_on, closes_on):
     consultation.opens_on, consultation.closes_on = opens_on, closes_on
 
 
-def _refuse_unless_running(consultation: Consultation):
+def refuse_unless_running(consultation: Consultation):
     # Before the switches: "not open yet" or "closed" says more than "votes are closed".
     if not consultation.has_opened:
         raise DeliberationError(_l("This consultation is not open yet."))
@@ -142,7 +142,7 @@ def similar_ideas(consultation: Consultation, text: str, limit=3) -> list[Idea]:
 
 def propose_idea(consultation: Consultation, carrier: Participant, *, title: str, body: str,
                  theme: str | None = None, language="fr") -> Idea:
-    _refuse_unless_running(consultation)
+    refuse_unless_running(consultation)
     if not consultation.proposals_open:
         raise DeliberationError(_l("Proposals are closed in this consultation."))
     title, body = (title or "").strip(), (body or "").strip()
@@ -169,7 +169,7 @@ def co_carry(idea: Idea, participant: Participant) -> bool:
         raise DeliberationError(_l("You already carry this idea."))
     if idea.visibility is not Visibility.visible:
         raise DeliberationError(_l("This idea was hidden by moderation."))
-    _refuse_unless_running(idea.consultation)
+    refuse_unless_running(idea.consultation)
     begin_write()
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -207,7 +207,7 @@ def _already_recorded(model, vote_uuid: str) -> bool:
 def _check_votes_open(consultation: Consultation, participant: Participant):
     if participant.consultation_id != consultation.id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
-    _refuse_unless_running(consultation)
+    refuse_unless_running(consultation)
     if not consultation.votes_open:
         raise DeliberationError(_l("Votes are closed in this consultation."))
 
