@@ -393,3 +393,19 @@ class PaperBallot(db.Model):
 
     def __repr__(self):
         return f"<PaperBallot {self.id} c={self.consultation_id} {self.supports}>"
+
+
+class ResidentSession(db.Model):
+    """A resident's sign-in, kept on the server; the cookie only carries its random id.
+
+    Deleting the row (sign-out, kiosk reset) makes a copied cookie useless, as for staff.
+    """
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    resident: Mapped[ResidentAccount] = relationship()
+
+    def __repr__(self):
+        return f"<ResidentSession resident={self.resident_id}>"

@@ -49,6 +49,7 @@ from .models import (
 )
 from .pairwise import choose_pair
 from .permissions import can_moderate
+from .residents import participant_of
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
 TOKENS = "participation"  # session key: {consultation id: participation token}
@@ -104,9 +105,16 @@ def request_origin() -> Origin:
 
 
 def participant(consultation: Consultation, create=True):
-    """This visitor's participant in the consultation, created on first action."""
+    """This visitor's participant in the consultation, created on first action.
+
+    A signed-in resident acts as their account's participant, from any device.
+    """
+    if g.get("resident") is not None:
+        return participant_of(consultation, g.resident, create=create, origin=request_origin())
     tokens = session.get(TOKENS, {})
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
+    if found is not None and found.resident_id is not None:
+        found = None  # an account's participant acts only while its resident is signed in
     if found is None and create:
         found = ops.new_participant(consultation, request_origin())
         session[TOKENS] = {**tokens, str(consultation.id): found.token}

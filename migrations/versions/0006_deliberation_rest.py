@@ -1,4 +1,4 @@
-"""deliberation, the rest: idea photo descriptions, paper ballots
+"""deliberation, the rest: idea photo descriptions, paper ballots, resident sign-in sessions
 
 Revision ID: 0006
 Revises: 0004
@@ -37,8 +37,22 @@ def upgrade():
     with op.batch_alter_table('paper_ballot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_paper_ballot_consultation_id'), ['consultation_id'], unique=False)
 
+    op.create_table('resident_session',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident_account.id'], name=op.f('fk_resident_session_resident_id_resident_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_session'))
+    )
+    with op.batch_alter_table('resident_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_session_resident_id'), ['resident_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('resident_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_session_resident_id'))
+
+    op.drop_table('resident_session')
     with op.batch_alter_table('paper_ballot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_paper_ballot_consultation_id'))
 
