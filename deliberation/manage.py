@@ -1,10 +1,13 @@
 """Staff screens of deliberation: consultations and phases (facilitators), the moderation
 queue (moderators), and official answers (institution accounts)."""
+import uuid
 from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -14,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
@@ -22,6 +26,7 @@ from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
 from . import operations as ops
+from . import paper_ballots
 from .models import (
     AnswerStatus,
     Comment,
@@ -32,6 +37,7 @@ from .models import (
     OfficialAnswer,
     Origin,
     Phase,
+    Visibility,
 )
 from .permissions import (
     can_answer_for,
@@ -42,6 +48,23 @@ from .permissions import (
 from .polis_io import opinion_groups_view
 
 bp = Blueprint("deliberation_manage", __name__, url_prefix="/animation/consultations", template_folder="templates")
+
+
+@bp.context_processor
+def _schedule_inputs():
+    return {"local_input": _local_input}
+
+
+def _local_input(moment: datetime | None) -> str:
+    """<input type="datetime-local"> wants "YYYY-MM-DDTHH:MM" in local time, no zone."""
+    if moment is None:
+        return ""
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment  # SQLite: naive UTC
+    return moment.astimezone(_residents_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def _residents_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _consultation(consultation_id, allowed) -> Consultation:
@@ -80,9 +103,16 @@ def create():
     if not can_run_consultations(g.user, territory):
         abort(403)
     cap = request.form.get("support_cap", type=int)
-    consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
-                                           support_cap=cap if cap and cap > 0 else None,
-                                           results_hidden=bool(request.form.get("results_hidden")))
+    try:
+        opens_on, closes_on = _schedule_from_form()
+        consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
+                                               support_cap=cap if cap and cap > 0 else None,
+                                               results_hidden=bool(request.form.get("results_hidden")))
+        ops.set_schedule(consultation, opens_on, closes_on)
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
     db.session.commit()
     flash(_("Consultation created."), "success")
     return redirect(url_for(".detail", consultation_id=consultation.id))
@@ -94,7 +124,8 @@ def detail(consultation_id):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not (can_moderate(g.user, consultation) or can_answer_for(g.user, consultation)):
         abort(403)
-    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)
+                               .options(selectinload(Idea.co_carriers))).all()
     answers = {}
     for answer in db.session.scalars(select(OfficialAnswer).join(Idea).where(Idea.consultation_id == consultation.id)
                                      .order_by(OfficialAnswer.answered_at)):
@@ -122,6 +153,41 @@ def next_phase(consultation_id):
     except ops.DeliberationError as error:
         flash(str(error), "error")
     return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.post("/<int:consultation_id>/calendrier")
+@staff_required(Role.facilitator)
+def schedule(consultation_id):
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    try:
+        ops.set_schedule(consultation, *_schedule_from_form())
+        db.session.commit()
+        flash(_("The dates are saved."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#calendrier")
+
+
+def _schedule_from_form():
+    return _local_moment(request.form.get("opens_on", "")), _local_moment(request.form.get("closes_on", ""))
+
+
+def _local_moment(value: str) -> datetime | None:
+    """A date and time typed by staff, meant where the residents live; stored in UTC.
+
+    UTC because SQLite keeps no time zone: every stored moment must mean the same.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ops.DeliberationError(_("Enter dates as shown, for example 2027-03-01 09:00.")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_residents_zone())
+    return moment.astimezone(timezone.utc)
 
 
 @bp.post("/commentaires/<int:comment_id>/<any(masquer, retablir):action>")
@@ -180,6 +246,58 @@ def mediated_support(idea_id):
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+
+@bp.post("/idees/<int:idea_id>/co-porteurs/<int:participant_id>/retirer")
+@staff_required(Role.facilitator)
+def remove_co_carrier(idea_id, participant_id):
+    """A facilitator removes a co-carrier (on request, or an abuse)."""
+    idea = _idea(idea_id, can_manage_consultation)
+    if ops.remove_co_carrier(idea, participant_id):
+        flash(_("The co-carrier is removed."), "success")
+    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
+
+
+@bp.route("/<int:consultation_id>/bulletins-papier", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def paper_ballot(consultation_id):
+    """Type in the supports counted at a paper ballot session, N per idea."""
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    # The form's UUID survives a refused attempt, so the corrected form still counts once.
+    form_uuid = request.form.get("uuid") or str(uuid.uuid4())
+    typed = {}
+    if request.method == "POST":
+        try:
+            typed = _typed_counts()
+            recorded = paper_ballots.record_paper_ballot(
+                consultation, paper_ballots.parse_counts(typed), uuid=form_uuid, recorded_by=g.user,
+                label=request.form.get("label", ""))
+        except ops.DeliberationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            if recorded is None:
+                flash(_("This ballot was already recorded: it is not counted twice."), "info")
+            else:
+                flash(_("%(n)s paper supports are recorded.", n=recorded), "success")
+            return redirect(url_for(".paper_ballot", consultation_id=consultation.id), code=303)
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id,
+                                                  Idea.visibility == Visibility.visible).order_by(Idea.id)).all()
+    return render_template("deliberation/manage/paper_ballot.html", consultation=consultation, ideas=ideas,
+                           typed=typed, form_uuid=form_uuid, label=request.form.get("label", ""),
+                           ballots=paper_ballots.ballots_of(consultation), counts=ops.support_counts(consultation),
+                           max_per_idea=paper_ballots.MAX_PER_IDEA)
+
+
+def _typed_counts() -> dict[int, str]:
+    """The "idea-ID" fields of the form, every one of them: none may be dropped silently."""
+    typed = {}
+    for key, value in request.form.items():
+        if key.startswith("idea-"):
+            if not key[5:].isdigit():
+                raise ops.DeliberationError(_("This ballot names an idea that is not open to support."))
+            typed[int(key[5:])] = value
+    return typed
 
 
 @bp.post("/idees/<int:idea_id>/reponse")

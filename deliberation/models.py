@@ -6,7 +6,7 @@ and statement): the database, not a Python check, keeps tallies exact.
 """
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
@@ -64,7 +64,31 @@ class Consultation(db.Model):
 
     @property
     def shows_results(self) -> bool:
-        return not self.results_hidden or self.phase is Phase.closed
+        return not self.results_hidden or self.is_closed
+
+    # The schedule is read from the clock at each request: no background job has to
+    # flip a switch at midnight, and a kiosk that reloads a page sees the new state.
+    @property
+    def has_opened(self) -> bool:
+        return self.opens_on is None or _as_utc(self.opens_on) <= utcnow()
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed by a facilitator (last phase) or by its closing date."""
+        return self.phase is Phase.closed or (self.closes_on is not None and _as_utc(self.closes_on) <= utcnow())
+
+    @property
+    def accepts_proposals(self) -> bool:
+        return self.proposals_open and self.has_opened and not self.is_closed
+
+    @property
+    def accepts_votes(self) -> bool:
+        return self.votes_open and self.has_opened and not self.is_closed
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they are stored in UTC.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 class Origin(enum.Enum):
@@ -134,6 +158,7 @@ class Idea(db.Model):
     body: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
     theme: Mapped[str | None] = mapped_column(String(60))
     photo: Mapped[str | None] = mapped_column(String(100))  # file name in the instance uploads folder
+    photo_alt: Mapped[str | None] = mapped_column(String(200))  # what the photo shows, for screen readers
     carrier_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
@@ -360,3 +385,38 @@ class CommitteeMember(db.Model):
         return f"<CommitteeMember {self.display_name!r} {self.status.value}>"
 
 
+
+
+class PaperBallot(db.Model):
+    """Supports from a paper ballot session, typed in by a facilitator.
+
+    Its UUID comes with the form: a form sent twice is recorded once. Each support it
+    records comes from a new participant (origin paper, external_id "paper:BALLOT:...").
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")  # where and when, e.g. "Fête du Sanitas"
+    supports: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    def __repr__(self):
+        return f"<PaperBallot {self.id} c={self.consultation_id} {self.supports}>"
+
+
+class ResidentSession(db.Model):
+    """A resident's sign-in, kept on the server; the cookie only carries its random id.
+
+    Deleting the row (sign-out, kiosk reset) makes a copied cookie useless, as for staff.
+    """
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    resident: Mapped[ResidentAccount] = relationship()
+
+    def __repr__(self):
+        return f"<ResidentSession resident={self.resident_id}>"

@@ -9,6 +9,7 @@ from statistics import median
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from voix.database import begin_write, insert_ignoring_duplicates, upsert
 from voix.extensions import db
@@ -22,6 +23,7 @@ from .models import (
     CommitteeMember,
     Consultation,
     Idea,
+    IdeaCoCarrier,
     MembershipStatus,
     Moderation,
     OfficialAnswer,
@@ -82,6 +84,21 @@ def advance_phase(consultation: Consultation) -> Phase:
     return following
 
 
+def set_schedule(consultation: Consultation, opens_on, closes_on):
+    """Dates (aware datetimes or None) at which the consultation opens and closes by itself."""
+    if opens_on is not None and closes_on is not None and closes_on <= opens_on:
+        raise DeliberationError(_l("The closing date must come after the opening date."))
+    consultation.opens_on, consultation.closes_on = opens_on, closes_on
+
+
+def refuse_unless_running(consultation: Consultation):
+    # Before the switches: "not open yet" or "closed" says more than "votes are closed".
+    if not consultation.has_opened:
+        raise DeliberationError(_l("This consultation is not open yet."))
+    if consultation.is_closed:
+        raise DeliberationError(_l("This consultation is closed."))
+
+
 # --- Participants -----------------------------------------------------------------------
 
 
@@ -136,6 +153,7 @@ def similar_ideas(consultation: Consultation, text: str, limit=3) -> list[Idea]:
 
 def propose_idea(consultation: Consultation, carrier: Participant, *, title: str, body: str,
                  theme: str | None = None, language="fr") -> Idea:
+    refuse_unless_running(consultation)
     if not consultation.proposals_open:
         raise DeliberationError(_l("Proposals are closed in this consultation."))
     title, body = (title or "").strip(), (body or "").strip()
@@ -149,6 +167,36 @@ def propose_idea(consultation: Consultation, carrier: Participant, *, title: str
     db.session.add(idea)
     db.session.flush()
     return idea
+
+
+def co_carry(idea: Idea, participant: Participant) -> bool:
+    """Carry an idea with its carrier; returns True if this call added a co-carrier.
+
+    Once per participant: the primary key (idea, participant) makes a double tap a no-op.
+    """
+    if participant.consultation_id != idea.consultation_id:
+        raise DeliberationError(_l("This participation token belongs to another consultation."))
+    if participant.id == idea.carrier_id:
+        raise DeliberationError(_l("You already carry this idea."))
+    if idea.visibility is not Visibility.visible:
+        raise DeliberationError(_l("This idea was hidden by moderation."))
+    refuse_unless_running(idea.consultation)
+    begin_write()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    added = db.session.execute(insert(IdeaCoCarrier).values(idea_id=idea.id, participant_id=participant.id)
+                               .on_conflict_do_nothing()).rowcount > 0
+    db.session.commit()
+    return added
+
+
+def remove_co_carrier(idea: Idea, participant_id: int) -> bool:
+    """The co-carrier steps back, or a facilitator removes them."""
+    begin_write()
+    removed = db.session.execute(IdeaCoCarrier.__table__.delete().where(
+        IdeaCoCarrier.idea_id == idea.id, IdeaCoCarrier.participant_id == participant_id)).rowcount > 0
+    db.session.commit()
+    return removed
 
 
 def support_counts(consultation: Consultation) -> dict[int, int]:
@@ -170,6 +218,7 @@ def _already_recorded(model, vote_uuid: str) -> bool:
 def _check_votes_open(consultation: Consultation, participant: Participant):
     if participant.consultation_id != consultation.id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
+    refuse_unless_running(consultation)
     if not consultation.votes_open:
         raise DeliberationError(_l("Votes are closed in this consultation."))
 

@@ -8,13 +8,17 @@ import uuid
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -24,9 +28,11 @@ from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
+from voix.privacy import clean_text
 from voix.territories.models import TerritoryKind, all_territories
 
 from . import operations as ops
+from . import photos
 from .models import (
     AnswerStatus,
     Comment,
@@ -44,10 +50,13 @@ from .models import (
     Visibility,
 )
 from .pairwise import choose_pair
+from .permissions import can_moderate
+from .residents import participant_of
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
 TOKENS = "participation"  # session key: {consultation id: participation token}
 ABOUT_FIELDS = ("gender", "gender_description", "age_bracket", "quartier", "invited_by")
+PENDING_PHOTO = "idea_photo"  # session key: {"consultation": id, "name": photo waiting for its idea}
 
 PHASE_LABELS = {Phase.proposing: _l("Proposals"), Phase.voting: _l("Voting"),
                 Phase.answering: _l("Institutions answering"), Phase.closed: _l("Closed")}
@@ -64,7 +73,15 @@ def _labels():
     # re-sent form is then counted once.
     return {"phase_label": PHASE_LABELS.get, "answer_status_label": ANSWER_STATUS_LABELS.get,
             "position_label": POSITION_LABELS.get, "membership_label": MEMBERSHIP_LABELS.get,
-            "new_uuid": lambda: str(uuid.uuid4())}
+            "new_uuid": lambda: str(uuid.uuid4()), "local_date": format_date, "local_time": format_time,
+            "status_label": status_label}
+
+
+def status_label(c: Consultation) -> str:
+    """The phase as residents live it: the schedule can close a consultation by itself."""
+    if c.is_closed:
+        return PHASE_LABELS[Phase.closed]
+    return PHASE_LABELS[c.phase] if c.has_opened else _("Not open yet")
 
 
 @bp.record_once
@@ -76,7 +93,7 @@ def _offer_consultations_on_kiosks(state):
             Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id)}
-                for c in rows]
+                for c in rows if c.has_opened and not c.is_closed]
 
     register_activity_provider(state.app, provider)
 
@@ -91,9 +108,16 @@ def request_origin() -> Origin:
 
 
 def participant(consultation: Consultation, create=True):
-    """This visitor's participant in the consultation, created on first action."""
+    """This visitor's participant in the consultation, created on first action.
+
+    A signed-in resident acts as their account's participant, from any device.
+    """
+    if g.get("resident") is not None:
+        return participant_of(consultation, g.resident, create=create, origin=request_origin())
     tokens = session.get(TOKENS, {})
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
+    if found is not None and found.resident_id is not None:
+        found = None  # an account's participant acts only while its resident is signed in
     if found is None and create:
         found = ops.new_participant(consultation, request_origin(), invited_by_code=pending_inviter())
         session[TOKENS] = {**tokens, str(consultation.id): found.token}
@@ -125,17 +149,33 @@ def consultation(consultation_id):
     )
 
 
+@bp.url_value_preprocessor
+def _room_for_a_photo(endpoint, _values):
+    # The proposal form may carry a phone photo, far larger than any other form. The body
+    # size is enforced when the CSRF check first reads the form, before any view runs;
+    # URL value preprocessors run earlier still, so the limit is raised here.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if endpoint == "deliberation.propose" and limit is not None:
+        request.max_content_length = limit + photos.max_bytes()
+
+
 @bp.route("/<int:consultation_id>/proposer", methods=["GET", "POST"])
 def propose(consultation_id):
     c = _consultation(consultation_id)
-    if not c.proposals_open:
-        flash(_("Proposals are closed in this consultation."), "error")
+    if not c.accepts_proposals:
+        flash(_not_accepting(c, _("Proposals are closed in this consultation.")), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
-    fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme")}
+    fields = {key: request.form.get(key, "").strip() for key in ("title", "body", "theme", "photo_alt")}
     about = {key: request.form.get(f"about-{key}", "") for key in ABOUT_FIELDS}
     similar, errors = [], {}
     if request.method == "POST":
         about_clean, errors = clean_about_you(about, True)
+        try:
+            _keep_photo(c)
+        except ops.DeliberationError as error:
+            # A photo that is refused stops everything: the resident meant to join one.
+            flash(str(error), "error")
+            return _propose_page(c, fields, similar, about, errors)
         if not request.form.get("confirmed"):
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
@@ -147,15 +187,56 @@ def propose(consultation_id):
             except ops.DeliberationError as error:
                 flash(str(error), "error")
             else:
+                _attach_kept_photo(idea, fields["photo_alt"])
                 ops.describe_participant(carrier, **about_clean)
                 db.session.commit()
                 flash(_("Thank you! Your idea is published."), "success")
                 return redirect(url_for(".idea", idea_id=idea.id))
     elif pending_inviter():
         about["invited_by"] = pending_inviter()
+    return _propose_page(c, fields, similar, about, errors)
+
+
+def _not_accepting(c: Consultation, switched_off: str) -> str:
+    if not c.has_opened:
+        return _("This consultation is not open yet.")
+    return _("This consultation is closed.") if c.is_closed else switched_off
+
+
+def _propose_page(c, fields, similar, about, errors):
     return render_template("deliberation/propose.html", consultation=c, fields=fields, similar=similar,
-                           kiosk=current_kiosk(), about=about, errors=errors, age_brackets=AGE_BRACKETS,
+                           kiosk=current_kiosk(), photo_kept=_kept_photo(c) is not None,
+                           photo_max_mb=photos.max_megabytes(), about=about, errors=errors,
+                           age_brackets=AGE_BRACKETS,
                            quartiers=[t for t in all_territories() if t.kind is TerritoryKind.quartier])
+
+
+def _kept_photo(c) -> str | None:
+    kept = session.get(PENDING_PHOTO) or {}
+    return kept.get("name") if kept.get("consultation") == c.id else None
+
+
+def _keep_photo(c):
+    """Store a newly chosen photo aside until the idea is published.
+
+    Kept across the "similar ideas" step and a refused form, so the resident does not
+    have to choose it again; the kiosk reset forgets it with the rest of the session.
+    """
+    if request.form.get("remove_photo"):
+        photos.remove(_kept_photo(c), pending=True)
+        session.pop(PENDING_PHOTO, None)
+    cleaned = photos.prepare(request.files.get("photo"))
+    if cleaned is not None:
+        photos.remove(_kept_photo(c), pending=True)
+        session[PENDING_PHOTO] = {"consultation": c.id, "name": photos.store(cleaned, pending=True)}
+
+
+def _attach_kept_photo(idea, description: str):
+    name = _kept_photo(idea.consultation)
+    session.pop(PENDING_PHOTO, None)
+    if name and photos.publish_pending(name):
+        idea.photo = name
+        idea.photo_alt = clean_text(description)[:200] or None
 
 
 @bp.get("/idees/<int:idea_id>")
@@ -163,20 +244,39 @@ def idea(idea_id):
     idea = db.session.get(Idea, idea_id) or abort(404)
     c = idea.consultation
     me = participant(c, create=False)
-    if idea.visibility is Visibility.hidden and (me is None or me.id != idea.carrier_id):
+    if not _may_see(idea, me):
         abort(404)
     comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
     answers = db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id)
                                  .order_by(OfficialAnswer.answered_at)).all()
     supported = me is not None and db.session.scalar(select(ops.Support.id).where(
         ops.Support.idea_id == idea.id, ops.Support.participant_id == me.id)) is not None
+    co_carrying = me is not None and any(p.id == me.id for p in idea.co_carriers)
     return render_template(
         "deliberation/idea.html", idea=idea, consultation=c, answers=answers, supported=supported, me=me,
+        co_carrying=co_carrying,
         top_comments=[x for x in comments if x.parent_id is None],
         replies={x.id: [r for r in comments if r.parent_id == x.id] for x in comments},
         counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
         positions=list(Position),
     )
+
+
+def _may_see(idea: Idea, me) -> bool:
+    """A hidden idea is shown to its carrier (with the reason) and to moderators only."""
+    if idea.visibility is Visibility.visible:
+        return True
+    return (me is not None and me.id == idea.carrier_id) or can_moderate(g.user, idea.consultation)
+
+
+@bp.get("/photos/<name>")
+def photo(name):
+    """An idea's photo, served only to those who may see the idea."""
+    idea = db.session.scalar(select(Idea).where(Idea.photo == name)) or abort(404)
+    if not _may_see(idea, participant(idea.consultation, create=False)):
+        abort(404)
+    path = photos.path_of(name) or abort(404)
+    return send_file(path, mimetype="image/jpeg", download_name=name)
 
 
 @bp.post("/idees/<int:idea_id>/soutien")
@@ -195,6 +295,25 @@ def support(idea_id):
     db.session.commit()
     return redirect(request.form.get("back") == "list" and url_for(".consultation", consultation_id=idea.consultation_id)
                     or url_for(".idea", idea_id=idea.id))
+
+
+@bp.post("/idees/<int:idea_id>/co-porter")
+def co_carry(idea_id):
+    """"Carry this idea with them": one tap to join its carrier, one tap to step back."""
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    me = participant(idea.consultation)
+    try:
+        if request.form.get("withdraw"):
+            ops.remove_co_carrier(idea, me.id)
+            flash(_("You no longer carry this idea."), "success")
+        else:
+            ops.co_carry(idea, me)
+            flash(_("Thank you! You carry this idea with them."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    db.session.commit()
+    return redirect(url_for(".idea", idea_id=idea.id) + "#porteurs")
 
 
 @bp.post("/idees/<int:idea_id>/commentaires")
@@ -261,8 +380,8 @@ def pairwise(consultation_id):
         db.session.commit()
         return redirect(url_for(".pairwise", consultation_id=c.id), code=303)
     ideas = _visible_ideas(c)
-    if not c.votes_open or len(ideas) < 2:
-        flash(_("Comparing ideas is not open in this consultation."), "error")
+    if not c.accepts_votes or len(ideas) < 2:
+        flash(_not_accepting(c, _("Comparing ideas is not open in this consultation.")), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
     pair = choose_pair([i.id for i in ideas], ops.pairwise_counts(c))
     by_id = {i.id: i for i in ideas}

@@ -193,3 +193,30 @@ def test_resident_proposes_supports_and_compares_in_arabic_by_touch(kiosk_site, 
     assert count_rows(PairwiseVote) == 3
     supporters = db.session.scalars(db.select(Support.participant_id)).all()
     assert len(set(supporters)) == 1
+
+
+@pytest.mark.parametrize("kiosk_site", [{"KIOSK_IDLE_SECONDS": 2, "KIOSK_WARNING_SECONDS": 2}], indirect=True)
+def test_a_resident_signed_in_on_a_kiosk_is_signed_out_when_the_tablet_is_left_idle(kiosk_site, tablet):
+    from deliberation.models import ResidentSession
+
+    page = tablet
+    page.goto(kiosk_site["url"] + "/habitants/compte?lang=fr")
+    page.fill("#pseudonym", "Oiseau du Sanitas")
+    page.fill("#password", "le square 2027")
+    page.fill("#confirm", "le square 2027")
+    with page.expect_navigation():
+        page.tap("main button[type=submit]")
+    sign_out = page.locator(".kiosk-header button.sign-out")
+    expect(sign_out).to_contain_text("Oiseau du Sanitas")
+    for target in [sign_out, *page.locator(".kiosk-header a").all()]:
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+    assert count_rows(ResidentSession) == 1
+
+    page.locator(".resident-idle").wait_for(state="visible", timeout=5000)
+    expect(page.locator(".resident-idle .stay")).to_be_focused()
+    page.tap(".resident-idle .stay")  # one tap keeps the resident signed in
+    assert page.locator(".resident-idle").is_hidden() and count_rows(ResidentSession) == 1
+    page.wait_for_url("**/kiosk/", timeout=15000)  # no tap this time: signed out, back to the start
+    assert count_rows(ResidentSession) == 0
+    assert page.locator(".kiosk-header button.sign-out").count() == 0

@@ -63,6 +63,7 @@ def create_app(test_config=None):
 def _register_blueprints(app):
     from deliberation import api as deliberation_api
     from deliberation.manage import bp as deliberation_manage
+    from deliberation.resident_views import bp as residents
     from deliberation.views import bp as deliberation
     from insights import api as insights_api
     from insights.dashboard import bp as indicators
@@ -80,7 +81,7 @@ def _register_blueprints(app):
     from .territories.views import bp as territories
 
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
-                      insights, insights_review, indicators, results):
+                      residents, insights, insights_review, indicators, results):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)

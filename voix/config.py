@@ -41,3 +41,13 @@ MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 # and send cookies over HTTPS only (VOIX_SESSION_COOKIE_SECURE=true).
 PROXY_FIX_HOPS = 0
 SESSION_COOKIE_SECURE = False
+
+# Idea photos: the largest file accepted (a phone photo), and where uploads are kept
+# (default: the "uploads" folder of the instance folder; never under /static).
+IDEA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+UPLOAD_FOLDER = None
+
+# A resident's sign-in lasts this long at most: on a personal device, and on a kiosk (as
+# a safety net behind the explicit sign-out and the idle reset).
+RESIDENT_SESSION_DAYS = 30
+KIOSK_RESIDENT_SESSION_MINUTES = 30

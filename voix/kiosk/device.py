@@ -10,6 +10,7 @@ from ..extensions import db
 from .models import Kiosk
 
 ACTIVITY_PROVIDERS = "voix.kiosk_activities"
+RESET_HOOKS = "voix.kiosk_reset_hooks"
 
 
 def _serializer():
@@ -53,3 +54,14 @@ def register_activity_provider(app, provider):
 
 def activities_for(kiosk: Kiosk) -> list[dict]:
     return [item for provider in current_app.extensions.get(ACTIVITY_PROVIDERS, []) for item in provider(kiosk)]
+
+
+def register_reset_hook(app, hook):
+    """Features end what they keep on the server for a resident: hook() runs at each reset,
+    before the session is cleared (e.g. a resident's sign-in)."""
+    app.extensions.setdefault(RESET_HOOKS, []).append(hook)
+
+
+def run_reset_hooks():
+    for hook in current_app.extensions.get(RESET_HOOKS, []):
+        hook()

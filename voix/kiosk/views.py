@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..territories.forms import territory_choices
 from ..territories.models import Territory
-from .device import activities_for, current_kiosk, remember_device
+from .device import activities_for, current_kiosk, remember_device, run_reset_hooks
 from .models import Kiosk
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -113,6 +113,7 @@ def finish_kiosk_visit(invitation_code: str):
 def _forget_resident():
     # The device token is a separate cookie and survives; a facilitator testing the
     # kiosk stays logged in.
+    run_reset_hooks()
     staff = session.get(SESSION_KEY)
     session.clear()
     if staff:
