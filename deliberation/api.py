@@ -52,8 +52,15 @@ def _idea_json(idea: Idea, counts: dict | None) -> dict:
 def consultation(consultation_id):
     c = _get(Consultation, consultation_id)
     return {"id": c.id, "title": c.title, "description": c.description, "territory": c.territory.slug,
-            "phase": c.phase.value, "proposals_open": c.proposals_open, "votes_open": c.votes_open,
+            "phase": c.phase.value,
+            # What a resident can do now: the switches, the phase and the calendar together.
+            "proposals_open": c.accepts_proposals, "votes_open": c.accepts_votes,
+            "opens_on": _iso(c.opens_on), "closes_on": _iso(c.closes_on),
             "results_visible": c.shows_results, "support_cap": c.support_cap}
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
 
 
 @bp.post("/consultations/<int:consultation_id>/participants")

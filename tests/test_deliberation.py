@@ -293,3 +293,15 @@ def test_api_ranking_follows_the_results_switch(client, voting):
     db.session.commit()
     assert client.get(f"/api/v1/consultations/{consultation.id}/ranking").get_json() == {
         "ranking": None, "hidden_until_closed": True}
+
+
+def test_api_says_what_residents_can_do_now_calendar_included(client, consultation):
+    from datetime import datetime, timedelta, timezone
+
+    before = client.get(f"/api/v1/consultations/{consultation.id}").get_json()
+    assert before["proposals_open"] is True and before["opens_on"] is None
+    consultation.opens_on = datetime.now(timezone.utc) + timedelta(days=3)
+    db.session.commit()
+    later = client.get(f"/api/v1/consultations/{consultation.id}").get_json()
+    assert later["proposals_open"] is False and later["votes_open"] is False
+    assert later["opens_on"].startswith(consultation.opens_on.date().isoformat())
