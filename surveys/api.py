@@ -75,6 +75,7 @@ def wave_detail(wave_id):
             "quartier": [t.slug for t in all_territories() if t.kind is TerritoryKind.quartier],
             "invited_by": "code",
         } if questionnaire.ask_about_you else None,
+        "panel": questionnaire.panel,
     }
 
 
@@ -95,14 +96,14 @@ def submit(wave_id):
     try:
         submission = submit_response(
             target, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
-            language=language, about=about, kiosk=kiosk,
+            language=language, about=about, kiosk=kiosk, panel_code=body.get("panel_code"),
         )
     except SubmissionRefused as refused:
         if "wave" in refused.errors:
             return {"error": 409, "message": refused.errors["wave"], "errors": refused.errors}, 409
         return {"error": 422, "message": _("Some answers need your attention."), "errors": refused.errors}, 422
     body = {"uuid": submission.uuid, "status": "created" if submission.created else "already_recorded",
-            "invitation_code": submission.invitation_code}
+            "invitation_code": submission.invitation_code, "panel_code": submission.panel_code}
     return body, 201 if submission.created else 200
 
 

@@ -24,7 +24,7 @@ from .operations import questionnaire_comparability
 FORMATS = ("wide", "long", "xlsx", "sav")
 RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
                     "language", "gender", "gender_description", "age_bracket", "quartier", "invited_by_code",
-                    "invitation_code"]
+                    "invitation_code", "panel_code"]
 LONG_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "question_code", "question_type",
                 "comparable_across_waves", "value", "label"]
 
@@ -43,7 +43,7 @@ def _base_row(wave, response, slugs):
     return [response.uuid, wave.id, wave.number, wave.version.number, _utc(response.submitted_at).isoformat(),
             response.channel.value, response.language, response.gender or "", response.gender_description or "",
             response.age_bracket or "", slugs.get(response.quartier_id, ""), response.invited_by_code or "",
-            response.invitation_code]
+            response.invitation_code, response.panel_code or ""]
 
 
 def _utc(moment: datetime) -> datetime:

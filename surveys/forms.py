@@ -39,6 +39,8 @@ class QuestionnaireForm(FlaskForm):
     description_ar = TextAreaField(_l("Introduction in Arabic"), validators=[Optional(), Length(max=2000)])
     territory = SelectField(_l("Territory"), coerce=int)
     ask_about_you = BooleanField(_l('Ask the optional "about you" questions'), default=True)
+    panel = BooleanField(_l("Panel: follow the same people from wave to wave with a card code "
+                            "(chosen now, for good)"), default=False)
 
 
 def parse_options(text: str) -> list[dict]:

@@ -92,7 +92,8 @@ def create():
         if territory is None or not can_manage_surveys(g.user, territory):
             abort(403)
         questionnaire = ops.create_questionnaire(
-            _by_language(form, "title"), territory, created_by=g.user, ask_about_you=form.ask_about_you.data)
+            _by_language(form, "title"), territory, created_by=g.user, ask_about_you=form.ask_about_you.data,
+            panel=form.panel.data)
         questionnaire.description = _by_language(form, "description")
         db.session.commit()
         flash(_("Questionnaire created. Add its questions."), "success")

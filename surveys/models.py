@@ -28,6 +28,9 @@ class Questionnaire(db.Model):
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
     # The optional "about you" block: gender, age bracket, quartier, who invited you.
     ask_about_you: Mapped[bool] = mapped_column(default=True)
+    # Chosen once, at creation: anonymous cross-sections (False) or a panel, where each
+    # resident keeps a pseudonymous card code that links their answers wave after wave.
+    panel: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
 
@@ -189,12 +192,15 @@ class Response(db.Model):
     invited_by_code: Mapped[str | None] = mapped_column(String(20))
     # The respondent's own code to pass on to a neighbour ("who invited you?").
     invitation_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_invitation_code)
+    # Panel surveys only: the respondent's card code, the same in every wave (one response per wave).
+    panel_code: Mapped[str | None] = mapped_column(String(20))
 
     wave: Mapped[Wave] = relationship()
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     __table_args__ = (Index("ix_response_wave_submitted", "wave_id", "submitted_at"),
-                      Index("ix_response_territory_submitted", "territory_id", "submitted_at"))
+                      Index("ix_response_territory_submitted", "territory_id", "submitted_at"),
+                      UniqueConstraint("wave_id", "panel_code"), Index("ix_response_panel_code", "panel_code"))
 
     def __repr__(self):
         return f"<Response {self.uuid} wave={self.wave_id}>"

@@ -38,10 +38,10 @@ class SurveyError(ValueError):
 # --- Questionnaires and versions -------------------------------------------------------
 
 
-def create_questionnaire(title: dict, territory: Territory, *, created_by=None, ask_about_you=True):
+def create_questionnaire(title: dict, territory: Territory, *, created_by=None, ask_about_you=True, panel=False):
     questionnaire = Questionnaire(
         title=title, territory=territory, created_by_id=getattr(created_by, "id", None),
-        ask_about_you=ask_about_you,
+        ask_about_you=ask_about_you, panel=panel,
     )
     questionnaire.versions.append(QuestionnaireVersion(number=1))
     db.session.add(questionnaire)

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from voix.database import insert_ignoring_duplicates, switch_to_write
 from voix.extensions import db
@@ -44,6 +45,7 @@ class Submission:
     uuid: str
     invitation_code: str
     created: bool  # False: this UUID was already stored, nothing new was written
+    panel_code: str | None = None  # panel surveys: the card code to keep for the next wave
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Target:
     wave_id: int
     version_id: int
     territory_id: int
+    questionnaire_id: int
+    panel: bool
     status: WaveStatus
     opens_on: date
     closes_on: date
@@ -84,8 +88,8 @@ class Target:
 # Built once: constructing statements costs more than running them on this hot path.
 # One row per question (one row with empty question columns if there is none): a single
 # round trip to the database for the whole wave.
-WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.status, Wave.opens_on, Wave.closes_on,
-                    Questionnaire.ask_about_you,
+WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Questionnaire.panel, Wave.status,
+                    Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you,
                     Question.id, Question.code, Question.type, Question.required, Question.options,
                     Question.settings, Question.condition)
              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
@@ -93,16 +97,19 @@ WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.status, Wave.opens_
              .where(Wave.id == bindparam("wave_id")).order_by(Question.position))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 ANSWER_INSERT = insert(Answer)
-STORED_ROW = select(Response.wave_id, Response.invitation_code).where(Response.uuid == bindparam("uuid"))
+STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
+    Response.uuid == bindparam("uuid"))
+PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
+                  .where(Response.panel_code == bindparam("code"), Wave.questionnaire_id == bindparam("questionnaire_id")))
 
 
 def load_target(wave_id: int) -> Target | None:
     rows = db.session.connection().execute(WAVE_ROWS, {"wave_id": wave_id}).all()
     if not rows:
         return None
-    version_id, territory_id, status, opens_on, closes_on, ask_about_you = rows[0][:6]
-    questions = tuple(QuestionSpec(*row[6:]) for row in rows if row[6] is not None)
-    return Target(wave_id, version_id, territory_id, status, opens_on, closes_on, ask_about_you, questions)
+    head = rows[0][:8]
+    questions = tuple(QuestionSpec(*row[8:]) for row in rows if row[8] is not None)
+    return Target(wave_id, *head, questions)
 
 
 def normalize_uuid(value) -> str | None:
@@ -157,8 +164,28 @@ def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
     return clean, errors
 
 
+def read_panel_card(target: Target, typed) -> tuple[str | None, dict]:
+    """The card code typed by a panel respondent, checked: (code, errors). None: a new card.
+
+    A code must have been given by this questionnaire before (a typo must not join
+    someone else's answers), and a card answers each wave once.
+    """
+    if not target.panel or not str(typed or "").strip():
+        return None, {}
+    code = normalize_code(typed)
+    if code is None:
+        return None, {"panel_code": str(_l("A card code has 8 letters and digits, like 7KQ2M9XA."))}
+    waves = set(db.session.connection().execute(
+        PANEL_CARD_ROW, {"code": code, "questionnaire_id": target.questionnaire_id}).scalars())
+    if not waves:
+        return None, {"panel_code": str(_l("This card code is unknown here: check it, or leave it empty to get a new card."))}
+    if target.wave_id in waves:
+        return None, {"panel_code": str(_l("This card has already answered this survey wave."))}
+    return code, {}
+
+
 def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Channel, language: str,
-                    about: dict | None = None, kiosk=None) -> Submission:
+                    about: dict | None = None, kiosk=None, panel_code=None) -> Submission:
     """Store a response once.
 
     A response whose UUID is already stored is acknowledged as it is (created=False), even
@@ -172,6 +199,8 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
     answers, errors = clean_answers(target.questions, raw_answers or {})
     about_clean, about_errors = clean_about_you(about or {}, target.ask_about_you)
     errors.update(about_errors)
+    card, card_errors = read_panel_card(target, panel_code)
+    errors.update(card_errors)
     if not target.accepts_responses:
         errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
     if errors:
@@ -182,12 +211,18 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
 
     switch_to_write()
     invitation_code = new_invitation_code()
-    response_id = insert_ignoring_duplicates(Response, dict(
-        uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),
-        channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
-        invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
-        **about_clean,
-    ), conflict_columns=["uuid"])
+    if target.panel and card is None:
+        card = new_invitation_code()  # a first answer: a new card to keep
+    try:
+        response_id = insert_ignoring_duplicates(Response, dict(
+            uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),
+            channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
+            invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
+            panel_code=card, **about_clean,
+        ), conflict_columns=["uuid"])
+    except IntegrityError:  # the same card, sent at the same moment from two places
+        db.session.rollback()
+        raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
     if response_id is None:  # stored before, or by another request a moment ago
         db.session.rollback()
         return _acknowledge(response_uuid, target)
@@ -198,7 +233,7 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
             for code, value in answers.items()
         ])
     db.session.commit()
-    return Submission(response_uuid, invitation_code, created=True)
+    return Submission(response_uuid, invitation_code, created=True, panel_code=card)
 
 
 def _acknowledge(response_uuid: str, target: Target) -> Submission | None:
@@ -208,4 +243,4 @@ def _acknowledge(response_uuid: str, target: Target) -> Submission | None:
     # A UUID names one response: reusing it for another wave is a client bug, not a repeat.
     if stored.wave_id != target.wave_id:
         raise SubmissionRefused({"uuid": str(_l("This response identifier is already used by another survey."))})
-    return Submission(response_uuid, stored.invitation_code, created=False)
+    return Submission(response_uuid, stored.invitation_code, created=False, panel_code=stored.panel_code)

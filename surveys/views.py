@@ -61,7 +61,8 @@ def kiosk_answer(wave_id):
 
 @bp.get("/enquete/merci")
 def thanks():
-    return render_template("thanks.html", invitation_code=session.pop(PERSONAL_THANKS_CODE, None), kiosk=None)
+    invitation_code, panel_code = session.pop(PERSONAL_THANKS_CODE, None) or (None, None)
+    return render_template("thanks.html", invitation_code=invitation_code, panel_code=panel_code, kiosk=None)
 
 
 def offered_on_kiosk(wave: Wave, kiosk) -> bool:
@@ -77,7 +78,7 @@ def _answer_page(wave, channel, kiosk):
 
     raw_answers = answers_from_form(wave.version.questions, request.form)
     about = {key: request.form.get(f"about-{key}", "") for key in
-             ("gender", "gender_description", "age_bracket", "quartier", "invited_by")}
+             ("gender", "gender_description", "age_bracket", "quartier", "invited_by", "panel_code")}
     response_uuid = request.form.get("uuid", "")
     if request.form.get("switch_lang") in available_languages():
         # The resident changed language mid-way: same answers, same UUID, new language.
@@ -93,15 +94,15 @@ def _answer_page(wave, channel, kiosk):
     try:
         submission = submit_response(
             load_target(wave.id), raw_answers, uuid=response_uuid, channel=channel, language=current_language(),
-            about=about, kiosk=kiosk,
+            about=about, kiosk=kiosk, panel_code=about["panel_code"],
         )
     except SubmissionRefused as refused:
         if "wave" in refused.errors:
             return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
         return _render(wave, kiosk, response_uuid, raw_answers, about, errors=refused.errors), 422
     if kiosk is not None:
-        return finish_kiosk_visit(submission.invitation_code)
-    session[PERSONAL_THANKS_CODE] = submission.invitation_code
+        return finish_kiosk_visit(submission.invitation_code, submission.panel_code)
+    session[PERSONAL_THANKS_CODE] = [submission.invitation_code, submission.panel_code]
     return redirect(url_for("surveys.thanks"), code=303)
 
 

@@ -92,8 +92,8 @@ def reset():
 
 @bp.get("/merci")
 def thanks():
-    code = session.pop(THANKS_CODE, None)
-    return render_template("thanks.html", invitation_code=code, kiosk=current_kiosk(),
+    invitation_code, panel_code = session.pop(THANKS_CODE, None) or (None, None)
+    return render_template("thanks.html", invitation_code=invitation_code, panel_code=panel_code, kiosk=current_kiosk(),
                            seconds=current_app.config["KIOSK_THANKS_SECONDS"])
 
 
@@ -103,10 +103,10 @@ def fresh_csrf_token():
     return current_app.json.response({"csrf_token": generate_csrf()})
 
 
-def finish_kiosk_visit(invitation_code: str):
-    """After a kiosk submission: clear the resident's session, keep only the code to show."""
+def finish_kiosk_visit(invitation_code: str, panel_code: str | None = None):
+    """After a kiosk submission: clear the resident's session, keep only the codes to show."""
     _forget_resident()
-    session[THANKS_CODE] = invitation_code
+    session[THANKS_CODE] = [invitation_code, panel_code]
     return redirect(url_for("kiosk.thanks"), code=303)
 
 
