@@ -4,16 +4,14 @@ SPSS .sav (surveys/spss.py).
 
 Responses are read from the database in batches; the file itself is built in memory.
 """
-import io
 from datetime import datetime, timezone
 
 from flask import Response as HttpResponse
 from flask_babel import force_locale
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from voix.downloads import csv_bytes
+from voix.downloads import XLSX, attachment, csv_bytes, spreadsheet_safe, xlsx_bytes
 from voix.extensions import db
 from voix.territories.models import Territory
 
@@ -60,21 +58,14 @@ def _cell(value):
     return value
 
 
-def _safe(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def wide_rows(wave: Wave):
     questions = wave.version.questions
     yield RESPONSE_COLUMNS + [q.code for q in questions]
     slugs = _quartier_slugs()
     for response in _responses(wave):
         by_question = {a.question_id: a.value for a in response.answers}
-        yield [_safe(v) for v in _base_row(wave, response, slugs)] + [
-            _safe(_cell(by_question.get(q.id, ""))) for q in questions
+        yield [spreadsheet_safe(v) for v in _base_row(wave, response, slugs)] + [
+            spreadsheet_safe(_cell(by_question.get(q.id, ""))) for q in questions
         ]
 
 
@@ -91,7 +82,7 @@ def _long_rows(wave, language):
     for response in _responses(wave):
         for answer in sorted(response.answers, key=lambda a: questions[a.question_id].position):
             question = questions[answer.question_id]
-            yield [_safe(v) for v in (
+            yield [spreadsheet_safe(v) for v in (
                 response.uuid, wave.id, wave.number, wave.version.number, question.code, question.type.value,
                 int(comparable.get(question.code, False)), _cell(answer.value),
                 display_value(question, answer.value, language),
@@ -104,26 +95,19 @@ def question_rows(questionnaire: Questionnaire):
     yield ["version", "position", "code", "type", "required", "text_fr", "options", "comparable_across_waves"]
     for version in questionnaire.versions:
         for q in version.questions:
-            yield [version.number, q.position, q.code, q.type.value, int(q.required), _safe(q.text.get("fr", "")),
-                   "|".join(q.option_codes), int(comparable.get(q.code, False))]
+            yield [version.number, q.position, q.code, q.type.value, int(q.required),
+                   spreadsheet_safe(q.text.get("fr", "")), "|".join(q.option_codes),
+                   int(comparable.get(q.code, False))]
 
 
-def xlsx_bytes(wave: Wave) -> bytes:
-    workbook = Workbook(write_only=True)
-    for title, rows in (("responses", wide_rows(wave)), ("answers_long", long_rows(wave)),
-                        ("questions", question_rows(wave.questionnaire))):
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def wave_xlsx_bytes(wave: Wave) -> bytes:
+    return xlsx_bytes({"responses": wide_rows(wave), "answers_long": long_rows(wave),
+                       "questions": question_rows(wave.questionnaire)})
 
 
 def export_response(wave: Wave, fmt: str) -> HttpResponse:
     """The export as a download (same for the facilitator screens and the API)."""
-    content, mimetype, name = export_bytes(wave, fmt)
-    return HttpResponse(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(*export_bytes(wave, fmt))
 
 
 def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
@@ -134,7 +118,7 @@ def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
     if fmt == "long":
         return csv_bytes(long_rows(wave)), "text/csv", f"{stem}-long.csv"
     if fmt == "xlsx":
-        return xlsx_bytes(wave), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+        return wave_xlsx_bytes(wave), XLSX, f"{stem}.xlsx"
     if fmt == "sav":
         from .spss import sav_bytes  # pandas and pyreadstat load only when asked for
 
