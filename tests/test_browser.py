@@ -220,3 +220,42 @@ def test_a_resident_signed_in_on_a_kiosk_is_signed_out_when_the_tablet_is_left_i
     page.wait_for_url("**/kiosk/", timeout=15000)  # no tap this time: signed out, back to the start
     assert count_rows(ResidentSession) == 0
     assert page.locator(".kiosk-header button.sign-out").count() == 0
+
+
+@pytest.fixture
+def evaluator_site(app, database_url, territories, make_user):
+    """The indicator dashboard served to a real browser, with an evaluator account."""
+    if database_url.startswith("postgresql"):
+        pytest.skip("browser tests run once, on SQLite")
+    make_user("evaluator", ("metropole",), email="eva@example.org")
+    server_app = make_app(database_url)
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with server_app.app_context():
+        db.engine.dispose()
+
+
+def test_the_indicator_report_prints_without_the_screen_furniture(evaluator_site):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="fr-FR")
+        page.goto(evaluator_site + "/connexion")
+        page.fill("input[name=email]", "eva@example.org")
+        page.fill("input[name=password]", "correct horse battery")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(evaluator_site + "/evaluation/indicateurs/")
+        print_button = page.get_by_role("button", name="Imprimer le rapport (A4)")
+        expect(print_button).to_be_visible()  # shown once its script runs
+        expect(page.locator("form.no-print")).to_be_visible()
+        expect(page.locator("#contributors svg text.value").first).to_have_text("< 10")  # labelled, not only coloured
+        page.emulate_media(media="print")
+        expect(page.locator("form.no-print")).to_be_hidden()
+        expect(print_button).to_be_hidden()
+        expect(page.locator(".site-header")).to_be_hidden()
+        expect(page.locator("#contributors")).to_be_visible()
+        expect(page.locator(".print-only")).to_be_visible()
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+        browser.close()
