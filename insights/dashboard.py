@@ -19,6 +19,7 @@ from voix.territories.models import all_territories
 from .indicators import indicator_report
 from .indicators.definitions import DEFINITIONS, GROUPS
 from .indicators.scope import PeriodError, read_period
+from .store import analyze_pending
 
 bp = Blueprint("indicators", __name__, url_prefix="/evaluation/indicateurs", template_folder="templates")
 N_PERIODS = 5  # each chart shows the chosen period and the four of the same length before it
@@ -50,6 +51,7 @@ def _report(n_periods):
 @bp.get("/")
 @staff_required(Role.evaluator, Role.facilitator)
 def index():
+    analyze_pending()  # texts written since the last worker run count too (bounded by what is new)
     territories, territory, period, error, report = _report(N_PERIODS)
     return render_template("insights/indicators.html", territories=territories, territory=territory,
                            period=period, error=error, report=report, groups=GROUPS,

@@ -70,3 +70,20 @@ def test_residents_and_institutions_cannot_open_the_dashboard(crowd, client, aut
     assert client.get("/evaluation/indicateurs/").status_code == 302  # to the login page
     auth.login(make_user("moderator", ("tours",)))
     assert client.get("/evaluation/indicateurs/").status_code == 403
+
+
+def test_the_dashboard_reads_texts_written_since_the_last_analysis(crowd, client, auth, make_user):  # noqa: F811
+    from sqlalchemy import select
+
+    from insights.models import TextAnalysis
+    from surveys.models import Answer, Response
+    from voix.extensions import db
+
+    response = db.session.scalar(select(Response).order_by(Response.id))
+    why = next(q for q in response.wave.version.questions if q.code == "why")
+    db.session.add(Answer(response_id=response.id, question_id=why.id, value="La CAF ne répond jamais."))
+    db.session.commit()
+    auth.login(make_user("evaluator", ("metropole",)))
+    assert client.get("/evaluation/indicateurs/?territory=sanitas").status_code == 200
+    analysis = db.session.scalar(select(TextAnalysis))
+    assert analysis is not None and [m["institution"] for m in analysis.mentions] == ["caf"]
