@@ -129,13 +129,14 @@ def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
     if not ask_about_you or not about:
         return {}, {}
     clean, errors = {}, {}
-    choose = str(_l("Choose one of the proposed answers."))
+    # Messages are made only when needed: translating one costs more than the whole check.
+    choose = _l("Choose one of the proposed answers.")
     gender = about.get("gender") or None
     if gender is not None:
         if gender in GENDERS:
             clean["gender"] = gender
         else:
-            errors["gender"] = choose
+            errors["gender"] = str(choose)
     description = about.get("gender_description")
     if isinstance(description, str) and description.strip() and gender in (None, "self_described"):
         if len(description.strip()) > 100:
@@ -147,12 +148,12 @@ def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
         if bracket in AGE_BRACKETS:
             clean["age_bracket"] = bracket
         else:
-            errors["age_bracket"] = choose
+            errors["age_bracket"] = str(choose)
     quartier = about.get("quartier") or None
     if quartier is not None:
         quartier_id = _quartier_id(str(quartier))
         if quartier_id is None:
-            errors["quartier"] = choose
+            errors["quartier"] = str(choose)
         else:
             clean["quartier_id"] = quartier_id
     if str(about.get("invited_by") or "").strip():
