@@ -71,6 +71,11 @@ def _copy_question(question: Question) -> Question:
 
 
 def _require_editable(version: QuestionnaireVersion):
+    # Lock the version row first (PostgreSQL; SQLite serializes writers anyway). Storing a
+    # response takes a key-share lock on it through its foreign key, so an edit either
+    # commits before that response or waits for it and sees it. Once a response is
+    # visible, the version's questions are final: surveys/submission.py relies on it.
+    db.session.execute(select(QuestionnaireVersion.id).where(QuestionnaireVersion.id == version.id).with_for_update())
     if version.is_locked:
         raise SurveyError(_l("This version already has answers: create a new version to change it."))
 

@@ -1,18 +1,22 @@
 """A resident's response: checked, cleaned and stored exactly once.
 
 This is the hot path of the platform (every kiosk and phone submission), so it reads
-what it needs with plain SQL rows instead of ORM objects, and on SQLite holds the write
-lock only for its inserts.
+what it needs with plain SQL rows instead of ORM objects, keeps per process what can no
+longer change (a wave's frozen questions, the quartiers' ids), and on SQLite holds the
+write lock only for its inserts. Whether the wave accepts responses is never cached: the
+insert of the response checks it, in the write transaction.
 """
+import functools
 import uuid as uuid_module
 from dataclasses import dataclass
-from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, cast, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from voix.database import insert_ignoring_duplicates, switch_to_write
+from voix.database import switch_to_write
 from voix.extensions import db
 from voix.invitations import new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
@@ -67,49 +71,114 @@ class QuestionSpec:
 
 @dataclass(frozen=True)
 class Target:
-    """A wave as a submission sees it."""
+    """A wave as a submission sees it: what never changes once the wave exists, and the
+    questions of its version. Whether it accepts responses is read when writing."""
 
     wave_id: int
     version_id: int
     territory_id: int
     questionnaire_id: int
     panel: bool
-    status: WaveStatus
-    opens_on: date
-    closes_on: date
     ask_about_you: bool
     questions: tuple[QuestionSpec, ...]
-
-    @property
-    def accepts_responses(self) -> bool:
-        return self.status is WaveStatus.open and self.opens_on <= local_today() <= self.closes_on
 
 
 # Built once: constructing statements costs more than running them on this hot path.
 # One row per question (one row with empty question columns if there is none): a single
-# round trip to the database for the whole wave.
-WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Questionnaire.panel, Wave.status,
-                    Wave.opens_on, Wave.closes_on, Questionnaire.ask_about_you,
+# round trip to the database for the whole wave. `answered` says whether the wave has a
+# response, hence whether its version is frozen (see the caches below).
+WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Questionnaire.panel,
+                    Questionnaire.ask_about_you,
+                    select(Response.id).where(Response.wave_id == Wave.id).exists().label("answered"),
                     Question.id, Question.code, Question.type, Question.required, Question.options,
                     Question.settings, Question.condition)
              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
              .outerjoin(Question, Question.version_id == Wave.version_id)
              .where(Wave.id == bindparam("wave_id")).order_by(Question.position))
+WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id, Wave.territory_id,
+                     Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you)
+              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 ANSWER_INSERT = insert(Answer)
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
 PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
                   .where(Response.panel_code == bindparam("code"), Wave.questionnaire_id == bindparam("questionnaire_id")))
+# The response's own columns; wave_id and version_id come from the wave row itself.
+RESPONSE_VALUES = ("uuid", "submitted_at", "channel", "kiosk_id", "language", "invitation_code", "territory_id",
+                   "panel_code", "gender", "gender_description", "age_bracket", "quartier_id", "invited_by_code")
+ABOUT_NOTHING = dict.fromkeys(("gender", "gender_description", "age_bracket", "quartier_id", "invited_by_code"))
+
+
+@functools.cache
+def _response_insert(dialect: str):
+    """INSERT INTO response SELECT ... FROM wave WHERE it accepts responses now ON CONFLICT
+    (uuid) DO NOTHING RETURNING id. The wave's status and dates are checked by the statement
+    that writes, in the write transaction, and so is every fact of the Target the answers
+    were checked against: a cached Target can never store a response by itself."""
+    columns = Response.__table__.c
+
+    def value(name):
+        parameter = bindparam(name, type_=columns[name].type)
+        # PostgreSQL gives an untyped parameter in a select list the type text (a NULL
+        # kiosk_id would then not fit an integer column); SQLite needs no cast, and its
+        # CAST(... AS DATETIME) would turn a timestamp into a number.
+        return cast(parameter, columns[name].type) if dialect == "postgresql" else parameter
+
+    accepting_wave = (
+        select(Wave.id, Wave.version_id, *[value(name) for name in RESPONSE_VALUES])
+        .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
+        .where(Wave.id == bindparam("wave_id"), Wave.status == WaveStatus.open,
+               Wave.opens_on <= bindparam("today"), Wave.closes_on >= bindparam("today"),
+               Wave.version_id == bindparam("version_id"), Wave.territory_id == bindparam("wave_territory_id"),
+               Wave.questionnaire_id == bindparam("questionnaire_id"), Questionnaire.panel == bindparam("panel"),
+               Questionnaire.ask_about_you == bindparam("ask_about_you")))
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert_(Response).from_select(["wave_id", "version_id", *RESPONSE_VALUES], accepting_wave)
+            .on_conflict_do_nothing(index_elements=["uuid"]).returning(Response.id))
+
+
+# --- Per-process caches, one pair per app (so per database, and fresh in each test) ------
+#
+# Targets: a wave's questionnaire, version and territory, and its questionnaire's panel
+# and "about you" choices, are set at creation and never change; the response insert
+# re-checks them all the same (_response_insert). A version's questions are frozen once a
+# response uses it: every edit goes through operations._require_editable, which refuses
+# it then, and cannot race with the first response. So a Target is kept only when it was
+# read from a wave that already had a response, by the same statement as its questions.
+# Quartiers: a territory's slug and kind never change and territories are never deleted;
+# only quartiers found are kept, so a new one is found at once. Neither cache ever holds
+# whether a wave accepts responses.
+
+CACHES = "voix.submission_caches"
+
+
+def _caches() -> tuple[dict, dict]:
+    extensions = current_app.extensions
+    caches = extensions.get(CACHES)
+    if caches is None:
+        caches = extensions.setdefault(CACHES, ({}, {}))
+    return caches
 
 
 def load_target(wave_id: int) -> Target | None:
+    targets = _caches()[0]
+    target = targets.get(wave_id)
+    if target is not None:
+        return target
     rows = db.session.connection().execute(WAVE_ROWS, {"wave_id": wave_id}).all()
     if not rows:
         return None
-    head = rows[0][:8]
-    questions = tuple(QuestionSpec(*row[8:]) for row in rows if row[8] is not None)
-    return Target(wave_id, *head, questions)
+    head = rows[0][:5]
+    questions = tuple(QuestionSpec(*row[6:]) for row in rows if row[6] is not None)
+    target = Target(wave_id, *head, questions)
+    if rows[0].answered:
+        targets[wave_id] = target
+    return target
+
+
+def _forget_target(wave_id: int):
+    _caches()[0].pop(wave_id, None)
 
 
 def normalize_uuid(value) -> str | None:
@@ -120,8 +189,13 @@ def normalize_uuid(value) -> str | None:
 
 
 def _quartier_id(slug: str) -> int | None:
-    row = db.session.connection().execute(QUARTIER_ROW, {"slug": slug}).one_or_none()
-    return row.id if row is not None and row.kind is TerritoryKind.quartier else None
+    quartiers = _caches()[1]
+    found = quartiers.get(slug)
+    if found is None:
+        row = db.session.connection().execute(QUARTIER_ROW, {"slug": slug}).one_or_none()
+        if row is not None and row.kind is TerritoryKind.quartier:
+            found = quartiers[slug] = row.id
+    return found
 
 
 def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
@@ -192,8 +266,26 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
     A response whose UUID is already stored is acknowledged as it is (created=False), even
     if the wave has closed since: an offline kiosk may re-send long after. Invalid answers
     raise SubmissionRefused and change nothing. Everything is read and checked first; the
-    write transaction then covers the inserts only.
+    write transaction then covers the inserts only, the first of which stores nothing
+    unless the wave accepts responses at that moment.
     """
+    try:
+        return _submit(target, raw_answers, uuid=uuid, channel=channel, language=language, about=about,
+                       kiosk=kiosk, panel_code=panel_code)
+    except _StaleTarget:  # the wave no longer uses the version it was checked against
+        _forget_target(target.wave_id)
+        target = load_target(target.wave_id)
+        if target is None:
+            raise SubmissionRefused({"wave": str(_l("This survey is closed: answers are no longer accepted."))}) from None
+        return _submit(target, raw_answers, uuid=uuid, channel=channel, language=language, about=about,
+                       kiosk=kiosk, panel_code=panel_code)
+
+
+class _StaleTarget(Exception):
+    pass
+
+
+def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about, kiosk, panel_code) -> Submission:
     response_uuid = normalize_uuid(uuid)
     if response_uuid is None:
         raise SubmissionRefused({"uuid": str(_l("The response identifier is not a valid UUID."))})
@@ -202,39 +294,53 @@ def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Ch
     errors.update(about_errors)
     card, card_errors = read_panel_card(target, panel_code)
     errors.update(card_errors)
-    if not target.accepts_responses:
-        errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
     if errors:
-        acknowledged = _acknowledge(response_uuid, target)
-        if acknowledged is not None:  # a re-send of a response stored before things changed
-            return acknowledged
-        raise SubmissionRefused(errors)
+        return _not_stored(response_uuid, target, errors)
 
-    switch_to_write()
+    connection = switch_to_write()
     invitation_code = new_invitation_code()
     if target.panel and card is None:
         card = new_invitation_code()  # a first answer: a new card to keep
+    values = {**ABOUT_NOTHING, **about_clean}
+    values.update(wave_id=target.wave_id, version_id=target.version_id, wave_territory_id=target.territory_id,
+                  questionnaire_id=target.questionnaire_id, panel=target.panel, ask_about_you=target.ask_about_you,
+                  today=local_today(), uuid=response_uuid,
+                  submitted_at=utcnow(), channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
+                  invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
+                  panel_code=card)
     try:
-        response_id = insert_ignoring_duplicates(Response, dict(
-            uuid=response_uuid, wave_id=target.wave_id, version_id=target.version_id, submitted_at=utcnow(),
-            channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
-            invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
-            panel_code=card, **about_clean,
-        ), conflict_columns=["uuid"])
+        response_id = connection.execute(_response_insert(connection.dialect.name), values).scalar_one_or_none()
     except IntegrityError:  # the same card, sent at the same moment from two places
         db.session.rollback()
         raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
-    if response_id is None:  # stored before, or by another request a moment ago
+    if response_id is None:  # the wave does not accept responses now, or this UUID is stored already
         db.session.rollback()
-        return _acknowledge(response_uuid, target)
-    question_ids = {question.code: question.id for question in target.questions}
+        return _not_stored(response_uuid, target, {})
     if answers:
-        db.session.connection().execute(ANSWER_INSERT, [
+        question_ids = {question.code: question.id for question in target.questions}
+        connection.execute(ANSWER_INSERT, [
             {"response_id": response_id, "question_id": question_ids[code], "value": value}
             for code, value in answers.items()
         ])
     db.session.commit()
     return Submission(response_uuid, invitation_code, created=True, panel_code=card)
+
+
+def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:
+    """Nothing was written: acknowledge a response stored before (by an earlier send, or by
+    another request a moment ago), else refuse with the reasons, the wave's state first."""
+    state = db.session.connection().execute(WAVE_STATE, {"wave_id": target.wave_id}).one_or_none()
+    if state is not None and tuple(state[3:]) != (target.version_id, target.territory_id, target.questionnaire_id,
+                                                   target.panel, target.ask_about_you):
+        raise _StaleTarget()
+    if state is None or not (state.status is WaveStatus.open and state.opens_on <= local_today() <= state.closes_on):
+        errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
+    acknowledged = _acknowledge(response_uuid, target)
+    if acknowledged is not None:  # a re-send of a response stored before things changed
+        return acknowledged
+    if not errors:  # closed when the insert ran, open again an instant later: refused as closed
+        errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
+    raise SubmissionRefused(errors)
 
 
 def _acknowledge(response_uuid: str, target: Target) -> Submission | None:

@@ -239,3 +239,41 @@ def test_api_posts_work_with_csrf_protection_on(database_url, make_wave):
     with serving(database_url, WTF_CSRF_ENABLED=True) as client:
         assert submit(client, wave, {"mood": 3}).status_code == 201
         assert client.post("/connexion", data={"email": "x@example.org", "password": "x"}).status_code == 400
+
+
+def test_a_warm_server_sees_a_closed_wave_at_once(client, make_wave):
+    """The server keeps an answered wave's questions in memory, never its status or dates."""
+    wave = make_wave()
+    for _ in range(3):  # the later ones use the questions kept after the first response
+        assert submit(client, wave, {"mood": 3}).status_code == 201
+    wave.status = WaveStatus.closed
+    db.session.commit()
+    assert submit(client, wave, {"mood": 3}).status_code == 409
+    assert submit(client, wave, {"mood": 9}).status_code == 409  # closed first, whatever the answers
+    wave.status = WaveStatus.open
+    db.session.commit()
+    assert submit(client, wave, {"mood": 3}).status_code == 201
+    wave.closes_on = wave.opens_on
+    db.session.commit()
+    assert submit(client, wave, {"mood": 3}).status_code == 409
+    assert stored_count() == 4
+
+
+def test_a_kept_wave_that_changed_underneath_is_read_again(client, make_wave):
+    """The app never moves a wave to another version; if the database did, the kept
+    questions would be stale: the insert re-checks them and the answers are checked again."""
+    from surveys import operations as ops
+    from surveys.models import QuestionType, Wave
+
+    wave = make_wave()
+    for _ in range(2):
+        assert submit(client, wave, {"mood": 3}).status_code == 201
+    version = ops.editable_version(wave.questionnaire)
+    ops.save_question(version, code="age", type=QuestionType.number, required=True, text={"fr": "Âge ?"})
+    db.session.execute(Wave.__table__.update().where(Wave.id == wave.id).values(version_id=version.id))
+    db.session.commit()
+    refused = submit(client, wave, {"mood": 3})
+    assert refused.status_code == 422 and list(refused.get_json()["errors"]) == ["age"]
+    assert submit(client, wave, {"mood": 3, "age": 40}).status_code == 201
+    stored = db.session.scalars(select(Response.version_id).order_by(Response.id)).all()
+    assert stored[-1] == version.id and len(stored) == 3

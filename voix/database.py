@@ -54,14 +54,16 @@ def begin_write():
 
 
 def switch_to_write():
-    """After reading and checking, start writing.
+    """After reading and checking, start writing; returns the session's connection.
 
-    On SQLite the read transaction ends and a BEGIN IMMEDIATE one starts, so the write
-    lock covers the writes only; on PostgreSQL reads and writes share one transaction.
+    On SQLite the read transaction (if any) ends and a BEGIN IMMEDIATE one starts, so the
+    write lock covers the writes only; on PostgreSQL reads and writes share one transaction.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.rollback()
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        session.rollback()
     begin_write()
+    return session.connection()
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int):
