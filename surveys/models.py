@@ -194,7 +194,10 @@ class Response(db.Model):
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     __table_args__ = (Index("ix_response_wave_submitted", "wave_id", "submitted_at"),
-                      Index("ix_response_territory_submitted", "territory_id", "submitted_at"))
+                      # The indicators read a quartier's year from this index alone: every
+                      # column they count is in it (migration 0006).
+                      Index("ix_response_territory_submitted", "territory_id", "submitted_at",
+                            "channel", "gender", "age_bracket", "invited_by_code"))
 
     def __repr__(self):
         return f"<Response {self.uuid} wave={self.wave_id}>"
