@@ -807,7 +807,7 @@ def complete(app, args) -> bool:
 
 
 def timed_reports(app, slug, repeat):
-    """(wall seconds of each call after a warm-up, the last report)."""
+    """(wall seconds of each call after a warm-up, CPU seconds of all of them, the last report)."""
     from insights.indicators import Period, indicator_report
     from voix.extensions import db
     from voix.territories.models import territory_by_slug
@@ -815,21 +815,61 @@ def timed_reports(app, slug, repeat):
     period = Period(*PERIOD)
     walls, report = [], None
     with app.app_context():
+        cpu = CpuClock()
         for call in range(repeat + 1):
+            if call == 1:  # the first call warms the caches up
+                cpu.start(db.session)
             start = time.perf_counter()
             report = indicator_report(territory_by_slug(slug), period)
-            wall = time.perf_counter() - start
+            walls.append(time.perf_counter() - start)
+            if call == repeat:
+                cpu.stop(db.session)
             db.session.remove()  # a fresh session per call, as per request
-            if call:  # the first call warms the caches up
-                walls.append(wall)
-    return walls, report
+    return walls[1:], cpu, report
 
 
-def summary(walls) -> dict:
+class CpuClock:
+    """CPU time of the calls: this process's, and the PostgreSQL server process's when it runs
+    on this machine (parallel query workers left out). On a shared machine, wall times also
+    count the time other programs hold the CPUs; CPU times do not."""
+
+    def __init__(self):
+        self.client = self.server = None
+
+    def start(self, session):
+        self._pid = session.execute(sqlalchemy_text("SELECT pg_backend_pid()")).scalar() \
+            if session.get_bind().dialect.name == "postgresql" else None
+        self._client, self._server = time.process_time(), self._server_seconds()
+
+    def stop(self, session):
+        self.client = time.process_time() - self._client
+        server = self._server_seconds()
+        same = self._pid is None or session.execute(sqlalchemy_text("SELECT pg_backend_pid()")).scalar() == self._pid
+        self.server = server - self._server if server is not None and self._server is not None and same else None
+
+    def _server_seconds(self):
+        try:
+            fields = Path(f"/proc/{self._pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, TypeError):
+            return None  # SQLite (it runs in this process), or a server elsewhere
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def sqlalchemy_text(sql):
+    import sqlalchemy as sa
+
+    return sa.text(sql)
+
+
+def summary(walls, cpu) -> dict:
     ordered = sorted(walls)
     p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    return {"calls": len(walls), "min_ms": round(ordered[0] * 1000, 1),
-            "median_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
+    figures = {"calls": len(walls), "min_ms": round(ordered[0] * 1000, 1),
+               "median_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1),
+               "cpu_ms": round(cpu.client / len(walls) * 1000, 1)}
+    if cpu.server is not None:
+        figures["server_cpu_ms"] = round(cpu.server / len(walls) * 1000, 1)
+    return figures
 
 
 def breakdown(app, repeat) -> dict:
@@ -898,12 +938,14 @@ def run_backend(name, args, tmp) -> dict:
     print(f"{result['server']}, {result['database_mib']} MiB; rows: " +
           ", ".join(f"{table} {n:,}" for table, n in counts.items()), flush=True)
     reports = {}
+    print(f"  {'':<10} {'min':>8} {'median':>8} {'p95':>8}   CPU per call (mean), "
+          f"{args.repeat} calls after a warm-up")
     for slug in TERRITORIES:
-        walls, reports[slug] = timed_reports(app, slug, args.repeat)
-        result["timings"][slug] = summary(walls)
-        figures = result["timings"][slug]
-        print(f"  {slug:<10} min {figures['min_ms']:7.1f} ms  median {figures['median_ms']:7.1f} ms  "
-              f"p95 {figures['p95_ms']:7.1f} ms  ({figures['calls']} calls after a warm-up)", flush=True)
+        walls, cpu, reports[slug] = timed_reports(app, slug, args.repeat)
+        figures = result["timings"][slug] = summary(walls, cpu)
+        server = f" + server {figures['server_cpu_ms']:.0f} ms" if "server_cpu_ms" in figures else ""
+        print(f"  {slug:<10} {figures['min_ms']:6.0f} ms {figures['median_ms']:6.0f} ms {figures['p95_ms']:6.0f} ms"
+              f"   this process {figures['cpu_ms']:.0f} ms{server}", flush=True)
     if args.breakdown:
         result["breakdown_ms"] = breakdown(app, args.repeat)
         print("  where the quartier's time goes (mean ms per report, both periods):")

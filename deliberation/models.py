@@ -191,7 +191,11 @@ class Support(db.Model):
     origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
 
-    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "participant_id"),
+        # Who supported what in a period, read from the index alone (insights/indicators).
+        Index("ix_support_created", "created_at", "participant_id", "idea_id"),
+    )
 
     def __repr__(self):
         return f"<Support idea={self.idea_id} p={self.participant_id}>"
@@ -234,6 +238,7 @@ class StatementVote(db.Model):
     __table_args__ = (
         UniqueConstraint("statement_id", "participant_id"),
         CheckConstraint("value IN (-1, 0, 1)", name="value"),
+        Index("ix_statement_vote_voted", "voted_at", "participant_id"),  # who voted in a period (indicators)
     )
 
     def __repr__(self):
@@ -267,7 +272,10 @@ class PairwiseVote(db.Model):
     origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
 
-    __table_args__ = (CheckConstraint("winner_id <> loser_id", name="two_ideas"),)
+    __table_args__ = (
+        CheckConstraint("winner_id <> loser_id", name="two_ideas"),
+        Index("ix_pairwise_vote_created", "created_at", "participant_id"),  # who voted in a period (indicators)
+    )
 
     def __repr__(self):
         return f"<PairwiseVote {self.winner_id}>{self.loser_id}>"
@@ -297,6 +305,8 @@ class Comment(db.Model):
 
     parent: Mapped["Comment | None"] = relationship(remote_side=[id])
     participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (Index("ix_comment_created", "created_at", "participant_id"),)  # debates of a period (indicators)
 
     def __repr__(self):
         return f"<Comment {self.id} idea={self.idea_id}>"

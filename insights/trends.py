@@ -4,6 +4,7 @@ Plain Python and numpy: plain records in, plain dicts out (JSON-ready: tuples as
 
     from insights.trends import trend_table, wave_change, series_from_cells, series_trend
     cells = trend_table(records)                      # by institution, quartier, wave
+    cells_from_counts({("caf",): ((12, 3, 5), 24)}, by="institution")  # contributions counted elsewhere
     wave_change(records, "caf", "2024-1", "2025-1")   # change of net tone, with its 95 % CI
     series_trend(series_from_cells(cells, institution="caf", quartier="Sanitas"))
 
@@ -59,7 +60,8 @@ from collections import defaultdict
 import numpy as np
 
 STANCES = ("negative", "neutral", "positive")
-_SIGN = {"negative": -1, "neutral": 0, "positive": 1}
+STANCE_SIGNS = {"negative": -1, "neutral": 0, "positive": 1}
+_SIGN = STANCE_SIGNS
 Z_95 = 1.959963984540054
 MIN_CONTRIBUTIONS = 10
 MIN_WAVES = 5
@@ -198,13 +200,29 @@ def trend_table(records, by=("institution", "quartier", "wave"), min_contributio
     for r in records:
         if _matches(r, where):
             groups[tuple(_field(r, f) for f in by)].append(r)
+    counted = {}
+    for key, group in groups.items():
+        signs, n_mentions = _contribution_signs(group)
+        counted[key] = ([int(np.count_nonzero(signs == sign)) for sign in (-1, 0, 1)], n_mentions)
+    return cells_from_counts(counted, by, min_contributions, n_boot, seed)
+
+
+def cells_from_counts(counted, by, min_contributions=MIN_CONTRIBUTIONS, n_boot=2000, seed=0):
+    """`trend_table`'s cells from {key: ((n_negative, n_neutral, n_positive), n_mentions)}: how many
+    contributions of each cell lean each way, counted elsewhere (by the database, say).
+
+    Every figure and interval depends on these counts only, so they are the ones
+    `trend_table` gives for the same contributions.
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
     cells = []
-    for key in _sorted_keys(groups):
+    for key in _sorted_keys(counted):
         cell = dict(zip(by, key))
-        signs, n_mentions = _contribution_signs(groups[key])
-        if signs.size < min_contributions:
+        counts, n_mentions = counted[key]
+        if sum(counts) < min_contributions:
             cell.update(dict.fromkeys(FIGURES), suppressed=True)
         else:
+            signs = np.repeat(np.array([-1, 0, 1], dtype=np.int8), counts)
             cell.update(_cell_figures(signs, n_mentions, n_boot, _rng(seed, key)), suppressed=False)
         cells.append(cell)
     return cells

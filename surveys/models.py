@@ -199,7 +199,10 @@ class Response(db.Model):
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     __table_args__ = (Index("ix_response_wave_submitted", "wave_id", "submitted_at"),
-                      Index("ix_response_territory_submitted", "territory_id", "submitted_at"),
+                      # The indicators read a quartier's year from this index alone: every
+                      # column they count is in it (migration 0008).
+                      Index("ix_response_territory_submitted", "territory_id", "submitted_at",
+                            "channel", "gender", "age_bracket", "invited_by_code"),
                       UniqueConstraint("wave_id", "panel_code"), Index("ix_response_panel_code", "panel_code"))
 
     def __repr__(self):

@@ -12,7 +12,7 @@ from deliberation.models import Comment, Consultation, Participant, Support, Vis
 from voix.extensions import db
 
 from .people import participant_territory
-from .scope import Figure, Scope
+from .scope import Figure, Scope, stream
 
 
 def _comments(scope: Scope):
@@ -52,14 +52,16 @@ def exchanges(scope: Scope) -> dict[str, Figure]:
 
 def ideas_across_groups(scope: Scope) -> Figure:
     """Share of supported ideas whose supporters (placed in a group) come from two groups or more."""
-    rows = db.session.execute(
+    rows = stream(
         select(Support.idea_id, Support.participant_id, Participant.opinion_group)
         .join(Participant, Participant.id == Support.participant_id)
         .join(Consultation, Consultation.id == Participant.consultation_id)
         .where(participant_territory().in_(scope.territory_ids), scope.during(Support.created_at),
-               Participant.opinion_group.is_not(None))).all()
+               Participant.opinion_group.is_not(None)))
     groups: dict[int, set[int]] = {}
-    for idea_id, _participant, group in rows:
+    supporters = set()
+    for idea_id, participant, group in rows:
         groups.setdefault(idea_id, set()).add(group)
+        supporters.add(participant)
     across = sum(len(found) >= 2 for found in groups.values())
-    return Figure(across / len(groups) if groups else None, len({participant for _i, participant, _g in rows}))
+    return Figure(across / len(groups) if groups else None, len(supporters))

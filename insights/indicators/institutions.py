@@ -4,18 +4,19 @@ Contact fluidity is measured on ideas: an idea proposed in the period is answere
 institution gave it an official answer (at any time up to now). The time to answer is
 from the idea to that institution's first answer.
 """
+from collections import defaultdict
 from statistics import median
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import case, func, select
 
 from deliberation.models import Consultation, Idea, OfficialAnswer, Participant, Visibility
 from voix.extensions import db
 from voix.institutions.models import Institution
 
 from ..models import TextAnalysis
-from ..trends import trend_table
+from ..trends import STANCE_SIGNS, cells_from_counts
 from .people import participant_territory
-from .scope import Figure, Scope
+from .scope import Figure, Scope, dialect, stream
 
 SECONDS_PER_DAY = 86400
 
@@ -53,20 +54,53 @@ def answers(scope: Scope) -> tuple[Figure, Figure]:
     return answered_share, delay
 
 
+def _mentions(scope: Scope):
+    """SQL: (text, institution, sign of the stance) for each institution a text of the scope names.
+
+    The database takes the JSON apart: parsed in Python, a quartier's year of texts made
+    tens of thousands of dicts to build and then collect. The sign is NULL for a stance
+    the analysis does not give.
+    """
+    if dialect() == "postgresql":
+        mention = func.json_array_elements(TextAnalysis.mentions).table_valued("value", joins_implicitly=True)
+        institution, stance = mention.c.value.op("->>")("institution"), mention.c.value.op("->>")("stance")
+    else:
+        mention = func.json_each(TextAnalysis.mentions).table_valued("value", joins_implicitly=True)
+        institution, stance = (func.json_extract(mention.c.value, "$.institution"),
+                               func.json_extract(mention.c.value, "$.stance"))
+    sign = case(*((stance == name, value) for name, value in STANCE_SIGNS.items()))
+    return (select(TextAnalysis.id, institution, sign).select_from(TextAnalysis, mention)
+            .where(TextAnalysis.quartier_id.in_(scope.territory_ids), scope.during(TextAnalysis.written_at)))
+
+
 def discourse(scope: Scope) -> Figure:
-    """Net tone (share of texts positive about an institution minus share negative), per institution."""
-    rows = db.session.execute(
-        select(TextAnalysis.source, TextAnalysis.source_id, TextAnalysis.mentions)
-        .where(TextAnalysis.quartier_id.in_(scope.territory_ids), scope.during(TextAnalysis.written_at),
-               cast(TextAnalysis.mentions, String) != "[]"))
-    records = [{"contribution": f"{source}:{source_id}", "institution": mention["institution"],
-                "stance": mention["stance"]}
-               for source, source_id, mentions in rows for mention in mentions]
+    """Net tone (share of texts positive about an institution minus share negative), per institution.
+
+    In each cell (all institutions, or one) a text counts once, leaning the way of its
+    positive minus negative mentions (insights/trends.py).
+    """
+    overall, per_institution, mentions = defaultdict(int), defaultdict(lambda: defaultdict(int)), defaultdict(int)
+    for text, institution, sign in stream(_mentions(scope)):
+        if sign is None:
+            raise ValueError(f"a text analysis gives a stance other than {', '.join(STANCE_SIGNS)}")
+        overall[text] += sign
+        per_institution[institution][text] += sign
+        mentions[institution] += 1
+    whole = {(): (_leanings(overall), sum(mentions.values()))} if overall else {}
+    by_institution = {(name,): (_leanings(texts), mentions[name]) for name, texts in per_institution.items()}
     # Every cell is computed; report.py hides the small ones, like every other figure.
-    overall = _tone(trend_table(records, by=(), min_contributions=1))
-    overall.parts = {cell["institution"]: _tone([cell])
-                     for cell in trend_table(records, by=("institution",), min_contributions=1)}
-    return overall
+    figure = _tone(cells_from_counts(whole, by=(), min_contributions=1))
+    figure.parts = {cell["institution"]: _tone([cell])
+                    for cell in cells_from_counts(by_institution, by=("institution",), min_contributions=1)}
+    return figure
+
+
+def _leanings(totals: dict[int, int]) -> list[int]:
+    """How many texts lean negative, neutral and positive, from each text's sum of signs."""
+    leanings = [0, 0, 0]
+    for total in totals.values():
+        leanings[(total > 0) - (total < 0) + 1] += 1
+    return leanings
 
 
 def _tone(cells) -> Figure:

@@ -23,7 +23,7 @@ from deliberation.models import (
 from surveys.models import Channel, Response
 from voix.extensions import db
 
-from .scope import Scope
+from .scope import Scope, stream
 
 YOUNG = ("under_15", "15_17", "18_25")  # under 26, the contrat de ville's "young people"
 ROLES = ("carrier", "voter", "commenter")
@@ -69,9 +69,8 @@ def respondents(scope: Scope) -> Respondents:
         func.count(case((Response.channel == Channel.kiosk, 1))),
         func.count(case((Response.channel == Channel.personal, 1))),
     ).where(*in_scope)).one()
-    codes = db.session.scalars(select(Response.invited_by_code).where(
-        *in_scope, Response.invited_by_code.is_not(None))).all()
-    return Respondents(*row, invited_codes=list(codes))
+    codes = stream(select(Response.invited_by_code).where(*in_scope, Response.invited_by_code.is_not(None)))
+    return Respondents(*row, invited_codes=list(codes.scalars()))
 
 
 def participant_territory():
@@ -94,7 +93,7 @@ def _activity(scope: Scope):
 
 def participants(scope: Scope) -> Participants:
     activity = _activity(scope)
-    rows = db.session.execute(
+    rows = stream(
         select(activity.c.pid, activity.c.role, Participant.gender, Participant.age_bracket, Participant.origin,
                Participant.invited_by_code)
         .join(Participant, Participant.id == activity.c.pid)

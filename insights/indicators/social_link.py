@@ -5,31 +5,42 @@ the code they gave is a real one (of a respondent or participant, of any place o
 time). Their depth is the length of the chain above them: 1 if their inviter came on
 their own, 2 if the inviter had been invited too, and so on.
 """
-from sqlalchemy import select, union_all
+import json
+
+from sqlalchemy import JSON, bindparam, cast, func, select, union_all
 
 from deliberation.models import Participant
 from surveys.models import Response
-from voix.extensions import db
 
 from .people import Participants, Respondents
-from .scope import Figure
+from .scope import Figure, dialect, stream
 
-BATCH = 900  # codes per IN (...) query: under SQLite's oldest limit on parameters
 MAX_DEPTH = 100  # codes exist before they are used, so chains cannot loop; this is a guard
+
+
+def _listed(codes: set[str]):
+    """SQL: the codes as rows of one column, sent as a single JSON array.
+
+    A quartier's year holds tens of thousands of codes: as `IN (?, ?, ...)` they would
+    take batches under SQLite's limit on parameters, and building and planning those
+    costs more than the lookups themselves.
+    """
+    array = bindparam("codes", json.dumps(sorted(codes)))
+    if dialect() == "postgresql":
+        values = func.json_array_elements_text(cast(array, JSON))
+    else:
+        values = func.json_each(array)
+    return select(values.table_valued("value").c.value)
 
 
 def _inviters_of(codes: set[str]) -> dict[str, str | None]:
     """{code: the code its owner came with (or None)} for the codes that exist."""
-    found = {}
-    codes = sorted(codes)
-    for start in range(0, len(codes), BATCH):
-        batch = codes[start:start + BATCH]
-        rows = db.session.execute(union_all(
-            select(Response.invitation_code, Response.invited_by_code).where(Response.invitation_code.in_(batch)),
-            select(Participant.invitation_code, Participant.invited_by_code).where(
-                Participant.invitation_code.in_(batch))))
-        found.update((code, parent) for code, parent in rows)
-    return found
+    listed = _listed(codes)
+    rows = stream(union_all(
+        select(Response.invitation_code, Response.invited_by_code).where(Response.invitation_code.in_(listed)),
+        select(Participant.invitation_code, Participant.invited_by_code).where(
+            Participant.invitation_code.in_(listed))))
+    return {code: parent for code, parent in rows}
 
 
 def chain_depths(invited_by: list[str]) -> list[int]:
