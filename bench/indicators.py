@@ -291,7 +291,30 @@ def invitations(rng, seconds, own_base, others_seconds, others_base, share, shar
     return came
 
 
-def response_rows(world, waves, columns, invited_by):
+def chain_depths(*peoples):
+    """Each person's invitation depth, as the platform stores it on arrival (voix/invitations.py):
+    0 for no code or a code nobody has, else 1 + the inviter's. `peoples`: (first code
+    number, codes they came with) per table; codes always name someone who came earlier."""
+    parent = {code(first + i): came for first, invited_by in peoples for i, came in enumerate(invited_by)}
+    depth = {}
+
+    def depth_of(start):
+        chain, at = [], start
+        while at not in depth:
+            inviter = parent[at]
+            if inviter not in parent:  # came on their own, or with a code nobody has
+                depth[at] = 0
+                break
+            chain.append(at)
+            at = inviter
+        for person in reversed(chain):
+            depth[person] = depth[parent[person]] + 1
+        return depth[start]
+
+    return [[depth_of(code(first + i)) for i in range(len(invited_by))] for first, invited_by in peoples]
+
+
+def response_rows(world, waves, columns, invited_by, depths):
     from surveys.models import Channel
 
     rng, n = world.rng, len(columns["seconds"])
@@ -307,7 +330,7 @@ def response_rows(world, waves, columns, invited_by):
                "channel": channels[columns["channel"][i]], "kiosk_id": None, "language": columns["language"][i],
                "gender": columns["gender"][i], "gender_description": None, "age_bracket": columns["age"][i],
                "quartier_id": quartier, "territory_id": counts_in,
-               "invited_by_code": invited_by[i], "invitation_code": code(i)}
+               "invited_by_code": invited_by[i], "invitation_code": code(i), "invitation_depth": depths[i]}
 
 
 # --- Deliberation ------------------------------------------------------------------------
@@ -364,7 +387,7 @@ def make_participants(world, consultations):
     return people
 
 
-def participant_rows(world, people, invited_by):
+def participant_rows(world, people, invited_by, depths):
     from deliberation.models import Origin
 
     tokens = uuids(world.rng, len(people))
@@ -373,7 +396,7 @@ def participant_rows(world, people, invited_by):
                "resident_id": None, "external_id": None, "origin": Origin(p["origin"]),
                "created_at": datetime.fromtimestamp(p["seconds"], timezone.utc), "gender": p["gender"],
                "age_bracket": p["age"], "quartier_id": p["quartier"], "invitation_code": code(PARTICIPANT_CODES + i),
-               "invited_by_code": invited_by[i], "opinion_group": p["group"]}
+               "invited_by_code": invited_by[i], "invitation_depth": depths[i], "opinion_group": p["group"]}
 
 
 def when(world, consultation, first_day, last_day, after=None):
@@ -622,6 +645,7 @@ def load(app, args) -> dict:
                                        0.25, 0.05)
         people_invited = invitations(world.rng, people_seconds, PARTICIPANT_CODES, responses["seconds"], 0,
                                      0.25, 0.25)
+        response_depths, people_depths = chain_depths((0, response_invited), (PARTICIPANT_CODES, people_invited))
         ideas = make_ideas(world, consultations)
         statements, votes = make_statements(world, consultations)
         comments = make_comments(world, consultations)
@@ -629,7 +653,7 @@ def load(app, args) -> dict:
         counts = {}
         with db.engine.begin() as connection:
             counts["response"] = insert(connection, Response.__table__,
-                                        response_rows(world, waves, responses, response_invited))
+                                        response_rows(world, waves, responses, response_invited, response_depths))
         with db.engine.begin() as connection:
             counts["consultation"] = insert(connection, Consultation.__table__, (
                 {"id": c["id"], "title": {"fr": f"Consultation {c['id']}"}, "description": {},
@@ -638,7 +662,7 @@ def load(app, args) -> dict:
                  "closes_on": stamp(c["start"] + 180 * 86400), "created_by_id": None, "created_at": stamp(c["start"])}
                 for c in consultations))
             counts["participant"] = insert(connection, Participant.__table__,
-                                           participant_rows(world, people, people_invited))
+                                           participant_rows(world, people, people_invited, people_depths))
             counts["idea"] = insert(connection, Idea.__table__, ideas)
             counts["support"] = insert(connection, Support.__table__, make_supports(world, consultations))
             counts["statement"] = insert(connection, Statement.__table__, statements)

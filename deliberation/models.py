@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voix.extensions import db
 from voix.i18n import localized
 from voix.institutions.models import Institution
-from voix.invitations import new_invitation_code
+from voix.invitations import new_invitation_code, track_invitation_depth
 from voix.models import created_at_column, enum_type, utcnow
 from voix.territories.models import Territory
 
@@ -131,6 +131,8 @@ class Participant(db.Model):
     # The code this participant passes on to neighbours, and the one that brought them here.
     invitation_code: Mapped[str | None] = mapped_column(String(20), unique=True, default=new_invitation_code)
     invited_by_code: Mapped[str | None] = mapped_column(String(20))
+    # Their place in an invitation chain, set on arrival (voix/invitations.py).
+    invitation_depth: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # The opinion group the last computation placed them in (None: not placed).
     opinion_group: Mapped[int | None] = mapped_column(SmallInteger)
 
@@ -144,6 +146,9 @@ class Participant(db.Model):
 
     def __repr__(self):
         return f"<Participant {self.id} c={self.consultation_id}>"
+
+
+track_invitation_depth(Participant)
 
 
 class Visibility(enum.Enum):

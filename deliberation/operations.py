@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from voix.database import begin_write, insert_ignoring_duplicates, upsert
 from voix.extensions import db
+from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
 from voix.privacy import clean_text, scrub
 
@@ -113,11 +114,17 @@ def describe_participant(participant: Participant, *, gender=None, age_bracket=N
                          invited_by_code=None, **_ignored) -> None:
     """Keep what a participant said about themselves (the optional "about you"); an answer
     left empty never erases an earlier one."""
-    given = {"gender": gender, "age_bracket": age_bracket, "quartier_id": quartier_id,
-             "invited_by_code": invited_by_code}
+    given = {"gender": gender, "age_bracket": age_bracket, "quartier_id": quartier_id}
     for name, value in given.items():
-        if value is not None and (name != "invited_by_code" or participant.invited_by_code is None):
+        if value is not None:
             setattr(participant, name, value)
+    if invited_by_code is not None and participant.invited_by_code is None:
+        # Who invited them is said once. Their place in the chain moves, and so does that
+        # of everyone they had already invited.
+        participant.invited_by_code = invited_by_code
+        participant.invitation_depth = depth_on_arrival(invited_by_code)
+        db.session.flush()
+        refresh_depths_below(participant.invitation_code)
 
 
 def participant_by_token(consultation: Consultation, token: str | None) -> Participant | None:

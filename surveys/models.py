@@ -7,6 +7,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
     exists,
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voix.extensions import db
 from voix.i18n import localized
-from voix.invitations import new_invitation_code
+from voix.invitations import new_invitation_code, track_invitation_depth
 from voix.models import created_at_column, enum_type, local_today, utcnow
 from voix.territories.models import Territory
 
@@ -192,6 +193,8 @@ class Response(db.Model):
     invited_by_code: Mapped[str | None] = mapped_column(String(20))
     # The respondent's own code to pass on to a neighbour ("who invited you?").
     invitation_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_invitation_code)
+    # Their place in an invitation chain, set on arrival (voix/invitations.py).
+    invitation_depth: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # Panel surveys only: the respondent's card code, the same in every wave (one response per wave).
     panel_code: Mapped[str | None] = mapped_column(String(20))
 
@@ -202,11 +205,14 @@ class Response(db.Model):
                       # The indicators read a quartier's year from this index alone: every
                       # column they count is in it (migration 0008).
                       Index("ix_response_territory_submitted", "territory_id", "submitted_at",
-                            "channel", "gender", "age_bracket", "invited_by_code"),
+                            "channel", "gender", "age_bracket", "invited_by_code", "invitation_depth"),
                       UniqueConstraint("wave_id", "panel_code"), Index("ix_response_panel_code", "panel_code"))
 
     def __repr__(self):
         return f"<Response {self.uuid} wave={self.wave_id}>"
+
+
+track_invitation_depth(Response)
 
 
 class Answer(db.Model):

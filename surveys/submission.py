@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from voix.database import switch_to_write
 from voix.extensions import db
-from voix.invitations import new_invitation_code, normalize_code
+from voix.invitations import arrival_depth, new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
 from voix.privacy import clean_text
 from voix.territories.models import Territory, TerritoryKind
@@ -113,7 +113,7 @@ ABOUT_NOTHING = dict.fromkeys(("gender", "gender_description", "age_bracket", "q
 @functools.cache
 def _response_insert(dialect: str):
     """INSERT INTO response SELECT ... FROM wave WHERE it accepts responses now ON CONFLICT
-    (uuid) DO NOTHING RETURNING id. The wave's status and dates are checked by the statement
+    (uuid) DO NOTHING RETURNING id. The same statement looks up the inviter's depth. The wave's status and dates are checked by the statement
     that writes, in the write transaction, and so is every fact of the Target the answers
     were checked against: a cached Target can never store a response by itself."""
     columns = Response.__table__.c
@@ -126,7 +126,8 @@ def _response_insert(dialect: str):
         return cast(parameter, columns[name].type) if dialect == "postgresql" else parameter
 
     accepting_wave = (
-        select(Wave.id, Wave.version_id, *[value(name) for name in RESPONSE_VALUES])
+        select(Wave.id, Wave.version_id, *[value(name) for name in RESPONSE_VALUES],
+               arrival_depth(value("invited_by_code")))
         .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
         .where(Wave.id == bindparam("wave_id"), Wave.status == WaveStatus.open,
                Wave.opens_on <= bindparam("today"), Wave.closes_on >= bindparam("today"),
@@ -134,7 +135,7 @@ def _response_insert(dialect: str):
                Wave.questionnaire_id == bindparam("questionnaire_id"), Questionnaire.panel == bindparam("panel"),
                Questionnaire.ask_about_you == bindparam("ask_about_you")))
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert_(Response).from_select(["wave_id", "version_id", *RESPONSE_VALUES], accepting_wave)
+    return (insert_(Response).from_select(["wave_id", "version_id", *RESPONSE_VALUES, "invitation_depth"], accepting_wave)
             .on_conflict_do_nothing(index_elements=["uuid"]).returning(Response.id))
 
 

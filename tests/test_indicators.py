@@ -28,7 +28,6 @@ from deliberation.operations import create_consultation
 from insights.indicators import Period
 from insights.indicators.measure import measure
 from insights.indicators.scope import Scope
-from insights.indicators.social_link import chain_depths
 from insights.models import TextAnalysis
 from surveys.models import Channel, Response
 from voix.extensions import db
@@ -63,9 +62,9 @@ def world(app, territories, make_wave):
     w["r1"] = respond(wave, at(3, 1, 0), t["sanitas"], gender="woman", age="18_25")  # 1 a.m. in Tours: in March
     respond(wave, at(3, 2), t["sanitas"], gender="woman", age="35_49", channel=Channel.personal)
     w["r3"] = respond(wave, at(3, 3), t["sanitas"], gender="man", age="15_17", invited_by="SEED2222")
-    respond(wave, at(3, 4), t["sanitas"], invited_by=w["r3"].invitation_code)
+    w["r4"] = respond(wave, at(3, 4), t["sanitas"], invited_by=w["r3"].invitation_code)
     respond(wave, at(3, 5), t["rabiere"], gender="woman", age="65_plus")
-    respond(wave, at(3, 31, 21), t["sanitas"], gender="man", age="26_34", channel=Channel.personal,
+    w["r6"] = respond(wave, at(3, 31, 21), t["sanitas"], gender="man", age="26_34", channel=Channel.personal,
             invited_by="ZZZZZZZZ")  # 23:00 in Tours on the 31st: still March; the code does not exist
     respond(wave, at(3, 31, 23), t["sanitas"], gender="woman")  # already April 1st in Tours: not in March
 
@@ -152,6 +151,7 @@ def world(app, territories, make_wave):
     text(t["sanitas"], at(3, 5))
     text(t["rabiere"], at(3, 5), ("caf", "positive"))
     db.session.commit()
+    w["p1"] = p1
     return w
 
 
@@ -207,8 +207,10 @@ def test_invitations_and_chains(world, territories):
     assert parts == {"share_of_contributors": 3 / 8, "inviters": 3, "in_chains": 1, "longest_chain": 2}
 
 
-def test_chain_depths_follow_codes_across_places_and_times(world):
-    assert chain_depths(["SEED2222", world["r3"].invitation_code, "ZZZZZZZZ"]) == [1, 2, 0]
+def test_depths_follow_codes_across_places_and_times(world):
+    # r0 answered in February, r1 in March; p1 is a participant invited by a respondent.
+    assert [world[k].invitation_depth for k in ("r0", "r1", "r3", "r4", "r6")] == [0, 0, 1, 2, 0]
+    assert world["p1"].invitation_depth == 1
 
 
 def test_discourse_net_tone_per_institution(world, territories):

@@ -86,3 +86,20 @@ def test_the_kiosk_forgets_the_invitation_with_the_resident(client, auth, make_u
     client.get("/kiosk/reinitialiser")
     with client.session_transaction() as session:
         assert "invited_by" not in session
+
+
+def test_saying_later_who_invited_you_moves_everyone_you_invited_down_the_chain(territories):
+    consultation = ops.create_consultation({"fr": "Le square"}, territories["sanitas"])
+    first = ops.new_participant(consultation, Origin.personal)  # came on their own
+    middle = ops.new_participant(consultation, Origin.personal)  # has not said yet
+    invited = ops.new_participant(consultation, Origin.personal, invited_by_code=middle.invitation_code)
+    last = ops.new_participant(consultation, Origin.personal, invited_by_code=invited.invitation_code)
+    db.session.commit()
+    assert [p.invitation_depth for p in (first, middle, invited, last)] == [0, 0, 1, 2]
+    ops.describe_participant(middle, invited_by_code=first.invitation_code)
+    db.session.commit()
+    db.session.expire_all()
+    assert [p.invitation_depth for p in (first, middle, invited, last)] == [0, 1, 2, 3]
+    ops.describe_participant(middle, invited_by_code=last.invitation_code)  # said once: a second answer changes nothing
+    db.session.commit()
+    assert (middle.invited_by_code, middle.invitation_depth) == (first.invitation_code, 1)

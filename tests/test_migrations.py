@@ -2,9 +2,10 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from voix.extensions import db
+from voix.models import utcnow
 
 
 def test_models_match_the_migrations(app):
@@ -20,3 +21,26 @@ def test_downgrade_then_upgrade(app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade(directory=directory)
     assert {"response", "answer", "wave", "account", "kiosk"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_the_invitation_depths_of_people_already_there_are_filled_in(app, territories, make_wave):
+    from deliberation import operations as ops
+    from deliberation.models import Origin
+    from tests.test_indicators import respond
+
+    consultation = ops.create_consultation({"fr": "Le square"}, territories["sanitas"])
+    first = ops.new_participant(consultation, Origin.personal)
+    second = ops.new_participant(consultation, Origin.personal, invited_by_code=first.invitation_code)
+    wave = make_wave()
+    third = respond(wave, utcnow(), territories["sanitas"], invited_by=second.invitation_code)
+    ops.new_participant(consultation, Origin.kiosk, invited_by_code=third.invitation_code)  # a respondent invites
+    respond(wave, utcnow(), territories["sanitas"], invited_by="ZZZZZZZZ")
+    db.session.commit()
+    directory = app.extensions["migrate"].directory
+    db.session.remove()
+    downgrade(directory=directory, revision="0008")
+    upgrade(directory=directory)
+    with db.engine.connect() as connection:
+        depths = connection.execute(text(
+            "SELECT invitation_depth FROM participant UNION ALL SELECT 10 + invitation_depth FROM response")).scalars()
+        assert sorted(depths) == [0, 1, 3, 10, 12]

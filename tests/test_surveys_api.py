@@ -220,6 +220,16 @@ def test_invitation_codes_are_ours_or_refused(client, make_wave):
     assert db.session.scalar(select(Response).where(Response.invited_by_code == first)) is not None
 
 
+def test_each_respondent_s_place_in_an_invitation_chain_is_stored_on_arrival(client, make_wave):
+    wave = make_wave()
+    code = submit(client, wave, {"mood": 3}).get_json()["invitation_code"]
+    for _ in range(2):  # a neighbour, then the neighbour's neighbour
+        code = submit(client, wave, {"mood": 3}, about={"invited_by": code}).get_json()["invitation_code"]
+    submit(client, wave, {"mood": 3}, about={"invited_by": "ZZZZZZZZ"})  # well formed, but nobody's code
+    depths = db.session.scalars(select(Response.invitation_depth).order_by(Response.id)).all()
+    assert depths == [0, 1, 2, 0]
+
+
 def test_an_api_token_does_not_open_the_staff_screens(client, make_wave, make_user):
     wave = make_wave()
     token = issue_api_token(make_user("facilitator", ("sanitas",)), "export")

@@ -38,7 +38,10 @@ class Respondents:
     young: int = 0
     kiosk: int = 0
     personal: int = 0
-    invited_codes: list[str] = field(default_factory=list)
+    invited: int = 0  # came with a real code
+    in_chains: int = 0  # came with the code of someone who had been invited too
+    longest_chain: int = 0
+    inviters: set[str] = field(default_factory=set)  # the real codes they came with
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Person:
     age_bracket: str | None
     origin: str
     invited_by_code: str | None
+    invitation_depth: int
 
 
 @dataclass
@@ -68,9 +72,12 @@ def respondents(scope: Scope) -> Respondents:
         func.count(case((Response.age_bracket.in_(YOUNG), 1))),
         func.count(case((Response.channel == Channel.kiosk, 1))),
         func.count(case((Response.channel == Channel.personal, 1))),
+        func.count(case((Response.invitation_depth > 0, 1))),
+        func.count(case((Response.invitation_depth > 1, 1))),
+        func.coalesce(func.max(Response.invitation_depth), 0),
     ).where(*in_scope)).one()
-    codes = stream(select(Response.invited_by_code).where(*in_scope, Response.invited_by_code.is_not(None)))
-    return Respondents(*row, invited_codes=list(codes.scalars()))
+    inviters = stream(select(Response.invited_by_code).distinct().where(*in_scope, Response.invitation_depth > 0))
+    return Respondents(*row, inviters=set(inviters.scalars()))
 
 
 def participant_territory():
@@ -95,12 +102,12 @@ def participants(scope: Scope) -> Participants:
     activity = _activity(scope)
     rows = stream(
         select(activity.c.pid, activity.c.role, Participant.gender, Participant.age_bracket, Participant.origin,
-               Participant.invited_by_code)
+               Participant.invited_by_code, Participant.invitation_depth)
         .join(Participant, Participant.id == activity.c.pid)
         .join(Consultation, Consultation.id == Participant.consultation_id)
         .where(participant_territory().in_(scope.territory_ids)))
     found = Participants()
-    for pid, role, gender, age_bracket, origin, invited_by in rows:
-        found.people[pid] = Person(pid, gender, age_bracket, origin.value, invited_by)
+    for pid, role, gender, age_bracket, origin, invited_by, depth in rows:
+        found.people[pid] = Person(pid, gender, age_bracket, origin.value, invited_by, depth)
         found.by_role[role].add(pid)
     return found
