@@ -682,7 +682,7 @@ def load(app, args) -> dict:
 def spec(args) -> dict:
     """What the load depends on: a database holding the same can be reused."""
     return {"seed": args.seed, "responses": args.responses, "texts": args.texts, "participants": args.participants,
-            "version": 2}  # raise when the loader changes: a reused database is then rebuilt
+            "version": 3}  # raise when the loader changes: a reused database is then rebuilt
 
 
 # --- Databases -----------------------------------------------------------------------------
@@ -700,6 +700,20 @@ class Backend:
             database = self.url.rsplit("/", 1)[1].split("?")[0]
             if database in FORBIDDEN_DATABASES:
                 raise SystemExit(f"refusing to use the database {database!r}: the bench drops its schema")
+
+    def ensure_exists(self):
+        """PostgreSQL: create the bench database on a machine that never had it."""
+        if self.name == "sqlite":
+            return
+        import sqlalchemy as sa
+
+        server, database = self.url.rsplit("/", 1)
+        database = database.split("?")[0]
+        engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}):
+                connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+        engine.dispose()
 
     def app(self):
         from voix import create_app
@@ -799,6 +813,7 @@ def prepare(backend, args) -> tuple[object, dict]:
     from voix.extensions import db
 
     facts = {"reused": False, "load_seconds": None}
+    backend.ensure_exists()
     if args.reuse:
         app = backend.app()
         with app.app_context():
