@@ -205,7 +205,7 @@ class Response(db.Model):
                       # The indicators read a quartier's year from this index alone: every
                       # column they count is in it (migration 0008).
                       Index("ix_response_territory_submitted", "territory_id", "submitted_at",
-                            "channel", "gender", "age_bracket", "invited_by_code", "invitation_depth"),
+                            "channel", "gender", "age_bracket", "invited_by_code", "invitation_depth", "panel_code"),
                       UniqueConstraint("wave_id", "panel_code"), Index("ix_response_panel_code", "panel_code"))
 
     def __repr__(self):

@@ -40,10 +40,11 @@ def at(month, day, hour=12):
     return datetime(2025, month, day, hour, tzinfo=timezone.utc)
 
 
-def respond(wave, when, territory, *, gender=None, age=None, channel=Channel.kiosk, invited_by=None, code=None):
+def respond(wave, when, territory, *, gender=None, age=None, channel=Channel.kiosk, invited_by=None, code=None,
+            card=None):
     response = Response(uuid=str(uuid.uuid4()), wave_id=wave.id, version_id=wave.version_id, submitted_at=when,
                         channel=channel, language="fr", gender=gender, age_bracket=age, territory_id=territory.id,
-                        quartier_id=territory.id, invited_by_code=invited_by)
+                        quartier_id=territory.id, invited_by_code=invited_by, panel_code=card)
     if code:
         response.invitation_code = code
     db.session.add(response)
@@ -165,6 +166,27 @@ def test_contributors_count_each_person_or_token_once(world, territories):
     assert (found.value, found.count) == (8, 8)
     assert {key: part.value for key, part in found.parts.items()} == {
         "respondents": 5, "carriers": 2, "voters": 3, "commenters": 3}
+
+
+def test_a_panel_card_is_one_person_however_many_waves_it_answers(world, territories, make_wave):
+    waves = [make_wave("sanitas", days=(0, 1)) for _ in range(3)]
+    # One card, three waves: once in February, twice in March (a woman who said so the first
+    # time, then came back on her phone and said nothing of herself); invited by r0.
+    respond(waves[0], at(2, 20), territories["sanitas"], gender="woman", age="18_25", card="CARD2222",
+            invited_by="SEED2222")
+    respond(waves[1], at(3, 20), territories["sanitas"], card="CARD2222", invited_by="SEED2222")
+    respond(waves[2], at(3, 25), territories["sanitas"], channel=Channel.personal, card="CARD2222")
+    db.session.commit()
+    found = sanitas_march(territories)
+    assert found["contributors"].value == 8 + 1
+    assert found["contributors"].parts["respondents"].value == 5 + 1
+    # She gave neither her gender nor her age in March: she is not among those who did.
+    assert (found["women_share"].value, found["women_share"].count) == (4 / 6, 6)
+    assert found["kiosk_share"].parts["personal"].value == 3 / 9  # r2, r6 and her latest answer
+    assert found["invitations"].value == 3 + 1  # came invited by r0 (first answer of the period)
+    february = measure(Scope.of(territories["sanitas"], MARCH.previous()))
+    assert february["contributors"].value == 2 + 1
+    assert february["women_share"].count == 1 + 1  # r0 and her
 
 
 def test_contributors_of_a_commune_and_the_metropole_include_their_quartiers(world, territories):

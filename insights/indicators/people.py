@@ -1,7 +1,8 @@
 """Who took part in a scope: survey respondents and deliberation participants.
 
 A survey response is one person: surveys are anonymous, so someone who answers two waves
-of the period counts twice. A deliberation participant is one participation token (or
+of the period counts twice, unless the survey is a panel: a card answering several waves
+is one person. A deliberation participant is one participation token (or
 pseudonymous account) in one consultation, counted once whatever they did. Survey
 activity counts in the quartier the respondent gave, else in the wave's territory;
 deliberation activity in the quartier the participant gave, else in the consultation's.
@@ -64,6 +65,7 @@ class Participants:
 
 def respondents(scope: Scope) -> Respondents:
     in_scope = (Response.territory_id.in_(scope.territory_ids), scope.during(Response.submitted_at))
+    anonymous = (*in_scope, Response.panel_code.is_(None))
     row = db.session.execute(select(
         func.count(),
         func.count(Response.gender),
@@ -75,9 +77,42 @@ def respondents(scope: Scope) -> Respondents:
         func.count(case((Response.invitation_depth > 0, 1))),
         func.count(case((Response.invitation_depth > 1, 1))),
         func.coalesce(func.max(Response.invitation_depth), 0),
-    ).where(*in_scope)).one()
-    inviters = stream(select(Response.invited_by_code).distinct().where(*in_scope, Response.invitation_depth > 0))
-    return Respondents(*row, inviters=set(inviters.scalars()))
+    ).where(*anonymous)).one()
+    inviters = stream(select(Response.invited_by_code).distinct().where(*anonymous, Response.invitation_depth > 0))
+    found = Respondents(*row, inviters=set(inviters.scalars()))
+    for card in _panel_cards(in_scope):
+        _count_in(found, card)
+    return found
+
+
+def _panel_cards(in_scope) -> list[dict]:
+    """Panel respondents, one per card however many waves of the period it answered, as
+    their answers describe them: what they said last, and how they came first."""
+    cards: dict[str, dict] = {}
+    rows = stream(select(Response.panel_code, Response.channel, Response.gender, Response.age_bracket,
+                         Response.invitation_depth, Response.invited_by_code)
+                  .where(*in_scope, Response.panel_code.is_not(None)).order_by(Response.submitted_at))
+    for code, channel, gender, age_bracket, depth, invited_by in rows:
+        card = cards.setdefault(code, {"depth": depth, "invited_by": invited_by, "gender": None, "age": None})
+        card["channel"] = channel
+        card["gender"] = gender or card["gender"]
+        card["age"] = age_bracket or card["age"]
+    return list(cards.values())
+
+
+def _count_in(found: Respondents, card: dict):
+    found.total += 1
+    found.gender_given += card["gender"] is not None
+    found.women += card["gender"] == "woman"
+    found.age_given += card["age"] is not None
+    found.young += card["age"] in YOUNG
+    found.kiosk += card["channel"] is Channel.kiosk
+    found.personal += card["channel"] is Channel.personal
+    if card["depth"] > 0:
+        found.invited += 1
+        found.in_chains += card["depth"] > 1
+        found.longest_chain = max(found.longest_chain, card["depth"])
+        found.inviters.add(card["invited_by"])
 
 
 def participant_territory():

@@ -6,7 +6,8 @@ Revises: 0008
 The social-link indicator followed invitation codes up their chains at read time: on a
 million responses that was most of its cost. Each respondent and participant now
 carries their depth (0: came on their own or with a code that is not real; else 1 +
-their inviter's), and the covering index of responses holds it.
+their inviter's), and the covering index of responses holds it, and the panel card
+code too: a panel respondent is one person however many waves they answer.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +29,7 @@ def upgrade():
             batch_op.add_column(sa.Column('invitation_depth', sa.SmallInteger(), server_default='0', nullable=False))
     _fill_depths()
     op.drop_index('ix_response_territory_submitted', table_name='response')
-    op.create_index('ix_response_territory_submitted', 'response', RESPONSE_INDEX + ['invitation_depth'])
+    op.create_index('ix_response_territory_submitted', 'response', RESPONSE_INDEX + ['invitation_depth', 'panel_code'])
 
 
 def _fill_depths():
