@@ -7,16 +7,17 @@ write lock only for its inserts. Whether the wave accepts responses is never cac
 insert of the response checks it, in the write transaction.
 """
 import functools
+import json
 import uuid as uuid_module
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, cast, insert, select
+from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from voix.database import switch_to_write
+from voix.database import write_transaction
 from voix.extensions import db
 from voix.invitations import arrival_depth, new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
@@ -99,7 +100,15 @@ WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id
                      Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you)
               .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
-ANSWER_INSERT = insert(Answer)
+# SQLite: one execution per answer (executemany), which is cheap in-process. PostgreSQL:
+# every answer in one statement from a JSON array of [question id, value]: psycopg's
+# executemany costs a server execution per row, more than the response's own insert.
+ANSWER_ROWS = insert(Answer)
+_ANSWER = func.json_array_elements(cast(bindparam("answers"), JSON)).table_valued("value").alias("given")
+ANSWERS_FROM_JSON = insert(Answer).from_select(
+    ["response_id", "question_id", "value"],
+    select(bindparam("response_id", type_=Integer), cast(_ANSWER.c.value.op("->>")(0), Integer),
+           _ANSWER.c.value.op("->")(1)))
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
 PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
@@ -298,7 +307,6 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     if errors:
         return _not_stored(response_uuid, target, errors)
 
-    connection = switch_to_write()
     invitation_code = new_invitation_code()
     if target.panel and card is None:
         card = new_invitation_code()  # a first answer: a new card to keep
@@ -310,21 +318,25 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
                   invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
                   panel_code=card)
     try:
-        response_id = connection.execute(_response_insert(connection.dialect.name), values).scalar_one_or_none()
+        with write_transaction() as connection:  # nothing but the writes: SQLite writers wait meanwhile
+            response_id = connection.execute(_response_insert(connection.dialect.name), values).scalar_one_or_none()
+            if response_id is not None and answers:
+                _insert_answers(connection, response_id, target, answers)
     except IntegrityError:  # the same card, sent at the same moment from two places
-        db.session.rollback()
         raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
     if response_id is None:  # the wave does not accept responses now, or this UUID is stored already
-        db.session.rollback()
         return _not_stored(response_uuid, target, {})
-    if answers:
-        question_ids = {question.code: question.id for question in target.questions}
-        connection.execute(ANSWER_INSERT, [
-            {"response_id": response_id, "question_id": question_ids[code], "value": value}
-            for code, value in answers.items()
-        ])
-    db.session.commit()
     return Submission(response_uuid, invitation_code, created=True, panel_code=card)
+
+
+def _insert_answers(connection, response_id: int, target: Target, answers: dict):
+    question_ids = {question.code: question.id for question in target.questions}
+    if connection.dialect.name == "postgresql":
+        rows = [[question_ids[code], value] for code, value in answers.items()]
+        connection.execute(ANSWERS_FROM_JSON, {"response_id": response_id, "answers": json.dumps(rows)})
+    else:
+        connection.execute(ANSWER_ROWS, [{"response_id": response_id, "question_id": question_ids[code], "value": value}
+                                         for code, value in answers.items()])
 
 
 def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:

@@ -287,3 +287,21 @@ def test_a_kept_wave_that_changed_underneath_is_read_again(client, make_wave):
     assert submit(client, wave, {"mood": 3, "age": 40}).status_code == 201
     stored = db.session.scalars(select(Response.version_id).order_by(Response.id)).all()
     assert stored[-1] == version.id and len(stored) == 3
+
+
+def test_every_kind_of_answer_is_stored_as_it_was_cleaned(client, make_wave):
+    """Answers are written in one statement from JSON on PostgreSQL and row by row on
+    SQLite: both must store exactly the cleaned values."""
+    options = [{"code": code, "label": {"fr": code}} for code in ("a", "b", "c")]
+    kinds = {"single": ("single_choice", "b"), "multiple": ("multiple_choice", ["c", "a"]),
+             "ranking": ("ranking", ["c", "a", "b"]), "agree": ("agreement", "dk"), "face": ("smiley", 1),
+             "yes": ("yes_no", "no"), "decimal": ("number", "12,5"), "count": ("number", "7"),
+             "day": ("date", "2026-03-21"), "short": ("short_text", ' « Des bancs », dit-il\\ "vraiment" '),
+             "long": ("long_text", "Plus d'ombre\nعلى الساحة")}
+    wave = make_wave(questions=[dict(code=code, type=kind, text={"fr": code}, options=options)
+                                for code, (kind, _value) in kinds.items()])
+    assert submit(client, wave, {code: value for code, (_kind, value) in kinds.items()}).status_code == 201
+    stored = {a.question.code: a.value for a in db.session.scalar(select(Response)).answers}
+    assert stored == {"single": "b", "multiple": ["a", "c"], "ranking": ["c", "a", "b"], "agree": "dk", "face": 1,
+                      "yes": False, "decimal": 12.5, "count": 7, "day": "2026-03-21",
+                      "short": '« Des bancs », dit-il\\ "vraiment"', "long": "Plus d'ombre\nعلى الساحة"}

@@ -103,9 +103,6 @@ def _register_commands(app):
 def _configure_database(app):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         _choose_database_url(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        # A server connection can go stale (restart, idle timeout); a file cannot.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def _choose_database_url(app):
