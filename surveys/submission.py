@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select
+from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -100,15 +100,7 @@ WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id
                      Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you)
               .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
-# SQLite: one execution per answer (executemany), which is cheap in-process. PostgreSQL:
-# every answer in one statement from a JSON array of [question id, value]: psycopg's
-# executemany costs a server execution per row, more than the response's own insert.
 ANSWER_ROWS = insert(Answer)
-_ANSWER = func.json_array_elements(cast(bindparam("answers"), JSON)).table_valued("value").alias("given")
-ANSWERS_FROM_JSON = insert(Answer).from_select(
-    ["response_id", "question_id", "value"],
-    select(bindparam("response_id", type_=Integer), cast(_ANSWER.c.value.op("->>")(0), Integer),
-           _ANSWER.c.value.op("->")(1)))
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
 PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
@@ -146,6 +138,25 @@ def _response_insert(dialect: str):
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (insert_(Response).from_select(["wave_id", "version_id", *RESPONSE_VALUES, "invitation_depth"], accepting_wave)
             .on_conflict_do_nothing(index_elements=["uuid"]).returning(Response.id))
+
+
+@functools.cache
+def _response_and_answers_insert():
+    """PostgreSQL: the response and its answers in one statement, one round trip.
+
+    WITH response_row AS (INSERT INTO response ... RETURNING id)
+    INSERT INTO answer SELECT response_row.id, ... FROM response_row, json_array_elements(:answers)
+    The answers come as one JSON array of [question id, value]: psycopg's executemany
+    would cost a server execution per answer, more than the response itself. No response
+    row (a closed wave, a repeated UUID): no answer rows either.
+    """
+    response_row = _response_insert("postgresql").cte("response_row")
+    given = func.json_array_elements(cast(bindparam("answers"), JSON)).table_valued("value").alias("given")
+    answer_rows = insert(Answer).from_select(
+        ["response_id", "question_id", "value"],
+        select(response_row.c.id, cast(given.c.value.op("->>")(0), Integer), given.c.value.op("->")(1))
+        .select_from(response_row.join(given, true()))).cte("answer_rows")  # each answer with the one id
+    return select(response_row.c.id).add_cte(answer_rows)
 
 
 # --- Per-process caches, one pair per app (so per database, and fresh in each test) ------
@@ -319,9 +330,7 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
                   panel_code=card)
     try:
         with write_transaction() as connection:  # nothing but the writes: SQLite writers wait meanwhile
-            response_id = connection.execute(_response_insert(connection.dialect.name), values).scalar_one_or_none()
-            if response_id is not None and answers:
-                _insert_answers(connection, response_id, target, answers)
+            response_id = _store(connection, values, target, answers)
     except IntegrityError:  # the same card, sent at the same moment from two places
         raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
     if response_id is None:  # the wave does not accept responses now, or this UUID is stored already
@@ -329,14 +338,17 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     return Submission(response_uuid, invitation_code, created=True, panel_code=card)
 
 
-def _insert_answers(connection, response_id: int, target: Target, answers: dict):
+def _store(connection, values: dict, target: Target, answers: dict) -> int | None:
+    """Insert the response and its answers; the response's id, or None if nothing was stored."""
     question_ids = {question.code: question.id for question in target.questions}
     if connection.dialect.name == "postgresql":
         rows = [[question_ids[code], value] for code, value in answers.items()]
-        connection.execute(ANSWERS_FROM_JSON, {"response_id": response_id, "answers": json.dumps(rows)})
-    else:
+        return connection.execute(_response_and_answers_insert(), {**values, "answers": json.dumps(rows)}).scalar()
+    response_id = connection.execute(_response_insert("sqlite"), values).scalar_one_or_none()
+    if response_id is not None and answers:
         connection.execute(ANSWER_ROWS, [{"response_id": response_id, "question_id": question_ids[code], "value": value}
                                          for code, value in answers.items()])
+    return response_id
 
 
 def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:
