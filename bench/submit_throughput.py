@@ -33,6 +33,7 @@ import json
 import os
 import platform
 import random
+import resource
 import re
 import shutil
 import signal
@@ -206,6 +207,8 @@ def combine(summaries: list[dict]) -> dict:
         return summaries[0]
     combined = {key: statistics.median(s[key] for s in summaries)
                 for key in ("requests_per_s", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "mean_ms", "loadavg_1min_before")}
+    combined["cpu_ms_per_request"] = {part: statistics.median(s["cpu_ms_per_request"][part] for s in summaries)
+                                      for part in summaries[0]["cpu_ms_per_request"]}
     combined.update(requests=sum(s["requests"] for s in summaries), max_ms=max(s["max_ms"] for s in summaries),
                     non_201=sum(s["non_201"] for s in summaries), errors=sum(s["errors"] for s in summaries),
                     rounds=len(summaries))
@@ -250,6 +253,63 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# --- CPU time: what a request costs, whatever else the machine is doing --------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pids) -> dict[int, float]:
+    """{pid: user + system CPU seconds so far} of the processes still alive."""
+    spent = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return spent
+
+
+def postgres_pids(backend) -> list[int]:
+    """The PostgreSQL processes working for the bench: the backends connected to its database
+    and the server's own (WAL writer, checkpointer...), not other databases' backends."""
+    rows = backend.admin_rows("SELECT pid FROM pg_stat_activity WHERE datname = %s OR backend_type <> 'client backend'",
+                              (PG_DATABASE,))
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU seconds spent during a run by the app (gunicorn master and workers), the database
+    server (PostgreSQL; SQLite works inside the app) and the load generator (wrk). On a
+    shared 2-CPU machine requests/s move with the other jobs; CPU per request hardly does.
+    """
+
+    def __init__(self, server, backend):
+        self.server, self.backend = server, backend if backend.name == "postgresql" else None
+
+    def __enter__(self):
+        self.app = process_cpu([self.server.process.pid, *self.server.worker_pids()])
+        self.database = process_cpu(postgres_pids(self.backend)) if self.backend else {}
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self
+
+    def __exit__(self, *_exc):
+        def spent(before, after):
+            return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.seconds = {
+            "app": spent(self.app, process_cpu([self.server.process.pid, *self.server.worker_pids()])),
+            "database": spent(self.database, process_cpu(postgres_pids(self.backend))) if self.backend else 0.0,
+            "load_generator": (children.ru_utime + children.ru_stime) - (self.children.ru_utime + self.children.ru_stime),
+        }
+
+    def per_request_ms(self, requests: int) -> dict:
+        per_request = {part: round(seconds * 1000 / requests, 3) for part, seconds in self.seconds.items()}
+        per_request["total"] = round(sum(self.seconds.values()) * 1000 / requests, 3)
+        return per_request
 
 
 class Gunicorn:
@@ -308,21 +368,22 @@ class Backend:
             base = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", pg_admin_url).rsplit("/", 1)[0]
             self.real_uri = self.bare_uri = f"{base}/{PG_DATABASE}"
 
-    def _admin(self, statement: str):
+    def admin_rows(self, statement: str, parameters=()) -> list[tuple]:
         import psycopg
 
         url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", self.pg_admin_url)
         with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(statement)
+            cursor = connection.execute(statement, parameters)
+            return cursor.fetchall() if cursor.description else []
 
     def create(self):
         if self.name == "postgresql":
-            self._admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            self._admin(f"CREATE DATABASE {PG_DATABASE}")
+            self.admin_rows(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            self.admin_rows(f"CREATE DATABASE {PG_DATABASE}")
 
     def drop(self):
         if self.name == "postgresql":
-            self._admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            self.admin_rows(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
     def server_version(self) -> str:
         if self.name == "sqlite":
@@ -489,14 +550,19 @@ def run_backend(name: str, args, bodies) -> dict:
                 print(f"[{name}] round {round_number}/{args.rounds}, {app_name}: {args.seconds}s with {args.clients} clients ...", flush=True)
                 profiler = start_profiler(server, tmp, app_name, args) if args.profile and app_name == "real" else None
                 load_before = os.getloadavg()[0]
-                measured = run_wrk(server.url + path, path, bodies, seconds=args.seconds, name=app_name, **common)
+                with CpuMeter(server, backend) as cpu:
+                    measured = run_wrk(server.url + path, path, bodies, seconds=args.seconds, name=app_name, **common)
                 if profiler:
                     stop_profiler(profiler)
                 loads[app_name].append(measured)
                 settle(*settle_args[app_name])
-                rounds[app_name].append({**summarize(measured), "loadavg_1min_before": round(load_before, 2)})
+                rounds[app_name].append({**summarize(measured), "loadavg_1min_before": round(load_before, 2),
+                                         "cpu_ms_per_request": cpu.per_request_ms(measured["requests"])})
         results = {app_name: combine(summaries) for app_name, summaries in rounds.items()}
         ratios = [r["requests_per_s"] / b["requests_per_s"] for r, b in zip(rounds["real"], rounds["bare"])]
+        # What the requests/s ratio would be if only this bench ran: bare CPU / real CPU per request.
+        cpu_ratios = [b["cpu_ms_per_request"]["total"] / r["cpu_ms_per_request"]["total"]
+                      for r, b in zip(rounds["real"], rounds["bare"])]
         for server in servers:  # graceful: nothing is written while we count
             server.stop()
         checks = {
@@ -522,7 +588,9 @@ def run_backend(name: str, args, bodies) -> dict:
                          "worker_class": args.worker_class, "threads": args.threads},
                          "body_variants": len(bodies), "wave_id": wave_id},
             "results": results, "ratio_real_bare": round(ratio, 3),
-            "rounds": {"ratios": [round(r, 3) for r in ratios], **rounds},
+            "cpu_ratio_real_bare": round(statistics.median(cpu_ratios), 3),
+            "rounds": {"ratios": [round(r, 3) for r in ratios], "cpu_ratios": [round(r, 3) for r in cpu_ratios],
+                       **rounds},
             "targets": {"ratio_min": TARGET_RATIO, "p95_max_ms": TARGET_P95_MS,
                         "ratio_met": ratio >= TARGET_RATIO, "p95_met": results["real"]["p95_ms"] < TARGET_P95_MS,
                         "all_201": results["real"]["errors"] == 0 and results["bare"]["errors"] == 0},
@@ -595,6 +663,13 @@ def print_table(report: dict):
     if report["settings"]["rounds"] > 1:
         print(f"  medians of {report['settings']['rounds']} alternated rounds; ratio per round: "
               f"{', '.join(f'{r:.2f}' for r in report['rounds']['ratios'])}")
+    for app_name in ("bare", "real"):
+        cpu = report["results"][app_name]["cpu_ms_per_request"]
+        print(f"  CPU per request, {app_name}: {cpu['total']:.3f} ms (app {cpu['app']:.3f}, database server "
+              f"{cpu['database']:.3f}, wrk {cpu['load_generator']:.3f})")
+    print(f"  CPU ratio bare/real: {report['cpu_ratio_real_bare']:.2f} (per round: "
+          f"{', '.join(f'{r:.2f}' for r in report['rounds']['cpu_ratios'])}): the requests/s ratio of a machine "
+          "doing nothing else, if the CPUs are the limit")
     gunicorn = report["settings"]["gunicorn"]
     print(f"  gunicorn: {gunicorn['workers']} x {gunicorn['worker_class']} worker(s), {gunicorn['threads']} thread(s); "
           f"{report['settings']['clients']} wrk connections; {report['database']}; {report['machine']['cpus']} CPUs")
