@@ -385,7 +385,7 @@ def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
         raise DeliberationError(_l("Give the reason: the author will see it."))
     item.visibility, item.hidden_reason = Visibility.hidden, reason[:300]
     if isinstance(item, (Comment, InstitutionQuestion)):
-        item.moderated_by_id = moderator.id
+        item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
         _resolve_reports(item)
 
@@ -393,7 +393,7 @@ def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
 def restore(item: Comment | Idea | InstitutionQuestion, moderator):
     item.visibility, item.hidden_reason = Visibility.visible, None
     if isinstance(item, (Comment, InstitutionQuestion)):
-        item.moderated_by_id = moderator.id
+        item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
         _resolve_reports(item)
 
