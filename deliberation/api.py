@@ -121,8 +121,9 @@ def ask(consultation_id):
     body = json_body()
     participant = _participant(c, body)
     language = body.get("language") if body.get("language") in available_languages() else "fr"
+    text = body.get("text") if isinstance(body.get("text"), str) else ""  # null is no text, not "None"
     try:
-        question, created = ops.ask_question(c, participant, body.get("institution"), str(body.get("text", "")),
+        question, created = ops.ask_question(c, participant, body.get("institution"), text,
                                              uuid=body.get("uuid"), language=language)
     except ops.DeliberationError as error:
         return _refused(error)

@@ -17,7 +17,7 @@ from voix.extensions import db
 from voix.institutions.models import Institution
 from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
-from voix.privacy import clean_text, scrub
+from voix.privacy import clean_text, scrub, without_control_characters
 
 from .models import (
     AnswerStatus,
@@ -509,9 +509,12 @@ def visible_questions(consultation: Consultation) -> list[InstitutionQuestion]:
 
 
 def answer_question(question: InstitutionQuestion, author, text: str, *, uuid: str) -> bool:
-    """The addressed institution answers in public; returns False for a form sent twice."""
+    """The addressed institution answers in public; returns False for a form sent twice.
+
+    Not scrubbed, like the answers to ideas: an institution may give a service's phone number.
+    """
     answer_uuid = _uuid(uuid)
-    text = (text or "").strip()
+    text = without_control_characters(text or "").strip()
     if not text:
         raise DeliberationError(_l("An official answer needs a text."))
     begin_write()

@@ -206,10 +206,16 @@ def test_only_the_addressed_institution_answers_and_residents_read_it(client, au
     assert count_rows(QuestionAnswer) == 1
     answer = db.session.scalar(select(QuestionAnswer))
     assert answer.author_id is not None and answer.question_id == question.id
+    # A stray control character (NUL breaks PostgreSQL) is dropped, the rest kept as written.
+    client.post(f"/animation/consultations/questions/{question.id}/reponse",
+                data={"text": "Précision : appelez l'accueil au 02 47 21 60 00.\x00", "uuid": str(uuid.uuid4())})
+    assert db.session.scalars(select(QuestionAnswer.text).order_by(QuestionAnswer.id)).all()[-1] == (
+        "Précision : appelez l'accueil au 02 47 21 60 00.")
     auth.logout()
 
     section = client.get(f"/consultations/{c.id}?lang=en").text.split('id="questions"')[1]
     assert "Answer from Mairie de Tours" in section and "Le square rouvre le 1er juin." in section
+    assert section.index("Le square rouvre le 1er juin.") < section.index("Précision")  # oldest first
     assert "Not answered yet." not in section
 
 
@@ -289,6 +295,8 @@ def test_api_asks_once_per_uuid_and_lists_answers(client, town):
     ({"institution": True}, 422),
     ({"text": ""}, 422),
     ({"text": "x" * 1001}, 422),
+    ({"text": None}, 422),
+    ({"text": ["Question ?"]}, 422),
     ({"uuid": "pas-un-uuid"}, 422),
 ])
 def test_api_refuses_bad_questions_and_stores_nothing(client, town, change, status):
