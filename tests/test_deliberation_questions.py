@@ -74,7 +74,7 @@ def test_a_resident_chooses_the_institution_writes_checks_and_confirms(client, t
     listed = client.get(f"/consultations/{c.id}?lang=en")
     assert "already sent" in listed.text
     section = listed.text.split('id="questions"')[1]
-    assert "To Mairie de Tours" in section and "Quand le square rouvre-t-il" in section
+    assert "To <bdi>Mairie de Tours</bdi>" in section and "Quand le square rouvre-t-il" in section
     assert "Not answered yet." in section
 
 
@@ -214,7 +214,7 @@ def test_only_the_addressed_institution_answers_and_residents_read_it(client, au
     auth.logout()
 
     section = client.get(f"/consultations/{c.id}?lang=en").text.split('id="questions"')[1]
-    assert "Answer from Mairie de Tours" in section and "Le square rouvre le 1er juin." in section
+    assert "Answer from <bdi>Mairie de Tours</bdi>" in section and "Le square rouvre le 1er juin." in section
     assert section.index("Le square rouvre le 1er juin.") < section.index("Précision")  # oldest first
     assert "Not answered yet." not in section
 
@@ -315,3 +315,13 @@ def test_a_token_of_another_consultation_cannot_ask(town, territories):
     stranger = ops.new_participant(other, Origin.personal)
     with pytest.raises(ops.DeliberationError):
         ops.ask_question(town["consultation"], stranger, town["mairie"].id, "Question", uuid=str(uuid.uuid4()))
+
+
+def test_names_isolated_for_arabic_are_still_escaped(client, town):
+    town["mairie"].name = "Mairie <b>de</b> Tours"
+    db.session.commit()
+    question, _asker = ask(town)
+    ops.answer_question(question, None, "<script>alert(1)</script>", uuid=str(uuid.uuid4()))
+    page = client.get(f"/consultations/{town['consultation'].id}?lang=ar").text
+    assert "<bdi>Mairie &lt;b&gt;de&lt;/b&gt; Tours</bdi>" in page and "<b>de</b>" not in page
+    assert "<script>alert" not in page

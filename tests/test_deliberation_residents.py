@@ -133,7 +133,7 @@ def test_my_questions_follow_the_account_with_their_answers(client, square, terr
         sign_in(phone)
         page = phone.get("/habitants/mes-idees?lang=en").text
         assert "My questions to the institutions" in page
-        assert "Quand rouvre le square ?" in page and "Answer from Mairie de Tours" in page and "Le 1er juin." in page
+        assert "Quand rouvre le square ?" in page and "Answer from <bdi>Mairie de Tours</bdi>" in page and "Le 1er juin." in page
 
 
 def test_a_hidden_idea_is_shown_to_its_signed_in_carrier_on_any_device(client, square):
