@@ -1,4 +1,5 @@
-"""Deliberation routes of the JSON API (/api/v1): ideas, supports, statements, pairs, comments.
+"""Deliberation routes of the JSON API (/api/v1): ideas, supports, statements, pairs, comments,
+questions to institutions.
 
 Residents act with a per-consultation participation token (POST .../participants gives
 one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
@@ -94,6 +95,39 @@ def propose(consultation_id):
         return _refused(error)
     db.session.commit()
     return _idea_json(idea, None), 201
+
+
+def _institution_json(institution) -> dict:
+    return {"id": institution.id, "name": institution.name, "code": institution.code.value}
+
+
+def _question_json(question) -> dict:
+    return {"id": question.id, "institution": _institution_json(question.institution), "text": question.text,
+            "language": question.language, "created_at": question.created_at.isoformat(),
+            "answers": [{"text": a.text, "answered_at": a.answered_at.isoformat()} for a in question.answers]}
+
+
+@bp.get("/consultations/<int:consultation_id>/questions")
+def questions(consultation_id):
+    """The visible questions with the institutions' answers, and whom residents may ask."""
+    c = _get(Consultation, consultation_id)
+    return {"institutions": [_institution_json(i) for i in ops.institutions_for(c)],
+            "questions": [_question_json(q) for q in ops.visible_questions(c)]}
+
+
+@bp.post("/consultations/<int:consultation_id>/questions")
+def ask(consultation_id):
+    c = _get(Consultation, consultation_id)
+    body = json_body()
+    participant = _participant(c, body)
+    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    text = body.get("text") if isinstance(body.get("text"), str) else ""  # null is no text, not "None"
+    try:
+        question, created = ops.ask_question(c, participant, body.get("institution"), text,
+                                             uuid=body.get("uuid"), language=language)
+    except ops.DeliberationError as error:
+        return _refused(error)
+    return _question_json(question), 201 if created else 200
 
 
 @bp.get("/consultations/<int:consultation_id>/ideas/similar")

@@ -1,6 +1,6 @@
 """Demo data for deliberation: a consultation in Sanitas with ideas, supports, pairwise
-votes, statements, a debate, an official answer and a steering committee; and five
-years of past consultations for the indicators."""
+votes, statements, a debate, an official answer, residents' questions to institutions
+and a steering committee; and five years of past consultations for the indicators."""
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -17,6 +17,7 @@ from .models import (
     CommitteeMember,
     Consultation,
     Idea,
+    InstitutionQuestion,
     MembershipStatus,
     Moderation,
     OfficialAnswer,
@@ -24,6 +25,7 @@ from .models import (
     Participant,
     Phase,
     Position,
+    QuestionAnswer,
     Statement,
     StatementVote,
     Support,
@@ -99,6 +101,7 @@ def load(rng, territories, made_institutions, facilitator):
                              "Les services espaces verts étudient l'emplacement ; réponse définitive en mars.")
     ideas[0].created_at -= timedelta(days=30)  # proposed a month ago, answered nine days later
     answer.answered_at = ideas[0].created_at + timedelta(days=9)
+    _questions_today(consultation, people, made_institutions)
     committee = Committee(consultation_id=consultation.id, name="Comité de suivi du square")
     db.session.add(committee)
     db.session.commit()
@@ -109,6 +112,16 @@ def load(rng, territories, made_institutions, facilitator):
         ops.validate_member(member, facilitator)
     db.session.commit()
     return consultation
+
+
+def _questions_today(consultation, people, made_institutions):
+    """Two questions on the square's page: one Tours Habitat answered, one the CAF has not yet."""
+    asked, _ = ops.ask_question(consultation, people[5], made_institutions["bailleur"].id,
+                                "Quand l'ascenseur de la tour B sera-t-il réparé ?", uuid=str(uuid.uuid4()))
+    ops.answer_question(asked, None, "Un technicien est missionné : la réparation est prévue sous quinze jours.",
+                        uuid=str(uuid.uuid4()))
+    ops.ask_question(consultation, people[6], made_institutions["caf"].id,
+                     "Y a-t-il une permanence CAF près du square ?", uuid=str(uuid.uuid4()))
 
 
 # --- Five years of past consultations, so every indicator has a history ---------------------
@@ -173,6 +186,7 @@ def _past_consultation(rng, territories, place, start, now, year, made_instituti
     _past_debate(rng, people, ideas, moment)
     _past_answers(rng, ideas, made_institutions, year, now)
     _past_committee(rng, consultation, people, facilitator, moment)
+    _past_questions(rng, consultation, people, made_institutions, year, now, moment)
     db.session.flush()
     remember_groups(consultation, opinion_groups_for(consultation))
 
@@ -233,6 +247,44 @@ def _past_answers(rng, ideas, made_institutions, year, now):
         db.session.add(OfficialAnswer(idea_id=idea.id, institution_id=institution.id, status=status,
                                       text=rng.choice(ANSWER_TEXTS[status]),
                                       answered_at=min(idea.created_at + timedelta(days=days), now)))
+
+
+QUESTIONS = {  # institution: (questions residents ask it, its answers)
+    "mairie": (["Quand les jeux du square seront-ils réparés ?", "Le centre de loisirs sera-t-il ouvert cet été ?",
+                "Pourquoi l'éclairage de l'allée est-il éteint le soir ?", "Comment inscrire mon enfant à la cantine ?"],
+               ["Les services techniques interviennent la semaine prochaine.",
+                "Oui : les inscriptions ouvrent en mai à la mairie annexe."]),
+    "bailleur": (["Quand l'ascenseur de la tour B sera-t-il réparé ?", "Qui contacter pour l'humidité dans les "
+                  "appartements ?", "Les charges vont-elles encore augmenter cette année ?",
+                  "Quand le hall sera-t-il repeint ?"],
+                 ["Un technicien est missionné : la réparation est prévue sous quinze jours.",
+                  "Contactez votre gardien : un diagnostic sera fait dans le mois."]),
+    "caf": (["Comment demander l'aide au logement sans ordinateur ?", "Y a-t-il une permanence CAF près du quartier ?",
+             "Pourquoi mes droits sont-ils suspendus après un déménagement ?"],
+            ["Un conseiller vous reçoit sans rendez-vous au centre social le mardi matin.",
+             "Une permanence a lieu le premier jeudi du mois au centre social."]),
+}
+
+
+def _past_questions(rng, consultation, people, made_institutions, year, now, moment):
+    # Most questions are answered, more of them and sooner year after year; a few never are,
+    # one in a few gets a second answer later, and now and then one is hidden by a moderator.
+    asking = ["mairie"] * 4 + ["bailleur"] * 4 + ["caf"] * 3
+    for asker in rng.sample(people, rng.randint(12, 16)):
+        code = rng.choice(asking)
+        asked, answers = QUESTIONS[code]
+        question = InstitutionQuestion(uuid=str(uuid.UUID(int=rng.getrandbits(128))), consultation_id=consultation.id,
+                                       asker_id=asker.id, institution_id=made_institutions[code].id,
+                                       text=rng.choice(asked), created_at=moment(10, 150))
+        if rng.random() < 0.08:
+            question.visibility, question.hidden_reason = Visibility.hidden, "Propos insultants"
+        db.session.add(question)
+        db.session.flush()
+        if rng.random() < 0.7 + 0.05 * year:
+            first = question.created_at + timedelta(days=rng.uniform(1, 35 - 5 * year))
+            for answered_at in (first, first + timedelta(days=20))[:1 + (rng.random() < 0.2)]:
+                db.session.add(QuestionAnswer(uuid=str(uuid.UUID(int=rng.getrandbits(128))), question_id=question.id,
+                                              text=rng.choice(answers), answered_at=min(answered_at, now)))
 
 
 def _past_committee(rng, consultation, people, facilitator, moment):

@@ -34,6 +34,7 @@ from .models import (
     CommitteeMember,
     Consultation,
     Idea,
+    InstitutionQuestion,
     OfficialAnswer,
     Origin,
     Phase,
@@ -41,6 +42,7 @@ from .models import (
 )
 from .permissions import (
     can_answer_for,
+    can_answer_question,
     can_manage_consultation,
     can_moderate,
     can_run_consultations,
@@ -140,7 +142,18 @@ def detail(consultation_id):
         queue=ops.moderation_queue({consultation.territory_id}) if can_moderate(g.user, consultation) else [],
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == consultation.id)).all(),
         resident_members=ops.resident_members,
+        questions=_questions(consultation, hidden_too=can_moderate(g.user, consultation)),
+        can_answer_question=lambda question: can_answer_question(g.user, question),
     )
+
+
+def _questions(consultation: Consultation, hidden_too: bool) -> list[InstitutionQuestion]:
+    """The residents' questions; hidden ones only for those who may show them again."""
+    query = select(InstitutionQuestion).where(InstitutionQuestion.consultation_id == consultation.id)
+    if not hidden_too:
+        query = query.where(InstitutionQuestion.visibility == Visibility.visible)
+    return db.session.scalars(query.order_by(InstitutionQuestion.id)
+                              .options(selectinload(InstitutionQuestion.answers))).all()
 
 
 @bp.post("/<int:consultation_id>/phase")
@@ -325,3 +338,41 @@ def answer(idea_id):
     return redirect(url_for(".detail", consultation_id=idea.consultation_id) + f"#idea-{idea.id}")
 
 
+def _question(question_id) -> InstitutionQuestion:
+    return db.session.get(InstitutionQuestion, question_id) or abort(404)
+
+
+@bp.post("/questions/<int:question_id>/reponse")
+@staff_required(Role.institution)
+def answer_question(question_id):
+    """The addressed institution answers a resident's question, in public."""
+    question = _question(question_id)
+    if not can_answer_question(g.user, question):
+        abort(403)
+    try:
+        if ops.answer_question(question, g.user, request.form.get("text", ""),
+                               uuid=request.form.get("uuid") or str(uuid.uuid4())):
+            flash(_("Your answer is published."), "success")
+        else:
+            flash(_("This answer was already published: it is not published twice."), "info")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=question.consultation_id) + f"#question-{question.id}")
+
+
+@bp.post("/questions/<int:question_id>/<any(masquer, retablir):action>")
+@staff_required(Role.facilitator, Role.moderator)
+def moderate_question(question_id, action):
+    question = _question(question_id)
+    if not can_moderate(g.user, question.consultation):
+        abort(403)
+    try:
+        if action == "masquer":
+            ops.hide(question, g.user, request.form.get("reason", ""))
+        else:
+            ops.restore(question, g.user)
+        db.session.commit()
+    except ops.DeliberationError as error:
+        flash(str(error), "error")
+    return redirect(url_for(".detail", consultation_id=question.consultation_id) + f"#question-{question.id}")

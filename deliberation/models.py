@@ -358,6 +358,58 @@ class OfficialAnswer(db.Model):
         return f"<OfficialAnswer idea={self.idea_id} {self.status.value}>"
 
 
+class InstitutionQuestion(db.Model):
+    """A resident's question to one institution, asked in a consultation and answered in public.
+
+    Its UUID comes with the form: a question sent twice (double tap, re-sent form) is
+    stored once.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    text: Mapped[str] = mapped_column(Text)  # scrubbed of personal data
+    language: Mapped[str] = mapped_column(String(10), default="fr")
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    consultation: Mapped[Consultation] = relationship()
+    asker: Mapped[Participant] = relationship()
+    institution: Mapped[Institution] = relationship()
+    answers: Mapped[list["QuestionAnswer"]] = relationship(order_by="QuestionAnswer.answered_at",
+                                                           back_populates="question")
+
+    # The questions of a period and who asked them, read from the index (indicators).
+    __table_args__ = (Index("ix_institution_question_created", "created_at", "asker_id"),)
+
+    def __repr__(self):
+        return f"<InstitutionQuestion {self.id} to institution {self.institution_id}>"
+
+
+class QuestionAnswer(db.Model):
+    """The addressed institution's public answer to a question; it may add another later.
+
+    Not an OfficialAnswer: a question has no status (accepted, refused...) nor planned
+    date, and every idea-answer query would have to learn that idea_id may be missing.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # of the staff form: a double click publishes once
+    question_id: Mapped[int] = mapped_column(ForeignKey("institution_question.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    question: Mapped[InstitutionQuestion] = relationship(back_populates="answers")
+
+    def __repr__(self):
+        return f"<QuestionAnswer question={self.question_id}>"
+
+
 class Committee(db.Model):
     """A steering committee (comité de pilotage) of a consultation."""
 

@@ -10,12 +10,14 @@ from statistics import median
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from voix.database import begin_write, insert_ignoring_duplicates, upsert
 from voix.extensions import db
+from voix.institutions.models import Institution
 from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
-from voix.privacy import clean_text, scrub
+from voix.privacy import clean_text, scrub, without_control_characters
 
 from .models import (
     AnswerStatus,
@@ -25,6 +27,7 @@ from .models import (
     Consultation,
     Idea,
     IdeaCoCarrier,
+    InstitutionQuestion,
     MembershipStatus,
     Moderation,
     OfficialAnswer,
@@ -33,6 +36,7 @@ from .models import (
     Participant,
     Phase,
     Position,
+    QuestionAnswer,
     Statement,
     StatementVote,
     StatementVoteReceipt,
@@ -41,11 +45,19 @@ from .models import (
 )
 from .pairwise import rank_ideas
 
-IDEA_TITLE_MAX, IDEA_BODY_MAX, COMMENT_MAX, STATEMENT_MAX = 150, 3000, 2000, 500
+IDEA_TITLE_MAX, IDEA_BODY_MAX, COMMENT_MAX, STATEMENT_MAX, QUESTION_MAX = 150, 3000, 2000, 500, 1000
 
 
 class DeliberationError(ValueError):
     """A refused action; the message is shown to the person as it is."""
+
+
+class FormRefused(DeliberationError):
+    """A refused form, with a message per field, so that the page can point at each field."""
+
+    def __init__(self, errors: dict):
+        super().__init__(" ".join(str(message) for message in errors.values()))
+        self.errors = errors
 
 
 def _uuid(value) -> str:
@@ -366,21 +378,23 @@ def report_comment(comment: Comment, participant: Participant, reason: str = "")
     db.session.commit()
 
 
-def hide(item: Comment | Idea, moderator, reason: str):
-    """Hide a comment or an idea; the reason is shown to its author."""
+def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
+    """Hide a comment, an idea or a question; the reason is shown to its author."""
     reason = (reason or "").strip()
     if not reason:
         raise DeliberationError(_l("Give the reason: the author will see it."))
     item.visibility, item.hidden_reason = Visibility.hidden, reason[:300]
+    if isinstance(item, (Comment, InstitutionQuestion)):
+        item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
-        item.moderated_by_id = moderator.id
         _resolve_reports(item)
 
 
-def restore(item: Comment | Idea, moderator):
+def restore(item: Comment | Idea | InstitutionQuestion, moderator):
     item.visibility, item.hidden_reason = Visibility.visible, None
+    if isinstance(item, (Comment, InstitutionQuestion)):
+        item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
-        item.moderated_by_id = moderator.id
         _resolve_reports(item)
 
 
@@ -422,6 +436,94 @@ def days_to_first_answer(institution_id: int) -> float | None:
         .where(OfficialAnswer.institution_id == institution_id).group_by(Idea.id, Idea.created_at))
     delays = [(answered - created).total_seconds() / 86400 for created, answered in rows.all()]
     return median(delays) if delays else None
+
+
+# --- Residents' questions to institutions --------------------------------------------
+
+
+def institutions_for(consultation: Consultation) -> list[Institution]:
+    """The institutions residents may question here: those whose territory contains the
+    consultation's (the same ones whose accounts may answer its ideas)."""
+    around = [territory.id for territory in consultation.territory.lineage()]
+    return db.session.scalars(select(Institution).where(Institution.territory_id.in_(around))
+                              .order_by(Institution.name)).all()
+
+
+def check_question(consultation: Consultation, institution_id, text: str) -> tuple[Institution, str]:
+    """The institution and the trimmed text of a question, or the reason it is refused.
+
+    Run on the first step of the form too, so that the resident confirms a question
+    that will be accepted.
+    """
+    refuse_unless_running(consultation)
+    institution = next((i for i in institutions_for(consultation) if str(i.id) == str(institution_id)), None)
+    text = (text or "").strip()
+    errors = {}
+    if institution is None:
+        errors["institution"] = _l("Choose the institution your question is for.")
+    if not text or len(text) > QUESTION_MAX:
+        errors["text"] = _l("A question has between 1 and %(n)s characters.", n=QUESTION_MAX)
+    if errors:
+        raise FormRefused(errors)
+    return institution, text
+
+
+def ask_question(consultation: Consultation, asker: Participant, institution_id, text: str, *, uuid: str,
+                 language="fr") -> tuple[InstitutionQuestion, bool]:
+    """Returns (question, created); a re-sent question (same UUID) is returned as it was.
+
+    The UUID is checked first: a question re-sent after the consultation closed must hear
+    "already sent", not "refused".
+    """
+    question_uuid = _uuid(uuid)
+    existing = db.session.scalar(select(InstitutionQuestion).where(InstitutionQuestion.uuid == question_uuid))
+    if existing is not None:
+        return existing, False
+    if asker.consultation_id != consultation.id:
+        raise DeliberationError(_l("This participation token belongs to another consultation."))
+    institution, text = check_question(consultation, institution_id, text)
+    begin_write()
+    created = insert_ignoring_duplicates(InstitutionQuestion, dict(
+        uuid=question_uuid, consultation_id=consultation.id, asker_id=asker.id, institution_id=institution.id,
+        text=clean_text(text), language=language, visibility=Visibility.visible, created_at=utcnow(),
+    ), conflict_columns=["uuid"]) is not None
+    db.session.commit()
+    return db.session.scalar(select(InstitutionQuestion).where(InstitutionQuestion.uuid == question_uuid)), created
+
+
+def question_sent(form_uuid) -> bool:
+    """Whether a question with this UUID is already stored (False for anything not a UUID)."""
+    try:
+        question_uuid = _uuid(form_uuid)
+    except DeliberationError:
+        return False
+    return db.session.scalar(select(InstitutionQuestion.id).where(InstitutionQuestion.uuid == question_uuid)) is not None
+
+
+def visible_questions(consultation: Consultation) -> list[InstitutionQuestion]:
+    """What residents read: the questions moderators left visible, oldest first, with their answers."""
+    return db.session.scalars(select(InstitutionQuestion).where(
+        InstitutionQuestion.consultation_id == consultation.id, InstitutionQuestion.visibility == Visibility.visible)
+        .order_by(InstitutionQuestion.id).options(selectinload(InstitutionQuestion.answers),
+                                                  selectinload(InstitutionQuestion.institution))).all()
+
+
+def answer_question(question: InstitutionQuestion, author, text: str, *, uuid: str) -> bool:
+    """The addressed institution answers in public; returns False for a form sent twice.
+
+    Not scrubbed, like the answers to ideas: an institution may give a service's phone number.
+    """
+    answer_uuid = _uuid(uuid)
+    text = without_control_characters(text or "").strip()
+    if not text:
+        raise DeliberationError(_l("An official answer needs a text."))
+    begin_write()
+    created = insert_ignoring_duplicates(QuestionAnswer, dict(
+        uuid=answer_uuid, question_id=question.id, author_id=getattr(author, "id", None), text=text,
+        answered_at=utcnow(),
+    ), conflict_columns=["uuid"]) is not None
+    db.session.commit()
+    return created
 
 
 # --- Steering committees ----------------------------------------------------------------

@@ -20,3 +20,9 @@ def can_answer_for(user, consultation) -> bool:
     if user is None or user.role is not Role.institution or user.institution is None:
         return False
     return consultation.territory_id in user.institution.territory.subtree_ids()
+
+
+def can_answer_question(user, question) -> bool:
+    """A question is answered by an account of the institution it is addressed to, nobody else."""
+    return (can_answer_for(user, question.consultation)
+            and user.institution_id == question.institution_id)

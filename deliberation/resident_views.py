@@ -110,4 +110,5 @@ def my_ideas():
     for answer in db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id.in_([i.id for i in ideas]))
                                      .order_by(OfficialAnswer.answered_at)):
         answers.setdefault(answer.idea_id, []).append(answer)
-    return render_template("deliberation/residents/my_ideas.html", ideas=ideas, answers=answers, kiosk=current_kiosk())
+    return render_template("deliberation/residents/my_ideas.html", ideas=ideas, answers=answers, kiosk=current_kiosk(),
+                           questions=residents.my_questions(g.resident))

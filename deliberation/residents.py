@@ -14,6 +14,7 @@ from flask import current_app, g, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from voix.accounts.auth import SESSION_KEY as STAFF_SESSION_KEY
@@ -24,7 +25,7 @@ from voix.kiosk.device import current_kiosk
 from voix.models import utcnow
 from voix.privacy import scrub
 
-from .models import Idea, IdeaCoCarrier, Participant, ResidentAccount, ResidentSession
+from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, ResidentAccount, ResidentSession
 from .operations import DeliberationError
 
 SESSION_KEY = "resident_session"
@@ -174,3 +175,11 @@ def my_ideas(account: ResidentAccount) -> list[Idea]:
     co_carried = select(IdeaCoCarrier.idea_id).where(IdeaCoCarrier.participant_id.in_(mine))
     return db.session.scalars(select(Idea).where(or_(Idea.carrier_id.in_(mine), Idea.id.in_(co_carried)))
                               .order_by(Idea.created_at.desc(), Idea.id.desc())).all()
+
+
+def my_questions(account: ResidentAccount) -> list[InstitutionQuestion]:
+    """Questions the resident asked institutions, newest first, hidden ones included."""
+    mine = select(Participant.id).where(Participant.resident_id == account.id)
+    return db.session.scalars(select(InstitutionQuestion).where(InstitutionQuestion.asker_id.in_(mine))
+                              .order_by(InstitutionQuestion.created_at.desc(), InstitutionQuestion.id.desc())
+                              .options(selectinload(InstitutionQuestion.answers))).all()

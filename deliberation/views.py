@@ -39,6 +39,7 @@ from .models import (
     Committee,
     Consultation,
     Idea,
+    InstitutionQuestion,
     MembershipStatus,
     Moderation,
     OfficialAnswer,
@@ -146,7 +147,18 @@ def consultation(consultation_id):
         counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
         has_statements=db.session.scalar(select(Statement.id).where(
             Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None,
+        questions=ops.visible_questions(c), my_hidden_questions=_my_hidden_questions(c, me),
+        may_ask=_accepts_questions(c) and bool(ops.institutions_for(c)),
     )
+
+
+def _my_hidden_questions(c: Consultation, me) -> list[InstitutionQuestion]:
+    """A resident sees their own hidden questions, with the moderator's reason; nobody else does."""
+    if me is None:
+        return []
+    return db.session.scalars(select(InstitutionQuestion).where(
+        InstitutionQuestion.consultation_id == c.id, InstitutionQuestion.asker_id == me.id,
+        InstitutionQuestion.visibility == Visibility.hidden).order_by(InstitutionQuestion.id)).all()
 
 
 @bp.url_value_preprocessor
@@ -237,6 +249,78 @@ def _attach_kept_photo(idea, description: str):
     if name and photos.publish_pending(name):
         idea.photo = name
         idea.photo_alt = clean_text(description)[:200] or None
+
+
+def _accepts_questions(c: Consultation) -> bool:
+    # Questions are not a phase of their own: they can be asked whenever the consultation runs.
+    return c.has_opened and not c.is_closed
+
+
+@bp.route("/<int:consultation_id>/questions", methods=["GET", "POST"])
+def ask(consultation_id):
+    """Ask an institution a question: choose it, write, check what will be published, confirm."""
+    c = _consultation(consultation_id)
+    if request.form.get("confirmed") and ops.question_sent(request.form.get("uuid")):
+        # A confirmation sent again, perhaps after the consultation closed: acknowledged, not refused.
+        return _question_sent(c, created=False)
+    institutions = ops.institutions_for(c)
+    if not _accepts_questions(c) or not institutions:
+        flash(_not_accepting(c, _("No institution takes questions in this consultation yet.")), "error")
+        return redirect(url_for(".consultation", consultation_id=c.id))
+    fields = {key: request.form.get(key, "").strip() for key in ("institution", "text", "quartier")}
+    # The form's UUID goes through both steps and survives a refusal: sent twice, stored once.
+    form_uuid = request.form.get("uuid") or str(uuid.uuid4())
+    if request.method == "GET" or request.form.get("edit"):
+        return _ask_page(c, institutions, fields, form_uuid)
+    try:
+        institution, text, about = _checked_question(c, fields)
+    except ops.FormRefused as refused:
+        return _ask_page(c, institutions, fields, form_uuid, errors=refused.errors)
+    except ops.DeliberationError as error:  # closed a moment ago, by its calendar
+        flash(str(error), "error")
+        return redirect(url_for(".consultation", consultation_id=c.id))
+    if not request.form.get("confirmed"):
+        # What will be published, personal data already removed, before it is sent.
+        return render_template("deliberation/ask_confirm.html", consultation=c, institution=institution,
+                               published=clean_text(text), fields=fields, form_uuid=form_uuid, kiosk=current_kiosk())
+    asker = participant(c)
+    try:
+        _question, created = ops.ask_question(c, asker, institution.id, text, uuid=form_uuid,
+                                              language=current_language())
+    except ops.DeliberationError as error:  # a form whose UUID was tampered with
+        db.session.rollback()
+        flash(str(error), "error")
+        return _ask_page(c, institutions, fields, str(uuid.uuid4()))
+    ops.describe_participant(asker, **about)
+    db.session.commit()
+    return _question_sent(c, created, institution)
+
+
+def _checked_question(c: Consultation, fields: dict):
+    """(institution, text, about the asker); every field is checked, so the page points at every mistake."""
+    about, errors = clean_about_you({"quartier": fields["quartier"]}, True)
+    try:
+        institution, text = ops.check_question(c, fields["institution"], fields["text"])
+    except ops.FormRefused as refused:
+        raise ops.FormRefused({**refused.errors, **errors}) from None
+    if errors:
+        raise ops.FormRefused(errors)
+    return institution, text, about
+
+
+def _question_sent(c: Consultation, created: bool, institution=None):
+    if created:
+        flash(_("Thank you! Your question is sent to %(institution)s.", institution=institution.name), "success")
+    else:
+        flash(_("This question was already sent: it is stored once."), "info")
+    return redirect(url_for(".consultation", consultation_id=c.id) + "#questions", code=303)
+
+
+def _ask_page(c, institutions, fields, form_uuid, errors=None):
+    return render_template("deliberation/ask.html", consultation=c, institutions=institutions, fields=fields,
+                           form_uuid=form_uuid, errors=errors or {}, question_max=ops.QUESTION_MAX,
+                           kiosk=current_kiosk(),
+                           quartiers=[t for t in all_territories() if t.kind is TerritoryKind.quartier])
 
 
 @bp.get("/idees/<int:idea_id>")

@@ -1,5 +1,6 @@
 """The public results page of a quartier, for residents: what was said, what was decided,
-what each institution answered. Plain words; the same small-cell rule as everywhere.
+what each institution answered (to ideas and to residents' questions). Plain words; the
+same small-cell rule as everywhere.
 """
 from collections import Counter
 from datetime import timedelta
@@ -10,7 +11,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from deliberation.models import AnswerStatus, Consultation, Idea, OfficialAnswer, Support, Visibility
+from deliberation.models import (
+    AnswerStatus,
+    Consultation,
+    Idea,
+    InstitutionQuestion,
+    OfficialAnswer,
+    QuestionAnswer,
+    Support,
+    Visibility,
+)
 from surveys.models import Answer, QuestionType, Response, Wave, WaveStatus
 from voix.extensions import db
 from voix.institutions.models import Institution
@@ -129,14 +139,27 @@ def decided_ideas(territory: Territory, limit=10) -> list[tuple[Idea, OfficialAn
     return [(idea, answer) for idea, answer in rows]
 
 
+def _questions_of(territory: Territory):
+    return (select(InstitutionQuestion).join(Consultation, Consultation.id == InstitutionQuestion.consultation_id)
+            .where(Consultation.territory_id.in_(territory.subtree_ids()),
+                   InstitutionQuestion.visibility == Visibility.visible))
+
+
 def answers_by_institution(territory: Territory) -> list[tuple[Institution, list]]:
-    """Each institution's latest answers to the quartier's ideas."""
+    """Each institution's latest answers to the quartier's ideas and questions.
+
+    A row is ("idea", idea, official answer) or ("question", question, its answer).
+    """
+    rows = [("idea", idea, answer, answer.institution) for idea, answer in db.session.execute(
+        _ideas_of(territory).add_columns(OfficialAnswer).join(OfficialAnswer, OfficialAnswer.idea_id == Idea.id))]
+    rows += [("question", question, answer, question.institution) for question, answer in db.session.execute(
+        _questions_of(territory).add_columns(QuestionAnswer)
+        .join(QuestionAnswer, QuestionAnswer.question_id == InstitutionQuestion.id))]
+    rows.sort(key=lambda row: row[2].answered_at, reverse=True)
     found: dict[int, list] = {}
     institutions = {}
-    for idea, answer in db.session.execute(
-            _ideas_of(territory).add_columns(OfficialAnswer).join(OfficialAnswer, OfficialAnswer.idea_id == Idea.id)
-            .order_by(OfficialAnswer.answered_at.desc())):
-        institutions[answer.institution_id] = answer.institution
-        if len(found.setdefault(answer.institution_id, [])) < LATEST_ANSWERS:
-            found[answer.institution_id].append((idea, answer))
-    return sorted(((institutions[i], rows) for i, rows in found.items()), key=lambda pair: pair[0].name)
+    for kind, item, answer, institution in rows:
+        institutions[institution.id] = institution
+        if len(found.setdefault(institution.id, [])) < LATEST_ANSWERS:
+            found[institution.id].append((kind, item, answer))
+    return sorted(((institutions[i], latest) for i, latest in found.items()), key=lambda pair: pair[0].name)

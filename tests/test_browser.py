@@ -195,6 +195,91 @@ def test_resident_proposes_supports_and_compares_in_arabic_by_touch(kiosk_site, 
     assert len(set(supporters)) == 1
 
 
+@pytest.fixture
+def institutions_to_ask(consultation_on_kiosk, territories):
+    from voix.institutions.models import Institution, InstitutionCode
+
+    db.session.add_all([
+        Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"]),
+        Institution(code=InstitutionCode.bailleur, name="Tours Habitat", territory=territories["tours"]),
+    ])
+    db.session.commit()
+    return consultation_on_kiosk
+
+
+def test_resident_asks_an_institution_in_arabic_by_touch(kiosk_site, tablet, institutions_to_ask):
+    from deliberation.models import InstitutionQuestion
+
+    page, c = tablet, institutions_to_ask
+    page.goto(f"{kiosk_site['url']}/consultations/{c.id}?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    with page.expect_navigation():
+        page.tap(f"a[href$='/consultations/{c.id}/questions']")
+    targets = [*page.locator("main label.choice").all(), page.locator("main button[type=submit]")]
+    for target in targets:
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+    page.tap("text=Tours Habitat")
+    page.fill("#text", "متى سيتم إصلاح المصعد في البرج ب؟")
+    with page.expect_navigation():
+        page.tap("main button[type=submit]")
+    assert count_rows(InstitutionQuestion) == 0  # first the resident checks what will be published
+    for target in page.locator("main button").all():
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+    sent_form = {name: page.locator(f"main input[name={name}]").input_value()
+                 for name in ("csrf_token", "uuid", "institution", "text", "quartier")}
+    with page.expect_navigation():
+        page.tap("main button[name=confirmed]")
+    # The same confirmation sent again (a second tap that got through, a retry): still one question.
+    resent = page.request.post(f"{kiosk_site['url']}/consultations/{c.id}/questions",
+                               form={**sent_form, "confirmed": "1"}, max_redirects=0)
+    assert resent.status == 303
+    assert count_rows(InstitutionQuestion) == 1
+    question = db.session.scalar(db.select(InstitutionQuestion))
+    assert question.language == "ar" and question.institution.name == "Tours Habitat"
+    expect(page.locator("section:has(#questions)")).to_contain_text("متى سيتم إصلاح المصعد")
+
+
+def tab_to(page, selector, most=30):
+    """Press Tab until the element is focused: it must be reachable with the keyboard."""
+    target = page.locator(selector)
+    for _ in range(most):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_resident_asks_an_institution_with_the_keyboard_alone(kiosk_site, institutions_to_ask):
+    from deliberation.models import InstitutionQuestion
+
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{kiosk_site['url']}/consultations/{institutions_to_ask.id}/questions?lang=fr")
+        page.locator("main a").first.focus()  # the link back to the consultation
+        page.keyboard.press("Tab")  # into the institutions: the first radio button
+        expect(page.locator("input[name=institution]").first).to_be_focused()
+        page.keyboard.press("ArrowDown")  # the second institution
+        page.keyboard.press("Tab")
+        expect(page.locator("#text")).to_be_focused()
+        page.keyboard.type("Quand le hall sera-t-il repeint ?")
+        tab_to(page, "main button[type=submit]")  # "Suivant : vérifier ma question"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Vérifiez votre question")
+        tab_to(page, "main button[name=confirmed]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("main")).to_contain_text("Merci ! Votre question est envoyée")
+        browser.close()
+    db.session.rollback()  # a fresh snapshot (SQLite)
+    question = db.session.scalar(db.select(InstitutionQuestion))
+    assert question is not None and question.institution.name == "Tours Habitat"
+    assert question.text == "Quand le hall sera-t-il repeint ?"
+
+
 @pytest.mark.parametrize("kiosk_site", [{"KIOSK_IDLE_SECONDS": 2, "KIOSK_WARNING_SECONDS": 2}], indirect=True)
 def test_a_resident_signed_in_on_a_kiosk_is_signed_out_when_the_tablet_is_left_idle(kiosk_site, tablet):
     from deliberation.models import ResidentSession

@@ -1,5 +1,6 @@
 """Concurrent writes from several processes and threads give exact counts, on SQLite
-and PostgreSQL: survey responses (one per UUID) and deliberation votes (exact tallies)."""
+and PostgreSQL: survey responses (one per UUID), deliberation votes (exact tallies) and
+residents' questions to institutions (one per UUID)."""
 import multiprocessing
 import time
 import uuid
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from deliberation import operations as ops
 from deliberation.models import (
+    InstitutionQuestion,
     Moderation,
     Origin,
     PairwiseVote,
@@ -20,6 +22,7 @@ from deliberation.models import (
 from surveys.models import Answer, Response
 from tests.conftest import count_rows, make_app
 from voix.extensions import db
+from voix.institutions.models import Institution, InstitutionCode
 
 PROCESSES, THREADS_PER_PROCESS = 4, 8
 
@@ -82,6 +85,8 @@ def test_concurrent_votes_give_exact_tallies(app, database_url, territories):
     db.session.add(statement)
     ops.advance_phase(consultation)
     people = [ops.new_participant(consultation, Origin.kiosk).token for _ in range(30)]
+    mairie = Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"])
+    db.session.add(mairie)
     db.session.commit()
 
     def vote(path, token, **fields):
@@ -97,9 +102,12 @@ def test_concurrent_votes_give_exact_tallies(app, database_url, territories):
         for winner, loser in ((a, b), (c, a)):
             pair = vote(f"/api/v1/consultations/{consultation.id}/pairwise", token, winner=winner.id, loser=loser.id)
             chains += [[pair], [pair]]
+        question = vote(f"/api/v1/consultations/{consultation.id}/questions", token, institution=mairie.id,
+                        text="Quand le square rouvre-t-il ?")
+        chains += [[question], [question], [question]]  # a question re-sent twice at once
     results = send_concurrently(database_url, chains)
 
-    assert len(results) == 300
+    assert len(results) == 390
     assert {status for _path, _body, status in results} <= {200, 201}
     assert count_rows(Support) == 30
     assert db.session.scalar(select(func.count()).select_from(Support).where(Support.idea_id != a.id)) == 0
@@ -107,3 +115,6 @@ def test_concurrent_votes_give_exact_tallies(app, database_url, territories):
     assert len(values) == 30 and set(values) == {-1}
     wins = Counter(db.session.scalars(select(PairwiseVote.winner_id)).all())
     assert wins == {a.id: 30, c.id: 30}
+    assert count_rows(InstitutionQuestion) == 30
+    asked = [body["uuid"] for path, body, status in results if path.endswith("/questions") and status == 201]
+    assert len(asked) == len(set(asked)) == 30

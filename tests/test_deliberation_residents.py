@@ -11,6 +11,7 @@ from deliberation import operations as ops
 from deliberation.models import (
     AnswerStatus,
     Idea,
+    InstitutionQuestion,
     Origin,
     Participant,
     ResidentAccount,
@@ -116,6 +117,23 @@ def test_signing_in_links_the_visit_and_my_ideas_show_the_answers(client, square
         phone.post(f"/consultations/idees/{bancs.id}/soutien", data={"uuid": str(uuid.uuid4())})
     assert count_rows(Support) == 1
     assert db.session.scalar(select(Participant.resident_id).join(Support)) == account.id
+
+
+def test_my_questions_follow_the_account_with_their_answers(client, square, territories):
+    mairie = Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"])
+    db.session.add(mairie)
+    db.session.commit()
+    sign_up(client)
+    fields = {"uuid": str(uuid.uuid4()), "institution": mairie.id, "text": "Quand rouvre le square ?"}
+    client.post(f"/consultations/{square.id}/questions", data={**fields, "confirmed": "1"})
+    question = db.session.scalar(select(InstitutionQuestion))
+    assert question.asker.resident_id is not None  # asked as the account's participant
+    ops.answer_question(question, None, "Le 1er juin.", uuid=str(uuid.uuid4()))
+    with serving(client.application.config["SQLALCHEMY_DATABASE_URI"]) as phone:  # another device
+        sign_in(phone)
+        page = phone.get("/habitants/mes-idees?lang=en").text
+        assert "My questions to the institutions" in page
+        assert "Quand rouvre le square ?" in page and "Answer from <bdi>Mairie de Tours</bdi>" in page and "Le 1er juin." in page
 
 
 def test_a_hidden_idea_is_shown_to_its_signed_in_carrier_on_any_device(client, square):

@@ -14,11 +14,13 @@ from deliberation.models import (
     Committee,
     CommitteeMember,
     Idea,
+    InstitutionQuestion,
     MembershipStatus,
     OfficialAnswer,
     Origin,
     Participant,
     Position,
+    QuestionAnswer,
     Statement,
     StatementVote,
     Support,
@@ -123,6 +125,24 @@ def world(app, territories, make_wave):
     for institution, when in ((mairie, at(3, 13)), (mairie, at(3, 20)), (caf, at(3, 7))):
         db.session.add(OfficialAnswer(idea_id=i1.id, institution_id=institution.id, status=AnswerStatus.under_study,
                                       text="À l'étude", answered_at=when))
+
+    def question(who, institution, when, *answered, hidden=False):
+        asked = InstitutionQuestion(uuid=str(uuid.uuid4()), consultation_id=c1.id, asker_id=who.id,
+                                    institution_id=institution.id, text="?", created_at=when,
+                                    visibility=Visibility.hidden if hidden else Visibility.visible)
+        db.session.add(asked)
+        db.session.flush()
+        for moment in answered:
+            db.session.add(QuestionAnswer(uuid=str(uuid.uuid4()), question_id=asked.id, text="Réponse",
+                                          answered_at=moment))
+
+    # Residents' questions. In March, in Sanitas: k1, k3, k7.
+    question(p4, mairie, at(3, 5), at(3, 7), at(3, 20))  # k1: first answer 2 days later
+    question(p2, caf, at(3, 6), at(3, 9))  # k2: p2 said Europe, in Tours but not in Sanitas; 3 days
+    question(p5, caf, at(3, 8), at(3, 14))  # k3: no quartier given, counts in the consultation's Sanitas; 6 days
+    question(p1, mairie, at(2, 20), at(2, 25))  # k4: the previous period; 5 days
+    question(p3, mairie, at(3, 10), at(3, 11), hidden=True)  # k5: hidden by a moderator, left out
+    question(p1, mairie, at(3, 12))  # k7: not answered
 
     square = Committee(consultation_id=c1.id, name="Comité du square")
     parc = Committee(consultation_id=c2.id, name="Comité du parc")
@@ -245,13 +265,32 @@ def test_discourse_net_tone_per_institution(world, territories):
 
 
 def test_answers_share_and_median_delay(world, territories):
+    # The questions k1..k7 of the world changed these figures; with ideas alone they were a
+    # share of 1/2 (2 carriers), Mairie 10 days, CAF 4 days, 7 days overall (1 person).
     found = sanitas_march(territories)
-    assert found["answered_share"].value == 1 / 2  # Bancs answered, Ombre not
-    assert found["answered_share"].count == 2  # their carriers p1 and p3
+    # Ideas: Bancs answered, Ombre not. Questions: k1 and k3 answered, k7 not.
+    assert found["answered_share"].value == 3 / 5
+    assert found["answered_share"].count == 4  # carriers p1 and p3, askers p4 and p5 (p1 once)
     delay = found["answer_delay"]
-    assert delay.parts["Mairie de Tours"].value == pytest.approx(10)  # first answer, not the second
-    assert delay.parts["CAF Touraine"].value == pytest.approx(4)
-    assert delay.value == pytest.approx(7)
+    # Mairie: Bancs 10 days (its first answer, not the second), k1 2 days (idem).
+    assert delay.parts["Mairie de Tours"].value == pytest.approx((10 + 2) / 2)
+    assert delay.parts["Mairie de Tours"].count == 2  # p1, p4
+    # CAF: Bancs 4 days, k3 6 days.
+    assert delay.parts["CAF Touraine"].value == pytest.approx((4 + 6) / 2)
+    assert delay.value == pytest.approx((4 + 6) / 2)  # the median of 2, 4, 6 and 10 days
+    assert delay.count == 3  # p1, p4, p5: the people whose idea or question was answered
+
+
+def test_a_question_counts_where_its_asker_said_they_live(world, territories):
+    tours = measure(Scope.of(territories["tours"], MARCH))
+    # Sanitas' 5, plus k2 asked by p2, who said Europe (in Tours): answered after 3 days.
+    assert tours["answered_share"].value == 4 / 6
+    assert tours["answered_share"].count == 5
+    assert tours["answer_delay"].parts["CAF Touraine"].value == pytest.approx(4)  # 4, 6 and 3 days
+    assert tours["answer_delay"].value == pytest.approx(4)  # 2, 3, 4, 6, 10
+    february = measure(Scope.of(territories["sanitas"], MARCH.previous()))
+    assert (february["answered_share"].value, february["answered_share"].count) == (1, 1)  # k4, by p1
+    assert february["answer_delay"].value == pytest.approx(5)
 
 
 def test_exchanges_moderation_and_replies_across_lines(world, territories):

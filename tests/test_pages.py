@@ -14,7 +14,9 @@ def every_page(client, auth, make_user, make_wave, territories):
     auth.login(make_user("admin", (), email="admin@example.org"))
     client.post("/kiosk/enregistrer", data={"place": "EPN", "territory": territories["sanitas"].id})
     q = wave.questionnaire_id
+    c = _consultation_with_a_question(territories)
     return [
+        f"/consultations/{c.id}", f"/consultations/{c.id}/questions", f"/animation/consultations/{c.id}",
         "/", "/connexion", "/kiosk/", "/kiosk/merci", f"/kiosk/enquete/{wave.id}", f"/enquete/{wave.id}",
         "/enquete/merci", "/animation/enquetes/", "/animation/enquetes/nouveau", f"/animation/enquetes/{q}",
         f"/animation/enquetes/{q}/apercu", f"/animation/enquetes/{q}/questions/nouvelle",
@@ -22,6 +24,23 @@ def every_page(client, auth, make_user, make_wave, territories):
         "/kiosk/appareils", "/kiosk/enregistrer", "/admin/territoires/",
         f"/admin/territoires/{territories['sanitas'].id}", "/page-qui-n-existe-pas",
     ]
+
+
+def _consultation_with_a_question(territories):
+    import uuid
+
+    from deliberation import operations as ops
+    from deliberation.models import Origin
+    from voix.extensions import db
+    from voix.institutions.models import Institution, InstitutionCode
+
+    c = ops.create_consultation({"fr": "Le square", "ar": "الحديقة"}, territories["sanitas"])
+    mairie = Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"])
+    db.session.add(mairie)
+    db.session.flush()
+    question, _ = ops.ask_question(c, ops.new_participant(c, Origin.kiosk), mairie.id, "Quand ?", uuid=str(uuid.uuid4()))
+    ops.answer_question(question, None, "En mai.", uuid=str(uuid.uuid4()))
+    return c
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -41,6 +41,14 @@ def quartier_life(territories, make_wave):
     ops.answer_idea(fresque, mairie, None, AnswerStatus.refused, "Le mur appartient au bailleur.")
     ops.answer_idea(secret, mairie, None, AnswerStatus.accepted, "Texte d'une idée masquée.")
     ops.hide(secret, None, "Hors sujet")
+    for text, answer, hidden in (("Quand rouvre la piscine ?", "La piscine rouvre le 2 mai.", False),
+                                 ("Une question restée sans réponse", None, False),
+                                 ("Une question masquée", "Réponse à une question masquée.", True)):
+        question, _ = ops.ask_question(consultation, carrier, mairie.id, text, uuid=str(uuid.uuid4()))
+        if answer:
+            ops.answer_question(question, None, answer, uuid=str(uuid.uuid4()))
+        if hidden:
+            ops.hide(question, None, "Hors sujet")
     db.session.commit()
 
 
@@ -64,6 +72,11 @@ def test_what_was_decided_and_answered(quartier_life, client):
     answered = page.text.split('id="answered"')[1]
     assert "Les bancs seront posés en mai." in answered and "Le mur appartient au bailleur." in answered
     assert "Idée masquée" not in page.text and "Texte d'une idée masquée." not in page.text
+    # Answered questions are among what each institution answered; unanswered and hidden ones are not.
+    assert "Quand rouvre la piscine ?" in answered and "La piscine rouvre le 2 mai." in answered
+    assert 'href="/consultations/' in answered and "#question-" in answered
+    assert "sans réponse" not in answered
+    assert "Une question masquée" not in page.text and "Réponse à une question masquée." not in page.text
     assert "Des bancs" not in client.get("/resultats/rabiere").text
 
 

@@ -134,7 +134,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_text(text: str) -> str:
     """Free text as residents typed it, made safe to store: control characters removed
     (NUL breaks PostgreSQL, others break XLSX exports) and personal data scrubbed."""
-    return scrub(_CONTROL.sub("", text).strip())
+    return scrub(without_control_characters(text).strip())
+
+
+def without_control_characters(text: str) -> str:
+    """Text safe to store but otherwise as written (for staff texts, which are not scrubbed)."""
+    return _CONTROL.sub("", text)
 
 
 def scrub(text: str) -> str:

@@ -54,16 +54,17 @@ DEFINITIONS = [
                   "negative ones, from -1 to +1, per institution."),
                _l("Machine reading of free-text answers, ideas and comments (see the discourse screen for its "
                   "measured accuracy), with a bootstrap confidence interval at 95 percent.")),
-    Definition("answered_share", "institutions", _l("Ideas that got an institution's answer"), "share",
-               _l("Share of the ideas proposed during the period that received an official answer from an "
-                  "institution."),
-               _l("Answers given at any time up to today count. Hidden ideas are left out. People behind the "
-                  "figure: the ideas' carriers.")),
+    Definition("answered_share", "institutions", _l("Ideas and questions that got an institution's answer"),
+               "share",
+               _l("Share of the ideas proposed, and of the questions residents asked an institution, during the "
+                  "period that received an answer from an institution."),
+               _l("Answers given at any time up to today count. Hidden ideas and questions are left out. People "
+                  "behind the figure: the ideas' carriers and the questions' askers, each counted once.")),
     Definition("answer_delay", "institutions", _l("Time to a first answer"), "days",
-               _l("Median number of days between an idea and an institution's first answer to it, per "
-                  "institution."),
-               _l("Only answered ideas proposed during the period; the median is not pulled by one very late "
-                  "answer.")),
+               _l("Median number of days between an idea or a question and an institution's first answer to it, "
+                  "per institution."),
+               _l("Only answered ideas and questions of the period; the median is not pulled by one very late "
+                  "answer. People behind the figure: those whose idea or question was answered.")),
     Definition("exchanges", "living_together", _l("Comments and replies"), "items",
                _l("Comments and replies written in the debates during the period."),
                _l("Hidden comments count too (see the moderated share). People behind: their authors."),

@@ -1,15 +1,25 @@
 """Image of institutions: what residents say about them, and how fast they answer.
 
-Contact fluidity is measured on ideas: an idea proposed in the period is answered when an
-institution gave it an official answer (at any time up to now). The time to answer is
-from the idea to that institution's first answer.
+Contact fluidity is measured on ideas and on residents' questions to an institution: an
+idea or a question of the period is answered when an institution gave it an answer (at
+any time up to now). The time to answer runs from the idea or question to that
+institution's first answer. Both count where their resident's activity counts (the
+quartier they gave, else the consultation's territory); hidden ones are left out.
 """
 from collections import defaultdict
 from statistics import median
 
 from sqlalchemy import case, func, select
 
-from deliberation.models import Consultation, Idea, OfficialAnswer, Participant, Visibility
+from deliberation.models import (
+    Consultation,
+    Idea,
+    InstitutionQuestion,
+    OfficialAnswer,
+    Participant,
+    QuestionAnswer,
+    Visibility,
+)
 from voix.extensions import db
 from voix.institutions.models import Institution
 
@@ -29,27 +39,57 @@ def _ideas(scope: Scope):
                    Idea.visibility == Visibility.visible))
 
 
-def answers(scope: Scope) -> tuple[Figure, Figure]:
-    """(share of ideas answered, median days to a first answer by institution)."""
-    ideas = {idea_id: (created_at, carrier) for idea_id, created_at, carrier in db.session.execute(_ideas(scope))}
-    first_answers = db.session.execute(
+def _questions(scope: Scope):
+    return (select(InstitutionQuestion.id, InstitutionQuestion.created_at, InstitutionQuestion.asker_id)
+            .join(Participant, Participant.id == InstitutionQuestion.asker_id)
+            .join(Consultation, Consultation.id == InstitutionQuestion.consultation_id)
+            .where(participant_territory().in_(scope.territory_ids), scope.during(InstitutionQuestion.created_at),
+                   InstitutionQuestion.visibility == Visibility.visible))
+
+
+def _first_answers_to_ideas(scope: Scope):
+    """(idea id, institution name, its first answer) for the scope's ideas."""
+    return db.session.execute(
         select(OfficialAnswer.idea_id, Institution.name, func.min(OfficialAnswer.answered_at))
         .join(Institution, Institution.id == OfficialAnswer.institution_id)
         .where(OfficialAnswer.idea_id.in_(_ideas(scope).with_only_columns(Idea.id)))
         .group_by(OfficialAnswer.idea_id, Institution.name)).all()
-    carriers = {carrier for _created, carrier in ideas.values()}
-    answered = {idea_id for idea_id, _name, _at in first_answers}
-    # The people behind the share are the ideas' carriers.
-    answered_share = Figure(len(answered) / len(ideas) if ideas else None, len(carriers))
+
+
+def _first_answers_to_questions(scope: Scope):
+    """(question id, institution name, its first answer) for the scope's questions."""
+    return db.session.execute(
+        select(QuestionAnswer.question_id, Institution.name, func.min(QuestionAnswer.answered_at))
+        .join(InstitutionQuestion, InstitutionQuestion.id == QuestionAnswer.question_id)
+        .join(Institution, Institution.id == InstitutionQuestion.institution_id)
+        .where(QuestionAnswer.question_id.in_(_questions(scope).with_only_columns(InstitutionQuestion.id)))
+        .group_by(QuestionAnswer.question_id, Institution.name)).all()
+
+
+def answers(scope: Scope) -> tuple[Figure, Figure]:
+    """(share of ideas and questions answered, median days to a first answer by institution).
+
+    Ideas and questions are keyed ("idea", id) and ("question", id): their ids come from
+    two tables. The people behind both figures are the carriers and askers, each once.
+    """
+    asked = {("idea", idea_id): (created_at, carrier)
+             for idea_id, created_at, carrier in db.session.execute(_ideas(scope))}
+    asked.update({("question", question_id): (created_at, asker)
+                  for question_id, created_at, asker in db.session.execute(_questions(scope))})
+    first_answers = ([(("idea", i), name, at) for i, name, at in _first_answers_to_ideas(scope)]
+                     + [(("question", q), name, at) for q, name, at in _first_answers_to_questions(scope)])
+    people = {person for _created, person in asked.values()}
+    answered = {key for key, _name, _at in first_answers}
+    answered_share = Figure(len(answered) / len(asked) if asked else None, len(people))
 
     delays: dict[str, list[tuple[float, int]]] = {}
-    for idea_id, name, answered_at in first_answers:
-        created_at, carrier = ideas[idea_id]
-        delays.setdefault(name, []).append(((answered_at - created_at).total_seconds() / SECONDS_PER_DAY, carrier))
-    all_delays = [days for rows in delays.values() for days, _carrier in rows]
+    for key, name, answered_at in first_answers:
+        created_at, person = asked[key]
+        delays.setdefault(name, []).append(((answered_at - created_at).total_seconds() / SECONDS_PER_DAY, person))
+    all_delays = [days for rows in delays.values() for days, _person in rows]
     delay = Figure(median(all_delays) if all_delays else None,
-                   len({carrier for rows in delays.values() for _days, carrier in rows}))
-    delay.parts = {name: Figure(median(days for days, _c in rows), len({c for _d, c in rows}))
+                   len({person for rows in delays.values() for _days, person in rows}))
+    delay.parts = {name: Figure(median(days for days, _p in rows), len({p for _d, p in rows}))
                    for name, rows in sorted(delays.items())}
     return answered_share, delay
 
