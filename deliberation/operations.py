@@ -418,7 +418,7 @@ def moderation_queue(territory_ids: set[int]) -> list[Comment]:
 
 
 def answer_idea(idea: Idea, institution, author, status: AnswerStatus, text: str, planned_for=None) -> OfficialAnswer:
-    text = (text or "").strip()
+    text = without_control_characters(text or "").strip()  # PostgreSQL refuses a NUL in text
     if not text:
         raise DeliberationError(_l("An official answer needs a text."))
     answer = OfficialAnswer(idea_id=idea.id, institution=institution, author_id=getattr(author, "id", None),

@@ -187,6 +187,9 @@ def test_institution_answers_and_time_to_first_answer(voting, territories):
     assert ops.days_to_first_answer(caf.id) == pytest.approx(7.0)
     with pytest.raises(ops.DeliberationError):
         ops.answer_idea(idea, caf, None, AnswerStatus.refused, "  ")
+    pasted = ops.answer_idea(other, caf, None, AnswerStatus.accepted, "Accepté\x00 pour juin.\x07")
+    db.session.commit()  # PostgreSQL refuses a NUL in text: the control characters are gone first
+    assert pasted.text == "Accepté pour juin."
 
 
 def test_committee_counts_validated_residents(consultation, make_user):

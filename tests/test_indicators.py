@@ -182,10 +182,11 @@ def sanitas_march(territories):
 
 def test_contributors_count_each_person_or_token_once(world, territories):
     found = sanitas_march(territories)["contributors"]
-    # Respondents r1, r2, r3, r4, r6; participants p1, p3, p4 (p2 said Europe, p5 acted in February).
-    assert (found.value, found.count) == (8, 8)
+    # Respondents r1, r2, r3, r4, r6; participants p1, p3, p4, and p5, who only asked the CAF a
+    # question in March (k3); p2 said Europe. Askers: p4, p5, p1, and p3 (hidden, but asked).
+    assert (found.value, found.count) == (9, 9)
     assert {key: part.value for key, part in found.parts.items()} == {
-        "respondents": 5, "carriers": 2, "voters": 3, "commenters": 3}
+        "respondents": 5, "carriers": 2, "voters": 3, "commenters": 3, "askers": 4}
 
 
 def test_a_panel_card_is_one_person_however_many_waves_it_answers(world, territories, make_wave):
@@ -198,33 +199,33 @@ def test_a_panel_card_is_one_person_however_many_waves_it_answers(world, territo
     respond(waves[2], at(3, 25), territories["sanitas"], channel=Channel.personal, card="CARD2222")
     db.session.commit()
     found = sanitas_march(territories)
-    assert found["contributors"].value == 8 + 1
+    assert found["contributors"].value == 9 + 1
     assert found["contributors"].parts["respondents"].value == 5 + 1
     # She gave neither her gender nor her age in March: she is not among those who did.
     assert (found["women_share"].value, found["women_share"].count) == (4 / 6, 6)
-    assert found["kiosk_share"].parts["personal"].value == 3 / 9  # r2, r6 and her latest answer
+    assert found["kiosk_share"].parts["personal"].value == 4 / 10  # r2, r6, p5 and her latest answer
     assert found["invitations"].value == 3 + 1  # came invited by r0 (first answer of the period)
     february = measure(Scope.of(territories["sanitas"], MARCH.previous()))
-    assert february["contributors"].value == 2 + 1
-    assert february["women_share"].count == 1 + 1  # r0 and her
+    assert february["contributors"].value == 3 + 1
+    assert february["women_share"].count == 2 + 1  # r0, p1 and her
 
 
 def test_contributors_of_a_commune_and_the_metropole_include_their_quartiers(world, territories):
     tours = measure(Scope.of(territories["tours"], MARCH))["contributors"]
-    assert tours.value == 5 + 4  # p2 (Europe) is in Tours
+    assert tours.value == 5 + 5  # p2 (Europe) is in Tours
     metropole = measure(Scope.of(territories["metropole"], MARCH))["contributors"]
-    assert metropole.value == 6 + 5  # r5 and q1 are in Rabière
+    assert metropole.value == 6 + 6  # r5 and q1 are in Rabière
 
 
 def test_previous_period_is_the_31_days_before(world, territories):
     assert MARCH.previous() == Period(date(2025, 1, 29), date(2025, 2, 28))
     found = measure(Scope.of(territories["sanitas"], MARCH.previous()))["contributors"]
-    assert found.value == 2  # r0 and p5
+    assert found.value == 3  # r0, p5 (a support) and p1 (question k4)
 
 
 def test_involvement_rate_is_per_100_inhabitants(world, territories):
     found = sanitas_march(territories)["involvement_rate"]
-    assert found.value == pytest.approx(100 * 8 / 8_600)
+    assert found.value == pytest.approx(100 * 9 / 8_600)
 
 
 def test_committee_residents_are_validated_resident_seats_by_the_end_of_the_period(world, territories):
@@ -246,7 +247,7 @@ def test_invitations_and_chains(world, territories):
     # r3 came with r0's code (chain of 1), r4 with r3's (chain of 2), p1 with r1's (1); r6's code is not real.
     assert found.value == 3
     parts = {key: part.value for key, part in found.parts.items()}
-    assert parts == {"share_of_contributors": 3 / 8, "inviters": 3, "in_chains": 1, "longest_chain": 2}
+    assert parts == {"share_of_contributors": 3 / 9, "inviters": 3, "in_chains": 1, "longest_chain": 2}
 
 
 def test_depths_follow_codes_across_places_and_times(world):
@@ -320,10 +321,10 @@ def test_women_and_young_people(world, territories):
 
 def test_kiosk_share_against_personal_devices_mediators_and_paper(world, territories):
     found = sanitas_march(territories)["kiosk_share"]
-    # r1, r3, r4 and p1 on kiosks; r2, r6 personal; p3 mediator, p4 paper.
-    assert found.value == 4 / 8
+    # r1, r3, r4 and p1 on kiosks; r2, r6 and p5 personal; p3 mediator, p4 paper.
+    assert found.value == 4 / 9
     assert {key: (part.value, part.count) for key, part in found.parts.items()} == {
-        "kiosk": (4 / 8, 4), "personal": (2 / 8, 2), "mediated": (2 / 8, 2), "other": (0, 0)}
+        "kiosk": (4 / 9, 4), "personal": (3 / 9, 3), "mediated": (2 / 9, 2), "other": (0, 0)}
 
 
 # --- The report: small figures hidden, previous period, same content from API and CLI ---------

@@ -1,6 +1,7 @@
 """docs/openapi.yaml must describe exactly the routes the app serves under /api/v1.
 
-PyYAML is not a dependency, so the spec is read with a small line-based parser that only
+The routes are read with a small line-based parser (kept from before PyYAML was a test
+dependency; the last test reads the whole file as YAML). It only
 understands the layout the spec keeps: a top-level `paths:` block, path keys indented by
 2 spaces, method keys by 4, an operation's `responses:` by 6 and status codes by 8.
 """
@@ -109,3 +110,27 @@ def test_submission_documents_idempotency_and_refusals():
 def test_export_documents_authentication():
     codes = documented(SPEC.read_text(encoding="utf-8"))[("GET", "/waves/{wave_id}/export")]
     assert {"200", "400", "401", "403", "404"} <= codes
+
+
+def test_spec_is_yaml_whose_references_all_resolve():
+    """The line reader above sees only the layout; a YAML reader (as any client generator
+    uses) must accept the whole file, and every `$ref` must name something in it."""
+    import yaml
+
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+
+    def references(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from [value] if key == "$ref" else references(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from references(item)
+
+    found = list(references(spec))
+    assert found, "the spec has no $ref at all: the walk is broken"
+    for ref in found:
+        target = spec
+        for part in ref.removeprefix("#/").split("/"):
+            assert isinstance(target, dict) and part in target, f"{ref} does not resolve"
+            target = target[part]

@@ -36,10 +36,12 @@ DEFINITIONS = [
                   "and ideas debated (at least one comment) during the period."),
                _l("The total adds waves, consultations and debates; surveys are shown for information.")),
     Definition("contributors", "realisation", _l("Distinct contributors"), "people",
-               _l("People who answered a survey, proposed an idea, voted or commented during the period."),
+               _l("People who answered a survey, proposed an idea, voted, commented or asked an institution a "
+                  "question during the period."),
                _l("A survey response counts as one person (surveys are anonymous: answering two waves counts "
-                  "twice). In consultations each participation token counts once, whatever it did. The parts "
-                  "overlap: a carrier who also votes is in both.")),
+                  "twice), except in a panel survey, where a card counts once. In consultations each "
+                  "participation token counts once, whatever it did. The parts overlap: a carrier who also "
+                  "votes is in both.")),
     Definition("involvement_rate", "realisation", _l("Involvement rate"), "per_100",
                _l("Distinct contributors per 100 inhabitants of the territory."),
                _l("Contributors divided by the population entered for the territory (or the sum of its "
@@ -98,7 +100,7 @@ BY_ID = {d.id: d for d in DEFINITIONS}
 
 PART_LABELS = {
     "respondents": _l("survey respondents"), "carriers": _l("idea carriers"), "voters": _l("voters"),
-    "commenters": _l("commenters"), "surveys": _l("surveys"), "waves": _l("survey waves"),
+    "commenters": _l("commenters"), "askers": _l("people who asked an institution"), "surveys": _l("surveys"), "waves": _l("survey waves"),
     "consultations": _l("consultations"), "debates": _l("ideas debated"),
     "share_of_contributors": _l("share of contributors"), "inviters": _l("codes passed on"),
     "in_chains": _l("people in a chain of two invitations or more"), "longest_chain": _l("longest chain"),

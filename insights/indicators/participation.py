@@ -6,7 +6,7 @@ from surveys.models import Wave
 
 from voix.extensions import db
 
-from .people import YOUNG, Participants, Respondents
+from .people import ROLES, YOUNG, Participants, Respondents
 from .scope import Figure, Scope, share
 
 KIOSK_ORIGINS = {"kiosk"}
@@ -17,7 +17,7 @@ MEDIATED_ORIGINS = {"mediator", "paper"}
 def contributors(respondents: Respondents, participants: Participants) -> Figure:
     total = respondents.total + len(participants.people)
     parts = {"respondents": Figure(respondents.total, respondents.total)}
-    for role in ("carrier", "voter", "commenter"):
+    for role in ROLES:
         n = len(participants.by_role[role])
         parts[role + "s"] = Figure(n, n)
     return Figure(total, total, parts=parts)

@@ -15,6 +15,7 @@ from deliberation.models import (
     Comment,
     Consultation,
     Idea,
+    InstitutionQuestion,
     PairwiseVote,
     Participant,
     Statement,
@@ -27,7 +28,7 @@ from voix.extensions import db
 from .scope import Scope, stream
 
 YOUNG = ("under_15", "15_17", "18_25")  # under 26, the contrat de ville's "young people"
-ROLES = ("carrier", "voter", "commenter")
+ROLES = ("carrier", "voter", "commenter", "asker")
 
 
 @dataclass
@@ -130,6 +131,7 @@ def _activity(scope: Scope):
         select(Comment.participant_id, literal("commenter")).where(scope.during(Comment.created_at)),
         select(Statement.author_id, literal("commenter")).where(
             scope.during(Statement.created_at), Statement.author_id.is_not(None)),
+        select(InstitutionQuestion.asker_id, literal("asker")).where(scope.during(InstitutionQuestion.created_at)),
     ).subquery()
 
 
