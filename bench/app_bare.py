@@ -7,6 +7,7 @@ of voix/database.py, on PostgreSQL the same server through psycopg 3.
 
     BENCH_BARE_DATABASE_URI=sqlite:////tmp/x/bare.sqlite gunicorn app_bare:app
 """
+import gc
 import os
 import uuid as uuid_module
 from datetime import UTC, datetime
@@ -100,3 +101,4 @@ def stored_uuids(uri: str) -> list[str]:
 
 if os.environ.get("BENCH_BARE_DATABASE_URI"):
     app = create_app(os.environ["BENCH_BARE_DATABASE_URI"])
+    gc.freeze()  # as the real app (wsgi.py) does after start-up

@@ -2,6 +2,7 @@
 
     BENCH_DATABASE_URI=sqlite:////tmp/x/voix.sqlite gunicorn app_real:app
 """
+import gc
 import os
 
 from voix import create_app
@@ -10,3 +11,4 @@ app = create_app({
     "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URI"],
     "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-not-for-production"),
 })
+gc.freeze()  # as wsgi.py does in production; app_bare.py does the same

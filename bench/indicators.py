@@ -38,6 +38,7 @@ both backends run, the script says whether their reports are identical.
 Exit status 3 with --check-target when the quartier's median is over the target.
 """
 import argparse
+import gc
 import heapq
 import itertools
 import json
@@ -718,7 +719,9 @@ class Backend:
     def app(self):
         from voix import create_app
 
-        return create_app({"SQLALCHEMY_DATABASE_URI": self.url, "SECRET_KEY": "bench-indicators"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": self.url, "SECRET_KEY": "bench-indicators"})
+        gc.freeze()  # as wsgi.py does after start-up in production
+        return app
 
     def wipe(self):
         """An empty database: a new SQLite file, or an empty public schema."""

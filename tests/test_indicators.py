@@ -204,7 +204,7 @@ def test_a_panel_card_is_one_person_however_many_waves_it_answers(world, territo
     # She gave neither her gender nor her age in March: she is not among those who did.
     assert (found["women_share"].value, found["women_share"].count) == (4 / 6, 6)
     assert found["kiosk_share"].parts["personal"].value == 4 / 10  # r2, r6, p5 and her latest answer
-    assert found["invitations"].value == 3 + 1  # came invited by r0 (first answer of the period)
+    assert found["invitations"].value == 3 + 1  # came invited by r0
     february = measure(Scope.of(territories["sanitas"], MARCH.previous()))
     assert february["contributors"].value == 3 + 1
     assert february["women_share"].count == 2 + 1  # r0, p1 and her

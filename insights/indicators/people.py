@@ -66,7 +66,6 @@ class Participants:
 
 def respondents(scope: Scope) -> Respondents:
     in_scope = (Response.territory_id.in_(scope.territory_ids), scope.during(Response.submitted_at))
-    anonymous = (*in_scope, Response.panel_code.is_(None))
     row = db.session.execute(select(
         func.count(),
         func.count(Response.gender),
@@ -78,42 +77,44 @@ def respondents(scope: Scope) -> Respondents:
         func.count(case((Response.invitation_depth > 0, 1))),
         func.count(case((Response.invitation_depth > 1, 1))),
         func.coalesce(func.max(Response.invitation_depth), 0),
-    ).where(*anonymous)).one()
-    inviters = stream(select(Response.invited_by_code).distinct().where(*anonymous, Response.invitation_depth > 0))
+    ).where(*in_scope)).one()
+    inviters = stream(select(Response.invited_by_code).distinct().where(*in_scope, Response.invitation_depth > 0))
     found = Respondents(*row, inviters=set(inviters.scalars()))
-    for card in _panel_cards(in_scope):
-        _count_in(found, card)
+    _count_panel_cards_once(found, in_scope)
     return found
 
 
-def _panel_cards(in_scope) -> list[dict]:
-    """Panel respondents, one per card however many waves of the period it answered, as
-    their answers describe them: what they said last, and how they came first."""
+def _count_panel_cards_once(found: Respondents, in_scope):
+    """Panel respondents were counted once per response above: count them once per card.
+
+    A card is described by what it said last, and came the way its most invited response
+    says. Panel responses are few, and a filter on them in the query above would cost
+    every anonymous response a check: they are read apart and corrected here."""
     cards: dict[str, dict] = {}
     rows = stream(select(Response.panel_code, Response.channel, Response.gender, Response.age_bracket,
-                         Response.invitation_depth, Response.invited_by_code)
+                         Response.invitation_depth)
                   .where(*in_scope, Response.panel_code.is_not(None)).order_by(Response.submitted_at))
-    for code, channel, gender, age_bracket, depth, invited_by in rows:
-        card = cards.setdefault(code, {"depth": depth, "invited_by": invited_by, "gender": None, "age": None})
+    for code, channel, gender, age_bracket, depth in rows:
+        _count_in(found, {"channel": channel, "gender": gender, "age": age_bracket, "depth": depth}, -1)
+        card = cards.setdefault(code, {"depth": 0, "gender": None, "age": None})
         card["channel"] = channel
         card["gender"] = gender or card["gender"]
         card["age"] = age_bracket or card["age"]
-    return list(cards.values())
+        card["depth"] = max(card["depth"], depth)
+    for card in cards.values():
+        _count_in(found, card, +1)
 
 
-def _count_in(found: Respondents, card: dict):
-    found.total += 1
-    found.gender_given += card["gender"] is not None
-    found.women += card["gender"] == "woman"
-    found.age_given += card["age"] is not None
-    found.young += card["age"] in YOUNG
-    found.kiosk += card["channel"] is Channel.kiosk
-    found.personal += card["channel"] is Channel.personal
-    if card["depth"] > 0:
-        found.invited += 1
-        found.in_chains += card["depth"] > 1
-        found.longest_chain = max(found.longest_chain, card["depth"])
-        found.inviters.add(card["invited_by"])
+def _count_in(found: Respondents, person: dict, weight: int):
+    found.total += weight
+    found.gender_given += weight * (person["gender"] is not None)
+    found.women += weight * (person["gender"] == "woman")
+    found.age_given += weight * (person["age"] is not None)
+    found.young += weight * (person["age"] in YOUNG)
+    found.kiosk += weight * (person["channel"] is Channel.kiosk)
+    found.personal += weight * (person["channel"] is Channel.personal)
+    found.invited += weight * (person["depth"] > 0)
+    found.in_chains += weight * (person["depth"] > 1)  # the longest chain is the same either way
 
 
 def participant_territory():
