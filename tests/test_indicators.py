@@ -1,6 +1,6 @@
 """Every indicator against a small world whose answers are counted by hand below.
 
-The period is March 2025; the previous period is the 31 days before it. Sanitas holds
+The period is March 2025; the previous period is February. Sanitas holds
 most of the activity; Europe and Rabière hold what must be left out of Sanitas.
 """
 import uuid
@@ -217,10 +217,21 @@ def test_contributors_of_a_commune_and_the_metropole_include_their_quartiers(wor
     assert metropole.value == 6 + 6  # r5 and q1 are in Rabière
 
 
-def test_previous_period_is_the_31_days_before(world, territories):
-    assert MARCH.previous() == Period(date(2025, 1, 29), date(2025, 2, 28))
+def test_the_previous_period_of_a_month_is_the_month_before(world, territories):
+    assert MARCH.previous() == Period(date(2025, 2, 1), date(2025, 2, 28))
     found = measure(Scope.of(territories["sanitas"], MARCH.previous()))["contributors"]
     assert found.value == 3  # r0, p5 (a support) and p1 (question k4)
+
+
+@pytest.mark.parametrize("period, previous", [
+    (Period(date(2025, 1, 1), date(2025, 12, 31)), Period(date(2024, 1, 1), date(2024, 12, 31))),  # leap year
+    (Period(date(2025, 1, 1), date(2025, 3, 31)), Period(date(2024, 10, 1), date(2024, 12, 31))),  # a quarter
+    (Period(date(2024, 3, 1), date(2024, 3, 31)), Period(date(2024, 2, 1), date(2024, 2, 29))),
+    (Period(date(2025, 3, 10), date(2025, 3, 19)), Period(date(2025, 2, 28), date(2025, 3, 9))),  # 10 days
+    (Period(date(2025, 3, 1), date(2025, 3, 30)), Period(date(2025, 1, 30), date(2025, 2, 28))),  # not whole months
+])
+def test_whole_calendar_months_step_back_by_months_other_periods_by_days(period, previous):
+    assert period.previous() == previous
 
 
 def test_involvement_rate_is_per_100_inhabitants(world, territories):
@@ -387,7 +398,7 @@ def test_a_figure_is_compared_with_the_previous_period_only_when_both_are_shown(
     assert (women["value"], women["count"]) == (round(7 / 12, 4), 12)
     assert women["previous"]["suppressed"] is True  # 4 respondents in February
     assert women["change"] is None
-    assert report["previous_period"] == {"from": "2025-01-29", "to": "2025-02-28"}
+    assert report["previous_period"] == {"from": "2025-02-01", "to": "2025-02-28"}
     assert [entry["value"] for entry in find("contributors")["series"]] == [None, 12]
 
 

@@ -14,6 +14,12 @@ MIN_PEOPLE = 10  # below this many people behind a figure, the figure is never s
 MAX_DAYS = 3653
 
 
+def _add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) `day`'s month; `day` is a 1st."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Period:
     """From `start` to `end`, both days included, in the residents' time zone."""
@@ -30,8 +36,24 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> "Period":
-        """The period of the same length just before: what "compared with" means."""
+        """The period just before, of the same length: what "compared with" means.
+
+        Whole calendar months (a year, a quarter, a month) step back by as many months, as
+        evaluators report: the year before 2025 is 2024, not 366 days ending on 31 December.
+        Any other period steps back by its number of days.
+        """
+        months = self._whole_months()
+        if months:
+            start = _add_months(self.start, -months)
+            return Period(start, self.start - timedelta(days=1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def _whole_months(self) -> int | None:
+        """How many calendar months the period covers exactly, or None."""
+        if self.start.day != 1 or (self.end + timedelta(days=1)).day != 1:
+            return None
+        after = self.end + timedelta(days=1)
+        return (after.year - self.start.year) * 12 + after.month - self.start.month
 
     def series(self, n: int) -> list["Period"]:
         """This period and the n - 1 before it, oldest first."""
