@@ -31,20 +31,22 @@ from .scope import Figure, Scope, dialect, stream
 SECONDS_PER_DAY = 86400
 
 
+def _proposed(scope: Scope, model, author):
+    """(id, created_at, author) of the ideas or questions proposed in the scope, visible,
+    counted where their author is (their quartier, else the consultation's territory)."""
+    return (select(model.id, model.created_at, author)
+            .join(Participant, Participant.id == author)
+            .join(Consultation, Consultation.id == model.consultation_id)
+            .where(participant_territory().in_(scope.territory_ids), scope.during(model.created_at),
+                   model.visibility == Visibility.visible))
+
+
 def _ideas(scope: Scope):
-    return (select(Idea.id, Idea.created_at, Idea.carrier_id)
-            .join(Participant, Participant.id == Idea.carrier_id)
-            .join(Consultation, Consultation.id == Idea.consultation_id)
-            .where(participant_territory().in_(scope.territory_ids), scope.during(Idea.created_at),
-                   Idea.visibility == Visibility.visible))
+    return _proposed(scope, Idea, Idea.carrier_id)
 
 
 def _questions(scope: Scope):
-    return (select(InstitutionQuestion.id, InstitutionQuestion.created_at, InstitutionQuestion.asker_id)
-            .join(Participant, Participant.id == InstitutionQuestion.asker_id)
-            .join(Consultation, Consultation.id == InstitutionQuestion.consultation_id)
-            .where(participant_territory().in_(scope.territory_ids), scope.during(InstitutionQuestion.created_at),
-                   InstitutionQuestion.visibility == Visibility.visible))
+    return _proposed(scope, InstitutionQuestion, InstitutionQuestion.asker_id)
 
 
 def _first_answers_to_ideas(scope: Scope):
