@@ -153,8 +153,6 @@ def history(rng, territories, made_institutions, facilitator, years):
     """Two closed consultations a year (Sanitas and Rabière), the last ones this year: ideas,
     supports, statements, debates (some moderated), answers that come faster each year,
     a steering committee, invitations passed on, and opinion groups."""
-    from .polis_io import opinion_groups_for, remember_groups
-
     now = datetime.now(timezone.utc)
     codes = []
     for year in range(years):

@@ -5,7 +5,6 @@ concurrency (the UUID is the key: a re-sent vote changes nothing).
 """
 import re
 import uuid as uuid_module
-from statistics import median
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -426,16 +425,6 @@ def answer_idea(idea: Idea, institution, author, status: AnswerStatus, text: str
     db.session.add(answer)
     db.session.flush()
     return answer
-
-
-def days_to_first_answer(institution_id: int) -> float | None:
-    """Median days from an idea to this institution's first answer to it."""
-    rows = db.session.execute(
-        select(Idea.created_at, func.min(OfficialAnswer.answered_at))
-        .join(OfficialAnswer, OfficialAnswer.idea_id == Idea.id)
-        .where(OfficialAnswer.institution_id == institution_id).group_by(Idea.id, Idea.created_at))
-    delays = [(answered - created).total_seconds() / 86400 for created, answered in rows.all()]
-    return median(delays) if delays else None
 
 
 # --- Residents' questions to institutions --------------------------------------------

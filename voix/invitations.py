@@ -30,7 +30,7 @@ def new_invitation_code() -> str:
     # One draw from the system's randomness, written in base 31 (eight draws cost four
     # times more on the submission path).
     number, digits = secrets.randbelow(len(ALPHABET) ** 8), []
-    for _ in range(8):
+    for _position in range(8):
         number, digit = divmod(number, len(ALPHABET))
         digits.append(ALPHABET[digit])
     return "".join(digits)
