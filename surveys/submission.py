@@ -114,9 +114,12 @@ ABOUT_NOTHING = dict.fromkeys(("gender", "gender_description", "age_bracket", "q
 @functools.cache
 def _response_insert(dialect: str):
     """INSERT INTO response SELECT ... FROM wave WHERE it accepts responses now ON CONFLICT
-    (uuid) DO NOTHING RETURNING id. The same statement looks up the inviter's depth. The wave's status and dates are checked by the statement
-    that writes, in the write transaction, and so is every fact of the Target the answers
-    were checked against: a cached Target can never store a response by itself."""
+    (uuid) DO NOTHING RETURNING id.
+
+    The wave's status and dates are checked by the statement that writes, in the write
+    transaction, and so is every fact of the Target the answers were checked against: a
+    cached Target can never store a response by itself. The same statement looks up the
+    inviter's depth in an invitation chain (voix/invitations.py)."""
     columns = Response.__table__.c
 
     def value(name):
