@@ -210,15 +210,20 @@ def moderate_comment(comment_id, action):
     consultation = db.session.get(Idea, comment.idea_id).consultation
     if not can_moderate(g.user, consultation):
         abort(403)
+    _hide_or_restore(comment, action)
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#moderation")
+
+
+def _hide_or_restore(item, action: str):
+    """A moderator's decision on a comment or a question ("masquer" with a reason, or "retablir")."""
     try:
         if action == "masquer":
-            ops.hide(comment, g.user, request.form.get("reason", ""))
+            ops.hide(item, g.user, request.form.get("reason", ""))
         else:
-            ops.restore(comment, g.user)
+            ops.restore(item, g.user)
         db.session.commit()
     except ops.DeliberationError as error:
         flash(str(error), "error")
-    return redirect(url_for(".detail", consultation_id=consultation.id) + "#moderation")
 
 
 @bp.post("/<int:consultation_id>/comites")
@@ -367,12 +372,5 @@ def moderate_question(question_id, action):
     question = _question(question_id)
     if not can_moderate(g.user, question.consultation):
         abort(403)
-    try:
-        if action == "masquer":
-            ops.hide(question, g.user, request.form.get("reason", ""))
-        else:
-            ops.restore(question, g.user)
-        db.session.commit()
-    except ops.DeliberationError as error:
-        flash(str(error), "error")
+    _hide_or_restore(question, action)
     return redirect(url_for(".detail", consultation_id=question.consultation_id) + f"#question-{question.id}")
