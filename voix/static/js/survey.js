@@ -119,38 +119,7 @@
 
   if (!isKiosk) return;
   // Kiosk: after a while without a touch, warn; one tap extends; then erase and restart.
-  var dialog = document.querySelector(".idle-warning");
-  var idleMs = Number(form.dataset.idleSeconds) * 1000, warnSeconds = Number(form.dataset.warningSeconds);
-  var idleTimer, countdown, remaining;
-  function resetIdle() {
-    if (!dialog.hidden) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(warn, idleMs);
-  }
-  function warn() {
-    remaining = warnSeconds;
-    dialog.hidden = false;
-    var text = dialog.querySelector("#idle-text");
-    var tick = function () {
-      text.textContent = text.dataset.template.replace("{n}", remaining);
-      if (remaining-- <= 0) window.location.replace(form.dataset.resetUrl);
-    };
-    tick();
-    countdown = setInterval(tick, 1000);
-    dialog.querySelector(".stay").focus();
-  }
-  dialog.querySelector(".stay").addEventListener("click", function () {
-    clearInterval(countdown);
-    dialog.hidden = true;
-    resetIdle();
-    show(current);  // focus goes back to the question the resident was on
-  });
-  // The dialog is modal: keyboard focus stays on its only button.
-  dialog.addEventListener("keydown", function (event) {
-    if (event.key === "Tab") { event.preventDefault(); dialog.querySelector(".stay").focus(); }
-  });
-  ["pointerdown", "keydown", "input", "scroll"].forEach(function (type) {
-    document.addEventListener(type, resetIdle, { passive: true });
-  });
-  resetIdle();
+  // Back from the warning, focus goes to the question the resident was on.
+  window.voixIdleWarning(document.querySelector(".idle-warning"), form.dataset.idleSeconds,
+                         form.dataset.warningSeconds, form.dataset.resetUrl, function () { show(current); });
 })();
