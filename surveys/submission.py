@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select, tru
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from voix.database import write_transaction
+from voix.database import single_statement_connection, write_transaction
 from voix.extensions import db
 from voix.invitations import arrival_depth, new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
@@ -332,8 +332,7 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
                   invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
                   panel_code=card)
     try:
-        with write_transaction() as connection:  # nothing but the writes: SQLite writers wait meanwhile
-            response_id = _store(connection, values, target, answers)
+        response_id = _store(values, target, answers)
     except IntegrityError:  # the same card, sent at the same moment from two places
         raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
     if response_id is None:  # the wave does not accept responses now, or this UUID is stored already
@@ -341,16 +340,22 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     return Submission(response_uuid, invitation_code, created=True, panel_code=card)
 
 
-def _store(connection, values: dict, target: Target, answers: dict) -> int | None:
-    """Insert the response and its answers; the response's id, or None if nothing was stored."""
+def _store(values: dict, target: Target, answers: dict) -> int | None:
+    """Insert the response and its answers; the response's id, or None if nothing was stored.
+
+    PostgreSQL: one statement, its own transaction. SQLite: the response, then its
+    answers, in a write transaction that holds nothing but them (writers wait meanwhile).
+    """
     question_ids = {question.code: question.id for question in target.questions}
-    if connection.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         rows = [[question_ids[code], value] for code, value in answers.items()]
-        return connection.execute(_response_and_answers_insert(), {**values, "answers": json.dumps(rows)}).scalar()
-    response_id = connection.execute(_response_insert("sqlite"), values).scalar_one_or_none()
-    if response_id is not None and answers:
-        connection.execute(ANSWER_ROWS, [{"response_id": response_id, "question_id": question_ids[code], "value": value}
-                                         for code, value in answers.items()])
+        with single_statement_connection() as connection:
+            return connection.execute(_response_and_answers_insert(), {**values, "answers": json.dumps(rows)}).scalar()
+    with write_transaction() as connection:
+        response_id = connection.execute(_response_insert("sqlite"), values).scalar_one_or_none()
+        if response_id is not None and answers:
+            connection.execute(ANSWER_ROWS, [{"response_id": response_id, "question_id": question_ids[code],
+                                              "value": value} for code, value in answers.items()])
     return response_id
 
 

@@ -44,3 +44,24 @@ def test_the_invitation_depths_of_people_already_there_are_filled_in(app, territ
         depths = connection.execute(text(
             "SELECT invitation_depth FROM participant UNION ALL SELECT 10 + invitation_depth FROM response")).scalars()
         assert sorted(depths) == [0, 1, 3, 10, 12]
+
+
+def test_rebuilding_the_response_table_keeps_every_answer(app, territories, make_wave):
+    """SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+    that drop deleted every answer (ON DELETE CASCADE). 0011 rebuilds `response`."""
+    from surveys.models import Answer
+    from tests.test_indicators import respond
+
+    wave = make_wave()
+    response = respond(wave, utcnow(), territories["sanitas"])
+    question = wave.version.questions[0]
+    db.session.add(Answer(response_id=response.id, question_id=question.id, value="oui"))
+    db.session.commit()
+    directory = app.extensions["migrate"].directory
+    db.session.remove()
+    downgrade(directory=directory, revision="0006")
+    upgrade(directory=directory)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 1
+        if connection.dialect.name == "sqlite":  # the pool's connections check keys again
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

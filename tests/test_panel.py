@@ -82,3 +82,23 @@ def test_exports_carry_the_card(client, auth, make_user, panel_waves):
     export = client.get(f"/api/v1/waves/{first.id}/export?format=wide")
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0]["panel_code"] == card
+
+
+def test_the_database_itself_refuses_a_card_twice_in_a_wave(app, panel_waves, territories):
+    """The last guard when two tablets send the same card at the same moment: the partial
+    unique index. Responses without a card are not in it at all, so never collide."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.test_indicators import respond
+    from voix.models import utcnow
+
+    first, second = panel_waves
+    for _ in range(3):
+        respond(first, utcnow(), territories["sanitas"])  # no card
+    respond(first, utcnow(), territories["sanitas"], card="7KQ2M9XA")
+    respond(second, utcnow(), territories["sanitas"], card="7KQ2M9XA")  # the next wave: fine
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        respond(first, utcnow(), territories["sanitas"], card="7KQ2M9XA")
+    db.session.rollback()
+    assert count_rows(Response) == 5

@@ -66,10 +66,22 @@ def write_transaction():
     session's read transaction (if any) ends first: its snapshot would not see the new
     rows. A Core connection also costs half what the ORM session's transaction does.
     """
-    session = db.session()
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        session.rollback()
+    if db.session.registry.has():  # no ORM session yet: none is made just to ask
+        session = db.session()
+        if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+            session.rollback()
     with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def single_statement_connection():
+    """PostgreSQL: a connection on which every statement is a transaction of its own.
+
+    For a hot path that writes all it must in one statement (a data-modifying CTE): that
+    statement is atomic anyway, and BEGIN and COMMIT would cost two more round trips.
+    """
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         yield connection
 
 
