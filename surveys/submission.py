@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select, tru
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from voix.database import single_statement_connection, write_transaction
+from voix.driver_writes import DriverStatement, driver_writer
 from voix.extensions import db
 from voix.invitations import arrival_depth, new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
@@ -100,7 +100,6 @@ WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id
                      Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you)
               .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
-ANSWER_ROWS = insert(Answer)
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
 PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
@@ -347,16 +346,28 @@ def _store(values: dict, target: Target, answers: dict) -> int | None:
     answers, in a write transaction that holds nothing but them (writers wait meanwhile).
     """
     question_ids = {question.code: question.id for question in target.questions}
-    if db.engine.dialect.name == "postgresql":
-        rows = [[question_ids[code], value] for code, value in answers.items()]
-        with single_statement_connection() as connection:
-            return connection.execute(_response_and_answers_insert(), {**values, "answers": json.dumps(rows)}).scalar()
-    with write_transaction() as connection:
-        response_id = connection.execute(_response_insert("sqlite"), values).scalar_one_or_none()
+    dialect = db.engine.dialect
+    with driver_writer() as writer:
+        if dialect.name == "postgresql":
+            rows = [[question_ids[code], value] for code, value in answers.items()]
+            return writer.first_value(_prepared("response_and_answers", dialect), {**values, "answers": json.dumps(rows)})
+        response_id = writer.first_value(_prepared("response", dialect), values)
         if response_id is not None and answers:
-            connection.execute(ANSWER_ROWS, [{"response_id": response_id, "question_id": question_ids[code],
-                                              "value": value} for code, value in answers.items()])
+            writer.many(_prepared("answers", dialect), [{"response_id": response_id, "question_id": question_ids[code],
+                                                         "value": value} for code, value in answers.items()])
     return response_id
+
+
+@functools.cache
+def _prepared(name: str, dialect) -> DriverStatement:
+    statement = {
+        "response": lambda: _response_insert(dialect.name),
+        "response_and_answers": _response_and_answers_insert,
+        "answers": lambda: insert(Answer).values(response_id=bindparam("response_id"),
+                                                 question_id=bindparam("question_id"),
+                                                 value=bindparam("value", type_=Answer.value.type)),
+    }[name]()
+    return DriverStatement(statement, dialect)
 
 
 def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:

@@ -41,6 +41,30 @@ def test_login_then_logout_refuses_a_replayed_cookie(app, make_user):
     assert "/connexion" in response.headers["Location"]
 
 
+def test_a_new_secret_key_signs_at_once_and_old_cookies_follow_the_fallbacks(app, make_user):
+    """The session's signer is kept between requests (voix/security.py): it must follow the keys."""
+    user = make_user("facilitator")
+
+    def signed_in_cookie():
+        client = app.test_client()
+        client.post("/connexion", data={"email": user.email, "password": "correct horse battery"})
+        return client.get_cookie("session").value
+
+    def opens_staff_pages(cookie):
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        return client.get("/animation/enquetes/").status_code == 200
+
+    old_cookie = signed_in_cookie()
+    assert opens_staff_pages(old_cookie)
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "a-rotated-key-0123456789", [app.secret_key]
+    new_cookie = signed_in_cookie()
+    assert opens_staff_pages(old_cookie) and opens_staff_pages(new_cookie)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not opens_staff_pages(old_cookie)  # the old key is gone: sign in again
+    assert opens_staff_pages(new_cookie)
+
+
 def test_login_redirect_stays_on_site(client, make_user):
     user = make_user("facilitator")
     response = client.post("/connexion?next=https://evil.example/x", data={"email": user.email, "password": "correct horse battery"})

@@ -8,7 +8,6 @@ and duplicates are refused by UNIQUE constraints with `ON CONFLICT DO NOTHING`.
 """
 import functools
 import select
-from contextlib import contextmanager
 
 from flask import request
 from sqlalchemy import event, exc
@@ -38,7 +37,8 @@ def init_app(app):
 
 
 def takes_write_lock_itself(view):
-    """Mark a view that reads first and opens write_transaction() for its inserts only.
+    """Mark a view that reads first and then writes on a connection of its own
+    (voix/driver_writes.py), so that it does not begin the request's session as a write.
 
     For hot paths (survey submissions): on SQLite the write lock then covers the inserts
     only, not the validation, so several workers validate at once.
@@ -55,34 +55,6 @@ def begin_write():
     """
     if not db.session().in_transaction():
         db.session.connection(execution_options={WRITE_OPTION: True})
-
-
-@contextmanager
-def write_transaction():
-    """For hot paths that read and check first: a write transaction on a connection of its
-    own, committed when the block ends (rolled back if it raises). Yields the connection.
-
-    On SQLite it begins IMMEDIATE, so the write lock covers the writes only, and the
-    session's read transaction (if any) ends first: its snapshot would not see the new
-    rows. A Core connection also costs half what the ORM session's transaction does.
-    """
-    if db.session.registry.has():  # no ORM session yet: none is made just to ask
-        session = db.session()
-        if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-            session.rollback()
-    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection, connection.begin():
-        yield connection
-
-
-@contextmanager
-def single_statement_connection():
-    """PostgreSQL: a connection on which every statement is a transaction of its own.
-
-    For a hot path that writes all it must in one statement (a data-modifying CTE): that
-    statement is atomic anyway, and BEGIN and COMMIT would cost two more round trips.
-    """
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        yield connection
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int):
