@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from voix.accounts import throttle
 from voix.accounts.views import _safe_next
 from voix.extensions import db
 from voix.kiosk.device import current_kiosk, register_reset_hook
@@ -74,13 +75,23 @@ def sign_up():
 @bp.route("/connexion", methods=["GET", "POST"])
 def sign_in():
     form = _for_this_device(SignInForm())
+    status = 200
     if form.validate_on_submit():
-        account = residents.authenticate(form.pseudonym.data, form.password.data)
+        key = throttle.account_key("resident", form.pseudonym.data)
+        wait = throttle.minutes_to_wait(key)
+        account = None if wait else residents.authenticate(form.pseudonym.data, form.password.data)
         if account is not None:
+            throttle.forget_failures(key)
             return _signed_in(account, _("You are signed in."))
-        flash(_("Wrong pseudonym or password."), "error")
+        if wait:
+            flash(throttle.wait_message(wait), "error")
+            status = 429
+        else:
+            throttle.record_failure(key)
+            db.session.commit()
+            flash(_("Wrong pseudonym or password."), "error")
     return render_template("deliberation/residents/sign_in.html", form=form, kiosk=current_kiosk(),
-                           next=_safe_next(request.args.get("next")))
+                           next=_safe_next(request.args.get("next"))), status
 
 
 def _signed_in(account, message):

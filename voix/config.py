@@ -50,4 +50,9 @@ UPLOAD_FOLDER = None
 # A resident's sign-in lasts this long at most: on a personal device, and on a kiosk (as
 # a safety net behind the explicit sign-out and the idle reset).
 RESIDENT_SESSION_DAYS = 30
+
+# Sign-in, staff and residents: after this many wrong passwords for one account within
+# this many minutes, the account waits (voix/accounts/throttle.py).
+SIGN_IN_MAX_FAILURES = 5
+SIGN_IN_LOCK_MINUTES = 15
 KIOSK_RESIDENT_SESSION_MINUTES = 30

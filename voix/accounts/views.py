@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from . import throttle
 from .auth import log_in, log_out
 from .forms import LoginForm
 from .models import Role, user_by_email
@@ -16,11 +17,19 @@ bp = Blueprint("accounts", __name__)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        key = throttle.account_key("staff", form.email.data)
+        wait = throttle.minutes_to_wait(key)
+        if wait:
+            flash(throttle.wait_message(wait), "error")
+            return render_template("accounts/login.html", form=form), 429
         user = user_by_email(form.email.data)
         if user is not None and user.active and user.check_password(form.password.data):
+            throttle.forget_failures(key)
             log_in(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or landing_page(user))
+        throttle.record_failure(key)
+        db.session.commit()
         flash(_("Wrong email or password."), "error")
     return render_template("accounts/login.html", form=form)
 
