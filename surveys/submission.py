@@ -102,6 +102,8 @@ WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
+ANSWER_ROW = insert(Answer).values(response_id=bindparam("response_id"), question_id=bindparam("question_id"),
+                                   value=bindparam("value", type_=Answer.value.type))
 PANEL_CARD_ROW = (select(Response.wave_id).join(Wave, Wave.id == Response.wave_id)
                   .where(Response.panel_code == bindparam("code"), Wave.questionnaire_id == bindparam("questionnaire_id")))
 # The response's own columns; wave_id and version_id come from the wave row itself.
@@ -360,14 +362,11 @@ def _store(values: dict, target: Target, answers: dict) -> int | None:
 
 @functools.cache
 def _prepared(name: str, dialect) -> DriverStatement:
-    statement = {
-        "response": lambda: _response_insert(dialect.name),
-        "response_and_answers": _response_and_answers_insert,
-        "answers": lambda: insert(Answer).values(response_id=bindparam("response_id"),
-                                                 question_id=bindparam("question_id"),
-                                                 value=bindparam("value", type_=Answer.value.type)),
-    }[name]()
-    return DriverStatement(statement, dialect)
+    if name == "response_and_answers":
+        return DriverStatement(_response_and_answers_insert(), dialect)
+    if name == "response":
+        return DriverStatement(_response_insert(dialect.name), dialect)
+    return DriverStatement(ANSWER_ROW, dialect)
 
 
 def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:

@@ -23,6 +23,16 @@ def test_downgrade_then_upgrade(app):
     assert {"response", "answer", "wave", "account", "kiosk"} <= set(inspect(db.engine).get_table_names())
 
 
+def migrate_down_and_up_again(app, revision):
+    """What an existing database lives through: the data committed, then the migrations
+    from `revision` undone and done again."""
+    db.session.commit()
+    db.session.remove()
+    directory = app.extensions["migrate"].directory
+    downgrade(directory=directory, revision=revision)
+    upgrade(directory=directory)
+
+
 def test_the_invitation_depths_of_people_already_there_are_filled_in(app, territories, make_wave):
     from deliberation import operations as ops
     from deliberation.models import Origin
@@ -35,11 +45,7 @@ def test_the_invitation_depths_of_people_already_there_are_filled_in(app, territ
     third = respond(wave, utcnow(), territories["sanitas"], invited_by=second.invitation_code)
     ops.new_participant(consultation, Origin.kiosk, invited_by_code=third.invitation_code)  # a respondent invites
     respond(wave, utcnow(), territories["sanitas"], invited_by="ZZZZZZZZ")
-    db.session.commit()
-    directory = app.extensions["migrate"].directory
-    db.session.remove()
-    downgrade(directory=directory, revision="0008")
-    upgrade(directory=directory)
+    migrate_down_and_up_again(app, "0008")
     with db.engine.connect() as connection:
         depths = connection.execute(text(
             "SELECT invitation_depth FROM participant UNION ALL SELECT 10 + invitation_depth FROM response")).scalars()
@@ -56,11 +62,7 @@ def test_rebuilding_the_response_table_keeps_every_answer(app, territories, make
     response = respond(wave, utcnow(), territories["sanitas"])
     question = wave.version.questions[0]
     db.session.add(Answer(response_id=response.id, question_id=question.id, value="oui"))
-    db.session.commit()
-    directory = app.extensions["migrate"].directory
-    db.session.remove()
-    downgrade(directory=directory, revision="0006")
-    upgrade(directory=directory)
+    migrate_down_and_up_again(app, "0006")
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 1
         if connection.dialect.name == "sqlite":  # the pool's connections check keys again
