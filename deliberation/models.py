@@ -85,6 +85,11 @@ class Consultation(db.Model):
     def accepts_votes(self) -> bool:
         return self.votes_open and self.has_opened and not self.is_closed
 
+    @property
+    def accepts_comments(self) -> bool:
+        """The debate runs from the opening to the closing, whatever the phase."""
+        return self.has_opened and not self.is_closed
+
 
 def _as_utc(moment: datetime) -> datetime:
     # SQLite gives naive datetimes back; they are stored in UTC.

@@ -349,8 +349,9 @@ def add_comment(idea: Idea, participant: Participant, body: str, position: Posit
     """Returns (comment, created); a re-sent comment (same UUID) is returned as it was."""
     comment_uuid = _uuid(uuid)
     existing = db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid))
-    if existing is not None:
+    if existing is not None:  # a re-send, even after the closing: acknowledged as stored
         return existing, False
+    refuse_unless_running(idea.consultation)
     body = (body or "").strip()
     if not body or len(body) > COMMENT_MAX:
         raise DeliberationError(_l("A comment has between 1 and %(n)s characters.", n=COMMENT_MAX))

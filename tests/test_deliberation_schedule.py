@@ -144,3 +144,28 @@ def test_only_facilitators_of_the_territory_set_the_dates(client, auth, make_use
     auth.login(make_user("facilitator", ("rabiere",)))
     response = client.post(f"/animation/consultations/{voting.id}/calendrier", data={"closes_on": "2030-01-01T00:00"})
     assert response.status_code == 403 and reload(voting).closes_on is None
+
+
+def test_the_debate_closes_with_the_consultation(client, voting):
+    """Comments are taken from the opening to the closing; a comment sent before the
+    closing and re-sent after it (an offline kiosk) is acknowledged, not refused."""
+    from deliberation.models import Comment, Position
+
+    resident = ops.new_participant(voting, Origin.kiosk)
+    bancs = db.session.scalars(select(Idea).order_by(Idea.id)).first()
+    sent = str(uuid.uuid4())
+    ops.add_comment(bancs, resident, "Oui, près de l'école", Position.for_, uuid=sent)
+    assert 'class="comment-form"' in client.get(f"/consultations/idees/{bancs.id}?lang=fr").text
+    ops.set_schedule(voting, None, utcnow() - timedelta(seconds=1))
+    c = reload(voting)
+    bancs = db.session.get(Idea, bancs.id)
+    assert not c.accepts_comments
+    with pytest.raises(ops.DeliberationError, match="Cette consultation est terminée"):
+        ops.add_comment(bancs, resident, "Trop tard", Position.against, uuid=str(uuid.uuid4()))
+    assert ops.add_comment(bancs, resident, "Oui, près de l'école", Position.for_, uuid=sent)[1] is False
+    page = client.get(f"/consultations/idees/{bancs.id}?lang=fr").text
+    assert 'class="comment-form"' not in page and "Oui, près de l&#39;école" in page
+    refused = client.post(f"/api/v1/ideas/{bancs.id}/comments?lang=fr",
+                          json={"token": resident.token, "body": "Trop tard", "uuid": str(uuid.uuid4())})
+    assert refused.status_code == 422 and refused.get_json()["message"] == "Cette consultation est terminée."
+    assert count_rows(Comment) == 1
