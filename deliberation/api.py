@@ -9,9 +9,8 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from voix.api import json_body
+from voix.api import body_language, json_body
 from voix.extensions import db
-from voix.i18n import available_languages
 
 from . import operations as ops
 from .models import (
@@ -86,7 +85,7 @@ def propose(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
     participant = _participant(c, body)
-    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    language = body_language(body)
     try:
         idea = ops.propose_idea(c, participant, title=str(body.get("title", "")), body=str(body.get("body", "")),
                                 theme=body.get("theme") if isinstance(body.get("theme"), str) else None,
@@ -120,7 +119,7 @@ def ask(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
     participant = _participant(c, body)
-    language = body.get("language") if body.get("language") in available_languages() else "fr"
+    language = body_language(body)
     text = body.get("text") if isinstance(body.get("text"), str) else ""  # null is no text, not "None"
     try:
         question, created = ops.ask_question(c, participant, body.get("institution"), text,

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from voix.accounts.auth import staff_required
 from voix.accounts.permissions import can_read_results
-from voix.api import json_body
+from voix.api import body_language, json_body
 from voix.database import takes_write_lock_itself
 from voix.extensions import db
 from voix.i18n import available_languages
@@ -88,8 +88,7 @@ def submit(wave_id):
     answers, about = body.get("answers", {}), body.get("about") or {}
     if not isinstance(answers, dict) or not isinstance(about, dict):
         abort(400, description=_("answers and about must be JSON objects."))
-    language = body.get("language") if isinstance(body.get("language"), str) else "fr"
-    language = language if language in available_languages() else "fr"
+    language = body_language(body)
     kiosk = _kiosk()
     if kiosk is not None and not offered_on_kiosk(db.session.get(Wave, wave_id), kiosk):
         abort(403, description=_("This kiosk does not offer this survey."))

@@ -9,6 +9,7 @@ from deliberation.models import (
     AnswerStatus,
     Comment,
     Committee,
+    Idea,
     Moderation,
     OfficialAnswer,
     Origin,
@@ -263,6 +264,10 @@ def test_api_idea_proposal_and_errors(client, consultation):
     assert created.status_code == 201
     assert client.post(f"/api/v1/consultations/{consultation.id}/ideas",
                        json={"token": token, "title": "", "body": ""}).status_code == 422
+    # A language that is not a string is no language: French, not a 500 (unhashable list).
+    odd = client.post(f"/api/v1/consultations/{consultation.id}/ideas",
+                      json={"token": token, "title": "Bancs", "body": "Des bancs au square", "language": ["ar"]})
+    assert odd.status_code == 201 and db.session.get(Idea, odd.get_json()["id"]).language == "fr"
     assert client.get(f"/api/v1/consultations/{consultation.id}/ideas/similar?text=fresque jeunes").get_json()["ideas"]
 
 

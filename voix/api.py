@@ -8,6 +8,7 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 
 from .extensions import csrf
+from .i18n import available_languages
 
 
 def create_blueprint(*feature_blueprints) -> Blueprint:
@@ -23,6 +24,12 @@ def create_blueprint(*feature_blueprints) -> Blueprint:
             abort(415)
 
     return api
+
+
+def body_language(body: dict) -> str:
+    """The language a JSON body says it was written in, if the platform speaks it; else French."""
+    language = body.get("language")
+    return language if isinstance(language, str) and language in available_languages() else "fr"
 
 
 def json_body() -> dict:
