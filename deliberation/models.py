@@ -78,17 +78,18 @@ class Consultation(db.Model):
         return self.phase is Phase.closed or (self.closes_on is not None and _as_utc(self.closes_on) <= utcnow())
 
     @property
+    def is_running(self) -> bool:
+        """Between its opening and its closing, whatever the phase: when residents may
+        comment and ask institutions questions."""
+        return self.has_opened and not self.is_closed
+
+    @property
     def accepts_proposals(self) -> bool:
-        return self.proposals_open and self.has_opened and not self.is_closed
+        return self.proposals_open and self.is_running
 
     @property
     def accepts_votes(self) -> bool:
-        return self.votes_open and self.has_opened and not self.is_closed
-
-    @property
-    def accepts_comments(self) -> bool:
-        """The debate runs from the opening to the closing, whatever the phase."""
-        return self.has_opened and not self.is_closed
+        return self.votes_open and self.is_running
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -94,7 +94,7 @@ def _offer_consultations_on_kiosks(state):
             Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id)}
-                for c in rows if c.has_opened and not c.is_closed]
+                for c in rows if c.is_running]
 
     register_activity_provider(state.app, provider)
 
@@ -148,7 +148,7 @@ def consultation(consultation_id):
         has_statements=db.session.scalar(select(Statement.id).where(
             Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None,
         questions=ops.visible_questions(c), my_hidden_questions=_my_hidden_questions(c, me),
-        may_ask=_accepts_questions(c) and bool(ops.institutions_for(c)),
+        may_ask=c.is_running and bool(ops.institutions_for(c)),
     )
 
 
@@ -251,11 +251,6 @@ def _attach_kept_photo(idea, description: str):
         idea.photo_alt = clean_text(description)[:200] or None
 
 
-def _accepts_questions(c: Consultation) -> bool:
-    # Questions are not a phase of their own: they can be asked whenever the consultation runs.
-    return c.has_opened and not c.is_closed
-
-
 @bp.route("/<int:consultation_id>/questions", methods=["GET", "POST"])
 def ask(consultation_id):
     """Ask an institution a question: choose it, write, check what will be published, confirm."""
@@ -264,7 +259,7 @@ def ask(consultation_id):
         # A confirmation sent again, perhaps after the consultation closed: acknowledged, not refused.
         return _question_sent(c, created=False)
     institutions = ops.institutions_for(c)
-    if not _accepts_questions(c) or not institutions:
+    if not c.is_running or not institutions:  # questions are not a phase: asked whenever it runs
         flash(_not_accepting(c, _("No institution takes questions in this consultation yet.")), "error")
         return redirect(url_for(".consultation", consultation_id=c.id))
     fields = {key: request.form.get(key, "").strip() for key in ("institution", "text", "quartier")}

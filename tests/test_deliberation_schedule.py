@@ -159,7 +159,7 @@ def test_the_debate_closes_with_the_consultation(client, voting):
     ops.set_schedule(voting, None, utcnow() - timedelta(seconds=1))
     c = reload(voting)
     bancs = db.session.get(Idea, bancs.id)
-    assert not c.accepts_comments
+    assert not c.is_running
     with pytest.raises(ops.DeliberationError, match="Cette consultation est terminée"):
         ops.add_comment(bancs, resident, "Trop tard", Position.against, uuid=str(uuid.uuid4()))
     assert ops.add_comment(bancs, resident, "Oui, près de l'école", Position.for_, uuid=sent)[1] is False
