@@ -75,23 +75,15 @@ def sign_up():
 @bp.route("/connexion", methods=["GET", "POST"])
 def sign_in():
     form = _for_this_device(SignInForm())
-    status = 200
+    wait = 0
     if form.validate_on_submit():
-        key = throttle.account_key("resident", form.pseudonym.data)
-        wait = throttle.minutes_to_wait(key)
-        account = None if wait else residents.authenticate(form.pseudonym.data, form.password.data)
+        account, wait = throttle.attempt("resident", form.pseudonym.data,
+                                         lambda: residents.authenticate(form.pseudonym.data, form.password.data))
         if account is not None:
-            throttle.forget_failures(key)
             return _signed_in(account, _("You are signed in."))
-        if wait:
-            flash(throttle.wait_message(wait), "error")
-            status = 429
-        else:
-            throttle.record_failure(key)
-            db.session.commit()
-            flash(_("Wrong pseudonym or password."), "error")
+        flash(throttle.wait_message(wait) if wait else _("Wrong pseudonym or password."), "error")
     return render_template("deliberation/residents/sign_in.html", form=form, kiosk=current_kiosk(),
-                           next=_safe_next(request.args.get("next"))), status
+                           next=_safe_next(request.args.get("next"))), 429 if wait else 200
 
 
 def _signed_in(account, message):

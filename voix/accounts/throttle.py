@@ -32,7 +32,7 @@ class SignInFailure(db.Model):
     __table_args__ = (Index("ix_sign_in_failure_account_key_failed_at", "account_key", "failed_at"),)
 
 
-def account_key(kind: str, identifier: str) -> str:
+def _account_key(kind: str, identifier: str) -> str:
     """The same key for every way of typing one account: "staff" emails, "resident" pseudonyms."""
     normalized = " ".join((identifier or "").split()).lower()
     return hashlib.sha256(f"{kind}:{normalized}".encode()).hexdigest()
@@ -42,7 +42,7 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["SIGN_IN_LOCK_MINUTES"])
 
 
-def minutes_to_wait(key: str) -> int:
+def _minutes_to_wait(key: str) -> int:
     """0 when the account may try; otherwise the minutes until its next attempt."""
     limit = current_app.config["SIGN_IN_MAX_FAILURES"]
     now = utcnow()
@@ -55,13 +55,31 @@ def minutes_to_wait(key: str) -> int:
     return max(1, math.ceil((oldest + _window() - now).total_seconds() / 60))
 
 
-def record_failure(key: str):
+def attempt(kind: str, identifier: str, authenticate):
+    """A sign-in through the throttle: (account, 0) when `authenticate()` gives one (its
+    failures are forgotten; the caller commits with its sign-in), (None, minutes) while the
+    account must wait (authenticate is not called), (None, 0) for a wrong password, counted
+    and committed."""
+    key = _account_key(kind, identifier)
+    wait = _minutes_to_wait(key)
+    if wait:
+        return None, wait
+    account = authenticate()
+    if account is not None:
+        _forget_failures(key)
+        return account, 0
+    _record_failure(key)
+    db.session.commit()
+    return None, 0
+
+
+def _record_failure(key: str):
     now = utcnow()
     db.session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= now - _window()))  # no use any more
     db.session.add(SignInFailure(account_key=key, failed_at=now))
 
 
-def forget_failures(key: str):
+def _forget_failures(key: str):
     db.session.execute(delete(SignInFailure).where(SignInFailure.account_key == key))
 
 

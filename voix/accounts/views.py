@@ -16,22 +16,20 @@ bp = Blueprint("accounts", __name__)
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    wait = 0
     if form.validate_on_submit():
-        key = throttle.account_key("staff", form.email.data)
-        wait = throttle.minutes_to_wait(key)
-        if wait:
-            flash(throttle.wait_message(wait), "error")
-            return render_template("accounts/login.html", form=form), 429
-        user = user_by_email(form.email.data)
-        if user is not None and user.active and user.check_password(form.password.data):
-            throttle.forget_failures(key)
+        user, wait = throttle.attempt("staff", form.email.data, lambda: _checked_user(form))
+        if user is not None:
             log_in(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or landing_page(user))
-        throttle.record_failure(key)
-        db.session.commit()
-        flash(_("Wrong email or password."), "error")
-    return render_template("accounts/login.html", form=form)
+        flash(throttle.wait_message(wait) if wait else _("Wrong email or password."), "error")
+    return render_template("accounts/login.html", form=form), 429 if wait else 200
+
+
+def _checked_user(form):
+    user = user_by_email(form.email.data)
+    return user if user is not None and user.active and user.check_password(form.password.data) else None
 
 
 @bp.post("/deconnexion")
