@@ -93,10 +93,11 @@ def _register_commands(app):
     from surveys.cli import surveys
 
     from .accounts.cli import users
+    from .backup import backup
     from .demo import demo
     from .translate import translate
 
-    for group in (users, demo, translate, surveys, insights, deliberation):
+    for group in (users, demo, translate, surveys, insights, deliberation, backup):
         app.cli.add_command(group)
 
 
