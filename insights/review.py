@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
+from voix.audit import record_read
 from voix.database import insert_ignoring_duplicates
 from voix.downloads import csv_response
 from voix.extensions import db
@@ -66,7 +67,9 @@ def _agreement() -> dict:
 def index():
     agreement = _agreement()
     layer = db.session.scalar(select(SupervisedLayer).order_by(SupervisedLayer.id.desc()))
-    return render_template("insights/review.html", passages=_sample(), agreement=agreement, layer=layer,
+    passages = _sample()
+    record_read("view_free_text", "discourse review", passages=len(passages))
+    return render_template("insights/review.html", passages=passages, agreement=agreement, layer=layer,
                            stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"])
 
 

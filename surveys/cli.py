@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from voix.audit import record_read
 from voix.extensions import db
 from voix.territories.models import territory_by_slug
 
@@ -25,6 +26,7 @@ def export_command(wave_id, fmt, output):
         raise click.UsageError(f"no wave with id {wave_id}")
     content, _mimetype, _name = export_bytes(wave, fmt)
     output.write_bytes(content)
+    record_read("export", f"wave {wave.id}", format=fmt, file=str(output))
     click.echo(f"wrote {output} ({len(content)} bytes)")
 
 

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from voix.audit import record_read
 from voix.downloads import XLSX, attachment, csv_bytes, spreadsheet_safe, xlsx_bytes
 from voix.extensions import db
 from voix.territories.models import Territory
@@ -107,7 +108,9 @@ def wave_xlsx_bytes(wave: Wave) -> bytes:
 
 def export_response(wave: Wave, fmt: str) -> HttpResponse:
     """The export as a download (same for the facilitator screens and the API)."""
-    return attachment(*export_bytes(wave, fmt))
+    download = attachment(*export_bytes(wave, fmt))
+    record_read("export", f"wave {wave.id}", format=fmt)
+    return download
 
 
 def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:

@@ -76,12 +76,13 @@ def _register_blueprints(app):
 
     from . import api, errors, views
     from .accounts.views import bp as accounts
+    from .audit.views import bp as audit
     from .institutions.views import bp as institutions
     from .kiosk.views import bp as kiosk
     from .territories.views import bp as territories
 
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
-                      residents, insights, insights_review, indicators, results):
+                      residents, insights, insights_review, indicators, results, audit):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)

@@ -29,6 +29,9 @@ WTF_CSRF_TIME_LIMIT = 3600
 
 # Kiosk behaviour (seconds). WCAG 2.2.1 wants at least 20 s to react to the idle warning.
 KIOSK_IDLE_SECONDS = 90
+# Raw free-text survey answers are deleted this long after they were written, once
+# analysed (`flask --app wsgi privacy purge`, insights/retention.py).
+FREE_TEXT_RETENTION_MONTHS = 24
 KIOSK_WARNING_SECONDS = 30
 KIOSK_THANKS_SECONDS = 8
 KIOSK_COOKIE_NAME = "voix_kiosk"
