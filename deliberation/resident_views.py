@@ -3,21 +3,27 @@
 On a kiosk the sign-in ends with the visit: the header shows a sign-out button, an idle
 tablet resets itself, and the kiosk reset deletes the server-side sign-in.
 """
+import json
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms import PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from voix.accounts import throttle
 from voix.accounts.views import _safe_next
+from voix.audit import record
+from voix.database import begin_write
+from voix.downloads import attachment
 from voix.extensions import db
 from voix.kiosk.device import current_kiosk, register_reset_hook
 
-from . import residents
-from .models import OfficialAnswer
+from . import residents, rights
+from .models import OfficialAnswer, ResidentAccount
 from .operations import DeliberationError
 from .views import TOKENS
 
@@ -46,6 +52,14 @@ class SignInForm(FlaskForm):
     pseudonym = StringField(_l("Pseudonym"), validators=[DataRequired(_l("Give your pseudonym.")), Length(max=60)],
                             render_kw={"autocomplete": "username", "dir": "auto", "maxlength": 60})
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Give your password."))],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class EraseAccountForm(FlaskForm):
+    contributions = RadioField(_l("What you wrote (ideas, comments, questions)"), default="keep", choices=[
+        SelectChoice("keep", _l("Keep it without my pseudonym: it stays useful to the neighbourhood")),
+        SelectChoice("delete", _l("Delete it"))])
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(_l("Give your password."))],
                              render_kw={"autocomplete": "current-password"})
 
 
@@ -115,3 +129,40 @@ def my_ideas():
         answers.setdefault(answer.idea_id, []).append(answer)
     return render_template("deliberation/residents/my_ideas.html", ideas=ideas, answers=answers, kiosk=current_kiosk(),
                            questions=residents.my_questions(g.resident))
+
+
+@bp.get("/mes-donnees")
+def my_data():
+    """Everything the platform holds about the signed-in resident (GDPR article 15)."""
+    if g.resident is None:
+        return redirect(url_for(".sign_in", next=request.path))
+    data = rights.resident_data(g.resident)
+    if request.args.get("format") == "json":
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        return attachment(content, "application/json", "mes-donnees.json")
+    return render_template("deliberation/residents/my_data.html", data=data, kiosk=current_kiosk())
+
+
+@bp.route("/effacer-mon-compte", methods=["GET", "POST"])
+def erase_account():
+    """The resident deletes their account (GDPR article 17); their supports and votes stay
+    counted, unlinked; what they wrote is kept anonymously or deleted, as they choose."""
+    if g.resident is None:
+        return redirect(url_for(".sign_in", next=request.path))
+    form = _for_this_device(EraseAccountForm())
+    if form.validate_on_submit():
+        if residents.authenticate(g.resident.pseudonym, form.password.data) is None:
+            form.password.errors = [*form.password.errors, _("Wrong password.")]
+        else:
+            begin_write()
+            delete_contributions = form.contributions.data == "delete"
+            account_id = g.resident.id
+            residents.sign_out()
+            counts = rights.erase_account(db.session.get(ResidentAccount, account_id),
+                                          delete_contributions=delete_contributions)
+            record("erasure", f"resident account {account_id}",
+                   contributions="deleted" if delete_contributions else "kept anonymously", **counts)
+            db.session.commit()
+            flash(_("Your account is deleted. Nothing links what you did here to you any more."), "success")
+            return redirect(url_for("kiosk.reset") if current_kiosk() else url_for("home.index"), code=303)
+    return render_template("deliberation/residents/erase_account.html", form=form, kiosk=current_kiosk())

@@ -74,7 +74,10 @@ def _register_blueprints(app):
     from surveys.manage import bp as surveys_manage
     from surveys.views import bp as surveys
 
-    from . import api, errors, views
+    from deliberation import rights as deliberation_rights
+    from surveys import rights as survey_rights
+
+    from . import api, errors, rights, views
     from .accounts.views import bp as accounts
     from .audit.views import bp as audit
     from .institutions.views import bp as institutions
@@ -82,10 +85,12 @@ def _register_blueprints(app):
     from .territories.views import bp as territories
 
     for blueprint in (views.bp, accounts, territories, institutions, kiosk, surveys, surveys_manage, deliberation, deliberation_manage,
-                      residents, insights, insights_review, indicators, results, audit):
+                      residents, insights, insights_review, indicators, results, audit, rights.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.create_blueprint(surveys_api.bp, deliberation_api.bp, insights_api.bp))
     errors.init_app(app)
+    # Erasure by code: each feature erases what its codes link to (voix/rights.py).
+    rights.init_app(app, erasers=[survey_rights.erase_by_code, deliberation_rights.erase_by_code])
 
 
 def _register_commands(app):

@@ -32,6 +32,9 @@ KIOSK_IDLE_SECONDS = 90
 # Raw free-text survey answers are deleted this long after they were written, once
 # analysed (`flask --app wsgi privacy purge`, insights/retention.py).
 FREE_TEXT_RETENTION_MONTHS = 24
+# Whom residents write to about their personal data (the data protection officer of the
+# organisation running the platform), shown on /donnees-personnelles.
+PRIVACY_CONTACT = "dpo@example.org"
 KIOSK_WARNING_SECONDS = 30
 KIOSK_THANKS_SECONDS = 8
 KIOSK_COOKIE_NAME = "voix_kiosk"

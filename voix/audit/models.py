@@ -32,8 +32,8 @@ def record(action: str, subject: str, **detail):
     """Add an event to the current transaction: it is kept only if what it records is
     (an erasure, a purge).
 
-    In a request the actor is the signed-in staff member (or API token's owner); from the
-    command line it is "command line".
+    In a request the actor is the signed-in staff member (or API token's owner), else the
+    resident; from the command line it is "command line".
     """
     db.session.add(AuditEvent(**_event(action, subject, detail)))
 
@@ -47,5 +47,7 @@ def record_read(action: str, subject: str, **detail):
 
 def _event(action, subject, detail) -> dict:
     user = g.get("user") if has_request_context() else None
-    return dict(user_id=user.id if user else None, actor=user.email if user else "command line",
+    # Without a staff member, a request is a resident acting on their own data.
+    actor = user.email if user else "resident" if has_request_context() else "command line"
+    return dict(user_id=user.id if user else None, actor=actor,
                 action=action, subject=subject[:200], detail=detail)
