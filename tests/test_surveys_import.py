@@ -287,6 +287,35 @@ def test_fixtures_read_without_a_database(context):
     assert draft.questions[1].name == "Quand-Vous"  # the file's own names until the build
 
 
+def with_declared_range(content: bytes, ref="A1:AMJ1048576", styled_empty_rows=0, last_cell_styled=False) -> bytes:
+    """The same workbook as spreadsheet tools often save it: every sheet declaring the
+    whole grid as used, and optionally a thousand styled, empty rows, or a styled empty
+    cell in the grid's last corner."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = re.sub(r'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>', data.decode())
+                empty = "".join(f'<row r="{n}"><c r="A{n}" s="0"/><c r="Z{n}" s="0"/></row>'
+                                for n in range(100, 100 + styled_empty_rows))
+                if last_cell_styled:
+                    empty += '<row r="1048576"><c r="AMJ1048576" s="0"/></row>'
+                data = text.replace("</sheetData>", empty + "</sheetData>").encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("options", [{}, {"styled_empty_rows": 1000}, {"last_cell_styled": True}])
+def test_a_sheet_declaring_the_whole_grid_reads_only_its_cells(context, options):
+    """openpyxl walked the declared 1,048,576 x 1,024 cells: minutes for a small form.
+    bench/imports.py times the real files."""
+    content = with_declared_range((FIXTURES / "quartier.xlsx").read_bytes(), **options)
+    assert b"AMJ1048576" in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    draft = read_file("quartier.xlsx", content)
+    assert len(draft.questions) == 8 and draft.questions[1].name == "Quand-Vous"
+
+
 # --- The facilitator's upload form ----------------------------------------------------------
 
 IMPORT_URL = "/animation/enquetes/importer"

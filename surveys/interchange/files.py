@@ -5,7 +5,7 @@ import zipfile
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from .draft import ImportRefused
 
@@ -20,15 +20,24 @@ def check_size(content: bytes):
         raise ImportRefused(_l("This file is empty."))
 
 
-def open_workbook(content: bytes):
+def workbook_sheets(content: bytes) -> dict[str, list[list]]:
+    """Each sheet's rows (cell values), within the cells that hold something.
+
+    Read with calamine (python-calamine, the Rust reader pandas also offers): it reads the
+    cells that exist, where openpyxl walks the range a sheet declares. Spreadsheet tools
+    often declare 1,048,576 x 1,024 cells for a form of 50 rows, or style 1,000 empty
+    rows: openpyxl then took 13 s to minutes for a 16-200 KB form, calamine milliseconds.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise ImportRefused(_l("This file is too large once unpacked."))
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=True)
+                for name in workbook.sheet_names}
     except ImportRefused:
         raise
-    except Exception:  # openpyxl raises many kinds of errors on a damaged or foreign file
+    except (zipfile.BadZipFile, CalamineError, ValueError, OSError):  # a damaged or foreign file
         raise ImportRefused(_l("This file is not an Excel workbook (.xlsx) we can read.")) from None
 
 

@@ -21,7 +21,7 @@ from .draft import (
     strip_parentheses,
     texts,
 )
-from .files import open_workbook
+from .files import workbook_sheets
 
 MAX_ROWS = 5000
 LANGUAGE_COLUMNS = {"label", "hint", "guidance_hint", "constraint_message", "required_message",
@@ -80,15 +80,13 @@ def _rows(header, lines):
 
 
 def _xlsx_sheets(content):
-    workbook = open_workbook(content)
     sheets = {}
-    for sheet in workbook.worksheets:
-        name = sheet.title.strip().lower()
+    for title, rows in workbook_sheets(content).items():
+        name = title.strip().lower()
         if name in ("survey", "choices", "settings") and name not in sheets:
-            lines = (row for row in sheet.iter_rows(values_only=True))
+            lines = iter(rows)
             header = next((row for row in lines if any(_cell(v) for v in row)), ())
             sheets[name] = _rows(header, lines)
-    workbook.close()
     return sheets
 
 
