@@ -275,7 +275,10 @@ def test_real_limesurvey_2_sample(territories):
 def test_real_limesurvey_6_export(territories):
     result, questions = imported(territories, "citric_examples_survey.lss", SHARED / "limesurvey")
     assert {code: q.type for code, q in questions.items()} == {
-        "g01q01": QuestionType.long_text, "g01q02": QuestionType.smiley, "g02q04": QuestionType.yes_no}
+        "g01q01": QuestionType.long_text, "g01q02": QuestionType.single_choice, "g02q04": QuestionType.yes_no}
+    # A "5 point choice" shows the digits 1 to 5: it stays that, not smiley faces.
+    assert [(o["code"], o["label"]) for o in questions["g01q02"].options] == [
+        (str(n), {"fr": str(n), "en": str(n)}) for n in range(1, 6)]
     assert questions["g01q01"].text == {"fr": "Text for first question", "en": "Text for first question"}
     assert questions["g02q04"].required
     assert "G02Q03" in by_subject(result.notes)  # file upload

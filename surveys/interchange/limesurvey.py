@@ -28,7 +28,10 @@ WITH_ANSWERS = {"L": QuestionType.single_choice, "!": QuestionType.single_choice
 WITH_SUBQUESTIONS = {"M": QuestionType.multiple_choice, "P": QuestionType.multiple_choice}
 PLAIN = {"Y": QuestionType.yes_no, "N": QuestionType.number, "D": QuestionType.date,
          "S": QuestionType.short_text, "T": QuestionType.long_text, "U": QuestionType.long_text,
-         "5": QuestionType.smiley}
+         # LimeSurvey's "5 point choice" shows the digits 1 to 5, nothing more: a labelled
+         # choice, not our smiley faces, which would say "very unhappy ... very happy".
+         "5": QuestionType.single_choice}
+FIVE_POINTS = [str(point) for point in range(1, 6)]
 ARRAYS = set("ABCEFH1:;KQ")
 TRIVIAL_RELEVANCE = {"", "1", "true"}
 
@@ -168,7 +171,7 @@ class _Reader:
             found = self.texts.get(qid, {"question": {}, "help": {}})
             question = DraftQuestion(name=name, type=question_type, text=texts(found["question"]),
                                      help=texts(found["help"]), required=row.get("mandatory") == "Y")
-            question.options = self._options(qid, kind)
+            question.options = self._options(qid, kind, question.text)
             question.settings = self._settings(name, qid, kind)
             question.condition = row.get("relevance", "")  # an expression until resolved below
             self._warn_about(name, kind, row, found["question"])
@@ -194,7 +197,9 @@ class _Reader:
             self.draft.note(name, _l("the type %(type)s has no equivalent here: not imported.", type=kind or "—"))
         return None
 
-    def _options(self, qid, kind):
+    def _options(self, qid, kind, question_texts):
+        if kind == "5":
+            return [(point, {language: point for language in question_texts}) for point in FIVE_POINTS]
         if kind in WITH_ANSWERS:
             return self.answers.get(qid, [])
         if kind in WITH_SUBQUESTIONS:
@@ -224,8 +229,6 @@ class _Reader:
             self.draft.note(name, _l("the free-text \"other\" answer is not imported."))
         if kind in ("O", "P"):
             self.draft.note(name, _l("the comments beside the answers are not imported."))
-        if kind == "5":
-            self.draft.note(name, _l("the 5-point choice became a smiley rating (1 to 5)."))
         if row.get("mandatory") == "S":
             self.draft.note(name, _l("a soft mandatory question became optional."))
         if any(re.search(r"\{[^}]+\}", text or "") for text in question_texts.values()):
