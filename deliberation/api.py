@@ -5,7 +5,7 @@ Residents act with a per-consultation participation token (POST .../participants
 one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
 first time, 200 for a repeat.
 """
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from .models import (
     Statement,
     Visibility,
 )
+from .permissions import can_read_debate
 from .views import request_origin
 
 bp = Blueprint("deliberation_api", __name__)
@@ -201,6 +202,8 @@ def ranking(consultation_id):
 @bp.get("/ideas/<int:idea_id>/comments")
 def comments(idea_id):
     idea = _get(Idea, idea_id)
+    if not can_read_debate(g.user, idea):
+        abort(404)  # a hidden idea hides its comments: unknown to the public, like its page
     rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id))
     return {"comments": [
         {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": c.created_at.isoformat(),
@@ -212,6 +215,8 @@ def comments(idea_id):
 @bp.post("/ideas/<int:idea_id>/comments")
 def comment(idea_id):
     idea = _get(Idea, idea_id)
+    if idea.visibility is not Visibility.visible:
+        abort(404)  # moderators read the debate of a hidden idea; nobody writes in it
     body = json_body()
     participant = _participant(idea.consultation, body)
     parent = None
@@ -235,6 +240,8 @@ def comment(idea_id):
 def report(comment_id):
     reported = _get(Comment, comment_id)
     idea = db.session.get(Idea, reported.idea_id)
+    if idea.visibility is not Visibility.visible:
+        abort(404)
     body = json_body()
     ops.report_comment(reported, _participant(idea.consultation, body), str(body.get("reason", "")))
     return {"status": "reported"}, 201

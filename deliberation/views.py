@@ -51,7 +51,7 @@ from .models import (
     Visibility,
 )
 from .pairwise import choose_pair
-from .permissions import can_moderate
+from .permissions import can_moderate, can_read_debate
 from .residents import participant_of
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
@@ -325,7 +325,9 @@ def idea(idea_id):
     me = participant(c, create=False)
     if not _may_see(idea, me):
         abort(404)
-    comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
+    comments = []
+    if can_read_debate(g.user, idea):  # the carrier of a hidden idea reads the reason, not the debate
+        comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
     answers = db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id)
                                  .order_by(OfficialAnswer.answered_at)).all()
     supported = me is not None and db.session.scalar(select(ops.Support.id).where(
@@ -395,9 +397,17 @@ def co_carry(idea_id):
     return redirect(url_for(".idea", idea_id=idea.id) + "#porteurs")
 
 
+def _open_idea(idea_id) -> Idea:
+    """An idea open to debate: nobody comments on, or reports comments of, a hidden idea."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.visibility is not Visibility.visible:
+        abort(404)
+    return idea
+
+
 @bp.post("/idees/<int:idea_id>/commentaires")
 def comment(idea_id):
-    idea = db.session.get(Idea, idea_id) or abort(404)
+    idea = _open_idea(idea_id)
     me = participant(idea.consultation)
     parent = db.session.get(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
     try:
@@ -415,7 +425,7 @@ def comment(idea_id):
 @bp.post("/commentaires/<int:comment_id>/signaler")
 def report(comment_id):
     reported = db.session.get(Comment, comment_id) or abort(404)
-    idea = db.session.get(Idea, reported.idea_id)
+    idea = _open_idea(reported.idea_id)
     ops.report_comment(reported, participant(idea.consultation), request.form.get("reason", ""))
     db.session.commit()
     flash(_("Thank you: a moderator will look at this comment."), "success")

@@ -1,0 +1,86 @@
+"""Scope holes found in review (issue 13, "Scope everywhere"), each with the test that
+showed it: comments of a hidden idea, and the supervised layer an evaluator of one
+quartier could switch for every quartier."""
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from deliberation import operations as ops
+from deliberation.models import Comment, CommentReport, Origin, Position
+from tests.conftest import count_rows
+from voix.extensions import db
+
+
+def new_uuid():
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def hidden_idea(territories, make_user):
+    """An idea with one comment, then hidden by a moderator; the carrier's token is kept."""
+    c = ops.create_consultation({"fr": "Le square"}, territories["sanitas"])
+    carrier = ops.new_participant(c, Origin.personal)
+    idea = ops.propose_idea(c, carrier, title="Des bancs", body="Des bancs à l'ombre du square")
+    other = ops.propose_idea(c, carrier, title="Un terrain", body="Un terrain de foot pour les jeunes")
+    db.session.commit()
+    ops.add_comment(idea, carrier, "Un commentaire ancien", Position.for_, uuid=new_uuid())
+    ops.hide(idea, make_user("moderator", ("tours",), email="mod-tours@example.org"), "Propos insultants")
+    db.session.commit()
+    return idea, other, carrier.token
+
+
+def _comment_of(idea):
+    return db.session.scalar(select(Comment).where(Comment.idea_id == idea.id))
+
+
+def test_api_hides_the_comments_of_a_hidden_idea(client, hidden_idea):
+    idea, other, token = hidden_idea
+    assert client.get(f"/api/v1/ideas/{other.id}/comments").status_code == 200
+    assert client.get(f"/api/v1/ideas/{idea.id}/comments").status_code == 404
+    sent = client.post(f"/api/v1/ideas/{idea.id}/comments",
+                       json={"uuid": new_uuid(), "token": token, "body": "Encore un", "position": "for"})
+    assert sent.status_code == 404
+    assert count_rows(Comment) == 1
+    reported = client.post(f"/api/v1/comments/{_comment_of(idea).id}/reports", json={"token": token})
+    assert reported.status_code == 404 and count_rows(CommentReport) == 0
+
+
+def test_moderators_still_read_the_debate_of_a_hidden_idea(client, auth, make_user, hidden_idea):
+    idea, _other, _token = hidden_idea
+    auth.login(make_user("moderator", ("rabiere",), email="mod-rabiere@example.org"))
+    assert client.get(f"/api/v1/ideas/{idea.id}/comments").status_code == 404
+    auth.logout()
+    auth.login(make_user("moderator", ("sanitas",)))  # inside Tours, like the moderator who hid it
+    listed = client.get(f"/api/v1/ideas/{idea.id}/comments")
+    assert listed.status_code == 200 and listed.get_json()["comments"][0]["body"] == "Un commentaire ancien"
+    assert "Un commentaire ancien" in client.get(f"/consultations/idees/{idea.id}").text
+
+
+def test_html_form_refuses_comments_on_a_hidden_idea(client, hidden_idea):
+    idea, other, _token = hidden_idea
+    assert client.post(f"/consultations/idees/{other.id}/commentaires",
+                       data={"body": "Oui", "position": "for", "uuid": new_uuid()}).status_code == 302
+    refused = client.post(f"/consultations/idees/{idea.id}/commentaires",
+                          data={"body": "Encore un", "position": "for", "uuid": new_uuid()})
+    assert refused.status_code == 404
+    assert count_rows(Comment) == 2  # the one from before, and the one on the visible idea
+    assert client.post(f"/consultations/commentaires/{_comment_of(idea).id}/signaler").status_code == 404
+    assert count_rows(CommentReport) == 0
+
+
+def test_the_carrier_sees_the_reason_but_neither_the_comments_nor_a_form(client, hidden_idea):
+    idea, _other, token = hidden_idea
+    with client.session_transaction() as session:
+        session["participation"] = {str(idea.consultation_id): token}
+    page = client.get(f"/consultations/idees/{idea.id}?lang=en")
+    assert page.status_code == 200 and "Propos insultants" in page.text
+    assert "Un commentaire ancien" not in page.text
+    assert "/commentaires" not in page.text
+
+
+def test_operations_refuse_a_comment_on_a_hidden_idea(hidden_idea):
+    idea, _other, token = hidden_idea
+    carrier = ops.participant_by_token(idea.consultation, token)
+    with pytest.raises(ops.DeliberationError):
+        ops.add_comment(idea, carrier, "Encore un", Position.neutral, uuid=new_uuid())
