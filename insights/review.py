@@ -1,5 +1,9 @@
 """Evaluators check the machine: confirm or correct a sample of analysed passages in one
-tap, read the agreement per institution, and train the optional supervised layer."""
+tap and read the agreement per institution, within their own quartiers.
+
+The optional supervised layer is one model for every quartier, trained on every
+correction; training and switching it (which has every text analysed again) is
+therefore for admins only."""
 from flask import (
     Blueprint,
     abort,
@@ -52,13 +56,17 @@ def _sample():
 
 
 def _corrections():
+    """Every correction, of every quartier: what the (global) layer is trained on."""
     return db.session.scalars(select(Correction)).all()
 
 
 def _agreement() -> dict:
+    """Agreement on the corrections of passages from the quartiers this user may read."""
+    mine = db.session.scalars(select(Correction).join(TextAnalysis, TextAnalysis.id == Correction.analysis_id)
+                              .where(TextAnalysis.quartier_id.in_(allowed_quartier_ids()))).all()
     return agreement_by_institution([
         {"institution": c.institution, "machine_stance": c.machine_stance, "human_stance": c.human_stance,
-         "human_institution": c.human_institution} for c in _corrections()])
+         "human_institution": c.human_institution} for c in mine])
 
 
 @bp.get("/")
@@ -67,7 +75,8 @@ def index():
     agreement = _agreement()
     layer = db.session.scalar(select(SupervisedLayer).order_by(SupervisedLayer.id.desc()))
     return render_template("insights/review.html", passages=_sample(), agreement=agreement, layer=layer,
-                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"])
+                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"],
+                           may_switch_layer=g.user.role is Role.admin)
 
 
 @bp.get("/accord.csv")
@@ -100,7 +109,7 @@ def correct(analysis_id, mention_index):
 
 
 @bp.post("/entrainer")
-@staff_required(Role.evaluator)
+@staff_required(Role.admin)
 def train_layer():
     """Train on the corrections and keep the scores; switching it on is a separate choice."""
     passages = [{"text": c.text, "institution": c.institution, "stance": c.human_stance}
@@ -117,7 +126,7 @@ def train_layer():
 
 
 @bp.post("/couche/<int:layer_id>/<any(activer, desactiver):action>")
-@staff_required(Role.evaluator)
+@staff_required(Role.admin)
 def switch_layer(layer_id, action):
     layer = db.session.get(SupervisedLayer, layer_id) or abort(404)
     if action == "activer" and not layer.beats_lexicon:

@@ -84,3 +84,74 @@ def test_operations_refuse_a_comment_on_a_hidden_idea(hidden_idea):
     carrier = ops.participant_by_token(idea.consultation, token)
     with pytest.raises(ops.DeliberationError):
         ops.add_comment(idea, carrier, "Encore un", Position.neutral, uuid=new_uuid())
+
+
+# --- The supervised layer applies to every quartier: admins train and switch it ----------
+
+
+@pytest.fixture
+def analysed(make_wave):
+    """Analysed answers in two quartiers (Sanitas and Rabière)."""
+    from insights.store import analyze_pending
+    from surveys.models import Channel
+    from surveys.submission import load_target, submit_response
+
+    for quartier in ("sanitas", "rabiere"):
+        wave = make_wave(territory=quartier, questions=[dict(code="avis", type="long_text", text={"fr": "Avis ?"})])
+        for text in ("La CAF ne répond jamais.", "Merci à la mairie pour la fête."):
+            submit_response(load_target(wave.id), {"avis": text}, uuid=new_uuid(), channel=Channel.api,
+                            language="fr", about={"quartier": quartier})
+    analyze_pending()
+    db.session.commit()
+
+
+def _layer(enabled):
+    from insights.models import SupervisedLayer
+
+    layer = SupervisedLayer(n_corrections=40, lexicon_macro_f1=0.5, supervised_macro_f1=0.7, beats_lexicon=True,
+                            enabled=enabled, model={})
+    db.session.add(layer)
+    db.session.commit()
+    return layer
+
+
+def test_an_evaluator_of_one_quartier_cannot_wipe_every_analysis(client, auth, make_user, analysed):
+    from insights.models import SupervisedLayer, TextAnalysis
+
+    before = count_rows(TextAnalysis)
+    assert before >= 4
+    layer_id = _layer(enabled=True).id
+    auth.login(make_user("evaluator", ("sanitas",)))
+    page = client.get("/evaluation/discours/verifier/")
+    assert page.status_code == 200 and "/couche/" not in page.text and "/entrainer" not in page.text
+    assert client.post("/evaluation/discours/verifier/entrainer").status_code == 403
+    for action in ("desactiver", "activer"):
+        assert client.post(f"/evaluation/discours/verifier/couche/{layer_id}/{action}").status_code == 403
+    assert count_rows(TextAnalysis) == before and count_rows(SupervisedLayer) == 1
+    assert db.session.get(SupervisedLayer, layer_id).enabled
+
+
+def test_an_admin_trains_and_switches_the_layer(client, auth, make_user, analysed):
+    from insights.models import SupervisedLayer, TextAnalysis
+
+    layer_id = _layer(enabled=False).id
+    auth.login(make_user("admin", ()))
+    assert "/couche/" in client.get("/evaluation/discours/verifier/").text
+    assert client.post("/evaluation/discours/verifier/entrainer").status_code == 302
+    assert count_rows(SupervisedLayer) == 2
+    assert client.post(f"/evaluation/discours/verifier/couche/{layer_id}/activer").status_code == 302
+    assert db.session.get(SupervisedLayer, layer_id).enabled and count_rows(TextAnalysis) == 0  # analysed again later
+
+
+def test_agreement_counts_the_corrections_of_ones_own_quartiers(client, auth, make_user, analysed):
+    from insights.models import TextAnalysis
+    from voix.territories.models import territory_by_slug
+
+    rabiere = territory_by_slug("rabiere").id
+    auth.login(make_user("evaluator", ("rabiere",)))
+    for analysis in db.session.scalars(select(TextAnalysis).where(TextAnalysis.quartier_id == rabiere)):
+        assert client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "negative"}).status_code == 303
+    auth.logout()
+    auth.login(make_user("evaluator", ("sanitas",)))
+    rows = client.get("/evaluation/discours/verifier/accord.csv").data.decode("utf-8-sig").splitlines()
+    assert rows[1:] == [] or all(",0," in row for row in rows[1:]), rows
