@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voix.api import body_language, json_body
+from voix.database import row_by_id
 from voix.extensions import db
 
 from . import operations as ops
@@ -178,7 +179,7 @@ def statement_vote(statement_id):
 def pairwise(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
-    winner, loser = db.session.get(Idea, body.get("winner")), db.session.get(Idea, body.get("loser"))
+    winner, loser = row_by_id(Idea, body.get("winner")), row_by_id(Idea, body.get("loser"))
     if winner is None or loser is None or winner.consultation_id != c.id or loser.consultation_id != c.id:
         return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
     try:
@@ -221,7 +222,7 @@ def comment(idea_id):
     participant = _participant(idea.consultation, body)
     parent = None
     if body.get("parent") is not None:
-        parent = db.session.get(Comment, body["parent"]) if isinstance(body["parent"], int) else None
+        parent = row_by_id(Comment, body["parent"])
         if parent is None:
             return _refused(ops.DeliberationError(_("The comment you reply to does not exist.")))
     try:

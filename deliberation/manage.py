@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
+from voix.database import row_by_id
 from voix.extensions import db
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
@@ -97,7 +98,7 @@ def index():
 @bp.post("/")
 @staff_required(Role.facilitator)
 def create():
-    territory = db.session.get(Territory, request.form.get("territory", type=int)) or abort(400)
+    territory = row_by_id(Territory, request.form.get("territory", type=int)) or abort(400)
     title = {lang: request.form.get(f"title_{lang}", "").strip() for lang in ("fr", "en", "ar")}
     if not title["fr"]:
         flash(_("The consultation needs a French title."), "error")

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from surveys.submission import AGE_BRACKETS, GENDERS, clean_about_you
+from voix.database import row_by_id
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
@@ -409,7 +410,7 @@ def _open_idea(idea_id) -> Idea:
 def comment(idea_id):
     idea = _open_idea(idea_id)
     me = participant(idea.consultation)
-    parent = db.session.get(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
+    parent = row_by_id(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
     try:
         position = Position(request.form.get("position", "neutral"))
         ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
@@ -457,7 +458,7 @@ def pairwise(consultation_id):
     """"Which do you prefer?": two ideas, one tap, then the next pair."""
     c = _consultation(consultation_id)
     if request.method == "POST":
-        winner, loser = db.session.get(Idea, request.form.get("winner", type=int)), db.session.get(
+        winner, loser = row_by_id(Idea, request.form.get("winner", type=int)), row_by_id(
             Idea, request.form.get("loser", type=int))
         if winner is None or loser is None:
             abort(400)
@@ -484,7 +485,7 @@ def statements(consultation_id):
     c = _consultation(consultation_id)
     me = participant(c, create=request.method == "POST")
     if request.method == "POST":
-        statement = db.session.get(Statement, request.form.get("statement", type=int)) or abort(400)
+        statement = row_by_id(Statement, request.form.get("statement", type=int)) or abort(400)
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())

@@ -155,3 +155,23 @@ def test_agreement_counts_the_corrections_of_ones_own_quartiers(client, auth, ma
     auth.login(make_user("evaluator", ("sanitas",)))
     rows = client.get("/evaluation/discours/verifier/accord.csv").data.decode("utf-8-sig").splitlines()
     assert rows[1:] == [] or all(",0," in row for row in rows[1:]), rows
+
+
+# --- Ids typed in forms and JSON bodies: unknown, never a database error -------------------
+
+
+def test_malformed_ids_in_bodies_are_unknown_not_errors(client, auth, make_user, hidden_idea):
+    _idea, other, token = hidden_idea
+    c = other.consultation_id
+    for winner in (None, "abc", 2**40, True):
+        sent = client.post(f"/api/v1/consultations/{c}/pairwise",
+                           json={"uuid": new_uuid(), "token": token, "winner": winner, "loser": other.id})
+        assert sent.status_code == 422, (winner, sent.text)
+    reply = {"uuid": new_uuid(), "token": token, "body": "Oui", "position": "for", "parent": 2**40}
+    assert client.post(f"/api/v1/ideas/{other.id}/comments", json=reply).status_code == 422
+    assert client.post(f"/consultations/idees/{other.id}/commentaires",
+                       data={"body": "Oui", "parent": "abc", "uuid": new_uuid()}).status_code == 302
+    auth.login(make_user("admin", ()))
+    assert client.post("/animation/consultations/", data={"title_fr": "Sans lieu"}).status_code == 400
+    assert client.post("/animation/consultations/", data={"title_fr": "Loin", "territory": 2**40}).status_code == 400
+    assert client.post("/admin/institutions/nouvelle", data={"name": "CAF", "code": "caf"}).status_code == 302
