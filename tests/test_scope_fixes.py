@@ -150,7 +150,8 @@ def test_agreement_counts_the_corrections_of_ones_own_quartiers(client, auth, ma
     rabiere = territory_by_slug("rabiere").id
     auth.login(make_user("evaluator", ("rabiere",)))
     for analysis in db.session.scalars(select(TextAnalysis).where(TextAnalysis.quartier_id == rabiere)):
-        assert client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "negative"}).status_code == 303
+        corrected = client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "negative"})
+        assert corrected.status_code == 303
     auth.logout()
     auth.login(make_user("evaluator", ("sanitas",)))
     rows = client.get("/evaluation/discours/verifier/accord.csv").data.decode("utf-8-sig").splitlines()
