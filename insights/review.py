@@ -50,9 +50,9 @@ def _sample():
         select(TextAnalysis).where(TextAnalysis.quartier_id.in_(allowed_quartier_ids()),
                                    func.json_array_length(TextAnalysis.mentions) > 0, TextAnalysis.id.not_in(checked))
         .order_by(func.random()).limit(SAMPLE_SIZE)).all()
-    texts = source_texts(analyses)
-    return [{"analysis": a, "index": i, "mention": m, "text": texts.get(a.id, "")}
-            for a in analyses for i, m in enumerate(a.mentions)]
+    texts = source_texts(analyses)  # none for what moderation hid: such passages are not offered
+    return [{"analysis": a, "index": i, "mention": m, "text": texts[a.id]}
+            for a in analyses if a.id in texts for i, m in enumerate(a.mentions)]
 
 
 def _corrections():
@@ -95,6 +95,9 @@ def correct(analysis_id, mention_index):
     analysis = db.session.get(TextAnalysis, analysis_id) or abort(404)
     if analysis.quartier_id not in allowed_quartier_ids() or mention_index >= len(analysis.mentions):
         abort(404)
+    text = source_texts([analysis]).get(analysis.id)
+    if text is None:  # hidden by moderation since it was analysed
+        abort(404)
     mention = analysis.mentions[mention_index]
     verdict = request.form.get("verdict", "")
     if verdict not in (*STANCES, "none"):
@@ -102,7 +105,7 @@ def correct(analysis_id, mention_index):
     insert_ignoring_duplicates(Correction, dict(
         analysis_id=analysis.id, mention_index=mention_index, institution=mention["institution"],
         machine_stance=mention["stance"], human_institution="none" if verdict == "none" else None,
-        human_stance=None if verdict == "none" else verdict, text=source_texts([analysis]).get(analysis.id, ""),
+        human_stance=None if verdict == "none" else verdict, text=text,
         evaluator_id=g.user.id, created_at=utcnow()))
     db.session.commit()
     return redirect(url_for(".index") + "#passages", code=303)

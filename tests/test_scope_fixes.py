@@ -176,3 +176,25 @@ def test_malformed_ids_in_bodies_are_unknown_not_errors(client, auth, make_user,
     assert client.post("/animation/consultations/", data={"title_fr": "Sans lieu"}).status_code == 400
     assert client.post("/animation/consultations/", data={"title_fr": "Loin", "territory": 2**40}).status_code == 400
     assert client.post("/admin/institutions/nouvelle", data={"name": "CAF", "code": "caf"}).status_code == 302
+
+
+def test_evaluators_are_not_shown_the_texts_of_a_hidden_idea_nor_its_comments(client, auth, make_user, hidden_idea):
+    from insights.models import Correction, TextAnalysis
+    from insights.store import analyze_pending
+
+    idea, other, _token = hidden_idea
+    analyze_pending()
+    db.session.commit()
+    mention = [{"institution": "mairie", "stance": "negative", "irony": False}]
+    # Every analysis names an institution, so that each would be offered for checking.
+    for analysis in db.session.scalars(select(TextAnalysis)):
+        analysis.mentions = mention
+    db.session.commit()
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    page = client.get("/evaluation/discours/verifier/").text
+    assert "Un terrain de foot" in page  # the visible idea is there to check
+    assert "Des bancs" not in page and "Un commentaire ancien" not in page
+    hidden_analysis = db.session.scalar(select(TextAnalysis).where(TextAnalysis.source == "idea",
+                                                                   TextAnalysis.source_id == idea.id))
+    client.post(f"/evaluation/discours/verifier/{hidden_analysis.id}/0", data={"verdict": "negative"})
+    assert count_rows(Correction) == 0
