@@ -127,8 +127,10 @@ def detail(consultation_id):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not (can_moderate(g.user, consultation) or can_answer_for(g.user, consultation)):
         abort(403)
-    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)
-                               .options(selectinload(Idea.co_carriers))).all()
+    ideas = select(Idea).where(Idea.consultation_id == consultation.id)
+    if not can_moderate(g.user, consultation):  # a hidden idea: its carrier and moderators only
+        ideas = ideas.where(Idea.visibility == Visibility.visible)
+    ideas = db.session.scalars(ideas.order_by(Idea.id).options(selectinload(Idea.co_carriers))).all()
     answers = {}
     for answer in db.session.scalars(select(OfficialAnswer).join(Idea).where(Idea.consultation_id == consultation.id)
                                      .order_by(OfficialAnswer.answered_at)):
@@ -323,6 +325,8 @@ def _typed_counts() -> dict[int, str]:
 @staff_required(Role.institution)
 def answer(idea_id):
     idea = _idea(idea_id, can_answer_for)
+    if idea.visibility is not Visibility.visible:
+        abort(404)  # institutions do not see a hidden idea, so they do not answer it
     try:
         status = AnswerStatus(request.form.get("status", ""))
     except ValueError:

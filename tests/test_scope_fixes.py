@@ -198,3 +198,25 @@ def test_evaluators_are_not_shown_the_texts_of_a_hidden_idea_nor_its_comments(cl
                                                                    TextAnalysis.source_id == idea.id))
     client.post(f"/evaluation/discours/verifier/{hidden_analysis.id}/0", data={"verdict": "negative"})
     assert count_rows(Correction) == 0
+
+
+def test_institutions_neither_see_nor_answer_a_hidden_idea(client, auth, make_user, hidden_idea, territories):
+    from deliberation.models import OfficialAnswer
+    from voix.institutions.models import Institution, InstitutionCode
+
+    idea, other, _token = hidden_idea
+    mairie = Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"])
+    db.session.add(mairie)
+    speaker = make_user("institution", (), email="mairie@example.org")
+    speaker.institution = mairie
+    db.session.commit()
+    auth.login(speaker)
+    page = client.get(f"/animation/consultations/{idea.consultation_id}")
+    assert page.status_code == 200 and "Un terrain" in page.text and "Des bancs" not in page.text
+    answer = {"status": "under_study", "text": "Nous étudions."}
+    assert client.post(f"/animation/consultations/idees/{idea.id}/reponse", data=answer).status_code == 404
+    assert client.post(f"/animation/consultations/idees/{other.id}/reponse", data=answer).status_code == 302
+    assert count_rows(OfficialAnswer) == 1
+    auth.logout()
+    auth.login(make_user("moderator", ("sanitas",)))  # moderators still see it, to restore it
+    assert "Des bancs" in client.get(f"/animation/consultations/{idea.consultation_id}").text
