@@ -5,11 +5,12 @@ Residents act with a per-consultation participation token (POST .../participants
 one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
 first time, 200 for a repeat.
 """
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voix.api import body_language, json_body
+from voix.database import row_by_id
 from voix.extensions import db
 
 from . import operations as ops
@@ -22,6 +23,7 @@ from .models import (
     Statement,
     Visibility,
 )
+from .permissions import can_read_debate
 from .views import request_origin
 
 bp = Blueprint("deliberation_api", __name__)
@@ -177,7 +179,7 @@ def statement_vote(statement_id):
 def pairwise(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
-    winner, loser = db.session.get(Idea, body.get("winner")), db.session.get(Idea, body.get("loser"))
+    winner, loser = row_by_id(Idea, body.get("winner")), row_by_id(Idea, body.get("loser"))
     if winner is None or loser is None or winner.consultation_id != c.id or loser.consultation_id != c.id:
         return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
     try:
@@ -201,6 +203,8 @@ def ranking(consultation_id):
 @bp.get("/ideas/<int:idea_id>/comments")
 def comments(idea_id):
     idea = _get(Idea, idea_id)
+    if not can_read_debate(g.user, idea):
+        abort(404)  # a hidden idea hides its comments: unknown to the public, like its page
     rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id))
     return {"comments": [
         {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": c.created_at.isoformat(),
@@ -212,11 +216,13 @@ def comments(idea_id):
 @bp.post("/ideas/<int:idea_id>/comments")
 def comment(idea_id):
     idea = _get(Idea, idea_id)
+    if idea.visibility is not Visibility.visible:
+        abort(404)  # moderators read the debate of a hidden idea; nobody writes in it
     body = json_body()
     participant = _participant(idea.consultation, body)
     parent = None
     if body.get("parent") is not None:
-        parent = db.session.get(Comment, body["parent"]) if isinstance(body["parent"], int) else None
+        parent = row_by_id(Comment, body["parent"])
         if parent is None:
             return _refused(ops.DeliberationError(_("The comment you reply to does not exist.")))
     try:
@@ -235,6 +241,8 @@ def comment(idea_id):
 def report(comment_id):
     reported = _get(Comment, comment_id)
     idea = db.session.get(Idea, reported.idea_id)
+    if idea.visibility is not Visibility.visible:
+        abort(404)
     body = json_body()
     ops.report_comment(reported, _participant(idea.consultation, body), str(body.get("reason", "")))
     return {"status": "reported"}, 201

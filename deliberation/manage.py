@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
+from voix.database import row_by_id
 from voix.extensions import db
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
@@ -97,7 +98,7 @@ def index():
 @bp.post("/")
 @staff_required(Role.facilitator)
 def create():
-    territory = db.session.get(Territory, request.form.get("territory", type=int)) or abort(400)
+    territory = row_by_id(Territory, request.form.get("territory", type=int)) or abort(400)
     title = {lang: request.form.get(f"title_{lang}", "").strip() for lang in ("fr", "en", "ar")}
     if not title["fr"]:
         flash(_("The consultation needs a French title."), "error")
@@ -126,8 +127,10 @@ def detail(consultation_id):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not (can_moderate(g.user, consultation) or can_answer_for(g.user, consultation)):
         abort(403)
-    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)
-                               .options(selectinload(Idea.co_carriers))).all()
+    ideas = select(Idea).where(Idea.consultation_id == consultation.id)
+    if not can_moderate(g.user, consultation):  # a hidden idea: its carrier and moderators only
+        ideas = ideas.where(Idea.visibility == Visibility.visible)
+    ideas = db.session.scalars(ideas.order_by(Idea.id).options(selectinload(Idea.co_carriers))).all()
     answers = {}
     for answer in db.session.scalars(select(OfficialAnswer).join(Idea).where(Idea.consultation_id == consultation.id)
                                      .order_by(OfficialAnswer.answered_at)):
@@ -322,6 +325,8 @@ def _typed_counts() -> dict[int, str]:
 @staff_required(Role.institution)
 def answer(idea_id):
     idea = _idea(idea_id, can_answer_for)
+    if idea.visibility is not Visibility.visible:
+        abort(404)  # institutions do not see a hidden idea, so they do not answer it
     try:
         status = AnswerStatus(request.form.get("status", ""))
     except ValueError:

@@ -351,6 +351,8 @@ def add_comment(idea: Idea, participant: Participant, body: str, position: Posit
     existing = db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid))
     if existing is not None:  # a re-send, even after the closing: acknowledged as stored
         return existing, False
+    if idea.visibility is not Visibility.visible:
+        raise DeliberationError(_l("This idea was hidden by moderation."))
     refuse_unless_running(idea.consultation)
     body = (body or "").strip()
     if not body or len(body) > COMMENT_MAX:

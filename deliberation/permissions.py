@@ -2,6 +2,8 @@
 from voix.accounts.models import Role
 from voix.accounts.permissions import MANAGING_ROLES, in_scope
 
+from .models import Visibility
+
 
 def can_run_consultations(user, territory) -> bool:
     return user is not None and user.role in MANAGING_ROLES and in_scope(user, territory)
@@ -13,6 +15,11 @@ def can_manage_consultation(user, consultation) -> bool:
 
 def can_moderate(user, consultation) -> bool:
     return user is not None and user.role in (*MANAGING_ROLES, Role.moderator) and in_scope(user, consultation.territory)
+
+
+def can_read_debate(user, idea) -> bool:
+    """A hidden idea hides its comments with it: only its moderators still read them."""
+    return idea.visibility is Visibility.visible or can_moderate(user, idea.consultation)
 
 
 def can_answer_for(user, consultation) -> bool:

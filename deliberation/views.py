@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from surveys.submission import AGE_BRACKETS, GENDERS, clean_about_you
+from voix.database import row_by_id
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
@@ -51,7 +52,7 @@ from .models import (
     Visibility,
 )
 from .pairwise import choose_pair
-from .permissions import can_moderate
+from .permissions import can_moderate, can_read_debate
 from .residents import participant_of
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
@@ -325,7 +326,9 @@ def idea(idea_id):
     me = participant(c, create=False)
     if not _may_see(idea, me):
         abort(404)
-    comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
+    comments = []
+    if can_read_debate(g.user, idea):  # the carrier of a hidden idea reads the reason, not the debate
+        comments = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id)).all()
     answers = db.session.scalars(select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id)
                                  .order_by(OfficialAnswer.answered_at)).all()
     supported = me is not None and db.session.scalar(select(ops.Support.id).where(
@@ -395,11 +398,19 @@ def co_carry(idea_id):
     return redirect(url_for(".idea", idea_id=idea.id) + "#porteurs")
 
 
+def _open_idea(idea_id) -> Idea:
+    """An idea open to debate: nobody comments on, or reports comments of, a hidden idea."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.visibility is not Visibility.visible:
+        abort(404)
+    return idea
+
+
 @bp.post("/idees/<int:idea_id>/commentaires")
 def comment(idea_id):
-    idea = db.session.get(Idea, idea_id) or abort(404)
+    idea = _open_idea(idea_id)
     me = participant(idea.consultation)
-    parent = db.session.get(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
+    parent = row_by_id(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
     try:
         position = Position(request.form.get("position", "neutral"))
         ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
@@ -415,7 +426,7 @@ def comment(idea_id):
 @bp.post("/commentaires/<int:comment_id>/signaler")
 def report(comment_id):
     reported = db.session.get(Comment, comment_id) or abort(404)
-    idea = db.session.get(Idea, reported.idea_id)
+    idea = _open_idea(reported.idea_id)
     ops.report_comment(reported, participant(idea.consultation), request.form.get("reason", ""))
     db.session.commit()
     flash(_("Thank you: a moderator will look at this comment."), "success")
@@ -447,7 +458,7 @@ def pairwise(consultation_id):
     """"Which do you prefer?": two ideas, one tap, then the next pair."""
     c = _consultation(consultation_id)
     if request.method == "POST":
-        winner, loser = db.session.get(Idea, request.form.get("winner", type=int)), db.session.get(
+        winner, loser = row_by_id(Idea, request.form.get("winner", type=int)), row_by_id(
             Idea, request.form.get("loser", type=int))
         if winner is None or loser is None:
             abort(400)
@@ -474,7 +485,7 @@ def statements(consultation_id):
     c = _consultation(consultation_id)
     me = participant(c, create=request.method == "POST")
     if request.method == "POST":
-        statement = db.session.get(Statement, request.form.get("statement", type=int)) or abort(400)
+        statement = row_by_id(Statement, request.form.get("statement", type=int)) or abort(400)
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())

@@ -1,5 +1,9 @@
 """Evaluators check the machine: confirm or correct a sample of analysed passages in one
-tap, read the agreement per institution, and train the optional supervised layer."""
+tap and read the agreement per institution, within their own quartiers.
+
+The optional supervised layer is one model for every quartier, trained on every
+correction; training and switching it (which has every text analysed again) is
+therefore for admins only."""
 from flask import (
     Blueprint,
     abort,
@@ -47,19 +51,23 @@ def _sample():
         select(TextAnalysis).where(TextAnalysis.quartier_id.in_(allowed_quartier_ids()),
                                    func.json_array_length(TextAnalysis.mentions) > 0, TextAnalysis.id.not_in(checked))
         .order_by(func.random()).limit(SAMPLE_SIZE)).all()
-    texts = source_texts(analyses)
-    return [{"analysis": a, "index": i, "mention": m, "text": texts.get(a.id, "")}
-            for a in analyses for i, m in enumerate(a.mentions)]
+    texts = source_texts(analyses)  # none for what moderation hid: such passages are not offered
+    return [{"analysis": a, "index": i, "mention": m, "text": texts[a.id]}
+            for a in analyses if a.id in texts for i, m in enumerate(a.mentions)]
 
 
 def _corrections():
+    """Every correction, of every quartier: what the (global) layer is trained on."""
     return db.session.scalars(select(Correction)).all()
 
 
 def _agreement() -> dict:
+    """Agreement on the corrections of passages from the quartiers this user may read."""
+    mine = db.session.scalars(select(Correction).join(TextAnalysis, TextAnalysis.id == Correction.analysis_id)
+                              .where(TextAnalysis.quartier_id.in_(allowed_quartier_ids()))).all()
     return agreement_by_institution([
         {"institution": c.institution, "machine_stance": c.machine_stance, "human_stance": c.human_stance,
-         "human_institution": c.human_institution} for c in _corrections()])
+         "human_institution": c.human_institution} for c in mine])
 
 
 @bp.get("/")
@@ -70,7 +78,8 @@ def index():
     passages = _sample()
     record_read("view_free_text", "discourse review", passages=len(passages))
     return render_template("insights/review.html", passages=passages, agreement=agreement, layer=layer,
-                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"])
+                           stances=STANCES, labels=INSTITUTION_LABELS, n_corrections=agreement["all"]["n"],
+                           may_switch_layer=g.user.role is Role.admin)
 
 
 @bp.get("/accord.csv")
@@ -89,6 +98,9 @@ def correct(analysis_id, mention_index):
     analysis = db.session.get(TextAnalysis, analysis_id) or abort(404)
     if analysis.quartier_id not in allowed_quartier_ids() or mention_index >= len(analysis.mentions):
         abort(404)
+    text = source_texts([analysis]).get(analysis.id)
+    if text is None:  # hidden by moderation since it was analysed
+        abort(404)
     mention = analysis.mentions[mention_index]
     verdict = request.form.get("verdict", "")
     if verdict not in (*STANCES, "none"):
@@ -96,14 +108,14 @@ def correct(analysis_id, mention_index):
     insert_ignoring_duplicates(Correction, dict(
         analysis_id=analysis.id, mention_index=mention_index, institution=mention["institution"],
         machine_stance=mention["stance"], human_institution="none" if verdict == "none" else None,
-        human_stance=None if verdict == "none" else verdict, text=source_texts([analysis]).get(analysis.id, ""),
+        human_stance=None if verdict == "none" else verdict, text=text,
         evaluator_id=g.user.id, created_at=utcnow()))
     db.session.commit()
     return redirect(url_for(".index") + "#passages", code=303)
 
 
 @bp.post("/entrainer")
-@staff_required(Role.evaluator)
+@staff_required(Role.admin)
 def train_layer():
     """Train on the corrections and keep the scores; switching it on is a separate choice."""
     passages = [{"text": c.text, "institution": c.institution, "stance": c.human_stance}
@@ -120,7 +132,7 @@ def train_layer():
 
 
 @bp.post("/couche/<int:layer_id>/<any(activer, desactiver):action>")
-@staff_required(Role.evaluator)
+@staff_required(Role.admin)
 def switch_layer(layer_id, action):
     layer = db.session.get(SupervisedLayer, layer_id) or abort(404)
     if action == "activer" and not layer.beats_lexicon:

@@ -140,7 +140,10 @@ def forget_analyses(quartier_ids):
 
 
 def source_texts(analyses) -> dict[int, str]:
-    """The texts behind some analyses, read from where residents' texts live."""
+    """The texts behind some analyses, read from where residents' texts live.
+
+    Not those moderation hid: a hidden idea hides its comments with it.
+    """
     wanted = {"answer": {}, "idea": {}, "comment": {}}
     for analysis in analyses:
         wanted[analysis.source][analysis.source_id] = analysis.id
@@ -151,10 +154,13 @@ def source_texts(analyses) -> dict[int, str]:
             texts[wanted["answer"][answer_id]] = str(value)
     if wanted["idea"]:
         for idea_id, title, body in db.session.execute(
-                select(Idea.id, Idea.title, Idea.body).where(Idea.id.in_(wanted["idea"]))):
+                select(Idea.id, Idea.title, Idea.body).where(Idea.id.in_(wanted["idea"]),
+                                                             Idea.visibility == Visibility.visible)):
             texts[wanted["idea"][idea_id]] = idea_text(title, body)
     if wanted["comment"]:
         for comment_id, body in db.session.execute(
-                select(Comment.id, Comment.body).where(Comment.id.in_(wanted["comment"]))):
+                select(Comment.id, Comment.body).join(Idea, Idea.id == Comment.idea_id)
+                .where(Comment.id.in_(wanted["comment"]), Comment.visibility == Visibility.visible,
+                       Idea.visibility == Visibility.visible)):
             texts[wanted["comment"][comment_id]] = body
     return texts

@@ -43,6 +43,8 @@ def test_the_layer_stays_off_when_it_does_not_beat_the_lexicon(client, auth, mak
     auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
     for analysis in db.session.scalars(select(TextAnalysis)):
         client.post(f"/evaluation/discours/verifier/{analysis.id}/0", data={"verdict": "negative"})
+    auth.logout()
+    auth.login(make_user("admin", ()))  # the layer serves every quartier: admins train and switch it
     client.post("/evaluation/discours/verifier/entrainer")
     layer = db.session.scalar(select(SupervisedLayer))
     assert layer.n_corrections == 3 and layer.beats_lexicon is False and layer.enabled is False
