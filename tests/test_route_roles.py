@@ -113,12 +113,15 @@ EXPECTED = {
     "deliberation.support": public(R),
     "deliberation.volunteer": public(R),
     "home.index": public(200),
+    "home.privacy": public(200),
     "home.invitation": public(R),
     "kiosk.fresh_csrf_token": public(200),
     "kiosk.reset": public(R),
     "kiosk.thanks": public(200),
     "kiosk.welcome": public(403),  # this browser is not a registered tablet
     "residents.my_ideas": public(RL, resident=200),
+    "residents.my_data": public(RL, resident=200),
+    "residents.erase_account": public(RL, resident=200),  # GET: the form; erasing needs the password
     "residents.sign_in": public(200),
     "residents.sign_out": public(R),
     "residents.sign_up": public(200),
@@ -155,6 +158,8 @@ EXPECTED = {
     "insights_review.switch_layer": staff(R),  # one layer for every quartier: admins only
     "insights_review.train_layer": staff(R),
     "institutions.index": staff(200),
+    "audit.index": staff(200),
+    "rights.erase": staff(200, FA, FB),
     "institutions.save /admin/institutions/<int:institution_id>": staff(200),
     "institutions.save /admin/institutions/nouvelle": staff(R),
     "kiosk.devices": staff(200, FA, FB),  # each sees the kiosks of their own places
