@@ -57,6 +57,8 @@ def create_app(test_config=None):
 
     _register_blueprints(app)
     _register_commands(app)
+    from . import limits
+    limits.init_app(app)  # last: see voix/limits.py
     return app
 
 

@@ -1,6 +1,7 @@
 """Error pages in the user's language, and JSON errors under /api/."""
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,6 +25,12 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         return _render(400, _("The form had expired. Please go back, reload the page and send it again."))
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error):
+        # Flask-Limiter's description is the limit itself ("60 per 1 minute"): not for residents.
+        return _render(429, _("You have sent a lot in a short time. What you just sent was not saved: "
+                              "please wait a minute, then send it again."))
 
     @app.errorhandler(HTTPException)
     def _http_error(error):
