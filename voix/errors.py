@@ -3,6 +3,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -39,11 +40,53 @@ def init_app(app):
         own_detail = error.description if error.description != type(error).description else None
         return _render(error.code, None, own_detail)
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(error):
+        if not write_refused(error):
+            return _unexpected(error)
+        app.logger.error("The database refused a write on %s %s: %s", request.method, request.path, error.orig)
+        _forget_the_failed_transaction()
+        if request.endpoint in SIGN_IN_ENDPOINTS:
+            return _render(503, _("Signing in is not possible at the moment: the platform is read-only for a while. "
+                                  "Please try again later."))
+        return _render(503, not_saved_message())
+
     @app.errorhandler(Exception)
     def _unexpected(error):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return _render(500, None)
+
+
+# --- The database refuses to write: read-only, disk full, a lock held too long -----------
+#
+# Then nothing was stored, and the resident must be told so (503), never "nothing was lost".
+
+SIGN_IN_ENDPOINTS = ("accounts.login", "residents.sign_in", "residents.sign_up")
+# PostgreSQL SQLSTATE classes that mean "cannot write now" although the driver does not
+# call them OperationalError: 25 (read-only transaction, e.g. a standby or
+# default_transaction_read_only) and 53 (insufficient resources: disk full, out of memory).
+REFUSED_WRITE_STATES = ("25", "53")
+
+
+def write_refused(error: DBAPIError) -> bool:
+    """Whether the database refused to write or could not be reached (a retry may work later)."""
+    if isinstance(error, OperationalError):  # SQLite read-only, disk full, locked; PostgreSQL down, lock timeout
+        return True
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return state[:2] in REFUSED_WRITE_STATES
+
+
+def not_saved_message() -> str:
+    return _("The platform cannot save anything at the moment. What you just sent was NOT saved: "
+             "please try again in a few minutes.")
+
+
+def _forget_the_failed_transaction():
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection itself is gone: the pool replaces it
+        db.session.invalidate()
 
 
 def _render(code, message=None, api_detail=None):
