@@ -120,6 +120,12 @@ def test_limits_can_be_switched_off(database_url, make_wave):
         assert [submit(client, wave).status_code for _ in range(3)] == [201] * 3
 
 
+def test_redis_down_falls_back_to_counting_in_memory(database_url, make_wave):
+    wave = make_wave()
+    with limited(database_url, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ADDRESS="2 per minute") as client:
+        assert [submit(client, wave).status_code for _ in range(3)] == [201, 201, 429]
+
+
 @pytest.fixture
 def redis_url():
     url = os.environ.get("TEST_REDIS_URL")
@@ -142,3 +148,24 @@ def test_limits_counted_in_redis_hold_across_two_app_instances(database_url, mak
         assert submit(two, wave).status_code == 201
         assert submit(one, wave).status_code == 429
         assert submit(two, wave).status_code == 429
+
+
+def test_every_limited_api_route_documents_429_and_503(app):
+    import re
+
+    from tests.test_openapi import API_PREFIX, SPEC, documented
+    from voix.limits import PUBLIC_WRITES
+
+    spec = documented(SPEC.read_text(encoding="utf-8"))
+    limited_routes = [re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule[len(API_PREFIX):])
+                      for rule in app.url_map.iter_rules() if rule.endpoint in PUBLIC_WRITES and rule.endpoint.startswith("api.")]
+    assert len(limited_routes) == 9
+    for path in limited_routes:
+        assert {"429", "503"} <= spec[("POST", path)], path
+
+
+def test_every_listed_endpoint_exists(app):
+    from voix.limits import PUBLIC_WRITES
+
+    served = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert PUBLIC_WRITES - served == set(), "voix/limits.py names endpoints that no longer exist"

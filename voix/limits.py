@@ -54,6 +54,10 @@ def init_app(app):
                              scope="public-writes-participant", methods=["POST"], exempt_when=_no_participant),
         ],
         storage_uri=redis_url or "memory://",
+        # Redis unreachable: count in this process's memory meanwhile, never refuse or
+        # fail a resident's write because of the counters.
+        in_memory_fallback_enabled=bool(redis_url),
+        swallow_errors=True,
         key_prefix="voix",
         headers_enabled=True,
         enabled=app.config.get("RATELIMIT_ENABLED", True),
