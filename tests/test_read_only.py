@@ -102,3 +102,14 @@ def test_staff_sign_in_says_the_platform_is_read_only(database_url, make_user, p
         sent = client.post("/connexion?lang=en", data={"email": user.email, "password": password})
     assert sent.status_code == 503
     assert "read-only" in sent.get_data(as_text=True)
+
+
+def test_an_unreachable_database_answers_503_not_500(tmp_path):
+    server = make_app(f"sqlite:///{tmp_path}/no-such-folder/voix.sqlite")
+    client = server.test_client()
+    page = client.get("/?lang=en")
+    assert page.status_code == 503
+    assert "cannot be reached" in page.get_data(as_text=True)
+    assert page.headers["Retry-After"] == "120"
+    sent = client.post("/api/v1/waves/1/responses?lang=en", json={"uuid": str(uuid.uuid4()), "answers": {}})
+    assert sent.status_code == 503 and "NOT saved" in sent.get_json()["message"]

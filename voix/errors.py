@@ -1,5 +1,5 @@
 """Error pages in the user's language, and JSON errors under /api/."""
-from flask import render_template, request
+from flask import make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -47,9 +47,15 @@ def init_app(app):
         app.logger.error("The database refused a write on %s %s: %s", request.method, request.path, error.orig)
         _forget_the_failed_transaction()
         if request.endpoint in SIGN_IN_ENDPOINTS:
-            return _render(503, _("Signing in is not possible at the moment: the platform is read-only for a while. "
-                                  "Please try again later."))
-        return _render(503, not_saved_message())
+            message = _("Signing in is not possible at the moment: the platform is read-only for a while. "
+                        "Please try again later.")
+        elif request.method in ("GET", "HEAD"):
+            message = _("The platform cannot be reached at the moment. Please try again in a few minutes.")
+        else:
+            message = not_saved_message()
+        response = make_response(_render(503, message))
+        response.headers["Retry-After"] = "120"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error):
@@ -63,10 +69,10 @@ def init_app(app):
 # Then nothing was stored, and the resident must be told so (503), never "nothing was lost".
 
 SIGN_IN_ENDPOINTS = ("accounts.login", "residents.sign_in", "residents.sign_up")
-# PostgreSQL SQLSTATE classes that mean "cannot write now" although the driver does not
-# call them OperationalError: 25 (read-only transaction, e.g. a standby or
-# default_transaction_read_only) and 53 (insufficient resources: disk full, out of memory).
-REFUSED_WRITE_STATES = ("25", "53")
+# PostgreSQL SQLSTATEs that mean "cannot write now" although psycopg does not call them
+# OperationalError: 25006 (read-only transaction: a standby, default_transaction_read_only)
+# and class 53 (insufficient resources: disk full, out of memory, too many connections).
+REFUSED_WRITE_STATES = ("25006", "53")
 
 
 def write_refused(error: DBAPIError) -> bool:
@@ -74,7 +80,7 @@ def write_refused(error: DBAPIError) -> bool:
     if isinstance(error, OperationalError):  # SQLite read-only, disk full, locked; PostgreSQL down, lock timeout
         return True
     state = getattr(error.orig, "sqlstate", None) or ""
-    return state[:2] in REFUSED_WRITE_STATES
+    return state.startswith(REFUSED_WRITE_STATES)
 
 
 def not_saved_message() -> str:
