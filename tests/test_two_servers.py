@@ -162,7 +162,7 @@ def redis_url():
 
 def test_two_app_servers_share_sessions_limits_and_submissions(database_url, redis_url, make_wave, make_user):
     if database_url.startswith("sqlite"):
-        pytest.skip("two app servers share one PostgreSQL (set TEST_DATABASE_URL); SQLite is one machine's file")
+        pytest.skip("two app servers need PostgreSQL (the [postgresql] case, with TEST_DATABASE_URL): SQLite is one machine's file")
     wave = make_wave()
     staff = make_user("facilitator", ("sanitas",))
     config = {"SERVERS": 2, "UPLOAD_FOLDER": str(os.environ.get("TMPDIR", "/tmp")), "REDIS_URL": redis_url,

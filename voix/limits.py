@@ -46,6 +46,9 @@ def init_app(app):
     transactions (voix/database.py), so the kiosk lookup below never begins a read
     transaction that a SQLite write would then have to upgrade."""
     redis_url = app.config.get("REDIS_URL")
+    if not redis_url and int(app.config.get("SERVERS") or 1) > 1 and app.config.get("RATELIMIT_ENABLED", True):
+        app.logger.warning("VOIX_SERVERS > 1 without VOIX_REDIS_URL: each process counts the rate limits alone, "
+                           "so every server and worker lets the whole limit through (docs/deploy.md).")
     limiter = Limiter(
         _caller_key,
         application_limits=[
