@@ -10,5 +10,7 @@ from voix import create_app
 app = create_app({
     "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URI"],
     "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-not-for-production"),
+    # wrk's few connections from 127.0.0.1 would hit the per-address limit at once.
+    "RATELIMIT_ENABLED": False,
 })
 gc.freeze()  # as wsgi.py does in production; app_bare.py does the same

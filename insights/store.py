@@ -3,6 +3,14 @@
 `analyze_pending()` finds texts with no analysis (or one by an older analyzer), analyses
 them in batches and stores the result; it is idempotent and can stop at any time. The
 texts are already free of personal data: they were scrubbed before being stored.
+
+Several workers (`flask insights analyze --every N` on several machines) never analyse a
+text twice on PostgreSQL: each claims its batch with SELECT ... FOR NO KEY UPDATE SKIP
+LOCKED on the texts' rows and holds the claim until its analyses are committed, so the
+others take the next texts. (NO KEY: a support or comment may still point to a claimed
+idea meanwhile; only a moderator's edit of it waits for the batch.) SQLite has no row
+locks: there, run one worker; a second one would only redo work, its analysis of a text
+already stored is dropped (never stored twice).
 """
 from sqlalchemy import and_, delete, or_, select
 
@@ -27,13 +35,18 @@ def _not_analysed(source: str, id_column):
         TextAnalysis.analyzer_version == ANALYZER_VERSION).exists()
 
 
-def _pending_answers(limit):
-    rows = db.session.execute(
+def _claim(query, locked_table, lock: bool):
+    return query.with_for_update(skip_locked=True, key_share=True, of=locked_table) if lock else query
+
+
+def _pending_answers(limit, lock=False):
+    rows = db.session.execute(_claim(
         select(Answer.id, Answer.value, Response.quartier_id, Wave.territory_id, Wave.number, Response.submitted_at,
                Response.gender, Response.age_bracket)
         .join(Response, Response.id == Answer.response_id).join(Wave, Wave.id == Response.wave_id)
         .join(Question, Question.id == Answer.question_id)
-        .where(Question.type.in_(FREE_TEXT), _not_analysed("answer", Answer.id)).order_by(Answer.id).limit(limit))
+        .where(Question.type.in_(FREE_TEXT), _not_analysed("answer", Answer.id)).order_by(Answer.id).limit(limit),
+        Answer, lock))
     for answer_id, text, quartier_id, wave_territory, wave, written_at, gender, age in rows:
         yield "answer", answer_id, str(text), dict(quartier_id=quartier_id or wave_territory, wave=wave,
                                                    written_at=written_at, gender=gender, age_bracket=age)
@@ -43,21 +56,21 @@ def idea_text(title: str, body: str) -> str:
     return f"{title}. {body}"
 
 
-def _pending_ideas(limit):
-    rows = db.session.execute(
+def _pending_ideas(limit, lock=False):
+    rows = db.session.execute(_claim(
         select(Idea.id, Idea.title, Idea.body, Consultation.territory_id, Idea.created_at)
         .join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(_not_analysed("idea", Idea.id)).order_by(Idea.id).limit(limit))
+        .where(_not_analysed("idea", Idea.id)).order_by(Idea.id).limit(limit), Idea, lock))
     for idea_id, title, body, territory_id, written_at in rows:
         yield "idea", idea_id, idea_text(title, body), dict(quartier_id=territory_id, written_at=written_at)
 
 
-def _pending_comments(limit):
-    rows = db.session.execute(
+def _pending_comments(limit, lock=False):
+    rows = db.session.execute(_claim(
         select(Comment.id, Comment.body, Consultation.territory_id, Comment.created_at)
         .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
         .where(Comment.visibility == Visibility.visible, _not_analysed("comment", Comment.id))
-        .order_by(Comment.id).limit(limit))
+        .order_by(Comment.id).limit(limit), Comment, lock))
     for comment_id, body, territory_id, written_at in rows:
         yield "comment", comment_id, body, dict(quartier_id=territory_id, written_at=written_at)
 
@@ -77,14 +90,41 @@ def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=N
     done = 0
     for reader in (_pending_answers, _pending_ideas, _pending_comments):
         while True:
-            batch = list(reader(batch_size))
-            if not batch:
+            found, batch = _next_batch(reader, batch_size)
+            if not found:
                 break
+            if not batch:  # all of it analysed by another worker a moment ago
+                db.session.rollback()
+                continue
             _store(batch, analyzers, model)
             done += len(batch)
             if on_batch:
                 on_batch(len(batch))
     return done
+
+
+def _next_batch(reader, batch_size) -> tuple[bool, list]:
+    """(whether texts were found, those of them that still need this worker).
+
+    PostgreSQL: the rows returned are locked by this transaction until _store commits. A
+    worker that analysed one of them committed before this one got its lock, maybe after
+    this query's snapshot: a fresh look at the analyses, under the lock, drops those."""
+    if db.engine.dialect.name != "postgresql":
+        batch = list(reader(batch_size))
+        return bool(batch), batch
+    batch = list(reader(batch_size, lock=True))
+    return bool(batch), _not_stored_yet(batch)
+
+
+def _not_stored_yet(batch):
+    if not batch:
+        return batch
+    keys = {(source, source_id) for source, source_id, _, _ in batch}
+    stored = {(source, source_id) for source, source_id in db.session.execute(
+        select(TextAnalysis.source, TextAnalysis.source_id).where(
+            TextAnalysis.analyzer_version == ANALYZER_VERSION,
+            or_(*(and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))}
+    return [item for item in batch if (item[0], item[1]) not in stored]
 
 
 class _LocalAnalyzers:
@@ -124,9 +164,17 @@ def _store(batch, analyzers, model=None):
                 mention["stance"] = model.predict(text, mention["institution"], analyzer)
         analyses.append(TextAnalysis(source=source, source_id=source_id, tone=analysis.tone,
                                      analyzer_version=ANALYZER_VERSION, mentions=mentions, **context))
-    db.session.rollback()  # end the read; write the batch in one short transaction
-    begin_write()
+    if db.engine.dialect.name != "postgresql":
+        db.session.rollback()  # end the read; write the batch in one short transaction
+        begin_write()
+        # Another worker may have stored some of these meanwhile: keep its analyses.
+        fresh = {(source, source_id) for source, source_id, _, _ in _not_stored_yet(batch)}
+        analyses = [a for a in analyses if (a.source, a.source_id) in fresh]
+    # PostgreSQL: the batch's rows stay claimed (_next_batch) until this commit.
     keys = [(a.source, a.source_id) for a in analyses]
+    if not keys:
+        db.session.rollback()
+        return
     # An analysis by an older analyzer version is replaced, not duplicated.
     db.session.execute(delete(TextAnalysis).where(or_(*(
         and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))

@@ -10,9 +10,11 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import DBAPIError
 from wtforms.validators import ValidationError
 
 from voix.database import takes_write_lock_itself
+from voix.errors import write_refused
 from voix.extensions import csrf, db
 from voix.i18n import available_languages, current_language
 from voix.invitations import pending_inviter
@@ -100,6 +102,15 @@ def _answer_page(wave, channel, kiosk):
         if "wave" in refused.errors:
             return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
         return _render(wave, kiosk, response_uuid, raw_answers, about, errors=refused.errors), 422
+    except DBAPIError as error:
+        if not write_refused(error):
+            raise
+        # Nothing was stored (read-only or full database): say so, and keep every answer
+        # and the same UUID, so that sending again later stores the response once.
+        db.session.rollback()
+        message = _("Your answers were NOT saved: the platform cannot save anything at the moment. "
+                    "They are still here: please send them again in a few minutes.")
+        return _render(wave, kiosk, response_uuid, raw_answers, about, notice=message), 503
     if kiosk is not None:
         return finish_kiosk_visit(submission.invitation_code, submission.panel_code)
     session[PERSONAL_THANKS_CODE] = [submission.invitation_code, submission.panel_code]

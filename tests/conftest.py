@@ -27,7 +27,9 @@ PG_HINT = "set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/te
 
 
 def make_app(uri, **extra):
-    config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+    # Tests write far more than any resident: rate limits are off unless a test turns them
+    # on (tests/test_rate_limits.py).
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
               "SQLALCHEMY_DATABASE_URI": uri, **extra}
     return create_app(config)
 

@@ -57,6 +57,8 @@ def create_app(test_config=None):
 
     _register_blueprints(app)
     _register_commands(app)
+    from . import limits
+    limits.init_app(app)  # last: see voix/limits.py
     return app
 
 
@@ -126,8 +128,21 @@ def _choose_database_url(app):
 
 
 def _configure_secret_key(app):
+    servers = int(app.config.get("SERVERS") or 1)
+    if servers > 1 and not app.config.get("UPLOAD_FOLDER"):
+        raise RuntimeError(
+            f"VOIX_SERVERS={servers}: set VOIX_UPLOAD_FOLDER to a folder every app server shares "
+            "(idea photos are files: one server must find what another stored). See docs/deploy.md.")
     if app.config.get("SECRET_KEY"):
         return
+    if servers > 1 or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A key file made on one machine differs from the next one's: sessions, sign-ins and
+        # kiosk registrations would work on one server and be refused by the other.
+        raise RuntimeError(
+            "No secret key configured. With several app servers (VOIX_SERVERS) or a shared database "
+            "(PostgreSQL), every server must sign sessions and kiosk cookies with the same key, so the key "
+            "file made on one machine (instance/secret_key) is not used: set VOIX_SECRET_KEY, the same on "
+            "every server (python -c 'import secrets; print(secrets.token_hex(32))'). See docs/deploy.md.")
     # First run on a fresh machine: make a random key and keep it in the instance folder.
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():

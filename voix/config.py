@@ -62,3 +62,16 @@ RESIDENT_SESSION_DAYS = 30
 SIGN_IN_MAX_FAILURES = 5
 SIGN_IN_LOCK_MINUTES = 15
 KIOSK_RESIDENT_SESSION_MINUTES = 30
+
+# Rate limits on public writes (voix/limits.py; "N per minute; M per hour"): per
+# registered kiosk (generous: a whole room of residents takes turns on one tablet), per
+# client address for everyone else, per participation token or signed-in resident.
+RATELIMIT_ENABLED = True
+RATELIMIT_KIOSK = "120 per minute; 3000 per hour"
+RATELIMIT_ADDRESS = "60 per minute; 1000 per hour"
+RATELIMIT_TOKEN = "30 per minute; 600 per hour"
+
+# Several app servers: VOIX_SERVERS=N (N > 1 requires a configured secret key) and
+# VOIX_REDIS_URL=redis://host:6379/0, where the rate limits are counted (docs/deploy.md).
+SERVERS = 1
+REDIS_URL = None

@@ -73,8 +73,8 @@ def driver_writer():
     PostgreSQL: every statement commits by itself (autocommit), so write what must be
     atomic in one statement; BEGIN and COMMIT would cost two more round trips.
 
-    The driver's IntegrityError comes out as SQLAlchemy's, as everywhere else. A
-    connection that failed otherwise is dropped from the pool.
+    The driver's errors come out as SQLAlchemy's, as everywhere else. A connection that
+    failed otherwise than by an IntegrityError is dropped from the pool.
     """
     engine = db.engine
     sqlite = engine.dialect.name == "sqlite"
@@ -101,8 +101,10 @@ def driver_writer():
                 driver.autocommit = False
     except dbapi.IntegrityError as error:
         raise exc.IntegrityError(None, None, error) from error
-    except dbapi.Error:
+    except dbapi.Error as error:
         connection.invalidate()
-        raise
+        # As SQLAlchemy's (OperationalError for a read-only or full database...), so that
+        # voix/errors.py tells the resident that nothing was saved.
+        raise exc.DBAPIError.instance(None, None, error, dbapi.Error) from error
     finally:
         connection.close()  # back to the pool
