@@ -51,8 +51,13 @@ UPLOAD_FOLDER = None
 # a safety net behind the explicit sign-out and the idle reset).
 RESIDENT_SESSION_DAYS = 30
 
-# Sign-in, staff and residents: after this many wrong passwords for one account within
-# this many minutes, the account waits (voix/accounts/throttle.py).
+# Sign-in, staff and residents (voix/accounts/throttle.py, docs/security.md). Within
+# SIGN_IN_LOCK_MINUTES: this many wrong passwords for one account from one address make
+# that account wait at that address; this many from one address, whatever the accounts,
+# make the address wait (an EPN's tablets share one); this many for one account from
+# anywhere make it wait everywhere but at the addresses where it signed in before.
 SIGN_IN_MAX_FAILURES = 5
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
+SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 20
 SIGN_IN_LOCK_MINUTES = 15
 KIOSK_RESIDENT_SESSION_MINUTES = 30
