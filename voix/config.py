@@ -61,3 +61,7 @@ SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
 SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 20
 SIGN_IN_LOCK_MINUTES = 15
 KIOSK_RESIDENT_SESSION_MINUTES = 30
+
+# API bearer tokens work this many days unless `flask users token --days` says otherwise
+# (VOIX_API_TOKEN_DAYS=30).
+API_TOKEN_DAYS = 90

@@ -2,14 +2,20 @@
 import functools
 import hashlib
 import secrets
+from datetime import timedelta
 
-from flask import abort, g, redirect, request, session, url_for
-from sqlalchemy import select
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 
+from ..database import WRITE_OPTION
 from ..extensions import db
-from .models import ApiToken, Role, StaffSession, User
+from ..models import utcnow
+from .models import ApiToken, Role, StaffSession, User, as_utc
 
 SESSION_KEY = "staff_session"
+# A token's "last used" is written at most this often: an API read stays a read.
+LAST_USED_PRECISION = timedelta(hours=1)
 
 
 def load_current_user():
@@ -18,8 +24,7 @@ def load_current_user():
     header = request.headers.get("Authorization", "")
     # A token is for scripts calling the API: it never opens the staff screens.
     if header.startswith("Bearer ") and (request.blueprint or "").startswith("api"):
-        token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(header[7:].strip())))
-        g.user = token.user if token and token.user.active else None
+        g.user = _token_user(header[7:].strip())
         return
     session_id = session.get(SESSION_KEY)
     if session_id:
@@ -46,10 +51,33 @@ def log_out():
     session.clear()
 
 
-def issue_api_token(user: User, name: str) -> str:
-    """Create a token and return it; it is shown once and never stored in clear."""
+def _token_user(token: str) -> User:
+    """The active account a working token belongs to. A token that is unknown, expired or
+    revoked is refused at once (401), whatever the endpoint: the script must be told."""
+    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = utcnow()
+    if found is None or not found.works_at(now) or not found.user.active:
+        abort(401, description=_("This API token is unknown, expired or revoked. Ask for a new one."))
+    if found.last_used_at is None or as_utc(found.last_used_at) < now - LAST_USED_PRECISION:
+        _note_use(found.id, now)
+    return found.user
+
+
+def _note_use(token_id: int, now):
+    # On a connection of its own, as a write from the start: the request's own transaction
+    # may be a read, which on SQLite cannot safely turn into a write.
+    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection, connection.begin():
+        connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+def issue_api_token(user: User, name: str, days: int | None = None) -> str:
+    """Create a token that works `days` days (API_TOKEN_DAYS by default) and return it;
+    it is shown once and never stored in clear."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name, token_hash=_digest(token)))
+    days = current_app.config["API_TOKEN_DAYS"] if days is None else days
+    now = utcnow()
+    db.session.add(ApiToken(user=user, name=name, token_hash=_digest(token), created_at=now,
+                            expires_at=now + timedelta(days=days)))
     return token
 
 
