@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, text, update
 
-from tests.conftest import count_rows, make_app
+from tests.conftest import count_rows
 from voix.accounts.models import ApiToken, Role, StaffSession, User, as_utc
 from voix.extensions import db
 from voix.models import utcnow
@@ -177,15 +177,12 @@ def test_a_token_has_a_name_and_expires_after_90_days_by_default(runner, make_us
     assert runner.invoke(args=["users", "token", user.email, "--days", "0"]).exit_code != 0
 
 
-def test_the_token_lifetime_is_a_setting(database_url, make_user):
-    app = make_app(database_url, API_TOKEN_DAYS=30)
+def test_the_token_lifetime_is_a_setting(app, runner, make_user):
+    app.config["API_TOKEN_DAYS"] = 30  # VOIX_API_TOKEN_DAYS=30, or instance/config.py
     user = make_user("facilitator")
-    with app.app_context():
-        assert app.test_cli_runner().invoke(args=["users", "token", user.email]).exit_code == 0
-        token = db.session.scalar(select(ApiToken))
-        assert as_utc(token.expires_at) - as_utc(token.created_at) == timedelta(days=30)
-        db.session.remove()
-        db.engine.dispose()
+    assert runner.invoke(args=["users", "token", user.email]).exit_code == 0
+    token = db.session.scalar(select(ApiToken))
+    assert as_utc(token.expires_at) - as_utc(token.created_at) == timedelta(days=30)
 
 
 def test_a_revoked_token_is_refused_at_once_in_the_users_language(runner, client, make_user, make_wave):

@@ -23,6 +23,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600  # a staff working day
+# A staff sign-in ends after this long without a request, and in any case this many days
+# after signing in (voix/accounts/auth.py). The last-seen time in the cookie is written
+# back at most this often, so that most requests do not send the cookie again; Flask's
+# own refresh of a permanent cookie on every request is off for the same reason.
+STAFF_SESSION_IDLE_MINUTES = 8 * 60
+STAFF_SESSION_MAX_DAYS = 7
+SESSION_SEEN_REFRESH_SECONDS = 300
+SESSION_REFRESH_EACH_REQUEST = False
 
 # Flask-WTF tokens expire after an hour; kiosk pages renew theirs without losing answers.
 WTF_CSRF_TIME_LIMIT = 3600

@@ -1,12 +1,16 @@
-"""Who is making this request: staff session (cookie) or staff API token (bearer)."""
+"""Who is making this request: staff session (cookie) or staff API token (bearer).
+
+Both end: a session after STAFF_SESSION_IDLE_MINUTES without a request, and in any case
+STAFF_SESSION_MAX_DAYS after sign-in; a token when it expires or is revoked."""
 import functools
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..database import WRITE_OPTION
 from ..extensions import db
@@ -26,29 +30,50 @@ def load_current_user():
     if header.startswith("Bearer ") and (request.blueprint or "").startswith("api"):
         g.user = _token_user(header[7:].strip())
         return
-    session_id = session.get(SESSION_KEY)
-    if session_id:
-        staff_session = db.session.get(StaffSession, session_id)
-        if staff_session is None or not staff_session.user.active:
-            session.pop(SESSION_KEY, None)
-        else:
-            g.user = staff_session.user
+    stamp = session.get(SESSION_KEY)
+    if stamp:
+        g.user = _session_user(stamp)
 
 
-def log_in(user: User):
-    session.clear()  # a fresh session: nothing from before the login survives it
-    staff_session = StaffSession(user=user)
-    db.session.add(staff_session)
-    db.session.flush()
-    session[SESSION_KEY] = staff_session.id
-    session.permanent = True
+def _session_user(stamp) -> User | None:
+    """The staff member of a session cookie that has not ended, or None (signed out).
+
+    The cookie holds the server-side session's id with its sign-in and last-seen times
+    (seconds since the epoch; cookies from before these times count from the row's
+    creation). The last-seen time is written back at most every SESSION_SEEN_REFRESH_SECONDS:
+    in between, a request does not send the cookie again."""
+    if isinstance(stamp, str):
+        stamp = {"id": stamp}
+    staff_session = db.session.get(StaffSession, stamp.get("id")) if isinstance(stamp.get("id"), str) else None
+    if staff_session is None or not staff_session.user.active:
+        session.pop(SESSION_KEY, None)
+        return None
+    config, now = current_app.config, time.time()
+    started = as_utc(staff_session.created_at).timestamp()
+    signed_in, seen = stamp.get("signed_in_at", started), stamp.get("seen_at", started)
+    if (now - seen > config["STAFF_SESSION_IDLE_MINUTES"] * 60
+            or now - min(signed_in, started) > config["STAFF_SESSION_MAX_DAYS"] * 86400):
+        session.pop(SESSION_KEY, None)
+        _write_now(delete(StaffSession).where(StaffSession.id == staff_session.id))
+        flash(_("Your session has ended. Please sign in again."), "info")
+        return None
+    if now - seen >= config["SESSION_SEEN_REFRESH_SECONDS"]:
+        session[SESSION_KEY] = {"id": staff_session.id, "signed_in_at": signed_in, "seen_at": int(now)}
+    return staff_session.user
 
 
-def log_out():
-    session_id = session.pop(SESSION_KEY, None)
-    if session_id:
-        db.session.execute(StaffSession.__table__.delete().where(StaffSession.id == session_id))
-    session.clear()
+def _write_now(statement):
+    """Run one small write from a before_request hook, committed whatever the view does.
+
+    When the request already holds the write lock (a POST), in its transaction: a second
+    writer would wait for it on SQLite. Otherwise on a connection of its own, as a write
+    from the start: the request's transaction is a read, which on SQLite cannot safely
+    turn into a write."""
+    if db.session().in_transaction() and db.session.connection().get_execution_options().get(WRITE_OPTION):
+        db.session.execute(statement)
+        return
+    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection, connection.begin():
+        connection.execute(statement)
 
 
 def _token_user(token: str) -> User:
@@ -59,15 +84,29 @@ def _token_user(token: str) -> User:
     if found is None or not found.works_at(now) or not found.user.active:
         abort(401, description=_("This API token is unknown, expired or revoked. Ask for a new one."))
     if found.last_used_at is None or as_utc(found.last_used_at) < now - LAST_USED_PRECISION:
-        _note_use(found.id, now)
+        _write_now(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
     return found.user
 
 
-def _note_use(token_id: int, now):
-    # On a connection of its own, as a write from the start: the request's own transaction
-    # may be a read, which on SQLite cannot safely turn into a write.
-    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection, connection.begin():
-        connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+def log_in(user: User):
+    session.clear()  # a fresh session: nothing from before the login survives it
+    now = utcnow()
+    # Sessions that have ended for good are of no use to anyone any more.
+    db.session.execute(delete(StaffSession).where(
+        StaffSession.created_at < now - timedelta(days=current_app.config["STAFF_SESSION_MAX_DAYS"])))
+    staff_session = StaffSession(user=user, created_at=now)
+    db.session.add(staff_session)
+    db.session.flush()
+    session[SESSION_KEY] = {"id": staff_session.id, "signed_in_at": int(now.timestamp()), "seen_at": int(now.timestamp())}
+    session.permanent = True
+
+
+def log_out():
+    stamp = session.pop(SESSION_KEY, None)
+    session_id = stamp.get("id") if isinstance(stamp, dict) else stamp
+    if isinstance(session_id, str):
+        db.session.execute(delete(StaffSession).where(StaffSession.id == session_id))
+    session.clear()
 
 
 def issue_api_token(user: User, name: str, days: int | None = None) -> str:
