@@ -1,7 +1,17 @@
 """Staff sign-ins end: after inactivity, and in any case some days after signing in
 (voix/accounts/auth.py); and the cookie is not sent again on every request."""
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import update
 
@@ -96,3 +106,82 @@ def test_anonymous_pages_send_no_cookie(client, make_wave):
     make_wave()
     for url in ("/", "/kiosk/"):
         assert not sets_cookie(client.get(url))
+
+
+# --- Cookies over HTTPS only, and HSTS -------------------------------------------------
+
+
+def session_cookie(response) -> str:
+    return next(header for header in response.headers.getlist("Set-Cookie") if header.startswith("session="))
+
+
+def login(client, user, **kwargs):
+    return client.post("/connexion", data={"email": user.email, "password": "correct horse battery"}, **kwargs)
+
+
+def test_the_session_cookie_is_secure_by_default(client, make_user):
+    response = login(client, make_user("facilitator"))
+    assert response.status_code == 302
+    assert "; Secure" in session_cookie(response) and "; HttpOnly" in session_cookie(response)
+
+
+def test_cookies_are_insecure_only_in_debug_or_when_asked(database_url, make_user):
+    user = make_user("facilitator")
+    with serving(database_url, INSECURE_COOKIES=1) as lab:  # VOIX_INSECURE_COOKIES=1
+        assert "; Secure" not in session_cookie(login(lab, user))
+    with serving(database_url, DEBUG=True) as debug:
+        assert "; Secure" not in session_cookie(login(debug, user))
+
+
+def test_flask_run_serves_a_browser_on_the_same_machine_over_plain_http(client, make_user):
+    user = make_user("facilitator")
+    development = {"SERVER_SOFTWARE": "Werkzeug/3.1.9", "REMOTE_ADDR": "127.0.0.1"}
+    assert "; Secure" not in session_cookie(login(client, user, environ_overrides=development))
+    # The same server reached from another machine, or gunicorn, or HTTPS: Secure.
+    assert "; Secure" in session_cookie(login(client, user, environ_overrides={**development, "REMOTE_ADDR": "192.168.1.20"}))
+    assert "; Secure" in session_cookie(login(client, user, environ_overrides={**development, "SERVER_SOFTWARE": "gunicorn/23.0.0"}))
+    assert "; Secure" in session_cookie(login(client, user, environ_overrides=development, base_url="https://localhost"))
+
+
+def test_hsts_is_sent_over_https_only(client, database_url):
+    assert client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"] == \
+        "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    with serving(database_url, PROXY_FIX_HOPS=1) as behind_a_proxy:
+        proxied = behind_a_proxy.get("/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"})
+        assert proxied.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "Strict-Transport-Security" not in behind_a_proxy.get("/", headers={"X-Forwarded-Proto": "http"}).headers
+
+
+def test_the_readme_demo_signs_in_over_plain_http(tmp_path):
+    """README (a): `flask --app wsgi demo && flask --app wsgi run`, then a browser at
+    http://127.0.0.1:5000 signs in. urllib's cookie jar, like a browser, never sends a
+    Secure cookie over plain HTTP: with one, the sign-in form's token would not come back."""
+    repository = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}", "VOIX_SECRET_KEY": "demo-test-key"}
+    env.pop("FLASK_DEBUG", None)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    demo = subprocess.run([*flask, "demo"], cwd=repository, env=env, capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*flask, "run", "--port", str(port)], cwd=repository, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                form = browser.open(f"{base}/connexion", timeout=10).read().decode()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.2)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({"csrf_token": csrf, "email": "animation.sanitas@voix.example",
+                                       "password": "demo-facilitator"}).encode()
+        signed_in = browser.open(f"{base}/connexion", data=body, timeout=30)
+        assert signed_in.status == 200 and urllib.parse.urlsplit(signed_in.url).path == "/animation/enquetes/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -45,10 +45,13 @@ KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Bodies larger than this are refused with 413 (answers, votes and ideas are small).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
-# Behind a TLS-terminating proxy: trust this many X-Forwarded-* hops (0 = no proxy),
-# and send cookies over HTTPS only (VOIX_SESSION_COOKIE_SECURE=true).
+# Behind a TLS-terminating proxy: trust this many X-Forwarded-* hops (0 = no proxy).
 PROXY_FIX_HOPS = 0
-SESSION_COOKIE_SECURE = False
+# The session cookie is sent over HTTPS only (voix/security.py), except in debug mode, for
+# a browser on the same machine as `flask run`, or with VOIX_INSECURE_COOKIES=1 (a
+# plain-HTTP lab, tablets on a local network: never on the Internet).
+SESSION_COOKIE_SECURE = True
+INSECURE_COOKIES = False
 
 # Idea photos: the largest file accepted (a phone photo), and where uploads are kept
 # (default: the "uploads" folder of the instance folder; never under /static).
