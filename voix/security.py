@@ -33,15 +33,19 @@ def cookies_are_secure(app) -> bool:
     INSECURE_COOKIES (VOIX_INSECURE_COOKIES=1, for a plain-HTTP lab), and for a browser
     on this machine talking to Flask's development server over plain HTTP (`flask run`,
     the README's demo): nothing crosses the network there, and a Secure cookie would not
-    come back, so nobody could sign in."""
-    if app.debug or app.config["INSECURE_COOKIES"] or not app.config["SESSION_COOKIE_SECURE"]:
+    come back, so nobody could sign in. Asked by Flask on every request, session or not:
+    the common case (gunicorn) is answered from the configuration and one environ key."""
+    config = app.config
+    if config["DEBUG"] or config["INSECURE_COOKIES"] or not config["SESSION_COOKIE_SECURE"]:
         return False
-    return not (has_request_context() and _local_development_server())
+    if not has_request_context() or not request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
+        return True  # gunicorn and other servers name themselves
+    return not _local_plain_http()
 
 
-def _local_development_server() -> bool:
-    if request.is_secure or not request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
-        return False  # gunicorn and others name themselves; behind TLS the cookie can be Secure
+def _local_plain_http() -> bool:
+    if request.is_secure:
+        return False
     try:
         return ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
