@@ -186,3 +186,34 @@ def test_the_readme_demo_signs_in_over_plain_http(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+# --- Residents' sign-ins end too ---------------------------------------------------------
+
+
+def test_a_residents_sign_in_ends_after_a_week_unused_on_a_personal_device(client):
+    from deliberation.residents import SEEN_KEY
+    from tests.test_deliberation_residents import sign_up
+
+    assert sign_up(client).status_code == 302
+    with client.session_transaction() as session:
+        session[SEEN_KEY] -= 6 * 86400
+    assert client.get("/habitants/mes-idees").status_code == 200  # six days: still signed in
+    with client.session_transaction() as session:
+        assert abs(session[SEEN_KEY] - time.time()) < 5  # and seen again now
+        session[SEEN_KEY] -= 7 * 86400 + 1
+    ended = client.get("/habitants/mes-idees?lang=fr")
+    assert ended.status_code == 302 and "/habitants/connexion" in ended.headers["Location"]
+    assert "Votre session a pris fin. Veuillez vous reconnecter." in client.get(ended.headers["Location"]).text
+
+
+def test_a_residents_sign_in_ends_30_days_after_it_began_with_a_message(client):
+    from deliberation.models import ResidentSession
+    from tests.test_deliberation_residents import sign_up
+
+    sign_up(client)
+    db.session.execute(update(ResidentSession).values(created_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    ended = client.get("/habitants/mes-idees?lang=en")
+    assert ended.status_code == 302
+    assert "Your session has ended. Please sign in again." in client.get(ended.headers["Location"]).text

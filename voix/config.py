@@ -61,6 +61,8 @@ UPLOAD_FOLDER = None
 # A resident's sign-in lasts this long at most: on a personal device, and on a kiosk (as
 # a safety net behind the explicit sign-out and the idle reset).
 RESIDENT_SESSION_DAYS = 30
+# ... and on a personal device it ends sooner when unused this many days.
+RESIDENT_SESSION_IDLE_DAYS = 7
 
 # Sign-in, staff and residents (voix/accounts/throttle.py, docs/security.md). Within
 # SIGN_IN_LOCK_MINUTES: this many wrong passwords for one account from one address make
