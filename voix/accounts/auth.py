@@ -42,7 +42,7 @@ def _session_user(stamp) -> User | None:
     (seconds since the epoch; cookies from before these times count from the row's
     creation). The last-seen time is written back at most every SESSION_SEEN_REFRESH_SECONDS:
     in between, a request does not send the cookie again."""
-    if isinstance(stamp, str):
+    if not isinstance(stamp, dict):  # a cookie written before the times were kept: the id alone
         stamp = {"id": stamp}
     staff_session = db.session.get(StaffSession, stamp.get("id")) if isinstance(stamp.get("id"), str) else None
     if staff_session is None or not staff_session.user.active:

@@ -75,7 +75,9 @@ def _address_key() -> str:
         if parsed.version == 6 and parsed.ipv4_mapped:
             parsed = parsed.ipv4_mapped
         network = str(ipaddress.ip_network(f"{parsed}/64", strict=False)) if parsed.version == 6 else str(parsed)
-    return hmac.new(current_app.secret_key.encode(), f"address:{network}".encode(), hashlib.sha256).hexdigest()
+    secret = current_app.secret_key
+    secret = secret if isinstance(secret, bytes) else secret.encode()
+    return hmac.new(secret, f"address:{network}".encode(), hashlib.sha256).hexdigest()
 
 
 def _window() -> timedelta:
