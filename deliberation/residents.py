@@ -8,9 +8,11 @@ a server-side row that sign-out and the kiosk reset delete.
 """
 import re
 import secrets
+import time
 from datetime import timedelta, timezone
 
-from flask import current_app, g, session
+from flask import current_app, flash, g, session
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +31,7 @@ from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, Resid
 from .operations import DeliberationError
 
 SESSION_KEY = "resident_session"
+SEEN_KEY = "resident_seen_at"  # when this sign-in was last used (seconds since the epoch)
 # Letters of any script, digits, spaces and a little punctuation.
 PSEUDONYM = re.compile(r"[\w .'’-]{3,60}")
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
@@ -87,17 +90,30 @@ def load_resident():
     found = db.session.get(ResidentSession, session_id)
     if found is None or _expired(found):
         session.pop(SESSION_KEY, None)
+        session.pop(SEEN_KEY, None)
+        if found is not None:
+            flash(gettext("Your session has ended. Please sign in again."), "info")
         return
+    # Written back at most every few minutes, so that most requests send no cookie.
+    now = time.time()
+    if now - session.get(SEEN_KEY, 0) >= current_app.config["SESSION_SEEN_REFRESH_SECONDS"]:
+        session[SEEN_KEY] = int(now)
     g.resident = found.resident
 
 
 def _expired(resident_session: ResidentSession) -> bool:
+    """Past its lifetime since sign-in (30 minutes on a kiosk, RESIDENT_SESSION_DAYS
+    elsewhere), or, on a personal device, RESIDENT_SESSION_IDLE_DAYS without a visit."""
     config = current_app.config
-    lifetime = (timedelta(minutes=config["KIOSK_RESIDENT_SESSION_MINUTES"]) if current_kiosk()
+    kiosk = current_kiosk()
+    lifetime = (timedelta(minutes=config["KIOSK_RESIDENT_SESSION_MINUTES"]) if kiosk
                 else timedelta(days=config["RESIDENT_SESSION_DAYS"]))
     started = resident_session.created_at
     started = started.replace(tzinfo=timezone.utc) if started.tzinfo is None else started  # SQLite: naive UTC
-    return started + lifetime < utcnow()
+    if started + lifetime < utcnow():
+        return True
+    seen = session.get(SEEN_KEY, started.timestamp())
+    return not kiosk and time.time() - seen > config["RESIDENT_SESSION_IDLE_DAYS"] * 86400
 
 
 def sign_in(account: ResidentAccount, visitor_tokens: dict):
@@ -110,6 +126,7 @@ def sign_in(account: ResidentAccount, visitor_tokens: dict):
     db.session.add(resident_session)
     db.session.flush()
     session[SESSION_KEY] = resident_session.id
+    session[SEEN_KEY] = int(time.time())
     g.resident = account
 
 

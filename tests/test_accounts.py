@@ -1,8 +1,11 @@
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, text, update
 
 from tests.conftest import count_rows
-from voix.accounts.models import Role, StaffSession, User
+from voix.accounts.models import ApiToken, Role, StaffSession, User, as_utc
 from voix.extensions import db
+from voix.models import utcnow
 
 
 def test_password_is_stored_with_a_salted_kdf(make_user):
@@ -154,3 +157,92 @@ def test_admin_only_pages(client, auth, make_user, territories):
     assert response.status_code == 200
     db.session.refresh(sanitas)
     assert sanitas.population == 9100
+
+
+# --- API tokens end: they expire, and can be revoked ------------------------------------
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_has_a_name_and_expires_after_90_days_by_default(runner, make_user):
+    user = make_user("facilitator")
+    assert runner.invoke(args=["users", "token", user.email]).exit_code == 0
+    assert runner.invoke(args=["users", "token", user.email, "--name", "tableau de bord", "--days", "7"]).exit_code == 0
+    default, short = db.session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+    assert default.name == "export" and short.name == "tableau de bord"
+    assert as_utc(default.expires_at) - as_utc(default.created_at) == timedelta(days=90)
+    assert as_utc(short.expires_at) - as_utc(short.created_at) == timedelta(days=7)
+    assert runner.invoke(args=["users", "token", user.email, "--days", "0"]).exit_code != 0
+
+
+def test_the_token_lifetime_is_a_setting(app, runner, make_user):
+    app.config["API_TOKEN_DAYS"] = 30  # VOIX_API_TOKEN_DAYS=30, or instance/config.py
+    user = make_user("facilitator")
+    assert runner.invoke(args=["users", "token", user.email]).exit_code == 0
+    token = db.session.scalar(select(ApiToken))
+    assert as_utc(token.expires_at) - as_utc(token.created_at) == timedelta(days=30)
+
+
+def test_a_revoked_token_is_refused_at_once_in_the_users_language(runner, client, make_user, make_wave):
+    user = make_user("facilitator", ("rabiere",))
+    wave = make_wave("rabiere")
+    token = runner.invoke(args=["users", "token", user.email, "--name", "R script"]).output.strip()
+    url = f"/api/v1/waves/{wave.id}/export"
+    assert client.get(url, headers=bearer(token)).status_code == 200
+
+    listing = runner.invoke(args=["users", "tokens", user.email]).output.splitlines()
+    token_id, name, created, expires, last_used, state = listing[1].split("\t")
+    assert name == "R script" and state == "works" and last_used != "-" and expires > created
+    revoked = runner.invoke(args=["users", "revoke-token", token_id])
+    assert revoked.exit_code == 0, revoked.output
+
+    refused = client.get(url, headers={**bearer(token), "Accept-Language": "fr"})
+    assert refused.status_code == 401
+    assert refused.json["message"] == "Ce jeton d'API est inconnu, expiré ou révoqué. Demandez-en un nouveau."
+    assert client.get(url, headers={**bearer(token), "Accept-Language": "en"}).json["message"].startswith(
+        "This API token is unknown, expired or revoked.")
+    assert runner.invoke(args=["users", "tokens", user.email]).output.splitlines()[1].split("\t")[-1].startswith("revoked")
+    assert runner.invoke(args=["users", "revoke-token", "9999"]).exit_code != 0
+
+
+def test_an_expired_token_is_refused(runner, client, make_user, make_wave):
+    user = make_user("facilitator", ("rabiere",))
+    wave = make_wave("rabiere")
+    token = runner.invoke(args=["users", "token", user.email, "--days", "1"]).output.strip()
+    db.session.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    response = client.get(f"/api/v1/waves/{wave.id}/export", headers={**bearer(token), "Accept-Language": "ar"})
+    assert response.status_code == 401 and response.json["error"] == 401
+    assert "رمز" in response.json["message"]
+    assert runner.invoke(args=["users", "tokens", user.email]).output.splitlines()[1].endswith("\texpired")
+
+
+def test_last_use_is_written_at_most_once_an_hour(runner, client, make_user, make_wave):
+    user = make_user("facilitator", ("rabiere",))
+    wave = make_wave("rabiere")
+    token = runner.invoke(args=["users", "token", user.email]).output.strip()
+    url = f"/api/v1/waves/{wave.id}/export"
+    client.get(url, headers=bearer(token))
+    first = as_utc(db.session.scalar(select(ApiToken.last_used_at)))
+    client.get(url, headers=bearer(token))
+    db.session.rollback()
+    assert as_utc(db.session.scalar(select(ApiToken.last_used_at))) == first
+    db.session.execute(update(ApiToken).values(last_used_at=first - timedelta(hours=2)))
+    db.session.commit()
+    client.get(url, headers=bearer(token))
+    db.session.rollback()
+    assert as_utc(db.session.scalar(select(ApiToken.last_used_at))) > first
+
+
+def test_tokens_made_before_the_upgrade_expire_90_days_after_it(app, make_user):
+    from tests.test_migrations import migrate_down_and_up_again
+
+    user = make_user("facilitator")
+    db.session.execute(text("INSERT INTO api_token (user_id, name, token_hash, created_at, expires_at) "
+                            "VALUES (:user, 'old', :hash, :created, :created)"),
+                       dict(user=user.id, hash="0" * 64, created=utcnow() - timedelta(days=400)))
+    migrate_down_and_up_again(app, "0012")
+    expires = as_utc(db.session.scalar(select(ApiToken.expires_at)))
+    assert abs(expires - (utcnow() + timedelta(days=90))) < timedelta(minutes=5)

@@ -23,6 +23,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600  # a staff working day
+# A staff sign-in ends after this long without a request, and in any case this many days
+# after signing in (voix/accounts/auth.py). The last-seen time in the cookie is written
+# back at most this often, so that most requests do not send the cookie again; Flask's
+# own refresh of a permanent cookie on every request is off for the same reason.
+STAFF_SESSION_IDLE_MINUTES = 8 * 60
+STAFF_SESSION_MAX_DAYS = 7
+SESSION_SEEN_REFRESH_SECONDS = 300
+SESSION_REFRESH_EACH_REQUEST = False
 
 # Flask-WTF tokens expire after an hour; kiosk pages renew theirs without losing answers.
 WTF_CSRF_TIME_LIMIT = 3600
@@ -43,10 +51,13 @@ KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Bodies larger than this are refused with 413 (answers, votes and ideas are small).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
-# Behind a TLS-terminating proxy: trust this many X-Forwarded-* hops (0 = no proxy),
-# and send cookies over HTTPS only (VOIX_SESSION_COOKIE_SECURE=true).
+# Behind a TLS-terminating proxy: trust this many X-Forwarded-* hops (0 = no proxy).
 PROXY_FIX_HOPS = 0
-SESSION_COOKIE_SECURE = False
+# The session cookie is sent over HTTPS only (voix/security.py), except in debug mode, for
+# a browser on the same machine as `flask run`, or with VOIX_INSECURE_COOKIES=1 (a
+# plain-HTTP lab, tablets on a local network: never on the Internet).
+SESSION_COOKIE_SECURE = True
+INSECURE_COOKIES = False
 
 # Idea photos: the largest file accepted (a phone photo), and where uploads are kept
 # (default: the "uploads" folder of the instance folder; never under /static).
@@ -56,10 +67,17 @@ UPLOAD_FOLDER = None
 # A resident's sign-in lasts this long at most: on a personal device, and on a kiosk (as
 # a safety net behind the explicit sign-out and the idle reset).
 RESIDENT_SESSION_DAYS = 30
+# ... and on a personal device it ends sooner when unused this many days.
+RESIDENT_SESSION_IDLE_DAYS = 7
 
-# Sign-in, staff and residents: after this many wrong passwords for one account within
-# this many minutes, the account waits (voix/accounts/throttle.py).
+# Sign-in, staff and residents (voix/accounts/throttle.py, docs/security.md). Within
+# SIGN_IN_LOCK_MINUTES: this many wrong passwords for one account from one address make
+# that account wait at that address; this many from one address, whatever the accounts,
+# make the address wait (an EPN's tablets share one); this many for one account from
+# anywhere make it wait everywhere but at the addresses where it signed in before.
 SIGN_IN_MAX_FAILURES = 5
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
+SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 20
 SIGN_IN_LOCK_MINUTES = 15
 KIOSK_RESIDENT_SESSION_MINUTES = 30
 
@@ -75,3 +93,7 @@ RATELIMIT_TOKEN = "30 per minute; 600 per hour"
 # VOIX_REDIS_URL=redis://host:6379/0, where the rate limits are counted (docs/deploy.md).
 SERVERS = 1
 REDIS_URL = None
+
+# API bearer tokens work this many days unless `flask users token --days` says otherwise
+# (VOIX_API_TOKEN_DAYS=30).
+API_TOKEN_DAYS = 90

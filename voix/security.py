@@ -1,6 +1,9 @@
-"""HTTP headers that hold on every page (OWASP ASVS): no inline script, no framing; and
-the signed session cookie, whose signer is built once per secret key, not per request."""
-from flask import request
+"""HTTP headers that hold on every page (OWASP ASVS): no inline script, no framing, HTTPS
+only once a browser has come over HTTPS; and the signed session cookie, sent over HTTPS
+only, whose signer is built once per secret key, not per request."""
+import ipaddress
+
+from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -21,6 +24,32 @@ EVERY_RESPONSE = (
 # Pages carry a resident's answers or staff data: the browser keeps nothing, so the back
 # button on a shared kiosk cannot show the previous person's page.
 EVERY_PAGE = (*EVERY_RESPONSE, ("Cache-Control", "no-store"))
+# Sent over HTTPS only (a browser ignores it over HTTP): a year, subdomains included.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
+def cookies_are_secure(app) -> bool:
+    """The session cookie goes over HTTPS only, except in debug mode, with
+    INSECURE_COOKIES (VOIX_INSECURE_COOKIES=1, for a plain-HTTP lab), and for a browser
+    on this machine talking to Flask's development server over plain HTTP (`flask run`,
+    the README's demo): nothing crosses the network there, and a Secure cookie would not
+    come back, so nobody could sign in. Asked by Flask on every request, session or not:
+    the common case (gunicorn) is answered from the configuration and one environ key."""
+    config = app.config
+    if config["DEBUG"] or config["INSECURE_COOKIES"] or not config["SESSION_COOKIE_SECURE"]:
+        return False
+    if not has_request_context() or not request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
+        return True  # gunicorn and other servers name themselves
+    return not _local_plain_http()
+
+
+def _local_plain_http() -> bool:
+    if request.is_secure:
+        return False
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -39,6 +68,9 @@ class SessionInterface(SecureCookieSessionInterface):
             self._cached = (keys, serializer)
         return serializer
 
+    def get_cookie_secure(self, app):
+        return cookies_are_secure(app)
+
 
 def init_app(app):
     app.session_interface = SessionInterface()
@@ -50,4 +82,6 @@ def init_app(app):
         for name, value in EVERY_RESPONSE if request.endpoint == "static" else EVERY_PAGE:
             if name.lower() not in present:
                 headers.add(name, value)
+        if request.is_secure:  # behind a proxy, right once PROXY_FIX_HOPS trusts its X-Forwarded-Proto
+            headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response

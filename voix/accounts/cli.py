@@ -3,12 +3,14 @@ import secrets
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ..database import begin_write
 from ..extensions import db
+from ..models import utcnow
 from ..territories.models import territory_by_slug
 from .auth import issue_api_token
-from .models import Role, User, user_by_email
+from .models import ApiToken, Role, User, as_utc, user_by_email
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -48,16 +50,54 @@ def create_command(email, name, role, territories, password):
 
 @users.command("token")
 @click.argument("email")
-@click.option("--name", default="export", show_default=True)
-def token_command(email, name):
-    """Issue an API bearer token for a staff account (printed once)."""
+@click.option("--name", default="export", show_default=True, help="What the token is for, shown by `users tokens`.")
+@click.option("--days", type=click.IntRange(1, 3660), help="Days it works [default: API_TOKEN_DAYS, 90].")
+def token_command(email, name, days):
+    """Issue an API bearer token for a staff account (printed once, alone on stdout)."""
     begin_write()
+    user = _existing_user(email)
+    token = issue_api_token(user, name, days)
+    db.session.commit()
+    click.echo(token)
+
+
+@users.command("tokens")
+@click.argument("email")
+def tokens_command(email):
+    """List a staff account's API tokens: id, name, created, expires, last used, state."""
+    user = _existing_user(email)
+    now = utcnow()
+    click.echo("id\tname\tcreated\texpires\tlast used\tstate")
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
+        state = ("revoked " + _when(token.revoked_at) if token.revoked_at
+                 else "works" if token.works_at(now) else "expired")
+        click.echo("\t".join([str(token.id), token.name, _when(token.created_at), _when(token.expires_at),
+                              _when(token.last_used_at), state]))
+
+
+@users.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id):
+    """Revoke an API token by its id (from `users tokens`): the API refuses it at once."""
+    begin_write()
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.UsageError(f"no API token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.commit()
+    click.echo(f"revoked token {token.id} ({token.name}) of {token.user.email}")
+
+
+def _existing_user(email) -> User:
     user = user_by_email(email)
     if user is None:
         raise click.UsageError(f"no account for {email}")
-    token = issue_api_token(user, name)
-    db.session.commit()
-    click.echo(token)
+    return user
+
+
+def _when(moment) -> str:
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
 
 @users.command("list")

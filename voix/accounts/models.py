@@ -1,8 +1,8 @@
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, func, select
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, String, Table, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,20 +72,35 @@ class StaffSession(db.Model):
         return f"<StaffSession user={self.user_id}>"
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes, which are UTC here."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 class ApiToken(db.Model):
-    """A bearer token for scripts (exports). Only its SHA-256 is stored."""
+    """A bearer token for scripts (exports). Only its SHA-256 is stored.
+
+    It works until it expires (API_TOKEN_DAYS after it was made, unless chosen otherwise)
+    or is revoked (`flask users revoke-token ID`), whichever comes first."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written at most once an hour (voix/accounts/auth.py): an API read stays a read.
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+    def works_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and moment < as_utc(self.expires_at)
 
     def __repr__(self):
         return f"<ApiToken {self.name} user={self.user_id}>"
