@@ -9,8 +9,9 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from voix.api import body_language, json_body
+from voix.api import body_language, json_body, optional_id, text_field
 from voix.extensions import db
+from voix.request_input import row_by_outside_id
 
 from . import operations as ops
 from .models import (
@@ -32,7 +33,8 @@ def _get(model, object_id):
 
 
 def _participant(consultation: Consultation, body: dict):
-    participant = ops.participant_by_token(consultation, body.get("token"))
+    token = body.get("token")
+    participant = ops.participant_by_token(consultation, token) if isinstance(token, str) else None
     if participant is None:
         abort(403, description=_("Unknown participation token for this consultation."))
     return participant
@@ -87,9 +89,8 @@ def propose(consultation_id):
     participant = _participant(c, body)
     language = body_language(body)
     try:
-        idea = ops.propose_idea(c, participant, title=str(body.get("title", "")), body=str(body.get("body", "")),
-                                theme=body.get("theme") if isinstance(body.get("theme"), str) else None,
-                                language=language)
+        idea = ops.propose_idea(c, participant, title=text_field(body, "title"), body=text_field(body, "body"),
+                                theme=text_field(body, "theme") or None, language=language)
     except ops.DeliberationError as error:
         return _refused(error)
     db.session.commit()
@@ -120,9 +121,9 @@ def ask(consultation_id):
     body = json_body()
     participant = _participant(c, body)
     language = body_language(body)
-    text = body.get("text") if isinstance(body.get("text"), str) else ""  # null is no text, not "None"
+    text = text_field(body, "text")
     try:
-        question, created = ops.ask_question(c, participant, body.get("institution"), text,
+        question, created = ops.ask_question(c, participant, optional_id(body, "institution"), text,
                                              uuid=body.get("uuid"), language=language)
     except ops.DeliberationError as error:
         return _refused(error)
@@ -177,7 +178,8 @@ def statement_vote(statement_id):
 def pairwise(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
-    winner, loser = db.session.get(Idea, body.get("winner")), db.session.get(Idea, body.get("loser"))
+    winner_id, loser_id = optional_id(body, "winner"), optional_id(body, "loser")
+    winner, loser = row_by_outside_id(Idea, winner_id), row_by_outside_id(Idea, loser_id)
     if winner is None or loser is None or winner.consultation_id != c.id or loser.consultation_id != c.id:
         return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
     try:
@@ -215,16 +217,20 @@ def comment(idea_id):
     body = json_body()
     participant = _participant(idea.consultation, body)
     parent = None
-    if body.get("parent") is not None:
-        parent = db.session.get(Comment, body["parent"]) if isinstance(body["parent"], int) else None
+    parent_id = optional_id(body, "parent")
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
         if parent is None:
             return _refused(ops.DeliberationError(_("The comment you reply to does not exist.")))
+    position_name = body.get("position", "neutral")
     try:
-        position = Position(body.get("position", "neutral"))
+        position = Position(position_name) if isinstance(position_name, str) else None
     except ValueError:
+        position = None
+    if position is None:
         return _refused(ops.DeliberationError(_("A comment is for, neutral or against.")))
     try:
-        stored, created = ops.add_comment(idea, participant, str(body.get("body", "")), position,
+        stored, created = ops.add_comment(idea, participant, text_field(body, "body"), position,
                                           uuid=body.get("uuid"), parent=parent)
     except ops.DeliberationError as error:
         return _refused(error)
@@ -236,5 +242,5 @@ def report(comment_id):
     reported = _get(Comment, comment_id)
     idea = db.session.get(Idea, reported.idea_id)
     body = json_body()
-    ops.report_comment(reported, _participant(idea.consultation, body), str(body.get("reason", "")))
+    ops.report_comment(reported, _participant(idea.consultation, body), text_field(body, "reason"))
     return {"status": "reported"}, 201

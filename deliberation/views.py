@@ -29,6 +29,7 @@ from voix.i18n import current_language
 from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.privacy import clean_text
+from voix.request_input import row_by_outside_id
 from voix.territories.models import TerritoryKind, all_territories
 
 from . import operations as ops
@@ -399,8 +400,10 @@ def co_carry(idea_id):
 def comment(idea_id):
     idea = db.session.get(Idea, idea_id) or abort(404)
     me = participant(idea.consultation)
-    parent = db.session.get(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
+    parent = row_by_outside_id(Comment, request.form.get("parent"))
     try:
+        if request.form.get("parent") and parent is None:
+            raise ops.DeliberationError(_("The comment you reply to does not exist."))
         position = Position(request.form.get("position", "neutral"))
         ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
                         uuid=request.form.get("uuid") or str(uuid.uuid4()), language=current_language())
@@ -447,8 +450,8 @@ def pairwise(consultation_id):
     """"Which do you prefer?": two ideas, one tap, then the next pair."""
     c = _consultation(consultation_id)
     if request.method == "POST":
-        winner, loser = db.session.get(Idea, request.form.get("winner", type=int)), db.session.get(
-            Idea, request.form.get("loser", type=int))
+        winner = row_by_outside_id(Idea, request.form.get("winner"))
+        loser = row_by_outside_id(Idea, request.form.get("loser"))
         if winner is None or loser is None:
             abort(400)
         try:
@@ -474,7 +477,7 @@ def statements(consultation_id):
     c = _consultation(consultation_id)
     me = participant(c, create=request.method == "POST")
     if request.method == "POST":
-        statement = db.session.get(Statement, request.form.get("statement", type=int)) or abort(400)
+        statement = row_by_outside_id(Statement, request.form.get("statement")) or abort(400)
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())

@@ -42,9 +42,10 @@ def create_app(test_config=None):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, i18n, invitations, security
+    from . import database, i18n, invitations, request_input, security
     from .accounts.auth import load_current_user
 
+    request_input.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
