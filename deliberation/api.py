@@ -5,6 +5,8 @@ Residents act with a per-consultation participation token (POST .../participants
 one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
 first time, 200 for a repeat.
 """
+from datetime import timezone
+
 from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -46,7 +48,7 @@ def _refused(error: ops.DeliberationError):
 
 def _idea_json(idea: Idea, counts: dict | None) -> dict:
     return {"id": idea.id, "title": idea.title, "body": idea.body, "theme": idea.theme,
-            "created_at": idea.created_at.isoformat(),
+            "created_at": _iso(idea.created_at),
             "supports": counts.get(idea.id, 0) if counts is not None else None}
 
 
@@ -62,7 +64,10 @@ def consultation(consultation_id):
 
 
 def _iso(moment):
-    return moment.isoformat() if moment is not None else None
+    """RFC 3339, as the spec says: SQLite gives back naive datetimes, which are UTC."""
+    if moment is None:
+        return None
+    return (moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment).isoformat()
 
 
 @bp.post("/consultations/<int:consultation_id>/participants")
@@ -103,8 +108,8 @@ def _institution_json(institution) -> dict:
 
 def _question_json(question) -> dict:
     return {"id": question.id, "institution": _institution_json(question.institution), "text": question.text,
-            "language": question.language, "created_at": question.created_at.isoformat(),
-            "answers": [{"text": a.text, "answered_at": a.answered_at.isoformat()} for a in question.answers]}
+            "language": question.language, "created_at": _iso(question.created_at),
+            "answers": [{"text": a.text, "answered_at": _iso(a.answered_at)} for a in question.answers]}
 
 
 @bp.get("/consultations/<int:consultation_id>/questions")
@@ -205,7 +210,7 @@ def comments(idea_id):
     idea = _get(Idea, idea_id)
     rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id))
     return {"comments": [
-        {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": c.created_at.isoformat(),
+        {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": _iso(c.created_at),
          "body": c.body if c.visibility is Visibility.visible else None,
          "hidden_reason": c.hidden_reason}
         for c in rows]}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from . import config as default_config
 from .extensions import babel, csrf, db, migrate
@@ -24,6 +25,14 @@ class BoundedInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # Out of range is unknown whatever the method: a ValidationError would make Werkzeug
+            # answer 405 when a rule for another method has the same path (GET and POST .../ideas).
+            raise NotFound() from None
 
 
 def create_app(test_config=None):
