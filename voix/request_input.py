@@ -21,7 +21,7 @@ from flask import Request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .extensions import db
 
@@ -128,6 +128,10 @@ class HostileJSON(ValueError):
     """A JSON body we refuse to read; the message says why, in the user's language."""
 
 
+class TooLargeJSON(HostileJSON):
+    """Answered 413, like a body over MAX_CONTENT_LENGTH."""
+
+
 def _refuse_constant(name):
     raise HostileJSON(_("Numbers must be finite (%(name)s is not).", name=name))
 
@@ -147,13 +151,13 @@ class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, data, **kwargs):
         if isinstance(data, (bytes, bytearray)):
             if len(data) > MAX_JSON_BYTES:
-                raise HostileJSON(_("What you sent is too large."))
+                raise TooLargeJSON(_("What you sent is too large."))
             try:
                 data = bytes(data).decode("utf-8")
             except UnicodeDecodeError:
                 raise HostileJSON(_("The body is not valid UTF-8 text.")) from None
         elif len(data) > MAX_JSON_BYTES:
-            raise HostileJSON(_("What you sent is too large."))
+            raise TooLargeJSON(_("What you sent is too large."))
         if _nesting_depth(data) > MAX_JSON_DEPTH:
             raise HostileJSON(_("The JSON is nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH))
         try:
@@ -192,6 +196,8 @@ class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
 
     def on_json_loading_failed(self, e):
+        if isinstance(e, TooLargeJSON):
+            raise RequestEntityTooLarge(description=str(e))
         if isinstance(e, HostileJSON):
             raise BadRequest(description=str(e))
         if e is not None:
