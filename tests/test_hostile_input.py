@@ -496,3 +496,21 @@ def test_json_body_counts_as_cleaned_text(app):
                                   content_type="application/json"):
         from flask import request
         assert request.get_json() == {"a": ["b"]}
+
+
+def test_an_imported_questionnaire_file_is_outside_text_too(client, auth, make_user, territories):
+    from io import BytesIO
+
+    from surveys.models import Question, Questionnaire
+
+    csv = ("survey,,,,\n,type,name,label,required\n"
+           ",text,avis,Votre avis\x00 ?\u202e,yes\n,integer,age,A\u0302ge,\n").encode("utf-8")
+    auth.login(make_user("facilitator", ("sanitas",), email="import@example.org"))
+    response = client.post("/animation/enquetes/importer", data={
+        "territory": str(territories["sanitas"].id), "file": (BytesIO(csv), "enquete.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200, response.text[:500]
+    db.session.rollback()
+    texts = {q.code: q.text["fr"] for q in db.session.scalars(select(Question))}
+    assert texts == {"avis": "Votre avis ?", "age": "Âge"}, texts
+    assert count_rows(Questionnaire) == 1

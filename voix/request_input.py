@@ -12,6 +12,7 @@ Integers from outside go through `bounded_int` / `outside_id`: a database intege
 column holds 32 bits, and Python's int is unbounded (2**64 was an OverflowError).
 `request.form.get(key, type=int)` and `request.args.get(key, type=int)` use it.
 """
+import dataclasses
 import json
 import math
 import re
@@ -185,9 +186,24 @@ def _cleaned(value):
         return clean_string(value)
     if isinstance(value, list):
         return [_cleaned(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_cleaned(item) for item in value)
     if isinstance(value, dict):
-        return {clean_string(key): _cleaned(item) for key, item in value.items()}
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
     return value
+
+
+def cleaned_strings(value):
+    """`value` with every string in it (in lists, tuples, dicts and dataclasses) cleaned: for
+    text read from an uploaded file, which does not come through the request's fields."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: cleaned_strings(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, (list, tuple)):
+        return type(value)(cleaned_strings(item) for item in value)
+    if isinstance(value, dict):
+        return {cleaned_strings(key): cleaned_strings(item) for key, item in value.items()}
+    return clean_string(value) if isinstance(value, str) else value
 
 
 class CleanRequest(Request):
