@@ -514,3 +514,14 @@ def test_an_imported_questionnaire_file_is_outside_text_too(client, auth, make_u
     texts = {q.code: q.text["fr"] for q in db.session.scalars(select(Question))}
     assert texts == {"avis": "Votre avis ?", "age": "Âge"}, texts
     assert count_rows(Questionnaire) == 1
+
+
+def test_a_report_reason_that_is_not_text_is_a_documented_422(client, world):
+    import yaml
+
+    from tests.test_openapi import SPEC
+
+    response = client.post(f"/api/v1/comments/{world.comment}/reports", json={"token": world.token, "reason": 12})
+    assert response.status_code == 422 and count_rows(CommentReport) == 0
+    documented = yaml.safe_load(SPEC.read_text())["paths"]["/comments/{comment_id}/reports"]["post"]["responses"]
+    assert "422" in documented
