@@ -5,13 +5,15 @@ Residents act with a per-consultation participation token (POST .../participants
 one). Every vote carries a client UUID and is idempotent like survey responses: 201 the
 first time, 200 for a repeat.
 """
+from datetime import timezone
+
 from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from voix.api import body_language, json_body
-from voix.database import row_by_id
+from voix.api import body_language, json_body, optional_id, text_field
 from voix.extensions import db
+from voix.request_input import row_by_outside_id
 
 from . import operations as ops
 from .models import (
@@ -34,7 +36,8 @@ def _get(model, object_id):
 
 
 def _participant(consultation: Consultation, body: dict):
-    participant = ops.participant_by_token(consultation, body.get("token"))
+    token = body.get("token")
+    participant = ops.participant_by_token(consultation, token) if isinstance(token, str) else None
     if participant is None:
         abort(403, description=_("Unknown participation token for this consultation."))
     return participant
@@ -46,7 +49,7 @@ def _refused(error: ops.DeliberationError):
 
 def _idea_json(idea: Idea, counts: dict | None) -> dict:
     return {"id": idea.id, "title": idea.title, "body": idea.body, "theme": idea.theme,
-            "created_at": idea.created_at.isoformat(),
+            "created_at": _iso(idea.created_at),
             "supports": counts.get(idea.id, 0) if counts is not None else None}
 
 
@@ -62,7 +65,10 @@ def consultation(consultation_id):
 
 
 def _iso(moment):
-    return moment.isoformat() if moment is not None else None
+    """RFC 3339, as the spec says: SQLite gives back naive datetimes, which are UTC."""
+    if moment is None:
+        return None
+    return (moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment).isoformat()
 
 
 @bp.post("/consultations/<int:consultation_id>/participants")
@@ -89,9 +95,8 @@ def propose(consultation_id):
     participant = _participant(c, body)
     language = body_language(body)
     try:
-        idea = ops.propose_idea(c, participant, title=str(body.get("title", "")), body=str(body.get("body", "")),
-                                theme=body.get("theme") if isinstance(body.get("theme"), str) else None,
-                                language=language)
+        idea = ops.propose_idea(c, participant, title=text_field(body, "title"), body=text_field(body, "body"),
+                                theme=text_field(body, "theme") or None, language=language)
     except ops.DeliberationError as error:
         return _refused(error)
     db.session.commit()
@@ -104,8 +109,8 @@ def _institution_json(institution) -> dict:
 
 def _question_json(question) -> dict:
     return {"id": question.id, "institution": _institution_json(question.institution), "text": question.text,
-            "language": question.language, "created_at": question.created_at.isoformat(),
-            "answers": [{"text": a.text, "answered_at": a.answered_at.isoformat()} for a in question.answers]}
+            "language": question.language, "created_at": _iso(question.created_at),
+            "answers": [{"text": a.text, "answered_at": _iso(a.answered_at)} for a in question.answers]}
 
 
 @bp.get("/consultations/<int:consultation_id>/questions")
@@ -122,9 +127,9 @@ def ask(consultation_id):
     body = json_body()
     participant = _participant(c, body)
     language = body_language(body)
-    text = body.get("text") if isinstance(body.get("text"), str) else ""  # null is no text, not "None"
+    text = text_field(body, "text")
     try:
-        question, created = ops.ask_question(c, participant, body.get("institution"), text,
+        question, created = ops.ask_question(c, participant, optional_id(body, "institution"), text,
                                              uuid=body.get("uuid"), language=language)
     except ops.DeliberationError as error:
         return _refused(error)
@@ -179,7 +184,8 @@ def statement_vote(statement_id):
 def pairwise(consultation_id):
     c = _get(Consultation, consultation_id)
     body = json_body()
-    winner, loser = row_by_id(Idea, body.get("winner")), row_by_id(Idea, body.get("loser"))
+    winner_id, loser_id = optional_id(body, "winner"), optional_id(body, "loser")
+    winner, loser = row_by_outside_id(Idea, winner_id), row_by_outside_id(Idea, loser_id)
     if winner is None or loser is None or winner.consultation_id != c.id or loser.consultation_id != c.id:
         return _refused(ops.DeliberationError(_("Compare two different ideas of the same consultation.")))
     try:
@@ -207,7 +213,7 @@ def comments(idea_id):
         abort(404)  # a hidden idea hides its comments: unknown to the public, like its page
     rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id).order_by(Comment.id))
     return {"comments": [
-        {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": c.created_at.isoformat(),
+        {"id": c.id, "parent": c.parent_id, "position": c.position.value, "created_at": _iso(c.created_at),
          "body": c.body if c.visibility is Visibility.visible else None,
          "hidden_reason": c.hidden_reason}
         for c in rows]}
@@ -221,16 +227,20 @@ def comment(idea_id):
     body = json_body()
     participant = _participant(idea.consultation, body)
     parent = None
-    if body.get("parent") is not None:
-        parent = row_by_id(Comment, body["parent"])
+    parent_id = optional_id(body, "parent")
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
         if parent is None:
             return _refused(ops.DeliberationError(_("The comment you reply to does not exist.")))
+    position_name = body.get("position", "neutral")
     try:
-        position = Position(body.get("position", "neutral"))
+        position = Position(position_name) if isinstance(position_name, str) else None
     except ValueError:
+        position = None
+    if position is None:
         return _refused(ops.DeliberationError(_("A comment is for, neutral or against.")))
     try:
-        stored, created = ops.add_comment(idea, participant, str(body.get("body", "")), position,
+        stored, created = ops.add_comment(idea, participant, text_field(body, "body"), position,
                                           uuid=body.get("uuid"), parent=parent)
     except ops.DeliberationError as error:
         return _refused(error)
@@ -244,5 +254,5 @@ def report(comment_id):
     if idea.visibility is not Visibility.visible:
         abort(404)
     body = json_body()
-    ops.report_comment(reported, _participant(idea.consultation, body), str(body.get("reason", "")))
+    ops.report_comment(reported, _participant(idea.consultation, body), text_field(body, "reason"))
     return {"status": "reported"}, 201

@@ -21,8 +21,15 @@ from sqlalchemy.orm import selectinload
 
 from voix.accounts.auth import staff_required
 from voix.accounts.models import Role
-from voix.database import row_by_id
 from voix.extensions import db
+from voix.request_input import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    bounded_int,
+    outside_id,
+    plausible_year,
+    row_by_outside_id,
+)
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
@@ -98,18 +105,18 @@ def index():
 @bp.post("/")
 @staff_required(Role.facilitator)
 def create():
-    territory = row_by_id(Territory, request.form.get("territory", type=int)) or abort(400)
+    territory = row_by_outside_id(Territory, request.form.get("territory")) or abort(400)
     title = {lang: request.form.get(f"title_{lang}", "").strip() for lang in ("fr", "en", "ar")}
     if not title["fr"]:
         flash(_("The consultation needs a French title."), "error")
         return redirect(url_for(".index"))
     if not can_run_consultations(g.user, territory):
         abort(403)
-    cap = request.form.get("support_cap", type=int)
     try:
+        cap = _support_cap_from_form()
         opens_on, closes_on = _schedule_from_form()
         consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
-                                               support_cap=cap if cap and cap > 0 else None,
+                                               support_cap=cap,
                                                results_hidden=bool(request.form.get("results_hidden")))
         ops.set_schedule(consultation, opens_on, closes_on)
     except ops.DeliberationError as error:
@@ -185,6 +192,21 @@ def schedule(consultation_id):
     return redirect(url_for(".detail", consultation_id=consultation.id) + "#calendrier")
 
 
+MAX_SUPPORT_CAP = 100  # as the form's input says
+
+
+def _support_cap_from_form() -> int | None:
+    """How many ideas a resident may support: empty or 0 is no limit."""
+    typed = request.form.get("support_cap", "").strip()
+    if not typed:
+        return None
+    cap = bounded_int(typed, 0, MAX_SUPPORT_CAP)
+    if cap is None:
+        raise ops.DeliberationError(_("The number of supports per person is a whole number from 0 to %(n)s.",
+                                      n=MAX_SUPPORT_CAP))
+    return cap or None
+
+
 def _schedule_from_form():
     return _local_moment(request.form.get("opens_on", "")), _local_moment(request.form.get("closes_on", ""))
 
@@ -201,6 +223,9 @@ def _local_moment(value: str) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ops.DeliberationError(_("Enter dates as shown, for example 2027-03-01 09:00.")) from None
+    if not plausible_year(moment.year):
+        raise ops.DeliberationError(_("Enter a date between the years %(first)s and %(last)s.",
+                                      first=FIRST_YEAR, last=LAST_YEAR))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_residents_zone())
     return moment.astimezone(timezone.utc)
@@ -315,9 +340,10 @@ def _typed_counts() -> dict[int, str]:
     typed = {}
     for key, value in request.form.items():
         if key.startswith("idea-"):
-            if not key[5:].isdigit():
+            idea_id = outside_id(key[5:])
+            if idea_id is None:
                 raise ops.DeliberationError(_("This ballot names an idea that is not open to support."))
-            typed[int(key[5:])] = value
+            typed[idea_id] = value
     return typed
 
 

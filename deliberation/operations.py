@@ -45,6 +45,7 @@ from .models import (
 from .pairwise import rank_ideas
 
 IDEA_TITLE_MAX, IDEA_BODY_MAX, COMMENT_MAX, STATEMENT_MAX, QUESTION_MAX = 150, 3000, 2000, 500, 1000
+IDEA_THEME_MAX = 60  # the column's length
 
 
 class DeliberationError(ValueError):
@@ -174,14 +175,16 @@ def propose_idea(consultation: Consultation, carrier: Participant, *, title: str
     refuse_unless_running(consultation)
     if not consultation.proposals_open:
         raise DeliberationError(_l("Proposals are closed in this consultation."))
-    title, body = (title or "").strip(), (body or "").strip()
+    # Lengths are checked on the text as stored: scrubbing can make it longer ("a@b.c" -> "[email]").
+    title, body, theme = clean_text(title or ""), clean_text(body or ""), clean_text(theme or "") or None
     if not title or not body:
         raise DeliberationError(_l("An idea needs a title and a description."))
     if len(title) > IDEA_TITLE_MAX or len(body) > IDEA_BODY_MAX:
         raise DeliberationError(_l("Keep the title under %(t)s and the text under %(b)s characters.",
                                    t=IDEA_TITLE_MAX, b=IDEA_BODY_MAX))
-    idea = Idea(consultation=consultation, carrier=carrier, title=clean_text(title), body=clean_text(body),
-                theme=theme, language=language)
+    if theme is not None and len(theme) > IDEA_THEME_MAX:
+        raise DeliberationError(_l("Keep the theme under %(n)s characters.", n=IDEA_THEME_MAX))
+    idea = Idea(consultation=consultation, carrier=carrier, title=title, body=body, theme=theme, language=language)
     db.session.add(idea)
     db.session.flush()
     return idea

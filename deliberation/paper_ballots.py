@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
+from voix.request_input import bounded_int
 from voix.models import utcnow
 
 from .models import Consultation, Idea, Origin, PaperBallot, Participant, Support, Visibility
@@ -27,10 +28,11 @@ def parse_counts(form_values: dict[int, str]) -> dict[int, int]:
         text = (text or "").strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) > MAX_PER_IDEA:
+        count = bounded_int(text, 0, MAX_PER_IDEA)  # ASCII digits only: "²" or "١٢" are not counts
+        if count is None:
             raise DeliberationError(_l("Enter a whole number between 0 and %(max)s for each idea.", max=MAX_PER_IDEA))
-        if int(text):
-            counts[idea_id] = int(text)
+        if count:
+            counts[idea_id] = count
     return counts
 
 

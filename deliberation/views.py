@@ -24,12 +24,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from surveys.submission import AGE_BRACKETS, GENDERS, clean_about_you
-from voix.database import row_by_id
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.privacy import clean_text
+from voix.request_input import row_by_outside_id
 from voix.territories.models import TerritoryKind, all_territories
 
 from . import operations as ops
@@ -410,8 +410,10 @@ def _open_idea(idea_id) -> Idea:
 def comment(idea_id):
     idea = _open_idea(idea_id)
     me = participant(idea.consultation)
-    parent = row_by_id(Comment, request.form.get("parent", type=int)) if request.form.get("parent") else None
+    parent = row_by_outside_id(Comment, request.form.get("parent"))
     try:
+        if request.form.get("parent") and parent is None:
+            raise ops.DeliberationError(_("The comment you reply to does not exist."))
         position = Position(request.form.get("position", "neutral"))
         ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
                         uuid=request.form.get("uuid") or str(uuid.uuid4()), language=current_language())
@@ -458,8 +460,8 @@ def pairwise(consultation_id):
     """"Which do you prefer?": two ideas, one tap, then the next pair."""
     c = _consultation(consultation_id)
     if request.method == "POST":
-        winner, loser = row_by_id(Idea, request.form.get("winner", type=int)), row_by_id(
-            Idea, request.form.get("loser", type=int))
+        winner = row_by_outside_id(Idea, request.form.get("winner"))
+        loser = row_by_outside_id(Idea, request.form.get("loser"))
         if winner is None or loser is None:
             abort(400)
         try:
@@ -485,7 +487,7 @@ def statements(consultation_id):
     c = _consultation(consultation_id)
     me = participant(c, create=request.method == "POST")
     if request.method == "POST":
-        statement = row_by_id(Statement, request.form.get("statement", type=int)) or abort(400)
+        statement = row_by_outside_id(Statement, request.form.get("statement")) or abort(400)
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())

@@ -13,6 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from voix.request_input import FIRST_YEAR, LAST_YEAR, plausible_year
+
 from .interchange import ACCEPTED_SUFFIXES
 from .models import QuestionType
 
@@ -65,6 +67,20 @@ def format_options(options: list[dict]) -> str:
                      for o in options)
 
 
+NUMBER_LIMIT = 10**12  # bounds of a number question: finite, and far beyond any count or amount
+
+
+def finite_number(form, field):
+    if field.data is not None and not -NUMBER_LIMIT <= field.data <= NUMBER_LIMIT:  # also refuses NaN
+        raise ValidationError(_l("Enter a number between -%(n)s and %(n)s.", n=NUMBER_LIMIT))
+
+
+def plausible_date(form, field):
+    if field.data is not None and not plausible_year(field.data.year):
+        raise ValidationError(_l("Enter a date between the years %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+
+
 class QuestionForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Stable across versions, e.g. tranquility. Same code means same question."))
@@ -77,8 +93,8 @@ class QuestionForm(FlaskForm):
     help_en = StringField(_l("Help in English"), validators=[Optional(), Length(max=500)])
     help_ar = StringField(_l("Help in Arabic"), validators=[Optional(), Length(max=500)])
     options = TextAreaField(_l("Options"), description=_l("One per line: code | French | English | Arabic"))
-    minimum = FloatField(_l("Minimum"), validators=[Optional()])
-    maximum = FloatField(_l("Maximum"), validators=[Optional()])
+    minimum = FloatField(_l("Minimum"), validators=[Optional(), finite_number])
+    maximum = FloatField(_l("Maximum"), validators=[Optional(), finite_number])
     condition_question = StringField(_l("Show only if question (code)"), validators=[Optional(), Length(max=40)])
     condition_equals = StringField(_l("equals (option code; empty: is answered)"), validators=[Optional(), Length(max=40)])
 
@@ -88,8 +104,8 @@ class QuestionForm(FlaskForm):
 
 class WaveForm(FlaskForm):
     territory = SelectField(_l("Territory"), coerce=int)
-    opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
-    closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
+    opens_on = DateField(_l("Opens on"), validators=[DataRequired(), plausible_date])
+    closes_on = DateField(_l("Closes on"), validators=[DataRequired(), plausible_date])
 
 
 class ImportForm(FlaskForm):

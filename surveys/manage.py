@@ -258,7 +258,7 @@ def create_wave(questionnaire_id):
             flash(str(error), "error")
     else:
         for errors in form.errors.values():
-            flash(" ".join(errors), "error")
+            flash(" ".join(str(error) for error in errors), "error")
     return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
 
 
@@ -303,7 +303,12 @@ def wave_status(wave_id, action):
 def next_wave(wave_id):
     wave = _wave(wave_id)
     if EmptyForm().validate_on_submit():
-        created = ops.create_next_wave(wave)
+        try:
+            created = ops.create_next_wave(wave)
+        except OverflowError:  # a wave ending in the year 9999 has no next period
+            db.session.rollback()
+            flash(_("The next wave would end after the year 9999: change this wave's dates first."), "error")
+            return redirect(url_for(".wave", wave_id=wave.id))
         db.session.commit()
         flash(_("Wave %(n)s created from wave %(m)s.", n=created.number, m=wave.number), "success")
         return redirect(url_for(".wave", wave_id=created.id))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from . import config as default_config
 from .extensions import babel, csrf, db, migrate
@@ -24,6 +25,14 @@ class BoundedInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # Out of range is unknown whatever the method: a ValidationError would make Werkzeug
+            # answer 405 when a rule for another method has the same path (GET and POST .../ideas).
+            raise NotFound() from None
 
 
 def create_app(test_config=None):
@@ -42,9 +51,10 @@ def create_app(test_config=None):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, i18n, invitations, security
+    from . import database, i18n, invitations, request_input, security, text_direction
     from .accounts.auth import load_current_user
 
+    request_input.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
@@ -54,6 +64,7 @@ def create_app(test_config=None):
     app.before_request(load_current_user)
     app.context_processor(i18n.template_context)
     app.add_template_global(invitations.invitation_qr)
+    text_direction.init_app(app)
 
     _register_blueprints(app)
     _register_commands(app)

@@ -126,16 +126,3 @@ def upsert(model, values: dict, *, conflict_columns, update_columns):
     )
     db.session.execute(statement)
 
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers, as the URL converter says (voix/__init__.py)
-
-
-def row_by_id(model, value):
-    """The row with this id, or None for a missing or malformed one (None, "abc", 2**40, True).
-
-    An id read from a form or a JSON body: it must never reach the database as a value
-    the column cannot hold (a 500 on PostgreSQL, a warning on a None).
-    """
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-        return None
-    return db.session.get(model, value)

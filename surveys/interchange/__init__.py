@@ -11,6 +11,8 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
+from voix.request_input import cleaned_strings
+
 from .build import ImportResult, build_questionnaire
 from .draft import Draft, ImportRefused, Note
 from .files import check_size
@@ -45,5 +47,5 @@ def read_file(filename: str, content: bytes) -> Draft:
 
 def import_questionnaire(filename: str, content: bytes, territory, *, created_by=None, title=None) -> ImportResult:
     """A new draft questionnaire from the file; the caller commits (or rolls back on ImportRefused)."""
-    draft = read_file(filename, content)
+    draft = cleaned_strings(read_file(filename, content))  # file text is outside text too (voix/request_input.py)
     return build_questionnaire(draft, territory, created_by=created_by, title=title, filename=filename)

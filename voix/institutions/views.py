@@ -8,8 +8,8 @@ from insights.store import forget_analyses
 
 from ..accounts.auth import staff_required
 from ..accounts.models import Role
-from ..database import row_by_id
 from ..extensions import db
+from ..request_input import row_by_outside_id
 from ..territories.models import Territory, all_territories
 from .models import INSTITUTION_LABELS, Institution, InstitutionCode
 
@@ -35,7 +35,7 @@ def save(institution_id=None):
         return render_template("institutions/index.html", institutions=[], labels=INSTITUTION_LABELS,
                                territories=all_territories(), edited=institution)
     name = request.form.get("name", "").strip()
-    territory = row_by_id(Territory, request.form.get("territory", type=int))
+    territory = row_by_outside_id(Territory, request.form.get("territory"))
     try:
         code = InstitutionCode(request.form.get("code", ""))
     except ValueError:
