@@ -30,7 +30,7 @@ WTF_CSRF_TIME_LIMIT = 3600
 # Kiosk behaviour (seconds). WCAG 2.2.1 wants at least 20 s to react to the idle warning.
 KIOSK_IDLE_SECONDS = 90
 KIOSK_WARNING_SECONDS = 30
-KIOSK_THANKS_SECONDS = 8
+KIOSK_THANKS_SECONDS = 30  # at least 20 (voix/kiosk/views.py)
 KIOSK_COOKIE_NAME = "voix_kiosk"
 KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 
