@@ -32,7 +32,8 @@ PERSONAL_THANKS_CODE = "survey_invitation_code"
 @bp.record_once
 def _offer_surveys_on_kiosks(state):
     def provider(kiosk):
-        return [{"title": wave.questionnaire.display_title(), "url": url_for("surveys.kiosk_answer", wave_id=wave.id)}
+        return [{"title": wave.questionnaire.display_title(), "url": url_for("surveys.kiosk_answer", wave_id=wave.id),
+                 "kind": "survey"}
                 for wave in open_waves_for(kiosk.territory)]
 
     register_activity_provider(state.app, provider)

@@ -204,5 +204,6 @@ def test_running_consultations_are_listed_on_the_home_and_kiosk_start_pages(clie
     register_kiosk(client, auth, make_user, territories["sanitas"])
     start = client.get("/kiosk/?lang=en")
     assert f'href="/consultations/{consultation.id}"' in start.text and "The square" in start.text
+    assert start.text.index("Consultations: propose, vote") < start.text.index(f'href="/consultations/{consultation.id}"')
     assert f'href="/consultations/{elsewhere.id}"' not in start.text
     assert "Pas encore ouverte" not in start.text and "Déjà close" not in start.text
