@@ -94,7 +94,8 @@ def _offer_consultations_on_kiosks(state):
         rows = db.session.scalars(select(Consultation).where(
             Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
-        return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id)}
+        return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id),
+                 "kind": "consultation"}
                 for c in rows if c.is_running]
 
     register_activity_provider(state.app, provider)

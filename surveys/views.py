@@ -7,8 +7,8 @@ session, so nothing of one resident can reach the next.
 import uuid
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import DBAPIError
 from wtforms.validators import ValidationError
@@ -34,7 +34,8 @@ PERSONAL_THANKS_CODE = "survey_invitation_code"
 @bp.record_once
 def _offer_surveys_on_kiosks(state):
     def provider(kiosk):
-        return [{"title": wave.questionnaire.display_title(), "url": url_for("surveys.kiosk_answer", wave_id=wave.id)}
+        return [{"title": wave.questionnaire.display_title(), "url": url_for("surveys.kiosk_answer", wave_id=wave.id),
+                 "kind": "survey"}
                 for wave in open_waves_for(kiosk.territory)]
 
     register_activity_provider(state.app, provider)
@@ -82,11 +83,8 @@ def _answer_page(wave, channel, kiosk):
     about = {key: request.form.get(f"about-{key}", "") for key in
              ("gender", "gender_description", "age_bracket", "quartier", "invited_by", "panel_code")}
     response_uuid = request.form.get("uuid", "")
-    if request.form.get("switch_lang") in available_languages():
-        # The resident changed language mid-way: same answers, same UUID, new language.
-        session["lang"] = request.form["switch_lang"]
-        refresh()
-        return _render(wave, kiosk, response_uuid, raw_answers, about)
+    if "switch_lang" in request.form:
+        return _switch_language(wave, kiosk, response_uuid, raw_answers, about)
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
@@ -117,21 +115,36 @@ def _answer_page(wave, channel, kiosk):
     return redirect(url_for("surveys.thanks"), code=303)
 
 
-def _render(wave, kiosk, response_uuid, values=None, about=None, errors=None, notice=None):
+def _switch_language(wave, kiosk, response_uuid, raw_answers, about):
+    """The resident changed language mid-way: same answers, same UUID, same question, new
+    language. Whatever else the form carries, a language switch is never a submission and
+    shows no validation error (an unknown language keeps the current one)."""
+    language = request.form["switch_lang"]
+    if language in available_languages():
+        session["lang"] = language
+    else:
+        language = current_language()
+    # Forced: a `?lang=` left in the page's address must not win over the button.
+    with force_locale(language):
+        return _render(wave, kiosk, response_uuid, raw_answers, about, step=request.form.get("step", ""))
+
+
+def _render(wave, kiosk, response_uuid, values=None, about=None, errors=None, notice=None, step=""):
     return render_answer_page(wave, wave.version.questions, kiosk=kiosk, response_uuid=response_uuid,
-                              values=values, about=about, errors=errors, notice=notice)
+                              values=values, about=about, errors=errors, notice=notice, step=step)
 
 
 def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=None, about=None,
-                       errors=None, notice=None, preview=False):
-    """The answer form; `wave` only needs a `questionnaire` (the preview has no real wave)."""
+                       errors=None, notice=None, preview=False, step=""):
+    """The answer form; `wave` only needs a `questionnaire` (the preview has no real wave).
+    `step`: the code of the step to show first (the one the resident was on)."""
     quartiers = [t for t in all_territories() if t.kind is TerritoryKind.quartier]
     return render_template(
         "surveys/answer.html", wave=wave, kiosk=kiosk, questions=questions,
         response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
         notice=notice, quartiers=quartiers, language_form=None if preview else "survey-form", age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
         agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW,
-        smiley_labels=SMILEY_LABELS, preview=preview,
+        smiley_labels=SMILEY_LABELS, preview=preview, step=step[:100],
     )
 
 

@@ -105,7 +105,7 @@ def test_resident_answers_in_arabic_by_touch_and_leaves_nothing_behind(kiosk_sit
         pytest.fail("never reached the last step")
     page.tap("button.send")
     page.wait_for_url("**/kiosk/merci")
-    assert page.get_attribute("html", "dir") == "ltr"  # the next person starts in French
+    assert page.get_attribute("html", "dir") == "rtl"  # thanked in Arabic; the next person starts afresh
 
     response = db.session.scalar(db.select(Response))
     assert response.language == "ar" and response.channel.value == "kiosk"

@@ -44,7 +44,7 @@ FREE_TEXT_RETENTION_MONTHS = 24
 # organisation running the platform), shown on /donnees-personnelles.
 PRIVACY_CONTACT = "dpo@example.org"
 KIOSK_WARNING_SECONDS = 30
-KIOSK_THANKS_SECONDS = 8
+KIOSK_THANKS_SECONDS = 30  # at least 20 (voix/kiosk/views.py)
 KIOSK_COOKIE_NAME = "voix_kiosk"
 KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 

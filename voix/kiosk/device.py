@@ -50,7 +50,8 @@ def remember_device(response, kiosk: Kiosk):
 
 
 def register_activity_provider(app, provider):
-    """Features add what a kiosk offers: provider(kiosk) -> [{"title", "url"}]."""
+    """Features add what a kiosk offers: provider(kiosk) -> [{"title", "url", "kind"}]; the
+    start screen groups them by kind ("survey", "consultation")."""
     app.extensions.setdefault(ACTIVITY_PROVIDERS, []).append(provider)
 
 

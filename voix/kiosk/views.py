@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,10 +19,11 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..accounts.auth import SESSION_KEY, staff_required
+from ..accounts.auth import SESSION_KEY, log_out, staff_required
 from ..accounts.models import Role
 from ..accounts.permissions import can_register_kiosk
 from ..extensions import db
+from ..i18n import available_languages, current_language
 from ..models import utcnow
 from ..territories.forms import territory_choices
 from ..territories.models import Territory
@@ -30,6 +32,9 @@ from .models import Kiosk
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 THANKS_CODE = "kiosk_invitation_code"
+# Long enough to read the thank-you screen and copy a panel code (WCAG 2.2.1 also lets the
+# resident stop the countdown), whatever the configuration says.
+MIN_THANKS_SECONDS = 20
 
 
 class RegisterForm(FlaskForm):
@@ -80,7 +85,8 @@ def welcome():
     kiosk = current_kiosk()
     if kiosk is None:
         return render_template("kiosk/not_registered.html"), 403
-    return render_template("kiosk/welcome.html", kiosk=kiosk, activities=activities_for(kiosk))
+    return render_template("kiosk/welcome.html", kiosk=kiosk, activities=activities_for(kiosk),
+                           kiosk_idle=_holds_a_resident())
 
 
 @bp.get("/reinitialiser")
@@ -90,11 +96,26 @@ def reset():
     return redirect(url_for(".welcome"))
 
 
+@bp.post("/deconnexion")
+def staff_log_out():
+    """A facilitator who tried the kiosk hands it over: logged out, back to a fresh start."""
+    run_reset_hooks()
+    log_out()
+    db.session.commit()
+    return redirect(url_for(".welcome"), code=303)
+
+
 @bp.get("/merci")
 def thanks():
-    invitation_code, panel_code = session.pop(THANKS_CODE, None) or (None, None)
-    return render_template("thanks.html", invitation_code=invitation_code, panel_code=panel_code, kiosk=current_kiosk(),
-                           seconds=current_app.config["KIOSK_THANKS_SECONDS"])
+    invitation_code, panel_code, language = (list(session.pop(THANKS_CODE, None) or []) + [None] * 3)[:3]
+    if language not in available_languages():
+        language = current_language()
+    # In the resident's language to the end, though their session (and its language) is
+    # already gone: the next person starts from the default language.
+    with force_locale(language):
+        return render_template("thanks.html", invitation_code=invitation_code, panel_code=panel_code,
+                               kiosk=current_kiosk(),
+                               seconds=max(current_app.config["KIOSK_THANKS_SECONDS"], MIN_THANKS_SECONDS))
 
 
 @bp.get("/jeton")
@@ -105,9 +126,20 @@ def fresh_csrf_token():
 
 def finish_kiosk_visit(invitation_code: str, panel_code: str | None = None):
     """After a kiosk submission: clear the resident's session, keep only the codes to show."""
+    language = current_language()
     _forget_resident()
-    session[THANKS_CODE] = [invitation_code, panel_code]
+    session[THANKS_CODE] = [invitation_code, panel_code, language]
     return redirect(url_for("kiosk.thanks"), code=303)
+
+
+# What a session may hold that is no resident's: the staff sign-in, Flask-WTF's token.
+NOT_A_RESIDENT = {SESSION_KEY, "csrf_token", "_permanent"}
+
+
+def _holds_a_resident() -> bool:
+    """Whether the session keeps something of a resident (a language, a participation
+    token, a sign-in, an invitation): then even the start screen resets when left idle."""
+    return bool(set(session) - NOT_A_RESIDENT)
 
 
 def _forget_resident():

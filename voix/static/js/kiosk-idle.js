@@ -1,7 +1,7 @@
 // The kiosk's idle warning: after a while without a touch, warn; one tap extends (WCAG
 // 2.2.1); otherwise go to the reset URL, which erases what the resident left, so the next
-// person never finds it. Used by the survey form (survey.js) and, while a resident is
-// signed in, by every kiosk page (below).
+// person never finds it. Used by the survey form (survey.js) and by every other kiosk
+// page (below).
 (function () {
   "use strict";
 
@@ -45,9 +45,10 @@
     resetIdle();
   };
 
-  var resident = document.querySelector(".resident-idle[data-reset-url]");
-  if (resident) {
-    window.voixIdleWarning(resident, resident.dataset.idleSeconds, resident.dataset.warningSeconds,
-                           resident.dataset.resetUrl);
+  // Every other kiosk screen (consultations, ideas, votes, questions...) carries its own
+  // dialog with the reset URL (voix/templates/kiosk/base.html).
+  var page = document.querySelector(".idle-warning[data-reset-url]");
+  if (page) {
+    window.voixIdleWarning(page, page.dataset.idleSeconds, page.dataset.warningSeconds, page.dataset.resetUrl);
   }
 })();

@@ -11,6 +11,7 @@
   var progressArea = form.querySelector(".progress-area");
   var progressText = form.querySelector(".progress-text"), progressBar = form.querySelector(".progress-bar");
   var isKiosk = form.dataset.kiosk === "true";
+  var stepField = form.querySelector('[name="step"]') || document.createElement("input");
   var current = 0;
   form.classList.add("js-steps");
 
@@ -47,6 +48,7 @@
     steps.forEach(function (s) { s.hidden = true; });
     var step = visible[current];
     step.hidden = false;
+    stepField.value = step.dataset.code;
     back.hidden = current === 0;
     next.hidden = current === visible.length - 1;
     send.hidden = !next.hidden;
@@ -83,9 +85,11 @@
   });
   back.addEventListener("click", function () { show(current - 1); });
 
-  // Start on the first step with an error, if the server sent the page back.
+  // Start on the first step with an error, if the server sent the page back; after a
+  // language switch, on the question the resident was on.
   var firstError = visibleSteps().findIndex(function (s) { return s.dataset.invalid === "true"; });
-  show(firstError >= 0 ? firstError : 0);
+  var switchedOn = visibleSteps().findIndex(function (s) { return s.dataset.code === form.dataset.step; });
+  show(firstError >= 0 ? firstError : Math.max(switchedOn, 0));
 
   // Read aloud, in the page's language, with the browser's own voices (nothing leaves the device).
   if ("speechSynthesis" in window) {
@@ -104,6 +108,7 @@
   // Before sending, renew the CSRF token: the answers stay in the page whatever happens.
   var sending = false;
   form.addEventListener("submit", function (event) {
+    if (isLanguageSwitch(event)) return;  // the browser posts it as it is: see below
     if (sending || form.dataset.preview === "true") { if (form.dataset.preview === "true") event.preventDefault(); return; }
     var missingStep = visibleSteps().filter(missing)[0];
     if (missingStep) { event.preventDefault(); show(visibleSteps().indexOf(missingStep)); return; }
@@ -116,6 +121,25 @@
       .catch(function () {})
       .then(function () { sending = true; form.submit(); });
   });
+
+  // Language switch: the language buttons are submit buttons of this form (name
+  // "switch_lang"), so the browser posts every answer with the button, nothing is checked
+  // and nothing is sent: the server shows the same question again in the new language.
+  // Never form.submit() here (it would drop the button and store a half-done response); a
+  // hidden copy of the choice also covers browsers without SubmitEvent.submitter.
+  var switchField = document.createElement("input");
+  switchField.type = "hidden";
+  document.querySelectorAll('button[name="switch_lang"][form="' + form.id + '"]').forEach(function (button) {
+    button.addEventListener("click", function () {
+      switchField.name = "switch_lang";
+      switchField.value = button.value;
+      form.appendChild(switchField);
+    });
+  });
+  function isLanguageSwitch(event) {
+    var by = event.submitter;
+    return (by && by.name === "switch_lang") || switchField.name === "switch_lang";
+  }
 
   if (!isKiosk) return;
   // Kiosk: after a while without a touch, warn; one tap extends; then erase and restart.
