@@ -117,6 +117,7 @@ EXPECTED = {
     "home.invitation": public(R),
     "kiosk.fresh_csrf_token": public(200),
     "kiosk.reset": public(R),
+    "kiosk.staff_log_out": public(R),  # anyone may end a sign-in on a tablet: it only logs out
     "kiosk.thanks": public(200),
     "kiosk.welcome": public(403),  # this browser is not a registered tablet
     "residents.my_ideas": public(RL, resident=200),
@@ -323,7 +324,7 @@ def _rules(app):
 
 
 # Endpoints that end the sign-in of the client that calls them: walked last.
-LAST = {"accounts.logout", "residents.sign_out", "kiosk.reset"}
+LAST = {"accounts.logout", "residents.sign_out", "kiosk.reset", "kiosk.staff_log_out"}
 
 
 def _url(app, rule, ids) -> str:
