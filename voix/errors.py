@@ -18,7 +18,9 @@ def _messages():
         405: _("This action is not possible here."),
         413: _("What you sent is too large."),
         415: _("Send JSON (Content-Type: application/json)."),
-        500: _("Something went wrong on our side. Nothing you sent was lost or counted twice."),
+        # Honest: a 500 may come before or after the write. A re-sent answer is not counted
+        # twice (its UUID), so sending again is the safe advice.
+        500: _("Something went wrong on our side, and what you just sent may not have been saved. You can send it again: it will not be counted twice."),
     }
 
 
