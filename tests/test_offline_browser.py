@@ -31,8 +31,6 @@ def tablet(kiosk_site):
         context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
         context.add_cookies([{"name": "voix_kiosk", "value": kiosk_site["token"], "url": kiosk_site["url"]}])
         page = context.new_page()
-        page.on("console", lambda m: print("CONSOLE", m.type, m.text))
-        page.on("pageerror", lambda e: print("PAGEERROR", e))
         yield page
         browser.close()
 

@@ -64,6 +64,11 @@ def test_a_kiosk_reports_its_outbox_and_staff_see_a_tablet_behind(client, auth, 
     db.session.refresh(kiosk)
     assert kiosk.outbox_waiting == 2 and kiosk.outbox_refused == 1 and kiosk.last_contact_at is not None
     assert kiosk.outbox_refusals[0]["reason"] == "check the tablet's clock"
+    contact = kiosk.last_contact_at
+    same = report(client, waiting=2, oldest_waiting_at=oldest, refused=1, refusals=[refusal])
+    assert same.get_json()["status"] == "unchanged"  # nothing written for a page load that changes nothing
+    db.session.refresh(kiosk)
+    assert kiosk.last_contact_at == contact
 
     facilitator = db.session.scalar(select(User))
     auth.login(facilitator)

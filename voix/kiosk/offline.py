@@ -23,6 +23,7 @@ PRECACHE_HEADER = "X-Voix-Precache"
 MAX_REFUSALS = 20
 SILENT_AFTER = timedelta(days=1)  # a kiosk in use reports at each page load
 BEHIND_AFTER = timedelta(hours=1)
+REPORT_EVERY = timedelta(minutes=1)
 
 
 def init_offline(bp):
@@ -126,14 +127,22 @@ def report_state():
             raise ValueError(refusals)
     except (ValueError, TypeError):
         abort(400, description=_("This report of the kiosk's state is not valid."))
-    kiosk.last_contact_at = utcnow()
-    kiosk.outbox_waiting, kiosk.outbox_refused, kiosk.outbox_oldest_at = waiting, refused, oldest
-    kiosk.outbox_refusals = [
-        {key: str(item.get(key) or "")[:300] for key in ("uuid", "wave", "answered_at", "status", "reason")}
-        for item in refusals[:MAX_REFUSALS]
-    ]
+    refusals = [{key: str(item.get(key) or "")[:300] for key in ("uuid", "wave", "answered_at", "status", "reason")}
+                for item in refusals[:MAX_REFUSALS]]
+    state = (waiting, refused, oldest, refusals)
+    now = utcnow()
+    # A kiosk reports at every page load: write only what changed, and the contact time
+    # once a minute, so that a busy kiosk costs the database nearly nothing.
+    if state == _reported(kiosk) and kiosk.last_contact_at and now - _aware(kiosk.last_contact_at) < REPORT_EVERY:
+        return {"status": "unchanged"}
+    kiosk.last_contact_at = now
+    kiosk.outbox_waiting, kiosk.outbox_refused, kiosk.outbox_oldest_at, kiosk.outbox_refusals = state
     db.session.commit()
     return {"status": "recorded"}
+
+
+def _reported(kiosk) -> tuple:
+    return (kiosk.outbox_waiting, kiosk.outbox_refused, _aware(kiosk.outbox_oldest_at), kiosk.outbox_refusals or [])
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -257,9 +257,10 @@
     savedScreen();
     if (!("indexedDB" in window)) return;
     window.addEventListener("online", function () { flush().catch(function () {}); });
-    // After the page has loaded: the resident's page comes first.
-    if (document.readyState === "complete") afterLoad();
-    else window.addEventListener("load", afterLoad);
+    // A moment after the page has loaded: the resident's first taps come first.
+    var later = function () { setTimeout(afterLoad, 2000); };
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later);
   }
 
   function afterLoad() {
@@ -268,7 +269,10 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      if (navigator.onLine === false || !registration.active) return;
+      // The pages are cached again from the start page, shown between two residents:
+      // not while someone is answering.
+      var startPage = window.location.pathname === "/kiosk/";
+      if (!startPage || navigator.onLine === false || !registration.active) return;
       var channel = new MessageChannel();
       channel.port1.onmessage = function (event) {
         if (event.data && event.data.ok) document.documentElement.dataset.offlineReady = "true";
