@@ -135,3 +135,29 @@ def test_an_offline_reload_of_an_uncached_page_shows_the_offline_kiosk(kiosk_sit
     page.goto(url + "/kiosk/appareils")  # never cached
     assert page.locator(".offline-notice").is_visible()
     page.screenshot(path="/tmp/offline/kiosk-offline-shell.png")
+
+
+def test_a_refused_response_stays_on_the_tablet_and_is_reported(kiosk_site, tablet):
+    """A tablet whose clock ran ahead: the server refuses (422); the entry is kept, marked
+    refused with the reason, never sent again as if new, and staff are told."""
+    page, url, wave = tablet, kiosk_site["url"], kiosk_site["wave"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.evaluate("""([wave]) => new Promise((resolve) => {
+      const open = indexedDB.open("voix-outbox", 1);
+      open.onsuccess = () => {
+        const tx = open.result.transaction("entries", "readwrite");
+        tx.objectStore("entries").put({uuid: crypto.randomUUID(), wave: wave, language: "fr", state: "waiting",
+          answers: {satisfaction: "4", priorite: "jeunes"}, about: {}, panel_code: null, saved_at: Date.now(),
+          answered_at: new Date(Date.now() + 3600 * 1000).toISOString()});
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    })""", [wave.id])
+    assert page.evaluate("voixOutbox.flush()") is True
+    kept = page.evaluate("voixOutbox.all()")
+    assert len(kept) == 1 and kept[0]["state"] == "refused" and kept[0]["status"] == 422
+    assert "horloge" in kept[0]["reason"]  # the server's reason, in French for staff
+    assert count_rows(Response) == 0
+    db.session.rollback()
+    kiosk = db.session.scalar(select(Kiosk))
+    assert kiosk.outbox_refused == 1 and "horloge" in kiosk.outbox_refusals[0]["reason"]
