@@ -14,12 +14,12 @@ last entry. The outbox sends them one at a time, as designed.
 Prints one line per round and the median; checks that exactly N responses were stored.
 """
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -113,8 +113,6 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", default=None, help="a PostgreSQL URL (default: a fresh SQLite file)")
     arguments = parser.parse_args()
-    import os
-
     app, wave_id, _kiosk_id, token = prepare(arguments.database or os.environ.get("BENCH_DATABASE_URL"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
