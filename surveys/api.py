@@ -96,11 +96,13 @@ def submit(wave_id):
         submission = submit_response(
             target, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
             language=language, about=about, kiosk=kiosk, panel_code=body.get("panel_code"),
+            answered_at=body.get("answered_at"),
         )
     except SubmissionRefused as refused:
         if "wave" in refused.errors:
             return {"error": 409, "message": refused.errors["wave"], "errors": refused.errors}, 409
-        return {"error": 422, "message": _("Some answers need your attention."), "errors": refused.errors}, 422
+        message = refused.errors.get("answered_at") or _("Some answers need your attention.")
+        return {"error": 422, "message": message, "errors": refused.errors}, 422
     body = {"uuid": submission.uuid, "status": "created" if submission.created else "already_recorded",
             "invitation_code": submission.invitation_code, "panel_code": submission.panel_code}
     return body, 201 if submission.created else 200

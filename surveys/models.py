@@ -152,6 +152,9 @@ class Wave(db.Model):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[WaveStatus] = mapped_column(enum_type(WaveStatus), default=WaveStatus.draft)
+    # When staff closed it by hand (None while open): a tablet that was offline may still
+    # send, for a grace period, what was answered before (surveys/submission.py).
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()

@@ -216,6 +216,7 @@ def set_wave_status(wave: Wave, status: WaveStatus):
     if status is WaveStatus.open and not wave.version.questions:
         raise SurveyError(_l("Add at least one question before opening the wave."))
     wave.status = status
+    wave.closed_at = utcnow() if status is WaveStatus.closed else None
 
 
 def comparable_codes(waves: list[Wave]) -> dict[str, bool]:

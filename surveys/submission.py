@@ -10,10 +10,12 @@ import functools
 import json
 import uuid as uuid_module
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, select, true
+from sqlalchemy import JSON, Date, DateTime, Integer, and_, bindparam, cast, func, insert, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +39,8 @@ from .models import (
 )
 
 GENDERS = ("woman", "man", "self_described")
+# A tablet's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
 AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
 
 
@@ -97,7 +101,7 @@ WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Q
              .outerjoin(Question, Question.version_id == Wave.version_id)
              .where(Wave.id == bindparam("wave_id")).order_by(Question.position))
 WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id, Wave.territory_id,
-                     Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you)
+                     Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you, Wave.closed_at)
               .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
 QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
@@ -130,12 +134,21 @@ def _response_insert(dialect: str):
         # CAST(... AS DATETIME) would turn a timestamp into a number.
         return cast(parameter, columns[name].type) if dialect == "postgresql" else parameter
 
+    open_now = and_(Wave.status == WaveStatus.open, Wave.opens_on <= bindparam("today"),
+                    Wave.closes_on >= bindparam("today"))
+    # Answered offline before the wave closed, and sent within the grace period (see
+    # accepts()); without answered_at these parameters are NULL and this is never true.
+    answered_day, answered_at = bindparam("answered_day", type_=Date), bindparam("answered_at", type_=DateTime(timezone=True))
+    answered_before_closing = and_(
+        Wave.status != WaveStatus.draft, Wave.opens_on <= answered_day, Wave.closes_on >= answered_day,
+        Wave.closes_on >= bindparam("grace_day", type_=Date),
+        or_(Wave.closed_at.is_(None), and_(Wave.closed_at > answered_at,
+                                           Wave.closed_at >= bindparam("grace_time", type_=DateTime(timezone=True)))))
     accepting_wave = (
         select(Wave.id, Wave.version_id, *[value(name) for name in RESPONSE_VALUES],
                arrival_depth(value("invited_by_code")))
         .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
-        .where(Wave.id == bindparam("wave_id"), Wave.status == WaveStatus.open,
-               Wave.opens_on <= bindparam("today"), Wave.closes_on >= bindparam("today"),
+        .where(Wave.id == bindparam("wave_id"), or_(open_now, answered_before_closing),
                Wave.version_id == bindparam("version_id"), Wave.territory_id == bindparam("wave_territory_id"),
                Wave.questionnaire_id == bindparam("questionnaire_id"), Questionnaire.panel == bindparam("panel"),
                Questionnaire.ask_about_you == bindparam("ask_about_you")))
@@ -284,33 +297,98 @@ def read_panel_card(target: Target, typed) -> tuple[str | None, dict]:
     return code, {}
 
 
+@dataclass(frozen=True)
+class Answered:
+    """When a resident answered, as a tablet that was offline tells it (`answered_at`)."""
+
+    at: datetime  # in UTC
+    day: date  # the local day, as wave dates are
+
+
+def read_answered_at(value) -> Answered | None:
+    """Parse an ISO 8601 `answered_at`; None when not given. A time without an offset is
+    the platform's local time. Raises SubmissionRefused when it is not a date and time."""
+    if value is None or value == "":
+        return None
+    local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or not isinstance(value, str):
+        raise SubmissionRefused({"answered_at": str(_l(
+            "answered_at must be a date and time in ISO 8601, like 2026-12-07T10:30:00+01:00."))})
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local)
+    return Answered(moment.astimezone(timezone.utc), moment.astimezone(local).date())
+
+
+def accepts(state, answered: Answered | None) -> bool:
+    """Whether a wave (a WAVE_STATE row) takes a response now: it is open today, or the
+    response was answered while it was open and arrives within OFFLINE_GRACE_DAYS of its
+    closing (its last day, or the moment staff closed it). The insert says the same in SQL."""
+    today = local_today()
+    if state.status is WaveStatus.open and state.opens_on <= today <= state.closes_on:
+        return True
+    if answered is None or state.status is WaveStatus.draft:
+        return False
+    grace = timedelta(days=current_app.config["OFFLINE_GRACE_DAYS"])
+    closed_at = state.closed_at
+    if closed_at is not None and closed_at.tzinfo is None:  # SQLite keeps UTC without its offset
+        closed_at = closed_at.replace(tzinfo=timezone.utc)
+    return (state.opens_on <= answered.day <= state.closes_on and state.closes_on >= today - grace
+            and (closed_at is None or (answered.at < closed_at and closed_at >= utcnow() - grace)))
+
+
+def _read_answered(value, wave_id: int) -> tuple[Answered | None, dict]:
+    """(answered, errors). A tablet's clock can be wrong: a time in the future or before
+    the wave opened is refused."""
+    try:
+        answered = read_answered_at(value)
+    except SubmissionRefused as refused:
+        return None, refused.errors
+    if answered is None:
+        return None, {}
+    if answered.at > utcnow() + CLOCK_SKEW:
+        return answered, {"answered_at": str(_l(
+            "This response says it was answered in the future: check the tablet's clock."))}
+    state = db.session.connection().execute(WAVE_STATE, {"wave_id": wave_id}).one_or_none()
+    if state is not None and answered.day < state.opens_on:
+        return answered, {"answered_at": str(_l(
+            "This response says it was answered before the survey opened: check the tablet's clock."))}
+    return answered, {}
+
+
 def submit_response(target: Target, raw_answers: dict, *, uuid: str, channel: Channel, language: str,
-                    about: dict | None = None, kiosk=None, panel_code=None) -> Submission:
+                    about: dict | None = None, kiosk=None, panel_code=None, answered_at=None) -> Submission:
     """Store a response once.
 
     A response whose UUID is already stored is acknowledged as it is (created=False), even
     if the wave has closed since: an offline kiosk may re-send long after. Invalid answers
     raise SubmissionRefused and change nothing. Everything is read and checked first; the
     write transaction then covers the inserts only, the first of which stores nothing
-    unless the wave accepts responses at that moment.
+    unless the wave accepts responses at that moment. `answered_at` (ISO 8601): when a
+    tablet that was offline says the resident answered; it becomes the response's
+    submitted_at and lets a wave closed since accept it for a grace period (accepts()).
     """
     try:
         return _submit(target, raw_answers, uuid=uuid, channel=channel, language=language, about=about,
-                       kiosk=kiosk, panel_code=panel_code)
+                       kiosk=kiosk, panel_code=panel_code, answered_at=answered_at)
     except _StaleTarget:  # the wave no longer uses the version it was checked against
         _forget_target(target.wave_id)
         target = load_target(target.wave_id)
         if target is None:
             raise SubmissionRefused({"wave": str(_l("This survey is closed: answers are no longer accepted."))}) from None
         return _submit(target, raw_answers, uuid=uuid, channel=channel, language=language, about=about,
-                       kiosk=kiosk, panel_code=panel_code)
+                       kiosk=kiosk, panel_code=panel_code, answered_at=answered_at)
 
 
 class _StaleTarget(Exception):
     pass
 
 
-def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about, kiosk, panel_code) -> Submission:
+def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about, kiosk, panel_code,
+            answered_at) -> Submission:
     response_uuid = normalize_uuid(uuid)
     if response_uuid is None:
         raise SubmissionRefused({"uuid": str(_l("The response identifier is not a valid UUID."))})
@@ -319,8 +397,10 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     errors.update(about_errors)
     card, card_errors = read_panel_card(target, panel_code)
     errors.update(card_errors)
+    answered, time_errors = _read_answered(answered_at, target.wave_id)
+    errors.update(time_errors)
     if errors:
-        return _not_stored(response_uuid, target, errors)
+        return _not_stored(response_uuid, target, errors, answered)
 
     invitation_code = new_invitation_code()
     if target.panel and card is None:
@@ -328,8 +408,8 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     values = {**ABOUT_NOTHING, **about_clean}
     values.update(wave_id=target.wave_id, version_id=target.version_id, wave_territory_id=target.territory_id,
                   questionnaire_id=target.questionnaire_id, panel=target.panel, ask_about_you=target.ask_about_you,
-                  today=local_today(), uuid=response_uuid,
-                  submitted_at=utcnow(), channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
+                  today=local_today(), uuid=response_uuid, **_grace_values(answered),
+                  submitted_at=utcnow() if answered is None else min(answered.at, utcnow()), channel=channel, kiosk_id=getattr(kiosk, "id", None), language=language,
                   invitation_code=invitation_code, territory_id=about_clean.get("quartier_id") or target.territory_id,
                   panel_code=card)
     try:
@@ -337,8 +417,16 @@ def _submit(target: Target, raw_answers: dict, *, uuid, channel, language, about
     except IntegrityError:  # the same card, sent at the same moment from two places
         raise SubmissionRefused({"panel_code": str(_l("This card has already answered this survey wave."))}) from None
     if response_id is None:  # the wave does not accept responses now, or this UUID is stored already
-        return _not_stored(response_uuid, target, {})
+        return _not_stored(response_uuid, target, {}, answered)
     return Submission(response_uuid, invitation_code, created=True, panel_code=card)
+
+
+def _grace_values(answered: Answered | None) -> dict:
+    if answered is None:
+        return {"answered_at": None, "answered_day": None, "grace_day": None, "grace_time": None}
+    grace = timedelta(days=current_app.config["OFFLINE_GRACE_DAYS"])
+    return {"answered_at": answered.at, "answered_day": answered.day, "grace_day": local_today() - grace,
+            "grace_time": utcnow() - grace}
 
 
 def _store(values: dict, target: Target, answers: dict) -> int | None:
@@ -369,14 +457,14 @@ def _prepared(name: str, dialect) -> DriverStatement:
     return DriverStatement(ANSWER_ROW, dialect)
 
 
-def _not_stored(response_uuid: str, target: Target, errors: dict) -> Submission:
+def _not_stored(response_uuid: str, target: Target, errors: dict, answered: Answered | None = None) -> Submission:
     """Nothing was written: acknowledge a response stored before (by an earlier send, or by
     another request a moment ago), else refuse with the reasons, the wave's state first."""
     state = db.session.connection().execute(WAVE_STATE, {"wave_id": target.wave_id}).one_or_none()
-    if state is not None and tuple(state[3:]) != (target.version_id, target.territory_id, target.questionnaire_id,
+    if state is not None and tuple(state[3:8]) != (target.version_id, target.territory_id, target.questionnaire_id,
                                                    target.panel, target.ask_about_you):
         raise _StaleTarget()
-    if state is None or not (state.status is WaveStatus.open and state.opens_on <= local_today() <= state.closes_on):
+    if state is None or not accepts(state, answered):
         errors = {"wave": str(_l("This survey is closed: answers are no longer accepted."))}
     acknowledged = _acknowledge(response_uuid, target)
     if acknowledged is not None:  # a re-send of a response stored before things changed

@@ -47,6 +47,9 @@ KIOSK_WARNING_SECONDS = 30
 KIOSK_THANKS_SECONDS = 30  # at least 20 (voix/kiosk/views.py)
 KIOSK_COOKIE_NAME = "voix_kiosk"
 KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
+# A tablet that was offline may send, this many days after a wave closed, the responses
+# answered before it closed (VOIX_OFFLINE_GRACE_DAYS).
+OFFLINE_GRACE_DAYS = 7
 
 # Bodies larger than this are refused with 413 (answers, votes and ideas are small).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,7 +1,7 @@
 """audit trail: exports, views of raw free text, erasures and purges (voix/audit/)
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 
 One new table; nothing else changes.
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

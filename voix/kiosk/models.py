@@ -1,7 +1,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,6 +20,13 @@ class Kiosk(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the signed device token: changing it invalidates a stolen token.
     nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+
+    # What the tablet last reported of its offline outbox (POST /kiosk/etat), for staff.
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outbox_waiting: Mapped[int] = mapped_column(server_default="0", default=0)
+    outbox_oldest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outbox_refused: Mapped[int] = mapped_column(server_default="0", default=0)
+    outbox_refusals: Mapped[list | None] = mapped_column(JSON)  # [{"wave", "answered_at", "reason"}], newest first
 
     territory: Mapped[Territory] = relationship()
 

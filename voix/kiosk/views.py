@@ -29,6 +29,7 @@ from ..territories.forms import territory_choices
 from ..territories.models import Territory
 from .device import activities_for, current_kiosk, remember_device, run_reset_hooks
 from .models import Kiosk
+from .offline import init_offline, sync_state
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 THANKS_CODE = "kiosk_invitation_code"
@@ -65,7 +66,8 @@ def register():
 def devices():
     kiosks = db.session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.place))
     visible = [k for k in kiosks if can_register_kiosk(g.user, k.territory)]
-    return render_template("kiosk/devices.html", kiosks=visible, this_kiosk=current_kiosk())
+    return render_template("kiosk/devices.html", kiosks=visible, this_kiosk=current_kiosk(),
+                           sync_states={k.id: sync_state(k) for k in visible})
 
 
 @bp.post("/appareils/<int:kiosk_id>/revoquer")
@@ -150,3 +152,6 @@ def _forget_resident():
     session.clear()
     if staff:
         session[SESSION_KEY] = staff
+
+
+init_offline(bp)  # the service worker, the offline screen and the outbox state (offline.py)

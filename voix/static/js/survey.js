@@ -115,11 +115,17 @@
     event.preventDefault();
     send.disabled = true;
     steps.forEach(function (s) { if (!isShown(s)) s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = true; }); });
-    fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+    // Kiosk: the answers are first put aside on the tablet (outbox.js); if the server
+    // cannot be reached they stay there, to be sent when the network returns.
+    var outbox = isKiosk && window.voixOutbox && !(event.submitter && event.submitter.name === "switch_lang");
+    var reached = true;
+    (outbox ? window.voixOutbox.remember(form).catch(function () {}) : Promise.resolve())
+      .then(function () { return fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" }); })
+      .then(function (r) { return r.ok ? r.json().catch(function () { return null; }) : null; }, function () { reached = false; })
       .then(function (data) { if (data) form.querySelector('[name="csrf_token"]').value = data.csrf_token; })
-      .catch(function () {})
-      .then(function () { sending = true; form.submit(); });
+      .then(function () { return !reached && outbox && window.voixOutbox.keepAndRestart(form); })
+      .catch(function () { return false; })
+      .then(function (kept) { if (!kept) { sending = true; form.submit(); } });
   });
 
   // Language switch: the language buttons are submit buttons of this form (name

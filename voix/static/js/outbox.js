@@ -1,0 +1,286 @@
+// The kiosk's outbox (Enketo's design): a survey sent while the network is down is kept in
+// IndexedDB under its response UUID and the time it was answered, then sent, one at a
+// time, through the idempotent API (/api/v1/waves/<id>/responses) when the network returns:
+// on the "online" event, by Background Sync where the browser has it, on each page load
+// and by a retry timer that backs off. An entry leaves the outbox only when the server
+// acknowledged it (201, or 200 for a repeat). A refused one (4xx) stays, marked refused
+// with the server's reason, and is reported to staff (POST /kiosk/etat). Nothing here is
+// ever shown to a resident, and no kiosk reset clears it.
+// Used by kiosk pages and by the service worker (sw.js), hence no DOM in the core.
+(function (scope) {
+  "use strict";
+  var DB_NAME = "voix-outbox", STORE = "entries", USED_KEY = "voix-used-uuids";
+  var API = "/api/v1/waves/", STATE_URL = "/kiosk/etat";
+  var INFLIGHT_GRACE_MS = 60 * 1000;  // a form being sent right now is left alone this long
+  var isWindow = typeof window !== "undefined" && scope === window;
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "uuid" }); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function withStore(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction(STORE, mode), result;
+        var store = transaction.objectStore(STORE);
+        Promise.resolve(work(store, function (value) { result = value; })).catch(reject);
+        transaction.oncomplete = function () { db.close(); resolve(result); };
+        transaction.onerror = transaction.onabort = function () { db.close(); reject(transaction.error); };
+      });
+    });
+  }
+
+  function request(idbRequest) {
+    return new Promise(function (resolve, reject) {
+      idbRequest.onsuccess = function () { resolve(idbRequest.result); };
+      idbRequest.onerror = function () { reject(idbRequest.error); };
+    });
+  }
+
+  function all() {
+    return withStore("readonly", function (store, done) { return request(store.getAll()).then(done); })
+      .then(function (entries) { return entries || []; });
+  }
+
+  function put(entry) { return withStore("readwrite", function (store) { store.put(entry); }); }
+
+  function get(uuid) {
+    return withStore("readonly", function (store, done) { return request(store.get(String(uuid || ""))).then(done); });
+  }
+
+  function remove(uuid) { return withStore("readwrite", function (store) { store.delete(String(uuid || "")); }); }
+
+  // The service worker, once the server answered the form itself: the copy is not needed.
+  function forget(uuid) {
+    return get(uuid).then(function (entry) { if (entry && entry.state === "inflight") return remove(uuid); });
+  }
+
+  // The service worker, when the form could not reach the server: the copy is now waiting.
+  function keep(uuid) {
+    return get(uuid).then(function (entry) {
+      if (!entry) return null;
+      if (entry.state === "inflight") { entry.state = "waiting"; return put(entry).then(function () { return entry; }); }
+      return entry;
+    });
+  }
+
+  var flushing = null, retryDelay = 5000, retryTimer = null;
+
+  // Send what waits, oldest first, one at a time; stop at the first network failure.
+  function flush() {
+    if (flushing) return flushing;
+    flushing = all().then(function (entries) {
+      var now = Date.now();
+      var due = entries.filter(function (e) {
+        return e.state === "waiting" || (e.state === "inflight" && now - e.saved_at > INFLIGHT_GRACE_MS);
+      }).sort(function (a, b) { return a.answered_at < b.answered_at ? -1 : 1; });
+      var index = 0;
+      function next() {
+        if (index >= due.length) return true;
+        return sendOne(due[index++]).then(function (reached) { return reached ? next() : false; });
+      }
+      return next();
+    }).then(function (allReached) {
+      return report().then(function () { return allReached; }, function () { return allReached; });
+    }).then(function (allReached) {
+      flushing = null;
+      scheduleRetry(allReached);
+      return allReached;
+    }, function (error) {
+      flushing = null;
+      scheduleRetry(false);
+      throw error;
+    });
+    return flushing;
+  }
+
+  // true when the server answered (acknowledged or refused), false when it could not be reached.
+  function sendOne(entry) {
+    var body = { uuid: entry.uuid, answers: entry.answers, about: entry.about, panel_code: entry.panel_code,
+                 language: entry.language, answered_at: entry.answered_at };
+    return fetch(API + entry.wave + "/responses?lang=fr", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body),
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) return remove(entry.uuid).then(function () { return true; });
+      if (response.status >= 500 || response.status === 408 || response.status === 429) return false;
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        entry.state = "refused";
+        entry.status = response.status;
+        entry.reason = (data && data.message) || String(response.status);
+        var errors = data && data.errors;
+        if (errors) entry.reason += " " + Object.keys(errors).map(function (k) { return k + ": " + errors[k]; }).join("; ");
+        return put(entry).then(function () { return true; });
+      });
+    }, function () { return false; });
+  }
+
+  function summary(entries) {
+    var waiting = entries.filter(function (e) { return e.state !== "refused"; });
+    var refused = entries.filter(function (e) { return e.state === "refused"; });
+    var oldest = waiting.map(function (e) { return e.answered_at; }).sort()[0] || null;
+    return {
+      waiting: waiting.length, oldest_waiting_at: oldest, refused: refused.length,
+      refusals: refused.slice(0, 20).map(function (e) {
+        return { uuid: e.uuid, wave: e.wave, answered_at: e.answered_at, status: e.status, reason: e.reason };
+      }),
+    };
+  }
+
+  // Tell the server what the tablet holds, so that staff see a tablet that has not synced.
+  function report() {
+    return all().then(function (entries) {
+      return fetch(STATE_URL, { method: "POST", credentials: "same-origin", cache: "no-store",
+                                headers: { "Content-Type": "application/json" }, body: JSON.stringify(summary(entries)) });
+    });
+  }
+
+  function scheduleRetry(allReached) {
+    if (scope.setTimeout === undefined) return;
+    clearTimeout(retryTimer);
+    if (allReached) { retryDelay = 5000; return; }
+    retryTimer = setTimeout(function () { flush().catch(function () {}); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 5 * 60 * 1000);
+  }
+
+  var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary };
+  scope.voixOutbox = api;
+  if (!isWindow) return;
+
+  // --- In a kiosk page --------------------------------------------------------------
+
+  function usedUuids() {
+    try { return JSON.parse(localStorage.getItem(USED_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function markUsed(uuid) {
+    var used = usedUuids().filter(function (u) { return u !== uuid; });
+    used.push(uuid);
+    try { localStorage.setItem(USED_KEY, JSON.stringify(used.slice(-2000))); } catch (e) { /* full: the outbox check remains */ }
+  }
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  // A page served from the cache carries the UUID it was cached with: a second resident
+  // must never reuse one already given (the server would take their answers for a repeat).
+  function freshUuid(form) {
+    var field = form && form.querySelector('[name="uuid"]');
+    if (field && usedUuids().indexOf(field.value) >= 0) field.value = newUuid();
+    return field;
+  }
+
+  function answersOf(form) {
+    var data = new FormData(form), answers = {}, about = {};
+    form.querySelectorAll(".step[data-code]").forEach(function (step) {
+      var code = step.dataset.code, name = "q-" + code;
+      var ranks = form.querySelectorAll('[name^="' + name + '-rank-"]');
+      if (ranks.length) {
+        var ranking = {};
+        ranks.forEach(function (field) { if (!field.disabled && field.value) ranking[field.name.slice(name.length + 6)] = field.value; });
+        answers[code] = ranking;
+      } else if (form.querySelector('[name="' + name + '"][type="checkbox"]')) {
+        answers[code] = data.getAll(name);
+      } else if (data.has(name)) {
+        answers[code] = data.get(name);
+      }
+    });
+    ["gender", "gender_description", "age_bracket", "quartier", "invited_by"].forEach(function (key) {
+      if (data.has("about-" + key)) about[key] = data.get("about-" + key);
+    });
+    return { answers: answers, about: about, panel_code: data.get("about-panel_code") || null };
+  }
+
+  // survey.js calls this just before sending: the answers are put aside ("inflight").
+  function remember(form) {
+    var field = freshUuid(form);
+    if (!field || form.dataset.preview === "true") return Promise.resolve(null);
+    var wave = (form.getAttribute("action") || window.location.pathname).match(/enquete\/(\d+)/);
+    return get(field.value).then(function (existing) {
+      if (existing && existing.state !== "inflight") field.value = newUuid();
+      var given = answersOf(form);
+      var entry = { uuid: field.value, wave: Number(wave && wave[1]), answers: given.answers, about: given.about,
+                    panel_code: given.panel_code, language: form.dataset.lang || "fr",
+                    answered_at: new Date().toISOString(), saved_at: Date.now(), state: "inflight" };
+      markUsed(entry.uuid);
+      return put(entry).then(function () { return entry; });
+    });
+  }
+
+  // survey.js, when the server cannot be reached at all: keep the answers and show the
+  // "saved on this tablet" screen, which returns to the start.
+  function keepAndRestart(form) {
+    var uuid = form.querySelector('[name="uuid"]').value;
+    return keep(uuid).then(function (entry) {
+      if (!entry) return false;
+      if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.sync) registration.sync.register("voix-outbox").catch(function () {});
+        });
+      }
+      scheduleRetry(false);
+      window.location.replace("/kiosk/hors-ligne?saved=1&lang=" + encodeURIComponent(entry.language));
+      return true;
+    });
+  }
+
+  api.remember = remember;
+  api.keepAndRestart = keepAndRestart;
+
+  // The "saved on this tablet" screen: return to the start by itself, like the thank-you screen.
+  function savedScreen() {
+    var box = document.querySelector(".offline-saved");
+    if (!box || new URLSearchParams(window.location.search).get("saved") !== "1") return;
+    box.hidden = false;
+    document.querySelectorAll(".offline-notice").forEach(function (notice) { notice.hidden = true; });
+    var heading = box.querySelector("h1, h2");
+    if (heading) heading.focus();
+    var timer = setTimeout(function () { window.location.replace(box.dataset.returnUrl); }, Number(box.dataset.seconds) * 1000);
+    var stay = box.querySelector(".stay-here");
+    stay.hidden = false;
+    stay.addEventListener("click", function () { clearTimeout(timer); stay.hidden = true; });
+  }
+
+  function start() {
+    if (!document.body.classList.contains("kiosk")) return;
+    freshUuid(document.querySelector("form.survey"));
+    savedScreen();
+    if (!("indexedDB" in window)) return;
+    window.addEventListener("online", function () { flush().catch(function () {}); });
+    // A moment after the page has loaded: the resident's first taps come first.
+    var later = function () { setTimeout(afterLoad, 2000); };
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later);
+  }
+
+  function afterLoad() {
+    if (navigator.onLine !== false) flush().catch(function () {});
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      // The pages are cached again from the start page, shown between two residents:
+      // not while someone is answering.
+      var startPage = window.location.pathname === "/kiosk/";
+      if (!startPage || navigator.onLine === false || !registration.active) return;
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        if (event.data && event.data.ok) document.documentElement.dataset.offlineReady = "true";
+      };
+      registration.active.postMessage({ type: "refresh" }, [channel.port2]);
+    }).catch(function () { /* no offline mode on this browser: everything works online as before */ });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})(typeof self !== "undefined" ? self : window);
