@@ -1,0 +1,173 @@
+"""Every resident page fits a 320 px phone and passes axe-core, in French and in Arabic.
+
+The demo loader fills a database once for the module (surveys, a consultation in its
+voting phase, statements, institutions' answers); a real chromium then walks every page a
+resident sees, every question screen of the demo survey included, at 320 and 390 px wide.
+On each page: nothing scrolls sideways, and axe-core (vendored in tests/vendor, see its
+README) finds no WCAG 2.0/2.1/2.2 A or AA violation.
+"""
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+from voix.demo import QUESTIONS
+from voix.extensions import db
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PSEUDONYM, PASSWORD = "Mouette du Sanitas", "le square 2027"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_site(sqlite_template, tmp_path_factory):
+    """The demo data served on a local port, plus a kiosk and a resident who carries an idea."""
+    from deliberation import residents
+    from deliberation.models import Consultation, Idea
+    from surveys.models import Wave, WaveStatus
+    from voix.kiosk.device import device_token
+    from voix.kiosk.models import Kiosk
+    from voix.territories.models import Territory
+
+    path = tmp_path_factory.mktemp("responsive") / "voix.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        sanitas = db.session.scalar(sa.select(Territory).where(Territory.slug == "sanitas"))
+        wave = db.session.scalar(sa.select(Wave).where(Wave.status == WaveStatus.open, Wave.territory_id == sanitas.id))
+        consultation = db.session.scalar(sa.select(Consultation).where(Consultation.territory_id == sanitas.id)
+                                         .order_by(Consultation.id))
+        assert consultation.accepts_votes  # the demo's current consultation: votes are open
+        idea = db.session.scalar(sa.select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id))
+        idea.carrier.resident_id = residents.create_account(PSEUDONYM, PASSWORD).id
+        kiosk = Kiosk(place="EPN du Sanitas", territory=sanitas)
+        db.session.add(kiosk)
+        db.session.commit()
+        site = {"wave": wave.id, "consultation": consultation.id, "idea": idea.id, "token": device_token(kiosk)}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site["url"] = f"http://127.0.0.1:{server.server_port}"
+    yield site
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def phone(browser, width, cookies=()):
+    """A phone: its layout viewport widens (and the page zooms out) when a page is too wide."""
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True,
+                                  bypass_csp=True)  # lets the test inject axe; the pages keep their policy
+    context.add_cookies(list(cookies))
+    return context
+
+
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getClientRects().length && !e.closest('.skip-link, .visually-hidden, .table-scroll, [hidden]'))
+  .filter(e => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; })
+  .slice(0, 5).map(e => e.outerHTML.slice(0, 100))"""
+
+
+class Walk:
+    """Checks each page it is shown and keeps every problem, to report them all at once."""
+
+    def __init__(self, width, language):
+        self.width, self.language, self.problems, self.pages = width, language, [], 0
+
+    def check(self, page, name):
+        self.pages += 1
+        where = f"{name} ({self.language}, {self.width} px)"
+        assert page.get_attribute("html", "lang") == self.language, where
+        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll_width > self.width or inner_width > self.width:
+            self.problems.append(f"{where} scrolls sideways: {scroll_width} px wide; {page.evaluate(WIDE_ELEMENTS)}")
+        if page.evaluate("typeof window.axe") == "undefined":
+            page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+            .then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))""",
+                                   WCAG_TAGS)
+        self.problems += [f"{where} axe {v}" for v in violations]
+
+
+def walk_survey(page, walk, start_url):
+    """Every question screen of the demo survey, the conditional one included, then the thank-you page."""
+    page.goto(start_url)
+    page.locator(".progress-text").filter(has_text="1").wait_for()  # the script shows one step at a time
+    seen = []
+    for _ in range(len(QUESTIONS) + 2):
+        step = page.locator(".step:visible")
+        code = step.get_attribute("data-code")
+        seen.append(code)
+        walk.check(page, f"survey question {code}")
+        choice = step.locator("label.choice")
+        if code == "contact_mairie":
+            step.locator("input[value=yes] >> xpath=..").click()  # opens the conditional question
+        elif choice.count():
+            choice.last.click()
+        if page.locator("button.send").is_visible():
+            break
+        page.locator("button.next").click()
+    with page.expect_navigation():
+        page.locator("button.send").click()
+    walk.check(page, "thank-you page")
+    return seen
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_resident_page_fits_a_phone_and_passes_axe(demo_site, browser, width, language):
+    site, walk = demo_site, Walk(width, language)
+    base, c = demo_site["url"], demo_site["consultation"]
+    context = phone(browser, width)
+    page = context.new_page()
+    for name, path in [("home", "/"), ("consultation", f"/consultations/{c}"),
+                       ("idea", f"/consultations/idees/{site['idea']}"), ("pairwise", f"/consultations/{c}/duel"),
+                       ("statements", f"/consultations/{c}/affirmations"), ("question to an institution", f"/consultations/{c}/questions"),
+                       ("results", "/resultats/"), ("results of a quartier", "/resultats/sanitas"),
+                       ("sign-up", "/habitants/compte"), ("sign-in", "/habitants/connexion")]:
+        page.goto(f"{base}{path}?lang={language}")
+        walk.check(page, name)
+    page.fill("#pseudonym", PSEUDONYM)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.goto(f"{base}/habitants/mes-idees?lang={language}")
+    assert page.locator("main article").count() >= 1  # the idea the resident carries
+    walk.check(page, "my ideas")
+    seen = walk_survey(page, walk, f"{base}/enquete/{site['wave']}?lang={language}")
+    assert seen == [q["code"] for q in QUESTIONS] + ["about-you"]  # the optional "about you" screen ends it
+    context.close()
+
+    kiosk = phone(browser, width, [{"name": "voix_kiosk", "value": site["token"], "url": base}])
+    page = kiosk.new_page()
+    page.goto(f"{base}/kiosk/?lang={language}")
+    walk.check(page, "kiosk start")
+    page.goto(f"{base}/kiosk/enquete/{site['wave']}?lang={language}")
+    page.locator(".progress-text").filter(has_text="1").wait_for()
+    walk.check(page, "kiosk survey, first question")
+    kiosk.close()
+
+    assert walk.pages >= 20
+    assert not walk.problems, "\n".join(walk.problems)
