@@ -171,3 +171,73 @@ def test_every_resident_page_fits_a_phone_and_passes_axe(demo_site, browser, wid
 
     assert walk.pages >= 20
     assert not walk.problems, "\n".join(walk.problems)
+
+
+def tab_until(page, predicate, most=40):
+    """Press Tab until `predicate` (JavaScript, given the focused element) holds."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(element => {predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"the Tab key never reached an element where {predicate}")
+
+
+INK = "rgb(27, 27, 31)"  # --ink: the dark ring that makes the yellow focus ring 3:1 on white
+
+
+def test_focus_rings_are_dark_and_yellow_and_never_hidden_by_the_sticky_bar(demo_site, browser):
+    base = demo_site["url"]
+    kiosk = phone(browser, 1024, [{"name": "voix_kiosk", "value": demo_site["token"], "url": base}])
+    page = kiosk.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{base}/kiosk/?lang=fr")
+    tab_until(page, "element.matches('.kiosk-languages .selected')")  # the language already chosen
+    assert INK in page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    page.goto(f"{base}/kiosk/enquete/{demo_site['wave']}?lang=fr")
+    page.locator(".progress-text").filter(has_text="1").wait_for()
+    tab_until(page, "element.name === 'q-satisfaction'")  # a smiley: its radio button is hidden, its label shows the focus
+    ring = page.evaluate("getComputedStyle(document.activeElement.closest('label')).boxShadow")
+    assert INK in ring, ring
+    kiosk.close()
+
+    # A phone held upright, on a question with five answers: Tab never lands under the bar.
+    context = phone(browser, 320)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 480})
+    page.goto(f"{base}/enquete/{demo_site['wave']}?lang=ar")
+    page.locator(".step:visible label.choice").last.click()
+    page.locator("button.next").click()
+    page.locator("button.next").click()
+    assert page.locator(".step:visible").get_attribute("data-code") == "services"
+    page.locator(".step:visible legend").focus()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('label').getBoundingClientRect().bottom")
+        bar = page.evaluate("document.querySelector('.step-nav').getBoundingClientRect().top")
+        assert focused <= bar + 1, (focused, bar)
+    context.close()
+
+
+def test_back_arrow_points_backwards_and_resident_links_are_big_enough(demo_site, browser):
+    base, c = demo_site["url"], demo_site["consultation"]
+    kiosk = phone(browser, 1024, [{"name": "voix_kiosk", "value": demo_site["token"], "url": base}])
+    page = kiosk.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for language, transform in (("fr", "none"), ("ar", "matrix(-1, 0, 0, 1, 0, 0)")):
+        page.goto(f"{base}/consultations/idees/{demo_site['idea']}?lang={language}")
+        arrow = page.locator(".back-link .back-arrow")
+        assert arrow.get_attribute("aria-hidden") == "true"
+        assert arrow.evaluate("element => getComputedStyle(element).transform") == transform
+    page.goto(f"{base}/consultations/idees/{demo_site['idea']}?lang=fr")
+    targets = [page.locator(".back-link a"), *page.locator("main details > summary").all()]
+    assert len(targets) >= 2
+    for target in targets:
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+    page.goto(f"{base}/consultations/{c}?lang=fr")
+    titles = page.locator("main .card h3 a").all()
+    assert titles
+    for target in titles:
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
+    kiosk.close()
