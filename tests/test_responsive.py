@@ -241,3 +241,39 @@ def test_back_arrow_points_backwards_and_resident_links_are_big_enough(demo_site
         box = target.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, (target.inner_text(), box)
     kiosk.close()
+
+
+def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(demo_site, browser):
+    base, c = demo_site["url"], demo_site["consultation"]
+    context = phone(browser, 390)
+    page = context.new_page()
+    page.goto(f"{base}/consultations/{c}?lang=fr")
+    idea = page.locator("main article.card").nth(1)
+    title = idea.locator("h3").inner_text()
+    with page.expect_navigation():
+        idea.locator("button[aria-pressed=false]").click()
+    focused = page.evaluate("""() => { const b = document.activeElement;
+        return [b.getAttribute('aria-pressed'), b.textContent, document.getElementById(b.getAttribute('aria-describedby'))?.textContent,
+                document.getElementById(b.getAttribute('aria-describedby'))?.getAttribute('role')]; }""")
+    assert focused[0] == "true" and title in focused[1], focused  # the same idea's button, now pressed
+    assert focused[2:] == ["Votre soutien est compté.", "status"], focused
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # withdrawn, and said so
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "false"
+    assert page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent") \
+        == "Votre soutien est retiré."
+
+    page.goto(f"{base}/consultations/{c}/duel?lang=fr")
+    assert page.locator("#vote-done").count() == 0  # nothing to confirm before a vote
+    with page.expect_navigation():
+        page.locator(".duel-choice").first.click()
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "vote-done"
+    assert page.locator("#vote-done[role=status]").inner_text() == "Votre choix est compté. Voici une autre paire."
+
+    page.goto(f"{base}/consultations/{c}/affirmations?lang=fr")
+    with page.expect_navigation():
+        page.locator("button[name=value][value='1']").click()
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    assert page.locator("#vote-done[role=status]").inner_text() == "Votre avis est compté."
+    context.close()
