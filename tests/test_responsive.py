@@ -7,6 +7,7 @@ On each page: nothing scrolls sideways, and axe-core (vendored in tests/vendor, 
 README) finds no WCAG 2.0/2.1/2.2 A or AA violation.
 """
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -55,6 +56,13 @@ def demo_site(sqlite_template, tmp_path_factory):
         assert consultation.accepts_votes  # the demo's current consultation: votes are open
         idea = db.session.scalar(sa.select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id))
         idea.carrier.resident_id = residents.create_account(PSEUDONYM, PASSWORD).id
+        # Untranslated content: the last question and one answer exist in French only.
+        for question in wave.version.questions:
+            if question.code == "commentaire":
+                question.text = {"fr": question.text["fr"]}
+            if question.code == "priorite":
+                question.options = [{**o, "label": {"fr": o["label"]["fr"]}} if o["code"] == "emploi" else o
+                                    for o in question.options]
         kiosk = Kiosk(place="EPN du Sanitas", territory=sanitas)
         db.session.add(kiosk)
         db.session.commit()
@@ -276,4 +284,31 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
         page.locator("button[name=value][value='1']").click()
     assert page.evaluate("document.activeElement.tagName") == "H1"
     assert page.locator("#vote-done[role=status]").inner_text() == "Votre avis est compté."
+    context.close()
+
+
+def test_content_in_another_language_than_the_page_says_which(demo_site, browser):
+    base, c = demo_site["url"], demo_site["consultation"]
+    context = phone(browser, 390)
+    page = context.new_page()
+    page.goto(f"{base}/enquete/{demo_site['wave']}?lang=ar")
+    assert page.locator("#step-commentaire legend span[lang=fr]").inner_text().startswith("Voulez-vous dire")
+    french_only = page.locator("#step-priorite label.choice span[lang]")
+    assert french_only.count() == 1 and french_only.get_attribute("lang") == "fr"
+    assert french_only.inner_text() == "L'emploi"
+    assert page.locator("#step-satisfaction [lang]").count() == 0  # translated: the page's language
+    page.goto(f"{base}/enquete/{demo_site['wave']}?lang=fr")
+    assert page.locator("main [lang]").count() == 0
+
+    page.goto(f"{base}/consultations/{c}?lang=ar")
+    titles = page.locator("main article.card h3 a")
+    assert titles.count() >= 2
+    assert {titles.nth(i).get_attribute("lang") for i in range(titles.count())} == {"fr"}  # the demo's ideas are French
+    page.goto(f"{base}/consultations/idees/{demo_site['idea']}?lang=ar")
+    assert page.locator("h1").get_attribute("lang") == "fr" and page.locator(".idea-body").get_attribute("lang") == "fr"
+    dates = page.locator(".official-answer .hint bdi, .comment .hint bdi").all_inner_texts()
+    assert len(dates) >= 2, dates  # the demo idea has an institution's answer and comments
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", d) for d in dates), dates  # Babel's Arabic dates, isolated
+    page.goto(f"{base}/consultations/idees/{demo_site['idea']}?lang=fr")
+    assert page.locator("h1").get_attribute("lang") is None
     context.close()
