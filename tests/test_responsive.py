@@ -312,3 +312,24 @@ def test_content_in_another_language_than_the_page_says_which(demo_site, browser
     page.goto(f"{base}/consultations/idees/{demo_site['idea']}?lang=fr")
     assert page.locator("h1").get_attribute("lang") is None
     context.close()
+
+
+RECORD_SPEECH = """Object.defineProperty(window, 'speechSynthesis', {value: {
+    spoken: [], cancel() { this.spoken.length = 0; }, speak(u) { this.spoken.push([u.text, u.lang]); }}});"""
+
+
+def test_read_aloud_says_each_answer_once_in_its_own_language(demo_site, browser):
+    context = phone(browser, 390)
+    context.add_init_script(RECORD_SPEECH)  # the browser's voices, replaced by a recorder
+    page = context.new_page()
+    page.goto(f"{demo_site['url']}/enquete/{demo_site['wave']}?lang=ar")
+    page.locator(".step:visible label.choice").first.click()
+    for _ in range(4):  # safety, services, town hall (no answer: its follow-up stays hidden)
+        page.locator("button.next").click()
+    assert page.locator(".step:visible").get_attribute("data-code") == "priorite"
+    page.locator("button.speak").click()
+    spoken = page.evaluate("window.speechSynthesis.spoken")
+    assert spoken[0][0].startswith("ما هو الأهم") and spoken[0][1] == "ar"
+    assert spoken[1:] == [["النظافة", "ar"], ["أنشطة للشباب", "ar"], ["السكن", "ar"], ["النقل", "ar"],
+                          ["L'emploi", "fr"]]  # not translated: read in French
+    context.close()
