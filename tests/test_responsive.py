@@ -333,3 +333,40 @@ def test_read_aloud_says_each_answer_once_in_its_own_language(demo_site, browser
     assert spoken[1:] == [["النظافة", "ar"], ["أنشطة للشباب", "ar"], ["السكن", "ar"], ["النقل", "ar"],
                           ["L'emploi", "fr"]]  # not translated: read in French
     context.close()
+
+
+def test_form_errors_are_tied_to_their_fields(client):
+    """A screen reader on a field in error hears the error: aria-invalid and aria-describedby."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inputs, self.texts, self.open_ids = {}, {}, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") != "hidden":
+                self.inputs[attrs["id"]] = attrs
+            self.open_ids.append(attrs.get("id"))
+
+        def handle_endtag(self, tag):
+            if self.open_ids:
+                self.open_ids.pop()
+
+        def handle_data(self, data):
+            for element_id in filter(None, self.open_ids):
+                self.texts[element_id] = self.texts.get(element_id, "") + data
+
+    page = client.post("/habitants/compte?lang=fr", data={"pseudonym": "", "password": "court", "confirm": "autre"})
+    assert page.status_code == 200
+    parsed = Fields()
+    parsed.feed(page.text)
+    wrong = {name: attrs for name, attrs in parsed.inputs.items() if attrs.get("aria-invalid") == "true"}
+    assert set(wrong) == {"pseudonym", "password", "confirm"}
+    expected = {"pseudonym": "Choisissez un pseudonyme.", "password": "Un mot de passe a au moins 8 caractères.",
+                "confirm": "Les deux mots de passe sont différents."}
+    for name, attrs in wrong.items():
+        described = [parsed.texts.get(i, "").strip() for i in attrs["aria-describedby"].split()]
+        assert expected[name] in described, (name, described)
+    assert page.text.count('id="password-error"') == 1
