@@ -66,7 +66,8 @@ def demo_site(sqlite_template, tmp_path_factory):
         kiosk = Kiosk(place="EPN du Sanitas", territory=sanitas)
         db.session.add(kiosk)
         db.session.commit()
-        site = {"wave": wave.id, "consultation": consultation.id, "idea": idea.id, "token": device_token(kiosk)}
+        site = {"wave": wave.id, "consultation": consultation.id, "idea": idea.id, "token": device_token(kiosk),
+                "questionnaire": wave.questionnaire_id}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     site["url"] = f"http://127.0.0.1:{server.server_port}"
@@ -370,3 +371,31 @@ def test_form_errors_are_tied_to_their_fields(client):
         described = [parsed.texts.get(i, "").strip() for i in attrs["aria-describedby"].split()]
         assert expected[name] in described, (name, described)
     assert page.text.count('id="password-error"') == 1
+
+
+STAFF_PAGES = ["/animation/enquetes/", "/animation/enquetes/{questionnaire}", "/animation/enquetes/{questionnaire}/questions/nouvelle",
+               "/animation/enquetes/vagues/{wave}", "/animation/consultations/", "/animation/consultations/{consultation}",
+               "/evaluation/discours/", "/evaluation/discours/verifier/", "/evaluation/indicateurs/",
+               "/kiosk/appareils", "/admin/territoires/", "/admin/institutions/"]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_staff_pages_fit_a_phone_too(demo_site, browser, language):
+    """Lower stakes than the residents' pages, but the survey builder and the tables must not push the page sideways."""
+    base = demo_site["url"]
+    context = phone(browser, 320)
+    page = context.new_page()
+    page.goto(f"{base}/connexion?lang={language}")
+    page.fill("#email", "admin@voix.example")
+    page.fill("#password", "demo-admin")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    problems = []
+    for path in STAFF_PAGES:
+        response = page.goto(base + path.format(**demo_site) + f"?lang={language}")
+        assert response.status == 200, path
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if max(width) > 320:
+            problems.append(f"{path} ({language}): {width[0]} px wide; {page.evaluate(WIDE_ELEMENTS)}")
+    context.close()
+    assert not problems, "\n".join(problems)
