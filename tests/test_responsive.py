@@ -108,6 +108,9 @@ class Walk:
     def check(self, page, name):
         self.pages += 1
         where = f"{name} ({self.language}, {self.width} px)"
+        if os.environ.get("VOIX_SCREENSHOTS"):  # a folder: to look at what was checked
+            folder = os.environ["VOIX_SCREENSHOTS"]
+            page.screenshot(path=f"{folder}/{self.language}-{self.width}-{self.pages:02}.png", full_page=True)
         assert page.get_attribute("html", "lang") == self.language, where
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll_width > self.width or inner_width > self.width:
@@ -153,7 +156,8 @@ def test_every_resident_page_fits_a_phone_and_passes_axe(demo_site, browser, wid
     page = context.new_page()
     for name, path in [("home", "/"), ("consultation", f"/consultations/{c}"),
                        ("idea", f"/consultations/idees/{site['idea']}"), ("pairwise", f"/consultations/{c}/duel"),
-                       ("statements", f"/consultations/{c}/affirmations"), ("question to an institution", f"/consultations/{c}/questions"),
+                       ("statements", f"/consultations/{c}/affirmations"),
+                       ("question to an institution", f"/consultations/{c}/questions"),
                        ("results", "/resultats/"), ("results of a quartier", "/resultats/sanitas"),
                        ("sign-up", "/habitants/compte"), ("sign-in", "/habitants/connexion")]:
         page.goto(f"{base}{path}?lang={language}")
@@ -262,8 +266,8 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
     with page.expect_navigation():
         idea.locator("button[aria-pressed=false]").click()
     focused = page.evaluate("""() => { const b = document.activeElement;
-        return [b.getAttribute('aria-pressed'), b.textContent, document.getElementById(b.getAttribute('aria-describedby'))?.textContent,
-                document.getElementById(b.getAttribute('aria-describedby'))?.getAttribute('role')]; }""")
+        const status = document.getElementById(b.getAttribute('aria-describedby'));
+        return [b.getAttribute('aria-pressed'), b.textContent, status?.textContent, status?.getAttribute('role')]; }""")
     assert focused[0] == "true" and title in focused[1], focused  # the same idea's button, now pressed
     assert focused[2:] == ["Votre soutien est compté.", "status"], focused
     with page.expect_navigation():
@@ -373,7 +377,8 @@ def test_form_errors_are_tied_to_their_fields(client):
     assert page.text.count('id="password-error"') == 1
 
 
-STAFF_PAGES = ["/animation/enquetes/", "/animation/enquetes/{questionnaire}", "/animation/enquetes/{questionnaire}/questions/nouvelle",
+STAFF_PAGES = ["/animation/enquetes/", "/animation/enquetes/{questionnaire}",
+               "/animation/enquetes/{questionnaire}/questions/nouvelle",
                "/animation/enquetes/vagues/{wave}", "/animation/consultations/", "/animation/consultations/{consultation}",
                "/evaluation/discours/", "/evaluation/discours/verifier/", "/evaluation/indicateurs/",
                "/kiosk/appareils", "/admin/territoires/", "/admin/institutions/"]
