@@ -59,6 +59,9 @@ bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_f
 TOKENS = "participation"  # session key: {consultation id: participation token}
 ABOUT_FIELDS = ("gender", "gender_description", "age_bracket", "quartier", "invited_by")
 PENDING_PHOTO = "idea_photo"  # session key: {"consultation": id, "name": photo waiting for its idea}
+# Session key, read once by the next page: what was just voted (an idea id, "pair" or
+# "statement"), so that the page puts the focus back there and confirms the vote in words.
+JUST_VOTED = "just_voted"
 
 PHASE_LABELS = {Phase.proposing: _l("Proposals"), Phase.voting: _l("Voting"),
                 Phase.answering: _l("Institutions answering"), Phase.closed: _l("Closed")}
@@ -76,7 +79,7 @@ def _labels():
     return {"phase_label": PHASE_LABELS.get, "answer_status_label": ANSWER_STATUS_LABELS.get,
             "position_label": POSITION_LABELS.get, "membership_label": MEMBERSHIP_LABELS.get,
             "new_uuid": lambda: str(uuid.uuid4()), "local_date": format_date, "local_time": format_time,
-            "status_label": status_label}
+            "status_label": status_label, "just_voted": session.pop(JUST_VOTED, None)}
 
 
 def status_label(c: Consultation) -> str:
@@ -369,6 +372,7 @@ def support(idea_id):
     try:
         if request.form.get("withdraw"):
             ops.withdraw_support(idea, me)
+            flash(_("Your support is withdrawn."), "success")
         else:
             ops.support_idea(idea, me, uuid=request.form.get("uuid") or str(uuid.uuid4()), origin=request_origin())
             flash(_("Your support is counted."), "success")
@@ -376,6 +380,7 @@ def support(idea_id):
         db.session.rollback()
         flash(str(error), "error")
     db.session.commit()
+    session[JUST_VOTED] = idea.id
     return redirect(request.form.get("back") == "list" and url_for(".consultation", consultation_id=idea.consultation_id)
                     or url_for(".idea", idea_id=idea.id))
 
@@ -467,6 +472,7 @@ def pairwise(consultation_id):
             abort(400)
         try:
             ops.vote_pairwise(winner, loser, participant(c), uuid=request.form.get("uuid", ""), origin=request_origin())
+            session[JUST_VOTED] = "pair"
         except ops.DeliberationError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -492,6 +498,7 @@ def statements(consultation_id):
         try:
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())
+            session[JUST_VOTED] = "statement"
         except ops.DeliberationError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -5,6 +5,7 @@ preference, else French. Arabic pages are right-to-left.
 """
 from flask import current_app, has_request_context, request, session, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 
 def available_languages() -> dict:
@@ -41,6 +42,26 @@ def localized(texts: dict | None, language: str | None = None, fallback: str = "
     return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
 
 
+def localized_language(texts: dict | None, language: str | None = None, fallback: str = "fr") -> str | None:
+    """The language of the text `localized` picks: an Arabic page may show a question in French."""
+    language = language or current_language()
+    if not texts or texts.get(language):
+        return language
+    if texts.get(fallback):
+        return fallback
+    return next(iter(texts), None)
+
+
+def lang_attribute(language: str | None) -> Markup:
+    """` lang="xx"` for content in another language than the page (WCAG 3.1.2), else nothing.
+
+    Screen readers and read-aloud then pronounce a French idea on an Arabic page in French.
+    """
+    if not language or language == current_language():
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def language_url(language: str) -> str:
     """This page in another language, keeping its query string (e.g. ?next= on the login page)."""
     if request.url_rule is None or "GET" not in request.url_rule.methods:
@@ -57,4 +78,6 @@ def template_context() -> dict:
         "languages": available_languages(),
         "localized": localized,
         "language_url": language_url,
+        "localized_language": localized_language,
+        "lang_attribute": lang_attribute,
     }

@@ -91,17 +91,27 @@
   var switchedOn = visibleSteps().findIndex(function (s) { return s.dataset.code === form.dataset.step; });
   show(firstError >= 0 ? firstError : Math.max(switchedOn, 0));
 
-  // Read aloud, in the page's language, with the browser's own voices (nothing leaves the device).
+  // Read aloud with the browser's own voices (nothing leaves the device): the question,
+  // then each answer once, each in its own language (a question or an answer not yet
+  // translated is French on an Arabic page: its element says so with lang).
+  function languageOf(element) {
+    var marked = element.querySelector("[lang]") || element.closest("[lang]");
+    return marked ? marked.getAttribute("lang") : form.dataset.lang;
+  }
   if ("speechSynthesis" in window) {
     speak.hidden = false;
     speak.addEventListener("click", function () {
       var step = visibleSteps()[current];
-      var parts = [step.querySelector("legend").textContent];
-      step.querySelectorAll(".answers label, .answers .choice span:last-child").forEach(function (l) { parts.push(l.textContent); });
+      var pieces = [step.querySelector("legend")].concat(
+        Array.prototype.slice.call(step.querySelectorAll(".answers label:not(.visually-hidden)")));
       window.speechSynthesis.cancel();
-      var utterance = new SpeechSynthesisUtterance(parts.join(". ").replace(/\s+/g, " "));
-      utterance.lang = form.dataset.lang;
-      window.speechSynthesis.speak(utterance);
+      pieces.forEach(function (element) {
+        var text = element.innerText.replace(/\s+/g, " ").trim();  // what is shown: not the hidden number
+        if (!text) return;
+        var utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = languageOf(element);
+        window.speechSynthesis.speak(utterance);
+      });
     });
   }
 
