@@ -86,6 +86,12 @@ def test_facilitator_screens_export(client, auth, make_user, make_wave):
     assert response.status_code == 200
     assert len(rows(response.data)) == 4
     assert response.headers["Content-Disposition"] == f'attachment; filename="wave-{wave.id}-wide.csv"'
+    assert any(r[-1].startswith("'=") for r in rows(response.data))
+    raw = rows(client.get(f"/animation/enquetes/vagues/{wave.id}/export.wide?raw=1").data)
+    assert any(row[-1].startswith("=HYPERLINK") for row in raw)
+    assert f"/vagues/{wave.id}/export.codebook" in client.get(f"/animation/enquetes/vagues/{wave.id}").text
+    codebook = rows(client.get(f"/animation/enquetes/vagues/{wave.id}/export.codebook").data)
+    assert codebook[0][:3] == ["version", "position", "code"] and "text_fr" in codebook[0]
 
 
 TYPED_QUESTIONS = [
@@ -195,3 +201,35 @@ def test_codebook_has_every_language_labels_and_conditions(make_wave, runner, tm
     result = runner.invoke(args=["surveys", "export", "--wave", str(wave.id), "--format", "codebook",
                                  "--output", str(output)])
     assert result.exit_code == 0 and rows(output.read_bytes()) == table
+
+
+def test_every_export_of_every_demo_wave(app, runner, tmp_path):
+    import pyreadstat
+    from sqlalchemy import func, select
+
+    from surveys.exports import FORMATS
+    from surveys.models import Response, Wave
+    from voix.extensions import db
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    waves = db.session.scalars(select(Wave).order_by(Wave.id)).all()
+    assert len(waves) >= 7
+    for wave in waves:
+        count = db.session.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave.id))
+        for fmt in FORMATS:
+            content = export_bytes(wave, fmt)[0]
+            if fmt == "wide":
+                assert len(rows(content)) == count + 1, (wave.id, fmt)
+            elif fmt == "long":
+                assert {row[0] for row in rows(content)[1:]} <= {row[0] for row in rows(export_bytes(wave, "wide")[0])}
+            elif fmt == "codebook":
+                assert {row[2] for row in rows(content)[1:]} == {q.code for q in wave.version.questions}
+            elif fmt == "xlsx":
+                responses = pandas.read_excel(io.BytesIO(content), sheet_name="responses", engine="openpyxl")
+                assert len(responses) == count and responses["submitted_at"].notna().all(), wave.id
+            else:
+                assert fmt == "sav"
+                path = tmp_path / f"{wave.id}.sav"
+                path.write_bytes(content)
+                _data, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+                assert meta.number_rows == count and "unknown" not in meta.variable_measure.values(), wave.id
