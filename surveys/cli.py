@@ -19,14 +19,16 @@ surveys = AppGroup("surveys", help="Recurring surveys.")
 @click.option("--wave", "wave_id", type=int, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="wide", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-def export_command(wave_id, fmt, output):
-    """Export a wave's responses: CSV wide or long, XLSX, or SPSS .sav."""
+@click.option("--raw", is_flag=True, help="CSV: leave out the ' that keeps spreadsheets from running cells "
+              "starting with = + - @ as formulas.")
+def export_command(wave_id, fmt, output, raw):
+    """Export a wave's responses: CSV wide or long, XLSX, SPSS .sav, or the codebook (CSV)."""
     wave = db.session.get(Wave, wave_id)
     if wave is None:
         raise click.UsageError(f"no wave with id {wave_id}")
-    content, _mimetype, _name = export_bytes(wave, fmt)
+    content, _mimetype, _name = export_bytes(wave, fmt, raw=raw)
     output.write_bytes(content)
-    record_read("export", f"wave {wave.id}", format=fmt, file=str(output))
+    record_read("export", f"wave {wave.id}", format=fmt, file=str(output), **({"raw": True} if raw else {}))
     click.echo(f"wrote {output} ({len(content)} bytes)")
 
 

@@ -1,26 +1,31 @@
 """Exports of a wave's responses: CSV wide (one row per response), CSV long (one row per
-response x question), XLSX (both sheets, plus the questions and their comparability) and
-SPSS .sav (surveys/spss.py).
+response x question), XLSX (both sheets, the questions and their comparability, and the
+codebook), the codebook alone as CSV, and SPSS .sav (surveys/spss.py).
 
+Rows hold typed values (numbers, dates, date-times, text): the XLSX keeps those types, the
+CSV writes them as text and, unless asked for raw text, protects would-be formulas.
 Responses are read from the database in batches; the file itself is built in memory.
 """
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import Response as HttpResponse
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voix.audit import record_read
-from voix.downloads import XLSX, attachment, csv_bytes, spreadsheet_safe, xlsx_bytes
+from voix.downloads import XLSX, attachment, csv_bytes, xlsx_bytes
 from voix.extensions import db
 from voix.territories.models import Territory
 
-from .answers import display_value
-from .models import Questionnaire, Response, Wave
+from .answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, PARSERS, SMILEY_LABELS, SMILEY_LEVELS
+from .answers import InvalidAnswer, display_value
+from .models import Question, Questionnaire, QuestionType, Response, Wave
 from .operations import questionnaire_comparability
 
-FORMATS = ("wide", "long", "xlsx", "sav")
+FORMATS = ("wide", "long", "xlsx", "sav", "codebook")
 RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
                     "language", "gender", "gender_description", "age_bracket", "quartier", "invited_by_code",
                     "invitation_code", "panel_code"]
@@ -39,10 +44,10 @@ def _quartier_slugs() -> dict[int, str]:
 
 
 def _base_row(wave, response, slugs):
-    return [response.uuid, wave.id, wave.number, wave.version.number, _utc(response.submitted_at).isoformat(),
-            response.channel.value, response.language, response.gender or "", response.gender_description or "",
-            response.age_bracket or "", slugs.get(response.quartier_id, ""), response.invited_by_code or "",
-            response.invitation_code, response.panel_code or ""]
+    return [response.uuid, wave.id, wave.number, wave.version.number, _utc(response.submitted_at),
+            response.channel.value, response.language, response.gender, response.gender_description,
+            response.age_bracket, slugs.get(response.quartier_id), response.invited_by_code,
+            response.invitation_code, response.panel_code]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -50,12 +55,18 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def _cell(value):
-    # Machine-readable: option codes joined by "|", booleans as 1/0.
+def _cell(question: Question, value):
+    """A stored answer as one typed cell: option codes joined by "|", booleans as 1/0,
+    dates as dates; numbers stay numbers and text stays text."""
     if isinstance(value, list):
         return "|".join(str(v) for v in value)
     if isinstance(value, bool):
         return int(value)
+    if question.type is QuestionType.date and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # stored before dates were checked: keep the text as it is
+            return value
     return value
 
 
@@ -65,9 +76,7 @@ def wide_rows(wave: Wave):
     slugs = _quartier_slugs()
     for response in _responses(wave):
         by_question = {a.question_id: a.value for a in response.answers}
-        yield [spreadsheet_safe(v) for v in _base_row(wave, response, slugs)] + [
-            spreadsheet_safe(_cell(by_question.get(q.id, ""))) for q in questions
-        ]
+        yield _base_row(wave, response, slugs) + [_cell(q, by_question.get(q.id)) for q in questions]
 
 
 def long_rows(wave: Wave, language="fr"):
@@ -83,11 +92,9 @@ def _long_rows(wave, language):
     for response in _responses(wave):
         for answer in sorted(response.answers, key=lambda a: questions[a.question_id].position):
             question = questions[answer.question_id]
-            yield [spreadsheet_safe(v) for v in (
-                response.uuid, wave.id, wave.number, wave.version.number, question.code, question.type.value,
-                int(comparable.get(question.code, False)), _cell(answer.value),
-                display_value(question, answer.value, language),
-            )]
+            yield [response.uuid, wave.id, wave.number, wave.version.number, question.code, question.type.value,
+                   int(comparable.get(question.code, False)), _cell(question, answer.value),
+                   display_value(question, answer.value, language)]
 
 
 def question_rows(questionnaire: Questionnaire):
@@ -97,29 +104,113 @@ def question_rows(questionnaire: Questionnaire):
     for version in questionnaire.versions:
         for q in version.questions:
             yield [version.number, q.position, q.code, q.type.value, int(q.required),
-                   spreadsheet_safe(q.text.get("fr", "")), "|".join(q.option_codes),
+                   q.text.get("fr", ""), "|".join(q.option_codes),
                    int(comparable.get(q.code, False))]
+
+
+def questionnaire_languages(questionnaire: Questionnaire) -> list[str]:
+    """The languages the questionnaire is written in, French first, in the platform's order."""
+    used = set(questionnaire.title) | {"fr"}
+    for version in questionnaire.versions:
+        for q in version.questions:
+            used |= set(q.text)
+            for option in q.options:
+                used |= set(option.get("label") or {})
+    return [language for language in current_app.config["LANGUAGES"] if language in used]
+
+
+def codebook_rows(wave: Wave):
+    """The questions of the wave's version: one row per question (its text and its condition
+    in every language), then one row per option or scale point (its label in every language).
+
+    `spss_value` is the number the .sav export gives that option."""
+    questions = wave.version.questions
+    by_code = {q.code: q for q in questions}
+    languages = questionnaire_languages(wave.questionnaire)
+    comparable = questionnaire_comparability(wave.questionnaire)
+    yield (["version", "position", "code", "type", "required", "comparable_across_waves", "option_code",
+            "spss_value"] + [f"text_{language}" for language in languages]
+           + [f"condition_{language}" for language in languages])
+    for q in questions:
+        common = [wave.version.number, q.position, q.code, q.type.value]
+        yield (common + [int(q.required), int(comparable.get(q.code, False)), None, None]
+               + [q.text.get(language) for language in languages]
+               + [condition_text(q, by_code, language) for language in languages])
+        for code, spss_value, labels in _codebook_options(q, languages):
+            yield common + [None, None, code, spss_value] + labels + [None] * len(languages)
+
+
+def _codebook_options(question: Question, languages):
+    """(option code, value in the .sav, [label in each language]) for each option or scale point."""
+    def each_language(label):
+        texts = []
+        for language in languages:
+            with force_locale(language):
+                texts.append(str(label(language)))
+        return texts
+
+    kind = question.type
+    if kind in (QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking):
+        for number, option in enumerate(question.options, start=1):
+            labels = [(option.get("label") or {}).get(language) for language in languages]
+            yield option["code"], number if kind is QuestionType.single_choice else None, labels
+    elif kind is QuestionType.agreement:
+        for level in AGREEMENT_LEVELS + [DONT_KNOW]:
+            spss_value = 9 if level == DONT_KNOW else level
+            yield str(level), spss_value, each_language(lambda _language, level=level: AGREEMENT_LABELS[level])
+    elif kind is QuestionType.smiley:
+        for level in SMILEY_LEVELS:
+            yield str(level), level, each_language(lambda _language, level=level: SMILEY_LABELS[level])
+    elif kind is QuestionType.yes_no:
+        yield "yes", 1, each_language(lambda _language: _("Yes"))
+        yield "no", 0, each_language(lambda _language: _("No"))
+
+
+def condition_text(question: Question, by_code: dict, language: str) -> str | None:
+    """The display condition in plain words: "shown if transport = Le bus"."""
+    condition = question.condition
+    if not condition:
+        return None
+    source = by_code.get(condition["question"])
+    with force_locale(language):
+        if "equals" not in condition:
+            return _("shown if %(question)s is answered", question=condition["question"])
+        expected = condition["equals"]
+        if source is not None:
+            try:
+                expected = display_value(source, PARSERS[source.type](source, expected), language) or expected
+            except InvalidAnswer:  # a value the question cannot take: say it as written
+                pass
+        return _("shown if %(question)s = %(value)s", question=condition["question"], value=expected)
 
 
 def wave_xlsx_bytes(wave: Wave) -> bytes:
     return xlsx_bytes({"responses": wide_rows(wave), "answers_long": long_rows(wave),
-                       "questions": question_rows(wave.questionnaire)})
+                       "questions": question_rows(wave.questionnaire), "codebook": codebook_rows(wave)})
 
 
 def export_response(wave: Wave, fmt: str) -> HttpResponse:
-    """The export as a download (same for the facilitator screens and the API)."""
-    download = attachment(*export_bytes(wave, fmt))
-    record_read("export", f"wave {wave.id}", format=fmt)
+    """The export as a download (same for the facilitator screens and the API).
+
+    `?raw=1` leaves out the `'` that protects CSV cells from running as formulas."""
+    raw = has_request_context() and request.args.get("raw") in ("1", "true", "yes")
+    download = attachment(*export_bytes(wave, fmt, raw=raw))
+    record_read("export", f"wave {wave.id}", format=fmt, **({"raw": True} if raw else {}))
     return download
 
 
-def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
-    """(content, mimetype, file name) for a wave in one of FORMATS."""
+def export_bytes(wave: Wave, fmt: str, raw: bool = False) -> tuple[bytes, str, str]:
+    """(content, mimetype, file name) for a wave in one of FORMATS.
+
+    CSV cells starting with = + - @ get a protective `'` unless `raw` (XLSX and .sav cells
+    are typed and never need it)."""
     stem = f"wave-{wave.id}"
     if fmt == "wide":
-        return csv_bytes(wide_rows(wave)), "text/csv", f"{stem}-wide.csv"
+        return csv_bytes(wide_rows(wave), safe=not raw), "text/csv", f"{stem}-wide.csv"
     if fmt == "long":
-        return csv_bytes(long_rows(wave)), "text/csv", f"{stem}-long.csv"
+        return csv_bytes(long_rows(wave), safe=not raw), "text/csv", f"{stem}-long.csv"
+    if fmt == "codebook":
+        return csv_bytes(codebook_rows(wave), safe=not raw), "text/csv", f"{stem}-codebook.csv"
     if fmt == "xlsx":
         return wave_xlsx_bytes(wave), XLSX, f"{stem}.xlsx"
     if fmt == "sav":
@@ -127,5 +218,3 @@ def export_bytes(wave: Wave, fmt: str) -> tuple[bytes, str, str]:
 
         return sav_bytes(wave), "application/x-spss-sav", f"{stem}.sav"
     raise ValueError(f"unknown export format {fmt!r}")
-
-

@@ -315,7 +315,7 @@ def next_wave(wave_id):
     return redirect(url_for(".wave", wave_id=wave.id))
 
 
-@bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx, sav):fmt>")
+@bp.get("/vagues/<int:wave_id>/export.<any(wide, long, xlsx, sav, codebook):fmt>")
 @staff_required(Role.facilitator, Role.evaluator)
 def export(wave_id, fmt):
     return export_response(_wave(wave_id, manage=False), fmt)

@@ -5,7 +5,12 @@ What an evaluator opens in SPSS, PSPP, R (haven) or Stata without a codebook:
   SPSS can tabulate them; the numbering is stable because a code's options never change;
 - a multiple choice becomes one 0/1 variable per option, a ranking one rank per option;
 - agreement "I don't know" is 9, declared as a user-missing value;
-- variable labels are the question texts (French by default), value labels the options.
+- variable labels are the question texts (French by default), value labels the options;
+  the response columns (wave, channel, quartier...) have labels too;
+- measurement levels: nominal for choices, yes/no and text, ordinal for smiley and
+  agreement scales and ranks, scale for numbers and dates;
+- numeric formats fit the values: codes are F1.0 (F2.0 past 9 options), numbers F<n>.0
+  when every value is whole, else two decimals.
 Written by pyreadstat, which needs a pandas DataFrame and a file path.
 """
 import math
@@ -27,6 +32,20 @@ DONT_KNOW_VALUE = 9
 NAME_MAX = 64  # bytes, SPSS's limit for a variable name
 RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
 NUMERIC_METADATA = {"wave_id", "wave_number", "version"}
+METADATA_MEASURES = {"wave_number": "ordinal", "version": "ordinal", "submitted_at": "scale"}  # others: nominal
+
+
+def metadata_labels() -> dict[str, str]:
+    """Variable labels of the response columns, in the current language."""
+    return {
+        "response_uuid": _("Response identifier"), "wave_id": _("Wave identifier"),
+        "wave_number": _("Wave number"), "version": _("Questionnaire version"),
+        "submitted_at": _("Submitted at (UTC)"), "channel": _("Channel (kiosk or personal device)"),
+        "language": _("Language of the answers"), "gender": _("Gender"),
+        "gender_description": _("Gender, in the respondent's words"), "age_bracket": _("Age bracket"),
+        "quartier": _("Neighbourhood"), "invited_by_code": _("Invited by (invitation code)"),
+        "invitation_code": _("Invitation code of this response"), "panel_code": _("Panel card code"),
+    }
 
 
 def sav_bytes(wave: Wave, language: str = "fr") -> bytes:
@@ -50,9 +69,10 @@ class _Table:
         self.names, self.values, self.kinds = [], {}, {}
         self.labels, self.value_labels, self.missing, self.measures, self.formats = {}, {}, {}, {}, {}
         self._taken = set()
+        labels = metadata_labels()
         for column in RESPONSE_COLUMNS:
             kind = "number" if column in NUMERIC_METADATA else "datetime" if column == "submitted_at" else "text"
-            self._add(column, kind)
+            self._add(column, kind, labels[column], measure=METADATA_MEASURES.get(column, "nominal"))
         self.questions = [(question, self._variables(question, language)) for question in wave.version.questions]
         slugs = _quartier_slugs()
         for response in _responses(wave):
@@ -62,6 +82,9 @@ class _Table:
             for question, variables in self.questions:
                 for name, value in _question_values(question, by_question.get(question.id), variables).items():
                     self.values[name].append(value)
+        for name in self.names:
+            if self.kinds[name] == "number":
+                self.formats[name] = _numeric_format(self.values[name] + list(self.value_labels.get(name, {})))
 
     def _add(self, wanted, kind, label=None, value_labels=None, measure=None):
         name = self._name(wanted)
@@ -118,7 +141,7 @@ class _Table:
         if kind is QuestionType.number:
             return {None: self._add(question.code, "number", text, None, "scale")}
         if kind is QuestionType.date:
-            return {None: self._add(question.code, "date", text)}
+            return {None: self._add(question.code, "date", text, None, "scale")}
         return {None: self._add(question.code, "text", text, None, "nominal")}
 
     def series(self, name):
@@ -167,6 +190,14 @@ def _question_values(question, value, variables) -> dict:
     if kind is QuestionType.date:
         return {name: datetime.combine(date.fromisoformat(value), datetime.min.time())}
     return {name: str(value)}
+
+
+def _numeric_format(values) -> str:
+    """F<width>.0 when every value is whole (codes, counts), else F<width>.2."""
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    whole = all(float(v).is_integer() for v in present)
+    digits = max([len(str(int(abs(v)))) + (v < 0) for v in present], default=1)
+    return f"F{digits}.0" if whole else f"F{digits + 3}.2"
 
 
 def _clip_bytes(text: str, limit: int) -> str:

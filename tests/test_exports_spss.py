@@ -92,3 +92,32 @@ def test_sav_from_the_web_cli_and_api(client, auth, make_user, make_wave, runner
     assert result.exit_code == 0, result.output
     _, meta = pyreadstat.read_sav(str(output), output_format="dict", metadataonly=True)
     assert "mood" in meta.column_names
+
+
+def test_sav_measures_formats_and_metadata_labels(sav):
+    _data, meta = sav([
+        {"mood": 4, "priority": "clean", "services": ["caf"], "safe": "2", "contact": "no", "age": 34,
+         "since": "2019-09-01", "order": {"bus": "1", "tram": "2"}, "to": "Merci"},
+        {"mood": 1, "age": 7},
+    ])
+    measure, types, labels = meta.variable_measure, meta.original_variable_types, meta.column_names_to_labels
+    assert {name: measure[name] for name in ("priority", "services_caf", "contact", "q_to")} == dict.fromkeys(
+        ("priority", "services_caf", "contact", "q_to"), "nominal")
+    assert {name: measure[name] for name in ("mood", "safe", "order_bus")} == dict.fromkeys(
+        ("mood", "safe", "order_bus"), "ordinal")
+    assert measure["age"] == "scale" and measure["submitted_at"] == "scale"
+    assert measure["quartier"] == "nominal" and measure["wave_number"] == "ordinal"
+    assert "unknown" not in measure.values()
+    for name in ("mood", "priority", "services_caf", "safe", "contact", "order_bus", "wave_number"):
+        assert types[name] == "F1.0", name
+    assert types["age"] == "F2.0"  # whole numbers: no decimals
+    for column in ("response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel", "language",
+                   "gender", "age_bracket", "quartier", "invitation_code", "panel_code"):
+        assert labels[column], column
+    assert labels["quartier"] == "Quartier" and labels["submitted_at"] == "Date et heure de réponse (UTC)"
+    assert meta.variable_value_labels["priority"] == {1.0: "Propreté", 2.0: "Jeunes"}
+
+
+def test_sav_decimal_numbers_keep_two_decimals(sav):
+    _data, meta = sav([{"mood": 3, "age": 12.5}])
+    assert meta.original_variable_types["age"] == "F5.2"
