@@ -94,9 +94,10 @@ def _register_commands(app):
 
     from .accounts.cli import users
     from .demo import demo
+    from .privacy.cli import privacy
     from .translate import translate
 
-    for group in (users, demo, translate, surveys, insights, deliberation):
+    for group in (users, demo, translate, surveys, insights, deliberation, privacy):
         app.cli.add_command(group)
 
 
