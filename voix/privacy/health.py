@@ -46,7 +46,7 @@ _PERSON = re.compile(
     r"(?:petit-|petite-|grand-|grande-|beau-|belle-)?(?:fils|fille|enfants?|mari|femme|"
     r"[ée]poux|[ée]pouse|voisine?|voisins|fr[èe]re|s[œo]e?ur|m[èe]re|p[èe]re|maman|papa|"
     r"b[ée]b[ée]|cousine?|oncle|tante|neveu|ni[èe]ce|ami|amie|coll[èe]gue|locataire|"
-    r"compagnon|compagne)\b|\bje\s+suis\b|\bj['’]ai\b|\bje\s+fais\b|\bmy\s+(?:son|daughter|wife|"
+    r"compagnon|compagne)\b|\b(?:il|elle)\s+(?:a|est|fait|souffre|vit\s+avec)\b|\bje\s+suis\b|\bj['’]ai\b|\bje\s+fais\b|\bmy\s+(?:son|daughter|wife|"
     r"husband|mother|father|neighbou?r)\b|\bi\s+am\b|\bi\s+have\b)"
 )
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")

@@ -54,12 +54,14 @@ _POINTER_CUE = (
     r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact)(?:\s+[àa]u?x?)?)\s+"
     r"(?:[dl]['’])?"
 )
+# "la maman de Noé", "le fils de Mme ...": a relative of someone named.
+_OF_CUE = rf"(?i:\b(?:le|la|les|the)\s+{_KIN}\s+(?:de|d['’]|of)\s*)"
 _NAME_RUN = rf"{_CAP}(?:[ \u00a0]+(?:(?:ben|bin|bent|el|al|da|de|di|dos|van|von|le|la|ibn|ould)[ \u00a0]+)?{_CAP}){{0,3}}"
 _ANY_RUN = rf"{_WORD}(?:[ \u00a0]+{_WORD}){{0,4}}"
 
 _KIN_NAME = re.compile(_KIN_CUE + rf"(?P<name>{_ANY_RUN})")
 _INTRO_NAME = re.compile(_INTRO_CUE + rf"(?P<name>{_ANY_RUN})")
-_POINTER_NAME = re.compile(_POINTER_CUE + rf"(?P<name>{_NAME_RUN})")
+_POINTER_NAME = re.compile(rf"(?:{_POINTER_CUE}|{_OF_CUE})(?P<name>{{_NAME_RUN}})".replace("{_NAME_RUN}", _NAME_RUN))
 _ARABIC_INTRO = re.compile(r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){0,2})")
 # "Ibrahima Sy, [téléphone]", "Marc 06...": a signature right before contact details.
 _SIGNATURE = re.compile(
