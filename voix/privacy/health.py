@@ -52,8 +52,21 @@ _PERSON = re.compile(
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
+# Cheap test first: most answers name no condition at all.
+_STEMS = (
+    "diab", "autis", "séropo", "seropo", "vih", "sida", "dialys", "asthm", "cancer", "chimio",
+    "radioth", "leuc", "tumeur", "alzheimer", "parkinson", "avc", "pilep", "press", "schizo",
+    "bipolaire", "trisom", "patite", "tubercul", "insuffisan", "sclérose", "sclerose", "myopath",
+    "mucovisc", "plégique", "plegique", "paralys", "amput", "aveugle", "malvoyant", "sourd",
+    "handicap", "fauteuil", "infarctus", "cardiaque", "drépano", "drepano", "covid", "addict",
+    "alcool", "toxico", "anémie", "anemie", "obès", "obes", "hypertension", "enceinte", "couche",
+    "trouble", "dysl", "dyspr", "dysph", "tdah", "wheelchair", "disabled", "blind", "deaf", "hiv",
+)
+
+
 def scrub(text: str) -> str:
-    if not _CONDITION_RE.search(text):
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _STEMS) or not _CONDITION_RE.search(text):
         return text
     out = []
     for sentence in _SENTENCES.findall(text) or [text]:

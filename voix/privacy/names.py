@@ -154,10 +154,29 @@ def _is_place(text, start):
     return bool(_PLACE_BEFORE.search(before)) or text[start:start + 5] in ("Saint", "Saint-")
 
 
+# Substrings without which a cue cannot match: a cheap test before each scan.
+_INTRO_HINT = re.compile(
+    r"(?i:app?el|nomm|nom\b|nom\s*:|c['’]est|\bcest\b|(?:^|\s)c\s|je\s+suis|sign|part\s+de|name|"
+    r"i['’]m|i\s+am|this\s+is)"
+)
+_POINTER_HINT = re.compile(
+    r"(?i:merci|bravo|gr[âa]ce|f[ée]licit|chez|avec|aupr[èe]s|contact|demande|app?el|[ée]cri|"
+    r"thank|ask|call|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
+)
+_POSSESSIVE_HINT = re.compile(rf"(?i:\b{_POSSESSIVE}\s)")
+
+
 def cue_spans(text):
     """Spans of names announced by a cue."""
     spans = []
-    for pattern, lowercase_ok in ((_KIN_NAME, True), (_INTRO_NAME, True), (_POINTER_NAME, False)):
+    scans = []
+    if _POSSESSIVE_HINT.search(text):
+        scans.append((_KIN_NAME, True))
+    if _INTRO_HINT.search(text):
+        scans.append((_INTRO_NAME, True))
+    if _POINTER_HINT.search(text):
+        scans.append((_POINTER_NAME, False))
+    for pattern, lowercase_ok in scans:
         for m in pattern.finditer(text):
             start, end = m.span("name")
             if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
@@ -167,8 +186,9 @@ def cue_spans(text):
             if trimmed and not _is_place(text, trimmed[0]):
                 spans.append(trimmed)
             lowercase_ok = pattern is not _POINTER_NAME
-    spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
-    for m in _SIGNATURE.finditer(text):
+    if any("\u0621" <= c <= "\u064a" for c in text):
+        spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
+    for m in _SIGNATURE.finditer(text) if "[" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
         if trimmed and not _is_place(text, trimmed[0]):
             spans.append(trimmed)

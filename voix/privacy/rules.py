@@ -173,12 +173,8 @@ _LONG_NUMBER = r"\b\d{7,}\b"
 _KINDS = {
     "bank": (_BANK_OR_NIR, NUMBER),
     "phone": (_PHONE, PHONE),
-    "spelled_phone": (_SPELLED_PHONE, PHONE),
-    "birth": (_BIRTH, BIRTH_DATE),
     "plate": (_PLATE, NUMBER),
     "address": (_ADDRESS, ADDRESS),
-    "place": (_PLACE_NAME, ADDRESS),
-    "dwelling": (_DWELLING, ADDRESS),
     "name": (_CIVIL_NAME, NAME),
     "file": (_FILE_ID, NUMBER),
     "code": (_CODE, NUMBER),
@@ -186,14 +182,25 @@ _KINDS = {
     "long": (_LONG_NUMBER, NUMBER),
     "handle": (_HANDLE, ACCOUNT),
 }
-# Every kind starts after a non-word character with a digit, "+", a capital
+# Kinds that start with a word residents rarely write: a second scan, run only when one
+# of their words is in the text (each scan costs as much as all its kinds together).
+_RARE_KINDS = {
+    "spelled_phone": (_SPELLED_PHONE, PHONE),
+    "birth": (_BIRTH, BIRTH_DATE),
+    "place": (_PLACE_NAME, ADDRESS),
+    "dwelling": (_DWELLING, ADDRESS),
+}
+_RARE_HINT = re.compile(
+    r"(?i:z[ée]ro|n[ée]e?s?\s|naissance|ddn|born|lieu-?dit|hameau|b[âa]t|esc|porte|appar?t|apt|"
+    r"flat|entr[ée]e|hall|cage|bo[îi]te|[ée]tage|rez-de|rdc)"
+)
+# Every kind starts after a non-word character with a digit, "+", "@", a capital
 # or one of these keyword initials; checking that once up front is what
 # keeps the combined scan near the cost of a single simple regex.
-_PII = re.compile(
-    r"(?<![\w@.])(?=[\d+@A-ZÀ-Þabcdefhilmnprstzé])(?:"
-    + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items())
-    + ")"
-)
+_START = r"(?<![\w@.])(?=[\d+@A-ZÀ-Þacdfilmnprst])"
+_PII = re.compile(_START + "(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items()) + ")")
+_RARE = re.compile(r"(?<![\w@.])(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _RARE_KINDS.items()) + ")")
+_KINDS.update(_RARE_KINDS)
 
 
 _AMOUNT_AFTER = re.compile(r"\s*(?:€|euros?|eur\b|habitants|personnes|m2|m²|km|mètres|logements)", re.I)
@@ -202,10 +209,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 def _is_number_not_id(text: str, match: re.Match) -> bool:
     """Digit groups that are a date, years, an amount or too short to identify anyone."""
-    value = match.group()
-    groups = re.split(r"[ ./-]", value)
-    digits = sum(len(g) for g in groups)
-    if digits < 7:
+    groups = re.split(r"[ ./-]", match.group())
+    if sum(len(g) for g in groups) < 7:
         return True
     if all(_YEAR.fullmatch(g) for g in groups):  # "2019-2024"
         return True
@@ -261,6 +266,9 @@ def scrub(text: str) -> str:
         text = _EMAIL.sub(EMAIL, text)
     if "arobase" in text.lower():
         text = _SPELLED_EMAIL.sub(EMAIL, text)
-    if _BRACKET_HINT.search(text):
+    if ("(" in text or "[" in text or " at " in text) and _BRACKET_HINT.search(text):
         text = _BRACKET_EMAIL.sub(EMAIL, text)
-    return _PII.sub(_replace, text)
+    text = _PII.sub(_replace, text)
+    if _RARE_HINT.search(text):
+        text = _RARE.sub(_replace, text)
+    return text
