@@ -45,7 +45,14 @@ _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 
 
 def french_word(word: str) -> bool:
-    return fold(_ELISION.sub("", word)) in _french_forms()
+    forms = _french_forms()
+    word = fold(_ELISION.sub("", word))
+    if word in forms:
+        return True
+    # "appelez-moi", "rouvre-t-il", "peut-être": every part French
+    parts = [p for p in re.split(r"[-'’]", word) if p]
+    return len(parts) > 1 and all(p in forms or p in ("t", "moi", "toi", "nous", "vous", "il", "elle", "on")
+                                  for p in parts)
 
 
 @lru_cache(maxsize=1)
