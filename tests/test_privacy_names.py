@@ -95,6 +95,15 @@ def test_unsure_reports_unknown_capitalised_place_and_long_numbers():
     assert analyse("Le square est sale.").unsure == []
 
 
+def test_english_capitals_are_not_names_but_english_names_are():
+    """The French model reads English sentence starts as names: they are held, not scrubbed."""
+    plain = analyse("Raising the minimum wage will help workers. Seattle should lead.")
+    assert plain.text == "Raising the minimum wage will help workers. Seattle should lead."
+    assert plain.unsure  # a moderator looks before it is public
+    named = scrub("Hello, I am Grace Okonkwo from the Europe area, my neighbour Tunde helps me.")
+    assert named == "Hello, I am [nom] from the Europe area, my neighbour [nom] helps me."
+
+
 def test_clean_text_strips_controls_and_scrubs():
     assert clean_text("  ma fille Meryem\x00 ") == "ma fille [nom]"
 

@@ -135,6 +135,8 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
     # Stop at the first non-name word ("Karim est venu"); particles inside a name stay
     # ("Loïc Le Goff", "Fatima Zahra El Idrissi").
     last = first
+    if words[first].group()[:1].isupper():  # "Grace Okonkwo from": a capitalised name ends at lowercase
+        lowercase_ok = False
     while last + 1 < len(words):
         nxt = words[last + 1].group()
         if _protected_prefix(words, last + 1):
@@ -219,6 +221,16 @@ def _acronym(word):
     return bool(_ACRONYM.fullmatch(word)) and len(word) <= 4
 
 
+_ENGLISH = re.compile(r"(?i:\b(?:the|and|is|are|will|should|would|with|this|that|of|to|have|for)\b)")
+_FRENCH = re.compile(r"(?i:\b(?:le|la|les|et|est|sont|des|une?|pour|avec|dans|que|qui|pas)\b)")
+
+
+def _mostly_english(text):
+    """The French model reads English capitals as names: in English, only a two-word PER
+    entity is scrubbed; the rest is reported as unsure."""
+    return len(_ENGLISH.findall(text)) > len(_FRENCH.findall(text)) + 1
+
+
 def model_spans(text, ents):
     """(spans to scrub, unsure words) from the NER entities of ``text``.
 
@@ -228,6 +240,7 @@ def model_spans(text, ents):
     only reported as unsure: they are often places the lists do not know."""
     spans, unsure = [], []
     covered = []
+    english = _mostly_english(text)
     for start, end, label in ents:
         covered.append((start, end))
         if "[" in text[start:end] or _is_place(text, start):
@@ -242,7 +255,9 @@ def model_spans(text, ents):
         at_start = _SENTENCE_START.search(text[:trimmed[0]])
         before = text[max(0, trimmed[0] - 12):trimmed[0]]
         real_words = [w for w in words if not _acronym(w)]
-        if label == "PER":
+        if english and not (label == "PER" and len(real_words) > 1):
+            unsure.append(text[trimmed[0]:trimmed[1]])
+        elif label == "PER":
             if len(real_words) == 1 and (_FROM.search(before) or at_start and not unknown):
                 unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
             elif real_words:
@@ -259,7 +274,10 @@ def model_spans(text, ents):
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
                 or _is_place(text, m.start())):
             continue
-        spans.append(m.span())
+        if english or _SENTENCE_START.search(text[:m.start()]):
+            unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
+        else:
+            spans.append(m.span())
     return spans, unsure
 
 
