@@ -11,4 +11,7 @@ app = create_app({
     "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URI"],
     "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-not-for-production"),
 })
+from voix.privacy import warm_up  # noqa: E402
+
+warm_up()  # as wsgi.py does under gunicorn: the NER model is loaded before the first request
 gc.freeze()  # as wsgi.py does in production; app_bare.py does the same

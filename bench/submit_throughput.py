@@ -335,11 +335,13 @@ class Gunicorn:
             "--worker-class", args.worker_class, "--threads", str(args.threads),
             "--backlog", "2048", "--pythonpath", f"{ROOT},{BENCH}", "--chdir", str(ROOT),
             "--log-level", "warning", "--error-logfile", str(self.log),
+            # a worker of the real app loads the scrubber's NER model as it boots (wsgi.py)
+            "--timeout", "120",
         ]
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_ready(self, path: str, timeout=60):
+    def wait_ready(self, path: str, timeout=180):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
