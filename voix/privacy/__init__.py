@@ -75,7 +75,6 @@ def analyse(text: str) -> Scrubbed:
 
 def scrub(text: str) -> str:
     """Return ``text`` with personal data replaced by placeholders (see PLACEHOLDERS)."""
-    # A second pass catches what a first replacement revealed ("[nom] et Samira").
     return analyse(text).text
 
 
