@@ -253,11 +253,13 @@ def without_control_characters(text: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """Return ``text`` with personal data replaced by placeholders.
+    """Return ``text`` with the personal data that follows a pattern replaced by placeholders
+    (the pattern layer of ``voix.privacy.scrub``, which adds names and health).
 
-    Emails, French phone numbers, civility + name, street addresses and
-    postal codes with a city, IBAN / card / social-security numbers, case
-    file ids and any run of 7+ digits become one of ``PLACEHOLDERS``.
+    Emails (also spelled out or bracketed), French phone numbers (any grouping, or in
+    words), civility + name, street addresses, postal codes with a city, where in a
+    building, dates of birth, number plates, IBAN / card / social-security numbers, ids
+    and social handles become one of ``PLACEHOLDERS``.
     Institutions, dates, times, prices and small numbers are kept.
     The function is idempotent: ``scrub(scrub(t)) == scrub(t)``.
     """
