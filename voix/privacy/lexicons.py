@@ -26,6 +26,7 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _french_forms():
+    """(folded lemmas and irregular forms, hashes of every inflected form)."""
     from spacy.lookups import Lookups
 
     from .ner import model_path
@@ -35,23 +36,31 @@ def _french_forms():
     for table in ("lemma_exc", "lemma_index"):
         for words in lookups.get_table(table).values():
             forms.update(fold(w) for w in words)
-    # lemma_lookup is keyed by hashes: its lemmas (infinitives, singulars) are the words.
-    for lemmas in lookups.get_table("lemma_lookup").values():
+    lookup = lookups.get_table("lemma_lookup")
+    for lemmas in lookup.values():  # the lemmas themselves: infinitives, singulars
         forms.update(fold(w) for w in lemmas)
-    return frozenset(forms)  # the tables themselves are dropped: ~30 MB kept, not ~250
+    # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
+    # keep the hashes (small ints), not the table.
+    return frozenset(forms), frozenset(lookup.keys())
+
+
+def _known(word, forms, hashes):
+    from spacy.strings import get_string_id
+
+    return fold(word) in forms or get_string_id(word.casefold()) in hashes
 
 
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 
 
 def french_word(word: str) -> bool:
-    forms = _french_forms()
-    word = fold(_ELISION.sub("", word))
-    if word in forms:
+    forms, hashes = _french_forms()
+    word = _ELISION.sub("", word)
+    if _known(word, forms, hashes):
         return True
     # "appelez-moi", "rouvre-t-il", "peut-être": every part French
     parts = [p for p in re.split(r"[-'’]", word) if p]
-    return len(parts) > 1 and all(p in forms or p in ("t", "moi", "toi", "nous", "vous", "il", "elle", "on")
+    return len(parts) > 1 and all(_known(p, forms, hashes) or p.casefold() in ("t", "moi", "toi", "il", "on")
                                   for p in parts)
 
 
