@@ -13,4 +13,7 @@ app = create_app({
     # wrk's few connections from 127.0.0.1 would hit the per-address limit at once.
     "RATELIMIT_ENABLED": False,
 })
+from voix.privacy import warm_up  # noqa: E402
+
+warm_up()  # as wsgi.py does under gunicorn: the NER model is loaded before the first request
 gc.freeze()  # as wsgi.py does in production; app_bare.py does the same

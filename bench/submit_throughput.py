@@ -1,6 +1,6 @@
 """Response submissions per second under gunicorn: the real app next to a bare Flask app.
 
-    python bench/submit_throughput.py [--backend sqlite|postgresql|both] [--seconds 15]
+    python bench/submit_throughput.py [--backend sqlite|postgresql|both] [--seconds 15] [--mix free-text]
                                       [--clients 32] [--workers N] [--rounds R]
 
 For each backend, in one run:
@@ -61,6 +61,18 @@ UUID_MARK = "__UUID__"
 
 
 # --- Request bodies --------------------------------------------------------------------
+
+
+def make_free_text_bodies(seed=41):
+    """The "free-text" mix: every submission carries a 200-400 character comment, one in
+    three with a name or a phone to scrub (bench/scrubber.py writes them), so the
+    scrubber, its NER gate and, when a name is there, the NER model run on every request."""
+    from scrubber import free_texts
+
+    bodies = make_bodies(seed)
+    for body, text in zip(bodies, free_texts(len(bodies), seed=seed)):
+        body["answers"]["commentaire"] = text
+    return bodies
 
 
 def make_bodies(seed=37):
@@ -323,11 +335,13 @@ class Gunicorn:
             "--worker-class", args.worker_class, "--threads", str(args.threads),
             "--backlog", "2048", "--pythonpath", f"{ROOT},{BENCH}", "--chdir", str(ROOT),
             "--log-level", "warning", "--error-logfile", str(self.log),
+            # a worker of the real app loads the scrubber's NER model as it boots (wsgi.py)
+            "--timeout", "120",
         ]
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_ready(self, path: str, timeout=60):
+    def wait_ready(self, path: str, timeout=180):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -695,6 +709,9 @@ def main(argv=None):
     parser.add_argument("--profile", choices=["flamegraph", "speedscope", "raw"],
                         help="py-spy record the real app's workers during the measured run (bench/results/profile-*)")
     parser.add_argument("--profile-idle", action="store_true", help="py-spy --idle: include time waiting on I/O")
+    parser.add_argument("--mix", choices=["default", "free-text"], default="default",
+                        help="request bodies: the demo's mix (3 in 4 with a comment) or free-text "
+                             "(every body has a 200-400 character comment to scrub)")
     parser.add_argument("--check-targets", action="store_true", help="exit with status 3 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, SQLite files, Lua scripts)")
     parser.add_argument("--verbose", action="store_true", help="print the gunicorn error logs")
@@ -704,7 +721,8 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: this benchmark needs it for the load and the latency percentiles.\n"
                  "Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`, then re-run.")
-    bodies = make_bodies()
+    bodies = make_free_text_bodies() if args.mix == "free-text" else make_bodies()
+    suffix = "" if args.mix == "default" else f"-{args.mix}"
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
@@ -712,10 +730,10 @@ def main(argv=None):
     for name in backends:
         args.current_backend = name
         report = run_backend(name, args, bodies)
-        (results_dir / f"submit_throughput-{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+        (results_dir / f"submit_throughput-{name}{suffix}.json").write_text(json.dumps(report, indent=2) + "\n")
         print()
         print_table(report)
-        print(f"  -> {results_dir / f'submit_throughput-{name}.json'}\n")
+        print(f"  -> {results_dir / f'submit_throughput-{name}{suffix}.json'}\n")
         failed |= not all(check["ok"] for check in report["storage_checks"].values())
         failed |= not report["targets"]["all_201"]
         missed |= not (report["targets"]["ratio_met"] and report["targets"]["p95_met"])

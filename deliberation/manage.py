@@ -116,8 +116,9 @@ def create():
         cap = _support_cap_from_form()
         opens_on, closes_on = _schedule_from_form()
         consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
-                                               support_cap=cap,
-                                               results_hidden=bool(request.form.get("results_hidden")))
+                                               support_cap=cap if cap and cap > 0 else None,
+                                               results_hidden=bool(request.form.get("results_hidden")),
+                                               premoderation=bool(request.form.get("premoderation")))
         ops.set_schedule(consultation, opens_on, closes_on)
     except ops.DeliberationError as error:
         db.session.rollback()
@@ -150,6 +151,7 @@ def detail(consultation_id):
         can_manage=can_manage_consultation(g.user, consultation), can_moderate=can_moderate(g.user, consultation),
         can_answer=can_answer_for(g.user, consultation),
         queue=ops.moderation_queue({consultation.territory_id}) if can_moderate(g.user, consultation) else [],
+        held=ops.held_for_moderation(consultation) if can_moderate(g.user, consultation) else [],
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == consultation.id)).all(),
         resident_members=ops.resident_members,
         questions=_questions(consultation, hidden_too=can_moderate(g.user, consultation)),
@@ -176,6 +178,27 @@ def next_phase(consultation_id):
     except ops.DeliberationError as error:
         flash(str(error), "error")
     return redirect(url_for(".detail", consultation_id=consultation.id))
+
+
+@bp.post("/<int:consultation_id>/premoderation")
+@staff_required(Role.facilitator)
+def premoderation(consultation_id):
+    """Switch pre-moderation: every new idea, comment and question waits for a moderator."""
+    consultation = _consultation(consultation_id, can_manage_consultation)
+    consultation.premoderation = bool(request.form.get("premoderation"))
+    db.session.commit()
+    flash(_("Pre-moderation is on.") if consultation.premoderation else _("Pre-moderation is off."), "success")
+    return redirect(url_for(".detail", consultation_id=consultation.id) + "#moderation")
+
+
+@bp.post("/idees/<int:idea_id>/<any(masquer, retablir):action>")
+@staff_required(Role.facilitator, Role.moderator)
+def moderate_idea(idea_id, action):
+    idea = db.session.get(Idea, idea_id) or abort(404)
+    if not can_moderate(g.user, idea.consultation):
+        abort(403)
+    _hide_or_restore(idea, action)
+    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + "#moderation")
 
 
 @bp.post("/<int:consultation_id>/calendrier")

@@ -46,6 +46,8 @@ class Consultation(db.Model):
     proposals_open: Mapped[bool] = mapped_column(default=True)
     votes_open: Mapped[bool] = mapped_column(default=False)
     results_hidden: Mapped[bool] = mapped_column(default=False)  # until the consultation closes
+    # Every idea, comment and question waits for a moderator before it is shown.
+    premoderation: Mapped[bool] = mapped_column(default=False)
     support_cap: Mapped[int | None]  # supports per participant, None = no cap
     opens_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closes_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -162,6 +164,13 @@ class Visibility(enum.Enum):
     hidden = "hidden"  # by a moderator, with a reason the author sees
 
 
+class HeldReason(enum.Enum):
+    """Why a resident's text waits, hidden, for a moderator before anyone else reads it."""
+
+    scrubber = "scrubber"  # the personal-data scrubber was unsure (voix.privacy)
+    premoderation = "premoderation"  # the consultation pre-moderates everything
+
+
 class Idea(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
@@ -173,6 +182,7 @@ class Idea(db.Model):
     carrier_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    held_reason: Mapped[HeldReason | None] = mapped_column(enum_type(HeldReason))  # hidden until approved
     language: Mapped[str] = mapped_column(String(10), default="fr")
     created_at: Mapped[datetime] = created_at_column()
 
@@ -310,6 +320,7 @@ class Comment(db.Model):
     position: Mapped[Position] = mapped_column(enum_type(Position))
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    held_reason: Mapped[HeldReason | None] = mapped_column(enum_type(HeldReason))  # hidden until approved
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(10), default="fr")
     created_at: Mapped[datetime] = created_at_column()
@@ -380,6 +391,7 @@ class InstitutionQuestion(db.Model):
     language: Mapped[str] = mapped_column(String(10), default="fr")
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.visible)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    held_reason: Mapped[HeldReason | None] = mapped_column(enum_type(HeldReason))  # hidden until approved
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
 

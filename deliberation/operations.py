@@ -16,7 +16,7 @@ from voix.extensions import db
 from voix.institutions.models import Institution
 from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
-from voix.privacy import clean_text, scrub, without_control_characters
+from voix.privacy import clean_and_check, scrub, without_control_characters
 
 from .models import (
     AnswerStatus,
@@ -24,6 +24,7 @@ from .models import (
     CommentReport,
     CommitteeMember,
     Consultation,
+    HeldReason,
     Idea,
     IdeaCoCarrier,
     InstitutionQuestion,
@@ -176,15 +177,19 @@ def propose_idea(consultation: Consultation, carrier: Participant, *, title: str
     if not consultation.proposals_open:
         raise DeliberationError(_l("Proposals are closed in this consultation."))
     # Lengths are checked on the text as stored: scrubbing can make it longer ("a@b.c" -> "[email]").
-    title, body, theme = clean_text(title or ""), clean_text(body or ""), clean_text(theme or "") or None
-    if not title or not body:
+    title, body = clean_and_check(title or ""), clean_and_check(body or "")
+    theme = clean_text(theme or "") or None
+    if not title.text or not body.text:
         raise DeliberationError(_l("An idea needs a title and a description."))
-    if len(title) > IDEA_TITLE_MAX or len(body) > IDEA_BODY_MAX:
+    if len(title.text) > IDEA_TITLE_MAX or len(body.text) > IDEA_BODY_MAX:
         raise DeliberationError(_l("Keep the title under %(t)s and the text under %(b)s characters.",
                                    t=IDEA_TITLE_MAX, b=IDEA_BODY_MAX))
     if theme is not None and len(theme) > IDEA_THEME_MAX:
         raise DeliberationError(_l("Keep the theme under %(n)s characters.", n=IDEA_THEME_MAX))
-    idea = Idea(consultation=consultation, carrier=carrier, title=title, body=body, theme=theme, language=language)
+    held = held_reason(consultation, title, body)
+    idea = Idea(consultation=consultation, carrier=carrier, title=title.text, body=body.text,
+                theme=theme, language=language, held_reason=held,
+                visibility=Visibility.hidden if held else Visibility.visible)
     db.session.add(idea)
     db.session.flush()
     return idea
@@ -364,11 +369,13 @@ def add_comment(idea: Idea, participant: Participant, body: str, position: Posit
         raise DeliberationError(_l("Replies go two levels deep at most."))
     if participant.consultation_id != idea.consultation_id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
+    checked = clean_and_check(body)
+    held = held_reason(idea.consultation, checked)
     begin_write()
     created = insert_ignoring_duplicates(Comment, dict(
         uuid=comment_uuid, idea_id=idea.id, parent_id=getattr(parent, "id", None), participant_id=participant.id,
-        body=clean_text(body), position=position, language=language, created_at=utcnow(),
-        visibility=Visibility.visible,
+        body=checked.text, position=position, language=language, created_at=utcnow(),
+        visibility=Visibility.hidden if held else Visibility.visible, held_reason=held,
     ), conflict_columns=["uuid"]) is not None
     db.session.commit()
     return db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid)), created
@@ -383,12 +390,34 @@ def report_comment(comment: Comment, participant: Participant, reason: str = "")
     db.session.commit()
 
 
+def held_reason(consultation: Consultation, *checked) -> HeldReason | None:
+    """Why a resident's new text must wait for a moderator, or None to publish it now:
+    the consultation pre-moderates, or the scrubber was unsure about one of its parts."""
+    if consultation.premoderation:
+        return HeldReason.premoderation
+    if any(part.unsure for part in checked):
+        return HeldReason.scrubber
+    return None
+
+
+def held_for_moderation(consultation: Consultation) -> list[Idea | Comment | InstitutionQuestion]:
+    """Texts waiting, hidden, for a moderator's decision (oldest first)."""
+    ideas = db.session.scalars(select(Idea).where(
+        Idea.consultation_id == consultation.id, Idea.held_reason.is_not(None)).order_by(Idea.id)).all()
+    comments = db.session.scalars(select(Comment).join(Idea, Idea.id == Comment.idea_id).where(
+        Idea.consultation_id == consultation.id, Comment.held_reason.is_not(None)).order_by(Comment.id)).all()
+    questions = db.session.scalars(select(InstitutionQuestion).where(
+        InstitutionQuestion.consultation_id == consultation.id, InstitutionQuestion.held_reason.is_not(None))
+        .order_by(InstitutionQuestion.id)).all()
+    return sorted([*ideas, *comments, *questions], key=lambda item: item.created_at)
+
+
 def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
     """Hide a comment, an idea or a question; the reason is shown to its author."""
     reason = (reason or "").strip()
     if not reason:
         raise DeliberationError(_l("Give the reason: the author will see it."))
-    item.visibility, item.hidden_reason = Visibility.hidden, reason[:300]
+    item.visibility, item.hidden_reason, item.held_reason = Visibility.hidden, reason[:300], None
     if isinstance(item, (Comment, InstitutionQuestion)):
         item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
@@ -396,7 +425,7 @@ def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
 
 
 def restore(item: Comment | Idea | InstitutionQuestion, moderator):
-    item.visibility, item.hidden_reason = Visibility.visible, None
+    item.visibility, item.hidden_reason, item.held_reason = Visibility.visible, None, None
     if isinstance(item, (Comment, InstitutionQuestion)):
         item.moderated_by_id = getattr(moderator, "id", None)
     if isinstance(item, Comment):
@@ -477,10 +506,13 @@ def ask_question(consultation: Consultation, asker: Participant, institution_id,
     if asker.consultation_id != consultation.id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
     institution, text = check_question(consultation, institution_id, text)
+    checked = clean_and_check(text)
+    held = held_reason(consultation, checked)
     begin_write()
     created = insert_ignoring_duplicates(InstitutionQuestion, dict(
         uuid=question_uuid, consultation_id=consultation.id, asker_id=asker.id, institution_id=institution.id,
-        text=clean_text(text), language=language, visibility=Visibility.visible, created_at=utcnow(),
+        text=checked.text, language=language, created_at=utcnow(),
+        visibility=Visibility.hidden if held else Visibility.visible, held_reason=held,
     ), conflict_columns=["uuid"]) is not None
     db.session.commit()
     return db.session.scalar(select(InstitutionQuestion).where(InstitutionQuestion.uuid == question_uuid)), created

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from deliberation.models import CommentReport
 from insights.indicators import Period, indicator_report
 from insights.models import TextAnalysis
-from insights.retention import purge_command
 from insights.store import analyze_pending
 from surveys.models import Answer, Response
 from tests.conftest import count_rows
@@ -91,7 +90,7 @@ def old_and_new(client, make_wave):
 
 
 def purge(runner, *args):
-    result = runner.invoke(purge_command, list(args))
+    result = runner.invoke(args=["privacy", "purge", *args])
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -130,5 +130,6 @@ def test_idempotent(text):
 def test_placeholders_survive_scrubbing():
     joined = " ".join(PLACEHOLDERS)
     assert scrub(joined) == joined
-    assert PLACEHOLDERS == ("[email]", "[téléphone]", "[nom]", "[adresse]", "[numéro]")
+    assert PLACEHOLDERS == ("[email]", "[téléphone]", "[nom]", "[adresse]", "[numéro]",
+                            "[date de naissance]", "[santé]", "[compte]")
 

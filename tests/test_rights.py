@@ -12,7 +12,6 @@ from tests.conftest import count_rows
 from tests.test_deliberation_residents import PASSWORD, sign_in, sign_up
 from voix.audit import AuditEvent
 from voix.extensions import db
-from voix.rights import erase_command
 
 
 @pytest.fixture
@@ -151,11 +150,11 @@ def test_residents_and_evaluators_cannot_erase(client, auth, make_user, coded_re
 
 
 def test_erasure_from_the_command_line(runner, coded_responses):
-    result = runner.invoke(erase_command, [coded_responses[0], "--delete"])
+    result = runner.invoke(args=["privacy", "erase", coded_responses[0], "--delete"])
     assert result.exit_code == 0, result.output
     assert "survey_responses: 1" in result.output
     assert count_rows(Response) == 1
-    assert runner.invoke(erase_command, ["not a code"]).exit_code != 0
+    assert runner.invoke(args=["privacy", "erase", "not a code"]).exit_code != 0
 
 
 @pytest.mark.parametrize("lang, words", [("fr", "Vos données personnelles"), ("en", "Your personal data"),

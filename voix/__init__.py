@@ -114,9 +114,18 @@ def _register_commands(app):
     from .accounts.cli import users
     from .backup import backup
     from .demo import demo
+    from .privacy.cli import privacy
     from .translate import translate
 
-    for group in (users, demo, translate, surveys, insights, deliberation, backup):
+    # What voix/privacy.cli cannot hold without importing the features: the retention
+    # purge reads both surveys and deliberation (insights/), erasure runs every feature's eraser.
+    from insights.retention import purge_command
+
+    from .rights import erase_command
+
+    privacy.add_command(purge_command)
+    privacy.add_command(erase_command)
+    for group in (users, demo, translate, surveys, insights, deliberation, backup, privacy):
         app.cli.add_command(group)
 
 

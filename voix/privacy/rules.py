@@ -1,0 +1,276 @@
+"""Strip personal data from residents' free-text answers before storage.
+
+Answers are read later by staff and analysed as corpora, so identifying
+details must never reach the database. We prefer over-scrubbing a few
+ordinary words to leaking a name, but institutions, dates, times, prices
+and small numbers must survive: they are what the analysis is about.
+"""
+
+import re
+
+PLACEHOLDERS = ("[email]", "[téléphone]", "[nom]", "[adresse]", "[numéro]",
+                "[date de naissance]", "[santé]", "[compte]")
+EMAIL, PHONE, NAME, ADDRESS, NUMBER, BIRTH_DATE, HEALTH, ACCOUNT = PLACEHOLDERS
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LETTERS = r"[^\W\d_]+"
+# Accepts N'Diaye, Ben-Ahmed, Saint-Éloi, DUPONT.
+_CAP_WORD = rf"[{_UP}][^\W\d_]*(?:[-'’]{_LETTERS})*"
+_ANY_WORD = rf"{_LETTERS}(?:[-'’]{_LETTERS})*"
+# Residents type dots, dashes and (non-breaking) spaces between digit groups.
+_SEP = r"[ .\-\u00a0\u202f]"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Spelled-out addresses ("jean point dupont arobase gmail point com") are
+# how people get past forms that reject "@"; they identify just as well.
+_SPELLED_EMAIL = re.compile(
+    r"(?i:\b\w+(?:\s+point\s+\w+)*\s+arobase\s+\w+(?:\s+point\s+\w+)+)"
+)
+# "nom(at)site(dot)fr", "nom [at] free.fr", "nom at free dot fr": the same trick in brackets.
+_AT = r"(?:\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+at\s+(?=[\w-]+\s*(?:[(\[{]dot[)\]}]|\s+dot\s+)))"
+_DOT = r"(?:\s*\.\s*|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*|\s+(?:dot|point)\s+)"
+_BRACKET_EMAIL = re.compile(rf"(?i:[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+)")
+_BRACKET_HINT = re.compile(r"(?i:[(\[{]\s*(?:at|arobase|@)\s*[)\]}]|\sat\s)")
+
+# Bank data and social-security numbers run before phones, whose pattern
+# would otherwise claim their digit groups and leave fragments behind.
+_BANK_OR_NIR = (
+    r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"  # IBAN
+    r"|\b\d{4}(?:[ -]?\d{4}){3}\b"  # payment card
+    rf"|\b[12]{_SEP}?\d\d{_SEP}?(?:0[1-9]|1[0-2]|[2-9]\d){_SEP}?(?:\d\d|2[AB])"
+    rf"{_SEP}?\d{{3}}{_SEP}?\d{{3}}(?:{_SEP}?\d\d)?\b"  # NIR, key optional
+)
+
+_PHONE = (
+    rf"(?<![\w+])(?:(?:\+|00){_SEP}?33{_SEP}?(?:\(0\){_SEP}?)?|0)"
+    rf"[1-9](?:{_SEP}?\d){{8}}(?!\d)"
+)
+# "zéro six quarante-deux dix-huit...": numbers spelled out to get past form checks.
+_NUMBER_WORD = (
+    r"(?:z[ée]ro|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
+    r"quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cent|et)"
+)
+_SPELLED_PHONE = rf"(?i:z[ée]ro(?:[\s,-]+{_NUMBER_WORD}(?!\w)){{4,}})"
+
+# Dates of birth: the date after "né le", "née en", "date de naissance :", "born on".
+_MONTH = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|"
+    r"novembre|d[ée]cembre|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d"
+    rf"|(?:1er\s+|\d{{1,2}}\s+)?(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
+)
+_BIRTH = (
+    r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born)"
+    rf"\s*(?::|(?i:le|en|on|in)\b)?\s*)(?P<dob>{_DATE})"
+)
+
+# French number plates, new ("AB-123-CD") and old ("1234 AB 37") series.
+_PLATE = r"(?-i:[A-Z]{2}[- ]?\d{3}[- ]?[A-Z]{2}|\d{1,4}[ -]?[A-Z]{2,3}[ -]?(?:\d\d|2[AB]))\b"
+
+# Ids without a keyword: capitals mixed with 4+ digits ("4521873K", "SIG-2024-06713") and
+# digit groups adding up to 7+ digits ("3012 458 976 214", "24-187-0452"). Dates, year
+# ranges and amounts ("1 500 000 euros") are checked in code, not here.
+_CODE = r"(?-i:(?=[A-Z\d/-]*[A-Z])(?=[A-Z/-]*\d)[A-Z\d]+(?:[-/][A-Z\d]+)*)\b"
+_DIGIT_GROUPS = r"\d{1,4}(?:[ ./-]\d{1,4}){1,7}(?!\d|[.,]\d)"
+
+# Social-network handles: "@karima37", "dylan_tours37", "insta : nadia.b".
+_HANDLE = (
+    r"(?P<handlekw>(?i:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|facebook|fb|telegram|"
+    r"discord|linkedin|pseudo)\s*(?::|c['’]est|=)\s*)@?[\w.]*\w"
+    r"|@[\w.]{2,}\w|[^\W\d_]+[^\W_]*_\w+"
+)
+
+# Street names are only trusted after a house number: "la place du marché"
+# is a topic, "12 place du Marché" is where someone lives. Common nouns that
+# double as street types ("3 cours de français", "1 place en crèche") also
+# need a capitalised name after them.
+_CONNECTOR = r"(?:(?:des|du|de|la|le|les|aux|au)\s+|[dlDL]['’])"
+_DATE_NAME = r"(?:\d\d?(?:er)?\s+)?"  # "rue du 8 Mai 1945"
+_POSTAL = rf"\b\d{{5}}\s+{_CAP_WORD}(?:\s+(?i:cedex)(?:\s+\d\d?)?)?"
+_ADDRESS = (
+    r"\b\d{1,4}(?:\s*(?:bis|ter|quater|[A-Da-d])\b)?,?\s+(?:"
+    r"(?i:rue|avenue|av\.|bd|boulevard|all[ée]e|impasse|ruelle)\s+"
+    rf"{_CONNECTOR}{{0,2}}{_DATE_NAME}"
+    rf"(?!(?:à|et|est|qui|que|en|pour|il|elle|on|je)\b){_ANY_WORD}"
+    r"|(?i:place|cours|route|chemin|passage|square|quai|cit[ée]|r[ée]sidence|"
+    r"esplanade|promenade|parvis|villa|hameau|faubourg|sentier|voie|rond-point)\s+"
+    rf"{_CONNECTOR}{{0,2}}{_DATE_NAME}{_CAP_WORD})"
+    rf"(?:\s+{_CONNECTOR}{{0,2}}{_CAP_WORD}|\s+(?:1[89]|20)\d\d\b)*"
+    rf"(?:,?\s+{_POSTAL})?"
+    rf"|{_POSTAL}"
+)
+
+# Where in the building: "bât. C escalier 2 porte 14", "3e étage porte gauche",
+# "appartement 34", "résidence Les Acacias, bâtiment 2". One unit alone on a floor
+# ("au 12e étage") is kept: it says how high, not who.
+_UNIT_VALUE = (
+    r"\.?\s*(?:n[°o]\.?\s*)?(?:\d{1,4}(?:\s?[A-Za-z]\b)?|[A-Z]\d?|(?i:gauche|droite|face|fond))(?!\w)"
+)
+# A door or a flat is one household; a building or a stair alone ("120 logements du
+# bâtiment B") is many, so it counts only next to another unit.
+_PRIVATE_UNIT = rf"(?i:porte|appartement|appart|appt|apt|apartment|flat|bo[îi]te(?:\s+aux\s+lettres)?){_UNIT_VALUE}"
+_UNIT = rf"(?:(?i:b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage){_UNIT_VALUE}|{_PRIVATE_UNIT})"
+_FLOOR = r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage)|(?i:rez-de-chauss[ée]e|rdc))"
+_UNIT_SEP = r"\s*[,/-]?\s*"
+_DWELLING = (
+    rf"(?:(?i:r[ée]sidence|immeuble)\s+(?:{_CONNECTOR})?{_CAP_WORD}(?:\s+{_CAP_WORD})*{_UNIT_SEP}"
+    rf"(?={_UNIT}|{_FLOOR}))?"
+    rf"(?:\d{{1,4}}\s+(?=(?i:b[âa]t)))?"
+    rf"(?:{_FLOOR}(?:{_UNIT_SEP}{_UNIT})+|{_UNIT}(?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}))+|{_PRIVATE_UNIT}"
+    rf"|(?<=\d\s){_UNIT})"
+)
+_PLACE_NAME = rf"(?i:lieu-dit|lieudit|hameau)\s+(?:{_CONNECTOR})?{_CAP_WORD}(?:\s+{_CAP_WORD})*"
+
+# A civility is followed by a name unless the next word is grammar
+# ("madame m'a dit", "la madame de l'accueil") or an office held by
+# someone the resident is addressing publicly ("Monsieur le Maire").
+_STOP = (
+    r"(?:(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]|J['’]|(?:le|la|les|de|du|des)\b"
+    r"|(?i:je|tu|il|elle|on|nous|vous|ils|elles|et|ou|mais|donc|car|ni|qui|que|"
+    r"quoi|dont|où|ce|cet|cette|ces|ça|cela|est|était|a|avait|sont|ont|va|fait|"
+    r"dit|y|en|à|au|aux|pour|par|avec|sans|sur|sous|dans|chez|vers|mon|ma|mes|"
+    r"ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|un|une|très|trop|"
+    r"bien|pas|ne|plus|aussi|encore|toujours|jamais|déjà|si|oui|non|merci|"
+    r"bonjour|bonsoir|monsieur|madame|mademoiselle|me|te|se|lui|moi|toi|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?!\w))"
+)
+_TITLE = (
+    r"(?i:(?:l[ea]\s+|l['’])?(?:maire|adjointe?|directeur|directrice|présidente?|"
+    r"préfète?|ministre|députée?|sénat(?:eur|rice)|conseill(?:er|ère)|commissaire|"
+    r"juge|proviseur|principale?|curé|gardienne?|responsable|cheffe?|déléguée?)\b)"
+)
+# Shops named like a person: "Monsieur Bricolage", "Madame Figaro".
+_BRAND_AFTER_CIVILITY = r"(?:Bricolage|Meuble|Store|Propre|Figaro|Cuisine)\b"
+_CIVIL_NAME = (
+    r"(?:(?:M\.\s*|(?i:mr|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
+    r"|(?i:monsieur|madame|mademoiselle)\s+)"
+    rf"(?!{_STOP})(?!{_TITLE})(?!{_BRAND_AFTER_CIVILITY}){_ANY_WORD}"
+    # Doctors are "le docteur généraliste" as often as "Docteur Martin".
+    rf"|(?i:docteur|professeur)\s+(?!{_TITLE}){_CAP_WORD})"
+    # Only capitalised words extend a name ("Jean Dupont", "Le Gall"), so a
+    # lowercase "madame benali nous a dit" stops after the surname.
+    rf"(?:[^\S\n]+(?!{_STOP}){_CAP_WORD}){{0,3}}"
+)
+
+# Case-file ids are only recognisable next to the word that announces them;
+# bare "2023-45678" could be anything. "[numéro]" itself must not count as
+# a keyword or a second pass would eat the next number (idempotence).
+_FILE_ID = (
+    r"(?P<kw>(?<!\[)(?i:n[°º]|no\b\.?|num[ée]ro|num\b\.?|dossier|allocataire|"
+    r"matricule|r[ée]f[ée]rence|r[ée]f\b\.?|identifiant|contrat)"
+    r"(?:[\s:]+[^\W\d_]+(?:['’][^\W\d_]+)?){0,3}?[\s:#°]*)"
+    r"(?!\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)(?=(?:[A-Za-z/-]*\d){5})"
+    r"\b[A-Za-z]{0,4}\d[\dA-Za-z]*(?:[-/][\dA-Za-z]+)*\b"
+)
+_LONG_NUMBER = r"\b\d{7,}\b"
+
+# One alternation instead of one pass per kind: each extra scan of a text
+# costs as much as the matching itself. At a given position the earlier
+# kind wins, so IBAN/NIR digits are never half-claimed by the phone rule.
+_KINDS = {
+    "bank": (_BANK_OR_NIR, NUMBER),
+    "phone": (_PHONE, PHONE),
+    "plate": (_PLATE, NUMBER),
+    "address": (_ADDRESS, ADDRESS),
+    "name": (_CIVIL_NAME, NAME),
+    "file": (_FILE_ID, NUMBER),
+    "code": (_CODE, NUMBER),
+    "groups": (_DIGIT_GROUPS, NUMBER),
+    "long": (_LONG_NUMBER, NUMBER),
+    "handle": (_HANDLE, ACCOUNT),
+}
+# Kinds that start with a word residents rarely write: a second scan, run only when one
+# of their words is in the text (each scan costs as much as all its kinds together).
+_RARE_KINDS = {
+    "spelled_phone": (_SPELLED_PHONE, PHONE),
+    "birth": (_BIRTH, BIRTH_DATE),
+    "place": (_PLACE_NAME, ADDRESS),
+    "dwelling": (_DWELLING, ADDRESS),
+}
+_RARE_HINT = re.compile(
+    r"(?i:z[ée]ro|n[ée]e?s?\s|naissance|ddn|born|lieu-?dit|hameau|b[âa]t|esc|porte|appar?t|apt|"
+    r"flat|entr[ée]e|hall|cage|bo[îi]te|[ée]tage|rez-de|rdc)"
+)
+# Every kind starts after a non-word character with a digit, "+", "@", a capital
+# or one of these keyword initials; checking that once up front is what
+# keeps the combined scan near the cost of a single simple regex.
+_START = r"(?<![\w@.])(?=[\d+@A-ZÀ-Þacdfilmnprst])"
+_PII = re.compile(_START + "(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items()) + ")")
+_RARE = re.compile(r"(?<![\w@.])(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _RARE_KINDS.items()) + ")")
+_KINDS.update(_RARE_KINDS)
+
+
+_AMOUNT_AFTER = re.compile(r"\s*(?:€|euros?|eur\b|habitants|personnes|m2|m²|km|mètres|logements)", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_number_not_id(text: str, match: re.Match) -> bool:
+    """Digit groups that are a date, years, an amount or too short to identify anyone."""
+    groups = re.split(r"[ ./-]", match.group())
+    if sum(len(g) for g in groups) < 7:
+        return True
+    if all(_YEAR.fullmatch(g) for g in groups):  # "2019-2024"
+        return True
+    if len(groups) == 3 and len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) in (2, 4):
+        return True  # a date: 12/03/2024
+    thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    return thousands and bool(_AMOUNT_AFTER.match(text, match.end()))
+
+
+def _replace(match: re.Match) -> str:
+    kind = match.lastgroup
+    if kind == "file":
+        return match["kw"] + NUMBER  # keep "n° CAF", drop the id
+    if kind == "birth":
+        return match["dobkw"] + BIRTH_DATE
+    if kind == "handle":
+        return (match["handlekw"] or "") + ACCOUNT
+    if kind == "code" and sum(c.isdigit() for c in match.group()) < 4:
+        return match.group()
+    if kind == "groups":
+        if _is_number_not_id(match.string, match):
+            return match.group()
+        if re.fullmatch(r"0[1-9](?:[ ./-]?\d)*", match.group()) and sum(c.isdigit() for c in match.group()) == 10:
+            return PHONE
+    return _KINDS[kind][1]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Free text as residents typed it, made safe to store: control characters removed
+    (NUL breaks PostgreSQL, others break XLSX exports) and personal data scrubbed."""
+    return scrub(without_control_characters(text).strip())
+
+
+def without_control_characters(text: str) -> str:
+    """Text safe to store but otherwise as written (for staff texts, which are not scrubbed)."""
+    return _CONTROL.sub("", text)
+
+
+def scrub(text: str) -> str:
+    """Return ``text`` with the personal data that follows a pattern replaced by placeholders
+    (the pattern layer of ``voix.privacy.scrub``, which adds names and health).
+
+    Emails (also spelled out or bracketed), French phone numbers (any grouping, or in
+    words), civility + name, street addresses, postal codes with a city, where in a
+    building, dates of birth, number plates, IBAN / card / social-security numbers, ids
+    and social handles become one of ``PLACEHOLDERS``.
+    Institutions, dates, times, prices and small numbers are kept.
+    The function is idempotent: ``scrub(scrub(t)) == scrub(t)``.
+    """
+    # Most answers contain no "@": skip the backtracking-prone email scans.
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    if "arobase" in text.lower():
+        text = _SPELLED_EMAIL.sub(EMAIL, text)
+    if ("(" in text or "[" in text or " at " in text) and _BRACKET_HINT.search(text):
+        text = _BRACKET_EMAIL.sub(EMAIL, text)
+    text = _PII.sub(_replace, text)
+    if _RARE_HINT.search(text):
+        text = _RARE.sub(_replace, text)
+    return text
