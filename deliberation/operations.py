@@ -16,7 +16,7 @@ from voix.extensions import db
 from voix.institutions.models import Institution
 from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
-from voix.privacy import clean_and_check, scrub, without_control_characters
+from voix.privacy import clean_and_check, clean_text, scrub, without_control_characters
 
 from .models import (
     AnswerStatus,

@@ -1,6 +1,6 @@
 """The staff audit trail, and the retention purge of raw free text."""
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select

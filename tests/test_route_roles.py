@@ -120,6 +120,10 @@ EXPECTED = {
     "kiosk.staff_log_out": public(R),  # anyone may end a sign-in on a tablet: it only logs out
     "kiosk.thanks": public(200),
     "kiosk.welcome": public(403),  # this browser is not a registered tablet
+    "kiosk.offline": public(200),
+    "kiosk.offline_pages": public(403),  # only a registered tablet gets its pages to keep
+    "kiosk.report_state": public(403),  # only a registered tablet reports its outbox
+    "service_worker": public(200),
     "residents.my_ideas": public(RL, resident=200),
     "residents.my_data": public(RL, resident=200),
     "residents.erase_account": public(RL, resident=200),  # GET: the form; erasing needs the password
@@ -142,6 +146,8 @@ EXPECTED = {
     "deliberation_manage.index": staff(200, FA, FB, MA, IA),  # each sees the consultations of their own places
     "deliberation_manage.mediated_support": staff(R, FA),
     "deliberation_manage.moderate_comment": staff(R, FA, MA),
+    "deliberation_manage.moderate_idea": staff(R, FA, MA),
+    "deliberation_manage.premoderation": staff(R, FA),
     "deliberation_manage.moderate_question": staff(R, FA, MA),
     "deliberation_manage.next_phase": staff(R, FA),
     "deliberation_manage.paper_ballot": staff(200, FA),
@@ -189,6 +195,7 @@ EXPECTED = {
 ARGUMENTS_FOR = {
     "survey_manage.wave_status": {"action": "ouvrir"},
     "deliberation_manage.moderate_comment": {"action": "retablir"},
+    "deliberation_manage.moderate_idea": {"action": "retablir"},
     "deliberation_manage.moderate_question": {"action": "retablir"},
     "insights_review.switch_layer": {"action": "desactiver"},
     # Filters that name territory A: refused to those who do not read it.
