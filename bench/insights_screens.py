@@ -6,7 +6,7 @@
    whose public schema is dropped and rebuilt) with `flask demo` (territories, staff,
    five survey waves, deliberation; all of it analysed), then --waiting free-text answers
    to the demo questionnaire's "commentaire" question in the open Sanitas wave, loaded
-   by Core executemany and NOT analysed.
+   by Core executemany and NOT analysed (the screens are timed before and after the load).
 2. Signed in as the demo evaluator through the test client (the whole request: routing,
    sign-in check, queries, template), with INSIGHTS_ANALYZE_IN_BACKGROUND off: one warm-up
    then --repeat timed GETs of /evaluation/discours/ and /evaluation/indicateurs/?territory=sanitas,
@@ -41,15 +41,14 @@ TEXTS = ["La CAF ne répond jamais au téléphone, trois mois pour un dossier.",
          "France Travail m'a trouvé une formation, ça m'a bien aidé."]
 
 
-def build(url: str, waiting: int, demo_cache: Path | None = None):
+def build(url: str, demo_cache: Path | None = None):
     if demo_cache and demo_cache.exists() and url.startswith("sqlite"):
         shutil.copy(demo_cache, sa.make_url(url).database)
-        return _app(url, waiting, run_demo=False)
-    app = _app(url, waiting, run_demo=True, demo_cache=demo_cache)
-    return app
+        return _app(url, run_demo=False)
+    return _app(url, run_demo=True, demo_cache=demo_cache)
 
 
-def _app(url, waiting, run_demo, demo_cache=None):
+def _app(url, run_demo, demo_cache=None):
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                       "WTF_CSRF_ENABLED": False, "INSIGHTS_ANALYZE_IN_BACKGROUND": False,
                       "SESSION_COOKIE_SECURE": False})
@@ -63,9 +62,11 @@ def _app(url, waiting, run_demo, demo_cache=None):
             assert result.exit_code == 0, result.output
             print(f"demo loaded and analysed in {time.perf_counter() - started:.0f} s")
             if demo_cache and url.startswith("sqlite"):
+                db.session.remove()
+                with db.engine.connect() as connection:  # everything into the main file, then copy it
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 db.engine.dispose()
                 shutil.copy(sa.make_url(url).database, demo_cache)
-        _load_waiting(waiting)
     return app
 
 
@@ -122,14 +123,20 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
-        app = build(url, args.waiting, args.demo_cache)
+        app = build(url, args.demo_cache)
         client = app.test_client()
-        with app.app_context():
-            from insights.store import waiting
-            count, oldest = waiting()
-        print(f"{sa.make_url(url).get_backend_name()}: {count} texts waiting, the oldest written {oldest:%Y-%m-%d %H:%M}")
         signed_in = client.post("/connexion", data={"email": "evaluation@voix.example", "password": "demo-evaluator"})
         assert signed_in.status_code == 302, signed_in.status_code
+        from insights.store import waiting
+        with app.app_context():
+            print(f"{sa.make_url(url).get_backend_name()}: the demo, {waiting()[0]} texts waiting:")
+        for name, path in SCREENS.items():
+            timed(client, path, 1, False)  # warm-up
+            show(name, timed(client, path, args.repeat, False))
+        with app.app_context():
+            _load_waiting(args.waiting)
+            count, oldest = waiting()
+        print(f"{count} texts waiting, the oldest written {oldest:%Y-%m-%d %H:%M}")
         print("Background analysis off (a worker runs elsewhere):")
         for name, path in SCREENS.items():
             timed(client, path, 1, True)  # warm-up
