@@ -19,7 +19,7 @@ from voix.territories.models import all_territories
 from .indicators import indicator_report
 from .indicators.definitions import DEFINITIONS, GROUPS
 from .indicators.scope import PeriodError, read_period
-from .store import analyze_pending
+from .waiting import waiting_line
 
 bp = Blueprint("indicators", __name__, url_prefix="/evaluation/indicateurs", template_folder="templates")
 N_PERIODS = 5  # each chart shows the chosen period and the four of the same length before it
@@ -51,12 +51,11 @@ def _report(n_periods):
 @bp.get("/")
 @staff_required(Role.evaluator, Role.facilitator)
 def index():
-    analyze_pending()  # texts written since the last worker run count too (bounded by what is new)
     territories, territory, period, error, report = _report(N_PERIODS)
     return render_template("insights/indicators.html", territories=territories, territory=territory,
                            period=period, error=error, report=report, groups=GROUPS,
                            period_label=period_label, figure_text=figure_text, change_text=change_text,
-                           chart=chart)
+                           chart=chart, waiting=waiting_line())
 
 
 @bp.get("/indicateurs.<any(csv, xlsx):fmt>")

@@ -29,7 +29,7 @@ from voix.models import utcnow
 
 from .agreement import agreement_by_institution
 from .models import Correction, SupervisedLayer, TextAnalysis
-from .store import source_texts
+from .store import forget_all_analyses, source_texts
 from .supervised import compare_with_lexicon, train
 from .views import allowed_quartier_ids
 
@@ -140,8 +140,9 @@ def switch_layer(layer_id, action):
     for other in db.session.scalars(select(SupervisedLayer).where(SupervisedLayer.enabled.is_(True))):
         other.enabled = False
     layer.enabled = action == "activer"
-    # Every text is analysed again, with or without the layer, on the next analysis run.
-    db.session.execute(TextAnalysis.__table__.delete())
+    # Every text is analysed again, with or without the layer, on the next analysis run;
+    # the analyses are redone in place, so the corrections made on them stay.
+    forget_all_analyses()
     db.session.commit()
     flash(_("Saved. The texts will be analysed again."), "success")
     return redirect(url_for(".index") + "#layer")

@@ -10,19 +10,28 @@ LOCKED on the texts' rows and holds the claim until its analyses are committed, 
 others take the next texts. (NO KEY: a support or comment may still point to a claimed
 idea meanwhile; only a moderator's edit of it waits for the batch.) SQLite has no row
 locks: there, run one worker; a second one would only redo work, its analysis of a text
-already stored is dropped (never stored twice).
+already stored is dropped (never stored twice). The unique key (source, source_id) of
+text_analysis is the last guard on both databases.
+
+An analysis is redone in place (same row, same id): the evaluators' corrections, which
+point to it, survive a new analyzer version, a new supervised layer or an institution's
+new names. Those only mark the analyses stale (`forget_analyses`, `forget_all_analyses`):
+the screens keep showing them until the analysis has read the texts again.
 """
-from sqlalchemy import and_, delete, or_, select
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
 
 from deliberation.models import Comment, Consultation, Idea, Visibility
 from surveys.models import Answer, Question, QuestionType, Response, Wave
 from voix.database import begin_write
 from voix.extensions import db
 from voix.institutions.models import Institution
+from voix.models import utcnow
 from voix.territories.models import Territory
 
 from .gazetteer import build_gazetteer
-from .models import ANALYZER_VERSION, SupervisedLayer, TextAnalysis
+from .models import ANALYZER_VERSION, STALE_VERSION, SupervisedLayer, TextAnalysis
 from .pipeline import Analyzer
 from .supervised import Model
 
@@ -39,14 +48,28 @@ def _claim(query, locked_table, lock: bool):
     return query.with_for_update(skip_locked=True, key_share=True, of=locked_table) if lock else query
 
 
+def _answers_waiting(*columns):
+    return (select(*columns).select_from(Answer).join(Response, Response.id == Answer.response_id)
+            .join(Wave, Wave.id == Response.wave_id).join(Question, Question.id == Answer.question_id)
+            .where(Question.type.in_(FREE_TEXT), _not_analysed("answer", Answer.id)))
+
+
+def _ideas_waiting(*columns):
+    return (select(*columns).select_from(Idea).join(Consultation, Consultation.id == Idea.consultation_id)
+            .where(_not_analysed("idea", Idea.id)))
+
+
+def _comments_waiting(*columns):
+    return (select(*columns).select_from(Comment).join(Idea, Idea.id == Comment.idea_id)
+            .join(Consultation, Consultation.id == Idea.consultation_id)
+            .where(Comment.visibility == Visibility.visible, _not_analysed("comment", Comment.id)))
+
+
 def _pending_answers(limit, lock=False):
     rows = db.session.execute(_claim(
-        select(Answer.id, Answer.value, Response.quartier_id, Wave.territory_id, Wave.number, Response.submitted_at,
-               Response.gender, Response.age_bracket)
-        .join(Response, Response.id == Answer.response_id).join(Wave, Wave.id == Response.wave_id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Question.type.in_(FREE_TEXT), _not_analysed("answer", Answer.id)).order_by(Answer.id).limit(limit),
-        Answer, lock))
+        _answers_waiting(Answer.id, Answer.value, Response.quartier_id, Wave.territory_id, Wave.number,
+                         Response.submitted_at, Response.gender, Response.age_bracket)
+        .order_by(Answer.id).limit(limit), Answer, lock))
     for answer_id, text, quartier_id, wave_territory, wave, written_at, gender, age in rows:
         yield "answer", answer_id, str(text), dict(quartier_id=quartier_id or wave_territory, wave=wave,
                                                    written_at=written_at, gender=gender, age_bracket=age)
@@ -58,25 +81,42 @@ def idea_text(title: str, body: str) -> str:
 
 def _pending_ideas(limit, lock=False):
     rows = db.session.execute(_claim(
-        select(Idea.id, Idea.title, Idea.body, Consultation.territory_id, Idea.created_at)
-        .join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(_not_analysed("idea", Idea.id)).order_by(Idea.id).limit(limit), Idea, lock))
+        _ideas_waiting(Idea.id, Idea.title, Idea.body, Consultation.territory_id, Idea.created_at)
+        .order_by(Idea.id).limit(limit), Idea, lock))
     for idea_id, title, body, territory_id, written_at in rows:
         yield "idea", idea_id, idea_text(title, body), dict(quartier_id=territory_id, written_at=written_at)
 
 
 def _pending_comments(limit, lock=False):
     rows = db.session.execute(_claim(
-        select(Comment.id, Comment.body, Consultation.territory_id, Comment.created_at)
-        .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(Comment.visibility == Visibility.visible, _not_analysed("comment", Comment.id))
+        _comments_waiting(Comment.id, Comment.body, Consultation.territory_id, Comment.created_at)
         .order_by(Comment.id).limit(limit), Comment, lock))
     for comment_id, body, territory_id, written_at in rows:
         yield "comment", comment_id, body, dict(quartier_id=territory_id, written_at=written_at)
 
 
+def waiting() -> tuple[int, datetime | None]:
+    """(how many texts wait for the analysis, when the oldest of them was written).
+
+    Three COUNT/MIN queries: cheap however many texts wait (the screens ask on every visit)."""
+    count, oldest = 0, []
+    for statement in (_answers_waiting(func.count(), func.min(Response.submitted_at)),
+                      _ideas_waiting(func.count(), func.min(Idea.created_at)),
+                      _comments_waiting(func.count(), func.min(Comment.created_at))):
+        n, first = db.session.execute(statement).one()
+        count += n
+        if first is not None:
+            oldest.append(first)
+    return count, min(oldest, key=_as_utc) if oldest else None
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes (stored in UTC), PostgreSQL aware ones.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
 def pending_count() -> int:
-    return sum(1 for reader in (_pending_answers, _pending_ideas, _pending_comments) for _ in reader(None))
+    return waiting()[0]
 
 
 def analyze_pending(batch_size=500, analyzer: Analyzer | None = None, on_batch=None) -> int:
@@ -154,7 +194,7 @@ def local_aliases(quartier_id) -> dict[str, list[str]]:
 
 
 def _store(batch, analyzers, model=None):
-    analyses = []
+    results = []
     for source, source_id, text, context in batch:
         analyzer = analyzers(context.get("quartier_id"))
         analysis = analyzer.analyze(text)
@@ -162,29 +202,45 @@ def _store(batch, analyzers, model=None):
         if model is not None:
             for mention in mentions:
                 mention["stance"] = model.predict(text, mention["institution"], analyzer)
-        analyses.append(TextAnalysis(source=source, source_id=source_id, tone=analysis.tone,
-                                     analyzer_version=ANALYZER_VERSION, mentions=mentions, **context))
+        results.append(dict(source=source, source_id=source_id, tone=analysis.tone,
+                            analyzer_version=ANALYZER_VERSION, mentions=mentions, **context))
     if db.engine.dialect.name != "postgresql":
         db.session.rollback()  # end the read; write the batch in one short transaction
         begin_write()
         # Another worker may have stored some of these meanwhile: keep its analyses.
         fresh = {(source, source_id) for source, source_id, _, _ in _not_stored_yet(batch)}
-        analyses = [a for a in analyses if (a.source, a.source_id) in fresh]
+        results = [r for r in results if (r["source"], r["source_id"]) in fresh]
     # PostgreSQL: the batch's rows stay claimed (_next_batch) until this commit.
-    keys = [(a.source, a.source_id) for a in analyses]
-    if not keys:
+    if not results:
         db.session.rollback()
         return
-    # An analysis by an older analyzer version is replaced, not duplicated.
-    db.session.execute(delete(TextAnalysis).where(or_(*(
-        and_(TextAnalysis.source == source, TextAnalysis.source_id == source_id) for source, source_id in keys))))
-    db.session.add_all(analyses)
+    # A stale analysis (older analyzer, forgotten) is updated in place, never deleted: the
+    # evaluators' corrections point to its id.
+    existing = {(a.source, a.source_id): a for a in db.session.scalars(select(TextAnalysis).where(or_(*(
+        and_(TextAnalysis.source == r["source"], TextAnalysis.source_id == r["source_id"]) for r in results))))}
+    now = utcnow()
+    for result in results:
+        analysis = existing.get((result["source"], result["source_id"]))
+        if analysis is None:
+            db.session.add(TextAnalysis(analyzed_at=now, **result))
+            continue
+        for name, value in result.items():
+            setattr(analysis, name, value)
+        analysis.analyzed_at = now
     db.session.commit()
 
 
 def forget_analyses(quartier_ids):
-    """Drop the analyses of these quartiers' texts: the next run analyses them again."""
-    db.session.execute(delete(TextAnalysis).where(TextAnalysis.quartier_id.in_(list(quartier_ids))))
+    """Mark the analyses of these quartiers' texts stale: the next run analyses them again.
+
+    They stay (and stay shown) until then, and so do the corrections made on them."""
+    db.session.execute(update(TextAnalysis).where(TextAnalysis.quartier_id.in_(list(quartier_ids)))
+                       .values(analyzer_version=STALE_VERSION))
+
+
+def forget_all_analyses():
+    """Mark every analysis stale (a supervised layer switched on or off)."""
+    db.session.execute(update(TextAnalysis).values(analyzer_version=STALE_VERSION))
 
 
 def source_texts(analyses) -> dict[int, str]:

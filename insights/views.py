@@ -18,8 +18,8 @@ from voix.territories.models import Territory, TerritoryKind, all_territories
 
 from .keyness import changed_words
 from .models import TextAnalysis
-from .store import analyze_pending
 from .trends import series_from_cells, series_trend, trend_table, wave_change
+from .waiting import waiting_line
 
 bp = Blueprint("insights", __name__, url_prefix="/evaluation/discours", template_folder="templates")
 AGE_GROUPS = {"young": ("under_15", "15_17", "18_25"), "adult": ("26_34", "35_49", "50_64", "65_plus")}
@@ -63,7 +63,6 @@ def _filters():
 @bp.get("/")
 @staff_required(Role.evaluator, Role.facilitator)
 def index():
-    analyze_pending()  # new texts appear here without a worker (bounded by what is new)
     quartiers, chosen, gender, age_group, ids = _filters()
     rows = _rows(ids, gender, age_group)
     records = _mention_records(rows)
@@ -85,7 +84,7 @@ def index():
         "insights/discourse.html", quartiers=quartiers, chosen=chosen, gender=gender, age_group=age_group,
         age_groups=AGE_GROUP_LABELS, waves=waves, institutions=institutions, table=table, trends=trends,
         words=words, change=change, words_for=institution, wave_a=wave_a, wave_b=wave_b, n_texts=len(rows),
-        labels=INSTITUTION_LABELS, codes=list(INSTITUTION_LABELS),
+        labels=INSTITUTION_LABELS, codes=list(INSTITUTION_LABELS), waiting=waiting_line(),
         sparklines={code: _sparkline(table, code, waves) for code in institutions},
     )
 
@@ -113,7 +112,6 @@ def _texts(rows, wave):
 @bp.get("/tableau.csv")
 @staff_required(Role.evaluator, Role.facilitator)
 def export_csv():
-    analyze_pending()
     _quartiers, _chosen, gender, age_group, ids = _filters()
     cells = trend_table(_mention_records(_rows(ids, gender, age_group)), by=("institution", "wave"))
     rows = [["institution", "wave", "contributions", "mentions", "share_negative", "share_positive",
@@ -130,7 +128,6 @@ def export_csv():
 @staff_required(Role.evaluator, Role.facilitator)
 def export_words_csv():
     """The words that changed about an institution between two waves (not under 10 texts)."""
-    analyze_pending()
     _quartiers, _chosen, gender, age_group, ids = _filters()
     institution = request.args.get("words_for")
     wave_a, wave_b = request.args.get("wave_a", type=int), request.args.get("wave_b", type=int)

@@ -29,8 +29,10 @@ PG_HINT = "set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/te
 def make_app(uri, **extra):
     # Tests write far more than any resident: rate limits are off unless a test turns them
     # on (tests/test_rate_limits.py).
+    # No background analysis either: tests call analyze_pending() or turn it on and join the
+    # thread (tests/test_insights_store.py).
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": uri, **extra}
+              "INSIGHTS_ANALYZE_IN_BACKGROUND": False, "SQLALCHEMY_DATABASE_URI": uri, **extra}
     return create_app(config)
 
 

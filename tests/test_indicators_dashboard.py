@@ -72,10 +72,13 @@ def test_residents_and_institutions_cannot_open_the_dashboard(crowd, client, aut
     assert client.get("/evaluation/indicateurs/").status_code == 403
 
 
-def test_the_dashboard_reads_texts_written_since_the_last_analysis(crowd, client, auth, make_user):  # noqa: F811
+def test_the_dashboard_never_waits_for_the_analysis(crowd, client, auth, make_user):  # noqa: F811
+    """The screen shows what is analysed and says what waits; the background thread it
+    starts (no worker here) analyses the new text."""
     from sqlalchemy import select
 
     from insights.models import TextAnalysis
+    from insights.waiting import background_thread
     from surveys.models import Answer, Response
     from voix.extensions import db
 
@@ -84,6 +87,16 @@ def test_the_dashboard_reads_texts_written_since_the_last_analysis(crowd, client
     db.session.add(Answer(response_id=response.id, question_id=why.id, value="La CAF ne répond jamais."))
     db.session.commit()
     auth.login(make_user("evaluator", ("metropole",)))
+    page = client.get("/evaluation/indicateurs/?territory=sanitas&lang=en")
+    assert page.status_code == 200 and db.session.scalar(select(TextAnalysis)) is None  # not in the request
+    assert "1 text is waiting for the analysis, written on" in page.text
+    client.application.config["INSIGHTS_ANALYZE_IN_BACKGROUND"] = True
+    before = background_thread()
     assert client.get("/evaluation/indicateurs/?territory=sanitas").status_code == 200
+    thread = background_thread()
+    assert thread is not None and thread is not before
+    thread.join(timeout=120)
+    assert not thread.is_alive()
     analysis = db.session.scalar(select(TextAnalysis))
     assert analysis is not None and [m["institution"] for m in analysis.mentions] == ["caf"]
+    assert "waiting for the analysis" not in client.get("/evaluation/indicateurs/?territory=sanitas&lang=en").text

@@ -70,3 +70,30 @@ def test_agreement_table_downloads_as_csv(client, auth, make_user, make_wave):
     rows = client.get("/evaluation/discours/verifier/accord.csv").data.decode("utf-8-sig").splitlines()
     assert rows[0] == "institution,passages,institution_right,same_stance,kappa,fewer_than_10"
     assert rows[1].startswith("caf,1,1.0,1.0,") and rows[1].endswith(",1")
+
+
+def test_corrections_survive_every_reanalysis(client, auth, make_user, make_wave, territories, monkeypatch):
+    """A new institution name, a layer switched and a new analyzer version all have the
+    texts analysed again: the analyses are redone in place and the corrections stay."""
+    import insights.store
+
+    fill(make_wave, ["La CAF ne répond jamais.", "Merci à la mairie pour la fête."])
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    ids = sorted(db.session.scalars(select(TextAnalysis.id)))
+    for analysis_id in ids:
+        assert client.post(f"/evaluation/discours/verifier/{analysis_id}/0", data={"verdict": "neutral"}).status_code == 303
+    auth.logout()
+    auth.login(make_user("admin", ()))
+    assert client.post("/admin/institutions/nouvelle", data={
+        "name": "Les Toits de Loire", "code": "bailleur", "territory": territories["tours"].id}).status_code == 302
+    layer = SupervisedLayer(n_corrections=2, beats_lexicon=False, model={})
+    db.session.add(layer)
+    db.session.commit()
+    assert client.post(f"/evaluation/discours/verifier/couche/{layer.id}/desactiver").status_code == 302
+    assert count_rows(Correction) == 2 and sorted(db.session.scalars(select(TextAnalysis.id))) == ids
+    assert analyze_pending() == 2
+    monkeypatch.setattr(insights.store, "ANALYZER_VERSION", 2)  # a new version of the pipeline
+    assert analyze_pending() == 2 and analyze_pending() == 0
+    assert count_rows(TextAnalysis) == 2 and sorted(db.session.scalars(select(TextAnalysis.id))) == ids
+    assert {c.analysis_id for c in db.session.scalars(select(Correction))} == set(ids)
+    assert {c.human_stance for c in db.session.scalars(select(Correction))} == {"neutral"}

@@ -3,7 +3,7 @@ import uuid
 
 from sqlalchemy import select
 
-from insights.models import TextAnalysis
+from insights.models import STALE_VERSION, TextAnalysis
 from insights.store import analyze_pending, pending_count
 from surveys.models import Channel
 from surveys.submission import load_target, submit_response
@@ -40,6 +40,7 @@ def test_discourse_screen_suppresses_small_cells_and_stays_in_scope(client, auth
         answer(wave, "La mairie ne répond jamais." if index % 3 else "Bravo à la mairie pour la fête.", quartier="sanitas")
     for _ in range(3):
         answer(wave, "La CAF m'a bien aidée.", quartier="sanitas")
+    analyze_pending()
     auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
     page = client.get("/evaluation/discours/?lang=en")
     assert page.status_code == 200
@@ -66,7 +67,8 @@ def test_local_names_added_by_an_admin_are_found(client, auth, make_user, make_w
         "name": "Les Toits de Loire", "code": "bailleur", "territory": territories["tours"].id,
         "aliases": "toits de loire\n"})
     assert response.status_code == 302
-    assert count_rows(TextAnalysis) == 0  # forgotten, to be analysed again
+    stale = db.session.scalar(select(TextAnalysis))  # kept (and shown) until analysed again
+    assert stale.analyzer_version == STALE_VERSION and pending_count() == 1
     analyze_pending()
     assert db.session.scalar(select(TextAnalysis)).mentions[0]["institution"] == "bailleur"
     page = client.get("/admin/institutions/?lang=en")
@@ -87,6 +89,7 @@ def two_waves(make_wave, first_text, second_text):
     for wave, text in ((first, first_text), (second, second_text)):
         for _ in range(10):
             answer(wave, text, quartier="sanitas")
+    analyze_pending()
 
 
 def test_change_between_two_waves_is_shown_with_its_range(client, auth, make_user, make_wave):
@@ -105,3 +108,66 @@ def test_changed_words_download(client, auth, make_user, make_wave):
     assert any(line.startswith("rising,fête,0,10,") for line in lines), lines
     assert any(line.startswith("falling,") for line in lines)
     assert client.get("/evaluation/discours/mots.csv?words_for=nope&wave_a=1&wave_b=2").status_code == 400
+
+
+def test_the_discourse_screen_shows_what_waits_and_never_analyses_itself(client, auth, make_user, make_wave):
+    wave = make_wave(questions=QUESTIONS)
+    answer(wave, "La mairie ne répond jamais.", quartier="sanitas")
+    analyze_pending()
+    for _ in range(3):
+        answer(wave, "La CAF ne répond jamais.", quartier="sanitas")
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    page = client.get("/evaluation/discours/?lang=en")
+    assert page.status_code == 200 and count_rows(TextAnalysis) == 1
+    assert "1 texts analysed for this selection" in page.text
+    assert "3 texts are waiting for the analysis, the oldest since" in page.text
+    assert "3 textes attendent" in client.get("/evaluation/discours/?lang=fr").text
+    assert "3 نصوص تنتظر التحليل" in client.get("/evaluation/discours/?lang=ar").text
+    assert count_rows(TextAnalysis) == 1
+    assert analyze_pending() == 3
+    assert "waiting for the analysis" not in client.get("/evaluation/discours/?lang=en").text
+
+
+def test_waiting_texts_are_counted_with_the_oldest(app, make_wave):
+    from datetime import timedelta
+
+    from insights.store import waiting
+    from surveys.models import Response
+
+    wave = make_wave(questions=QUESTIONS)
+    assert waiting() == (0, None)
+    for text in ("La CAF ne répond jamais.", "Bravo à la mairie.", "Rien à dire."):
+        answer(wave, text)
+    oldest = db.session.scalar(select(Response).order_by(Response.id))
+    oldest.submitted_at -= timedelta(days=40)
+    db.session.commit()
+    count, since = waiting()
+    assert count == 3 and since.date() == oldest.submitted_at.date()
+    analyze_pending()
+    assert waiting() == (0, None)
+
+
+def test_one_background_analysis_per_process(app, make_wave, monkeypatch):
+    """A second screen visit while the thread runs starts no second one; the thread works in
+    its own app context and analyses everything waiting."""
+    import threading
+
+    from insights import waiting as waiting_module
+
+    wave = make_wave(questions=QUESTIONS)
+    answer(wave, "La CAF ne répond jamais.")
+    db.session.commit()
+    release, real = threading.Event(), waiting_module.store.analyze_pending
+
+    def held_analysis(**kwargs):
+        release.wait(timeout=60)
+        return real(**kwargs)
+
+    monkeypatch.setattr(waiting_module.store, "analyze_pending", held_analysis)
+    first = waiting_module.start_background_analysis(app)
+    assert waiting_module.start_background_analysis(app) is first and first.daemon
+    release.set()
+    first.join(timeout=120)
+    assert not first.is_alive() and count_rows(TextAnalysis) == 1
+    assert waiting_module.start_background_analysis(app) is not first  # a later visit may start another
+    waiting_module.background_thread().join(timeout=120)

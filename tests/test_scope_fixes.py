@@ -132,7 +132,7 @@ def test_an_evaluator_of_one_quartier_cannot_wipe_every_analysis(client, auth, m
 
 
 def test_an_admin_trains_and_switches_the_layer(client, auth, make_user, analysed):
-    from insights.models import SupervisedLayer, TextAnalysis
+    from insights.models import STALE_VERSION, SupervisedLayer, TextAnalysis
 
     layer_id = _layer(enabled=False).id
     auth.login(make_user("admin", ()))
@@ -140,7 +140,10 @@ def test_an_admin_trains_and_switches_the_layer(client, auth, make_user, analyse
     assert client.post("/evaluation/discours/verifier/entrainer").status_code == 302
     assert count_rows(SupervisedLayer) == 2
     assert client.post(f"/evaluation/discours/verifier/couche/{layer_id}/activer").status_code == 302
-    assert db.session.get(SupervisedLayer, layer_id).enabled and count_rows(TextAnalysis) == 0  # analysed again later
+    assert db.session.get(SupervisedLayer, layer_id).enabled
+    # Analysed again later, in place: kept (with their corrections) and marked stale meanwhile.
+    assert count_rows(TextAnalysis) == 4
+    assert set(db.session.scalars(select(TextAnalysis.analyzer_version))) == {STALE_VERSION}
 
 
 def test_agreement_counts_the_corrections_of_ones_own_quartiers(client, auth, make_user, analysed):

@@ -37,6 +37,10 @@ WTF_CSRF_TIME_LIMIT = 3600
 
 # Kiosk behaviour (seconds). WCAG 2.2.1 wants at least 20 s to react to the idle warning.
 KIOSK_IDLE_SECONDS = 90
+# Without a worker (`flask insights analyze --every N`), the discourse and indicator screens
+# start the analysis of waiting texts in one background thread per process (insights/waiting.py).
+# Set it off (VOIX_INSIGHTS_ANALYZE_IN_BACKGROUND=false) where a worker runs.
+INSIGHTS_ANALYZE_IN_BACKGROUND = True
 # Raw free-text survey answers are deleted this long after they were written, once
 # analysed (`flask --app wsgi privacy purge`, insights/retention.py).
 FREE_TEXT_RETENTION_MONTHS = 24
