@@ -43,6 +43,9 @@ class PolisComment:
     author_id: str
     moderated: int  # 1 accepted, 0 not moderated yet, -1 rejected
     timestamp: int  # ms since the epoch
+    # A statement about the conversation or the participant ("I live in Leeds"): Pol.is
+    # leaves it out of the clustering. Read from an ``is-meta`` column where there is one.
+    is_meta: bool = False
 
     @property
     def rejected(self) -> bool:
@@ -69,6 +72,9 @@ class PolisExport:
     def excluded_comments(self, strict_moderation: bool = False) -> set[str]:
         return {c.external_id for c in self.comments if c.is_excluded(strict_moderation)}
 
+    def meta_comments(self) -> set[str]:
+        return {c.external_id for c in self.comments if c.is_meta}
+
     def vote_triples(self) -> list[tuple[str, str, int]]:
         """(participant, comment, value) in chronological order, for opinion_groups."""
         return [(v.participant_id, v.comment_id, v.value) for v in self.votes]
@@ -77,6 +83,18 @@ class PolisExport:
 def _natural(value: str):
     """Sort key: numeric ids numerically, others after them as text."""
     return (0, int(value), "") if value.lstrip("-").isdigit() else (1, 0, value)
+
+
+def parse_flag(value) -> bool:
+    """Pol.is writes booleans as true/false, t/f or 1/0; empty or absent is false."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in {"", "0", "false", "f", "no", "null", "none"}:
+        return False
+    if text in {"1", "true", "t", "yes"}:
+        return True
+    raise ValueError(f"is-meta: {value!r} is not a boolean")
 
 
 def read_comments(path: str | Path) -> list[PolisComment]:
@@ -89,6 +107,7 @@ def read_comments(path: str | Path) -> list[PolisComment]:
             author_id=row["author-id"],
             moderated=int(row["moderated"] or 0),
             timestamp=int(row["timestamp"]),
+            is_meta=parse_flag(row.get("is-meta", row.get("is_meta"))),
         )
         for row in rows
     ]
@@ -162,11 +181,14 @@ def write_export(folder: str | Path, comments: Iterable[PolisComment],
             disagrees[vote.comment_id] = disagrees.get(vote.comment_id, 0) + 1
     with open(folder / "comments.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(COMMENT_COLUMNS)
+        comments = list(comments)
+        # is-meta only when some comment is meta: otherwise the columns of openData's files.
+        with_meta = any(c.is_meta for c in comments)
+        writer.writerow(COMMENT_COLUMNS + ["is-meta"] * with_meta)
         for c in comments:
             writer.writerow([c.timestamp, format_datetime(c.timestamp), c.external_id, c.author_id,
                              agrees.get(c.external_id, 0), disagrees.get(c.external_id, 0),
-                             c.moderated, c.text])
+                             c.moderated, c.text] + [int(c.is_meta)] * with_meta)
     with open(folder / "votes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(VOTE_COLUMNS)

@@ -158,7 +158,7 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
         db.session.execute(insert(Statement), [
             dict(consultation_id=consultation.id, external_id=c.external_id, text=c.text,
                  author_id=participants.get(c.author_id), moderation=MODERATION[c.moderated],
-                 created_at=from_ms(c.timestamp))
+                 is_meta=c.is_meta, created_at=from_ms(c.timestamp))
             for c in export.comments])
     statements = dict(db.session.execute(select(Statement.external_id, Statement.id).where(
         Statement.consultation_id == consultation.id, Statement.external_id.is_not(None))).all())
@@ -201,11 +201,15 @@ def vote_triples(consultation: Consultation, *, include_rejected: bool = False) 
 
 
 def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
-    """Opinion groups of a consultation from its stored votes (rejected statements left out).
+    """Opinion groups of a consultation from its stored votes (rejected statements left out,
+    meta statements counted but not clustered).
 
     ``options`` go to :func:`compute_opinion_groups` (seed, k_range...).
     """
-    return compute_opinion_groups(vote_triples(consultation), **options)
+    meta = {_label(ext, sid) for ext, sid in db.session.execute(
+        select(Statement.external_id, Statement.id).where(
+            Statement.consultation_id == consultation.id, Statement.is_meta.is_(True)))}
+    return compute_opinion_groups(vote_triples(consultation), meta_statements=meta, **options)
 
 
 def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:
@@ -277,7 +281,8 @@ def polis_records(consultation: Consultation) -> tuple[list[PolisComment], list[
                               .order_by(Statement.id)).scalars().all()
     comments = [PolisComment(external_id=_label(s.external_id, s.id), text=s.text,
                              author_id=participant_label.get(s.author_id, "") if s.author_id else "",
-                             moderated=MODERATED[s.moderation], timestamp=to_ms(s.created_at))
+                             moderated=MODERATED[s.moderation], timestamp=to_ms(s.created_at),
+                             is_meta=s.is_meta)
                 for s in rows]
     votes = [PolisVote(participant_id=_label(p_ext, p_id), comment_id=_label(s_ext, s_id), value=value,
                        timestamp=to_ms(voted_at))
