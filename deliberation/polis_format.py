@@ -21,6 +21,7 @@ from the votes written and ``datetime`` is written in UTC.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -145,6 +146,65 @@ def read_export(folder: str | Path, *, last_vote_wins: bool = True) -> PolisExpo
     folder = Path(folder)
     return PolisExport(comments=read_comments(folder / "comments.csv"),
                        votes=read_votes(folder / "votes.csv", last_vote_wins=last_vote_wins))
+
+
+def _first(record: dict, *keys, default=None):
+    """The value of the first key present (Pol.is's JSON names and red-dwarf's aliases)."""
+    for key in keys:
+        if key in record and record[key] is not None:
+            return record[key]
+    if default is not None:
+        return default
+    raise KeyError(keys[0])
+
+
+def read_json_export(folder: str | Path, *, last_vote_wins: bool = True,
+                     agree_is_minus_one: bool = False) -> PolisExport:
+    """Pol.is's JSON format: ``comments.json`` and ``votes.json``, lists of objects.
+
+    Comments: ``tid`` or ``statement_id``, ``txt`` or ``statement_text``, ``pid`` or
+    ``participant_id`` (author), ``created`` (ms), ``mod`` or ``moderated``, ``is_meta``.
+    Votes: ``pid`` or ``participant_id``, ``tid`` or ``statement_id``, ``vote``,
+    ``modified`` (ms). Votes are 1 agree / -1 disagree as in the CSV export and red-dwarf's
+    files; Pol.is's raw API (``/api/v3/votes``) stores agree as -1: pass
+    ``agree_is_minus_one=True`` for those.
+    """
+    folder = Path(folder)
+    with open(folder / "comments.json", encoding="utf-8") as f:
+        raw_comments = json.load(f)
+    with open(folder / "votes.json", encoding="utf-8") as f:
+        raw_votes = json.load(f)
+    if not isinstance(raw_comments, list) or not isinstance(raw_votes, list):
+        raise ValueError("comments.json and votes.json must each hold a list")
+    comments = [
+        PolisComment(
+            external_id=str(_first(c, "tid", "statement_id", "comment-id")),
+            text=str(_first(c, "txt", "statement_text", "comment-body")),
+            author_id=str(_first(c, "pid", "participant_id", "author-id", default="")),
+            moderated=int(_first(c, "mod", "moderated", default=0)),
+            timestamp=int(float(_first(c, "created", "timestamp", default=0))),
+            is_meta=parse_flag(c.get("is_meta", c.get("is-meta"))),
+        )
+        for c in raw_comments
+    ]
+    sign = -1 if agree_is_minus_one else 1
+    votes = [
+        PolisVote(
+            participant_id=str(_first(v, "pid", "participant_id", "voter-id")),
+            comment_id=str(_first(v, "tid", "statement_id", "comment-id")),
+            value=sign * int(v["vote"]),
+            timestamp=int(float(_first(v, "modified", "timestamp", default=0))),
+        )
+        for v in raw_votes
+    ]
+    votes.sort(key=lambda v: v.timestamp)  # stable: ties keep file order
+    if last_vote_wins:
+        latest = {}
+        for vote in votes:
+            latest.pop((vote.participant_id, vote.comment_id), None)
+            latest[(vote.participant_id, vote.comment_id)] = vote
+        votes = list(latest.values())
+    return PolisExport(comments=comments, votes=votes)
 
 
 def read_participant_groups(folder: str | Path) -> dict[str, int | None]:

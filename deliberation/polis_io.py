@@ -44,10 +44,12 @@ from .polis_format import (
     PolisExport,
     PolisVote,
     read_export,
+    read_json_export,
     write_export,
 )
 
 FILES = ("comments.csv", "votes.csv")
+JSON_FILES = ("comments.json", "votes.json")  # Pol.is's JSON format (math/export, API)
 TEXT_MAX = Statement.__table__.c.text.type.length  # 500
 ID_MAX = Participant.__table__.c.external_id.type.length  # 64
 # Namespace of the imported votes' UUIDs (uuid5 of consultation, participant, comment).
@@ -82,14 +84,26 @@ def vote_uuid(consultation_id: int, participant_id: str, comment_id: str) -> str
 # --- Import ---------------------------------------------------------------------------------
 
 
-def read_polis_folder(folder: str | Path) -> PolisExport:
-    """Read and check an export folder; raises PolisImportError with a readable reason."""
+def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -> PolisExport:
+    """Read and check an export folder, CSV (comments.csv, votes.csv) or JSON
+    (comments.json, votes.json); raises PolisImportError with a readable reason.
+    ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisImportError(f"{folder} is not a folder")
     missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing and all((folder / name).is_file() for name in JSON_FILES):
+        try:
+            export = read_json_export(folder, agree_is_minus_one=agree_is_minus_one)
+        except KeyError as error:
+            raise PolisImportError(f"{folder}: a JSON record lacks the field {error}") from None
+        except (ValueError, TypeError, AttributeError) as error:
+            raise PolisImportError(f"{folder}: unreadable JSON ({error})") from None
+        _check(export)
+        return export
     if missing:
-        raise PolisImportError(f"{folder} has no {' or '.join(missing)}: not a Pol.is export folder")
+        raise PolisImportError(f"{folder} has no {' or '.join(missing)} (nor comments.json and "
+                               "votes.json): not a Pol.is export folder")
     try:
         export = read_export(folder)  # last vote wins
     except KeyError as error:
@@ -124,7 +138,8 @@ def _check(export: PolisExport):
             raise PolisImportError(f"votes.csv: vote {vote.value} (expected 1, -1 or 0)")
 
 
-def import_polis(folder: str | Path, title: str | dict, territory, *, language: str = "fr") -> Consultation:
+def import_polis(folder: str | Path, title: str | dict, territory, *, language: str = "fr",
+                 agree_is_minus_one: bool = False) -> Consultation:
     """Import a Pol.is export folder as a new consultation, in the closed phase.
 
     Closed because the conversation is over on Pol.is: nobody can add votes here that
@@ -133,7 +148,7 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
     their votes are kept so an export gives the data back. Everything is written in the
     caller's transaction (one ``begin_write``); the caller commits.
     """
-    export = read_polis_folder(folder)
+    export = read_polis_folder(folder, agree_is_minus_one=agree_is_minus_one)
     first_seen: dict[str, int] = {}  # participant external id -> first timestamp (ms)
     for item_id, timestamp in [(c.author_id, c.timestamp) for c in export.comments if c.author_id] + \
             [(v.participant_id, v.timestamp) for v in export.votes]:
