@@ -263,8 +263,11 @@ def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | Non
     remember_groups(consultation, result)
     if result.n_participants_clustered < min_people or not result.groups:
         return None
-    text = {_label(ext, sid): body for ext, sid, body in db.session.execute(
-        select(Statement.external_id, Statement.id, Statement.text).where(Statement.consultation_id == consultation.id))}
+    rows = db.session.execute(select(Statement.external_id, Statement.id, Statement.text, Statement.is_meta)
+                              .where(Statement.consultation_id == consultation.id,
+                                     Statement.moderation != Moderation.rejected)).all()
+    text = {_label(ext, sid): body for ext, sid, body, _ in rows}
+    meta = [_label(ext, sid) for ext, sid, _, is_meta in rows if is_meta]
     return {
         "n_clustered": result.n_participants_clustered,
         "groups": [{"id": g.id, "size": len(g.members),
@@ -273,6 +276,12 @@ def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | Non
                                        if r.statement_id in text]}
                    for g in result.groups],
         "consensus": [text[s] for s in result.consensus if s in text],
+        # Meta statements ("I live here"): not clustered, but how each group answered.
+        "meta": [{"text": text[s], "groups": [
+                    {"id": g.id, "agree": result.counts[g.id][s].agree,
+                     "disagree": result.counts[g.id][s].disagree,
+                     "passed": result.counts[g.id][s].passed} for g in result.groups]}
+                 for s in meta if s in result.counts.get(0, {})],
     }
 
 
