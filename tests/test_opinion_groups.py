@@ -13,7 +13,7 @@ from deliberation.opinion_groups import (
     compute_opinion_groups,
     vote_matrix,
 )
-from deliberation.polis_format import read_export, read_participant_groups, read_summary
+from deliberation.polis_format import read_export, read_participant_groups
 
 POLIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 CONVERSATIONS = ["15-per-hour-seattle", "brexit-consensus"]

@@ -23,12 +23,11 @@ from deliberation.models import (
     StatementVoteReceipt,
 )
 from deliberation.operations import new_participant
-from deliberation.opinion_groups import adjusted_rand_index, compute_opinion_groups
+from deliberation.opinion_groups import compute_opinion_groups
 from deliberation.polis_format import (
     read_comments,
     read_export,
     read_participant_groups,
-    read_summary,
     read_votes,
 )
 from deliberation.polis_io import opinion_groups_summary, to_ms, vote_uuid
