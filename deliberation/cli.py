@@ -35,8 +35,11 @@ def _consultation(consultation_id: int) -> Consultation:
 @click.option("--title", required=True, help="Title of the new consultation.")
 @click.option("--territory", default="metropole", show_default=True, help="Territory slug.")
 @click.option("--language", default="fr", show_default=True, help="Language of the title.")
-def import_polis_command(folder, title, territory, language):
-    """Import a Pol.is export FOLDER (comments.csv, votes.csv) as a closed consultation.
+@click.option("--api-signs", is_flag=True,
+              help="JSON votes from Pol.is's raw API, where agree is -1 (not the export's 1).")
+def import_polis_command(folder, title, territory, language, api_signs):
+    """Import a Pol.is export FOLDER (comments.csv, votes.csv; or comments.json,
+    votes.json) as a closed consultation.
 
     Prints only the new consultation id, so scripts can capture it.
     """
@@ -46,7 +49,8 @@ def import_polis_command(folder, title, territory, language):
     if place is None:
         raise click.BadParameter(f"unknown territory: {territory}", param_hint="--territory")
     try:
-        consultation = import_polis(folder, title.strip(), place, language=language)
+        consultation = import_polis(folder, title.strip(), place, language=language,
+                                    agree_is_minus_one=api_signs)
         db.session.commit()
     except PolisImportError as error:
         db.session.rollback()

@@ -237,6 +237,8 @@ class Statement(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(64))
     moderation: Mapped[Moderation] = mapped_column(enum_type(Moderation), default=Moderation.unmoderated)
+    # About the conversation or the participant, not an opinion: shown, not clustered.
+    is_meta: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
 
     __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)

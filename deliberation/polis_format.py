@@ -21,6 +21,7 @@ from the votes written and ``datetime`` is written in UTC.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +44,9 @@ class PolisComment:
     author_id: str
     moderated: int  # 1 accepted, 0 not moderated yet, -1 rejected
     timestamp: int  # ms since the epoch
+    # A statement about the conversation or the participant ("I live in Leeds"): Pol.is
+    # leaves it out of the clustering. Read from an ``is-meta`` column where there is one.
+    is_meta: bool = False
 
     @property
     def rejected(self) -> bool:
@@ -69,6 +73,9 @@ class PolisExport:
     def excluded_comments(self, strict_moderation: bool = False) -> set[str]:
         return {c.external_id for c in self.comments if c.is_excluded(strict_moderation)}
 
+    def meta_comments(self) -> set[str]:
+        return {c.external_id for c in self.comments if c.is_meta}
+
     def vote_triples(self) -> list[tuple[str, str, int]]:
         """(participant, comment, value) in chronological order, for opinion_groups."""
         return [(v.participant_id, v.comment_id, v.value) for v in self.votes]
@@ -77,6 +84,18 @@ class PolisExport:
 def _natural(value: str):
     """Sort key: numeric ids numerically, others after them as text."""
     return (0, int(value), "") if value.lstrip("-").isdigit() else (1, 0, value)
+
+
+def parse_flag(value) -> bool:
+    """Pol.is writes booleans as true/false, t/f or 1/0; empty or absent is false."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in {"", "0", "false", "f", "no", "null", "none"}:
+        return False
+    if text in {"1", "true", "t", "yes"}:
+        return True
+    raise ValueError(f"is-meta: {value!r} is not a boolean")
 
 
 def read_comments(path: str | Path) -> list[PolisComment]:
@@ -89,6 +108,7 @@ def read_comments(path: str | Path) -> list[PolisComment]:
             author_id=row["author-id"],
             moderated=int(row["moderated"] or 0),
             timestamp=int(row["timestamp"]),
+            is_meta=parse_flag(row.get("is-meta", row.get("is_meta"))),
         )
         for row in rows
     ]
@@ -128,6 +148,65 @@ def read_export(folder: str | Path, *, last_vote_wins: bool = True) -> PolisExpo
                        votes=read_votes(folder / "votes.csv", last_vote_wins=last_vote_wins))
 
 
+def _first(record: dict, *keys, default=None):
+    """The value of the first key present (Pol.is's JSON names and red-dwarf's aliases)."""
+    for key in keys:
+        if key in record and record[key] is not None:
+            return record[key]
+    if default is not None:
+        return default
+    raise KeyError(keys[0])
+
+
+def read_json_export(folder: str | Path, *, last_vote_wins: bool = True,
+                     agree_is_minus_one: bool = False) -> PolisExport:
+    """Pol.is's JSON format: ``comments.json`` and ``votes.json``, lists of objects.
+
+    Comments: ``tid`` or ``statement_id``, ``txt`` or ``statement_text``, ``pid`` or
+    ``participant_id`` (author), ``created`` (ms), ``mod`` or ``moderated``, ``is_meta``.
+    Votes: ``pid`` or ``participant_id``, ``tid`` or ``statement_id``, ``vote``,
+    ``modified`` (ms). Votes are 1 agree / -1 disagree as in the CSV export and red-dwarf's
+    files; Pol.is's raw API (``/api/v3/votes``) stores agree as -1: pass
+    ``agree_is_minus_one=True`` for those.
+    """
+    folder = Path(folder)
+    with open(folder / "comments.json", encoding="utf-8") as f:
+        raw_comments = json.load(f)
+    with open(folder / "votes.json", encoding="utf-8") as f:
+        raw_votes = json.load(f)
+    if not isinstance(raw_comments, list) or not isinstance(raw_votes, list):
+        raise ValueError("comments.json and votes.json must each hold a list")
+    comments = [
+        PolisComment(
+            external_id=str(_first(c, "tid", "statement_id", "comment-id")),
+            text=str(_first(c, "txt", "statement_text", "comment-body")),
+            author_id=str(_first(c, "pid", "participant_id", "author-id", default="")),
+            moderated=int(_first(c, "mod", "moderated", default=0)),
+            timestamp=int(float(_first(c, "created", "timestamp", default=0))),
+            is_meta=parse_flag(c.get("is_meta", c.get("is-meta"))),
+        )
+        for c in raw_comments
+    ]
+    sign = -1 if agree_is_minus_one else 1
+    votes = [
+        PolisVote(
+            participant_id=str(_first(v, "pid", "participant_id", "voter-id")),
+            comment_id=str(_first(v, "tid", "statement_id", "comment-id")),
+            value=sign * int(v["vote"]),
+            timestamp=int(float(_first(v, "modified", "timestamp", default=0))),
+        )
+        for v in raw_votes
+    ]
+    votes.sort(key=lambda v: v.timestamp)  # stable: ties keep file order
+    if last_vote_wins:
+        latest = {}
+        for vote in votes:
+            latest.pop((vote.participant_id, vote.comment_id), None)
+            latest[(vote.participant_id, vote.comment_id)] = vote
+        votes = list(latest.values())
+    return PolisExport(comments=comments, votes=votes)
+
+
 def read_participant_groups(folder: str | Path) -> dict[str, int | None]:
     """participant id -> Pol.is's group id (None when the participant was not clustered)."""
     with open(Path(folder) / "participants-votes.csv", newline="", encoding="utf-8") as f:
@@ -162,11 +241,14 @@ def write_export(folder: str | Path, comments: Iterable[PolisComment],
             disagrees[vote.comment_id] = disagrees.get(vote.comment_id, 0) + 1
     with open(folder / "comments.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(COMMENT_COLUMNS)
+        comments = list(comments)
+        # is-meta only when some comment is meta: otherwise the columns of openData's files.
+        with_meta = any(c.is_meta for c in comments)
+        writer.writerow(COMMENT_COLUMNS + ["is-meta"] * with_meta)
         for c in comments:
             writer.writerow([c.timestamp, format_datetime(c.timestamp), c.external_id, c.author_id,
                              agrees.get(c.external_id, 0), disagrees.get(c.external_id, 0),
-                             c.moderated, c.text])
+                             c.moderated, c.text] + [int(c.is_meta)] * with_meta)
     with open(folder / "votes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(VOTE_COLUMNS)

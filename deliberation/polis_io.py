@@ -44,10 +44,12 @@ from .polis_format import (
     PolisExport,
     PolisVote,
     read_export,
+    read_json_export,
     write_export,
 )
 
 FILES = ("comments.csv", "votes.csv")
+JSON_FILES = ("comments.json", "votes.json")  # Pol.is's JSON format (math/export, API)
 TEXT_MAX = Statement.__table__.c.text.type.length  # 500
 ID_MAX = Participant.__table__.c.external_id.type.length  # 64
 # Namespace of the imported votes' UUIDs (uuid5 of consultation, participant, comment).
@@ -82,14 +84,26 @@ def vote_uuid(consultation_id: int, participant_id: str, comment_id: str) -> str
 # --- Import ---------------------------------------------------------------------------------
 
 
-def read_polis_folder(folder: str | Path) -> PolisExport:
-    """Read and check an export folder; raises PolisImportError with a readable reason."""
+def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -> PolisExport:
+    """Read and check an export folder, CSV (comments.csv, votes.csv) or JSON
+    (comments.json, votes.json); raises PolisImportError with a readable reason.
+    ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisImportError(f"{folder} is not a folder")
     missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing and all((folder / name).is_file() for name in JSON_FILES):
+        try:
+            export = read_json_export(folder, agree_is_minus_one=agree_is_minus_one)
+        except KeyError as error:
+            raise PolisImportError(f"{folder}: a JSON record lacks the field {error}") from None
+        except (ValueError, TypeError, AttributeError) as error:
+            raise PolisImportError(f"{folder}: unreadable JSON ({error})") from None
+        _check(export)
+        return export
     if missing:
-        raise PolisImportError(f"{folder} has no {' or '.join(missing)}: not a Pol.is export folder")
+        raise PolisImportError(f"{folder} has no {' or '.join(missing)} (nor comments.json and "
+                               "votes.json): not a Pol.is export folder")
     try:
         export = read_export(folder)  # last vote wins
     except KeyError as error:
@@ -124,7 +138,8 @@ def _check(export: PolisExport):
             raise PolisImportError(f"votes.csv: vote {vote.value} (expected 1, -1 or 0)")
 
 
-def import_polis(folder: str | Path, title: str | dict, territory, *, language: str = "fr") -> Consultation:
+def import_polis(folder: str | Path, title: str | dict, territory, *, language: str = "fr",
+                 agree_is_minus_one: bool = False) -> Consultation:
     """Import a Pol.is export folder as a new consultation, in the closed phase.
 
     Closed because the conversation is over on Pol.is: nobody can add votes here that
@@ -133,7 +148,7 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
     their votes are kept so an export gives the data back. Everything is written in the
     caller's transaction (one ``begin_write``); the caller commits.
     """
-    export = read_polis_folder(folder)
+    export = read_polis_folder(folder, agree_is_minus_one=agree_is_minus_one)
     first_seen: dict[str, int] = {}  # participant external id -> first timestamp (ms)
     for item_id, timestamp in [(c.author_id, c.timestamp) for c in export.comments if c.author_id] + \
             [(v.participant_id, v.timestamp) for v in export.votes]:
@@ -158,7 +173,7 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
         db.session.execute(insert(Statement), [
             dict(consultation_id=consultation.id, external_id=c.external_id, text=c.text,
                  author_id=participants.get(c.author_id), moderation=MODERATION[c.moderated],
-                 created_at=from_ms(c.timestamp))
+                 is_meta=c.is_meta, created_at=from_ms(c.timestamp))
             for c in export.comments])
     statements = dict(db.session.execute(select(Statement.external_id, Statement.id).where(
         Statement.consultation_id == consultation.id, Statement.external_id.is_not(None))).all())
@@ -201,11 +216,15 @@ def vote_triples(consultation: Consultation, *, include_rejected: bool = False) 
 
 
 def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
-    """Opinion groups of a consultation from its stored votes (rejected statements left out).
+    """Opinion groups of a consultation from its stored votes (rejected statements left out,
+    meta statements counted but not clustered).
 
     ``options`` go to :func:`compute_opinion_groups` (seed, k_range...).
     """
-    return compute_opinion_groups(vote_triples(consultation), **options)
+    meta = {_label(ext, sid) for ext, sid in db.session.execute(
+        select(Statement.external_id, Statement.id).where(
+            Statement.consultation_id == consultation.id, Statement.is_meta.is_(True)))}
+    return compute_opinion_groups(vote_triples(consultation), meta_statements=meta, **options)
 
 
 def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:
@@ -244,8 +263,11 @@ def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | Non
     remember_groups(consultation, result)
     if result.n_participants_clustered < min_people or not result.groups:
         return None
-    text = {_label(ext, sid): body for ext, sid, body in db.session.execute(
-        select(Statement.external_id, Statement.id, Statement.text).where(Statement.consultation_id == consultation.id))}
+    rows = db.session.execute(select(Statement.external_id, Statement.id, Statement.text, Statement.is_meta)
+                              .where(Statement.consultation_id == consultation.id,
+                                     Statement.moderation != Moderation.rejected)).all()
+    text = {_label(ext, sid): body for ext, sid, body, _ in rows}
+    meta = [_label(ext, sid) for ext, sid, _, is_meta in rows if is_meta]
     return {
         "n_clustered": result.n_participants_clustered,
         "groups": [{"id": g.id, "size": len(g.members),
@@ -254,6 +276,12 @@ def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | Non
                                        if r.statement_id in text]}
                    for g in result.groups],
         "consensus": [text[s] for s in result.consensus if s in text],
+        # Meta statements ("I live here"): not clustered, but how each group answered.
+        "meta": [{"text": text[s], "groups": [
+                    {"id": g.id, "agree": result.counts[g.id][s].agree,
+                     "disagree": result.counts[g.id][s].disagree,
+                     "passed": result.counts[g.id][s].passed} for g in result.groups]}
+                 for s in meta if s in result.counts.get(0, {})],
     }
 
 
@@ -277,7 +305,8 @@ def polis_records(consultation: Consultation) -> tuple[list[PolisComment], list[
                               .order_by(Statement.id)).scalars().all()
     comments = [PolisComment(external_id=_label(s.external_id, s.id), text=s.text,
                              author_id=participant_label.get(s.author_id, "") if s.author_id else "",
-                             moderated=MODERATED[s.moderation], timestamp=to_ms(s.created_at))
+                             moderated=MODERATED[s.moderation], timestamp=to_ms(s.created_at),
+                             is_meta=s.is_meta)
                 for s in rows]
     votes = [PolisVote(participant_id=_label(p_ext, p_id), comment_id=_label(s_ext, s_id), value=value,
                        timestamp=to_ms(voted_at))

@@ -127,5 +127,26 @@ def test_round_trip_of_awkward_text(tmp_path):
     assert (rows["0"]["agrees"], rows["0"]["disagrees"]) == ("1", "2")
 
 
+def test_meta_comments_round_trip(tmp_path):
+    comments = [PolisComment("0", "J'habite ici", "", 1, 1700000000000, is_meta=True),
+                PolisComment("1", "Plus de bancs", "", 1, 1700000001000)]
+    write_export(tmp_path, comments, [])
+    assert read_export(tmp_path).comments == comments
+    assert read_export(tmp_path).meta_comments() == {"0"}
+    # Without meta comments the columns are openData's, unchanged.
+    write_export(tmp_path, comments[1:], [])
+    with open(tmp_path / "comments.csv", encoding="utf-8") as f:
+        assert "is-meta" not in f.readline()
+    assert read_export(tmp_path).meta_comments() == set()
+
+
+def test_is_meta_values():
+    from deliberation.polis_format import parse_flag
+    assert [parse_flag(v) for v in ["t", "true", "1", "TRUE"]] == [True] * 4
+    assert [parse_flag(v) for v in ["f", "false", "0", "", None]] == [False] * 5
+    with pytest.raises(ValueError):
+        parse_flag("maybe")
+
+
 def test_datetime_is_written_in_utc():
     assert format_datetime(1500232652930) == "Sun Jul 16 19:17:32 UTC 2017"
