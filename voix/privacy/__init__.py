@@ -21,8 +21,8 @@ from .rules import (  # noqa: F401  (public names)
     ACCOUNT, ADDRESS, BIRTH_DATE, EMAIL, HEALTH, NAME, NUMBER, PHONE, PLACEHOLDERS,
 )
 from .rules import scrub as scrub_rules
+from .rules import without_control_characters
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONG_DIGITS = re.compile(r"\d(?:[\s.-]?\d){4,}")
 
 
@@ -76,11 +76,6 @@ def analyse(text: str) -> Scrubbed:
 def scrub(text: str) -> str:
     """Return ``text`` with personal data replaced by placeholders (see PLACEHOLDERS)."""
     return analyse(text).text
-
-
-def without_control_characters(text: str) -> str:
-    """Text safe to store but otherwise as written (for staff texts, which are not scrubbed)."""
-    return _CONTROL.sub("", text)
 
 
 def clean_text(text: str) -> str:
