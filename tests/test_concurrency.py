@@ -23,6 +23,7 @@ from surveys.models import Answer, Response
 from tests.conftest import count_rows, make_app
 from voix.extensions import db
 from voix.institutions.models import Institution, InstitutionCode
+from voix.privacy import warm_up
 
 PROCESSES, THREADS_PER_PROCESS = 4, 8
 
@@ -34,6 +35,9 @@ def send_batch(database_url, chains, start_at):
     concurrently. Returns [(path, body, status)] for every request.
     """
     app = make_app(database_url)
+    # As gunicorn workers do at boot (wsgi.py): the scrubber's model and word lists are
+    # loaded before the first request, not by a request holding SQLite's write lock.
+    warm_up()
     clients = [app.test_client() for _ in range(THREADS_PER_PROCESS)]
 
     def run(index_and_chain):
