@@ -8,7 +8,7 @@ from voix.api import body_language, json_body
 from voix.database import takes_write_lock_itself
 from voix.extensions import db
 from voix.i18n import available_languages
-from voix.kiosk.device import current_kiosk, kiosk_from_token
+from voix.kiosk.device import calling_kiosk
 from voix.territories.models import TerritoryKind, all_territories, territory_by_slug
 
 from .exports import FORMATS, export_response
@@ -24,11 +24,6 @@ from .submission import (
 from .views import offered_on_kiosk
 
 bp = Blueprint("surveys_api", __name__)
-
-
-def _kiosk():
-    header = request.headers.get("X-Kiosk-Token")
-    return kiosk_from_token(header) if header else current_kiosk()
 
 
 def _wave_summary(wave: Wave) -> dict:
@@ -47,7 +42,7 @@ def open_waves():
     if slug:
         territory = territory_by_slug(slug) or abort(404, description=_("Unknown territory."))
     else:
-        kiosk = _kiosk() or abort(400, description=_("Give ?territory=SLUG or a kiosk token."))
+        kiosk = calling_kiosk() or abort(400, description=_("Give ?territory=SLUG or a kiosk token."))
         territory = kiosk.territory
     return {"territory": territory.slug, "waves": [_wave_summary(w) for w in open_waves_for(territory)]}
 
@@ -89,7 +84,7 @@ def submit(wave_id):
     if not isinstance(answers, dict) or not isinstance(about, dict):
         abort(400, description=_("answers and about must be JSON objects."))
     language = body_language(body)
-    kiosk = _kiosk()
+    kiosk = calling_kiosk()
     if kiosk is not None and not offered_on_kiosk(db.session.get(Wave, wave_id), kiosk):
         abort(403, description=_("This kiosk does not offer this survey."))
     try:

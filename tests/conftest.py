@@ -86,6 +86,21 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
+def redis_url():
+    """An emptied Redis database for the tests that count in Redis (rate limits, two servers)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set TEST_REDIS_URL=redis://127.0.0.1:6379/15 to run the tests that count in Redis")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"Redis at TEST_REDIS_URL is unreachable ({error})")
+    return url
+
+
+@pytest.fixture
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():

@@ -1,8 +1,5 @@
 """Rate limits on public writes (voix/limits.py): per kiosk, per address, per participation token."""
-import os
 import uuid
-
-import pytest
 
 from deliberation import operations as ops
 from deliberation.models import Origin
@@ -125,19 +122,6 @@ def test_redis_down_falls_back_to_counting_in_memory(database_url, make_wave):
     with limited(database_url, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ADDRESS="2 per minute") as client:
         assert [submit(client, wave).status_code for _ in range(3)] == [201, 201, 429]
 
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("set TEST_REDIS_URL=redis://127.0.0.1:6379/15 to check limits counted in Redis")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.exceptions.ConnectionError as error:
-        pytest.skip(f"Redis at TEST_REDIS_URL is unreachable ({error})")
-    return url
 
 
 def test_limits_counted_in_redis_hold_across_two_app_instances(database_url, make_wave, redis_url):

@@ -146,19 +146,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("set TEST_REDIS_URL=redis://127.0.0.1:6379/15 to run two app servers on one Redis")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.exceptions.ConnectionError as error:
-        pytest.skip(f"Redis at TEST_REDIS_URL is unreachable ({error})")
-    return url
-
 
 def test_two_app_servers_share_sessions_limits_and_submissions(database_url, redis_url, make_wave, make_user):
     if database_url.startswith("sqlite"):

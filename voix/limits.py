@@ -21,7 +21,7 @@ import hashlib
 from flask import current_app, g, request, session
 from flask_limiter import ApplicationLimit, Limiter
 
-from .kiosk.device import current_kiosk, kiosk_from_token
+from .kiosk.device import calling_kiosk
 
 PUBLIC_WRITES = frozenset({
     # survey responses
@@ -74,19 +74,12 @@ def _not_a_public_write() -> bool:
     return request.endpoint not in PUBLIC_WRITES
 
 
-def _calling_kiosk():
-    if "limits_kiosk" not in g:
-        header = request.headers.get("X-Kiosk-Token")
-        g.limits_kiosk = kiosk_from_token(header) if header else current_kiosk()
-    return g.limits_kiosk
-
-
 def _caller_limits() -> str:
-    return current_app.config["RATELIMIT_KIOSK" if _calling_kiosk() else "RATELIMIT_ADDRESS"]
+    return current_app.config["RATELIMIT_KIOSK" if calling_kiosk() else "RATELIMIT_ADDRESS"]
 
 
 def _caller_key() -> str:
-    kiosk = _calling_kiosk()
+    kiosk = calling_kiosk()
     return f"kiosk:{kiosk.id}" if kiosk else f"address:{request.remote_addr or 'unknown'}"
 
 

@@ -40,6 +40,15 @@ def current_kiosk() -> Kiosk | None:
     return g.kiosk
 
 
+def calling_kiosk() -> Kiosk | None:
+    """The kiosk making this request: the API's X-Kiosk-Token header, else the browser's
+    device cookie. Looked up once per request (the rate limiter and the view both ask)."""
+    if "calling_kiosk" not in g:
+        header = request.headers.get("X-Kiosk-Token")
+        g.calling_kiosk = kiosk_from_token(header) if header else current_kiosk()
+    return g.calling_kiosk
+
+
 def remember_device(response, kiosk: Kiosk):
     response.set_cookie(
         current_app.config["KIOSK_COOKIE_NAME"], device_token(kiosk),
