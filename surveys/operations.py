@@ -241,15 +241,11 @@ def questionnaire_comparability(questionnaire: Questionnaire) -> dict[str, bool]
 
 def open_waves_for(territory: Territory) -> list[Wave]:
     """Open waves offered in this territory: its own, its parents' and those of what it contains."""
-    ids = offered_territory_ids(territory)
+    ids = territory.offered_ids()
     waves = db.session.scalars(
         select(Wave).where(Wave.territory_id.in_(ids), Wave.status == WaveStatus.open).order_by(Wave.id)
     )
     return [wave for wave in waves if wave.accepts_responses]
-
-
-def offered_territory_ids(territory: Territory) -> list[int]:
-    return [t.id for t in territory.lineage()] + list(territory.subtree_ids())
 
 
 def response_counts(waves: list[Wave]) -> dict[int, int]:
