@@ -22,8 +22,10 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from voix.about_you import AGE_BRACKETS, GENDERS, clean_about_you
+from voix.errors import nothing_saved
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
@@ -135,7 +137,11 @@ def _visible_ideas(consultation):
 
 @bp.get("/<int:consultation_id>")
 def consultation(consultation_id):
-    c = _consultation(consultation_id)
+    return _consultation_page(_consultation(consultation_id))
+
+
+def _consultation_page(c: Consultation, volunteered: dict | None = None):
+    """`volunteered`: what a resident typed in a committee's form that could not be saved."""
     me = participant(c, create=False)
     supported = set()
     if me is not None:
@@ -151,7 +157,7 @@ def consultation(consultation_id):
         has_statements=db.session.scalar(select(Statement.id).where(
             Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None,
         questions=ops.visible_questions(c), my_hidden_questions=_my_hidden_questions(c, me),
-        may_ask=c.is_running and bool(ops.institutions_for(c)),
+        may_ask=c.is_running and bool(ops.institutions_for(c)), volunteered=volunteered or {},
     )
 
 
@@ -195,16 +201,19 @@ def propose(consultation_id):
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
         if not errors and (request.form.get("confirmed") or not similar):
-            carrier = participant(c)
             try:
+                carrier = participant(c)
                 idea = ops.propose_idea(c, carrier, title=fields["title"], body=fields["body"],
                                         theme=fields["theme"] or None, language=current_language())
-            except ops.DeliberationError as error:
-                flash(str(error), "error")
-            else:
                 _attach_kept_photo(idea, fields["photo_alt"])
                 ops.describe_participant(carrier, **about_clean)
                 db.session.commit()
+            except ops.DeliberationError as error:
+                flash(str(error), "error")
+            except DBAPIError as error:  # read-only or full: the form keeps everything, photo included
+                flash(nothing_saved(error), "error")
+                return _propose_page(c, fields, similar, about, errors), 503
+            else:
                 flash(_("Thank you! Your idea is published."), "success")
                 return redirect(url_for(".idea", idea_id=idea.id))
     elif pending_inviter():
@@ -281,16 +290,19 @@ def ask(consultation_id):
         # What will be published, personal data already removed, before it is sent.
         return render_template("deliberation/ask_confirm.html", consultation=c, institution=institution,
                                published=clean_text(text), fields=fields, form_uuid=form_uuid, kiosk=current_kiosk())
-    asker = participant(c)
     try:
+        asker = participant(c)
         _question, created = ops.ask_question(c, asker, institution.id, text, uuid=form_uuid,
                                               language=current_language())
+        ops.describe_participant(asker, **about)
+        db.session.commit()
     except ops.DeliberationError as error:  # a form whose UUID was tampered with
         db.session.rollback()
         flash(str(error), "error")
         return _ask_page(c, institutions, fields, str(uuid.uuid4()))
-    ops.describe_participant(asker, **about)
-    db.session.commit()
+    except DBAPIError as error:  # the same UUID: sent again later, the question is stored once
+        flash(nothing_saved(error), "error")
+        return _ask_page(c, institutions, fields, form_uuid), 503
     return _question_sent(c, created, institution)
 
 
@@ -323,7 +335,11 @@ def _ask_page(c, institutions, fields, form_uuid, errors=None):
 
 @bp.get("/idees/<int:idea_id>")
 def idea(idea_id):
-    idea = db.session.get(Idea, idea_id) or abort(404)
+    return _idea_page(db.session.get(Idea, idea_id) or abort(404))
+
+
+def _idea_page(idea: Idea, typed_comment: dict | None = None):
+    """`typed_comment`: a comment that could not be saved, shown again in its form."""
     c = idea.consultation
     me = participant(c, create=False)
     if not _may_see(idea, me):
@@ -342,7 +358,7 @@ def idea(idea_id):
         top_comments=[x for x in comments if x.parent_id is None],
         replies={x.id: [r for r in comments if r.parent_id == x.id] for x in comments},
         counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
-        positions=list(Position),
+        positions=list(Position), typed_comment=typed_comment,
     )
 
 
@@ -413,19 +429,25 @@ def _open_idea(idea_id) -> Idea:
 @bp.post("/idees/<int:idea_id>/commentaires")
 def comment(idea_id):
     idea = _open_idea(idea_id)
-    me = participant(idea.consultation)
     parent = row_by_outside_id(Comment, request.form.get("parent"))
+    typed = {"body": request.form.get("body", ""), "position": request.form.get("position", "neutral"),
+             "parent": parent.id if parent else None, "uuid": request.form.get("uuid") or str(uuid.uuid4())}
     try:
+        me = participant(idea.consultation)
         if request.form.get("parent") and parent is None:
             raise ops.DeliberationError(_("The comment you reply to does not exist."))
-        position = Position(request.form.get("position", "neutral"))
-        ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
-                        uuid=request.form.get("uuid") or str(uuid.uuid4()), language=current_language())
+        position = Position(typed["position"])
+        ops.add_comment(idea, me, typed["body"], position, parent=parent, uuid=typed["uuid"],
+                        language=current_language())
+        db.session.commit()
     except ValueError as error:  # DeliberationError is a ValueError; so is an unknown position
         db.session.rollback()
         flash(str(error) if isinstance(error, ops.DeliberationError) else _("A comment is for, neutral or against."),
               "error")
-    db.session.commit()
+        db.session.commit()
+    except DBAPIError as error:  # the same UUID: sent again later, the comment is stored once
+        flash(nothing_saved(error), "error")
+        return _idea_page(idea, typed_comment=typed), 503
     return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
 
 
@@ -433,8 +455,12 @@ def comment(idea_id):
 def report(comment_id):
     reported = db.session.get(Comment, comment_id) or abort(404)
     idea = _open_idea(reported.idea_id)
-    ops.report_comment(reported, participant(idea.consultation), request.form.get("reason", ""))
-    db.session.commit()
+    try:
+        ops.report_comment(reported, participant(idea.consultation), request.form.get("reason", ""))
+        db.session.commit()
+    except DBAPIError as error:
+        flash(nothing_saved(error), "error")
+        return _idea_page(idea), 503
     flash(_("Thank you: a moderator will look at this comment."), "success")
     return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
 
@@ -448,14 +474,20 @@ def volunteer(consultation_id, committee_id):
         abort(404)
     gender = request.form.get("gender") if request.form.get("gender") in GENDERS else None
     age = request.form.get("age_bracket") if request.form.get("age_bracket") in AGE_BRACKETS else None
+    typed = {"committee": committee.id, "display_name": request.form.get("display_name", ""), "gender": gender,
+             "age_bracket": age}
     try:
         me = participant(c)
-        ops.volunteer(committee, me, request.form.get("display_name", ""), gender=gender, age_bracket=age)
+        ops.volunteer(committee, me, typed["display_name"], gender=gender, age_bracket=age)
         ops.describe_participant(me, gender=gender, age_bracket=age)
+        db.session.commit()
         flash(_("Thank you! A facilitator will contact you through the centre."), "success")
     except ops.DeliberationError as error:
         flash(str(error), "error")
-    db.session.commit()
+        db.session.commit()
+    except DBAPIError as error:
+        flash(nothing_saved(error), "error")
+        return _consultation_page(c, volunteered=typed), 503
     return redirect(url_for(".consultation", consultation_id=c.id) + "#comite")
 
 
@@ -490,23 +522,34 @@ def pairwise(consultation_id):
 def statements(consultation_id):
     """Agree, disagree or pass on short statements, one per screen."""
     c = _consultation(consultation_id)
-    me = participant(c, create=request.method == "POST")
     if request.method == "POST":
         statement = row_by_outside_id(Statement, request.form.get("statement")) or abort(400)
         try:
+            me = participant(c)
             ops.vote_on_statement(statement, me, request.form.get("value", type=int), uuid=request.form.get("uuid", ""),
                                   origin=request_origin())
+            db.session.commit()
             session[JUST_VOTED] = "statement"
         except ops.DeliberationError as error:
             db.session.rollback()
             flash(str(error), "error")
-        db.session.commit()
+        except DBAPIError as error:  # the same statement again, with the same UUID: counted once when sent again
+            flash(nothing_saved(error), "error")
+            return _statements_page(c, participant(c, create=False), statement, request.form.get("uuid", "")), 503
         return redirect(url_for(".statements", consultation_id=c.id), code=303)
+    return _statements_page(c, participant(c, create=False))
+
+
+def _statements_page(c: Consultation, me, unsaved: Statement | None = None, vote_uuid: str | None = None):
+    """The next statement to vote on; `unsaved`: the one whose vote could not be saved, shown again."""
     voted = set()
     if me is not None:
         voted = set(db.session.scalars(select(StatementVote.statement_id).where(StatementVote.participant_id == me.id)))
     remaining = [s for s in db.session.scalars(select(Statement).where(
         Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).order_by(Statement.id))
         if s.id not in voted]
+    if unsaved is not None:
+        remaining = [unsaved] + [s for s in remaining if s.id != unsaved.id]
     return render_template("deliberation/statements.html", consultation=c, statement=remaining[0] if remaining else None,
+                           vote_uuid=vote_uuid,
                            left=len(remaining), kiosk=current_kiosk())

@@ -114,7 +114,9 @@ def import_file():
     editable = [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc()))
                 if can_manage_surveys(g.user, q.territory)]
     form.new_version_of.choices = [SelectChoice(0, _("A new questionnaire"))] + [
-        SelectChoice(q.id, _("A new version of: %(title)s", title=q.display_title())) for q in editable]
+        # Titles are typed by facilitators, in any script: each option takes its own direction.
+        SelectChoice(q.id, _("A new version of: %(title)s", title=q.display_title()), render_kw={"dir": "auto"})
+        for q in editable]
     if form.validate_on_submit():
         previous = next((q for q in editable if q.id == form.new_version_of.data), None)
         territory = previous.territory if previous else db.session.get(Territory, form.territory.data)

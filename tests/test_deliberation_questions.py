@@ -244,7 +244,7 @@ def test_a_moderator_hides_a_question_and_shows_it_again(client, auth, make_user
     with client.session_transaction() as session:  # the asker, on their own device, sees why
         session["participation"] = {str(c.id): asker.token}
     mine = client.get(f"/consultations/{c.id}?lang=en").text
-    assert "Un texte insultant" in mine and "Reason: Propos insultants" in mine
+    assert "Un texte insultant" in mine and "Reason: <bdi>Propos insultants</bdi>" in mine
     with client.session_transaction() as session:
         session.clear()
 

@@ -59,7 +59,7 @@ def test_an_account_is_a_pseudonym_and_a_hashed_password(client):
     assert account.pseudonym == "Oiseau du Sanitas" and PASSWORD not in account.password_hash
     assert check_password_hash(account.password_hash, PASSWORD) and account.password_hash.startswith("scrypt:")
     page = client.get("/habitants/mes-idees?lang=en").text
-    assert "Signed in as Oiseau du Sanitas." in page and "Sign out" in page
+    assert "Signed in as <bdi>Oiseau du Sanitas</bdi>." in page and "Sign out" in page
 
 
 @pytest.mark.parametrize("fields, message", [

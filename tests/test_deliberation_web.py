@@ -169,7 +169,7 @@ def test_committee_volunteering_and_validation(client, auth, make_user, square):
     committee = db.session.scalar(select(Committee))
     auth.logout()
     page = client.get(f"/consultations/{square.id}?lang=en")
-    assert "Join the steering committee: Comité du square" in page.text
+    assert "Join the steering committee: <bdi>Comité du square</bdi>" in page.text
     client.post(f"/consultations/{square.id}/comites/{committee.id}",
                 data={"display_name": "Amina", "gender": "woman", "age_bracket": "18_25"})
     client.post(f"/consultations/{square.id}/comites/{committee.id}", data={"display_name": "Amina bis"})  # once only

@@ -525,3 +525,68 @@ def test_a_report_reason_that_is_not_text_is_a_documented_422(client, world):
     assert response.status_code == 422 and count_rows(CommentReport) == 0
     documented = yaml.safe_load(SPEC.read_text())["paths"]["/comments/{comment_id}/reports"]["post"]["responses"]
     assert "422" in documented
+
+
+# --- Headers and cookies ----------------------------------------------------------------------
+#
+# What the app reads from them: Accept-Language (the language), X-Kiosk-Token and the kiosk
+# cookie (a signed device token), Authorization (an API token), the session cookie, and
+# behind a proxy X-Forwarded-For (the address that sign-in throttling counts). Values are
+# put straight into the WSGI environ, as a server would: NUL, raw non-ASCII bytes, 10,000
+# characters, malformed quality values and signatures.
+
+LONG = "x" * 10_000
+RAW_BYTES = "\xed\xa0\x80\xff\xfe"  # a UTF-8 surrogate and invalid bytes, as a server decodes them (Latin-1)
+
+
+def _signed(payload, key="test-secret"):
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(key, salt="voix-kiosk-device").dumps(payload)
+
+
+def _header_cases(w: World):
+    """(kind, method, path, environ) for the headers and cookies the app reads."""
+    api_export, submit = f"/api/v1/waves/{w.wave}/export", f"/api/v1/waves/{w.wave}/responses"
+    cases = []
+    for value in ("\x00", LONG, "fr;q=abc", "ar;q=1e999, en;q=-1", ",,;;q=,", RAW_BYTES, "*;q=0.5\x00ar"):
+        cases += [("Accept-Language", "GET", "/", {"HTTP_ACCEPT_LANGUAGE": value}),
+                  ("Accept-Language", "POST", submit, {"HTTP_ACCEPT_LANGUAGE": value})]
+    for value in ("\x00", LONG, RAW_BYTES, "a.b.c", _signed({"kiosk": HUGE, "nonce": "x"}), _signed({"kiosk": "1"}),
+                  _signed([1, 2]), _signed({"kiosk": 1}, key="another-key")):
+        cases += [("X-Kiosk-Token", "POST", submit, {"HTTP_X_KIOSK_TOKEN": value}),
+                  ("kiosk cookie", "GET", "/kiosk/", {"HTTP_COOKIE": f"voix_kiosk={value}"}),
+                  ("kiosk cookie", "GET", f"/consultations/{w.consultation}", {"HTTP_COOKIE": f"voix_kiosk={value}"})]
+    for value in ("Bearer \x00", "Bearer " + LONG, "Bearer " + RAW_BYTES, "Bearer", "Basic Zm9vOmJhcg==", RAW_BYTES):
+        cases.append(("Authorization", "GET", api_export, {"HTTP_AUTHORIZATION": value}))
+    for value in ("session=\x00", "session=" + LONG, "session=" + RAW_BYTES, "session=e30.Zm9v.YmFy", "=;=;;",
+                  "session=" + _signed({"staff_session": HUGE})):
+        cases += [("session cookie", "GET", "/animation/enquetes/", {"HTTP_COOKIE": value}),
+                  ("session cookie", "GET", "/", {"HTTP_COOKIE": value})]
+    return cases
+
+
+def test_hostile_headers_and_cookies_never_500(client, world):
+    failures = []
+    cases = _header_cases(world)
+    for kind, method, path, environ in cases:
+        before = snapshot()
+        body = {"json": {"uuid": new_uuid(), "answers": {"texte": "x"}}} if method == "POST" else {}
+        response = client.open(path, method=method, environ_overrides=environ, **body)
+        if response.status_code >= 500:
+            failures.append(f"{kind} {method} {path} {environ!r:.120}: {response.status_code}")
+        elif method == "POST" and response.status_code == 201 and snapshot() == before:
+            failures.append(f"{kind} {path}: acknowledged but not stored")
+    assert not failures, "\n".join(failures)
+    assert len(cases) == 56  # counted in docs/security.md
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "\x00", LONG, RAW_BYTES, "::ffff:999.1.1.1", "1.2.3.4, ,"])
+def test_a_hostile_forwarded_address_behind_a_proxy_is_not_a_500(database_url, world, address):
+    from tests.conftest import serving
+
+    with serving(database_url, PROXY_FIX_HOPS=1) as proxied:
+        for attempt in range(2):
+            response = proxied.post("/connexion", data={"email": "nobody@example.org", "password": "wrong"},
+                                    environ_overrides={"HTTP_X_FORWARDED_FOR": address})
+            assert response.status_code in (200, 401, 429), response.status_code

@@ -14,6 +14,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from .errors import write_refused
 from .extensions import db
 
 WRITE_OPTION = "voix_write"
@@ -33,7 +34,14 @@ def init_app(app):
             return
         view = app.view_functions.get(request.endpoint)
         if not getattr(view, "takes_write_lock_itself", False):
-            begin_write()
+            try:
+                begin_write()
+            except exc.DBAPIError as error:
+                if not write_refused(error):
+                    raise
+                # Read-only or full: the view reads, fails at its first write and shows its
+                # form again with what was typed (deliberation/views.py), or the 503 page.
+                db.session.rollback()
 
 
 def takes_write_lock_itself(view):

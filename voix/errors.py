@@ -1,5 +1,5 @@
 """Error pages in the user's language, and JSON errors under /api/."""
-from flask import make_response, render_template, request
+from flask import current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -83,6 +83,17 @@ def write_refused(error: DBAPIError) -> bool:
         return True
     state = getattr(error.orig, "sqlstate", None) or ""
     return state.startswith(REFUSED_WRITE_STATES)
+
+
+def nothing_saved(error: DBAPIError) -> str:
+    """For a form shown again with what was typed when the database refuses the write: the
+    message to show, once the failed transaction is forgotten. Any other error is raised again."""
+    if not write_refused(error):
+        raise error
+    current_app.logger.error("The database refused a write on %s %s: %s", request.method, request.path, error.orig)
+    _forget_the_failed_transaction()
+    return _("What you sent was NOT saved: the platform cannot save anything at the moment. "
+             "What you wrote is still here: please send it again in a few minutes.")
 
 
 def not_saved_message() -> str:

@@ -48,6 +48,11 @@ def clean_string(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def without_stray_bidi_controls(text: str) -> str:
+    """`text` without overrides and unclosed embeddings / isolates (itself when it has none)."""
+    return _paired_bidi_only(text) if not _BIDI.isdisjoint(text) else text
+
+
 def _paired_bidi_only(text: str) -> str:
     """Drop overrides, and embeddings / isolates that are not closed in the same line (or closers without an opener)."""
     kept = list(text)

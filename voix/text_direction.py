@@ -3,8 +3,11 @@ the Arabic one), isolated so that it can neither reorder nor be reordered by the
 
 Block elements take `dir="auto"` in the templates; inline text, e.g. an idea's title in a
 button's label for screen readers, goes through the `bdi` filter: `{{ idea.title|bdi }}`.
+Whatever a template prints loses its unpaired bidi controls (`_finalize`).
 """
 from markupsafe import Markup
+
+from .request_input import without_stray_bidi_controls
 
 
 def bdi(text) -> Markup:
@@ -14,5 +17,18 @@ def bdi(text) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text)
 
 
+def _finalize(value):
+    """Every `{{ ... }}` of every template: text typed before the request boundary cleaned
+    it (older rows, imports, the command line) loses its unpaired bidi controls here, so
+    that an override never reorders the page around it."""
+    if isinstance(value, str):
+        cleaned = without_stray_bidi_controls(value)
+        if cleaned is not value:
+            return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def init_app(app):
     app.add_template_filter(bdi, "bdi")
+    # Set before any template is compiled: Jinja writes the call into the compiled code.
+    app.jinja_env.finalize = _finalize

@@ -6,7 +6,7 @@ session between two residents keeps the tablet registered.
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..extensions import db
+from ..request_input import row_by_outside_id
 from .models import Kiosk
 
 ACTIVITY_PROVIDERS = "voix.kiosk_activities"
@@ -28,7 +28,8 @@ def kiosk_from_token(token: str | None) -> Kiosk | None:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    kiosk = db.session.get(Kiosk, data.get("kiosk")) if isinstance(data, dict) else None
+    # Signed, so ours, but perhaps by an older version or another key holder: an id in range, or nothing.
+    kiosk = row_by_outside_id(Kiosk, data.get("kiosk")) if isinstance(data, dict) else None
     if kiosk is None or kiosk.revoked_at is not None or kiosk.nonce != data.get("nonce"):
         return None
     return kiosk
