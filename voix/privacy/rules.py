@@ -145,7 +145,7 @@ _TITLE = (
 # Shops named like a person: "Monsieur Bricolage", "Madame Figaro".
 _BRAND_AFTER_CIVILITY = r"(?:Bricolage|Meuble|Store|Propre|Figaro|Cuisine)\b"
 _CIVIL_NAME = (
-    r"(?:(?:M\.\s*|(?i:mr|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
+    r"(?:(?:M\.\s*|(?i:mr|mrs|ms|miss|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
     r"|(?i:monsieur|madame|mademoiselle)\s+)"
     rf"(?!{_STOP})(?!{_TITLE})(?!{_BRAND_AFTER_CIVILITY}){_ANY_WORD}"
     # Doctors are "le docteur généraliste" as often as "Docteur Martin".
