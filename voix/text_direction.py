@@ -6,12 +6,15 @@ button's label for screen readers, goes through the `bdi` filter: `{{ idea.title
 """
 from markupsafe import Markup
 
+from .placeholders import placeholders
+
 
 def bdi(text) -> Markup:
-    """`text`, escaped, in a <bdi> element (empty text gives nothing)."""
+    """`text`, escaped, in a <bdi> element (empty text gives nothing), its scrubber
+    placeholders in the page's language."""
     if text is None or text == "":
         return Markup("")
-    return Markup("<bdi>{}</bdi>").format(text)
+    return Markup("<bdi>{}</bdi>").format(placeholders(text))
 
 
 def init_app(app):
