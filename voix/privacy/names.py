@@ -171,6 +171,7 @@ _POINTER_HINT = re.compile(
     r"thank|ask|call|tell|give|\b(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmett|pr[ée]ven|"
     r"donn|rend|signaler)\w*\s+[àa]\s|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
 )
+_ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
 _POSSESSIVE_HINT = re.compile(rf"(?i:\b{_POSSESSIVE}\s)")
 
 
@@ -190,6 +191,10 @@ def cue_spans(text):
             if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
                 # "c'est ..." introduces a name only when the name is capitalised or not French
                 lowercase_ok = not lexicons.french_word(m.group("name").split()[0])
+            elif pattern is _INTRO_NAME and _ENGLISH_INTRO.match(m.group()):
+                # "I am opposed", "this is awful": no English word list to tell a lowercase
+                # name from a word, so only a capitalised one counts ("I am Grace").
+                lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
             if trimmed and not _is_place(text, trimmed[0]):
                 spans.append(trimmed)
