@@ -63,6 +63,7 @@ FOUND = [
     ("Elle a des problèmes respiratoires et la cage d'escalier est pleine de fumée", "respiratoires"),
     ("J'ai des crises d'angoisse depuis l'agression", "angoisse"),
     ("my husband has dementia and gets lost in the car park", "dementia"),
+    ("Sa fausse couche l'a beaucoup marquée.", "couche"),
 ]
 
 KEPT = [
@@ -89,6 +90,7 @@ KEPT = [
     "Mon voisin met son enceinte à fond toute la nuit.",
     "On a une fuite dans la cave et j'ai une visite du bailleur demain.",
     "J'ai entendu un bruit sourd dans la cage d'escalier.",
+    "La ville et sa campagne contre le diabète sont saluées.",
 ]
 
 

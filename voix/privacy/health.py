@@ -168,8 +168,14 @@ def _is_topic(sentence, match):
     return not _OF_SOMEONE.search(sentence[match.end():match.end() + 20])
 
 
-def _scrub_sentence(sentence):
+# "sa dépression", "son diabète", "ses crises d'angoisse": someone's, whatever the sentence.
+_POSSESSED = re.compile(r"(?i:\b(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+$)")
+
+
+def _scrub_sentence(sentence, possessed_only=False):
     def condition(match):
+        if possessed_only and not _POSSESSED.search(sentence[:match.start()]):
+            return match.group()
         return match.group() if _is_topic(sentence, match) else HEALTH
 
     def given(match):
@@ -179,7 +185,7 @@ def _scrub_sentence(sentence):
         return match.group()[: match.start("word") - match.start()] + HEALTH
 
     sentence = _CONDITION_RE.sub(condition, sentence)
-    return _GIVEN_RE.sub(given, sentence)
+    return sentence if possessed_only else _GIVEN_RE.sub(given, sentence)
 
 
 def scrub(text: str) -> str:
@@ -190,8 +196,7 @@ def scrub(text: str) -> str:
         return text
     out = []
     for sentence in _SENTENCES.findall(text) or [text]:
-        if ((conditions and _CONDITION_RE.search(sentence) or given and _GIVEN_RE.search(sentence))
-                and _PERSON.search(sentence)):
-            sentence = _scrub_sentence(sentence)
+        if conditions and _CONDITION_RE.search(sentence) or given and _GIVEN_RE.search(sentence):
+            sentence = _scrub_sentence(sentence, possessed_only=not _PERSON.search(sentence))
         out.append(sentence)
     return "".join(out)
