@@ -91,6 +91,8 @@ KEPT = [
     "On a une fuite dans la cave et j'ai une visite du bailleur demain.",
     "J'ai entendu un bruit sourd dans la cage d'escalier.",
     "La ville et sa campagne contre le diabète sont saluées.",
+    "Je suis sourde aux excuses du bailleur, et aveugle à ses promesses.",
+    "J'ai un problème de chauffage et des problèmes avec le bailleur.",
 ]
 
 
