@@ -16,7 +16,9 @@ from voix.extensions import db
 from voix.institutions.models import Institution
 from voix.invitations import depth_on_arrival, refresh_depths_below
 from voix.models import utcnow
-from voix.privacy import clean_and_check, clean_text, scrub, without_control_characters
+from voix.privacy import (
+    PLACEHOLDERS, clean_and_check, clean_display_name, clean_text, scrub, without_control_characters,
+)
 
 from .models import (
     AnswerStatus,
@@ -557,8 +559,10 @@ def answer_question(question: InstitutionQuestion, author, text: str, *, uuid: s
 
 
 def volunteer(committee, participant: Participant, display_name: str, *, gender=None, age_bracket=None):
-    name = (display_name or "").strip()
-    if not name or len(name) > 80:
+    # The first name or pseudonym is the point of the field (facilitators call volunteers by
+    # it); a phone number, an e-mail or "Mme Benali" typed into it is scrubbed all the same.
+    name = clean_display_name(display_name or "")
+    if len(name) > 80 or not _has_name(name):
         raise DeliberationError(_l("Give a first name or a pseudonym (80 characters at most)."))
     begin_write()
     insert_ignoring_duplicates(CommitteeMember, dict(
@@ -566,6 +570,13 @@ def volunteer(committee, participant: Participant, display_name: str, *, gender=
         age_bracket=age_bracket, status=MembershipStatus.volunteered, is_resident=True, created_at=utcnow(),
     ), conflict_columns=["committee_id", "participant_id"])
     db.session.commit()
+
+
+def _has_name(text: str) -> bool:
+    """Something other than placeholders and punctuation is left to call the volunteer by."""
+    for placeholder in PLACEHOLDERS:
+        text = text.replace(placeholder, " ")
+    return any(c.isalnum() for c in text)
 
 
 def validate_member(member: CommitteeMember, facilitator, accept=True):

@@ -14,6 +14,7 @@ import secrets
 import tempfile
 import time
 import warnings
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+
+from voix.extensions import db
 
 from .operations import DeliberationError
 
@@ -129,6 +133,31 @@ def publish_pending(name: str) -> str | None:
 def remove(name: str | None, pending=False):
     if name and NAME.fullmatch(name):
         (folder(pending) / name).unlink(missing_ok=True)
+
+
+def remove_after_commit(names):
+    """Delete these published photos' files once the current transaction commits (an erasure
+    that deletes their ideas); a rollback keeps them, as it keeps the ideas."""
+    _listen_once()
+    db.session.info.setdefault(_TO_REMOVE, set()).update(n for n in names if n)
+
+
+_TO_REMOVE = "deliberation.photos.to_remove"
+
+
+@lru_cache(maxsize=1)
+def _listen_once():
+    @event.listens_for(db.session, "after_commit")
+    def _remove_files(session):
+        for name in session.info.pop(_TO_REMOVE, ()):
+            try:
+                remove(name)
+            except OSError:  # the erasure is committed; a file left is logged, not a 500
+                current_app.logger.warning("could not delete the photo %s", name)
+
+    @event.listens_for(db.session, "after_soft_rollback")
+    def _keep_files(session, previous_transaction):
+        session.info.pop(_TO_REMOVE, None)
 
 
 def path_of(name: str) -> Path | None:

@@ -4,6 +4,7 @@
   a closed consultation: one participant per voter or comment author (origin
   ``imported``), one statement per comment, one vote per participant and comment (the
   last one wins). Pol.is's ids are kept as ``external_id``; timestamps are kept.
+  Statements are stored scrubbed of personal data (voix/privacy), like every resident text.
 * :func:`opinion_groups_for` computes the opinion groups of a consultation from its
   stored votes, with external ids where there are some.
 * :func:`export_polis` writes a consultation back in the same CSV format.
@@ -23,6 +24,7 @@ from sqlalchemy import insert, select, update
 
 from voix.database import begin_write
 from voix.extensions import db
+from voix.privacy import clean_many
 
 from .models import (
     Consultation,
@@ -149,6 +151,10 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
     caller's transaction (one ``begin_write``); the caller commits.
     """
     export = read_polis_folder(folder, agree_is_minus_one=agree_is_minus_one)
+    # Residents wrote these statements (on Pol.is): like every resident text, they are stored
+    # scrubbed of personal data. Scrubbed before the write lock is taken, in batches.
+    texts = {c.external_id: s.text[:TEXT_MAX] for c, s in
+             zip(export.comments, clean_many([c.text for c in export.comments]))}
     first_seen: dict[str, int] = {}  # participant external id -> first timestamp (ms)
     for item_id, timestamp in [(c.author_id, c.timestamp) for c in export.comments if c.author_id] + \
             [(v.participant_id, v.timestamp) for v in export.votes]:
@@ -171,7 +177,7 @@ def import_polis(folder: str | Path, title: str | dict, territory, *, language: 
 
     if export.comments:
         db.session.execute(insert(Statement), [
-            dict(consultation_id=consultation.id, external_id=c.external_id, text=c.text,
+            dict(consultation_id=consultation.id, external_id=c.external_id, text=texts[c.external_id],
                  author_id=participants.get(c.author_id), moderation=MODERATION[c.moderated],
                  is_meta=c.is_meta, created_at=from_ms(c.timestamp))
             for c in export.comments])

@@ -4,7 +4,7 @@
 its JSON download. `erase_account` and `erase_by_code` unlink a person from what they did:
 their supports and votes stay counted, by a participant nobody can trace back to them;
 their own texts (ideas, comments, questions) are kept anonymously or deleted, as they
-choose. An idea deleted takes its supports and comments with it; a comment deleted leaves
+choose. An idea deleted takes its supports, comments and photo file with it; a comment deleted leaves
 an empty, hidden place so that the replies of others keep their thread.
 """
 import secrets
@@ -15,6 +15,7 @@ from voix.extensions import db
 from voix.invitations import new_invitation_code
 from voix.territories.models import Territory
 
+from . import photos
 from .models import (
     Comment,
     CommitteeMember,
@@ -107,6 +108,9 @@ def _unlink(participants: list[Participant], delete_contributions: bool) -> dict
     # Statements stay, without their author: others' votes on them shape the opinion groups.
     db.session.execute(update(Statement).where(Statement.author_id.in_(ids)).values(author_id=None))
     if delete_contributions:
+        # Their photos' files go too, once the erasure is committed.
+        photos.remove_after_commit(db.session.scalars(select(Idea.photo).where(
+            Idea.carrier_id.in_(ids), Idea.photo.is_not(None))).all())
         counts["ideas"] = db.session.execute(delete(Idea).where(Idea.carrier_id.in_(ids))).rowcount
         counts["questions"] = db.session.execute(
             delete(InstitutionQuestion).where(InstitutionQuestion.asker_id.in_(ids))).rowcount

@@ -214,6 +214,22 @@ def test_committee_counts_validated_residents(consultation, make_user):
     assert ops.resident_members(committee) == 2
 
 
+def test_volunteer_names_keep_the_name_and_lose_contact_details(consultation):
+    """The first name is what the field is for; what else is typed into it is scrubbed."""
+    committee = Committee(consultation_id=consultation.id, name="Comité du square")
+    db.session.add(committee)
+    people = [ops.new_participant(consultation, Origin.personal) for _ in range(3)]
+    db.session.commit()
+    ops.volunteer(committee, people[0], "Amina 06 12 34 56 78")
+    ops.volunteer(committee, people[1], "Karim, karim.h@free.fr\x00")
+    names = sorted(m.display_name for m in committee.members)
+    assert names == ["Amina [téléphone]", "Karim, [email]"]
+    for only_contact in ("06 12 34 56 78", "Mme Benali", "  "):
+        with pytest.raises(ops.DeliberationError):
+            ops.volunteer(committee, people[2], only_contact)
+    assert len(committee.members) == 2
+
+
 # --- API --------------------------------------------------------------------------------
 
 

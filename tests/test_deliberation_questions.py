@@ -58,7 +58,7 @@ def test_a_resident_chooses_the_institution_writes_checks_and_confirms(client, t
 
     check = ask_step(client, town, **fields)
     assert check.status_code == 200 and "Check your question" in check.text
-    assert "[téléphone]" in check.text and "Personal data was removed" in check.text
+    assert "[phone]" in check.text and "Personal data was removed" in check.text
     assert count_rows(InstitutionQuestion) == 0  # nothing is stored before the confirmation
 
     sent = ask_step(client, town, **fields, confirmed="1")

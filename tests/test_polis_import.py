@@ -7,6 +7,7 @@ import csv
 import json
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from deliberation.polis_format import (
 )
 from deliberation.polis_io import opinion_groups_summary, to_ms, vote_uuid
 from voix.extensions import db
+from voix.privacy import clean_many
 
 POLIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 CONVERSATIONS = ["15-per-hour-seattle", "brexit-consensus"]
@@ -133,7 +135,8 @@ def test_real_conversation_export_round_trip(runner, territories, tmp_path, name
     assert result.exit_code == 0, result.output
 
     original, exported = read_export(folder), read_export(out)
-    assert exported.comments == original.comments  # ids, texts, authors, moderation, timestamps, order
+    # ids, authors, moderation, timestamps, order; texts as stored: scrubbed of personal data
+    assert exported.comments == scrubbed(original.comments)
     assert sorted(exported.votes, key=repr) == sorted(original.votes, key=repr)  # the final votes
     # Pol.is counts in comments.csv are recomputed from the final votes.
     with open(out / "comments.csv", newline="", encoding="utf-8") as f:
@@ -145,6 +148,10 @@ def test_real_conversation_export_round_trip(runner, territories, tmp_path, name
     again = invoke(runner, "export-polis", consultation_id, out)
     assert again.exit_code == 1 and "--overwrite" in again.output and "Traceback" not in again.output
     assert invoke(runner, "export-polis", consultation_id, out, "--overwrite").exit_code == 0
+
+
+def scrubbed(comments):
+    return [replace(c, text=s.text) for c, s in zip(comments, clean_many([c.text for c in comments]))]
 
 
 # --- A small constructed export ---------------------------------------------------------------
@@ -344,3 +351,25 @@ def test_clear_errors(runner, territories, tmp_path):
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Consultation)) == 0  # nothing half-written
+
+
+def test_imported_statements_are_scrubbed(runner, territories, tmp_path):
+    """Pol.is statements were written by residents: stored like every resident text, without
+    the names, phone numbers and addresses in them; a translated placeholder is stored in
+    the stable form. What was not personal is stored as written."""
+    comments = [
+        ("1", "5", 1, "Appelez Karim Haddad au 06 12 34 56 78 pour le jardin", T0),
+        ("2", "6", 1, "Ma voisine est sous dialyse, il faut un ascenseur qui marche", T0 + 1),
+        ("3", "7", 0, "J'habite au 12 rue des Tanneurs, 37000 Tours\x00", T0 + 2),
+        ("4", "7", 1, "Plus de bancs place Saint-Paul", T0 + 3),
+    ]
+    folder = write_folder(tmp_path / "personal", comments, [(T0 + 9, "1", "5", 1)])
+    consultation_id = import_folder(runner, folder, "Import")
+    texts = dict(db.session.execute(sa.select(Statement.external_id, Statement.text).where(
+        Statement.consultation_id == consultation_id)).all())
+    assert texts == {
+        "1": "Appelez [nom] au [téléphone] pour le jardin",
+        "2": "Ma voisine est [santé], il faut un ascenseur qui marche",
+        "3": "J'habite au [adresse]",
+        "4": "Plus de bancs place Saint-Paul",
+    }

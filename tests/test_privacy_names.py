@@ -13,6 +13,8 @@ _SHARED = [REPO.parent / "shared", Path("/work/shared")]  # ../shared, or the sh
 DEV_SET = next((p for p in (s / "data" / "privacy" / "pii_dev.jsonl" for s in _SHARED) if p.exists()),
                _SHARED[0] / "data" / "privacy" / "pii_dev.jsonl")
 OWN_SET = REPO / "tests" / "fixtures" / "privacy" / "own.jsonl"
+HELDOUT_SETS = [REPO / "tests" / "fixtures" / "privacy" / name
+                for name in ("heldout.jsonl", "heldout2.jsonl")]
 
 FOUND = [
     # names without a civility
@@ -49,6 +51,19 @@ FOUND = [
     ("M. Kaya sort d'une chimio pour un cancer du poumon", "poumon"),
     ("Il a la maladie d'Alzheimer et vit seul", "Alzheimer"),
     ("Ma fille fait de l'asthme sévère à cause des moisissures", "asthme"),
+    # health: conditions, treatments and aids attached to a person or a pronoun
+    ("Elle est épileptique, ma nièce, et la piscine refuse de la prendre", "épileptique"),
+    ("son fils est autiste et attend une place en IME", "autiste"),
+    ("il sort de chimio tous les jeudis", "chimio"),
+    ("Mon beau-frère est sous dialyse depuis mars", "dialyse"),
+    ("la petite du 4e est en fauteuil roulant", "fauteuil"),
+    ("Ma mère fait une dépression depuis son licenciement", "dépression"),
+    ("Il souffre de la maladie de Huntington", "Huntington"),
+    ("Mon cousin a fait une méningite l'hiver dernier", "méningite"),
+    ("Elle a des problèmes respiratoires et la cage d'escalier est pleine de fumée", "respiratoires"),
+    ("J'ai des crises d'angoisse depuis l'agression", "angoisse"),
+    ("my husband has dementia and gets lost in the car park", "dementia"),
+    ("Sa fausse couche l'a beaucoup marquée.", "couche"),
 ]
 
 KEPT = [
@@ -67,6 +82,17 @@ KEPT = [
     "Il manque une place handicapé devant la pharmacie.",
     "les personnes du 12e étage ne peuvent plus sortir",
     "Merci pour le bus 4 le dimanche, c'est top.",
+    # health as a topic or a facility, and words that only look like health
+    "Je suis pour un centre de dialyse plus près du quartier.",
+    "On a besoin d'une journée de dépistage du diabète à la maison de santé.",
+    "Il faut des rampes pour les personnes en fauteuil roulant.",
+    "Il est important de parler de la dépression chez les jeunes.",
+    "Mon voisin met son enceinte à fond toute la nuit.",
+    "On a une fuite dans la cave et j'ai une visite du bailleur demain.",
+    "J'ai entendu un bruit sourd dans la cage d'escalier.",
+    "La ville et sa campagne contre le diabète sont saluées.",
+    "Je suis sourde aux excuses du bailleur, et aveugle à ses promesses.",
+    "J'ai un problème de chauffage et des problèmes avec le bailleur.",
 ]
 
 
@@ -118,6 +144,14 @@ def _score_set(path):
 def test_own_set_recall_and_keep_rate():
     result = _score_set(OWN_SET)
     assert result["recall"] >= 0.95 and result["keep_rate"] >= 0.97, result
+
+
+@pytest.mark.parametrize("path", HELDOUT_SETS, ids=lambda p: p.name)
+def test_held_out_sets_recall_and_keep_rate(path):
+    """Texts written for these tests without looking at the dev set's misses."""
+    result = _score_set(path)
+    assert result["recall"] >= 0.93 and result["keep_rate"] >= 0.97, result
+    assert result["by_type"]["HEALTH"]["recall"] >= 0.9, result
 
 
 @pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set absent (../shared not mounted)")

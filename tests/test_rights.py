@@ -94,6 +94,48 @@ def test_erasure_deleting_contributions_keeps_the_votes_given(client, resident_w
     assert comment.body == "" and comment.visibility is Visibility.hidden
 
 
+@pytest.fixture
+def my_photo(app, client, tmp_path, resident_world):
+    """A photo on the resident's idea and one on their neighbour's, in a test folder."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from deliberation import photos
+
+    for each in {app, client.application}:  # the served app is another instance
+        each.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    jpeg = BytesIO()
+    Image.new("RGB", (8, 8), "green").save(jpeg, "JPEG")
+    names = {}
+    for key in ("idea", "other_idea"):
+        idea = db.session.get(Idea, resident_world[key].id)
+        idea.photo = names[key] = photos.store(jpeg.getvalue())
+    db.session.commit()
+    return {key: photos.folder() / name for key, name in names.items()}
+
+
+def test_erasure_deleting_contributions_deletes_their_photo_files(client, my_photo):
+    assert my_photo["idea"].exists() and my_photo["other_idea"].exists()
+    client.post("/habitants/effacer-mon-compte", data={"contributions": "delete", "password": PASSWORD})
+    assert not my_photo["idea"].exists()
+    assert my_photo["other_idea"].exists()  # someone else's idea keeps its photo
+
+
+def test_erasure_keeping_contributions_keeps_the_photo_files(client, my_photo):
+    client.post("/habitants/effacer-mon-compte", data={"contributions": "keep", "password": PASSWORD})
+    assert my_photo["idea"].exists() and my_photo["other_idea"].exists()
+
+
+def test_an_erasure_rolled_back_keeps_the_photo_files(my_photo, resident_world):
+    from deliberation import rights
+
+    rights.erase_account(db.session.get(ResidentAccount, resident_world["account"].id), delete_contributions=True)
+    db.session.rollback()
+    db.session.commit()  # a later, unrelated commit removes nothing either
+    assert my_photo["idea"].exists() and count_rows(Idea) == 2
+
+
 # --- Erasure by code, by a facilitator ------------------------------------------------------
 
 

@@ -51,7 +51,7 @@ def create_app(test_config=None):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, i18n, invitations, request_input, security, text_direction
+    from . import database, i18n, invitations, placeholders, request_input, security, text_direction
     from .accounts.auth import load_current_user
 
     request_input.init_app(app)
@@ -65,6 +65,7 @@ def create_app(test_config=None):
     app.context_processor(i18n.template_context)
     app.add_template_global(invitations.invitation_qr)
     text_direction.init_app(app)
+    placeholders.init_app(app)  # [nom] shown as [name] / [اسم]
 
     _register_blueprints(app)
     _register_commands(app)

@@ -87,3 +87,16 @@ def clean_text(text: str) -> str:
 def clean_and_check(text: str) -> Scrubbed:
     """`clean_text` plus what the scrubber was unsure about (to hold a public text)."""
     return analyse(without_control_characters(text).strip())
+
+
+def clean_many(texts) -> list:
+    """`clean_and_check` for many texts at once (imports): the model sees them in batches."""
+    texts = [without_control_characters(t).strip() for t in texts]
+    return [s for start in range(0, len(texts), 64) for s in analyse_many(texts[start:start + 64])]
+
+
+def clean_display_name(text: str) -> str:
+    """A first name or pseudonym a resident chooses to be known by (committee volunteers):
+    the name is the point of the field and stays, but contact details, ids, handles, a
+    civility + surname or a date of birth typed into it are scrubbed (the pattern layer)."""
+    return scrub_rules(without_control_characters(text).strip())

@@ -51,7 +51,10 @@ _INTRO_CUE = (
 _POINTER_CUE = (
     r"(?i:\b(?:merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr[èe]s\s+d['’]|aupr[èe]s\s+de|"
     r"contacter|contactez|voir\s+avec|demander\s+[àa]|demandez\s+[àa]|appeler|appelez|"
-    r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact)(?:\s+[àa]u?x?)?)\s+"
+    r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact"
+    # Telling or giving something to someone: "dire à Fabrice du 2e", "transmettre à Awa".
+    r"|(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmettre|transmettez|pr[ée]venir|"
+    r"pr[ée]venez|donner|donnez|rendre|rendez|signaler|tell|give)\s+[àa])(?:\s+[àa]u?x?)?)\s+"
     r"(?:[dl]['’])?"
 )
 # "la maman de Noé", "le fils de Mme ...": a relative of someone named.
@@ -69,6 +72,8 @@ _SIGNATURE = re.compile(
 )
 _COORDINATED = re.compile(
     rf"\[nom\](?:\s*(?:,|et|&|and|ou)\s*)(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,2}})"
+    # "Lina et [nom]": the name before, when it is not at a sentence start.
+    rf"|(?<=[\w,]\s)(?P<before>{_CAP})(?=\s*(?:,|et|&|and|ou)\s*\[nom\])"
 )
 
 # Words before a name that make it a place, not a person.
@@ -163,8 +168,10 @@ _INTRO_HINT = re.compile(
 )
 _POINTER_HINT = re.compile(
     r"(?i:merci|bravo|gr[âa]ce|f[ée]licit|chez|avec|aupr[èe]s|contact|demande|app?el|[ée]cri|"
-    r"thank|ask|call|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
+    r"thank|ask|call|tell|give|\b(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmett|pr[ée]ven|"
+    r"donn|rend|signaler)\w*\s+[àa]\s|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
 )
+_ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
 _POSSESSIVE_HINT = re.compile(rf"(?i:\b{_POSSESSIVE}\s)")
 
 
@@ -184,6 +191,10 @@ def cue_spans(text):
             if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
                 # "c'est ..." introduces a name only when the name is capitalised or not French
                 lowercase_ok = not lexicons.french_word(m.group("name").split()[0])
+            elif pattern is _INTRO_NAME and _ENGLISH_INTRO.match(m.group()):
+                # "I am opposed", "this is awful": no English word list to tell a lowercase
+                # name from a word, so only a capitalised one counts ("I am Grace").
+                lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
             if trimmed and not _is_place(text, trimmed[0]):
                 spans.append(trimmed)
@@ -258,7 +269,10 @@ def model_spans(text, ents):
         if english and not (label == "PER" and len(real_words) > 1):
             unsure.append(text[trimmed[0]:trimmed[1]])
         elif label == "PER":
-            if len(real_words) == 1 and (_FROM.search(before) or at_start and not unknown):
+            lead = re.findall(_WORD, text[start:trimmed[0]])
+            if lead and all(lexicons.fold(w) in _PARTICLES for w in lead) and text[start].isupper():
+                spans.append((start, trimmed[1]))  # a surname with its particle: "Le Goff"
+            elif len(real_words) == 1 and (_FROM.search(before) or at_start and not unknown):
                 unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
             elif real_words:
                 spans.append(trimmed)
@@ -317,8 +331,15 @@ def coordinated(text):
     while True:
         spans = []
         for m in _COORDINATED.finditer(text):
-            trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
-            if trimmed and not lexicons.french_word(text[trimmed[0]:trimmed[1]].split()[0]):
+            group = "name" if m.group("name") else "before"
+            trimmed = _trim_run(text, *m.span(group), lowercase_ok=False)
+            if not trimmed or _is_place(text, trimmed[0]):
+                continue
+            first = text[trimmed[0]:trimmed[1]].split()[0]
+            # A capitalised word inside a sentence joined to a name is a name even when it
+            # is also a French word ("Lina", "Rose"), unless it is an acronym.
+            if not lexicons.french_word(first) or (
+                    group == "before" and not _ACRONYM.fullmatch(first) and len(first) > 2):
                 spans.append(trimmed)
         if not spans:
             return text

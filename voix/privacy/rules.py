@@ -11,6 +11,15 @@ import re
 PLACEHOLDERS = ("[email]", "[téléphone]", "[nom]", "[adresse]", "[numéro]",
                 "[date de naissance]", "[santé]", "[compte]")
 EMAIL, PHONE, NAME, ADDRESS, NUMBER, BIRTH_DATE, HEALTH, ACCOUNT = PLACEHOLDERS
+# How pages show them in English and Arabic (voix/placeholders.py, the catalogues): a label
+# copied back into a form ("[name]", "[اسم]") is stored in the one stable form above.
+SHOWN_AS = {
+    "[phone]": PHONE, "[name]": NAME, "[address]": ADDRESS, "[number]": NUMBER,
+    "[date of birth]": BIRTH_DATE, "[health]": HEALTH, "[account]": ACCOUNT,
+    "[بريد إلكتروني]": EMAIL, "[هاتف]": PHONE, "[اسم]": NAME, "[عنوان]": ADDRESS,
+    "[رقم]": NUMBER, "[تاريخ الميلاد]": BIRTH_DATE, "[صحة]": HEALTH, "[حساب]": ACCOUNT,
+}
+_SHOWN_AS = re.compile("|".join(re.escape(label) for label in SHOWN_AS))
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LETTERS = r"[^\W\d_]+"
@@ -145,7 +154,7 @@ _TITLE = (
 # Shops named like a person: "Monsieur Bricolage", "Madame Figaro".
 _BRAND_AFTER_CIVILITY = r"(?:Bricolage|Meuble|Store|Propre|Figaro|Cuisine)\b"
 _CIVIL_NAME = (
-    r"(?:(?:M\.\s*|(?i:mr|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
+    r"(?:(?:M\.\s*|(?i:mr|mrs|ms|miss|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
     r"|(?i:monsieur|madame|mademoiselle)\s+)"
     rf"(?!{_STOP})(?!{_TITLE})(?!{_BRAND_AFTER_CIVILITY}){_ANY_WORD}"
     # Doctors are "le docteur généraliste" as often as "Docteur Martin".
@@ -263,6 +272,8 @@ def scrub(text: str) -> str:
     Institutions, dates, times, prices and small numbers are kept.
     The function is idempotent: ``scrub(scrub(t)) == scrub(t)``.
     """
+    if "[" in text:
+        text = _SHOWN_AS.sub(lambda m: SHOWN_AS[m.group()], text)
     # Most answers contain no "@": skip the backtracking-prone email scans.
     if "@" in text:
         text = _EMAIL.sub(EMAIL, text)
