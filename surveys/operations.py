@@ -21,12 +21,14 @@ from .models import (
     QuestionnaireVersion,
     QuestionType,
     Response,
+    WITH_ROWS,
     Wave,
     WaveStatus,
 )
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking}
+CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking,
+                QuestionType.matrix_single, QuestionType.matrix_multiple}
 DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
                   QuestionType.agreement, QuestionType.smiley}
 
@@ -65,7 +67,8 @@ def _copy_question(question: Question) -> Question:
     return Question(
         code=question.code, position=question.position, type=question.type,
         required=question.required, text=dict(question.text), help=dict(question.help),
-        options=[dict(o) for o in question.options], settings=dict(question.settings),
+        options=[dict(o) for o in question.options], rows=[dict(r) for r in question.rows or []],
+        settings=dict(question.settings),
         condition=dict(question.condition) if question.condition else None,
     )
 
@@ -81,7 +84,7 @@ def _require_editable(version: QuestionnaireVersion):
 
 
 def save_question(version: QuestionnaireVersion, *, code, type, text, required=False, options=(),
-                  settings=None, condition=None, help=None, question: Question | None = None):
+                  settings=None, condition=None, help=None, rows=(), question: Question | None = None):
     """Add a question to a version, or change one; refuses edits that break comparability."""
     _require_editable(version)
     code = code.strip().lower()
@@ -92,6 +95,10 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
         raise SurveyError(_l("Another question of this version already uses the code %(code)s.", code=code))
     if type in CHOICE_TYPES and len(options) < 2:
         raise SurveyError(_l("A choice question needs at least two options."))
+    if type in WITH_ROWS and not rows:
+        raise SurveyError(_l("A matrix needs at least one row, and a question with several fields at least one item."))
+    if len({row["code"] for row in rows}) != len(rows):
+        raise SurveyError(_l("Two rows have the same code."))
     if not text.get("fr", "").strip():
         raise SurveyError(_l("The question needs a French text."))
     settings = settings or {}
@@ -103,6 +110,10 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
     target.code, target.type, target.required = code, type, required
     target.text, target.help = text, help or {}
     target.options = list(options) if type in CHOICE_TYPES else []
+    target.rows = list(rows) if type in WITH_ROWS else []
+    if type is QuestionType.information:
+        required = False  # nothing to answer
+    target.required = required
     target.settings, target.condition = settings, condition or None
     _check_condition(version, target)
     _check_same_meaning_as_before(version, target)
