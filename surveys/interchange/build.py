@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from voix.extensions import db
 
 from .. import operations as ops
-from ..models import Questionnaire
+from ..models import Questionnaire, QuestionType
 from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
 
 TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
@@ -42,7 +42,7 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     codes = _Codes()
     for question in draft.questions:
         _add_question(version, question, codes, languages, notes)
-    if not version.questions:
+    if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
     notes.extend(codes.notes())
     notes.extend(languages.notes())
@@ -58,6 +58,8 @@ def _add_question(version, question, codes, languages, notes):
         text=_clip(languages.pick(question.text) or {"fr": question.name}, TEXT_MAX),
         help=_clip(languages.pick(question.help), HELP_MAX),
         options=[{"code": option_code, "label": label} for option_code, label in options],
+        rows=[{"code": codes.option(f"{question.name} (rows)", name), "label": languages.pick(label) or {"fr": name}}
+              for name, label in question.rows],
         settings=dict(question.settings),
     )
     condition = _condition(question, codes, notes)
