@@ -4,6 +4,7 @@ The small files in tests/fixtures/surveys/ are ours; the real ones from other pr
 (../shared/data/surveys/) are read when present and skipped otherwise.
 """
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -18,7 +19,8 @@ from tests.conftest import count_rows, make_app, serving
 from voix.extensions import db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "surveys"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "surveys"
+# Beside the repository; VOIX_SHARED_SURVEYS points elsewhere (a git worktree, for one).
+SHARED = Path(os.environ.get("VOIX_SHARED_SURVEYS") or Path(__file__).resolve().parents[2] / "shared" / "data" / "surveys")
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"real XLSForm and LimeSurvey files not found in {SHARED} (the shared data folder "
                                 "next to the repository, absent from a fresh clone)")
