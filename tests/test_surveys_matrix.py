@@ -126,6 +126,7 @@ def test_facilitator_builds_a_matrix_and_an_information_screen(client, auth, mak
     assert intro.type is QuestionType.information and not intro.required and intro.options == []
     page = client.get(f"{base}/questions/{services.id}")
     assert "bus | Le bus | The bus | الحافلة" in page.text
+    assert "<small>2 rows</small>" in client.get(f"{base}?lang=en").text  # the questionnaire page says it
 
 
 # --- Pages -----------------------------------------------------------------------------------
