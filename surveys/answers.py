@@ -178,11 +178,16 @@ FREE_TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 
 
 def is_empty(raw) -> bool:
+    if isinstance(raw, dict):  # a matrix or multiple question: empty when every row is
+        return all(_is_empty_value(value) for value in raw.values())
+    return _is_empty_value(raw)
+
+
+def _is_empty_value(raw) -> bool:
+    # Not recursive: a row's value nested deeper is not empty, and is refused by its parser.
     if isinstance(raw, str):
         return not raw.strip()
-    if isinstance(raw, dict):  # a matrix or multiple question: empty when every row is
-        return all(is_empty(value) for value in raw.values())
-    return raw is None or raw == []
+    return raw is None or raw == [] or raw == {}
 
 
 def missing_rows(question, value) -> list[str]:

@@ -84,6 +84,9 @@ def test_each_row_is_checked_and_stored_in_the_question_s_order(wave):
     ({**GOOD, "foyer": {"adultes": "beaucoup"}}, "foyer"),
     ({**GOOD, "foyer": {"adultes": 21}}, "foyer"),  # above the maximum
     ({**GOOD, "lieux": {"l1": "x" * 201}}, "lieux"),
+    ({**GOOD, "lieux": {"l1": {"a": {"b": "c"}}}}, "lieux"),  # nested deeper: refused, not a 500
+    ({**GOOD, "services": {"bus": ["good"], "mairie": "bad", "poste": "ok"}}, "services"),
+    ({**GOOD, "foyer": {"adultes": True}}, "foyer"),
 ])
 def test_bad_rows_are_refused(wave, answers, code):
     _clean, errors = clean_answers(list(load_target(wave.id).questions), answers)
