@@ -145,6 +145,13 @@ def test_kiosk_shows_one_row_per_screen_and_checks_each_required_row(site, brows
     page.fill("#q-lieux-l1", "Le marché")
     shot(page, "kiosk-items")
     assert page.locator("button.send").is_visible()
+    page.evaluate("document.querySelector('[name=q-services-mairie]:checked').checked = false")  # a row emptied
+    page.tap("button.send")  # refused in the page: back to that matrix, on the empty row
+    assert page.locator(".step:visible").get_attribute("data-code") == "services"
+    assert visible_rows(page).get_attribute("data-row") == "mairie"
+    tap_choice(page, "bad")
+    for _ in range(5):  # poste, then the moments' two rows, the household, the places
+        page.tap("button.next")
     page.tap("button.send")
     page.wait_for_url("**/kiosk/merci")
     db.session.rollback()  # a fresh snapshot: the server stored it

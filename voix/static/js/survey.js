@@ -87,6 +87,12 @@
     return true;
   }
 
+  // A matrix sent back with an error (or stopped at sending) opens on its first empty row.
+  function firstRowToShow(step) {
+    if (step.dataset.invalid !== "true") return 0;
+    return Math.max(0, rowCodes(step).indexOf(unansweredRows(step)[0]));
+  }
+
   function previousRow(step) {
     var index = shownRow(step);
     if (!rowScreens(step).length || index === 0) return false;
@@ -122,7 +128,7 @@
     progressText.textContent = form.dataset.textStep
       .replace("{n}", current + 1).replace("{total}", visible.length);
     progressBar.value = Math.round(100 * (current + 1) / visible.length);
-    showRow(step, fromEnd ? rowScreens(step).length - 1 : 0);
+    showRow(step, fromEnd ? rowScreens(step).length - 1 : firstRowToShow(step));
     var heading = step.querySelector(".question-text");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   }
