@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from voix.privacy import clean_text
 
-from .models import ITEMS_TYPES, MATRIX_TYPES, WITH_ROWS, Question, QuestionType
+from .models import MATRIX_TYPES, WITH_ROWS, Question, QuestionType
 
 AGREEMENT_LEVELS = [1, 2, 3, 4, 5]
 DONT_KNOW = "dk"

@@ -50,7 +50,10 @@ class QuestionnaireForm(FlaskForm):
                             "(chosen now, for good)"), default=False)
 
 
-def parse_options(text: str, duplicate_message=_l("Two options have the same code.")) -> list[dict]:
+SAME_OPTION_CODE = _l("Two options have the same code.")
+
+
+def parse_options(text: str, duplicate_message=SAME_OPTION_CODE) -> list[dict]:
     """One option per line: `code | French label | English label | Arabic label` (rows and
     items are written the same way)."""
     options = []

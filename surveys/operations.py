@@ -16,12 +16,12 @@ from voix.territories.models import Territory
 
 from .answers import PARSERS, InvalidAnswer
 from .models import (
+    WITH_ROWS,
     Question,
     Questionnaire,
     QuestionnaireVersion,
     QuestionType,
     Response,
-    WITH_ROWS,
     Wave,
     WaveStatus,
 )

@@ -44,7 +44,7 @@ select_one note,tram,Le tram,The tram,list-nolabel,,
 end group,,,,,,
 note,merci,Merci !,Thank you!,,,
 """, SCALE))
-    venez, matrix, merci = draft.questions
+    _venez, matrix, merci = draft.questions
     assert matrix.name == "notes" and matrix.type is QuestionType.matrix_single
     assert matrix.text == {"Français (fr)": "Notez les services", "English (en)": "Rate the services"}
     assert [name for name, _label in matrix.rows] == ["bus", "tram"]
