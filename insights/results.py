@@ -21,7 +21,7 @@ from deliberation.models import (
     Support,
     Visibility,
 )
-from surveys.models import Answer, QuestionType, Response, Wave, WaveStatus
+from surveys.models import MATRIX_TYPES, Answer, QuestionType, Response, Wave, WaveStatus
 from voix.extensions import db
 from voix.institutions.models import Institution
 from voix.models import local_today
@@ -81,7 +81,28 @@ def what_was_said(territory: Territory):
         given = values.get(question.id, [])
         if question.type in SUMMED_UP and len(given) >= MIN_PEOPLE:
             said.append({"question": question.display_text(), "sentence": _in_words(question, given)})
+        elif question.type in MATRIX_TYPES:
+            rows = _rows_in_words(question, given)
+            if rows:
+                said.append({"question": question.display_text(), "sentence": "", "rows": rows})
     return wave, said
+
+
+def _rows_in_words(question, given: list) -> list[dict]:
+    """A matrix, row by row: how the people who answered that row answered it, each option
+    with its share (rows answered by fewer than MIN_PEOPLE are left out)."""
+    rows = []
+    for row in question.row_codes:
+        values = [value[row] for value in given if isinstance(value, dict) and row in value]
+        if len(values) < MIN_PEOPLE:
+            continue
+        counts = Counter(code for value in values for code in (value if isinstance(value, list) else [value]))
+        shares = [_("%(answer)s: %(percent)s", answer=question.option_label(code),
+                    percent=format_percent(counts[code] / len(values)))
+                  for code in question.option_codes if counts[code]]
+        rows.append({"row": question.row_label(row), "sentence": _(
+            "%(shares)s (%(n)s people answered).", shares=", ".join(shares), n=len(values))})
+    return rows
 
 
 def _in_words(question, given: list) -> str:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from voix.privacy import clean_text
 
-from .models import Question, QuestionType
+from .models import MATRIX_TYPES, WITH_ROWS, Question, QuestionType
 
 AGREEMENT_LEVELS = [1, 2, 3, 4, 5]
 DONT_KNOW = "dk"
@@ -135,6 +135,29 @@ def _text(limit):
     return parse
 
 
+def _per_row(parse_one, message):
+    """A parser for {row or item code: value}: each value read by `parse_one`, empty ones left
+    out, unknown rows refused; the rows come back in the question's order."""
+    def parse(question, raw):
+        if not isinstance(raw, dict):
+            raise InvalidAnswer(message)
+        codes = question.row_codes
+        if any(code not in codes for code in raw):
+            raise InvalidAnswer(message)
+        clean = {}
+        for code in codes:
+            if code in raw and not is_empty(raw[code]):
+                clean[code] = parse_one(question, raw[code])
+        return clean
+
+    return parse
+
+
+def _matrix_choices(question, raw):
+    values = _distinct_options(question, raw, _l("Choose among the proposed answers in each row."))
+    return [code for code in question.option_codes if code in values]
+
+
 PARSERS = {
     QuestionType.single_choice: _choice,
     QuestionType.multiple_choice: _choices,
@@ -146,14 +169,32 @@ PARSERS = {
     QuestionType.date: _date,
     QuestionType.short_text: _text(SHORT_TEXT_MAX),
     QuestionType.long_text: _text(LONG_TEXT_MAX),
+    QuestionType.matrix_single: _per_row(_choice, _l("Choose one of the proposed answers in each row.")),
+    QuestionType.matrix_multiple: _per_row(_matrix_choices, _l("Choose among the proposed answers in each row.")),
+    QuestionType.multiple_number: _per_row(_number, _l("Enter a number in each field.")),
+    QuestionType.multiple_short_text: _per_row(_text(SHORT_TEXT_MAX), _l("Enter some text in each field.")),
 }
 FREE_TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 
 
 def is_empty(raw) -> bool:
+    if isinstance(raw, dict):  # a matrix or multiple question: empty when every row is
+        return all(_is_empty_value(value) for value in raw.values())
+    return _is_empty_value(raw)
+
+
+def _is_empty_value(raw) -> bool:
+    # Not recursive: a row's value nested deeper is not empty, and is refused by its parser.
     if isinstance(raw, str):
         return not raw.strip()
     return raw is None or raw == [] or raw == {}
+
+
+def missing_rows(question, value) -> list[str]:
+    """A required matrix or multiple question needs every row or item answered."""
+    if question.type not in WITH_ROWS:
+        return []
+    return [code for code in question.row_codes if code not in (value or {})]
 
 
 def is_shown(question: Question, answers: dict, by_code: dict[str, Question]) -> bool:
@@ -185,8 +226,8 @@ def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, d
     clean, errors = {}, {}
     by_code = {q.code: q for q in questions}
     for question in questions:
-        if not is_shown(question, clean, by_code):
-            continue
+        if question.type is QuestionType.information or not is_shown(question, clean, by_code):
+            continue  # an information screen has nothing to answer
         raw = raw_answers.get(question.code)
         if is_empty(raw):
             if question.required:
@@ -196,6 +237,9 @@ def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, d
             clean[question.code] = PARSERS[question.type](question, raw)
         except InvalidAnswer as error:
             errors[question.code] = str(error.args[0])
+            continue
+        if question.required and missing_rows(question, clean[question.code]):
+            errors[question.code] = str(_l("Answer every row of this question."))
     return clean, errors
 
 
@@ -214,4 +258,16 @@ def display_value(question: Question, value, language=None) -> str:
         return str(SMILEY_LABELS[value])
     if kind is QuestionType.yes_no:
         return str(_l("Yes") if value else _l("No"))
+    if kind in WITH_ROWS:
+        return " | ".join(f"{question.row_label(code, language)}: {row_display(question, value[code], language)}"
+                          for code in question.row_codes if code in value)
     return str(value)
+
+
+def row_display(question: Question, value, language=None) -> str:
+    """One row's or item's answer as a person reads it."""
+    if question.type in MATRIX_TYPES:
+        codes = value if isinstance(value, list) else [value]
+        return " | ".join(question.option_label(code, language) for code in codes)
+    return str(value)
+

@@ -56,7 +56,8 @@ def wave_detail(wave_id):
         "description": questionnaire.description,
         "questions": [
             {"code": q.code, "position": q.position, "type": q.type.value, "required": q.required,
-             "text": q.text, "help": q.help, "options": q.options, "settings": q.settings,
+             "text": q.text, "help": q.help, "options": q.options, "rows": q.rows or [],
+             "settings": q.settings,
              "condition": q.condition}
             for q in wave.version.questions
         ],

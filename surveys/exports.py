@@ -21,15 +21,15 @@ from voix.extensions import db
 from voix.territories.models import Territory
 
 from .answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, PARSERS, SMILEY_LABELS, SMILEY_LEVELS
-from .answers import InvalidAnswer, display_value
-from .models import Question, Questionnaire, QuestionType, Response, Wave
+from .answers import InvalidAnswer, display_value, row_display
+from .models import WITH_ROWS, Question, Questionnaire, QuestionType, Response, Wave
 from .operations import questionnaire_comparability
 
 FORMATS = ("wide", "long", "xlsx", "sav", "codebook")
 RESPONSE_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "submitted_at", "channel",
                     "language", "gender", "gender_description", "age_bracket", "quartier", "invited_by_code",
                     "invitation_code", "panel_code"]
-LONG_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "question_code", "question_type",
+LONG_COLUMNS = ["response_uuid", "wave_id", "wave_number", "version", "question_code", "row_code", "question_type",
                 "comparable_across_waves", "value", "label"]
 
 
@@ -70,13 +70,29 @@ def _cell(question: Question, value):
     return value
 
 
+def wide_columns(question: Question) -> list[tuple[str, str | None]]:
+    """(column name, row code) of a question in the wide export: one column per row or item
+    of a matrix or multiple question (`code_row`), none for an information screen."""
+    if question.type is QuestionType.information:
+        return []
+    if question.type in WITH_ROWS:
+        return [(f"{question.code}_{row}", row) for row in question.row_codes]
+    return [(question.code, None)]
+
+
 def wide_rows(wave: Wave):
-    questions = wave.version.questions
-    yield RESPONSE_COLUMNS + [q.code for q in questions]
+    columns = [(q, row) for q in wave.version.questions for _name, row in wide_columns(q)]
+    yield RESPONSE_COLUMNS + [name for q in wave.version.questions for name, _row in wide_columns(q)]
     slugs = _quartier_slugs()
     for response in _responses(wave):
         by_question = {a.question_id: a.value for a in response.answers}
-        yield _base_row(wave, response, slugs) + [_cell(q, by_question.get(q.id)) for q in questions]
+        yield _base_row(wave, response, slugs) + [_wide_cell(q, row, by_question.get(q.id)) for q, row in columns]
+
+
+def _wide_cell(question, row, value):
+    if row is None:
+        return _cell(question, value)
+    return _cell(question, (value or {}).get(row)) if isinstance(value, dict) else None
 
 
 def long_rows(wave: Wave, language="fr"):
@@ -92,19 +108,26 @@ def _long_rows(wave, language):
     for response in _responses(wave):
         for answer in sorted(response.answers, key=lambda a: questions[a.question_id].position):
             question = questions[answer.question_id]
-            yield [response.uuid, wave.id, wave.number, wave.version.number, question.code, question.type.value,
-                   int(comparable.get(question.code, False)), _cell(question, answer.value),
-                   display_value(question, answer.value, language)]
+            start = [response.uuid, wave.id, wave.number, wave.version.number, question.code]
+            common = [question.type.value, int(comparable.get(question.code, False))]
+            if question.type in WITH_ROWS and isinstance(answer.value, dict):  # one line per row or item
+                for row in question.row_codes:
+                    if row in answer.value:
+                        yield start + [row] + common + [_cell(question, answer.value[row]),
+                                                        row_display(question, answer.value[row], language)]
+                continue
+            yield start + [None] + common + [_cell(question, answer.value),
+                                             display_value(question, answer.value, language)]
 
 
 def question_rows(questionnaire: Questionnaire):
     """Every question of every version, and whether its code is comparable across waves."""
     comparable = questionnaire_comparability(questionnaire)
-    yield ["version", "position", "code", "type", "required", "text_fr", "options", "comparable_across_waves"]
+    yield ["version", "position", "code", "type", "required", "text_fr", "options", "rows", "comparable_across_waves"]
     for version in questionnaire.versions:
         for q in version.questions:
             yield [version.number, q.position, q.code, q.type.value, int(q.required),
-                   q.text.get("fr", ""), "|".join(q.option_codes),
+                   q.text.get("fr", ""), "|".join(q.option_codes), "|".join(q.row_codes),
                    int(comparable.get(q.code, False))]
 
 
@@ -114,30 +137,35 @@ def questionnaire_languages(questionnaire: Questionnaire) -> list[str]:
     for version in questionnaire.versions:
         for q in version.questions:
             used |= set(q.text)
-            for option in q.options:
+            for option in [*q.options, *(q.rows or [])]:
                 used |= set(option.get("label") or {})
     return [language for language in current_app.config["LANGUAGES"] if language in used]
 
 
 def codebook_rows(wave: Wave):
     """The questions of the wave's version: one row per question (its text and its condition
-    in every language), then one row per option or scale point (its label in every language).
+    in every language), then one row per matrix row or item (`row_code`: its column in the
+    wide export is `code_row`), then one row per option or scale point (its label in every
+    language).
 
     `spss_value` is the number the .sav export gives that option."""
     questions = wave.version.questions
     by_code = {q.code: q for q in questions}
     languages = questionnaire_languages(wave.questionnaire)
     comparable = questionnaire_comparability(wave.questionnaire)
-    yield (["version", "position", "code", "type", "required", "comparable_across_waves", "option_code",
+    yield (["version", "position", "code", "type", "required", "comparable_across_waves", "row_code", "option_code",
             "spss_value"] + [f"text_{language}" for language in languages]
            + [f"condition_{language}" for language in languages])
     for q in questions:
         common = [wave.version.number, q.position, q.code, q.type.value]
-        yield (common + [int(q.required), int(comparable.get(q.code, False)), None, None]
+        yield (common + [int(q.required), int(comparable.get(q.code, False)), None, None, None]
                + [q.text.get(language) for language in languages]
                + [condition_text(q, by_code, language) for language in languages])
+        for row in q.rows or []:
+            yield (common + [None, None, row["code"], None, None]
+                   + [(row.get("label") or {}).get(language) for language in languages] + [None] * len(languages))
         for code, spss_value, labels in _codebook_options(q, languages):
-            yield common + [None, None, code, spss_value] + labels + [None] * len(languages)
+            yield common + [None, None, None, code, spss_value] + labels + [None] * len(languages)
 
 
 def _codebook_options(question: Question, languages):
@@ -150,10 +178,12 @@ def _codebook_options(question: Question, languages):
         return texts
 
     kind = question.type
-    if kind in (QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking):
+    if kind in (QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking,
+                QuestionType.matrix_single, QuestionType.matrix_multiple):
+        numbered = kind in (QuestionType.single_choice, QuestionType.matrix_single)
         for number, option in enumerate(question.options, start=1):
             labels = [(option.get("label") or {}).get(language) for language in languages]
-            yield option["code"], number if kind is QuestionType.single_choice else None, labels
+            yield option["code"], number if numbered else None, labels
     elif kind is QuestionType.agreement:
         for level in AGREEMENT_LEVELS + [DONT_KNOW]:
             spss_value = 9 if level == DONT_KNOW else level

@@ -29,6 +29,11 @@ TYPE_LABELS = {
     QuestionType.short_text: _l("Short text"),
     QuestionType.long_text: _l("Long free text"),
     QuestionType.ranking: _l("Ranking"),
+    QuestionType.matrix_single: _l("Matrix: one answer per row (rows share the options)"),
+    QuestionType.matrix_multiple: _l("Matrix: several answers per row (rows share the options)"),
+    QuestionType.multiple_number: _l("Several numbers (one per item)"),
+    QuestionType.multiple_short_text: _l("Several short texts (one per item)"),
+    QuestionType.information: _l("Information to read (no answer)"),
 }
 
 
@@ -45,8 +50,12 @@ class QuestionnaireForm(FlaskForm):
                             "(chosen now, for good)"), default=False)
 
 
-def parse_options(text: str) -> list[dict]:
-    """One option per line: `code | French label | English label | Arabic label`."""
+SAME_OPTION_CODE = _l("Two options have the same code.")
+
+
+def parse_options(text: str, duplicate_message=SAME_OPTION_CODE) -> list[dict]:
+    """One option per line: `code | French label | English label | Arabic label` (rows and
+    items are written the same way)."""
     options = []
     for line in (text or "").splitlines():
         if not line.strip():
@@ -58,7 +67,7 @@ def parse_options(text: str) -> list[dict]:
         label = {lang: text for lang, text in zip(("fr", "en", "ar"), parts[1:4]) if text}
         options.append({"code": code, "label": label})
     if len({o["code"] for o in options}) != len(options):
-        raise ValidationError(_l("Two options have the same code."))
+        raise ValidationError(duplicate_message)
     return options
 
 
@@ -93,6 +102,9 @@ class QuestionForm(FlaskForm):
     help_en = StringField(_l("Help in English"), validators=[Optional(), Length(max=500)])
     help_ar = StringField(_l("Help in Arabic"), validators=[Optional(), Length(max=500)])
     options = TextAreaField(_l("Options"), description=_l("One per line: code | French | English | Arabic"))
+    rows = TextAreaField(_l("Rows or items"), description=_l(
+        "Matrix: its rows, which share the options. Several numbers or texts: its items. "
+        "One per line: code | French | English | Arabic"))
     minimum = FloatField(_l("Minimum"), validators=[Optional(), finite_number])
     maximum = FloatField(_l("Maximum"), validators=[Optional(), finite_number])
     condition_question = StringField(_l("Show only if question (code)"), validators=[Optional(), Length(max=40)])
@@ -100,6 +112,9 @@ class QuestionForm(FlaskForm):
 
     def validate_options(self, field):
         self.parsed_options = parse_options(field.data)
+
+    def validate_rows(self, field):
+        self.parsed_rows = parse_options(field.data, _l("Two rows have the same code."))
 
 
 class WaveForm(FlaskForm):

@@ -204,7 +204,8 @@ def _question_fields(form) -> dict:
             condition["equals"] = form.condition_equals.data.strip()
     return dict(code=form.code.data, type=QuestionType(form.type.data), required=form.required.data,
                 text=_by_language(form, "text"), help=_by_language(form, "help"),
-                options=getattr(form, "parsed_options", []), settings=settings, condition=condition)
+                options=getattr(form, "parsed_options", []), rows=getattr(form, "parsed_rows", []),
+                settings=settings, condition=condition)
 
 
 def _fill_question_form(form, question):
@@ -213,6 +214,7 @@ def _fill_question_form(form, question):
         getattr(form, f"text_{lang}").data = question.text.get(lang, "")
         getattr(form, f"help_{lang}").data = question.help.get(lang, "")
     form.options.data = format_options(question.options)
+    form.rows.data = format_options(question.rows or [])
     form.minimum.data, form.maximum.data = question.settings.get("min"), question.settings.get("max")
     if question.condition:
         form.condition_question.data = question.condition["question"]

@@ -89,6 +89,20 @@ class QuestionType(enum.Enum):
     short_text = "short_text"
     long_text = "long_text"
     ranking = "ranking"
+    # Rows sharing one scale (the options): one answer, or several, per row.
+    matrix_single = "matrix_single"
+    matrix_multiple = "matrix_multiple"
+    # Several labelled items (the rows), each a number or a short text.
+    multiple_number = "multiple_number"
+    multiple_short_text = "multiple_short_text"
+    # A text to read (a note, an introduction to a part): nothing to answer.
+    information = "information"
+
+
+# Types whose answer is {row or item code: value}; their `rows` list the rows or items.
+MATRIX_TYPES = {QuestionType.matrix_single, QuestionType.matrix_multiple}
+ITEMS_TYPES = {QuestionType.multiple_number, QuestionType.multiple_short_text}
+WITH_ROWS = MATRIX_TYPES | ITEMS_TYPES
 
 
 class Question(db.Model):
@@ -105,6 +119,9 @@ class Question(db.Model):
     options: Mapped[list] = mapped_column(JSON, default=list)
     # Type-specific limits, e.g. {"min": 0, "max": 120} for numbers.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Matrix rows, or the items of a multiple number / short text question, written like
+    # options: [{"code": "bus", "label": {"fr": "Le bus", ...}}, ...] (migration 0019).
+    rows: Mapped[list] = mapped_column(JSON, default=list)
     # Show only if another (earlier) question is answered, or equals an option:
     # {"question": "transport"} or {"question": "transport", "equals": "bus"}.
     condition: Mapped[dict | None] = mapped_column(JSON)
@@ -130,9 +147,19 @@ class Question(db.Model):
         return code
 
     @property
+    def row_codes(self) -> list[str]:
+        return [row["code"] for row in self.rows or []]
+
+    def row_label(self, code: str, language=None) -> str:
+        for row in self.rows or []:
+            if row["code"] == code:
+                return localized(row["label"], language)
+        return code
+
+    @property
     def signature(self) -> tuple:
         """What must not change for answers to stay comparable across versions."""
-        return (self.type.value, tuple(self.option_codes))
+        return (self.type.value, tuple(self.option_codes), tuple(self.row_codes))
 
 
 class WaveStatus(enum.Enum):

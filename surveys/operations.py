@@ -16,6 +16,7 @@ from voix.territories.models import Territory
 
 from .answers import PARSERS, InvalidAnswer
 from .models import (
+    WITH_ROWS,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -26,7 +27,8 @@ from .models import (
 )
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking}
+CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.ranking,
+                QuestionType.matrix_single, QuestionType.matrix_multiple}
 DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
                   QuestionType.agreement, QuestionType.smiley}
 
@@ -73,7 +75,8 @@ def _copy_question(question: Question) -> Question:
     return Question(
         code=question.code, position=question.position, type=question.type,
         required=question.required, text=dict(question.text), help=dict(question.help),
-        options=[dict(o) for o in question.options], settings=dict(question.settings),
+        options=[dict(o) for o in question.options], rows=[dict(r) for r in question.rows or []],
+        settings=dict(question.settings),
         condition=dict(question.condition) if question.condition else None,
     )
 
@@ -89,7 +92,7 @@ def _require_editable(version: QuestionnaireVersion):
 
 
 def save_question(version: QuestionnaireVersion, *, code, type, text, required=False, options=(),
-                  settings=None, condition=None, help=None, question: Question | None = None):
+                  settings=None, condition=None, help=None, rows=(), question: Question | None = None):
     """Add a question to a version, or change one; refuses edits that break comparability."""
     _require_editable(version)
     code = code.strip().lower()
@@ -100,6 +103,10 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
         raise SurveyError(_l("Another question of this version already uses the code %(code)s.", code=code))
     if type in CHOICE_TYPES and len(options) < 2:
         raise SurveyError(_l("A choice question needs at least two options."))
+    if type in WITH_ROWS and not rows:
+        raise SurveyError(_l("A matrix needs at least one row, and a question with several fields at least one item."))
+    if len({row["code"] for row in rows}) != len(rows):
+        raise SurveyError(_l("Two rows have the same code."))
     if not text.get("fr", "").strip():
         raise SurveyError(_l("The question needs a French text."))
     settings = settings or {}
@@ -111,6 +118,10 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
     target.code, target.type, target.required = code, type, required
     target.text, target.help = text, help or {}
     target.options = list(options) if type in CHOICE_TYPES else []
+    target.rows = list(rows) if type in WITH_ROWS else []
+    if type is QuestionType.information:
+        required = False  # nothing to answer
+    target.required = required
     target.settings, target.condition = settings, condition or None
     _check_condition(version, target)
     _check_same_meaning_as_before(version, target)
@@ -150,9 +161,11 @@ def codes_of_earlier_versions(version) -> set[str]:
     return {q.code for v in _earlier_versions(version) for q in v.questions}
 
 
-def meant_otherwise_before(version, code, type, option_codes) -> bool:
-    """Whether `code` named a question of another type or with other options in an earlier version."""
-    signature = (type.value, tuple(option_codes) if type in CHOICE_TYPES else ())
+def meant_otherwise_before(version, code, type, option_codes, row_codes=()) -> bool:
+    """Whether `code` named a question of another type, options or rows in an earlier version
+    (the signature a question saved with these would have: see `Question.signature`)."""
+    signature = (type.value, tuple(option_codes) if type in CHOICE_TYPES else (),
+                 tuple(row_codes) if type in WITH_ROWS else ())
     return any(previous.signature != signature for v in _earlier_versions(version)
                if (previous := v.question(code)) is not None)
 

@@ -4,6 +4,10 @@ What an evaluator opens in SPSS, PSPP, R (haven) or Stata without a codebook:
 - choices are numbers with value labels (1 = the first option of the version), so that
   SPSS can tabulate them; the numbering is stable because a code's options never change;
 - a multiple choice becomes one 0/1 variable per option, a ranking one rank per option;
+- a matrix becomes one variable per row (`code_row`, labelled "question : row") with the
+  options as value labels, ordinal (a matrix's rows share a rating scale); a matrix with
+  several answers per row one 0/1 variable per row and option; a multiple number or short
+  text question one variable per item; an information screen none;
 - agreement "I don't know" is 9, declared as a user-missing value;
 - variable labels are the question texts (French by default), value labels the options;
   the response columns (wave, channel, quartier...) have labels too;
@@ -121,6 +125,11 @@ class _Table:
             chosen = {0.0: _("not chosen"), 1.0: _("chosen")}
             return {code: self._add(f"{question.code}_{code}", "number", f"{text} : {label}", chosen, "nominal")
                     for code, label in options}
+        if kind in (QuestionType.matrix_single, QuestionType.matrix_multiple,
+                    QuestionType.multiple_number, QuestionType.multiple_short_text):
+            return self._row_variables(question, text, options, language)
+        if kind is QuestionType.information:
+            return {}
         if kind is QuestionType.ranking:
             return {code: self._add(f"{question.code}_{code}", "number", f"{text} : {label}", None, "ordinal")
                     for code, label in options}
@@ -143,6 +152,26 @@ class _Table:
         if kind is QuestionType.date:
             return {None: self._add(question.code, "date", text, None, "scale")}
         return {None: self._add(question.code, "text", text, None, "nominal")}
+
+    def _row_variables(self, question, text, options, language):
+        """{row code or (row, option): variable name} for a question with rows or items."""
+        kind, variables = question.type, {}
+        for row in question.row_codes:
+            label = f"{text} : {question.row_label(row, language)}"
+            wanted = f"{question.code}_{row}"
+            if kind is QuestionType.matrix_single:
+                labels = {float(i): option for i, (_code, option) in enumerate(options, start=1)}
+                variables[row] = self._add(wanted, "number", label, labels, "ordinal")
+            elif kind is QuestionType.matrix_multiple:
+                chosen = {0.0: _("not chosen"), 1.0: _("chosen")}
+                for code, option in options:
+                    variables[(row, code)] = self._add(f"{wanted}_{code}", "number", f"{label} : {option}",
+                                                       chosen, "nominal")
+            elif kind is QuestionType.multiple_number:
+                variables[row] = self._add(wanted, "number", label, None, "scale")
+            else:
+                variables[row] = self._add(wanted, "text", label, None, "nominal")
+        return variables
 
     def series(self, name):
         values, kind = self.values[name], self.kinds[name]
@@ -168,6 +197,11 @@ def _question_values(question, value, variables) -> dict:
     """{variable name: value} for one answer; unanswered: missing (NaN, NaT or "")."""
     kind = question.type
     missing = math.nan
+    if kind is QuestionType.information:
+        return {}
+    if kind in (QuestionType.matrix_single, QuestionType.matrix_multiple,
+                QuestionType.multiple_number, QuestionType.multiple_short_text):
+        return _row_values(question, value if isinstance(value, dict) else None, variables)
     if kind is QuestionType.multiple_choice:
         chosen = set(value or [])
         return {name: (float(code in chosen) if value is not None else missing) for code, name in variables.items()}
@@ -190,6 +224,27 @@ def _question_values(question, value, variables) -> dict:
     if kind is QuestionType.date:
         return {name: datetime.combine(date.fromisoformat(value), datetime.min.time())}
     return {name: str(value)}
+
+
+def _row_values(question, value, variables) -> dict:
+    kind, values = question.type, {}
+    for key, name in variables.items():
+        if kind is QuestionType.matrix_multiple:
+            row, code = key
+            given = None if value is None else value.get(row)
+            values[name] = math.nan if given is None else float(code in given)  # a row left empty: missing
+            continue
+        given = None if value is None else value.get(key)
+        if kind is QuestionType.multiple_short_text:
+            values[name] = "" if given is None else str(given)
+        elif given is None:
+            values[name] = math.nan
+        elif kind is QuestionType.matrix_single:
+            codes = question.option_codes
+            values[name] = float(codes.index(given) + 1) if given in codes else math.nan
+        else:
+            values[name] = float(given)
+    return values
 
 
 def _numeric_format(values) -> str:

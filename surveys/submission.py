@@ -65,10 +65,15 @@ class QuestionSpec:
     options: list
     settings: dict
     condition: dict | None
+    rows: list  # matrix rows, or the items of a multiple question
 
     @property
     def option_codes(self) -> list[str]:
         return [option["code"] for option in self.options]
+
+    @property
+    def row_codes(self) -> list[str]:
+        return [row["code"] for row in self.rows or []]
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Q
                     Questionnaire.ask_about_you,
                     select(Response.id).where(Response.wave_id == Wave.id).exists().label("answered"),
                     Question.id, Question.code, Question.type, Question.required, Question.options,
-                    Question.settings, Question.condition)
+                    Question.settings, Question.condition, Question.rows)
              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
              .outerjoin(Question, Question.version_id == Wave.version_id)
              .where(Wave.id == bindparam("wave_id")).order_by(Question.position))

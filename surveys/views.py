@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import DBAPIError
 from wtforms.validators import ValidationError
 
+from voix.about_you import AGE_BRACKETS
 from voix.database import takes_write_lock_itself
 from voix.errors import write_refused
 from voix.extensions import csrf, db
@@ -23,10 +24,8 @@ from voix.kiosk.views import finish_kiosk_visit
 from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
-from .models import Channel, QuestionType, Wave
+from .models import WITH_ROWS, Channel, QuestionType, Wave
 from .operations import open_waves_for
-from voix.about_you import AGE_BRACKETS
-
 from .submission import SubmissionRefused, load_target, submit_response
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
@@ -146,16 +145,20 @@ def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=
         response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
         notice=notice, quartiers=quartiers, language_form=None if preview else "survey-form", age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
         agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW,
-        smiley_labels=SMILEY_LABELS, preview=preview, step=step[:100],
+        smiley_labels=SMILEY_LABELS, preview=preview, step=step[:100], WITH_ROWS=WITH_ROWS,
     )
 
 
 def answers_from_form(questions, form) -> dict:
-    """Turn posted fields (`q-CODE`, `q-CODE-rank-OPTION`) into raw answer values."""
+    """Turn posted fields (`q-CODE`, `q-CODE-rank-OPTION`, `q-CODE-ROW`) into raw answer values."""
     raw = {}
     for question in questions:
         name = f"q-{question.code}"
-        if question.type is QuestionType.multiple_choice:
+        if question.type is QuestionType.information:
+            continue
+        if question.type in WITH_ROWS:
+            raw[question.code] = _rows_from_form(question, form)
+        elif question.type is QuestionType.multiple_choice:
             raw[question.code] = form.getlist(name)
         elif question.type is QuestionType.ranking:
             ranks = {option: form.get(f"{name}-rank-{option}", "") for option in question.option_codes}
@@ -163,3 +166,14 @@ def answers_from_form(questions, form) -> dict:
         else:
             raw[question.code] = form.get(name, "")
     return raw
+
+
+def _rows_from_form(question, form) -> dict:
+    """{row or item code: value} from the fields `q-CODE-ROW`; rows left empty are left out."""
+    values = {}
+    for row in question.row_codes:
+        name = f"q-{question.code}-{row}"
+        value = form.getlist(name) if question.type is QuestionType.matrix_multiple else form.get(name, "")
+        if value:
+            values[row] = value
+    return values

@@ -160,3 +160,20 @@ def test_old_report_reasons_are_emptied_and_reports_still_counted(runner, territ
     assert "and 1 report reasons" in purge(runner)
     db.session.rollback()
     assert [r.reason for r in db.session.scalars(select(CommentReport))] == [""]
+
+
+def test_old_items_of_several_short_texts_go_at_the_same_age(runner, client, make_wave):
+    wave = make_wave(questions=[dict(code="lieux", type="multiple_short_text", text={"fr": "Vos lieux"},
+                                     rows=[{"code": "l1", "label": {"fr": "Premier"}}]),
+                                dict(code="mood", type="smiley", text={"fr": "Humeur ?"})])
+    for place in ("Le square", "La médiathèque"):
+        sent = client.post(f"/api/v1/waves/{wave.id}/responses",
+                           json={"uuid": str(uuid.uuid4()), "answers": {"lieux": {"l1": place}, "mood": 4}})
+        assert sent.status_code == 201, sent.text
+        if place == "Le square":
+            for response in db.session.scalars(select(Response)):
+                response.submitted_at = LONG_AGO
+            db.session.commit()
+    assert "Deleted 1 free-text answers" in purge(runner)
+    db.session.rollback()
+    assert sorted(str(v) for v in db.session.scalars(select(Answer.value))) == ["4", "4", "{'l1': 'La médiathèque'}"]

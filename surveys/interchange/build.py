@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from voix.extensions import db
 
 from .. import operations as ops
-from ..models import Questionnaire
+from ..models import Questionnaire, QuestionType
 from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
 
 TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
@@ -48,7 +48,7 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     codes = _Codes()
     for question in draft.questions:
         _add_question(version, question, codes, languages, notes)
-    if not version.questions:
+    if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
     notes.extend(codes.notes())
     notes.extend(languages.notes())
@@ -70,8 +70,11 @@ def _add_question(version, question, codes, languages, notes):
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
-    if ops.meant_otherwise_before(version, code, question.type, [option_code for option_code, _ in options]):
-        # Same name, another type or other options: answers would not be comparable across
+    rows = [{"code": codes.option(f"{question.name} (rows)", name), "label": languages.pick(label) or {"fr": name}}
+            for name, label in question.rows]
+    if ops.meant_otherwise_before(version, code, question.type, [option_code for option_code, _ in options],
+                                  [row["code"] for row in rows]):
+        # Same name, another type, options or rows: answers would not be comparable across
         # waves, so it becomes a new question with a code of its own.
         codes.forget(question.name)
         code = codes.add(question.name, taken=ops.codes_of_earlier_versions(version))
@@ -82,6 +85,7 @@ def _add_question(version, question, codes, languages, notes):
         text=_clip(languages.pick(question.text) or {"fr": question.name}, TEXT_MAX),
         help=_clip(languages.pick(question.help), HELP_MAX),
         options=[{"code": option_code, "label": label} for option_code, label in options],
+        rows=rows,
         settings=dict(question.settings),
     )
     condition = _condition(question, codes, notes)

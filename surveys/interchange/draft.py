@@ -37,6 +37,8 @@ class DraftQuestion:
     help: dict = field(default_factory=dict)
     required: bool = False
     options: list = field(default_factory=list)  # [(name in the file, {language tag: label})]
+    # A matrix's rows or a multiple question's items, written like options.
+    rows: list = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     # {"question": name in the file} or {"question": name, "equals": option name or "yes"/"no"}
     condition: dict | None = None

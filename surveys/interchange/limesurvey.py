@@ -32,7 +32,24 @@ PLAIN = {"Y": QuestionType.yes_no, "N": QuestionType.number, "D": QuestionType.d
          # choice, not our smiley faces, which would say "very unhappy ... very happy".
          "5": QuestionType.single_choice}
 FIVE_POINTS = [str(point) for point in range(1, 6)]
-ARRAYS = set("ABCEFH1:;KQ")
+# Arrays: rows (subquestions) sharing a scale. F and H take theirs from the answers (H
+# shows it by column: the same data), A, B, C and E have a fixed one, 1 has two (two
+# matrices here). ':' and ';' are grids of numbers or texts: one item per row and column.
+MATRICES = {"F": QuestionType.matrix_single, "H": QuestionType.matrix_single, "A": QuestionType.matrix_single,
+            "B": QuestionType.matrix_single, "C": QuestionType.matrix_single, "E": QuestionType.matrix_single,
+            "1": QuestionType.matrix_single, ":": QuestionType.multiple_number, ";": QuestionType.multiple_short_text,
+            "K": QuestionType.multiple_number, "Q": QuestionType.multiple_short_text}
+INFORMATION = {"X": QuestionType.information}
+# The fixed scales' labels, as LimeSurvey shows them; A and B show digits only.
+FIXED_SCALES = {
+    "A": [(str(point), None) for point in range(1, 6)],
+    "B": [(str(point), None) for point in range(1, 11)],
+    "C": [("Y", {"fr": "Oui", "en": "Yes", "ar": "نعم"}), ("U", {"fr": "Incertain", "en": "Uncertain", "ar": "غير متأكد"}),
+          ("N", {"fr": "Non", "en": "No", "ar": "لا"})],
+    "E": [("I", {"fr": "Augmente", "en": "Increase", "ar": "يزداد"}),
+          ("S", {"fr": "Reste pareil", "en": "Same", "ar": "يبقى كما هو"}),
+          ("D", {"fr": "Diminue", "en": "Decrease", "ar": "ينقص"})],
+}
 TRIVIAL_RELEVANCE = {"", "1", "true"}
 
 
@@ -73,7 +90,10 @@ class _Reader:
         self.texts = self._question_texts()
         self.attributes = self._attributes()
         self.children = self._subquestions()
+        self.columns = self._subquestions(scale=1)  # the columns of ':' and ';' grids
         self.answers = self._answers()
+        self.second_answers = self._answers(scale=1)  # a dual-scale array's second scale
+        self.localized_attributes = self._localized_attributes()
         self._groups()
         self._questions()
         self._resolve_conditions()
@@ -97,24 +117,34 @@ class _Reader:
             found[row.get("qid")][row.get("attribute")] = row.get("value", "")
         return found
 
-    def _subquestions(self) -> dict:
-        """{parent qid: [(order, code, qid)]}, the subquestions of scale 0 (one per row)."""
+    def _localized_attributes(self) -> dict:
+        """{(qid, attribute): {language: text}} for the attributes written per language."""
+        found = defaultdict(dict)
+        rows = _table(self.root, "question_attributes") + _table(self.root, "question_attribute_l10ns")
+        for row in rows:
+            if row.get("value"):
+                found[(row.get("qid"), row.get("attribute"))][row.get("language") or self.draft.default_language] = \
+                    row["value"]
+        return found
+
+    def _subquestions(self, scale=0) -> dict:
+        """{parent qid: [(order, code, qid)]}, the subquestions of a scale (0: the rows)."""
         found, seen = defaultdict(list), set()
         for row in _table(self.root, "subquestions") + _table(self.root, "questions"):
             parent = row.get("parent_qid", "0")
-            if parent in ("", "0") or row.get("qid") in seen or _int(row.get("scale_id")) != 0:
+            if parent in ("", "0") or row.get("qid") in seen or _int(row.get("scale_id")) != scale:
                 continue
             seen.add(row.get("qid"))
             found[parent].append((_int(row.get("question_order")), row.get("title", ""), row.get("qid")))
         return {parent: sorted(items) for parent, items in found.items()}
 
-    def _answers(self) -> dict:
-        """{qid: [(code, {lang: label})]} in LimeSurvey's order, scale 0 only."""
+    def _answers(self, scale=0) -> dict:
+        """{qid: [(code, {lang: label})]} in LimeSurvey's order, of one scale."""
         labels = defaultdict(dict)  # (qid, code) -> {lang: label}
         order = {}
         by_aid = {}
         for row in _table(self.root, "answers"):
-            if _int(row.get("scale_id")) != 0:
+            if _int(row.get("scale_id")) != scale:
                 continue
             key = (row.get("qid"), row.get("code", ""))
             order.setdefault(key, _int(row.get("sortorder")))
@@ -165,6 +195,8 @@ class _Reader:
             question_type = self._type(name, kind)
             if question_type is None:
                 continue
+            if kind == ":" and self.attributes[qid].get("multiflexible_checkbox") == "1":
+                question_type = QuestionType.matrix_multiple  # a grid of boxes to tick
             if self.attributes[qid].get("hidden") == "1":
                 self.draft.note(name, _l("hidden questions are not imported."))
                 continue
@@ -172,24 +204,22 @@ class _Reader:
             question = DraftQuestion(name=name, type=question_type, text=texts(found["question"]),
                                      help=texts(found["help"]), required=row.get("mandatory") == "Y")
             question.options = self._options(qid, kind, question.text)
+            question.rows = self._rows_of(name, qid, kind)
             question.settings = self._settings(name, qid, kind)
             question.condition = row.get("relevance", "")  # an expression until resolved below
             self._warn_about(name, kind, row, found["question"])
             self.by_name[name] = (question, kind, qid)
             self.group_of[name] = row.get("gid")
             self.draft.questions.append(question)
+            if kind == "1":
+                self._second_scale(question, qid, row)
 
     def _type(self, name, kind):
-        for types in (WITH_ANSWERS, WITH_SUBQUESTIONS, PLAIN):
+        for types in (WITH_ANSWERS, WITH_SUBQUESTIONS, PLAIN, MATRICES, INFORMATION):
             if kind in types:
                 return types[kind]
-        if kind == "X":
-            self.draft.note(name, _l("texts to read (notes) are not imported."))
-        elif kind == "*":
+        if kind == "*":
             self.draft.note(name, _l("calculations are not imported."))
-        elif kind in ARRAYS:
-            self.draft.note(name, _l("arrays and multiple-field questions are not imported (LimeSurvey type "
-                                     "%(type)s).", type=kind))
         elif kind == "G":
             self.draft.note(name, _l("gender questions are not imported: use the questionnaire's optional "
                                      "\"about you\" questions."))
@@ -200,6 +230,13 @@ class _Reader:
     def _options(self, qid, kind, question_texts):
         if kind == "5":
             return [(point, {language: point for language in question_texts}) for point in FIVE_POINTS]
+        if kind in FIXED_SCALES:
+            return [(code, label or {language: code for language in question_texts} or {"fr": code})
+                    for code, label in FIXED_SCALES[kind]]
+        if kind in ("F", "H", "1"):
+            return self.answers.get(qid, [])
+        if kind == ":" and self.attributes[qid].get("multiflexible_checkbox") == "1":
+            return self._labelled(self.columns.get(qid, []))
         if kind in WITH_ANSWERS:
             return self.answers.get(qid, [])
         if kind in WITH_SUBQUESTIONS:
@@ -207,9 +244,62 @@ class _Reader:
                     for _, code, child in self.children.get(qid, [])]
         return []
 
+    def _labelled(self, children) -> list:
+        """[(code, {lang: text})] of subquestions."""
+        return [(code, texts(self.texts[child]["question"]) or {self.draft.default_language: code})
+                for _, code, child in children]
+
+    def _rows_of(self, name, qid, kind) -> list:
+        """A matrix's rows, or a multiple question's items; a grid (':' ';') has one item per
+        row and column, labelled "row / column"."""
+        if kind not in MATRICES:
+            return []
+        rows = self._labelled(self.children.get(qid, []))
+        attributes = self.attributes[qid]
+        if attributes.get("array_filter") or attributes.get("array_filter_exclude"):
+            self.draft.note(name, _l("its rows are filtered by the answers to %(question)s in LimeSurvey; here every "
+                                     "row is always shown.", question=attributes.get("array_filter")
+                                     or attributes.get("array_filter_exclude")))
+        if kind in (":", ";") and not (kind == ":" and attributes.get("multiflexible_checkbox") == "1"):
+            columns = self._labelled(self.columns.get(qid, []))
+            self.draft.note(name, _l("a grid of %(rows)s rows and %(columns)s columns: imported as one field per "
+                                     "cell, labelled \"row / column\".", rows=len(rows), columns=len(columns)))
+            return [(f"{row}_{column}", {language: f"{row_label.get(language) or row} / "
+                                                   f"{column_label.get(language) or column}"
+                                         for language in {*row_label, *column_label}})
+                    for row, row_label in rows for column, column_label in columns]
+        return rows
+
+    def _second_scale(self, first, qid, row):
+        """A dual-scale array becomes two matrices with the same rows: the second named NAME_2."""
+        headers = [self.localized_attributes.get((qid, f"dualscale_header{side}"), {}) for side in "AB"]
+        second = DraftQuestion(name=f"{first.name}_2", type=QuestionType.matrix_single, text=dict(first.text),
+                               help=dict(first.help), required=first.required, rows=list(first.rows),
+                               options=self.second_answers.get(qid, []))
+        for question, header in ((first, headers[0]), (second, headers[1])):
+            for language, text in texts(header).items():
+                if language in question.text:
+                    question.text[language] = f"{question.text[language]} ({text})"
+        self.draft.note(first.name, _l("a dual-scale array: imported as two matrices, %(first)s and %(second)s, "
+                                       "with the same rows.", first=first.name, second=second.name))
+        second.condition = row.get("relevance", "")
+        self.by_name[second.name] = (second, "1", None)
+        self.group_of[second.name] = row.get("gid")
+        self.draft.questions.append(second)
+
     def _settings(self, name, qid, kind):
         attributes, settings = self.attributes[qid], {}
-        if kind == "N":
+        if kind == ":" and attributes.get("multiflexible_checkbox") != "1":
+            low, high = number(attributes.get("multiflexible_min")), number(attributes.get("multiflexible_max"))
+            if attributes.get("input_boxes") != "1":  # LimeSurvey's default: a list of 1 to 10
+                low, high = 1 if low is None else low, 10 if high is None else high
+            settings.update({key: value for key, value in (("min", low), ("max", high)) if value is not None})
+        if kind == "K":
+            for key in ("min_num_value", "max_num_value", "equals_num_value"):
+                if attributes.get(key):
+                    self.draft.note(name, _l("its check on the total of the numbers is not imported: %(expression)s",
+                                             expression=f"{key} {attributes[key]}"))
+        if kind in ("N", "K"):
             for key, attribute in (("min", "min_num_value_n"), ("max", "max_num_value_n")):
                 value = number(attributes.get(attribute))
                 if value is not None:

@@ -2,7 +2,10 @@
 in an .xlsx workbook or in pyxform's .csv layout (or a plain CSV of the survey sheet).
 
 Only what our model can hold is imported; groups are flattened, repeats, calculations,
-media and complex relevance are left out, each with a note. See docs/surveys.md.
+media and complex relevance are left out, each with a note. Matrices come from a group of
+`select_one` rows with the appearances `label` / `list-nolabel` (ODK's grid), from
+KoboToolbox's `begin_score` and `begin_kobomatrix`; notes become information screens.
+See docs/surveys.md.
 """
 import csv
 import io
@@ -189,10 +192,21 @@ class _Reader:
 
     def _walk(self):
         stack = []  # open groups and repeats: (kind, name, condition or None)
-        for raw in self.sheets["survey"]:
-            row = _Row(raw, self.unqualified)
-            kind = " ".join(row.get("type").split()).lower().replace("_", " ")
-            name = row.get("name")
+        rows = [_Row(raw, self.unqualified) for raw in self.sheets["survey"]]
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            kind, name = _kind(row), row.get("name")
+            index += 1
+            if kind in MATRIX_BLOCKS or (kind == "begin group" and _is_grid(rows, index)):
+                end = _block_end(rows, index)
+                inside = rows[index:end]
+                index = end + 1
+                if any(frame[0] == "begin repeat" for frame in stack):
+                    self.repeats[-1][1].append(name)
+                else:
+                    self._matrix(kind, row, inside, [frame for frame in reversed(stack) if frame[2]])
+                continue
             if kind in ("begin group", "begin repeat"):
                 stack.append(self._open(kind, name or row.texts("label").get(self.unqualified, "?"), row))
             elif kind in ("end group", "end repeat"):
@@ -205,6 +219,86 @@ class _Reader:
         for repeat, inside in self.repeats:
             self.draft.note(repeat, _l("repeats are not imported, nor the questions inside: %(names)s",
                                        names=", ".join(n for n in inside if n) or "—"))
+
+    def _matrix(self, kind, row, inside, group_conditions):
+        """A matrix block: a grid group, a KoboToolbox score or matrix."""
+        name = row.get("name") or _slug(row.texts("label").get(self.unqualified)) or "matrix"
+        if kind == "begin kobomatrix" or (kind == "begin matrix" and row.get("kobo--matrix_list")):
+            self._kobo_matrix(row, name, inside, group_conditions)
+            return
+        if kind == "begin score":
+            list_name = row.get("kobo--score-choices")
+            lines = [line for line in inside if _kind(line) == "score row"]
+            question_type = QuestionType.matrix_single
+        else:  # a group of select_one rows sharing a list: one labels the columns, the others are rows
+            lines = [line for line in inside if "list-nolabel" in line.get("appearance").lower()] or [
+                line for line in inside if _SELECT.match(" ".join(line.get("type").split()))
+                and line.get("appearance").lower() != "label"]
+            if not lines:
+                self.draft.note(name, _l("a matrix without rows is not imported."))
+                return
+            select = _SELECT.match(" ".join(lines[0].get("type").split()))
+            list_name = select.group(2)
+            question_type = (QuestionType.matrix_multiple if "multiple" in select.group(1).lower()
+                             or "all" in select.group(1).lower() else QuestionType.matrix_single)
+        if list_name not in self.choices:
+            self.draft.note(name, _l("not imported: its list of choices %(list)s is not in the choices sheet.",
+                                     list=list_name or "—"))
+            return
+        text = row.texts("label") or next((line.texts("label") for line in inside
+                                           if line.get("appearance").lower() == "label" and line.texts("label")), {})
+        question = DraftQuestion(name=name, type=question_type, text=text, help=row.texts("hint"),
+                                 options=list(self.choices[list_name]),
+                                 rows=[(line.get("name") or f"row_{number}", line.texts("label")
+                                        or {self.unqualified: line.get("name") or str(number)})
+                                       for number, line in enumerate(lines, start=1)])
+        question.required = any(line.get("required").strip().lower().lstrip("=") in TRUE for line in [row, *lines])
+        self._condition(row, question, group_conditions)
+        for line in lines:
+            if line.get("relevant"):
+                self.draft.note(line.get("name") or name, _l("a condition on one row of a matrix is not imported: "
+                                                             "%(expression)s", expression=line.get("relevant")))
+        self.draft.note(name, _l("imported as one matrix of %(n)s rows.", n=len(lines)))
+        self.draft.questions.append(question)
+
+    def _kobo_matrix(self, row, name, inside, group_conditions):
+        """KoboToolbox's matrix: rows from a list, each column a question asked of every row,
+        so each column becomes one question with the matrix's rows."""
+        list_name = row.get("kobo--matrix_list")
+        if list_name not in self.choices:
+            self.draft.note(name, _l("not imported: its list of choices %(list)s is not in the choices sheet.",
+                                     list=list_name or "—"))
+            return
+        rows = list(self.choices[list_name])
+        for column in inside:
+            raw_type = " ".join(column.get("type").split())
+            column_name = column.get("name")
+            select = _SELECT.match(raw_type)
+            base = TYPE_ALIASES.get(raw_type.lower(), raw_type.lower())
+            if select and select.group(2) in self.choices:
+                multiple = TYPE_ALIASES[select.group(1).lower()] == "select_multiple"
+                question_type = QuestionType.matrix_multiple if multiple else QuestionType.matrix_single
+                options = list(self.choices[select.group(2)])
+            elif base in ("integer", "decimal"):
+                question_type, options = QuestionType.multiple_number, []
+            elif base == "text":
+                question_type, options = QuestionType.multiple_short_text, []
+            else:
+                self.draft.note(column_name or name, _l("a column of a matrix of type %(type)s has no equivalent "
+                                                        "here: not imported.", type=raw_type or "—"))
+                continue
+            question = DraftQuestion(name=column_name or f"{name}_column", type=question_type,
+                                     text=column.texts("label"), help=column.texts("hint"), options=options,
+                                     rows=rows)
+            self._required(column, question)
+            self._condition(row, question, group_conditions)
+            if column.get("relevant") or column.get("constraint"):
+                self.draft.note(question.name, _l("a condition or check on the cells of a matrix is not imported: "
+                                                  "%(expression)s", expression=column.get("relevant")
+                                                  or column.get("constraint")))
+            self.draft.questions.append(question)
+        self.draft.note(name, _l("a KoboToolbox matrix: each of its columns was imported as a question with the "
+                                 "matrix's rows."))
 
     def _open(self, kind, name, row):
         condition = None
@@ -227,6 +321,9 @@ class _Reader:
             return
         question_type, options = self._type(row, name, raw_type)
         if question_type is None:
+            return
+        if question_type is QuestionType.information and not row.texts("label"):
+            self.draft.note(name, _l("a note without text (an image or a sound only) is not imported."))
             return
         question = DraftQuestion(name=name, type=question_type, text=row.texts("label"), help=row.texts("hint"),
                                  options=options)
@@ -263,7 +360,7 @@ class _Reader:
         if base in METADATA or base.startswith("uri:"):
             self.metadata.append(name)
         elif base == "note":
-            self.draft.note(name, _l("texts to read (notes) are not imported."))
+            return QuestionType.information, []
         elif base in ("calculate", "hidden"):
             self.draft.note(name, _l("calculations are not imported."))
         else:
@@ -297,6 +394,49 @@ class _Reader:
             else:
                 settings.update(limits)
         question.settings = {key: value for key, value in settings.items() if value is not None}
+
+
+# --- Matrix blocks ---------------------------------------------------------------------
+
+MATRIX_BLOCKS = ("begin score", "begin kobomatrix", "begin matrix")
+
+
+def _kind(row) -> str:
+    """'begin_group' -> 'begin group', 'score__row' -> 'score row'."""
+    return re.sub(r"[\s_]+", " ", row.get("type")).strip().lower()
+
+
+def _block_end(rows, start) -> int:
+    """The index of the `end ...` row closing the block opened just before `start`."""
+    depth = 1
+    for index in range(start, len(rows)):
+        kind = _kind(rows[index])
+        if kind.startswith("begin "):
+            depth += 1
+        elif kind.startswith("end "):
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(rows)
+
+
+def _is_grid(rows, start) -> bool:
+    """A group whose rows are all selects from one list with the appearance `label` or
+    `list-nolabel` (at least one): ODK's way of drawing a matrix."""
+    inside = rows[start:_block_end(rows, start)]
+    lists, rows_seen = set(), 0
+    for row in inside:
+        select = _SELECT.match(" ".join(row.get("type").split()))
+        appearance = row.get("appearance").lower()
+        if not select or not ({"label", "list-nolabel"} & set(appearance.split())):
+            return False
+        lists.add(select.group(2))
+        rows_seen += "list-nolabel" in appearance
+    return rows_seen > 0 and len(lists) == 1
+
+
+def _slug(text) -> str:
+    return re.sub(r"\W+", "_", str(text or "")).strip("_")[:40]
 
 
 # --- Expressions ---------------------------------------------------------------------------

@@ -185,7 +185,14 @@
     form.querySelectorAll(".step[data-code]").forEach(function (step) {
       var code = step.dataset.code, name = "q-" + code;
       var ranks = form.querySelectorAll('[name^="' + name + '-rank-"]');
-      if (ranks.length) {
+      if (step.dataset.rows) {  // a matrix or multiple question: {row: value, or values}
+        var rows = {};
+        step.dataset.rows.split(" ").forEach(function (row) {
+          var given = data.getAll(name + "-" + row).filter(function (value) { return String(value).trim() !== ""; });
+          if (given.length) rows[row] = step.dataset.rowsKind === "several" ? given : given[0];
+        });
+        answers[code] = rows;
+      } else if (ranks.length) {
         var ranking = {};
         ranks.forEach(function (field) { if (!field.disabled && field.value) ranking[field.name.slice(name.length + 6)] = field.value; });
         answers[code] = ranking;

@@ -25,7 +25,79 @@
       if ((f.type === "radio" || f.type === "checkbox") ? f.checked : f.value.trim() !== "") values.push(f.value);
     });
     form.querySelectorAll('[name^="q-' + code + '-rank-"]').forEach(function (f) { if (f.value) values.push(f.value); });
-    return values;
+    return values.concat(rowValues(code));
+  }
+
+  // --- Matrix and multiple questions: one field (or set of boxes) per row or item, named
+  // q-CODE-ROW. On the kiosk a matrix shows one row per screen, under its question.
+  function rowCodes(step) { return step.dataset.rows ? step.dataset.rows.split(" ") : []; }
+
+  function rowAnswered(code, row) {
+    return Array.prototype.some.call(form.querySelectorAll('[name="q-' + code + '-' + row + '"]'), function (f) {
+      return (f.type === "radio" || f.type === "checkbox") ? f.checked : f.value.trim() !== "";
+    });
+  }
+
+  function rowValues(code) {
+    var step = steps.filter(function (s) { return s.dataset.code === code; })[0];
+    return step ? rowCodes(step).filter(function (row) { return rowAnswered(code, row); }) : [];
+  }
+
+  function unansweredRows(step) {
+    return rowCodes(step).filter(function (row) { return !rowAnswered(step.dataset.code, row); });
+  }
+
+  function rowScreens(step) {
+    return isKiosk ? Array.prototype.slice.call(step.querySelectorAll(".matrix-row")) : [];
+  }
+
+  function shownRow(step) { return Number(step.dataset.rowIndex || 0); }
+
+  function showRow(step, index, focus) {
+    var rows = rowScreens(step);
+    if (!rows.length) return;
+    index = Math.max(0, Math.min(index, rows.length - 1));
+    step.dataset.rowIndex = index;
+    step.classList.add("matrix-one-row");
+    rows.forEach(function (row, i) {
+      row.hidden = i !== index;
+      var count = row.querySelector(".matrix-row-count");
+      count.hidden = false;
+      count.textContent = form.dataset.textRow.replace("{n}", i + 1).replace("{total}", rows.length);
+    });
+    var last = visibleSteps().indexOf(step) === visibleSteps().length - 1;
+    back.hidden = current === 0 && index === 0;
+    next.hidden = last && index === rows.length - 1;
+    send.hidden = !next.hidden;
+    if (focus) {
+      var legend = rows[index].querySelector("legend");
+      legend.setAttribute("tabindex", "-1");
+      legend.focus();
+    }
+  }
+
+  // Next on a kiosk matrix: the next row, once a required row is answered. False: go on.
+  function nextRow(step) {
+    var rows = rowScreens(step);
+    if (!rows.length) return false;
+    var index = shownRow(step), row = rows[index].dataset.row;
+    if (step.dataset.required === "true" && !rowAnswered(step.dataset.code, row)) { markMissing(step); return true; }
+    if (index >= rows.length - 1) return false;
+    showRow(step, index + 1, true);
+    return true;
+  }
+
+  // A matrix sent back with an error (or stopped at sending) opens on its first empty row.
+  function firstRowToShow(step) {
+    if (step.dataset.invalid !== "true") return 0;
+    return Math.max(0, rowCodes(step).indexOf(unansweredRows(step)[0]));
+  }
+
+  function previousRow(step) {
+    var index = shownRow(step);
+    if (!rowScreens(step).length || index === 0) return false;
+    showRow(step, index - 1, true);
+    return true;
   }
 
   function isShown(step) {
@@ -42,7 +114,7 @@
 
   function visibleSteps() { return steps.filter(isShown); }
 
-  function show(index) {
+  function show(index, fromEnd) {
     var visible = visibleSteps();
     current = Math.max(0, Math.min(index, visible.length - 1));
     steps.forEach(function (s) { s.hidden = true; });
@@ -56,17 +128,23 @@
     progressText.textContent = form.dataset.textStep
       .replace("{n}", current + 1).replace("{total}", visible.length);
     progressBar.value = Math.round(100 * (current + 1) / visible.length);
-    var heading = step.querySelector("legend");
+    showRow(step, fromEnd ? rowScreens(step).length - 1 : firstRowToShow(step));
+    var heading = step.querySelector(".question-text");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   }
 
   function missing(step) {
     var code = step.dataset.code;
-    if (step.dataset.required !== "true" || valueOf(code).length) return false;
-    step.querySelector(".error").textContent = form.dataset.textRequired;
+    if (step.dataset.required !== "true") return false;
+    if (step.dataset.rows ? !unansweredRows(step).length : valueOf(code).length) return false;
+    markMissing(step);
+    return true;
+  }
+
+  function markMissing(step) {
+    step.querySelector(".error").textContent = step.dataset.rows ? form.dataset.textRequiredRows : form.dataset.textRequired;
     step.dataset.invalid = "true";
     step.querySelector("fieldset").setAttribute("aria-invalid", "true");
-    return true;
   }
 
   // Answering clears the step's "needs an answer" message.
@@ -81,9 +159,12 @@
 
   next.addEventListener("click", function () {
     var step = visibleSteps()[current];
+    if (nextRow(step)) return;
     if (!missing(step)) show(current + 1);
   });
-  back.addEventListener("click", function () { show(current - 1); });
+  back.addEventListener("click", function () {
+    if (!previousRow(visibleSteps()[current])) show(current - 1, true);
+  });
 
   // Start on the first step with an error, if the server sent the page back; after a
   // language switch, on the question the resident was on.
@@ -102,8 +183,9 @@
     speak.hidden = false;
     speak.addEventListener("click", function () {
       var step = visibleSteps()[current];
-      var pieces = [step.querySelector("legend")].concat(
-        Array.prototype.slice.call(step.querySelectorAll(".answers label:not(.visually-hidden)")));
+      var pieces = [step.querySelector(".question-text")].concat(
+        Array.prototype.slice.call(step.querySelectorAll(".answers legend, .answers label:not(.visually-hidden)"))
+          .filter(function (element) { return element.getClientRects().length; }));  // a kiosk matrix: its row only
       window.speechSynthesis.cancel();
       pieces.forEach(function (element) {
         var text = element.innerText.replace(/\s+/g, " ").trim();  // what is shown: not the hidden number
