@@ -32,7 +32,6 @@ from deliberation.models import (
     AnswerStatus,
     CommentReport,
     Committee,
-    Idea,
     Moderation,
     Origin,
     PaperBallot,
@@ -266,7 +265,8 @@ def _create_world(marks: Marks) -> dict:
     ops.advance_phase(voting)
     for item, name in ((left, "left"), (right, "right")):
         item.title, item.body = marks(f"idea to compare ({name}) title"), marks(f"idea to compare ({name}) body")
-    db.session.add(PaperBallot(consultation_id=voting.id, uuid=str(uuid.uuid4()), label=marks("paper ballot label"), supports=3,
+    db.session.add(PaperBallot(consultation_id=voting.id, uuid=str(uuid.uuid4()), supports=3,
+                               label=marks("paper ballot label"),
                                recorded_by_id=users["facilitator_a"].id))
 
     kiosk = Kiosk(place=marks("kiosk place"), territory=sanitas, outbox_refusals=[
@@ -291,7 +291,8 @@ def _create_world(marks: Marks) -> dict:
         "questionnaire_id": questionnaire.id, "wave_id": wave.id,
         "survey_manage:question_id": version.questions[2].id, "statement_id": statement.id,
         "consultation_id": consultation.id, "spare_consultation_id": spare.id, "voting_id": voting.id,
-        "idea_id": idea.id, "hidden_idea_id": hidden.id, "comment_id": comment.id, "question_id": question.id, "committee_id": committee.id,
+        "idea_id": idea.id, "hidden_idea_id": hidden.id, "comment_id": comment.id, "question_id": question.id,
+        "committee_id": committee.id,
         "member_id": committee.members[0].id, "participant_id": co_carrier.id, "name": "none.jpg",
         "kiosk_id": kiosk.id, "territory_id": sanitas.id, "institution_id": mairie.id, "slug": sanitas.slug,
         "analysis_id": analysis.id, "mention_index": 0, "layer_id": layer.id, "code": "7KQ2M9XA",
@@ -355,7 +356,8 @@ def _pages(server, ids):
         "kiosk": ["/kiosk/", f"/kiosk/enquete/{wave}", f"/consultations/{ids['consultation_id']}",
                   f"/consultations/{voting}/duel", f"/consultations/{voting}/affirmations", "/kiosk/hors-ligne"],
         "moderator_a": [f"/consultations/idees/{ids['hidden_idea_id']}"],
-        "facilitator_a": [f"/consultations/idees/{ids['hidden_idea_id']}", f"/animation/consultations/{voting}", f"/animation/consultations/{voting}/bulletins-papier",
+        "facilitator_a": [f"/consultations/idees/{ids['hidden_idea_id']}", f"/animation/consultations/{voting}",
+                          f"/animation/consultations/{voting}/bulletins-papier",
                           f"/animation/enquetes/{ids['questionnaire_id']}/questions/{ids['survey_manage:question_id'] - 1}"],
         "institution_a": [f"/animation/consultations/{voting}"],
     }
