@@ -365,3 +365,15 @@ def test_proposing_phase_offers_statements_without_votes(client, territories):
     assert "Propose a statement" in client.get(f"/consultations/{c.id}?lang=en").text
     page = client.get(f"/consultations/{c.id}/affirmations?lang=en").text
     assert "not open yet" in page and 'name="text"' in page
+
+
+def test_a_resident_finds_their_statements_in_their_data(client, consultation):
+    from deliberation import residents
+    from deliberation.rights import resident_data
+
+    account = residents.create_account("Oiseau du Sanitas", "le square 2027")
+    me = ops.new_participant(consultation, Origin.personal)
+    me.resident_id = account.id
+    propose(consultation, author=me)
+    [participation] = resident_data(account)["consultations"]
+    assert [s["text"] for s in participation["statements"]] == [PLAIN]
