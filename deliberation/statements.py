@@ -49,13 +49,22 @@ def accepts_statements(consultation: Consultation) -> bool:
     return consultation.is_running and (consultation.proposals_open or consultation.votes_open)
 
 
-def shown_statements(consultation: Consultation) -> list[Statement]:
-    """What residents see and vote on, oldest first (the same rule as Statement.is_shown)."""
-    query = select(Statement).where(Statement.consultation_id == consultation.id,
-                                    Statement.moderation != Moderation.rejected, Statement.held_reason.is_(None))
+def _shown(query, consultation: Consultation):
+    """`query` narrowed to what residents see and vote on (the same rule as Statement.is_shown)."""
+    query = query.where(Statement.consultation_id == consultation.id, Statement.moderation != Moderation.rejected,
+                        Statement.held_reason.is_(None))
     if consultation.statement_moderation is StatementModeration.strict:
         query = query.where(Statement.moderation == Moderation.accepted)
-    return db.session.scalars(query.order_by(Statement.id)).all()
+    return query
+
+
+def shown_statements(consultation: Consultation) -> list[Statement]:
+    """What residents see and vote on, oldest first."""
+    return db.session.scalars(_shown(select(Statement), consultation).order_by(Statement.id)).all()
+
+
+def has_shown_statements(consultation: Consultation) -> bool:
+    return db.session.scalar(_shown(select(Statement.id), consultation).limit(1)) is not None
 
 
 def similar_statements(consultation: Consultation, text: str, limit=3) -> list[Statement]:

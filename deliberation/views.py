@@ -152,7 +152,7 @@ def consultation(consultation_id):
         age_brackets=AGE_BRACKETS,
         counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
         # The statements page: to vote on shown statements, or to write the first ones.
-        has_statements=(c.accepts_votes and bool(statement_ops.shown_statements(c)))
+        has_statements=(c.accepts_votes and statement_ops.has_shown_statements(c))
         or statement_ops.accepts_statements(c),
         questions=ops.visible_questions(c), my_hidden_questions=_my_hidden_questions(c, me),
         may_ask=c.is_running and bool(ops.institutions_for(c)),

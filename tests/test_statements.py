@@ -73,12 +73,14 @@ def test_strict_mode_waits_for_a_moderator(strict):
     statement, _ = propose(strict)
     assert not statement.is_shown and statement.held_reason is HeldReason.premoderation
     assert statement_ops.shown_statements(strict) == [] and statement_ops.waiting(strict) == [statement]
-    with pytest.raises(ops.DeliberationError, match="waiting for a moderator"):
+    assert not statement_ops.has_shown_statements(strict)
+    with pytest.raises(ops.DeliberationError, match="attend un modérateur"):
         vote(statement)
     assert count_rows(StatementVote) == 0
     statement_ops.decide(statement, Moderation.accepted)
     db.session.commit()
     assert statement.is_shown and statement_ops.waiting(strict) == []
+    assert statement_ops.has_shown_statements(strict)
     assert vote(statement) is True
 
 
@@ -177,7 +179,7 @@ def test_premoderated_consultation_holds_statements_even_in_open_mode(consultati
 
 def test_closed_consultation_refuses_new_statements(consultation):
     ops.advance_phase(consultation)  # answering: neither proposals nor votes
-    with pytest.raises(ops.DeliberationError, match="closed"):
+    with pytest.raises(ops.DeliberationError, match="fermées"):
         propose(consultation)
 
 
