@@ -17,6 +17,7 @@ from deliberation.models import (
     Moderation,
     Statement,
     StatementModeration,
+    StatementReport,
     StatementVote,
 )
 from tests.conftest import count_rows, make_app
@@ -202,6 +203,23 @@ def test_open_mode_shows_at_once_and_i_am_done_leaves(site, browser):
     assert db.session.scalar(db.select(Statement).where(Statement.language == "ar")).is_shown
     page.locator("details.report-statement summary").tap()
     check(walk, page, "report form open")
+    page.fill("#report-reason", "خارج الموضوع")
+    with page.expect_navigation():
+        page.tap("details.report-statement button[type=submit]")
+    check(walk, page, "reported, next statement")
+    db.session.rollback()
+    assert count_rows(StatementReport) == 1
     with page.expect_navigation():
         page.tap(f"main .actions a[href='/consultations/{c.id}']")  # "J'ai fini" / "انتهيت"
     assert page.url.endswith(f"/consultations/{c.id}")
+    page.context.close()
+
+    # The staff screen fits a phone too, with the reported statement.
+    page = phone(browser, 320).new_page()
+    page.goto(site["url"] + "/connexion?lang=ar")
+    page.fill("#email", site["moderator"])
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=ar")
+    check(Walk(320, "ar"), page, "staff statements on a phone")
