@@ -132,6 +132,16 @@ def report_statement(statement: Statement, participant: Participant, reason: str
     db.session.commit()
 
 
+def waiting_from(participant: Participant | None) -> list[Statement]:
+    """A resident's own statements still waiting for a moderator: they see them, nobody else does."""
+    if participant is None:
+        return []
+    mine = db.session.scalars(select(Statement).where(
+        Statement.author_id == participant.id, Statement.moderation == Moderation.unmoderated)
+        .order_by(Statement.id)).all()
+    return [statement for statement in mine if not statement.is_shown]
+
+
 def reported_by(participant: Participant | None) -> set[int]:
     if participant is None:
         return set()

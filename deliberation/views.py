@@ -511,11 +511,12 @@ def statements(consultation_id):
         voted = set(db.session.scalars(select(StatementVote.statement_id).where(StatementVote.participant_id == me.id)))
     skipped = voted | statement_ops.reported_by(me)  # a statement one reported is not asked again
     remaining = [s for s in statement_ops.shown_statements(c) if s.id not in skipped]
-    return _statements_page(c, remaining)
+    return _statements_page(c, remaining, mine_waiting=statement_ops.waiting_from(me))
 
 
 def _statements_page(c: Consultation, remaining: list, **form):
     return render_template("deliberation/statements.html", consultation=c, statement=remaining[0] if remaining else None,
+                           mine_waiting=form.pop("mine_waiting", []),
                            left=len(remaining), kiosk=current_kiosk(), may_propose=statement_ops.accepts_statements(c),
                            may_vote=c.accepts_votes, text_max=statement_ops.STATEMENT_TEXT_MAX,
                            reportable=c.statement_moderation is StatementModeration.open,

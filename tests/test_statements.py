@@ -54,6 +54,13 @@ def vote(statement, value=1):
     return ops.vote_on_statement(statement, voter, value, uuid=new_uuid(), origin=Origin.kiosk)
 
 
+def serving_page(consultation) -> str:
+    """The statements page as a newcomer sees it (a client with an empty session)."""
+    from flask import current_app
+
+    return current_app.test_client().get(f"/consultations/{consultation.id}/affirmations?lang=en").text
+
+
 def join(client, consultation):
     return client.post(f"/api/v1/consultations/{consultation.id}/participants", json={}).get_json()["token"]
 
@@ -221,6 +228,9 @@ def test_strict_web_proposal_says_it_waits(client, strict):
     response = client.post(f"/consultations/{strict.id}/affirmations/proposer?lang=en",
                            data={"text": PLAIN, "uuid": new_uuid()}, follow_redirects=True)
     assert "once a moderator has read it" in response.text
+    waiting = response.text.split("Your statements waiting for a moderator")[1]
+    assert PLAIN in waiting  # the author sees it, waiting
+    assert "Your statements waiting" not in serving_page(strict)  # nobody else does
     assert PLAIN not in response.text.split("<main")[1].split("Propose a statement")[0]
 
 
