@@ -419,7 +419,7 @@ def prepare_real_database(uri: str, bodies: list[dict]) -> tuple[int, list[int],
 
     from surveys.answers import clean_answers
     from surveys.models import Response, Wave
-    from surveys.submission import clean_about_you
+    from voix.about_you import clean_about_you
     from voix import create_app
     from voix.extensions import csrf, db
 

@@ -4,7 +4,7 @@ and a steering committee; and five years of past consultations for the indicator
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from surveys.submission import AGE_BRACKETS
+from voix.about_you import AGE_BRACKETS
 from voix.database import begin_write
 from voix.extensions import db
 from voix.institutions.models import Institution, InstitutionCode

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from surveys.submission import AGE_BRACKETS, GENDERS, clean_about_you
+from voix.about_you import AGE_BRACKETS, GENDERS, clean_about_you
 from voix.extensions import db
 from voix.i18n import current_language
 from voix.invitations import pending_inviter
@@ -93,10 +93,8 @@ def status_label(c: Consultation) -> str:
 @bp.record_once
 def _offer_consultations_on_kiosks(state):
     def provider(kiosk):
-        from surveys.operations import offered_territory_ids
-
         rows = db.session.scalars(select(Consultation).where(
-            Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
+            Consultation.territory_id.in_(kiosk.territory.offered_ids()),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id),
                  "kind": "consultation"}

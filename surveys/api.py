@@ -7,6 +7,7 @@ from voix.accounts.permissions import can_read_results
 from voix.api import body_language, json_body
 from voix.database import takes_write_lock_itself
 from voix.extensions import db
+from voix.about_you import AGE_BRACKETS, GENDERS
 from voix.i18n import available_languages
 from voix.kiosk.device import calling_kiosk
 from voix.territories.models import TerritoryKind, all_territories, territory_by_slug
@@ -14,13 +15,7 @@ from voix.territories.models import TerritoryKind, all_territories, territory_by
 from .exports import FORMATS, export_response
 from .models import Channel, Wave, WaveStatus
 from .operations import open_waves_for
-from .submission import (
-    AGE_BRACKETS,
-    GENDERS,
-    SubmissionRefused,
-    load_target,
-    submit_response,
-)
+from .submission import SubmissionRefused, load_target, submit_response
 from .views import offered_on_kiosk
 
 bp = Blueprint("surveys_api", __name__)

@@ -10,7 +10,7 @@ from voix.territories.models import territory_by_slug
 
 from .exports import FORMATS, export_bytes
 from .interchange import ImportRefused, import_questionnaire
-from .models import Wave
+from .models import Questionnaire, Wave
 
 surveys = AppGroup("surveys", help="Recurring surveys.")
 
@@ -36,16 +36,29 @@ def export_command(wave_id, fmt, output, raw):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--territory", required=True, help="Slug of the questionnaire's territory.")
 @click.option("--title", default=None, help="French title (else the one in the file).")
-def import_command(file, territory, title):
-    """Import an XLSForm (.xlsx, .csv) or LimeSurvey (.lss) FILE as a draft questionnaire.
+@click.option("--language", default=None, help="Language code of the texts whose column names no language "
+              "(XLSForm, KoBo), e.g. en; else the file's default language, else French.")
+@click.option("--new-version-of", "new_version_of", type=int, default=None,
+              help="Id of a questionnaire of that territory: the file becomes its next version, questions "
+                   "matched by name so that waves stay comparable.")
+def import_command(file, territory, title, language, new_version_of):
+    """Import an XLSForm (.xlsx, .csv), KoboToolbox form (.json) or LimeSurvey (.lss) FILE as a
+    draft questionnaire, or as a new version of an existing one.
 
-    Prints the new questionnaire id on the first line, then what was not imported as it was.
+    Prints the questionnaire id on the first line, then what was not imported as it was.
     """
     place = territory_by_slug(territory)
     if place is None:
         raise click.BadParameter(f"unknown territory: {territory}", param_hint="--territory")
+    previous = None
+    if new_version_of is not None:
+        previous = db.session.get(Questionnaire, new_version_of)
+        if previous is None or previous.territory_id != place.id:
+            raise click.BadParameter(f"no questionnaire {new_version_of} in {territory}",
+                                     param_hint="--new-version-of")
     try:
-        result = import_questionnaire(file.name, file.read_bytes(), place, title=title)
+        result = import_questionnaire(file.name, file.read_bytes(), place, title=title, language=language,
+                                      new_version_of=previous)
         db.session.commit()
     except ImportRefused as refused:
         db.session.rollback()

@@ -113,7 +113,18 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to import."))],
                      render_kw={"accept": ",".join(ACCEPTED_SUFFIXES)},
-                     description=_l("XLSForm (.xlsx or .csv, as made for KoBo or ODK) or LimeSurvey survey (.lss)"))
+                     description=_l("XLSForm (.xlsx or .csv, as made for KoBo or ODK), KoboToolbox form (.json) "
+                                    "or LimeSurvey survey (.lss)"))
     territory = SelectField(_l("Territory"), coerce=int)
+    new_version_of = SelectField(
+        _l("Import as"), coerce=int, default=0,
+        description=_l("A new version keeps the questionnaire's title and territory; questions with the same name "
+                       "keep their code, so that the waves stay comparable."))
+    language = SelectField(
+        _l("Language of the texts whose column names no language"), default="",
+        choices=[SelectChoice("", _l("As the file says (else French)")),
+                 SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
+                 SelectChoice("en", "English", render_kw={"lang": "en"}),
+                 SelectChoice("ar", "العربية", render_kw={"lang": "ar", "dir": "rtl"})])
     title = StringField(_l("Title in French (optional: else the one in the file)"),
                         validators=[Optional(), Length(max=200)])

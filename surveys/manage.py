@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from voix.accounts.auth import staff_required
 from voix.accounts.forms import EmptyForm
@@ -110,14 +111,20 @@ def import_file():
     request.max_content_length = MAX_FILE_BYTES + 64 * 1024
     form = ImportForm()
     _territory_choices(form.territory)
+    editable = [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc()))
+                if can_manage_surveys(g.user, q.territory)]
+    form.new_version_of.choices = [SelectChoice(0, _("A new questionnaire"))] + [
+        SelectChoice(q.id, _("A new version of: %(title)s", title=q.display_title())) for q in editable]
     if form.validate_on_submit():
-        territory = db.session.get(Territory, form.territory.data)
+        previous = next((q for q in editable if q.id == form.new_version_of.data), None)
+        territory = previous.territory if previous else db.session.get(Territory, form.territory.data)
         if territory is None or not can_manage_surveys(g.user, territory):
             abort(403)
         upload = form.file.data
         try:
             result = import_questionnaire(upload.filename or "", upload.read(MAX_FILE_BYTES + 1), territory,
-                                          created_by=g.user, title=form.title.data)
+                                          created_by=g.user, title=form.title.data,
+                                          language=form.language.data or None, new_version_of=previous)
             db.session.commit()
         except ImportRefused as refused:
             db.session.rollback()

@@ -61,6 +61,14 @@ def editable_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
     return copy
 
 
+def new_empty_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
+    """A new version with no question yet, to be filled (by an import, say)."""
+    version = QuestionnaireVersion(number=questionnaire.latest_version.number + 1)
+    questionnaire.versions.append(version)
+    db.session.flush()
+    return version
+
+
 def _copy_question(question: Question) -> Question:
     return Question(
         code=question.code, position=question.position, type=question.type,
@@ -134,12 +142,25 @@ def _check_condition(version, question):
     question.condition = {**question.condition, "equals": {True: "yes", False: "no"}.get(expected, str(expected))}
 
 
+def _earlier_versions(version):
+    return [v for v in version.questionnaire.versions if v.number < version.number]
+
+
+def codes_of_earlier_versions(version) -> set[str]:
+    return {q.code for v in _earlier_versions(version) for q in v.questions}
+
+
+def meant_otherwise_before(version, code, type, option_codes) -> bool:
+    """Whether `code` named a question of another type or with other options in an earlier version."""
+    signature = (type.value, tuple(option_codes) if type in CHOICE_TYPES else ())
+    return any(previous.signature != signature for v in _earlier_versions(version)
+               if (previous := v.question(code)) is not None)
+
+
 def _check_same_meaning_as_before(version, question):
     # A change of type or options under the same code would make waves look comparable
     # when they are not: that must be a new question with a new code.
-    for earlier_version in version.questionnaire.versions:
-        if earlier_version.number >= version.number:
-            continue
+    for earlier_version in _earlier_versions(version):
         previous = earlier_version.question(question.code)
         if previous is not None and previous.signature != question.signature:
             raise SurveyError(_l(
@@ -241,15 +262,11 @@ def questionnaire_comparability(questionnaire: Questionnaire) -> dict[str, bool]
 
 def open_waves_for(territory: Territory) -> list[Wave]:
     """Open waves offered in this territory: its own, its parents' and those of what it contains."""
-    ids = offered_territory_ids(territory)
+    ids = territory.offered_ids()
     waves = db.session.scalars(
         select(Wave).where(Wave.territory_id.in_(ids), Wave.status == WaveStatus.open).order_by(Wave.id)
     )
     return [wave for wave in waves if wave.accepts_responses]
-
-
-def offered_territory_ids(territory: Territory) -> list[int]:
-    return [t.id for t in territory.lineage()] + list(territory.subtree_ids())
 
 
 def response_counts(waves: list[Wave]) -> dict[int, int]:

@@ -23,8 +23,7 @@ from voix.driver_writes import DriverStatement, driver_writer
 from voix.extensions import db
 from voix.invitations import arrival_depth, new_invitation_code, normalize_code
 from voix.models import local_today, utcnow
-from voix.privacy import clean_text
-from voix.territories.models import Territory, TerritoryKind
+from voix.about_you import clean_about_you
 
 from .answers import clean_answers
 from .models import (
@@ -38,10 +37,8 @@ from .models import (
     WaveStatus,
 )
 
-GENDERS = ("woman", "man", "self_described")
 # A tablet's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
-AGE_BRACKETS = ("under_15", "15_17", "18_25", "26_34", "35_49", "50_64", "65_plus")
 
 
 @dataclass
@@ -103,7 +100,6 @@ WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Q
 WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id, Wave.territory_id,
                      Wave.questionnaire_id, Questionnaire.panel, Questionnaire.ask_about_you, Wave.closed_at)
               .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id).where(Wave.id == bindparam("wave_id")))
-QUARTIER_ROW = select(Territory.id, Territory.kind).where(Territory.slug == bindparam("slug"))
 STORED_ROW = select(Response.wave_id, Response.invitation_code, Response.panel_code).where(
     Response.uuid == bindparam("uuid"))
 ANSWER_ROW = insert(Answer).values(response_id=bindparam("response_id"), question_id=bindparam("question_id"),
@@ -188,19 +184,13 @@ def _response_and_answers_insert():
 # only quartiers found are kept, so a new one is found at once. Neither cache ever holds
 # whether a wave accepts responses.
 
-CACHES = "voix.submission_caches"
-
-
-def _caches() -> tuple[dict, dict]:
-    extensions = current_app.extensions
-    caches = extensions.get(CACHES)
-    if caches is None:
-        caches = extensions.setdefault(CACHES, ({}, {}))
-    return caches
+def _targets() -> dict:
+    """The wave targets this process has loaded, by wave id."""
+    return current_app.extensions.setdefault("voix.submission_targets", {})
 
 
 def load_target(wave_id: int) -> Target | None:
-    targets = _caches()[0]
+    targets = _targets()
     target = targets.get(wave_id)
     if target is not None:
         return target
@@ -216,7 +206,7 @@ def load_target(wave_id: int) -> Target | None:
 
 
 def _forget_target(wave_id: int):
-    _caches()[0].pop(wave_id, None)
+    _targets().pop(wave_id, None)
 
 
 def normalize_uuid(value) -> str | None:
@@ -224,57 +214,6 @@ def normalize_uuid(value) -> str | None:
         return str(uuid_module.UUID(str(value)))
     except ValueError:
         return None
-
-
-def _quartier_id(slug: str) -> int | None:
-    quartiers = _caches()[1]
-    found = quartiers.get(slug)
-    if found is None:
-        row = db.session.connection().execute(QUARTIER_ROW, {"slug": slug}).one_or_none()
-        if row is not None and row.kind is TerritoryKind.quartier:
-            found = quartiers[slug] = row.id
-    return found
-
-
-def clean_about_you(about: dict, ask_about_you: bool) -> tuple[dict, dict]:
-    """Check the optional "about you" block; unknown or empty fields are dropped."""
-    if not ask_about_you or not about:
-        return {}, {}
-    clean, errors = {}, {}
-    # Messages are made only when needed: translating one costs more than the whole check.
-    choose = _l("Choose one of the proposed answers.")
-    gender = about.get("gender") or None
-    if gender is not None:
-        if gender in GENDERS:
-            clean["gender"] = gender
-        else:
-            errors["gender"] = str(choose)
-    description = about.get("gender_description")
-    if isinstance(description, str) and description.strip() and gender in (None, "self_described"):
-        if len(description.strip()) > 100:
-            errors["gender_description"] = str(_l("Keep it under %(n)s characters.", n=100))
-        else:  # writing a description is describing oneself, even without ticking the box
-            clean["gender"], clean["gender_description"] = "self_described", clean_text(description)
-    bracket = about.get("age_bracket") or None
-    if bracket is not None:
-        if bracket in AGE_BRACKETS:
-            clean["age_bracket"] = bracket
-        else:
-            errors["age_bracket"] = str(choose)
-    quartier = about.get("quartier") or None
-    if quartier is not None:
-        quartier_id = _quartier_id(str(quartier))
-        if quartier_id is None:
-            errors["quartier"] = str(choose)
-        else:
-            clean["quartier_id"] = quartier_id
-    if str(about.get("invited_by") or "").strip():
-        code = normalize_code(about["invited_by"])
-        if code:
-            clean["invited_by_code"] = code
-        else:
-            errors["invited_by"] = str(_l("An invitation code has 8 letters and digits, like 7KQ2M9XA."))
-    return clean, errors
 
 
 def read_panel_card(target: Target, typed) -> tuple[str | None, dict]:

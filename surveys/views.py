@@ -24,8 +24,10 @@ from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
 from .models import Channel, QuestionType, Wave
-from .operations import offered_territory_ids, open_waves_for
-from .submission import AGE_BRACKETS, SubmissionRefused, load_target, submit_response
+from .operations import open_waves_for
+from voix.about_you import AGE_BRACKETS
+
+from .submission import SubmissionRefused, load_target, submit_response
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 PERSONAL_THANKS_CODE = "survey_invitation_code"
@@ -70,7 +72,7 @@ def thanks():
 
 def offered_on_kiosk(wave: Wave, kiosk) -> bool:
     """A kiosk offers the waves of its territory, of the places above it and of those inside it."""
-    return wave.territory_id in offered_territory_ids(kiosk.territory)
+    return wave.territory_id in kiosk.territory.offered_ids()
 
 
 def _answer_page(wave, channel, kiosk):

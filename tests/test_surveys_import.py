@@ -334,7 +334,7 @@ def test_facilitator_imports_from_the_questionnaire_screens(client, auth, make_u
     assert IMPORT_URL in client.get("/animation/enquetes/").text
     page = client.get(IMPORT_URL)
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
-    assert 'accept=".xlsx,.csv,.lss"' in page.text
+    assert 'accept=".xlsx,.csv,.json,.lss"' in page.text
     response = client.post(IMPORT_URL, data={"file": upload("quartier.xlsx"), "territory": territories["sanitas"].id},
                            content_type="multipart/form-data")
     assert response.status_code == 200, response.text

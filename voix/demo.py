@@ -15,7 +15,7 @@ from insights.store import analyze_pending
 from surveys import operations as ops
 from surveys.answers import clean_answers
 from surveys.models import Answer, Channel, QuestionType, Response, WaveStatus
-from surveys.submission import AGE_BRACKETS
+from voix.about_you import AGE_BRACKETS
 
 from .accounts.cli import create_user
 from .accounts.models import Role, User

@@ -19,7 +19,7 @@ def _run(*args):
 @translate.command("update")
 def update_command():
     """Extract the strings from the code and merge them into every catalogue."""
-    _run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--sort-output", "--no-wrap", "--no-location",
+    _run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--sort-output", "--no-wrap", "--no-location",
          "--project", "Voix des quartiers", "-o", POT, *SOURCES)
     _run("update", "--no-wrap", "--ignore-obsolete", "-i", POT, "-d", "translations")
     click.echo("Now translate the empty msgstr entries, then run: flask --app wsgi translate compile")

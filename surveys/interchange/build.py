@@ -1,4 +1,5 @@
-"""One function for every format: a `Draft` becomes a draft questionnaire with one version.
+"""One function for every format: a `Draft` becomes a draft questionnaire with one version,
+or a new version of an existing questionnaire.
 
 Our rules are applied here, each change said in a note: question codes (lowercase
 letters, digits and _), French texts (required: another language stands in, to be
@@ -29,16 +30,21 @@ class ImportResult:
     notes: list
 
 
-def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="") -> ImportResult:
+def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="",
+                        new_version_of=None) -> ImportResult:
     notes = list(draft.notes)
     languages = _Languages(draft.default_language)
-    title_texts = {"fr": title.strip()} if title and title.strip() else languages.pick(draft.title)
-    if not title_texts:
-        title_texts = {"fr": _stem(filename) or draft.source}
-    questionnaire = ops.create_questionnaire(_clip(title_texts, TITLE_MAX), territory, created_by=created_by)
-    questionnaire.description = languages.pick(draft.description)
-    db.session.flush()
-    version = questionnaire.latest_version
+    if new_version_of is None:
+        title_texts = {"fr": title.strip()} if title and title.strip() else languages.pick(draft.title)
+        if not title_texts:
+            title_texts = {"fr": _stem(filename) or draft.source}
+        questionnaire = ops.create_questionnaire(_clip(title_texts, TITLE_MAX), territory, created_by=created_by)
+        questionnaire.description = languages.pick(draft.description)
+        db.session.flush()
+        version = questionnaire.latest_version
+    else:  # the questionnaire keeps its title and territory; the file gives the questions
+        questionnaire = new_version_of
+        version = ops.new_empty_version(questionnaire)
     codes = _Codes()
     for question in draft.questions:
         _add_question(version, question, codes, languages, notes)
@@ -46,13 +52,31 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
     notes.extend(codes.notes())
     notes.extend(languages.notes())
+    if new_version_of is not None:
+        notes.extend(_left_out_of_new_version(version))
     return ImportResult(questionnaire, notes)
+
+
+def _left_out_of_new_version(version) -> list:
+    previous = version.questionnaire.versions[-2]
+    gone = [q.code for q in previous.questions if version.question(q.code) is None]
+    if not gone:
+        return []
+    return [Note("", _l("These questions of version %(n)s are not in the file, so the new version no longer asks "
+                        "them: %(codes)s", n=previous.number, codes=", ".join(gone)))]
 
 
 def _add_question(version, question, codes, languages, notes):
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
+    if ops.meant_otherwise_before(version, code, question.type, [option_code for option_code, _ in options]):
+        # Same name, another type or other options: answers would not be comparable across
+        # waves, so it becomes a new question with a code of its own.
+        codes.forget(question.name)
+        code = codes.add(question.name, taken=ops.codes_of_earlier_versions(version))
+        notes.append(Note(question.name, _l("its type or options changed since the previous version: it is a new "
+                                            "question, with the code %(code)s.", code=code)))
     fields = dict(
         code=code, type=question.type, required=question.required,
         text=_clip(languages.pick(question.text) or {"fr": question.name}, TEXT_MAX),
@@ -115,11 +139,11 @@ class _Codes:
     def __init__(self):
         self._questions, self._options, self._changed, self._lowered = {}, {}, [], False
 
-    def add(self, name) -> str:
+    def add(self, name, taken=()) -> str:
         code = _ascii_words(name)
         if not code or not code[0].isalpha():
             code = f"q_{code}".rstrip("_")
-        code = _unique(code[:CODE_MAX], set(self._questions.values()), CODE_MAX)
+        code = _unique(code[:CODE_MAX], set(self._questions.values()) | set(taken), CODE_MAX)
         self._questions[name] = code
         if code != name:
             self._changed.append(f"{name} → {code}")

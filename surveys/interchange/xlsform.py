@@ -47,11 +47,19 @@ _SELECT = re.compile(r"^(select_one|select one|select1|select_multiple|select al
 TRUE, FALSE = {"yes", "true", "true()", "1"}, {"", "no", "false", "false()", "0"}
 
 
-def read_xlsform(content: bytes, *, csv_layout=False) -> Draft:
-    sheets = _csv_sheets(content) if csv_layout else _xlsx_sheets(content)
+def read_xlsform(content: bytes, *, csv_layout=False, language=None) -> Draft:
+    return draft_from_sheets(_csv_sheets(content) if csv_layout else _xlsx_sheets(content), language=language)
+
+
+def draft_from_sheets(sheets: dict, *, source="XLSForm", language=None) -> Draft:
+    """{"survey": [{header: text}], "choices": [...], "settings": [...]} -> a draft.
+
+    `language` is the language of the columns that name none (label, hint), when the
+    person importing says it; else the form's default_language, else French.
+    """
     if not sheets.get("survey"):
         raise ImportRefused(_l("This XLSForm has no survey sheet (with type, name and label columns)."))
-    return _Reader(sheets).draft
+    return _Reader(sheets, source, language).draft
 
 
 # --- Reading the sheets into rows of {header: text} ----------------------------------
@@ -146,7 +154,7 @@ class _Row:
 
 
 class _Reader:
-    def __init__(self, sheets):
+    def __init__(self, sheets, source, language):
         self.sheets = sheets
         settings = sheets.get("settings", [{}])[0] if sheets.get("settings") else {}
         headers = {h for sheet in sheets.values() for row in sheet for h in row}
@@ -154,9 +162,10 @@ class _Reader:
         default = next((v for h, v in settings.items() if _column(h)[0] == "default_language" and v), None)
         # Columns without a language are in the form's default language; without one named,
         # they are taken as French (this platform's language), and the user is told.
-        self.unqualified = default or ("default" if explicit_french else "fr")
-        self.draft = Draft(source="XLSForm", default_language=self.unqualified)
-        if self.unqualified == "fr" and any(_column(h)[0] in ("label", "hint") and not _column(h)[1] for h in headers):
+        self.unqualified = language or default or ("default" if explicit_french else "fr")
+        self.draft = Draft(source=source, default_language=self.unqualified)
+        guessed = not (language or default or explicit_french)
+        if guessed and any(_column(h)[0] in ("label", "hint") and not _column(h)[1] for h in headers):
             self.draft.note("", _l("Columns without a language (label, hint) were read as French."))
         self.choices = self._choices()
         settings_row = _Row(settings, self.unqualified)

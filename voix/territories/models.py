@@ -40,6 +40,11 @@ class Territory(db.Model):
             node = node.parent
         return chain
 
+    def offered_ids(self) -> list[int]:
+        """Territories whose surveys and consultations are offered here (on a kiosk of this
+        territory, say): this one, those that contain it and those inside it."""
+        return [t.id for t in self.lineage()] + list(self.subtree_ids())
+
     def subtree_ids(self) -> set[int]:
         """Ids of this territory and everything inside it."""
         ids, frontier = {self.id}, [self.id]
