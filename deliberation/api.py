@@ -16,11 +16,11 @@ from voix.extensions import db
 from voix.request_input import row_by_outside_id
 
 from . import operations as ops
+from . import statements as statement_ops
 from .models import (
     Comment,
     Consultation,
     Idea,
-    Moderation,
     Position,
     Statement,
     Visibility,
@@ -157,12 +157,58 @@ def support(idea_id):
         return _refused(error)
 
 
+def _statement_json(statement: Statement) -> dict:
+    return {"id": statement.id, "text": statement.text, "language": statement.language,
+            "is_meta": statement.is_meta, "created_at": _iso(statement.created_at)}
+
+
 @bp.get("/consultations/<int:consultation_id>/statements")
 def statements(consultation_id):
+    """The statements residents vote on: accepted ones, and in "open" moderation those not yet read."""
     c = _get(Consultation, consultation_id)
-    rows = db.session.scalars(select(Statement).where(Statement.consultation_id == c.id,
-                                                      Statement.moderation != Moderation.rejected).order_by(Statement.id))
-    return {"statements": [{"id": s.id, "text": s.text} for s in rows]}
+    return {"moderation": c.statement_moderation.value,
+            "statements": [_statement_json(s) for s in statement_ops.shown_statements(c)]}
+
+
+@bp.get("/consultations/<int:consultation_id>/statements/similar")
+def similar_statements(consultation_id):
+    c = _get(Consultation, consultation_id)
+    return {"statements": [_statement_json(s) for s in statement_ops.similar_statements(c, request.args.get("text", ""))]}
+
+
+@bp.post("/consultations/<int:consultation_id>/statements")
+def propose_statement(consultation_id):
+    """A resident's statement: 201 the first time, 200 for a repeat of the same UUID.
+
+    `shown` says whether others see it now; if not, `held_reason` says why it waits.
+    """
+    c = _get(Consultation, consultation_id)
+    body = json_body()
+    participant = _participant(c, body)
+    language = body_language(body)
+    text = text_field(body, "text")
+    try:
+        statement, created = statement_ops.propose_statement(c, participant, text, uuid=body.get("uuid"),
+                                                             language=language)
+    except ops.DeliberationError as error:
+        return _refused(error)
+    return ({**_statement_json(statement), "shown": statement.is_shown,
+             "held_reason": statement.held_reason.value if statement.held_reason else None},
+            201 if created else 200)
+
+
+@bp.post("/statements/<int:statement_id>/reports")
+def report_statement(statement_id):
+    statement = _get(Statement, statement_id)
+    if not statement.is_shown:
+        abort(404)  # nobody reports what they cannot see
+    body = json_body()
+    try:
+        statement_ops.report_statement(statement, _participant(statement.consultation, body),
+                                       text_field(body, "reason"))
+    except ops.DeliberationError as error:
+        return _refused(error)
+    return {"status": "reported"}, 201
 
 
 @bp.post("/statements/<int:statement_id>/votes")

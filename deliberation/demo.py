@@ -68,7 +68,7 @@ def load(rng, territories, made_institutions, facilitator):
     people = [ops.new_participant(consultation, rng.choice([Origin.kiosk, Origin.kiosk, Origin.personal]))
               for _ in range(40)]
     ideas = [ops.propose_idea(consultation, rng.choice(people), title=t, body=b) for t, b in IDEAS]
-    statements = [Statement(consultation_id=consultation.id, text=text, moderation=Moderation.accepted)
+    statements = [Statement(consultation_id=consultation.id, text=text, moderation=Moderation.accepted, language="fr")
                   for text in STATEMENTS]
     db.session.add_all(statements)
     ops.advance_phase(consultation)  # voting
@@ -203,7 +203,7 @@ def _past_participant(rng, consultation, territories, place, start, codes):
 
 
 def _past_votes(rng, consultation, people, ideas, camp, moment):
-    statements = [Statement(consultation_id=consultation.id, text=text, moderation=Moderation.accepted,
+    statements = [Statement(consultation_id=consultation.id, text=text, moderation=Moderation.accepted, language="fr",
                             created_at=moment(5, 10)) for text in STATEMENTS]
     db.session.add_all(statements)
     db.session.flush()

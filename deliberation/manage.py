@@ -46,6 +46,7 @@ from .models import (
     OfficialAnswer,
     Origin,
     Phase,
+    StatementModeration,
     Visibility,
 )
 from .permissions import (
@@ -118,7 +119,8 @@ def create():
         consultation = ops.create_consultation({k: v for k, v in title.items() if v}, territory, created_by=g.user,
                                                support_cap=cap if cap and cap > 0 else None,
                                                results_hidden=bool(request.form.get("results_hidden")),
-                                               premoderation=bool(request.form.get("premoderation")))
+                                               premoderation=bool(request.form.get("premoderation")),
+                                               statement_moderation=_statement_mode_from_form())
         ops.set_schedule(consultation, opens_on, closes_on)
     except ops.DeliberationError as error:
         db.session.rollback()
@@ -213,6 +215,13 @@ def schedule(consultation_id):
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for(".detail", consultation_id=consultation.id) + "#calendrier")
+
+
+def _statement_mode_from_form() -> StatementModeration:
+    try:
+        return StatementModeration(request.form.get("statement_moderation") or "open")
+    except ValueError:
+        raise ops.DeliberationError(_("Choose strict or open moderation.")) from None
 
 
 MAX_SUPPORT_CAP = 100  # as the form's input says
@@ -428,3 +437,6 @@ def moderate_question(question_id, action):
         abort(403)
     _hide_or_restore(question, action)
     return redirect(url_for(".detail", consultation_id=question.consultation_id) + f"#question-{question.id}")
+
+
+from . import manage_statements  # noqa: E402,F401  (the statements screen's routes, on this blueprint)

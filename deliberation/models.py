@@ -36,6 +36,13 @@ class Phase(enum.Enum):
     closed = "closed"
 
 
+class StatementModeration(enum.Enum):
+    """How residents' statements are published (Pol.is's "strict moderation" switch)."""
+
+    strict = "strict"  # shown once a moderator accepts it
+    open = "open"  # shown at once; residents may report it
+
+
 class Consultation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[dict] = mapped_column(JSON)  # {language: text}
@@ -48,6 +55,8 @@ class Consultation(db.Model):
     results_hidden: Mapped[bool] = mapped_column(default=False)  # until the consultation closes
     # Every idea, comment and question waits for a moderator before it is shown.
     premoderation: Mapped[bool] = mapped_column(default=False)
+    statement_moderation: Mapped[StatementModeration] = mapped_column(
+        enum_type(StatementModeration), default=StatementModeration.open, server_default="open")
     support_cap: Mapped[int | None]  # supports per participant, None = no cap
     opens_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closes_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -233,18 +242,48 @@ class Statement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(String(500))  # scrubbed of personal data when a resident wrote it
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(64))
+    # A resident's statement comes with a client UUID: sent twice, stored once (None: imported, demo).
+    uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+    language: Mapped[str | None] = mapped_column(String(10))
     moderation: Mapped[Moderation] = mapped_column(enum_type(Moderation), default=Moderation.unmoderated)
+    held_reason: Mapped[HeldReason | None] = mapped_column(enum_type(HeldReason))  # hidden until accepted
     # About the conversation or the participant, not an opinion: shown, not clustered.
     is_meta: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
+
+    consultation: Mapped[Consultation] = relationship()
 
     __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
 
     def __repr__(self):
         return f"<Statement {self.id}>"
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether residents see it and vote on it (the same rule as `shown_statements`)."""
+        if self.moderation is Moderation.rejected or self.held_reason is not None:
+            return False
+        return (self.moderation is Moderation.accepted
+                or self.consultation.statement_moderation is StatementModeration.open)
+
+
+class StatementReport(db.Model):
+    """A resident reports a statement (consultations in "open" moderation show them at once)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = created_at_column()
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("statement_id", "participant_id"),)
+
+    def __repr__(self):
+        return f"<StatementReport statement={self.statement_id}>"
 
 
 class StatementVote(db.Model):

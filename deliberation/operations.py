@@ -160,17 +160,27 @@ def _words(text: str) -> set[str]:
 
 def similar_ideas(consultation: Consultation, text: str, limit=3) -> list[Idea]:
     """Visible ideas sharing the most words with `text`, so people support instead of duplicating."""
+    ideas = db.session.scalars(select(Idea).where(
+        Idea.consultation_id == consultation.id, Idea.visibility == Visibility.visible))
+    return most_similar(text, ideas, lambda idea: f"{idea.title} {idea.body}", limit)
+
+
+def most_similar(text: str, candidates, text_of, limit=3) -> list:
+    """The candidates sharing the most words (4 letters or more) with `text`, best first.
+
+    Words in common over words in either (Jaccard), at least 0.15: ideas and statements
+    use the same check.
+    """
     wanted = _words(text)
     if not wanted:
         return []
     scored = []
-    for idea in db.session.scalars(select(Idea).where(
-            Idea.consultation_id == consultation.id, Idea.visibility == Visibility.visible)):
-        words = _words(f"{idea.title} {idea.body}")
+    for candidate in candidates:
+        words = _words(text_of(candidate))
         overlap = len(wanted & words) / len(wanted | words) if words else 0
         if overlap >= 0.15:
-            scored.append((overlap, idea.id, idea))
-    return [idea for _score, _id, idea in sorted(scored, reverse=True)[:limit]]
+            scored.append((overlap, candidate.id, candidate))
+    return [candidate for _score, _id, candidate in sorted(scored, key=lambda row: row[:2], reverse=True)[:limit]]
 
 
 def propose_idea(consultation: Consultation, carrier: Participant, *, title: str, body: str,
@@ -304,6 +314,8 @@ def vote_on_statement(statement: Statement, participant: Participant, value: int
     _check_votes_open(consultation, participant)
     if statement.moderation is Moderation.rejected:
         raise DeliberationError(_l("This statement was removed by moderation."))
+    if not statement.is_shown:  # held, or waiting for a moderator in "strict" moderation
+        raise DeliberationError(_l("This statement is waiting for a moderator."))
     if insert_ignoring_duplicates(StatementVoteReceipt, dict(uuid=vote_uuid, received_at=utcnow())) is None:
         db.session.rollback()
         return False

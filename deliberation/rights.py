@@ -63,6 +63,8 @@ def _participation(p: Participant) -> dict:
     statement_votes = db.session.execute(select(Statement.text, StatementVote.value)
                                          .join(StatementVote, StatementVote.statement_id == Statement.id)
                                          .where(StatementVote.participant_id == p.id).order_by(StatementVote.id))
+    written = db.session.execute(select(Statement.text, Statement.moderation, Statement.created_at)
+                                 .where(Statement.author_id == p.id).order_by(Statement.id))
     memberships = db.session.scalars(select(CommitteeMember).where(CommitteeMember.participant_id == p.id))
     return {
         "consultation": p.consultation.title,
@@ -73,6 +75,7 @@ def _participation(p: Participant) -> dict:
         "ideas": [{"title": t, "text": b, "visibility": v.value, "written_at": w.isoformat()} for t, b, v, w in ideas],
         "comments": [{"text": b, "visibility": v.value, "written_at": w.isoformat()} for b, v, w in comments],
         "questions": [{"text": t, "visibility": v.value, "written_at": w.isoformat()} for t, v, w in questions],
+        "statements": [{"text": t, "moderation": m.value, "written_at": w.isoformat()} for t, m, w in written],
         "supports": list(supported),
         "statement_votes": [{"statement": t, "vote": v} for t, v in statement_votes],
         "pairwise_votes": db.session.scalar(select(func.count()).where(PairwiseVote.participant_id == p.id)),

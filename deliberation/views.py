@@ -36,6 +36,7 @@ from voix.territories.models import TerritoryKind, all_territories
 
 from . import operations as ops
 from . import photos
+from . import statements as statement_ops
 from .models import (
     AnswerStatus,
     Comment,
@@ -44,12 +45,12 @@ from .models import (
     Idea,
     InstitutionQuestion,
     MembershipStatus,
-    Moderation,
     OfficialAnswer,
     Origin,
     Phase,
     Position,
     Statement,
+    StatementModeration,
     StatementVote,
     Visibility,
 )
@@ -154,8 +155,9 @@ def _consultation_page(c: Consultation, volunteered: dict | None = None):
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == c.id)).all(),
         age_brackets=AGE_BRACKETS,
         counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
-        has_statements=db.session.scalar(select(Statement.id).where(
-            Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None,
+        # The statements page: to vote on shown statements, or to write the first ones.
+        has_statements=(c.accepts_votes and statement_ops.has_shown_statements(c))
+        or statement_ops.accepts_statements(c),
         questions=ops.visible_questions(c), my_hidden_questions=_my_hidden_questions(c, me),
         may_ask=c.is_running and bool(ops.institutions_for(c)), volunteered=volunteered or {},
     )
@@ -535,21 +537,84 @@ def statements(consultation_id):
             flash(str(error), "error")
         except DBAPIError as error:  # the same statement again, with the same UUID: counted once when sent again
             flash(nothing_saved(error), "error")
-            return _statements_page(c, participant(c, create=False), statement, request.form.get("uuid", "")), 503
+            return _vote_page(c, participant(c, create=False), statement, request.form.get("uuid", "")), 503
         return redirect(url_for(".statements", consultation_id=c.id), code=303)
-    return _statements_page(c, participant(c, create=False))
+    return _vote_page(c, participant(c, create=False))
 
 
-def _statements_page(c: Consultation, me, unsaved: Statement | None = None, vote_uuid: str | None = None):
+def _vote_page(c: Consultation, me, unsaved: Statement | None = None, vote_uuid: str | None = None):
     """The next statement to vote on; `unsaved`: the one whose vote could not be saved, shown again."""
     voted = set()
     if me is not None:
         voted = set(db.session.scalars(select(StatementVote.statement_id).where(StatementVote.participant_id == me.id)))
-    remaining = [s for s in db.session.scalars(select(Statement).where(
-        Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).order_by(Statement.id))
-        if s.id not in voted]
+    skipped = voted | statement_ops.reported_by(me)  # a statement one reported is not asked again
+    remaining = [s for s in statement_ops.shown_statements(c) if s.id not in skipped]
     if unsaved is not None:
         remaining = [unsaved] + [s for s in remaining if s.id != unsaved.id]
+    return _statements_page(c, remaining, mine_waiting=statement_ops.waiting_from(me), vote_uuid=vote_uuid)
+
+
+def _statements_page(c: Consultation, remaining: list, **form):
     return render_template("deliberation/statements.html", consultation=c, statement=remaining[0] if remaining else None,
-                           vote_uuid=vote_uuid,
-                           left=len(remaining), kiosk=current_kiosk())
+                           mine_waiting=form.pop("mine_waiting", []), vote_uuid=form.pop("vote_uuid", None),
+                           left=len(remaining), kiosk=current_kiosk(), may_propose=statement_ops.accepts_statements(c),
+                           may_vote=c.accepts_votes, text_max=statement_ops.STATEMENT_TEXT_MAX,
+                           reportable=c.statement_moderation is StatementModeration.open,
+                           form_uuid=form.pop("form_uuid", None) or str(uuid.uuid4()),
+                           similar=form.pop("similar", []), text=form.pop("text", ""), errors=form.pop("errors", {}))
+
+
+@bp.post("/<int:consultation_id>/affirmations/proposer")
+def propose_statement(consultation_id):
+    """A resident proposes a statement: first similar ones are shown, then it is sent.
+
+    The form's UUID goes through both steps: sent twice, stored once.
+    """
+    c = _consultation(consultation_id)
+    text = request.form.get("text", "").strip()
+    form_uuid = request.form.get("uuid") or str(uuid.uuid4())
+    stored = statement_ops.stored_under(form_uuid)
+    if stored is None:
+        try:
+            statement_ops.check_statement(c, text)
+        except ops.FormRefused as refused:
+            return _statements_page(c, [], form_uuid=form_uuid, text=text, errors=refused.errors), 422
+        except ops.DeliberationError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".consultation", consultation_id=c.id))
+        similar = [] if request.form.get("confirmed") else statement_ops.similar_statements(c, text)
+        if similar:
+            return _statements_page(c, [], form_uuid=form_uuid, text=text, similar=similar)
+    try:
+        statement, created = statement_ops.propose_statement(c, participant(c), text, uuid=form_uuid,
+                                                             language=current_language())
+        db.session.commit()
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".statements", consultation_id=c.id), code=303)
+    except DBAPIError as error:  # the database refused the write: the text stays in the form, same UUID
+        flash(nothing_saved(error), "error")
+        return _statements_page(c, [], form_uuid=form_uuid, text=text), 503
+    if not created:
+        flash(_("This statement was already sent: it is stored once."), "info")
+    elif statement.is_shown:
+        flash(_("Thank you! Your statement is published: others can now give their opinion on it."), "success")
+    else:
+        flash(_("Thank you! Your statement will be shown once a moderator has read it."), "success")
+    return redirect(url_for(".statements", consultation_id=c.id), code=303)
+
+
+@bp.post("/affirmations/<int:statement_id>/signaler")
+def report_statement(statement_id):
+    """Report a shown statement (consultations in "open" moderation publish them at once)."""
+    statement = db.session.get(Statement, statement_id)
+    if statement is None or not statement.is_shown:
+        abort(404)
+    try:
+        statement_ops.report_statement(statement, participant(statement.consultation), request.form.get("reason", ""))
+        flash(_("Thank you: a moderator will look at this statement."), "success")
+    except ops.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".statements", consultation_id=statement.consultation_id), code=303)

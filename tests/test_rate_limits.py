@@ -143,7 +143,7 @@ def test_every_limited_api_route_documents_429_and_503(app):
     spec = documented(SPEC.read_text(encoding="utf-8"))
     limited_routes = [re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule[len(API_PREFIX):])
                       for rule in app.url_map.iter_rules() if rule.endpoint in PUBLIC_WRITES and rule.endpoint.startswith("api.")]
-    assert len(limited_routes) == 9
+    assert len(limited_routes) == 11
     for path in limited_routes:
         assert {"429", "503"} <= spec[("POST", path)], path
 

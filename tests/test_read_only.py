@@ -20,6 +20,7 @@ from deliberation.models import (
     CommentReport,
     Committee,
     CommitteeMember,
+    Consultation,
     Idea,
     InstitutionQuestion,
     Moderation,
@@ -195,6 +196,8 @@ def test_a_question_to_an_institution_stays_in_its_form_with_its_uuid(database_u
 
 
 def test_a_statement_vote_shows_the_same_statement_again(database_url, square):
+    ops.advance_phase(db.session.get(Consultation, square["c"]))  # statements are voted on in the voting phase
+    db.session.commit()
     form_uuid = str(uuid.uuid4())
     html = _unsaved_page(database_url, f"/consultations/{square['c']}/affirmations", {
         "statement": str(square["statement"]), "value": "1", "uuid": form_uuid})

@@ -96,6 +96,9 @@ EXPECTED = {
     "api.deliberation_api.similar": public(200),
     "api.deliberation_api.statement_vote": public(422),
     "api.deliberation_api.statements": public(200),
+    "api.deliberation_api.propose_statement": public(403),  # no participation token
+    "api.deliberation_api.similar_statements": public(200),
+    "api.deliberation_api.report_statement": public(403),
     "api.deliberation_api.support": public(403),
     "api.surveys_api.open_waves": public(200),
     "api.surveys_api.submit": public(422),
@@ -110,6 +113,8 @@ EXPECTED = {
     "deliberation.propose": public(200),
     "deliberation.report": public(R),
     "deliberation.statements": public(200),
+    "deliberation.propose_statement": public(422),  # an empty statement
+    "deliberation.report_statement": public(R),
     "deliberation.support": public(R),
     "deliberation.volunteer": public(R),
     "home.index": public(200),
@@ -149,6 +154,10 @@ EXPECTED = {
     "deliberation_manage.moderate_idea": staff(R, FA, MA),
     "deliberation_manage.premoderation": staff(R, FA),
     "deliberation_manage.moderate_question": staff(R, FA, MA),
+    "deliberation_manage.moderate_statement": staff(400, FA, MA),  # no decision sent
+    "deliberation_manage.statement_meta": staff(R, FA, MA),
+    "deliberation_manage.statement_mode": staff(R, FA),
+    "deliberation_manage.statements": staff(200, FA, MA),
     "deliberation_manage.next_phase": staff(R, FA),
     "deliberation_manage.paper_ballot": staff(200, FA),
     "deliberation_manage.remove_co_carrier": staff(R, FA),

@@ -29,10 +29,11 @@ PUBLIC_WRITES = frozenset({
     # ideas, supports, votes, comments, questions to institutions, reports, committees
     "deliberation.propose", "deliberation.ask", "deliberation.support", "deliberation.co_carry",
     "deliberation.comment", "deliberation.report", "deliberation.volunteer", "deliberation.pairwise",
-    "deliberation.statements",
+    "deliberation.statements", "deliberation.propose_statement", "deliberation.report_statement",
     "api.deliberation_api.new_participant", "api.deliberation_api.propose", "api.deliberation_api.ask",
     "api.deliberation_api.support", "api.deliberation_api.statement_vote", "api.deliberation_api.pairwise",
     "api.deliberation_api.comment", "api.deliberation_api.report",
+    "api.deliberation_api.propose_statement", "api.deliberation_api.report_statement",
     # sign-ins (each account also has its own throttle: voix/accounts/throttle.py)
     "accounts.login", "residents.sign_in", "residents.sign_up",
 })

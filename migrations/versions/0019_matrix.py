@@ -1,6 +1,6 @@
 """matrix questions: question.rows, the rows of a matrix or the items of a multiple question
 
-Revision ID: 0019_matrix
+Revision ID: 0019
 Revises: 0018
 
 One JSON column, an empty list for every existing question. The new question types need
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019_matrix'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
