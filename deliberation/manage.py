@@ -55,7 +55,7 @@ from .permissions import (
     can_moderate,
     can_run_consultations,
 )
-from .polis_io import opinion_groups_view
+from .opinion_map import opinion_map
 
 bp = Blueprint("deliberation_manage", __name__, url_prefix="/animation/consultations", template_folder="templates")
 
@@ -147,7 +147,7 @@ def detail(consultation_id):
         "deliberation/manage/detail.html", consultation=consultation, ideas=ideas, answers=answers,
         counts=ops.support_counts(consultation), statuses=list(AnswerStatus),
         ranking=ops.pairwise_ranking(consultation), titles={i.id: i.title for i in ideas},
-        opinions=opinion_groups_view(consultation),
+        opinions=opinion_map(consultation),
         can_manage=can_manage_consultation(g.user, consultation), can_moderate=can_moderate(g.user, consultation),
         can_answer=can_answer_for(g.user, consultation),
         queue=ops.moderation_queue({consultation.territory_id}) if can_moderate(g.user, consultation) else [],

@@ -51,6 +51,8 @@ from .models import (
     StatementVote,
     Visibility,
 )
+from .opinion_map import MIN_PEOPLE
+from .opinion_map import opinion_map as opinion_map_data
 from .pairwise import choose_pair
 from .permissions import can_moderate, can_read_debate
 from .residents import participant_of
@@ -512,3 +514,12 @@ def statements(consultation_id):
         if s.id not in voted]
     return render_template("deliberation/statements.html", consultation=c, statement=remaining[0] if remaining else None,
                            left=len(remaining), kiosk=current_kiosk())
+
+
+@bp.get("/<int:consultation_id>/carte-des-opinions")
+def opinion_map(consultation_id):
+    """The opinion groups in plain words and a picture, with "where you are" for a voter."""
+    c = _consultation(consultation_id)
+    data = opinion_map_data(c, participant(c, create=False)) if c.shows_results else None
+    return render_template("deliberation/opinion_map.html", consultation=c, m=data, kiosk=current_kiosk(),
+                           min_people=MIN_PEOPLE)
