@@ -400,18 +400,6 @@ def held_reason(consultation: Consultation, *checked) -> HeldReason | None:
     return None
 
 
-def held_for_moderation(consultation: Consultation) -> list[Idea | Comment | InstitutionQuestion]:
-    """Texts waiting, hidden, for a moderator's decision (oldest first)."""
-    ideas = db.session.scalars(select(Idea).where(
-        Idea.consultation_id == consultation.id, Idea.held_reason.is_not(None)).order_by(Idea.id)).all()
-    comments = db.session.scalars(select(Comment).join(Idea, Idea.id == Comment.idea_id).where(
-        Idea.consultation_id == consultation.id, Comment.held_reason.is_not(None)).order_by(Comment.id)).all()
-    questions = db.session.scalars(select(InstitutionQuestion).where(
-        InstitutionQuestion.consultation_id == consultation.id, InstitutionQuestion.held_reason.is_not(None))
-        .order_by(InstitutionQuestion.id)).all()
-    return sorted([*ideas, *comments, *questions], key=lambda item: item.created_at)
-
-
 def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
     """Hide a comment, an idea or a question; the reason is shown to its author."""
     reason = (reason or "").strip()
@@ -435,17 +423,6 @@ def restore(item: Comment | Idea | InstitutionQuestion, moderator):
 def _resolve_reports(comment: Comment):
     db.session.execute(CommentReport.__table__.update().where(
         CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)).values(resolved_at=utcnow()))
-
-
-def moderation_queue(territory_ids: set[int]) -> list[Comment]:
-    """Reported comments not yet handled, most reported first."""
-    rows = db.session.execute(
-        select(Comment, func.count(CommentReport.id).label("reports"))
-        .join(CommentReport, CommentReport.comment_id == Comment.id)
-        .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(CommentReport.resolved_at.is_(None), Consultation.territory_id.in_(territory_ids))
-        .group_by(Comment.id).order_by(func.count(CommentReport.id).desc(), Comment.id))
-    return [comment for comment, _reports in rows.all()]
 
 
 # --- Institutions answer ----------------------------------------------------------------

@@ -148,6 +148,9 @@ EXPECTED = {
     "deliberation_manage.mediated_support": staff(R, FA),
     "deliberation_manage.moderate_comment": staff(R, FA, MA),
     "deliberation_manage.moderate_idea": staff(R, FA, MA),
+    "deliberation_manage.moderate": staff(R, FA, MA),  # any kind of text (here a comment)
+    "deliberation_manage.moderation_queue": staff(200, FA, FB, MA),  # each sees the queue of their own places
+    "deliberation_manage.undo_moderation": staff(R, FA, FB, MA),  # nothing to undo: back to the queue
     "deliberation_manage.premoderation": staff(R, FA),
     "deliberation_manage.moderate_question": staff(R, FA, MA),
     "deliberation_manage.next_phase": staff(R, FA),
@@ -198,6 +201,7 @@ ARGUMENTS_FOR = {
     "deliberation_manage.moderate_comment": {"action": "retablir"},
     "deliberation_manage.moderate_idea": {"action": "retablir"},
     "deliberation_manage.moderate_question": {"action": "retablir"},
+    "deliberation_manage.moderate": {"kind": "comment", "item_id": lambda ids: ids["comment_id"], "action": "retablir"},
     "insights_review.switch_layer": {"action": "desactiver"},
     # Filters that name territory A: refused to those who do not read it.
     "api.insights_api.indicators": {"?": "territory=sanitas"},

@@ -1,0 +1,172 @@
+"""Moderation per consultation: each consultation's queue holds only its own texts, a
+territory-wide queue holds every consultation a moderator may moderate, each decision
+confirms itself and can be undone, and the queue says why each text is there."""
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from deliberation import moderation
+from deliberation import operations as ops
+from deliberation.models import (
+    Comment,
+    CommentReport,
+    HeldReason,
+    Idea,
+    Moderation,
+    Origin,
+    Position,
+    Statement,
+    Visibility,
+)
+from voix.extensions import db
+
+UNSURE = "Les jeunes de Rochepinardoux ont besoin d'un local le soir."  # the scrubber is unsure
+
+
+@pytest.fixture
+def two_consultations(territories):
+    """Two consultations of Sanitas, each with a reported comment; the second pre-moderates."""
+    made = []
+    for title in ("Le square", "La bibliothèque"):
+        c = ops.create_consultation({"fr": title}, territories["sanitas"])
+        resident = ops.new_participant(c, Origin.personal)
+        idea = ops.propose_idea(c, resident, title=f"Idée pour {title}", body="Des bancs pour tout le monde")
+        comment, _ = ops.add_comment(idea, resident, f"Commentaire signalé de {title}", Position.against,
+                                     uuid=str(uuid.uuid4()))
+        for n, reason in enumerate(("hors sujet", "")):
+            ops.report_comment(comment, ops.new_participant(c, Origin.personal), reason)
+        made.append(c)
+    made[1].premoderation = True
+    db.session.commit()
+    return made
+
+
+def test_each_consultation_lists_only_its_own_texts(client, auth, make_user, two_consultations):
+    square, library = two_consultations
+    auth.login(make_user("moderator", ("sanitas",)))
+    page = client.get(f"/animation/consultations/{square.id}?lang=en").text
+    assert "Commentaire signalé de Le square" in page
+    assert "Commentaire signalé de La bibliothèque" not in page  # another consultation's report
+    assert "Reported 2 times" in page and "hors sujet" in page and "(no reason given)" in page
+
+
+def test_the_queue_says_why_each_text_waits(two_consultations):
+    square, library = two_consultations
+    resident = ops.new_participant(library, Origin.kiosk)
+    held = ops.propose_idea(library, resident, title="Un local", body="Il faut un local pour les jeunes.")
+    unsure = ops.propose_idea(square, ops.new_participant(square, Origin.kiosk), title="Un local", body=UNSURE)
+    db.session.commit()
+    entries = moderation.queue([library.id])
+    assert [(e.kind.name, e.held_reason) for e in entries] == [("idea", HeldReason.premoderation), ("comment", None)]
+    assert entries[0].item == held and entries[1].reports == ["hors sujet", ""]
+    assert [(e.item, e.held_reason) for e in moderation.queue([square.id])][0] == (unsure, HeldReason.scrubber)
+    both = moderation.queue([square.id, library.id])
+    assert {e.consultation_id for e in both} == {square.id, library.id} and len(both) == 4
+
+
+def test_territory_wide_queue(client, auth, make_user, two_consultations):
+    auth.login(make_user("moderator", ("sanitas",)))
+    page = client.get("/animation/consultations/moderation?lang=en")
+    assert page.status_code == 200
+    assert "Commentaire signalé de Le square" in page.text and "Commentaire signalé de La bibliothèque" in page.text
+    assert page.text.count('<section class="card"') == 2  # one section per consultation
+    auth.logout()
+    auth.login(make_user("moderator", ("rabiere",), email="mod-rabiere@example.org"))
+    other = client.get("/animation/consultations/moderation?lang=en").text
+    assert "Commentaire signalé" not in other and "Nothing to moderate." in other
+
+
+def test_hide_confirms_and_can_be_undone(client, auth, make_user, two_consultations):
+    square, _ = two_consultations
+    comment = db.session.scalar(select(Comment).where(Comment.body == "Commentaire signalé de Le square"))
+    auth.login(make_user("moderator", ("sanitas",)))
+    client.get(f"/animation/consultations/{square.id}?lang=en")  # the language is remembered
+    done = client.post(f"/animation/consultations/moderation/comment/{comment.id}/masquer",
+                       data={"reason": "Propos hors sujet"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/{square.id}#moderation")
+    page = client.get(f"/animation/consultations/{square.id}").text
+    assert "Done: the text is hidden; its author sees your reason." in page
+    assert "Last decision: “Commentaire signalé de Le square” was hidden." in page and "Undo" in page
+    db.session.refresh(comment)
+    assert comment.visibility is Visibility.hidden and comment.hidden_reason == "Propos hors sujet"
+    assert db.session.scalar(select(CommentReport).where(CommentReport.resolved_at.is_(None))
+                             .where(CommentReport.comment_id == comment.id)) is None
+
+    client.post("/animation/consultations/moderation/annuler")
+    assert "Undone: the text is back as it was." in client.get(f"/animation/consultations/{square.id}").text
+    db.session.expire_all()
+    comment = db.session.get(Comment, comment.id)
+    assert comment.visibility is Visibility.visible and comment.hidden_reason is None
+    reports = db.session.scalars(select(CommentReport).where(CommentReport.comment_id == comment.id)).all()
+    assert len(reports) == 2 and all(r.resolved_at is None for r in reports)  # back in the queue
+    page = client.get(f"/animation/consultations/{square.id}?lang=en").text
+    assert "Reported 2 times" in page and "Last decision" not in page
+    client.post("/animation/consultations/moderation/annuler")  # once only
+    assert "There is nothing to undo." in client.get("/animation/consultations/moderation").text
+
+
+def test_publishing_a_held_text_can_be_undone(client, auth, make_user, two_consultations):
+    _, library = two_consultations
+    idea = ops.propose_idea(library, ops.new_participant(library, Origin.kiosk), title="Un local",
+                            body="Il faut un local pour les jeunes.")
+    db.session.commit()
+    auth.login(make_user("moderator", ("sanitas",)))
+    response = client.post(f"/animation/consultations/moderation/idea/{idea.id}/retablir", data={"next": "queue"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/animation/consultations/moderation#moderation")
+    db.session.refresh(idea)
+    assert (idea.visibility, idea.held_reason) == (Visibility.visible, None)
+    queue = client.get("/animation/consultations/moderation?lang=en").text
+    assert "Done: the text is visible to everyone." in queue and "was made visible" in queue
+    client.post("/animation/consultations/moderation/annuler", data={"next": "queue"})
+    db.session.refresh(idea)
+    assert (idea.visibility, idea.held_reason) == (Visibility.hidden, HeldReason.premoderation)
+
+
+def test_refused_and_foreign_decisions(client, auth, make_user, two_consultations):
+    square, _ = two_consultations
+    comment = db.session.scalar(select(Comment).where(Comment.body == "Commentaire signalé de Le square"))
+    auth.login(make_user("moderator", ("sanitas",)))
+    assert client.post(f"/animation/consultations/moderation/nothing/{comment.id}/masquer").status_code == 404
+    assert client.post("/animation/consultations/moderation/comment/999999/masquer").status_code == 404
+    client.post(f"/animation/consultations/moderation/comment/{comment.id}/masquer", data={"reason": " "})
+    db.session.refresh(comment)
+    assert comment.visibility is Visibility.visible  # a reason is required: nothing changed
+    # The undo stays with the decision's own consultation's moderators.
+    auth.logout()
+    auth.login(make_user("moderator", ("rabiere",), email="mod-rabiere@example.org"))
+    assert client.post(f"/animation/consultations/moderation/comment/{comment.id}/masquer",
+                       data={"reason": "x"}).status_code == 403
+
+
+def test_a_new_kind_of_text_plugs_into_the_queue(two_consultations):
+    """Statements (another helper's work) register a TextKind; here a minimal one."""
+    square, _ = two_consultations
+    statement = Statement(consultation_id=square.id, text="Le square est sale", moderation=Moderation.unmoderated)
+    db.session.add(statement)
+    db.session.commit()
+
+    def rows(consultation_ids, held_only):
+        query = select(Statement, Statement.consultation_id).where(Statement.consultation_id.in_(consultation_ids))
+        return query.where(Statement.moderation == Moderation.unmoderated) if held_only else query
+
+    def hide(item, moderator, reason):
+        item.moderation = Moderation.rejected
+
+    def publish(item, moderator):
+        item.moderation = Moderation.accepted
+
+    kind = moderation.TextKind("statement", "Statement", Statement, rows, hide=hide, publish=publish,
+                               held_reason=lambda item: HeldReason.premoderation, state_fields=("moderation",))
+    moderation.register(kind)
+    try:
+        entries = moderation.queue([square.id])
+        assert entries[0].kind is kind and entries[0].item == statement
+        found_kind, item, consultation_id = moderation.find("statement", statement.id)
+        before = found_kind.snapshot(item)
+        found_kind.hide(item, None, "doublon")
+        assert item.moderation is Moderation.rejected
+        found_kind.put_back(item, before)
+        assert item.moderation is Moderation.unmoderated and consultation_id == square.id
+    finally:
+        moderation.KINDS.pop("statement")
