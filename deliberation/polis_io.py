@@ -43,9 +43,11 @@ from .polis_format import (
     PolisComment,
     PolisExport,
     PolisVote,
+    csv_files,
     read_export,
     read_json_export,
     write_export,
+    write_json_export,
 )
 
 FILES = ("comments.csv", "votes.csv")
@@ -85,14 +87,23 @@ def vote_uuid(consultation_id: int, participant_id: str, comment_id: str) -> str
 
 
 def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -> PolisExport:
-    """Read and check an export folder, CSV (comments.csv, votes.csv) or JSON
-    (comments.json, votes.json); raises PolisImportError with a readable reason.
-    ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1."""
+    """Read and check an export folder; raises PolisImportError with a readable reason.
+
+    Three layouts: Pol.is's CSV export (``comments.csv`` and ``votes.csv``, openData; or
+    the same with a ``<date>-<report id>-`` prefix, Pol.is's newer report export), Pol.is's
+    JSON (``comments.json`` and ``votes.json``: its API and math export, either field-name
+    variant), and red-dwarf's fixture folders (the same JSON files with ``conversation.json``
+    and ``math-pca2.json`` beside them; meta statements missing from the comments are read
+    from the math's ``meta-tids``). CSV wins when a folder holds both, as export-polis
+    writes them. ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisImportError(f"{folder} is not a folder")
-    missing = [name for name in FILES if not (folder / name).is_file()]
-    if missing and all((folder / name).is_file() for name in JSON_FILES):
+    if csv_files(folder) is None:
+        if not all((folder / name).is_file() for name in JSON_FILES):
+            raise PolisImportError(f"{folder} has neither comments.csv and votes.csv nor comments.json and "
+                                   "votes.json: not a Pol.is export folder")
         try:
             export = read_json_export(folder, agree_is_minus_one=agree_is_minus_one)
         except KeyError as error:
@@ -101,9 +112,6 @@ def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -
             raise PolisImportError(f"{folder}: unreadable JSON ({error})") from None
         _check(export)
         return export
-    if missing:
-        raise PolisImportError(f"{folder} has no {' or '.join(missing)} (nor comments.json and "
-                               "votes.json): not a Pol.is export folder")
     try:
         export = read_export(folder)  # last vote wins
     except KeyError as error:
@@ -319,11 +327,17 @@ def polis_records(consultation: Consultation) -> tuple[list[PolisComment], list[
     return comments, votes
 
 
-def export_polis(consultation: Consultation, folder: str | Path) -> tuple[int, int]:
-    """Write comments.csv and votes.csv for the consultation; returns (comments, votes) written.
+EXPORT_FILES = (*FILES, *JSON_FILES)
 
-    Rejected statements are written with ``moderated`` -1, as Pol.is does; their votes too.
+
+def export_polis(consultation: Consultation, folder: str | Path) -> tuple[int, int]:
+    """Write the consultation in both Pol.is formats: comments.csv and votes.csv (openData's
+    columns), comments.json and votes.json (Pol.is's API names); returns (comments, votes).
+
+    Rejected statements are written with ``moderated`` -1, as Pol.is does, their votes
+    too; meta statements with ``is-meta`` / ``is_meta``.
     """
     comments, votes = polis_records(consultation)
     write_export(folder, comments, votes)
+    write_json_export(folder, comments, votes)
     return len(comments), len(votes)
