@@ -112,6 +112,7 @@ def test_publishing_a_held_text_can_be_undone(client, auth, make_user, two_consu
                             body="Il faut un local pour les jeunes.")
     db.session.commit()
     auth.login(make_user("moderator", ("sanitas",)))
+    client.get("/animation/consultations/moderation?lang=en")  # the language is remembered
     response = client.post(f"/animation/consultations/moderation/idea/{idea.id}/retablir", data={"next": "queue"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/animation/consultations/moderation#moderation")
     db.session.refresh(idea)
