@@ -22,9 +22,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from voix.extensions import db
+from voix.models import utcnow
 
 from . import operations as ops
-from .models import Comment, CommentReport, HeldReason, Idea, InstitutionQuestion
+from .models import Comment, CommentReport, HeldReason, Idea, InstitutionQuestion, TextReport
 from .models import _as_utc as as_utc
 
 
@@ -154,13 +155,55 @@ def _reopen_comment_reports(item, report_ids):
                            .values(resolved_at=None))
 
 
-register(TextKind("idea", _l("Idea"), Idea, _idea_rows, title=lambda idea: idea.title,
-                  text=lambda idea: idea.body,
-                  state_fields=("visibility", "hidden_reason", "held_reason")))
+class ReportedKind(TextKind):
+    """A kind whose texts residents report through ``text_report`` (ideas, questions; any
+    kind that registers can use it): a decision on a text closes its reports, undo reopens them."""
+
+    def open_report_ids(self, item):
+        return list(db.session.scalars(select(TextReport.id).where(
+            TextReport.kind == self.name, TextReport.item_id == item.id, TextReport.resolved_at.is_(None))))
+
+
+def text_reports(kind_name: str):
+    def reports(consultation_ids) -> dict[int, list[str]]:
+        reasons: dict[int, list[str]] = {}
+        for item_id, reason in db.session.execute(
+                select(TextReport.item_id, TextReport.reason)
+                .where(TextReport.kind == kind_name, TextReport.consultation_id.in_(consultation_ids),
+                       TextReport.resolved_at.is_(None)).order_by(TextReport.id)):
+            reasons.setdefault(item_id, []).append(reason or "")
+        return reasons
+    return reports
+
+
+def resolving_text_reports(kind_name: str, decide):
+    """``decide`` (ops.hide or ops.restore), then the text's open reports are resolved."""
+    def decided(item, moderator, *reason):
+        decide(item, moderator, *reason)
+        db.session.execute(TextReport.__table__.update().where(
+            TextReport.kind == kind_name, TextReport.item_id == item.id, TextReport.resolved_at.is_(None))
+            .values(resolved_at=utcnow()))
+    return decided
+
+
+def _reopen_text_reports(item, report_ids):
+    if report_ids:
+        db.session.execute(TextReport.__table__.update().where(TextReport.id.in_(report_ids)).values(resolved_at=None))
+
+
+register(ReportedKind("idea", _l("Idea"), Idea, _idea_rows, title=lambda idea: idea.title,
+                      text=lambda idea: idea.body, reports=text_reports("idea"),
+                      hide=resolving_text_reports("idea", ops.hide),
+                      publish=resolving_text_reports("idea", ops.restore),
+                      reopen_reports=_reopen_text_reports,
+                      state_fields=("visibility", "hidden_reason", "held_reason")))
 register(_CommentKind("comment", _l("Comment"), Comment, _comment_rows, text=lambda comment: comment.body,
                       reports=_comment_reports, reopen_reports=_reopen_comment_reports,
                       consultation_id=lambda comment: db.session.get(Idea, comment.idea_id).consultation_id))
-register(TextKind("question", _l("Question"), InstitutionQuestion, _question_rows))
+register(ReportedKind("question", _l("Question"), InstitutionQuestion, _question_rows,
+                      reports=text_reports("question"), hide=resolving_text_reports("question", ops.hide),
+                      publish=resolving_text_reports("question", ops.restore),
+                      reopen_reports=_reopen_text_reports))
 
 
 # --- The queue ----------------------------------------------------------------------------

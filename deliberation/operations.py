@@ -41,6 +41,7 @@ from .models import (
     StatementVote,
     StatementVoteReceipt,
     Support,
+    TextReport,
     Visibility,
 )
 from .pairwise import rank_ideas
@@ -387,6 +388,16 @@ def report_comment(comment: Comment, participant: Participant, reason: str = "")
         comment_id=comment.id, participant_id=participant.id, reason=scrub(reason.strip())[:300],
         created_at=utcnow(),
     ), conflict_columns=["comment_id", "participant_id"])
+    db.session.commit()
+
+
+def report_text(kind: str, item_id: int, consultation: Consultation, participant: Participant, reason: str = ""):
+    """A resident reports an idea, a question or another kind of text; once per person and text."""
+    begin_write()
+    insert_ignoring_duplicates(TextReport, dict(
+        kind=kind, item_id=item_id, consultation_id=consultation.id, participant_id=participant.id,
+        reason=scrub(reason.strip())[:300], created_at=utcnow(),
+    ), conflict_columns=["kind", "item_id", "participant_id"])
     db.session.commit()
 
 

@@ -443,6 +443,27 @@ def report(comment_id):
     return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
 
 
+@bp.post("/idees/<int:idea_id>/signaler")
+def report_idea(idea_id):
+    """Any visitor reports an idea to the moderators (once per participant)."""
+    idea = _open_idea(idea_id)
+    ops.report_text("idea", idea.id, idea.consultation, participant(idea.consultation), request.form.get("reason", ""))
+    flash(_("Thank you: a moderator will look at this text."), "success")
+    return redirect(url_for(".idea", idea_id=idea.id))
+
+
+@bp.post("/questions/<int:question_id>/signaler")
+def report_question(question_id):
+    """Any visitor reports a question to an institution (once per participant)."""
+    question = db.session.get(InstitutionQuestion, question_id)
+    if question is None or question.visibility is not Visibility.visible:
+        abort(404)
+    c = question.consultation
+    ops.report_text("question", question.id, c, participant(c), request.form.get("reason", ""))
+    flash(_("Thank you: a moderator will look at this text."), "success")
+    return redirect(url_for(".consultation", consultation_id=c.id) + f"#question-{question.id}")
+
+
 @bp.post("/<int:consultation_id>/comites/<int:committee_id>")
 def volunteer(consultation_id, committee_id):
     """A resident offers to join a steering committee; a facilitator validates later."""

@@ -171,3 +171,39 @@ def test_a_new_kind_of_text_plugs_into_the_queue(two_consultations):
         assert item.moderation is Moderation.unmoderated and consultation_id == square.id
     finally:
         moderation.KINDS.pop("statement")
+
+
+def test_residents_report_ideas_and_questions(client, auth, make_user, two_consultations, territories):
+    from voix.institutions.models import Institution, InstitutionCode
+
+    square, library = two_consultations
+    db.session.add(Institution(code=InstitutionCode.mairie, name="Mairie de Tours", territory=territories["tours"]))
+    db.session.commit()
+    idea = db.session.scalar(select(Idea).where(Idea.consultation_id == square.id))
+    mairie = ops.institutions_for(square)[0]
+    question, _ = ops.ask_question(square, ops.new_participant(square, Origin.personal), mairie.id,
+                                   "Quand ouvre le square ?", uuid=str(uuid.uuid4()))
+    db.session.commit()
+    page = client.get(f"/consultations/idees/{idea.id}?lang=en").text
+    assert "Report this idea to a moderator" in page
+    for _ in range(2):  # once per person
+        assert client.post(f"/consultations/idees/{idea.id}/signaler", data={"reason": "doublon"}).status_code == 302
+    sent = client.post(f"/consultations/questions/{question.id}/signaler")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"#question-{question.id}")
+    assert client.post("/consultations/questions/999999/signaler").status_code == 404
+    entries = {(e.kind.name, e.item.id): e for e in moderation.queue([square.id])}
+    assert entries[("idea", idea.id)].reports == ["doublon"]
+    assert entries[("question", question.id)].reports == [""]
+    assert not any(e.kind.name in ("idea", "question") for e in moderation.queue([library.id]))
+
+    auth.login(make_user("moderator", ("sanitas",)))
+    page = client.get(f"/animation/consultations/{square.id}?lang=en").text
+    assert "doublon" in page and "Reported 1 time" in page
+    client.post(f"/animation/consultations/moderation/idea/{idea.id}/retablir")  # keep it visible
+    assert ("idea", idea.id) not in {(e.kind.name, e.item.id) for e in moderation.queue([square.id])}
+    client.post("/animation/consultations/moderation/annuler")
+    assert ("idea", idea.id) in {(e.kind.name, e.item.id) for e in moderation.queue([square.id])}
+    client.post(f"/animation/consultations/moderation/question/{question.id}/masquer", data={"reason": "Hors sujet"})
+    db.session.refresh(question)
+    assert question.visibility is Visibility.hidden
+    assert ("question", question.id) not in {(e.kind.name, e.item.id) for e in moderation.queue([square.id])}

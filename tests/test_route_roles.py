@@ -110,6 +110,8 @@ EXPECTED = {
     "deliberation.photo": public(404, facilitator_a=200, moderator_a=200, admin=200),  # of a hidden idea
     "deliberation.propose": public(200),
     "deliberation.report": public(R),
+    "deliberation.report_idea": public(R),
+    "deliberation.report_question": public(R),
     "deliberation.statements": public(200),
     "deliberation.support": public(R),
     "deliberation.volunteer": public(R),
