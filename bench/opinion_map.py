@@ -22,16 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from bench.opinion_groups import synthetic_votes  # noqa: E402
-from deliberation import opinion_map  # noqa: E402
-from deliberation.polis_format import PolisComment, PolisVote, write_export  # noqa: E402
-from deliberation.polis_io import import_polis  # noqa: E402
-from voix import create_app  # noqa: E402
-from voix.demo import _create_territories  # noqa: E402
-from voix.extensions import db  # noqa: E402
-from voix.territories.models import territory_by_slug  # noqa: E402
+from bench.opinion_groups import synthetic_votes
+from deliberation import opinion_map
+from deliberation.polis_format import PolisComment, PolisVote, write_export
+from deliberation.polis_io import import_polis
+from voix import create_app
+from voix.demo import _create_territories
+from voix.extensions import db
+from voix.territories.models import territory_by_slug
 
 
 def main():

@@ -25,7 +25,14 @@ from voix.extensions import db
 from voix.models import utcnow
 
 from . import operations as ops
-from .models import Comment, CommentReport, HeldReason, Idea, InstitutionQuestion, TextReport
+from .models import (
+    Comment,
+    CommentReport,
+    HeldReason,
+    Idea,
+    InstitutionQuestion,
+    TextReport,
+)
 from .models import _as_utc as as_utc
 
 

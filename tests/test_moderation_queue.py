@@ -43,7 +43,7 @@ def two_consultations(territories):
 
 
 def test_each_consultation_lists_only_its_own_texts(client, auth, make_user, two_consultations):
-    square, library = two_consultations
+    square, _library = two_consultations
     auth.login(make_user("moderator", ("sanitas",)))
     page = client.get(f"/animation/consultations/{square.id}?lang=en").text
     assert "Commentaire signalé de Le square" in page
@@ -60,7 +60,8 @@ def test_the_queue_says_why_each_text_waits(two_consultations):
     entries = moderation.queue([library.id])
     assert [(e.kind.name, e.held_reason) for e in entries] == [("idea", HeldReason.premoderation), ("comment", None)]
     assert entries[0].item == held and entries[1].reports == ["hors sujet", ""]
-    assert [(e.item, e.held_reason) for e in moderation.queue([square.id])][0] == (unsure, HeldReason.scrubber)
+    first = moderation.queue([square.id])[0]
+    assert (first.item, first.held_reason) == (unsure, HeldReason.scrubber)
     both = moderation.queue([square.id, library.id])
     assert {e.consultation_id for e in both} == {square.id, library.id} and len(both) == 4
 
@@ -125,7 +126,6 @@ def test_publishing_a_held_text_can_be_undone(client, auth, make_user, two_consu
 
 
 def test_refused_and_foreign_decisions(client, auth, make_user, two_consultations):
-    square, _ = two_consultations
     comment = db.session.scalar(select(Comment).where(Comment.body == "Commentaire signalé de Le square"))
     auth.login(make_user("moderator", ("sanitas",)))
     assert client.post(f"/animation/consultations/moderation/nothing/{comment.id}/masquer").status_code == 404

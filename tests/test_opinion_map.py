@@ -119,7 +119,7 @@ def test_the_public_page_in_three_languages(client, square, language):
     html = page.text
     direction = "rtl" if language == "ar" else "ltr"
     assert f'<html lang="{language}" dir="{direction}">' in html
-    svg = re.search(r"<svg class=\"om-svg\".*?</svg>", html, re.S).group(0)
+    svg = re.search(r"<svg class=\"om-svg\".*?</svg>", html, re.DOTALL).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert svg.count("<use ") == 30  # one mark per person placed
     assert "<script" not in html.split("<main", 1)[1]  # drawn on the server
