@@ -26,6 +26,7 @@ from flask_migrate import upgrade
 
 from bench.opinion_groups import synthetic_votes
 from deliberation import opinion_map
+from deliberation.models import Consultation
 from deliberation.polis_format import PolisComment, PolisVote, write_export
 from deliberation.polis_io import import_polis
 from voix import create_app
@@ -39,21 +40,27 @@ def main():
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--statements", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database", help="an SQLite file to keep the imported conversation in (reused if there)")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
+    database = Path(args.database) if args.database else Path(folder.name) / "b.sqlite"
+    reuse = database.exists()
     triples, _planted = synthetic_votes(args.participants, args.statements, 3, seed=0)
     comments = [PolisComment(str(s), f"Statement {s}", "", 1, 1_700_000_000_000) for s in range(args.statements)]
     votes = [PolisVote(str(p), str(s), v, 1_700_000_000_000 + i) for i, (p, s, v) in enumerate(triples)]
     write_export(Path(folder.name) / "export", comments, votes)
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder.name}/b.sqlite"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        _create_territories()
         start = time.perf_counter()
-        consultation = import_polis(Path(folder.name) / "export", "Bench", territory_by_slug("sanitas"))
-        db.session.commit()
-        consultation_id = consultation.id
+        if reuse:
+            consultation_id = db.session.scalar(db.select(db.func.max(Consultation.id)))
+        else:
+            upgrade(directory=app.extensions["migrate"].directory)
+            _create_territories()
+            consultation = import_polis(Path(folder.name) / "export", "Bench", territory_by_slug("sanitas"))
+            db.session.commit()
+            consultation_id = consultation.id
         print(f"{args.participants} participants x {args.statements} statements, {len(votes)} votes "
               f"(imported in {time.perf_counter() - start:.1f} s)")
     client = app.test_client()

@@ -1,9 +1,10 @@
-"""text_report: residents report ideas and questions (and any kind of text) to moderators
+"""text_report: residents report ideas and questions (and any kind of text) to moderators;
+an index for each statement's latest vote (the opinion map's cache key)
 
 Revision ID: 0019_opinionmap
 Revises: 0018
 
-One new table; comments keep their comment_report.
+One new table (comments keep their comment_report) and one index.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,8 +33,10 @@ def upgrade():
         sa.UniqueConstraint('kind', 'item_id', 'participant_id', name=op.f('uq_text_report_kind_item_id_participant_id')),
     )
     op.create_index('ix_text_report_consultation', 'text_report', ['consultation_id', 'resolved_at'], unique=False)
+    op.create_index('ix_statement_vote_statement_voted', 'statement_vote', ['statement_id', 'voted_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_statement_vote_statement_voted', table_name='statement_vote')
     op.drop_index('ix_text_report_consultation', table_name='text_report')
     op.drop_table('text_report')
