@@ -9,7 +9,9 @@ from voix.extensions import db
 from voix.territories.models import territory_by_slug
 
 from .models import Consultation, Moderation, Statement
+from .polis_format import read_conversation
 from .polis_io import (
+    EXPORT_FILES,
     PolisImportError,
     export_polis,
     import_polis,
@@ -32,19 +34,24 @@ def _consultation(consultation_id: int) -> Consultation:
 
 @deliberation.command("import-polis")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path))
-@click.option("--title", required=True, help="Title of the new consultation.")
+@click.option("--title", help="Title of the new consultation (default: the conversation's topic, "
+              "from conversation.json or summary.csv).")
 @click.option("--territory", default="metropole", show_default=True, help="Territory slug.")
 @click.option("--language", default="fr", show_default=True, help="Language of the title.")
 @click.option("--api-signs", is_flag=True,
               help="JSON votes from Pol.is's raw API, where agree is -1 (not the export's 1).")
 def import_polis_command(folder, title, territory, language, api_signs):
-    """Import a Pol.is export FOLDER (comments.csv, votes.csv; or comments.json,
-    votes.json) as a closed consultation.
+    """Import a Pol.is export FOLDER as a closed consultation: Pol.is's CSV export
+    (comments.csv, votes.csv, possibly prefixed with a date and report id), Pol.is's JSON
+    (comments.json, votes.json) or a red-dwarf fixture folder (the JSON files with
+    conversation.json and math-pca2.json).
 
     Prints only the new consultation id, so scripts can capture it.
     """
+    if title is None:
+        title = read_conversation(folder).get("topic", "")
     if not title.strip():
-        raise click.BadParameter("give a non-empty title", param_hint="--title")
+        raise click.BadParameter("give a non-empty title (the folder names no topic)", param_hint="--title")
     place = territory_by_slug(territory)
     if place is None:
         raise click.BadParameter(f"unknown territory: {territory}", param_hint="--territory")
@@ -96,11 +103,12 @@ def opinion_groups_command(consultation_id, as_json):
 @deliberation.command("export-polis")
 @click.argument("consultation_id", metavar="ID", type=int)
 @click.argument("folder", type=FOLDER)
-@click.option("--overwrite", is_flag=True, help="Replace comments.csv and votes.csv already in FOLDER.")
+@click.option("--overwrite", is_flag=True, help="Replace the export files already in FOLDER.")
 def export_polis_command(consultation_id, folder, overwrite):
-    """Write consultation ID as a Pol.is export FOLDER (comments.csv, votes.csv)."""
+    """Write consultation ID as a Pol.is export FOLDER, in both formats: comments.csv and
+    votes.csv (openData's columns), comments.json and votes.json (Pol.is's API names)."""
     consultation = _consultation(consultation_id)
-    existing = [name for name in ("comments.csv", "votes.csv") if (folder / name).exists()]
+    existing = [name for name in EXPORT_FILES if (folder / name).exists()]
     if existing and not overwrite:
         raise click.ClickException(f"{folder} already holds {' and '.join(existing)}; "
                                    "choose another folder or pass --overwrite")
@@ -108,4 +116,4 @@ def export_polis_command(consultation_id, folder, overwrite):
         n_comments, n_votes = export_polis(consultation, folder)
     except OSError as error:
         raise click.ClickException(f"cannot write to {folder}: {error.strerror or error}") from None
-    click.echo(f"wrote {n_comments} comments and {n_votes} votes to {folder}")
+    click.echo(f"wrote {n_comments} comments and {n_votes} votes to {folder} (CSV and JSON)")

@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,11 +34,11 @@ from voix.request_input import (
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
+from . import moderation
 from . import operations as ops
 from . import paper_ballots
 from .models import (
     AnswerStatus,
-    Comment,
     Committee,
     CommitteeMember,
     Consultation,
@@ -56,7 +57,7 @@ from .permissions import (
     can_moderate,
     can_run_consultations,
 )
-from .polis_io import opinion_groups_view
+from .opinion_map import opinion_map
 
 bp = Blueprint("deliberation_manage", __name__, url_prefix="/animation/consultations", template_folder="templates")
 
@@ -149,11 +150,11 @@ def detail(consultation_id):
         "deliberation/manage/detail.html", consultation=consultation, ideas=ideas, answers=answers,
         counts=ops.support_counts(consultation), statuses=list(AnswerStatus),
         ranking=ops.pairwise_ranking(consultation), titles={i.id: i.title for i in ideas},
-        opinions=opinion_groups_view(consultation),
+        opinions=opinion_map(consultation),
         can_manage=can_manage_consultation(g.user, consultation), can_moderate=can_moderate(g.user, consultation),
         can_answer=can_answer_for(g.user, consultation),
-        queue=ops.moderation_queue({consultation.territory_id}) if can_moderate(g.user, consultation) else [],
-        held=ops.held_for_moderation(consultation) if can_moderate(g.user, consultation) else [],
+        entries=moderation.queue([consultation.id]) if can_moderate(g.user, consultation) else [],
+        last_action=_last_action([consultation.id]),
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == consultation.id)).all(),
         resident_members=ops.resident_members,
         questions=_questions(consultation, hidden_too=can_moderate(g.user, consultation)),
@@ -196,11 +197,7 @@ def premoderation(consultation_id):
 @bp.post("/idees/<int:idea_id>/<any(masquer, retablir):action>")
 @staff_required(Role.facilitator, Role.moderator)
 def moderate_idea(idea_id, action):
-    idea = db.session.get(Idea, idea_id) or abort(404)
-    if not can_moderate(g.user, idea.consultation):
-        abort(403)
-    _hide_or_restore(idea, action)
-    return redirect(url_for(".detail", consultation_id=idea.consultation_id) + "#moderation")
+    return _moderate("idea", idea_id, action)
 
 
 @bp.post("/<int:consultation_id>/calendrier")
@@ -266,24 +263,94 @@ def _local_moment(value: str) -> datetime | None:
 @bp.post("/commentaires/<int:comment_id>/<any(masquer, retablir):action>")
 @staff_required(Role.facilitator, Role.moderator)
 def moderate_comment(comment_id, action):
-    comment = db.session.get(Comment, comment_id) or abort(404)
-    consultation = db.session.get(Idea, comment.idea_id).consultation
-    if not can_moderate(g.user, consultation):
+    return _moderate("comment", comment_id, action)
+
+
+# --- Moderation: one queue per consultation, one per moderator's territory, undo ------------
+
+UNDO = "moderation_undo"  # session key: the last moderation decision, to undo it
+
+
+@bp.get("/moderation")
+@staff_required(Role.facilitator, Role.moderator)
+def moderation_queue():
+    """Every text waiting for a moderator in the consultations this account may moderate."""
+    consultations = [c for c in db.session.scalars(select(Consultation).order_by(Consultation.id.desc()))
+                     if can_moderate(g.user, c)]
+    entries = moderation.queue([c.id for c in consultations])
+    by_consultation = {}
+    for entry in entries:
+        by_consultation.setdefault(entry.consultation_id, []).append(entry)
+    return render_template("deliberation/manage/moderation.html",
+                           sections=[(c, by_consultation[c.id]) for c in consultations if c.id in by_consultation],
+                           last_action=_last_action([c.id for c in consultations]))
+
+
+@bp.post("/moderation/<kind>/<int:item_id>/<any(masquer, retablir):action>")
+@staff_required(Role.facilitator, Role.moderator)
+def moderate(kind, item_id, action):
+    """Hide a text (with the reason its author will read) or publish it / keep it visible."""
+    return _moderate(kind, item_id, action)
+
+
+def _moderate(kind_name: str, item_id: int, action: str, anchor: str = "#moderation"):
+    found = moderation.find(kind_name, item_id) or abort(404)
+    kind, item, consultation_id = found
+    if not can_moderate(g.user, db.session.get(Consultation, consultation_id)):
         abort(403)
-    _hide_or_restore(comment, action)
-    return redirect(url_for(".detail", consultation_id=consultation.id) + "#moderation")
-
-
-def _hide_or_restore(item, action: str):
-    """A moderator's decision on a comment or a question ("masquer" with a reason, or "retablir")."""
+    before = kind.snapshot(item)
     try:
         if action == "masquer":
-            ops.hide(item, g.user, request.form.get("reason", ""))
+            kind.hide(item, g.user, request.form.get("reason", ""))
         else:
-            ops.restore(item, g.user)
+            kind.publish(item, g.user)
         db.session.commit()
     except ops.DeliberationError as error:
+        db.session.rollback()
         flash(str(error), "error")
+    else:
+        session[UNDO] = {"kind": kind.name, "id": item.id, "consultation": consultation_id, "state": before,
+                         "action": action, "excerpt": _excerpt(kind.title(item) or kind.text(item))}
+        flash(_("Done: the text is hidden; its author sees your reason.") if action == "masquer"
+              else _("Done: the text is visible to everyone."), "success")
+    return _back_to_queue(consultation_id, anchor)
+
+
+@bp.post("/moderation/annuler")
+@staff_required(Role.facilitator, Role.moderator)
+def undo_moderation():
+    """Put the last moderated text back as it was before the decision."""
+    last = session.get(UNDO)
+    found = moderation.find(last["kind"], last["id"]) if last else None
+    if found is None:
+        flash(_("There is nothing to undo."), "info")
+        return redirect(url_for(".moderation_queue"))
+    kind, item, consultation_id = found
+    if not can_moderate(g.user, db.session.get(Consultation, consultation_id)):
+        abort(403)
+    kind.put_back(item, last["state"])
+    db.session.commit()
+    session.pop(UNDO, None)
+    flash(_("Undone: the text is back as it was."), "success")
+    return _back_to_queue(consultation_id, "#moderation")
+
+
+def _back_to_queue(consultation_id: int, anchor: str):
+    # Only two places to go back to: no open redirect through a form field.
+    if request.form.get("next") == "queue":
+        return redirect(url_for(".moderation_queue") + "#moderation")
+    return redirect(url_for(".detail", consultation_id=consultation_id) + anchor)
+
+
+def _last_action(consultation_ids: list[int]) -> dict | None:
+    """The decision that can be undone, when it was taken in one of these consultations."""
+    last = session.get(UNDO)
+    return last if last and last.get("consultation") in consultation_ids else None
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length - 1] + "…"
 
 
 @bp.post("/<int:consultation_id>/comites")
@@ -432,11 +499,7 @@ def answer_question(question_id):
 @bp.post("/questions/<int:question_id>/<any(masquer, retablir):action>")
 @staff_required(Role.facilitator, Role.moderator)
 def moderate_question(question_id, action):
-    question = _question(question_id)
-    if not can_moderate(g.user, question.consultation):
-        abort(403)
-    _hide_or_restore(question, action)
-    return redirect(url_for(".detail", consultation_id=question.consultation_id) + f"#question-{question.id}")
+    return _moderate("question", question_id, action, anchor=f"#question-{question_id}")
 
 
 from . import manage_statements  # noqa: E402,F401  (the statements screen's routes, on this blueprint)

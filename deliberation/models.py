@@ -301,6 +301,8 @@ class StatementVote(db.Model):
         UniqueConstraint("statement_id", "participant_id"),
         CheckConstraint("value IN (-1, 0, 1)", name="value"),
         Index("ix_statement_vote_voted", "voted_at", "participant_id"),  # who voted in a period (indicators)
+        # Each statement's latest vote by an index seek: the opinion map's cache key.
+        Index("ix_statement_vote_statement_voted", "statement_id", "voted_at"),
     )
 
     def __repr__(self):
@@ -387,6 +389,28 @@ class CommentReport(db.Model):
 
     def __repr__(self):
         return f"<CommentReport comment={self.comment_id}>"
+
+
+class TextReport(db.Model):
+    """A resident's report of an idea, a question or another kind of text, for the
+    moderation queue (deliberation/moderation.py). Comments keep their CommentReport."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a moderation TextKind name: "idea", "question"...
+    item_id: Mapped[int]
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = created_at_column()
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("kind", "item_id", "participant_id"),  # one report per person and text
+        Index("ix_text_report_consultation", "consultation_id", "resolved_at"),
+    )
+
+    def __repr__(self):
+        return f"<TextReport {self.kind} {self.item_id}>"
 
 
 class AnswerStatus(enum.Enum):

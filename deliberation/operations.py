@@ -43,6 +43,7 @@ from .models import (
     StatementVote,
     StatementVoteReceipt,
     Support,
+    TextReport,
     Visibility,
 )
 from .pairwise import rank_ideas
@@ -404,6 +405,16 @@ def report_comment(comment: Comment, participant: Participant, reason: str = "")
     db.session.commit()
 
 
+def report_text(kind: str, item_id: int, consultation: Consultation, participant: Participant, reason: str = ""):
+    """A resident reports an idea, a question or another kind of text; once per person and text."""
+    begin_write()
+    insert_ignoring_duplicates(TextReport, dict(
+        kind=kind, item_id=item_id, consultation_id=consultation.id, participant_id=participant.id,
+        reason=scrub(reason.strip())[:300], created_at=utcnow(),
+    ), conflict_columns=["kind", "item_id", "participant_id"])
+    db.session.commit()
+
+
 def held_reason(consultation: Consultation, *checked) -> HeldReason | None:
     """Why a resident's new text must wait for a moderator, or None to publish it now:
     the consultation pre-moderates, or the scrubber was unsure about one of its parts."""
@@ -412,18 +423,6 @@ def held_reason(consultation: Consultation, *checked) -> HeldReason | None:
     if any(part.unsure for part in checked):
         return HeldReason.scrubber
     return None
-
-
-def held_for_moderation(consultation: Consultation) -> list[Idea | Comment | InstitutionQuestion]:
-    """Texts waiting, hidden, for a moderator's decision (oldest first)."""
-    ideas = db.session.scalars(select(Idea).where(
-        Idea.consultation_id == consultation.id, Idea.held_reason.is_not(None)).order_by(Idea.id)).all()
-    comments = db.session.scalars(select(Comment).join(Idea, Idea.id == Comment.idea_id).where(
-        Idea.consultation_id == consultation.id, Comment.held_reason.is_not(None)).order_by(Comment.id)).all()
-    questions = db.session.scalars(select(InstitutionQuestion).where(
-        InstitutionQuestion.consultation_id == consultation.id, InstitutionQuestion.held_reason.is_not(None))
-        .order_by(InstitutionQuestion.id)).all()
-    return sorted([*ideas, *comments, *questions], key=lambda item: item.created_at)
 
 
 def hide(item: Comment | Idea | InstitutionQuestion, moderator, reason: str):
@@ -449,17 +448,6 @@ def restore(item: Comment | Idea | InstitutionQuestion, moderator):
 def _resolve_reports(comment: Comment):
     db.session.execute(CommentReport.__table__.update().where(
         CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)).values(resolved_at=utcnow()))
-
-
-def moderation_queue(territory_ids: set[int]) -> list[Comment]:
-    """Reported comments not yet handled, most reported first."""
-    rows = db.session.execute(
-        select(Comment, func.count(CommentReport.id).label("reports"))
-        .join(CommentReport, CommentReport.comment_id == Comment.id)
-        .join(Idea, Idea.id == Comment.idea_id).join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(CommentReport.resolved_at.is_(None), Consultation.territory_id.in_(territory_ids))
-        .group_by(Comment.id).order_by(func.count(CommentReport.id).desc(), Comment.id))
-    return [comment for comment, _reports in rows.all()]
 
 
 # --- Institutions answer ----------------------------------------------------------------

@@ -86,6 +86,28 @@ def _natural(value: str):
     return (0, int(value), "") if value.lstrip("-").isdigit() else (1, 0, value)
 
 
+def to_milliseconds(value) -> int:
+    """A Pol.is time as milliseconds since the epoch.
+
+    openData's exports and Pol.is's API give milliseconds; newer CSV exports (named
+    ``<date>-<id>-votes.csv``) give seconds; red-dwarf's JSON files give ISO 8601 for
+    comments. Below 10^11 a number is taken as seconds (10^11 ms is March 1973, before
+    Pol.is; 10^11 s is the year 5138).
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            moment = datetime.fromisoformat(text)  # ValueError if it is not a date either
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return round(moment.timestamp() * 1000)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{value!r} is not a time")
+    return round(value * 1000) if abs(value) < 1e11 else round(value)
+
+
 def parse_flag(value) -> bool:
     """Pol.is writes booleans as true/false, t/f or 1/0; empty or absent is false."""
     if isinstance(value, bool):
@@ -107,7 +129,7 @@ def read_comments(path: str | Path) -> list[PolisComment]:
             text=row["comment-body"],
             author_id=row["author-id"],
             moderated=int(row["moderated"] or 0),
-            timestamp=int(row["timestamp"]),
+            timestamp=to_milliseconds(row["timestamp"]),
             is_meta=parse_flag(row.get("is-meta", row.get("is_meta"))),
         )
         for row in rows
@@ -128,7 +150,7 @@ def read_votes(path: str | Path, *, last_vote_wins: bool = True) -> list[PolisVo
             participant_id=row["voter-id"],
             comment_id=row["comment-id"],
             value=int(row["vote"]),
-            timestamp=int(row["timestamp"]),
+            timestamp=to_milliseconds(row["timestamp"]),
         )
         for row in rows
     ]
@@ -142,10 +164,73 @@ def read_votes(path: str | Path, *, last_vote_wins: bool = True) -> list[PolisVo
     return votes
 
 
-def read_export(folder: str | Path, *, last_vote_wins: bool = True) -> PolisExport:
+def csv_files(folder: str | Path) -> tuple[Path, Path] | None:
+    """(comments, votes) CSV files of an export folder, or None.
+
+    openData names them ``comments.csv`` and ``votes.csv``; Pol.is's newer report export
+    (and red-dwarf's ``csv-export-test`` fixture) prefixes them with a date and the report
+    id: ``2025-08-29-0002-7btrabcujr-comments.csv``.
+    """
     folder = Path(folder)
-    return PolisExport(comments=read_comments(folder / "comments.csv"),
-                       votes=read_votes(folder / "votes.csv", last_vote_wins=last_vote_wins))
+    if (folder / "comments.csv").is_file() and (folder / "votes.csv").is_file():
+        return folder / "comments.csv", folder / "votes.csv"
+    comments, votes = sorted(folder.glob("*-comments.csv")), sorted(folder.glob("*-votes.csv"))
+    votes = [v for v in votes if not v.name.endswith("participant-votes.csv")]
+    if len(comments) == 1 and len(votes) == 1:
+        return comments[0], votes[0]
+    return None
+
+
+def read_export(folder: str | Path, *, last_vote_wins: bool = True) -> PolisExport:
+    found = csv_files(folder)
+    if found is None:
+        raise FileNotFoundError(f"{folder}: no comments.csv and votes.csv")
+    comments, votes = found
+    return PolisExport(comments=read_comments(comments), votes=read_votes(votes, last_vote_wins=last_vote_wins))
+
+
+def read_math(folder: str | Path) -> dict:
+    """Pol.is's math output (``math-pca2.json``, as red-dwarf's fixtures keep it), or {}."""
+    path = Path(folder) / "math-pca2.json"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        math = json.load(f)
+    return math if isinstance(math, dict) else {}
+
+
+def read_math_groups(folder: str | Path) -> dict[str, int]:
+    """participant id -> Pol.is's group, from ``math-pca2.json``: groups list base
+    clusters, and base clusters list participants."""
+    math = read_math(folder)
+    base = math.get("base-clusters") or {}
+    members_of_base = dict(zip(base.get("id", []), base.get("members", [])))
+    groups = {}
+    for group in math.get("group-clusters") or []:
+        for base_id in group.get("members", []):
+            for participant in members_of_base.get(base_id, []):
+                groups[str(participant)] = int(group["id"])
+    return groups
+
+
+def read_conversation(folder: str | Path) -> dict:
+    """What an export says of its conversation: ``topic``, ``description`` and
+    ``strict_moderation`` (``conversation.json``, red-dwarf's folders and Pol.is's API),
+    else ``summary.csv``'s topic (openData). Missing keys are absent."""
+    folder = Path(folder)
+    path = folder / "conversation.json"
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if isinstance(data, dict):
+            found = {key: data[key] for key in ("topic", "description") if isinstance(data.get(key), str)}
+            if "strict_moderation" in data:
+                found["strict_moderation"] = bool(data["strict_moderation"])
+            return found
+    if (folder / "summary.csv").is_file():
+        summary = read_summary(folder)
+        return {key: summary[key] for key in ("topic",) if summary.get(key)}
+    return {}
 
 
 def _first(record: dict, *keys, default=None):
@@ -172,6 +257,9 @@ def read_json_export(folder: str | Path, *, last_vote_wins: bool = True,
     folder = Path(folder)
     with open(folder / "comments.json", encoding="utf-8") as f:
         raw_comments = json.load(f)
+    # red-dwarf's fixture folders: Pol.is's math output lists the meta statements, for
+    # comments whose own is_meta is missing (older API answers).
+    meta_ids = {str(t) for t in read_math(folder).get("meta-tids", [])}
     with open(folder / "votes.json", encoding="utf-8") as f:
         raw_votes = json.load(f)
     if not isinstance(raw_comments, list) or not isinstance(raw_votes, list):
@@ -182,8 +270,10 @@ def read_json_export(folder: str | Path, *, last_vote_wins: bool = True,
             text=str(_first(c, "txt", "statement_text", "comment-body")),
             author_id=str(_first(c, "pid", "participant_id", "author-id", default="")),
             moderated=int(_first(c, "mod", "moderated", default=0)),
-            timestamp=int(float(_first(c, "created", "timestamp", default=0))),
-            is_meta=parse_flag(c.get("is_meta", c.get("is-meta"))),
+            timestamp=to_milliseconds(_first(c, "created", "timestamp", default=0)),
+            is_meta=(parse_flag(c.get("is_meta", c.get("is-meta")))
+                     if c.get("is_meta", c.get("is-meta")) is not None
+                     else str(_first(c, "tid", "statement_id", "comment-id")) in meta_ids),
         )
         for c in raw_comments
     ]
@@ -193,7 +283,7 @@ def read_json_export(folder: str | Path, *, last_vote_wins: bool = True,
             participant_id=str(_first(v, "pid", "participant_id", "voter-id")),
             comment_id=str(_first(v, "tid", "statement_id", "comment-id")),
             value=sign * int(v["vote"]),
-            timestamp=int(float(_first(v, "modified", "timestamp", default=0))),
+            timestamp=to_milliseconds(_first(v, "modified", "timestamp", default=0)),
         )
         for v in raw_votes
     ]
@@ -255,3 +345,34 @@ def write_export(folder: str | Path, comments: Iterable[PolisComment],
         for v in votes:
             writer.writerow([v.timestamp, format_datetime(v.timestamp), v.comment_id,
                              v.participant_id, v.value])
+
+
+def write_json_export(folder: str | Path, comments: Iterable[PolisComment], votes: Iterable[PolisVote]) -> None:
+    """Write ``comments.json`` and ``votes.json`` with Pol.is's API field names (``tid``,
+    ``pid``, ``txt``, ``created``, ``mod``, ``is_meta``; ``pid``, ``tid``, ``vote``,
+    ``modified``), votes 1 = agree as in the CSV export. :func:`read_json_export` reads
+    them back unchanged."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    votes = sorted(votes, key=lambda v: (_natural(v.comment_id), _natural(v.participant_id), v.timestamp))
+    counts: dict[str, list[int]] = {}
+    for vote in votes:
+        tally = counts.setdefault(vote.comment_id, [0, 0, 0])
+        tally[{1: 0, -1: 1, 0: 2}[vote.value]] += 1
+    records = []
+    for c in comments:
+        agree, disagree, passed = counts.get(c.external_id, [0, 0, 0])
+        records.append({"tid": _json_id(c.external_id), "pid": _json_id(c.author_id) if c.author_id else None,
+                        "txt": c.text, "created": c.timestamp, "mod": c.moderated, "is_meta": c.is_meta,
+                        "agree_count": agree, "disagree_count": disagree, "pass_count": passed,
+                        "count": agree + disagree + passed})
+    with open(folder / "comments.json", "w", encoding="utf-8") as f:
+        json.dump(records, f, ensure_ascii=False, indent=1)
+    with open(folder / "votes.json", "w", encoding="utf-8") as f:
+        json.dump([{"pid": _json_id(v.participant_id), "tid": _json_id(v.comment_id), "vote": v.value,
+                    "modified": v.timestamp} for v in votes], f, ensure_ascii=False, indent=1)
+
+
+def _json_id(value: str):
+    """Pol.is's ids are numbers; ours may be text (local statements): numbers stay numbers."""
+    return int(value) if value.isdigit() and str(int(value)) == value else value

@@ -45,9 +45,11 @@ from .polis_format import (
     PolisComment,
     PolisExport,
     PolisVote,
+    csv_files,
     read_export,
     read_json_export,
     write_export,
+    write_json_export,
 )
 
 FILES = ("comments.csv", "votes.csv")
@@ -87,14 +89,23 @@ def vote_uuid(consultation_id: int, participant_id: str, comment_id: str) -> str
 
 
 def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -> PolisExport:
-    """Read and check an export folder, CSV (comments.csv, votes.csv) or JSON
-    (comments.json, votes.json); raises PolisImportError with a readable reason.
-    ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1."""
+    """Read and check an export folder; raises PolisImportError with a readable reason.
+
+    Three layouts: Pol.is's CSV export (``comments.csv`` and ``votes.csv``, openData; or
+    the same with a ``<date>-<report id>-`` prefix, Pol.is's newer report export), Pol.is's
+    JSON (``comments.json`` and ``votes.json``: its API and math export, either field-name
+    variant), and red-dwarf's fixture folders (the same JSON files with ``conversation.json``
+    and ``math-pca2.json`` beside them; meta statements missing from the comments are read
+    from the math's ``meta-tids``). CSV wins when a folder holds both, as export-polis
+    writes them. ``agree_is_minus_one``: JSON votes from Pol.is's raw API, where agree is -1.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisImportError(f"{folder} is not a folder")
-    missing = [name for name in FILES if not (folder / name).is_file()]
-    if missing and all((folder / name).is_file() for name in JSON_FILES):
+    if csv_files(folder) is None:
+        if not all((folder / name).is_file() for name in JSON_FILES):
+            raise PolisImportError(f"{folder} has neither comments.csv and votes.csv nor comments.json and "
+                                   "votes.json: not a Pol.is export folder")
         try:
             export = read_json_export(folder, agree_is_minus_one=agree_is_minus_one)
         except KeyError as error:
@@ -103,9 +114,6 @@ def read_polis_folder(folder: str | Path, *, agree_is_minus_one: bool = False) -
             raise PolisImportError(f"{folder}: unreadable JSON ({error})") from None
         _check(export)
         return export
-    if missing:
-        raise PolisImportError(f"{folder} has no {' or '.join(missing)} (nor comments.json and "
-                               "votes.json): not a Pol.is export folder")
     try:
         export = read_export(folder)  # last vote wins
     except KeyError as error:
@@ -256,41 +264,6 @@ def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:
     return True
 
 
-def opinion_groups_view(consultation: Consultation, min_people=10) -> dict | None:
-    """Opinion groups as people read them: sizes, and statements by their text.
-
-    None when fewer than `min_people` participants could be placed in a group (the same
-    small-cell rule as every other figure).
-    """
-    try:
-        result = opinion_groups_for(consultation)
-    except ValueError:  # not enough votes to compute anything
-        return None
-    remember_groups(consultation, result)
-    if result.n_participants_clustered < min_people or not result.groups:
-        return None
-    rows = db.session.execute(select(Statement.external_id, Statement.id, Statement.text, Statement.is_meta)
-                              .where(Statement.consultation_id == consultation.id,
-                                     Statement.moderation != Moderation.rejected)).all()
-    text = {_label(ext, sid): body for ext, sid, body, _ in rows}
-    meta = [_label(ext, sid) for ext, sid, _, is_meta in rows if is_meta]
-    return {
-        "n_clustered": result.n_participants_clustered,
-        "groups": [{"id": g.id, "size": len(g.members),
-                    "representative": [{"text": text[r.statement_id], "agrees": r.direction == "agree"}
-                                       for r in result.representative_details.get(g.id, [])
-                                       if r.statement_id in text]}
-                   for g in result.groups],
-        "consensus": [text[s] for s in result.consensus if s in text],
-        # Meta statements ("I live here"): not clustered, but how each group answered.
-        "meta": [{"text": text[s], "groups": [
-                    {"id": g.id, "agree": result.counts[g.id][s].agree,
-                     "disagree": result.counts[g.id][s].disagree,
-                     "passed": result.counts[g.id][s].passed} for g in result.groups]}
-                 for s in meta if s in result.counts.get(0, {})],
-    }
-
-
 def opinion_groups_summary(result: OpinionGroups) -> dict:
     """The JSON printed by ``flask deliberation opinion-groups ID --json``."""
     return {
@@ -325,11 +298,17 @@ def polis_records(consultation: Consultation) -> tuple[list[PolisComment], list[
     return comments, votes
 
 
-def export_polis(consultation: Consultation, folder: str | Path) -> tuple[int, int]:
-    """Write comments.csv and votes.csv for the consultation; returns (comments, votes) written.
+EXPORT_FILES = (*FILES, *JSON_FILES)
 
-    Rejected statements are written with ``moderated`` -1, as Pol.is does; their votes too.
+
+def export_polis(consultation: Consultation, folder: str | Path) -> tuple[int, int]:
+    """Write the consultation in both Pol.is formats: comments.csv and votes.csv (openData's
+    columns), comments.json and votes.json (Pol.is's API names); returns (comments, votes).
+
+    Rejected statements are written with ``moderated`` -1, as Pol.is does, their votes
+    too; meta statements with ``is-meta`` / ``is_meta``.
     """
     comments, votes = polis_records(consultation)
     write_export(folder, comments, votes)
+    write_json_export(folder, comments, votes)
     return len(comments), len(votes)

@@ -11,16 +11,18 @@ consultation that pre-moderates everything, waits for a moderator (`held_reason`
 ideas and comments do. Staff may mark a statement as "meta" (about the participants,
 "I live in the quartier"): it is voted on and shown, but left out of the opinion groups.
 
-Kept apart from operations.py: the moderation queues of the other texts live there.
+Kept apart from operations.py. Statements also appear in the moderation queues of
+deliberation/moderation.py (registered at the end of this module).
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
 from voix.models import utcnow
 from voix.privacy import clean_and_check, scrub, without_control_characters
 
+from . import moderation
 from .models import (
     Consultation,
     HeldReason,
@@ -203,3 +205,57 @@ def reported(consultation: Consultation) -> list[tuple[Statement, int]]:
 def all_statements(consultation: Consultation) -> list[Statement]:
     return db.session.scalars(select(Statement).where(Statement.consultation_id == consultation.id)
                               .order_by(Statement.id)).all()
+
+
+# --- In the moderation queues (deliberation/moderation.py) -------------------------------
+
+
+def _waiting_condition():
+    """Held statements, and in strict consultations those nobody accepted yet (imports)."""
+    return or_(Statement.held_reason.is_not(None),
+               and_(Statement.moderation == Moderation.unmoderated,
+                    Consultation.statement_moderation == StatementModeration.strict))
+
+
+def _queue_rows(consultation_ids, held_only):
+    query = (select(Statement, Statement.consultation_id).join(Consultation, Consultation.id == Statement.consultation_id)
+             .where(Statement.consultation_id.in_(consultation_ids), Statement.moderation != Moderation.rejected))
+    return query.where(_waiting_condition()) if held_only else query
+
+
+def _queue_reports(consultation_ids) -> dict[int, list[str]]:
+    reasons: dict[int, list[str]] = {}
+    for statement_id, reason in db.session.execute(
+            select(StatementReport.statement_id, StatementReport.reason)
+            .join(Statement, Statement.id == StatementReport.statement_id)
+            .where(Statement.consultation_id.in_(consultation_ids), StatementReport.resolved_at.is_(None))
+            .order_by(StatementReport.id)):
+        reasons.setdefault(statement_id, []).append(reason or "")
+    return reasons
+
+
+def _reopen_reports(statement, report_ids):
+    if report_ids:
+        db.session.execute(StatementReport.__table__.update().where(StatementReport.id.in_(report_ids))
+                           .values(resolved_at=None))
+
+
+def _held_reason(statement):
+    if statement.held_reason is not None:
+        return statement.held_reason
+    strict = statement.consultation.statement_moderation is StatementModeration.strict
+    return HeldReason.premoderation if strict and statement.moderation is Moderation.unmoderated else None
+
+
+class _StatementKind(moderation.TextKind):
+    def open_report_ids(self, item):
+        return list(db.session.scalars(select(StatementReport.id).where(
+            StatementReport.statement_id == item.id, StatementReport.resolved_at.is_(None))))
+
+
+# "Hide" rejects a statement, "publish" accepts it; both settle its reports (`decide`).
+moderation.register(_StatementKind(
+    "statement", _l("Statement"), Statement, _queue_rows, reports=_queue_reports, reopen_reports=_reopen_reports,
+    held_reason=_held_reason, hide=lambda statement, moderator, *reason: decide(statement, Moderation.rejected),
+    publish=lambda statement, moderator: decide(statement, Moderation.accepted),
+    state_fields=("moderation", "held_reason")))

@@ -54,6 +54,8 @@ from .models import (
     StatementVote,
     Visibility,
 )
+from .opinion_map import MIN_PEOPLE
+from .opinion_map import opinion_map as opinion_map_data
 from .pairwise import choose_pair
 from .permissions import can_moderate, can_read_debate
 from .residents import participant_of
@@ -467,6 +469,27 @@ def report(comment_id):
     return redirect(url_for(".idea", idea_id=idea.id) + "#debat")
 
 
+@bp.post("/idees/<int:idea_id>/signaler")
+def report_idea(idea_id):
+    """Any visitor reports an idea to the moderators (once per participant)."""
+    idea = _open_idea(idea_id)
+    ops.report_text("idea", idea.id, idea.consultation, participant(idea.consultation), request.form.get("reason", ""))
+    flash(_("Thank you: a moderator will look at this text."), "success")
+    return redirect(url_for(".idea", idea_id=idea.id))
+
+
+@bp.post("/questions/<int:question_id>/signaler")
+def report_question(question_id):
+    """Any visitor reports a question to an institution (once per participant)."""
+    question = db.session.get(InstitutionQuestion, question_id)
+    if question is None or question.visibility is not Visibility.visible:
+        abort(404)
+    c = question.consultation
+    ops.report_text("question", question.id, c, participant(c), request.form.get("reason", ""))
+    flash(_("Thank you: a moderator will look at this text."), "success")
+    return redirect(url_for(".consultation", consultation_id=c.id) + f"#question-{question.id}")
+
+
 @bp.post("/<int:consultation_id>/comites/<int:committee_id>")
 def volunteer(consultation_id, committee_id):
     """A resident offers to join a steering committee; a facilitator validates later."""
@@ -618,3 +641,12 @@ def report_statement(statement_id):
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for(".statements", consultation_id=statement.consultation_id), code=303)
+
+
+@bp.get("/<int:consultation_id>/carte-des-opinions")
+def opinion_map(consultation_id):
+    """The opinion groups in plain words and a picture, with "where you are" for a voter."""
+    c = _consultation(consultation_id)
+    data = opinion_map_data(c, participant(c, create=False)) if c.shows_results else None
+    return render_template("deliberation/opinion_map.html", consultation=c, m=data, kiosk=current_kiosk(),
+                           min_people=MIN_PEOPLE)

@@ -4,6 +4,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from deliberation import moderation
 from deliberation import operations as ops
 from deliberation.models import (
     AnswerStatus,
@@ -162,13 +163,13 @@ def test_comments_two_levels_reports_and_moderation(voting, make_user):
     ops.report_comment(reply, author, "hors sujet")
     ops.report_comment(reply, author, "deux fois")  # one report per participant
     moderator = make_user("moderator", ("sanitas",))
-    assert ops.moderation_queue({consultation.territory_id}) == [reply]
+    assert [e.item for e in moderation.queue([consultation.id])] == [reply]
     with pytest.raises(ops.DeliberationError):
         ops.hide(reply, moderator, "")
     ops.hide(reply, moderator, "Propos hors sujet")
     db.session.commit()
     assert reply.visibility is Visibility.hidden and reply.hidden_reason == "Propos hors sujet"
-    assert ops.moderation_queue({consultation.territory_id}) == []
+    assert moderation.queue([consultation.id]) == []
     ops.restore(reply, moderator)
     assert reply.visibility is Visibility.visible and reply.hidden_reason is None
 

@@ -209,5 +209,6 @@ def test_opinion_groups_are_shown_to_facilitators_from_10_people(client, auth, m
             ops.vote_on_statement(statement, resident, value, uuid=f"0b7d8a3e-6f1c-4a0b-{person:04d}-{index:012d}",
                                   origin=Origin.kiosk)
     page = client.get(f"/animation/consultations/{square.id}?lang=en").text
-    assert "24 participants placed in 2 groups" in page
-    assert page.count("(12 people)") == 2 and "agrees" in page and "disagrees" in page
+    assert "24 people gave their opinion on enough statements" in page and "there are 2 groups" in page
+    assert page.count("12 people (50 % of those on the map)") == 2 and "Agrees" in page and "Disagrees" in page
+    assert "100 % of this group, 0 % of the others" in page  # staff get the numbers

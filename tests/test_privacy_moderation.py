@@ -5,6 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from deliberation import moderation
 from deliberation import operations as ops
 from deliberation.models import (
     Comment, Consultation, HeldReason, Idea, InstitutionQuestion, Origin, Position, Visibility,
@@ -37,7 +38,7 @@ def test_unsure_texts_are_held_and_plain_ones_published(consultation):
     question, _ = ops.ask_question(consultation, resident, mairie.id, "Quand ouvre le local de Rochepinardoux ?",
                                    uuid=str(uuid.uuid4()))
     assert (question.visibility, question.held_reason) == (Visibility.hidden, HeldReason.scrubber)
-    assert {type(item) for item in ops.held_for_moderation(consultation)} == {Idea, Comment, InstitutionQuestion}
+    assert {type(entry.item) for entry in moderation.queue([consultation.id])} == {Idea, Comment, InstitutionQuestion}
 
 
 def test_premoderation_holds_everything(consultation):
@@ -47,7 +48,7 @@ def test_premoderation_holds_everything(consultation):
     assert (idea.visibility, idea.held_reason) == (Visibility.hidden, HeldReason.premoderation)
     ops.restore(idea, None)
     assert (idea.visibility, idea.held_reason) == (Visibility.visible, None)
-    assert ops.held_for_moderation(consultation) == []
+    assert moderation.queue([consultation.id]) == []
 
 
 def test_held_idea_end_to_end(client, auth, make_user, consultation):

@@ -108,10 +108,13 @@ EXPECTED = {
     "deliberation.comment": public(R),
     "deliberation.consultation": public(200),
     "deliberation.idea": public(200),
+    "deliberation.opinion_map": public(200),  # too few votes yet: the page says so
     "deliberation.pairwise": public(R),  # fewer than two ideas open to votes
     "deliberation.photo": public(404, facilitator_a=200, moderator_a=200, admin=200),  # of a hidden idea
     "deliberation.propose": public(200),
     "deliberation.report": public(R),
+    "deliberation.report_idea": public(R),
+    "deliberation.report_question": public(R),
     "deliberation.statements": public(200),
     "deliberation.propose_statement": public(422),  # an empty statement
     "deliberation.report_statement": public(R),
@@ -152,6 +155,9 @@ EXPECTED = {
     "deliberation_manage.mediated_support": staff(R, FA),
     "deliberation_manage.moderate_comment": staff(R, FA, MA),
     "deliberation_manage.moderate_idea": staff(R, FA, MA),
+    "deliberation_manage.moderate": staff(R, FA, MA),  # any kind of text (here a comment)
+    "deliberation_manage.moderation_queue": staff(200, FA, FB, MA),  # each sees the queue of their own places
+    "deliberation_manage.undo_moderation": staff(R, FA, FB, MA),  # nothing to undo: back to the queue
     "deliberation_manage.premoderation": staff(R, FA),
     "deliberation_manage.moderate_question": staff(R, FA, MA),
     "deliberation_manage.moderate_statement": staff(400, FA, MA),  # no decision sent
@@ -206,6 +212,7 @@ ARGUMENTS_FOR = {
     "deliberation_manage.moderate_comment": {"action": "retablir"},
     "deliberation_manage.moderate_idea": {"action": "retablir"},
     "deliberation_manage.moderate_question": {"action": "retablir"},
+    "deliberation_manage.moderate": {"kind": "comment", "item_id": lambda ids: ids["comment_id"], "action": "retablir"},
     "insights_review.switch_layer": {"action": "desactiver"},
     # Filters that name territory A: refused to those who do not read it.
     "api.insights_api.indicators": {"?": "territory=sanitas"},

@@ -16,7 +16,7 @@ from deliberation.models import (
     StatementReport,
     StatementVote,
 )
-from deliberation.polis_io import opinion_groups_view
+from deliberation.opinion_map import opinion_map
 from tests.conftest import count_rows
 from voix.extensions import db
 
@@ -343,10 +343,10 @@ def test_staff_mark_meta_and_the_results_label_it(client, auth, make_user, consu
     meta = statements[3]
     assert client.post(f"/animation/consultations/affirmations/{meta.id}/meta", data={"is_meta": "1"}).status_code == 303
     assert meta.is_meta
-    view = opinion_groups_view(consultation)
+    view = opinion_map(consultation)
     assert [item["text"] for item in view["meta"]] == ["J'habite le quartier"]
     detail = client.get(f"/animation/consultations/{consultation.id}?lang=en").text
-    assert "Meta statements (about the participants" in detail and "J&#39;habite le quartier" in detail
+    assert "About the participants" in detail and "J&#39;habite le quartier" in detail
     client.post(f"/animation/consultations/affirmations/{meta.id}/meta", data={})
     assert not meta.is_meta
 
