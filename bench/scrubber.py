@@ -40,18 +40,23 @@ TOPICS = [
     "la cantine est trop chère pour les familles nombreuses, on voudrait un tarif selon les revenus comme dans d'autres villes",
     "Les trottoirs sont défoncés devant la pharmacie, avec une poussette ou un fauteuil on doit marcher sur la route.",
 ]
-PERSONAL = [
-    "Ma voisine Aïcha Benmoussa peut en parler, elle vit ici depuis 30 ans.",
+PERSONAL = [  # in this order: body i of the mix holds PERSONAL[(i // 3) % 8] when i % 3 == 0
+    "Le gardien, Karim Haddad, a réparé la porte du hall lui-même.",  # no cue: the NER model runs
     "Rappelez-moi au 06 21 43 65 87 si vous voulez des photos.",
     "Merci à Kevin et Soraya qui ont aidé tout le monde pendant l'hiver.",
+    "On a vu Nadia Benali au conseil citoyen, elle a tout expliqué.",  # no cue: the model runs
     "Mon fils Mamadou a dû arrêter le foot à cause de ça.",
     "J'habite au 14 rue des Tanneurs, 3e étage porte gauche.",
+    "Ma voisine Aïcha Benmoussa peut en parler, elle vit ici depuis 30 ans.",
     "Signé Tomasz Wiśniewski, locataire du bâtiment C.",
 ]
 
 
 def free_texts(n, seed=41):
-    """``n`` answers of 200 to 400 characters; every third one holds personal data."""
+    """``n`` answers of 200 to 400 characters. Every third one holds personal data, in
+    turn from PERSONAL: a phone, an address, names announced by a cue ("ma voisine",
+    "merci à", "signé") that the rules and cues find, and names with no cue, which only
+    the NER model finds (2 of the 16 bodies of `submit_throughput.py --mix free-text`)."""
     rng = random.Random(seed)
     texts = []
     for index in range(n):
@@ -59,7 +64,7 @@ def free_texts(n, seed=41):
         while len(text) < 200:
             text = (text + " " + rng.choice(TOPICS)).strip()
         if index % 3 == 0:
-            text = text + " " + rng.choice(PERSONAL)
+            text = text + " " + PERSONAL[(index // 3) % len(PERSONAL)]
         texts.append(text[:400].rsplit(" ", 1)[0] if len(text) > 400 else text)
     return texts
 
