@@ -81,6 +81,24 @@ def _plain_and_named(n, seed=7):
     return plain, named
 
 
+LENGTHS = (100, 200, 300, 400, 800)
+NO_CUE_NAME = "Le gardien, Karim Haddad, a réparé la porte du hall lui-même."
+
+
+def _by_length(length, n, seed=11):
+    """``n`` plain texts and ``n`` texts ending with a name only the model finds, of about
+    ``length`` characters each."""
+    rng = random.Random(seed)
+    plain, named = [], []
+    for _ in range(n):
+        text = ""
+        while len(text) < length + 100:
+            text = (text + " " + rng.choice(TOPICS)).strip()
+        plain.append(text[:length].rsplit(" ", 1)[0])
+        named.append(text[:max(length - len(NO_CUE_NAME) - 1, 0)].rsplit(" ", 1)[0] + " " + NO_CUE_NAME)
+    return plain, named
+
+
 def _rss_mb():
     """Resident memory now (not the peak: loading builds temporary tables)."""
     pages = int(Path("/proc/self/statm").read_text().split()[1])
@@ -118,6 +136,19 @@ def child(model, n):
         elapsed = time.process_time() - started
         report[f"ms_per_text_{kind}"] = round(1000 * elapsed / len(texts), 2)
         report[f"chars_{kind}"] = round(sum(map(len, texts)) / len(texts))
+    # By length: plain texts (the gate stays shut) and texts with a name no cue announces
+    # (the NER model reads the whole text), in CPU ms per text and texts per CPU second.
+    by_length = {}
+    for length in LENGTHS:
+        plain, named = _by_length(length, max(n // 3, 20))
+        for kind, texts in (("plain", plain), ("named", named)):
+            scrub(texts[0])
+            started = time.process_time()
+            for text in texts:
+                scrub(text)
+            ms = 1000 * (time.process_time() - started) / len(texts)
+            by_length[f"{kind}_{length}"] = {"ms": round(ms, 2), "texts_per_s": round(1000 / ms)}
+    report["by_length"] = by_length
     report["rss_mb_after_texts"] = _rss_mb()
     print(json.dumps(report))
 
@@ -143,6 +174,9 @@ def main(argv=None):
     print(f"{'':24}" + "".join(f"{r['model']:>18}" for r in rows))
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]:>18}" for r in rows))
+    print("CPU ms per text (texts per CPU second) by length; named: the NER model runs")
+    for key in rows[0]["by_length"]:
+        print(f"{key:24}" + "".join(f"{r['by_length'][key]['ms']:>10} ({r['by_length'][key]['texts_per_s']:>5})" for r in rows))
 
 
 if __name__ == "__main__":
