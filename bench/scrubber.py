@@ -40,18 +40,23 @@ TOPICS = [
     "la cantine est trop chère pour les familles nombreuses, on voudrait un tarif selon les revenus comme dans d'autres villes",
     "Les trottoirs sont défoncés devant la pharmacie, avec une poussette ou un fauteuil on doit marcher sur la route.",
 ]
-PERSONAL = [
-    "Ma voisine Aïcha Benmoussa peut en parler, elle vit ici depuis 30 ans.",
+PERSONAL = [  # in this order: body i of the mix holds PERSONAL[(i // 3) % 8] when i % 3 == 0
+    "Le gardien, Karim Haddad, a réparé la porte du hall lui-même.",  # no cue: the NER model runs
     "Rappelez-moi au 06 21 43 65 87 si vous voulez des photos.",
     "Merci à Kevin et Soraya qui ont aidé tout le monde pendant l'hiver.",
+    "On a vu Nadia Benali au conseil citoyen, elle a tout expliqué.",  # no cue: the model runs
     "Mon fils Mamadou a dû arrêter le foot à cause de ça.",
     "J'habite au 14 rue des Tanneurs, 3e étage porte gauche.",
+    "Ma voisine Aïcha Benmoussa peut en parler, elle vit ici depuis 30 ans.",
     "Signé Tomasz Wiśniewski, locataire du bâtiment C.",
 ]
 
 
 def free_texts(n, seed=41):
-    """``n`` answers of 200 to 400 characters; every third one holds personal data."""
+    """``n`` answers of 200 to 400 characters. Every third one holds personal data, in
+    turn from PERSONAL: a phone, an address, names announced by a cue ("ma voisine",
+    "merci à", "signé") that the rules and cues find, and names with no cue, which only
+    the NER model finds (2 of the 16 bodies of `submit_throughput.py --mix free-text`)."""
     rng = random.Random(seed)
     texts = []
     for index in range(n):
@@ -59,7 +64,7 @@ def free_texts(n, seed=41):
         while len(text) < 200:
             text = (text + " " + rng.choice(TOPICS)).strip()
         if index % 3 == 0:
-            text = text + " " + rng.choice(PERSONAL)
+            text = text + " " + PERSONAL[(index // 3) % len(PERSONAL)]
         texts.append(text[:400].rsplit(" ", 1)[0] if len(text) > 400 else text)
     return texts
 
@@ -73,6 +78,24 @@ def _plain_and_named(n, seed=7):
             text = (text + " " + rng.choice(TOPICS)).strip()
         plain.append(text[:300])
         named.append((text[:230].rsplit(" ", 1)[0] + " " + rng.choice(PERSONAL))[:320])
+    return plain, named
+
+
+LENGTHS = (100, 200, 300, 400, 800)
+NO_CUE_NAME = "Le gardien, Karim Haddad, a réparé la porte du hall lui-même."
+
+
+def _by_length(length, n, seed=11):
+    """``n`` plain texts and ``n`` texts ending with a name only the model finds, of about
+    ``length`` characters each."""
+    rng = random.Random(seed)
+    plain, named = [], []
+    for _ in range(n):
+        text = ""
+        while len(text) < length + 100:
+            text = (text + " " + rng.choice(TOPICS)).strip()
+        plain.append(text[:length].rsplit(" ", 1)[0])
+        named.append(text[:max(length - len(NO_CUE_NAME) - 1, 0)].rsplit(" ", 1)[0] + " " + NO_CUE_NAME)
     return plain, named
 
 
@@ -113,6 +136,19 @@ def child(model, n):
         elapsed = time.process_time() - started
         report[f"ms_per_text_{kind}"] = round(1000 * elapsed / len(texts), 2)
         report[f"chars_{kind}"] = round(sum(map(len, texts)) / len(texts))
+    # By length: plain texts (the gate stays shut) and texts with a name no cue announces
+    # (the NER model reads the whole text), in CPU ms per text and texts per CPU second.
+    by_length = {}
+    for length in LENGTHS:
+        plain, named = _by_length(length, max(n // 3, 20))
+        for kind, texts in (("plain", plain), ("named", named)):
+            scrub(texts[0])
+            started = time.process_time()
+            for text in texts:
+                scrub(text)
+            ms = 1000 * (time.process_time() - started) / len(texts)
+            by_length[f"{kind}_{length}"] = {"ms": round(ms, 2), "texts_per_s": round(1000 / ms)}
+    report["by_length"] = by_length
     report["rss_mb_after_texts"] = _rss_mb()
     print(json.dumps(report))
 
@@ -138,6 +174,9 @@ def main(argv=None):
     print(f"{'':24}" + "".join(f"{r['model']:>18}" for r in rows))
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]:>18}" for r in rows))
+    print("CPU ms per text (texts per CPU second) by length; named: the NER model runs")
+    for key in rows[0]["by_length"]:
+        print(f"{key:24}" + "".join(f"{r['by_length'][key]['ms']:>10} ({r['by_length'][key]['texts_per_s']:>5})" for r in rows))
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 TARGET_RATIO = 0.6
 TARGET_P95_MS = 50.0
-PG_DATABASE = "voix_bench"
+PG_DATABASE = "voix_bench"  # --pg-database: helpers sharing a server each use their own
 BODY_VARIANTS = 16
 UUID_MARK = "__UUID__"
 
@@ -288,7 +288,7 @@ def postgres_pids(backend) -> list[int]:
     """The PostgreSQL processes working for the bench: the backends connected to its database
     and the server's own (WAL writer, checkpointer...), not other databases' backends."""
     rows = backend.admin_rows("SELECT pid FROM pg_stat_activity WHERE datname = %s OR backend_type <> 'client backend'",
-                              (PG_DATABASE,))
+                              (backend.database,))
     return [pid for (pid,) in rows]
 
 
@@ -373,14 +373,14 @@ class Gunicorn:
 
 
 class Backend:
-    def __init__(self, name: str, tmp: Path, pg_admin_url: str):
-        self.name, self.tmp, self.pg_admin_url = name, tmp, pg_admin_url
+    def __init__(self, name: str, tmp: Path, pg_admin_url: str, database: str = PG_DATABASE):
+        self.name, self.tmp, self.pg_admin_url, self.database = name, tmp, pg_admin_url, database
         if name == "sqlite":
             self.real_uri = f"sqlite:///{tmp / 'voix.sqlite'}"
             self.bare_uri = f"sqlite:///{tmp / 'bare.sqlite'}"
         else:
             base = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", pg_admin_url).rsplit("/", 1)[0]
-            self.real_uri = self.bare_uri = f"{base}/{PG_DATABASE}"
+            self.real_uri = self.bare_uri = f"{base}/{self.database}"
 
     def admin_rows(self, statement: str, parameters=()) -> list[tuple]:
         import psycopg
@@ -392,12 +392,12 @@ class Backend:
 
     def create(self):
         if self.name == "postgresql":
-            self.admin_rows(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            self.admin_rows(f"CREATE DATABASE {PG_DATABASE}")
+            self.admin_rows(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            self.admin_rows(f"CREATE DATABASE {self.database}")
 
     def drop(self):
         if self.name == "postgresql":
-            self.admin_rows(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            self.admin_rows(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
 
     def server_version(self) -> str:
         if self.name == "sqlite":
@@ -530,7 +530,7 @@ def machine() -> dict:
 
 def run_backend(name: str, args, bodies) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"voix-bench-{name}-"))
-    backend = Backend(name, tmp, args.pg_admin_url)
+    backend = Backend(name, tmp, args.pg_admin_url, args.pg_database)
     servers = []
     try:
         backend.create()
@@ -705,7 +705,10 @@ def main(argv=None):
     parser.add_argument("--real-module", default="app_real",
                         help="module (on PYTHONPATH or in bench/) whose `app` is the real app (default app_real)")
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"),
-                        help="a database to connect to for CREATE/DROP DATABASE voix_bench")
+                        help="a database to connect to for CREATE/DROP DATABASE of --pg-database")
+    parser.add_argument("--pg-database", default=PG_DATABASE,
+                        help=f"the bench database, created and dropped by the run (default {PG_DATABASE}; "
+                             "give each concurrent run its own)")
     parser.add_argument("--profile", choices=["flamegraph", "speedscope", "raw"],
                         help="py-spy record the real app's workers during the measured run (bench/results/profile-*)")
     parser.add_argument("--profile-idle", action="store_true", help="py-spy --idle: include time waiting on I/O")
@@ -716,6 +719,8 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, SQLite files, Lua scripts)")
     parser.add_argument("--verbose", action="store_true", help="print the gunicorn error logs")
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.pg_database):
+        parser.error("--pg-database: lowercase letters, digits and _ only (it is written into CREATE DATABASE)")
     if args.worker_class == "sync":
         args.threads = 1
     if shutil.which("wrk") is None:

@@ -49,7 +49,9 @@ def _after_model(text, ents):
 def analyse_many(texts):
     """Scrub several texts; the NER model sees only those that need it, in one batch."""
     staged = [_before_model(t) for t in texts]
-    todo = [i for i, t in enumerate(staged) if names.needs_model(t)]
+    # The gate reads the text as it will be after coordination ("[nom] et Samira" becomes
+    # "[nom] et [nom]" anyway); the model, when it runs, still reads the text before.
+    todo = [i for i, t in enumerate(staged) if names.needs_model(names.coordinated(t))]
     ents = [None] * len(staged)
     if todo:
         from .ner import entities

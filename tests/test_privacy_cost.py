@@ -1,0 +1,53 @@
+"""How the scrubber calls its NER model (docs/bench.md): only what the entities need runs,
+and a name that coordination scrubs anyway does not wake the model. What it stores is the
+business of tests/test_privacy*.py; these tests fail if the cost comes back."""
+import pytest
+
+from voix import privacy
+from voix.privacy import ner
+
+
+@pytest.fixture
+def model_calls(monkeypatch):
+    """The texts the NER model is asked to read (it still answers)."""
+    calls = []
+    entities = ner.entities
+
+    def counting(texts):
+        calls.extend(texts)
+        return entities(texts)
+
+    monkeypatch.setattr(ner, "entities", counting)
+    return calls
+
+
+def test_only_the_ner_runs_on_one_blas_thread():
+    pipeline = ner.nlp()
+    assert pipeline.pipe_names == ["ner"]  # not the shared tok2vec nothing listens to
+    assert pipeline.get_pipe("ner").model.ops.use_blis is False  # numpy's BLAS
+    from threadpoolctl import threadpool_info
+
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+
+
+def test_the_ner_finds_the_same_names_without_the_shared_tok2vec():
+    text = "Le gardien, Karim Haddad, a réparé la porte du hall lui-même."
+    assert [(text[start:end], label) for start, end, label in ner.entities([text])[0]] == [("Karim Haddad", "PER")]
+
+
+def test_a_name_coordinated_with_a_found_name_does_not_wake_the_model(model_calls):
+    text = "Le centre social fait un travail formidable. Merci à Kevin et Soraya qui ont aidé tout le monde."
+    assert privacy.scrub(text).endswith("Merci à [nom] et [nom] qui ont aidé tout le monde.")
+    assert model_calls == []
+
+
+def test_a_name_no_cue_announces_still_goes_to_the_model(model_calls):
+    assert privacy.scrub("Le gardien, Karim Haddad, a réparé la porte du hall lui-même.") == (
+        "Le gardien, [nom], a réparé la porte du hall lui-même.")
+    assert len(model_calls) == 1
+
+
+def test_the_model_reads_the_text_before_coordination(model_calls):
+    # another unknown name wakes the model: it reads "[nom] et Soraya", as it always did
+    privacy.scrub("Merci à Kevin et Soraya, et Rochepinardoux est passé aussi.")
+    assert len(model_calls) == 1 and "[nom] et Soraya" in model_calls[0]
