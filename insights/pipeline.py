@@ -14,7 +14,7 @@ lexicons once, analysis is a few hundred microseconds).
 from .gazetteer import Gazetteer
 from .lexicon import default_lexicon
 from .stance import analyse_tokens, stance_label, tone_label
-from .tokenize import SMS, TOKEN_RE, is_sentence_end, normalize
+from .tokenize import is_sentence_end, tokens_with_spans
 
 
 class Mention:
@@ -107,14 +107,8 @@ class Analyzer:
             text = ""
         if not isinstance(text, str):
             text = str(text)
-        get = SMS.get
-        toks = []
-        spans = []
-        for m in TOKEN_RE.finditer(normalize(text)):
-            t = m.group()
-            toks.append(get(t, t))
-            spans.append(m.span())
-        found = self.gazetteer.find(toks)
+        toks, spans = tokens_with_spans(text)
+        found = self.gazetteer.find(toks, spans, text)
         per_mention, per_code, pos_mass, neg_mass = analyse_tokens(toks, found, self.lexicon)
 
         mentions = []
@@ -167,8 +161,8 @@ def explain(text, analyzer=None):
     from .stance import analyse_tokens as _analyse
 
     analyzer = analyzer or Analyzer()
-    toks = [SMS.get(t, t) for t in TOKEN_RE.findall(normalize(text or ""))]
-    found = analyzer.gazetteer.find(toks)
+    toks, spans = tokens_with_spans(text or "")
+    found = analyzer.gazetteer.find(toks, spans, text or "")
     trace = []
     _analyse(toks, found, analyzer.lexicon, trace=trace)
     return trace

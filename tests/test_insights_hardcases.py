@@ -1,0 +1,111 @@
+"""Hard cases of the discourse analysis, from real French citizen text.
+
+Quotes marked "crowdsource" are short extracts of the crowdsourced consultation on equality
+and domestic violence (../shared/data/french_text/crowdsource_resultat_analyses.csv),
+Open Database License (ODbL) 1.0, https://opendatacommons.org/licenses/odbl/1-0/ ; the row
+number follows each quote. Other sentences are constructed in residents' register.
+"""
+import pytest
+
+from insights import Analyzer
+
+
+@pytest.fixture(scope="module")
+def an():
+    return Analyzer()
+
+
+def codes(an, text):
+    return [m.code for m in an.analyze(text).mentions]
+
+
+# --- item 3: gazetteer hard cases ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # crowdsource 75: national elected officials, nothing local in the text
+    "en destituant les élus qui tombent sous le coup d'accusation de harcèlement sexuel",
+    "Les élus à Paris ne pensent qu'à leur carrière.",
+    "le gouvernement et l'État ne font rien, les politiques s'en fichent",
+    "le ministre a encore promis des moyens",
+])
+def test_national_politics_is_not_the_mairie(an, text):
+    assert "mairie" not in codes(an, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Les élus du quartier ne viennent jamais nous voir.",
+    "le maire et les élus nous ont écoutés",
+    "les élus municipaux ont refait le parc",
+])
+def test_local_elected_officials_are_the_mairie(an, text):
+    assert "mairie" in codes(an, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Le professeur Joyeux a dit des bêtises sur les vaccins.",
+    "J'ai vu le Docteur Martin hier.",
+])
+def test_a_title_before_a_name_is_not_an_institution(an, text):
+    assert codes(an, text) == []
+
+
+def test_a_teacher_is_still_the_school(an):
+    assert codes(an, "le professeur de ma fille est absent depuis un mois") == ["ecole"]
+    assert codes(an, "La maîtresse est super gentille") == ["ecole"]
+
+
+@pytest.mark.parametrize("text", [
+    # crowdsource 260 and 695: the childminder's job title is not the nursery school
+    "assistante maternelle qui serait remplacée par école des parents",
+    "assistante maternelle trop onéreuse par rapport au salaire de madame",
+    # crowdsource 762: a business school
+    "à destination grand public et écoles de Marketing !",
+    # crowdsource 185: a mistress, not a teacher
+    "Son éloignement géographique chez sa maitresse JAMAIS ABORDÉ",
+])
+def test_words_that_contain_school_names(an, text):
+    assert "ecole" not in codes(an, text)
+
+
+def test_nursery_school_is_one_mention(an):
+    # crowdsource 260
+    assert codes(an, "des quotas d'enseignants masculins dans les écoles MATERNELLES") == ["ecole"]
+
+
+@pytest.mark.parametrize("text", [
+    # crowdsource 568 and 744: television presenters
+    "Les présentatrices, les animatrices de France télévision doivent être mieux préparées",
+    "le conformisme attendu des présentatrices et animatrices",
+])
+def test_tv_presenters_are_not_the_social_centre(an, text):
+    assert "centre_social" not in codes(an, text)
+
+
+def test_social_centre_animators_still_count(an):
+    assert codes(an, "les animateurs du centre social sont top") == ["centre_social", "centre_social"]
+    assert codes(an, "les animatrices s'occupent bien des petits") == ["centre_social"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # crowdsource 592, 386, 736: the forces of law and order are the police
+    ("les forces de l'ordre ont déjà du mal à accueillir les personnes victimes", ["police"]),
+    ("il faudrait que les forces de lordre y prêtent plus attention", ["police"]),
+    # crowdsource 384: "services de police" is one mention
+    ("il faut rappeler aux agents des services de police qu'ils doivent prendre au sérieux la victime",
+     ["police"]),
+    # judges and courts are not one of our institutions
+    ("Que fait la justice ? RIEN !!!! les juges et le tribunal s'en moquent", []),
+    # crowdsource 284: "la gestion des urgences" is not the hospital
+    ("les rôles du père et de la mère (gestion des urgences et des imprévus)", []),
+])
+def test_law_and_order(an, text, expected):
+    assert codes(an, text) == expected
+
+
+def test_gazetteer_codes_in_applies_the_same_rules():
+    from insights.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    assert gaz.codes_in("le professeur Joyeux") == []
+    assert gaz.codes_in("les élus du quartier") == ["mairie"]
+    assert gaz.with_aliases({"bailleur": ["TL"]}).codes_in("les élus nationaux") == []
