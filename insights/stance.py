@@ -56,6 +56,9 @@ a general rule of French or of residents' register; tunables are at the top of t
 """
 import re
 
+from .acts import (INFORMATION, JUDGEMENT, MORE_OF, QUESTION, REQUEST, REQUEST_KEEP,
+                   clause_is_request, sentence_flags)
+
 # --- Tunables (chosen on dev half A and on constructed sentences; see docs/insights.md) ----
 SHIFT = 0.9
 NEG_OF_POS_BASE = 0.3
@@ -468,6 +471,15 @@ def _runs(toks, a, b, mention_at, mentions):
     return runs
 
 
+def _clause_act(flags, s, request, items):
+    """The act shown by `explain` for one clause."""
+    if flags.get(s, (False, None))[0]:
+        return QUESTION
+    if request:
+        return REQUEST
+    return JUDGEMENT if any(it.value() for it in items) else INFORMATION
+
+
 def analyse_tokens(toks, mentions, lex, trace=None):
     """Score a tokenised document.
 
@@ -484,6 +496,27 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     clauses = segment(toks, mention_at)
     nclauses = len(clauses)
     cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
+
+    # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
+    flags = sentence_flags(toks, clauses)
+    sent_has_neg = {}
+    for ci, (_, _, s, _) in enumerate(clauses):
+        if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
+            sent_has_neg[s] = True
+    cl_request = []
+    for ci, (a, b, s, _) in enumerate(clauses):
+        opens = flags[s][1]
+        if opens == MORE_OF:
+            opens = not sent_has_neg.get(s)
+        req = clause_is_request(toks, a, b, opens)
+        cl_request.append(req)
+        if req:
+            cl_items[ci] = [it for it in cl_items[ci]
+                            if it.kind in (0, 2) and it.value() <= -REQUEST_KEEP]
+        elif flags[s][0]:
+            # a question asserts nothing good ("est-ce que la CAF peut aider ?"); its
+            # complaints stay ("pourquoi la CAF met toujours trois mois ?")
+            cl_items[ci] = [it for it in cl_items[ci] if it.value() < 0 or it.cue]
 
     # Irony: praise cue in exclamative position + negative surroundings.
     sent_of = [c[2] for c in clauses]
@@ -699,6 +732,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                                "neg" if it.negated else "", "irony" if it.irony else "")
                               for it in items],
                     "owners": owners,
+                    "act": _clause_act(flags, s, cl_request[ci], items),
                 })
     elif trace is not None:
         for ci in range(nclauses):
@@ -706,8 +740,29 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             trace.append({"clause": " ".join(toks[a:b]), "sentence": s, "weight": weight[ci],
                           "items": [(" ".join(toks[it.pos:it.end]), round(it.value(), 2),
                                      "neg" if it.negated else "", "irony" if it.irony else "")
-                                    for it in cl_items[ci]], "owners": None})
-    return list(zip(m_score, m_irony)), per_code, pos_mass, neg_mass
+                                    for it in cl_items[ci]], "owners": None,
+                          "act": _clause_act(flags, s, cl_request[ci], cl_items[ci])})
+    # the act of each mention: what its sentence does
+    m_act = []
+    if nm:
+        sent_request = {}
+        clause_sent = [0] * n
+        for ci, (a, b, s, _) in enumerate(clauses):
+            for j in range(a, b):
+                clause_sent[j] = s
+            if cl_request[ci]:
+                sent_request[s] = True
+        for m, (ms, _, _) in enumerate(mentions):
+            s = clause_sent[ms]
+            if flags.get(s, (False, None))[0]:
+                m_act.append(QUESTION)
+            elif sent_request.get(s):
+                m_act.append(REQUEST)
+            elif stance_label(m_score[m]) != NEU_LABEL:
+                m_act.append(JUDGEMENT)
+            else:
+                m_act.append(INFORMATION)
+    return list(zip(m_score, m_irony, m_act)), per_code, pos_mass, neg_mass
 
 
 def stance_label(score):

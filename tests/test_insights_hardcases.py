@@ -109,3 +109,59 @@ def test_gazetteer_codes_in_applies_the_same_rules():
     assert gaz.codes_in("le professeur Joyeux") == []
     assert gaz.codes_in("les élus du quartier") == ["mairie"]
     assert gaz.with_aliases({"bailleur": ["TL"]}).codes_in("les élus nationaux") == []
+
+
+# --- item 1: what a sentence does ---------------------------------------------------------
+
+def acts(an, text):
+    return [(m.code, m.act, m.stance) for m in an.analyze(text).mentions]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Il faudrait plus de permanences CAF dans le quartier le samedi.", "caf"),
+    ("Plus de moyens pour la police.", "police"),
+    # crowdsource 397, 755: infinitive-initial proposals
+    ("Former les policiers / gendarmes qui reçoivent les plaintes aux violences conjugales.", "police"),
+    ("Former les professeurs à aborder le sujet avec tact mais efficacité.", "ecole"),
+    # crowdsource 594
+    ("Imposer dans les commissariats la prise de plainte et non de mains courantes.", "police"),
+    # crowdsource 386
+    ("Il faudrait donner plus de moyens à la police et à la gendarmerie.", "police"),
+    ("Ce serait bien que l'école propose de l'aide aux devoirs le soir.", "ecole"),
+    ("Création d'une permanence de la CAF au centre social.", "caf"),
+])
+def test_a_request_is_neither_praise_nor_blame(an, text, code):
+    got = [(c, act, st) for c, act, st in acts(an, text) if c == code]
+    assert got and all(act == "request" and st == "neutral" for _, act, st in got), got
+
+
+def test_a_request_takes_the_stance_of_an_explicit_judgement(an):
+    assert acts(an, "Il faudrait plus de bus parce que là c'est vraiment nul.") == [
+        ("metropole", "request", "negative")]
+    a = an.analyze("Il faudrait que la CAF arrête de perdre nos dossiers, c'est inadmissible.")
+    assert a.targets == {"caf": "negative"} and a.mentions[0].act == "request"
+
+
+def test_more_of_with_a_complaint_is_not_a_proposal(an):
+    # "plus de" here means "no more": a judgement
+    a = an.analyze("Plus d'animateurs au centre social depuis la rentrée, les ados n'ont nulle part où aller.")
+    assert a.targets["centre_social"] == "negative"
+
+
+def test_questions_and_information(an):
+    assert acts(an, "Est-ce que la CAF peut aider pour le permis de conduire ?") == [("caf", "question", "neutral")]
+    assert acts(an, "Quand est-ce que la mairie annexe rouvre ?") == [("mairie", "question", "neutral")]
+    # a rhetorical question still complains
+    assert acts(an, "Pourquoi la CAF met toujours trois mois à répondre ? C'est inadmissible.") == [
+        ("caf", "question", "negative")]
+    assert acts(an, "J'ai rendez-vous à la préfecture le 12.") == [("prefecture", "information", "neutral")]
+    assert acts(an, "La CAF ne répond jamais au téléphone.") == [("caf", "judgement", "negative")]
+
+
+def test_act_is_exposed_in_as_dict_and_explain(an):
+    from insights.pipeline import explain
+
+    d = an.analyze("Plus de moyens pour la police.").as_dict()
+    assert d["mentions"][0]["act"] == "request"
+    trace = explain("Il faudrait une antenne de France Travail. Pôle emploi est nul.")
+    assert [c["act"] for c in trace] == ["request", "judgement"]
