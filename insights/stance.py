@@ -75,6 +75,7 @@ CARRY_FWD = 0.6
 NEGATOR_DEFAULT = {
     "pas": 0.0, "jamais": -0.3, "rien": -0.3, "personne": -0.4, "aucun": -0.3,
     "aucune": -0.3, "sans": 0.0, "plus": 0.0, "nullement": 0.0, "guere": 0.0, "moins": 0.0,
+    "zero": -0.3, "0": -0.3,  # "zéro aide", "mairie = 0 respect"
 }
 ADVERBS_BETWEEN = frozenset({"deja", "toujours", "encore", "vraiment", "meme", "carrement", "presque"})
 NON_NEGATABLE = frozenset({"pourquoi", "merci", "bravo", "enfin", "heureusement", "encore", "grace", "malheureusement"})
@@ -140,7 +141,14 @@ IRONY_CUES = frozenset({
     "merci", "bravo", "super", "genial", "geniale", "chapeau", "felicitations", "parfait",
     "top", "au", "belle", "bel", "trop", "bien", "quelle", "quel", "magnifique",
     "formidable", "excellent", "merveilleux", "cool", "mercii", "merciii", "nickel", "beau",
+    "👏",
 })
+LAUGHTER = "mdr"  # "mdr", "ptdr", "lol", "hahaha", 😂 (insights.tokenize folds them to "mdr")
+LAUGHTER_NEG = -0.3
+# After the word they strengthen: "nul grave", "en retard grave", "sympa de ouf".
+POST_INTENSIFIERS = {"grave": 1.4, "ouf": 1.5, "fond": 1.3}
+POST_BEFORE = {"grave": ("",), "ouf": ("de",), "fond": ("a",)}
+OUF_ALONE = 0.5
 IRONY_OPENERS = frozenset({"ah", "oh", "et", "alors", "bon", "eh", "vraiment", "encore", "bah", "ben", "oui", "ouais", "franchement"})
 BARE_OK = frozenset({
     "c'", "est", "c", "ca", "vraiment", "trop", "encore", "hein", "quoi", "franchement", "a",
@@ -279,7 +287,7 @@ class Item:
         self.factor = 1.0
         self.cue = False
         self.irony = False
-        self.kind = kind  # 0 lexicon, 1 negator default, 2 duration
+        self.kind = kind  # 0 lexicon, 1 negator default, 2 duration, 3 deprivation, 4 laughter
 
     def value(self):
         if self.negated:
@@ -308,6 +316,26 @@ def score_clause(toks, a, b, mention_at, lookup):
             nxt = lookup(toks, i + 1, b)
             if nxt is not None and nxt[1] != 0:
                 intens.append((i, f))
+                i += 1
+                continue
+        if t == LAUGHTER:
+            items.append(Item(i, i + 1, 0.0, None, 4))
+            i += 1
+            continue
+        pf = POST_INTENSIFIERS.get(t)
+        if pf is not None and (POST_BEFORE[t][0] == "" or (i > a and toks[i - 1] in POST_BEFORE[t])):
+            k0 = i - (0 if POST_BEFORE[t][0] == "" else 1)
+            prev = None
+            for it in reversed(items):
+                if it.kind in (0, 2) and k0 - it.end <= 1:
+                    prev = it
+                break
+            if prev is not None:
+                prev.factor *= pf
+                i += 1
+                continue
+            if t == "ouf":  # "les animateurs sont de ouf"
+                items.append(Item(k0, i + 1, OUF_ALONE, None))
                 i += 1
                 continue
         if t == "un" and i + 1 < b and toks[i + 1] == "peu":
@@ -535,6 +563,15 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 sent_neg[s] -= v
             elif v > 0:
                 sent_pos[s] += v
+    # Laughter ("mdr", "ptdr", 😂) next to a complaint is mockery: a small negative, irony.
+    for ci in range(nclauses):
+        for it in cl_items[ci]:
+            if it.kind == 4:
+                s = sent_of[ci]
+                if sent_neg[s] > 0 or (s > 0 and sent_neg[s - 1] > 0 and sent_pos[s] == 0):
+                    it.score = LAUGHTER_NEG
+                    it.irony = True
+                    sent_neg[s] -= LAUGHTER_NEG
     if has_cue:
         cl_codes = []
         cl_neg = []

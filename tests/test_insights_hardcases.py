@@ -165,3 +165,58 @@ def test_act_is_exposed_in_as_dict_and_explain(an):
     assert d["mentions"][0]["act"] == "request"
     trace = explain("Il faudrait une antenne de France Travail. Pôle emploi est nul.")
     assert [c["act"] for c in trace] == ["request", "judgement"]
+
+
+# --- item 5: short informal text -----------------------------------------------------------
+
+def test_elongations_collapse_and_keep_offsets():
+    from insights.tokenize import tokens_with_spans
+
+    text = "mairie trooop lente, nuuul, génialllll, coooool, belllle"
+    toks, spans = tokens_with_spans(text)
+    assert toks == ["mairie", "trop", "lente", ",", "nul", ",", "genial", ",", "cool", ",", "belle"]
+    assert [text[s:e] for s, e in spans][4] == "nuuul"
+
+
+def test_laughter_and_hashtags_are_tokens():
+    from insights.tokenize import tokens_with_spans
+
+    text = "hahaha ptdr lol 😂 #RasLeBol #ras_le_bol"
+    toks, spans = tokens_with_spans(text)
+    assert toks == ["mdr", "mdr", "mdr", "mdr", "#", "ras", "le", "bol", "#", "ras", "le", "bol"]
+    assert [text[s:e] for s, e in spans][5:8] == ["Ras", "Le", "Bol"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mairie trooop lente pour les papiers, nuuul", {"mairie": "negative"}),
+    ("la caf c nul ils repondent jamais", {"caf": "negative"}),
+    ("chui dégoûté le gardien il a jeté nos vélos 😡", {"bailleur": "negative"}),
+    ("la caf jpp 🤬🤬 toujours pas payé ce mois ci", {"caf": "negative"}),
+    ("la mairie = 0 aide, nrv", {"mairie": "negative"}),
+    ("g attendu 5h à la préfecture 😢", {"prefecture": "negative"}),
+    ("bus en retard grave tous les matins 👎👎", {"metropole": "negative"}),
+    ("trop de cafards et vth s'en fiche #ras_le_bol", {"bailleur": "negative"}),
+    ("centre social trop bien 😍 les animateurs sont de ouf", {"centre_social": "positive"}),
+    ("la maitresse de mon fils elle est trop gentille ❤️", {"ecole": "positive"}),
+    ("merci les urgences vous êtes top 🙏", {"sante": "positive"}),
+    ("merci la maison de quartier pour la sortie c'était génialllll", {"centre_social": "positive"}),
+    ("le facteur trop sympa il m'a gardé mon colis 👍", {"poste": "positive"}),
+])
+def test_sms_emoji_and_slang(an, text, expected):
+    assert an.analyze(text).targets == expected
+
+
+@pytest.mark.parametrize("text,code", [
+    ("les keufs ils contrôlent tjrs les mêmes mdr ils ont que ça à faire", "police"),
+    ("la police hahaha jamais là quand on appelle", "police"),
+    ("bravo le bailleur, 4 mois sans chauffage 👏", "bailleur"),
+    ("Merci la mairie, encore une fois rien pour notre quartier 😂", "mairie"),
+])
+def test_laughter_and_applause_next_to_a_complaint_are_mockery(an, text, code):
+    a = an.analyze(text)
+    assert a.targets[code] == "negative" and a.irony
+
+
+def test_laughter_alone_is_not_a_complaint(an):
+    a = an.analyze("le gardien est cool mdr")
+    assert a.targets == {"bailleur": "positive"} and not a.irony
