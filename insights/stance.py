@@ -48,6 +48,14 @@ a general rule of French or of residents' register; tunables are at the top of t
    circumstance of an "alors que" clause is not praise ("rien fait alors que j'étais
    disponible"). Clause weights: after "mais/par contre" x1.3, before it x0.7,
    "même si" x0.5.
+   Comparisons: in "X est mieux / plus rapide / meilleur que Y" the clause's words go to X
+   and Y gets their opposite (x0.8) when X is praised; with "moins" Y gets the opposite
+   too ("la CAF est moins efficace que la mairie"); with "pire que Y" or "plus lent que Y"
+   Y is only the reference. A clause opened by "pas comme", "contrairement à" gives its
+   names the opposite of the clause before ("on m'écoute, pas comme à Pôle emploi").
+   Counterfactual: "sans X" with a conditional in the sentence ("sans la PMI je ne sais
+   pas comment j'aurais fait") is praise of X (+0.6), and the sentence's negations are
+   part of it, not complaints.
 9. Decision. An institution's score >= +0.2 is positive, <= -0.2 negative, otherwise
    neutral (named in passing). Document tone: "mixed" when institutions get opposite
    stances, when both positive and negative masses are >= 0.45 with the smaller at least
@@ -89,6 +97,8 @@ WISH_MARKERS = frozenset({
 DEMAND_MARKERS = frozenset({"faudrait", "devrait", "devraient"})
 DEMAND = -0.15
 DEPRIVATION = -0.4
+CONDITIONALS = frozenset({"aurais", "aurait", "aurions", "auraient", "serais", "serait", "serions", "seraient"})
+COUNTERFACTUAL = 0.6
 DEPRIVATION_GAP = frozenset({"de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "ma", "mon", "mes", "notre", "nos", "assez", "vrai", "vraie"})
 MOINS_NOT_NEGATOR_BEFORE = frozenset({"au", "du", "le", "pas", "de", "a", "en"})
 NE = frozenset({"ne", "n'"})
@@ -499,6 +509,37 @@ def _runs(toks, a, b, mention_at, mentions):
     return runs
 
 
+COMPARATIVES = frozenset({"mieux", "plus", "moins", "pire", "pires", "meilleur", "meilleure", "meilleurs", "meilleures"})
+UNLIKE = (("pas", "comme"), ("contrairement", "a"), ("contrairement", "au"), ("contrairement", "aux"),
+          ("pas", "pareil"), ("rien", "a", "voir"))
+COMPARED = 0.8
+
+
+def _comparison(toks, a, b, runs):
+    """(position of "que", comparative) when names stand on both sides of a comparison
+    ("la CAF est mieux que la mairie", "plus rapide que la CAF"), else None."""
+    if len(runs) < 2:
+        return None
+    for q in range(a + 1, b):
+        if toks[q] in ("que", "qu'"):
+            for j in range(q - 1, max(a, q - 5) - 1, -1):
+                if toks[j] in COMPARATIVES:
+                    if any(r[0] < j for r in runs) and any(r[0] > q for r in runs):
+                        return q, toks[j]
+                    return None
+    return None
+
+
+def _unlike(toks, a, runs):
+    """The clause opens with "pas comme", "contrairement à": its names are contrasted
+    with what was said just before."""
+    for pat in UNLIKE:
+        k = len(pat)
+        if tuple(toks[a:a + k]) == pat and runs[0][0] <= a + k + 2:
+            return True
+    return False
+
+
 def _clause_act(flags, s, request, items):
     """The act shown by `explain` for one clause."""
     if flags.get(s, (False, None))[0]:
@@ -524,6 +565,18 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     clauses = segment(toks, mention_at)
     nclauses = len(clauses)
     cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
+
+    # "Sans la PMI, je ne sais pas comment j'aurais fait": without X + a conditional is
+    # praise of X (a counterfactual), and its negations are part of that praise.
+    for ci in range(len(clauses)):
+        for it in cl_items[ci]:
+            if it.kind == 3 and toks[it.pos] == "sans":
+                s = clauses[ci][2]
+                same = [cj for cj in range(len(clauses)) if clauses[cj][2] == s]
+                if any(toks[j] in CONDITIONALS for cj in same for j in range(clauses[cj][0], clauses[cj][1])):
+                    it.score = COUNTERFACTUAL
+                    for cj in same:
+                        cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
 
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
     flags = sentence_flags(toks, clauses)
@@ -703,10 +756,27 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     list_group = None
                     last_group = runs[-1][2]
                     owners = []
+                    cmp = _comparison(toks, a, b, runs)
+                    x_runs = runs
+                    if cmp is not None:
+                        q, kind = cmp
+                        x_runs = [r for r in runs if r[0] < q]
+                        y_runs = [r for r in runs if r[0] > q]
+                        # "la CAF est mieux que la mairie": the mairie comes out worse;
+                        # "pire que la CAF": the CAF is only the reference
+                        vx = sum(it.value() for it in items) * w
+                        if vx > 0 or kind == "moins":
+                            for _, _, ms in y_runs:
+                                give(ms, -vx * COMPARED, False)
+                    elif ci > 0 and sent_of[ci - 1] == s and _unlike(toks, a, runs):
+                        # "on m'écoute, pas comme à Pôle emploi": the opposite of before
+                        prev = sum(it.value() for it in cl_items[ci - 1]) * weight[ci - 1]
+                        for _, _, ms in runs:
+                            give(ms, -prev * COMPARED, False)
                     for it in items:
                         best = None
                         fwd = it.kind == 3 or toks[it.pos] in FORWARD_ITEMS
-                        for rs, re_, ms in runs:
+                        for rs, re_, ms in x_runs:
                             if it.end <= rs:  # the name follows the item
                                 d = rs - it.end + (0 if fwd else FOLLOWING_PENALTY)
                             elif it.pos >= re_:

@@ -220,3 +220,36 @@ def test_laughter_and_applause_next_to_a_complaint_are_mockery(an, text, code):
 def test_laughter_alone_is_not_a_complaint(an):
     a = an.analyze("le gardien est cool mdr")
     assert a.targets == {"bailleur": "positive"} and not a.irony
+
+
+# --- item 2: which words belong to which institution ---------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("La CAF est mieux que la mairie pour répondre aux questions.", {"caf": "positive", "mairie": "negative"}),
+    ("La mairie est bien plus rapide que la CAF.", {"mairie": "positive", "caf": "negative"}),
+    ("La CAF est moins efficace que la mairie.", {"caf": "negative", "mairie": "positive"}),
+    # "pire que": the other one is only the reference
+    ("La préfecture est encore pire que la CAF pour les rendez-vous.", {"prefecture": "negative", "caf": "neutral"}),
+    ("Au centre social on m'écoute, pas comme à Pôle emploi.", {"centre_social": "positive", "france_travail": "negative"}),
+])
+def test_comparisons(an, text, expected):
+    assert an.analyze(text).targets == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Sans la PMI je ne sais pas comment j'aurais fait avec mes jumeaux.", {"departement": "positive"}),
+    ("Sans l'assistante sociale je n'aurais jamais compris le courrier de la CAF, leur courrier est incompréhensible.",
+     {"departement": "positive", "caf": "negative"}),
+    # without a conditional, "sans" is still a deprivation
+    ("Sans maîtresse depuis 3 semaines.", {"ecole": "negative"}),
+])
+def test_without_x_i_would_have_is_praise(an, text, expected):
+    assert an.analyze(text).targets == expected
+
+
+def test_contrast_gives_each_side_its_words(an):
+    a = an.analyze("Les profs sont au top mais le bus scolaire est toujours en retard.")
+    assert a.targets == {"ecole": "positive", "metropole": "negative"} and a.tone == "mixed"
+    # crowdsource 488 (real): a negated service verb blames both names of the clause
+    a = an.analyze("La police et les services sociaux ne comprennent pas l'urgence lorsqu'une victime subit des sévices.")
+    assert a.targets == {"police": "negative"}
