@@ -99,6 +99,8 @@ DEMAND = -0.15
 DEPRIVATION = -0.4
 CONDITIONALS = frozenset({"aurais", "aurait", "aurions", "auraient", "serais", "serait", "serions", "seraient"})
 COUNTERFACTUAL = 0.6
+NEW_SUBJECT = frozenset({"il", "elle", "ils", "elles", "c'", "ca", "ce", "on", "je", "j'", "nous", "vous"})
+JUSTIFY = frozenset({"car", "parce", "puisque", "puisqu'", "vu", "comme"})
 DEPRIVATION_GAP = frozenset({"de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "ma", "mon", "mes", "notre", "nos", "assez", "vrai", "vraie"})
 MOINS_NOT_NEGATOR_BEFORE = frozenset({"au", "du", "le", "pas", "de", "a", "en"})
 NE = frozenset({"ne", "n'"})
@@ -433,11 +435,15 @@ def score_clause(toks, a, b, mention_at, lookup):
                 it.neg = 0.0  # "si seulement ils étaient pas si lents": no praise either
         if demand >= 0:
             items.append(Item(demand, demand + 1, DEMAND, None, 1))
-    # intensifiers
+    # intensifiers; bare "peu" (not "un peu") before praise denies it: "peu informés",
+    # "peu aimable" are complaints
     for p, f in intens:
         for it in items:
             if p < it.pos <= p + 2:
-                it.factor *= f
+                if toks[p] == "peu" and (p == a or toks[p - 1] != "un") and it.score > 0 and it.kind == 0:
+                    it.negated = True
+                else:
+                    it.factor *= f
                 break
     # negation
     for start, p, dflt in negs:
@@ -585,11 +591,19 @@ def analyse_tokens(toks, mentions, lex, trace=None):
         if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
             sent_has_neg[s] = True
     cl_request = []
-    for ci, (a, b, s, _) in enumerate(clauses):
+    req_sent = -1  # a request runs to the end of its sentence ("il faut rappeler aux agents
+    # qu'ils doivent...", "doivent pouvoir trouver, lorsqu'elles vont à la police, des agents
+    # à l'écoute"), except a justification or a contrast ("parce que", "car", "mais")
+    for ci, (a, b, s, conn) in enumerate(clauses):
         opens = flags[s][1]
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)
+        if (not req and req_sent == s and conn != CONTRAST and toks[a] not in JUSTIFY
+                and toks[a] not in NEW_SUBJECT):  # ", elle nous méprise": a new main clause
+            req = True
+        if req:
+            req_sent = s
         cl_request.append(req)
         if req:
             cl_items[ci] = [it for it in cl_items[ci]
@@ -703,12 +717,31 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             else:
                 neg_mass -= v
 
+    sent_request = {}
+    tok_sent = [0] * n
+    for ci, (a, b, s, _) in enumerate(clauses):
+        for j in range(a, b):
+            tok_sent[j] = s
+        if cl_request[ci]:
+            sent_request[s] = True
+
+    def clause_sent_of(m):
+        return tok_sent[mentions[m][0]]
+
     nm = len(mentions)
     m_score = [0.0] * nm
     m_irony = [False] * nm
     per_code = {}
 
-    def give(group, v, irony):
+    # a mention in a request sentence takes no evidence from other sentences: only its own
+    # sentence may judge it explicitly
+    m_sent = [clause_sent_of(m) for m in range(nm)] if nm else []
+
+    def give(group, v, irony, src=None):
+        if src is not None:
+            group = [m for m in group if m_sent[m] == src or not sent_request.get(m_sent[m])]
+            if not group:
+                return
         codes = []
         for m in group:
             m_score[m] += v
@@ -799,7 +832,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                                 continue  # only the sentence just before the first name
                             wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
                             for it in cl_items[cj]:
-                                give(grp, it.value() * weight[cj] * wf, it.irony)
+                                give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                         pending = []
                 last_sent = s
                 if pending:  # a list of names opened the text
@@ -809,7 +842,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             continue
                         wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
                         for it in cl_items[cj]:
-                            give(grp, it.value() * weight[cj] * wf, it.irony)
+                            give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                     pending = []
             else:
                 list_group = None
@@ -830,7 +863,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             # "la PMI n'a rien fait alors que j'étais disponible": the good
                             # circumstance is not praise of the institution
                             continue
-                        give(last_group, v * w * wc, it.irony)
+                        give(last_group, v * w * wc, it.irony, s)
                     owners = [[mentions[m][2] for m in last_group]] * len(items)
             if trace is not None:
                 trace.append({
@@ -852,15 +885,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     # the act of each mention: what its sentence does
     m_act = []
     if nm:
-        sent_request = {}
-        clause_sent = [0] * n
-        for ci, (a, b, s, _) in enumerate(clauses):
-            for j in range(a, b):
-                clause_sent[j] = s
-            if cl_request[ci]:
-                sent_request[s] = True
-        for m, (ms, _, _) in enumerate(mentions):
-            s = clause_sent[ms]
+        for m in range(nm):
+            s = m_sent[m]
             if flags.get(s, (False, None))[0]:
                 m_act.append(QUESTION)
             elif sent_request.get(s):
