@@ -69,7 +69,7 @@ AFTER_INFINITIVE = frozenset({
     "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "plus", "davantage",
     "au", "aux", "a", "en", "systematiquement", "mieux", "tous", "toutes", "chaque",
     "ces", "leurs", "nos", "vos", "obligatoirement", "rapidement", "enfin", "vraiment",
-    "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "davantage", "partout",
+    "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "partout",
 })
 MORE_OF = 2
 LIST_MARKS = frozenset({"-", "*", "•", ")", ".", ":"})

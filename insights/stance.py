@@ -30,6 +30,11 @@ a general rule of French or of residents' register; tunables are at the top of t
    complaint (-0.4); "en 20 minutes", "en une semaine" is praise for speed (+0.4).
 6. Wishes and demands ("ce serait bien", "il faudrait", "devrait", "j'espère") neutralise
    the praise words of their clause; "faudrait/devrait" adds a small -0.15.
+   Acts (see `insights.acts`): in a request clause only strong explicit judgement
+   (<= -0.7) counts, a request runs to the end of its sentence (not past "car", "parce
+   que", "mais" or a new subject), and a mention in a request sentence takes no evidence
+   from other sentences; in a question, praise words do not count. "peu" (not "un peu")
+   before praise denies it ("peu aimable").
 7. Irony. A praise cue ("super", "génial", "bravo", "merci", "top", "belle réussite",
    "quel plaisir") in exclamative position (opening its clause, or alone in it) whose
    surroundings are negative (same sentence, leaving out other institutions' clauses;
@@ -64,8 +69,16 @@ a general rule of French or of residents' register; tunables are at the top of t
 """
 import re
 
-from .acts import (INFORMATION, JUDGEMENT, MORE_OF, QUESTION, REQUEST, REQUEST_KEEP,
-                   clause_is_request, sentence_flags)
+from .acts import (
+    INFORMATION,
+    JUDGEMENT,
+    MORE_OF,
+    QUESTION,
+    REQUEST,
+    REQUEST_KEEP,
+    clause_is_request,
+    sentence_flags,
+)
 
 # --- Tunables (chosen on dev half A and on constructed sentences; see docs/insights.md) ----
 SHIFT = 0.9
