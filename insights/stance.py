@@ -41,6 +41,8 @@ a general rule of French or of residents' register; tunables are at the top of t
    else the previous or next sentence) counts as negative and sets `irony=True`:
    "Super, encore 3 mois d'attente. Génial.", "merci la mairie, vraiment". "merci pour
    rien" is a flagged lexicon entry. Sincere praise ("les profs sont au top") is kept.
+   Laughter ("mdr", "ptdr", "lol", "hahaha", 😂) in a negative sentence (or after one) is
+   mockery: -0.3 and irony; 👏 is a praise cue like "bravo".
 8. Attribution. Inside a clause, names joined by "et/ou/ni/," form a group; each item
    goes to the nearest group (a name before the item is preferred: French puts the
    judgement after its subject, except "merci/bravo/grâce à X"). A clause naming no
