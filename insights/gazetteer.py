@@ -75,7 +75,7 @@ class Gazetteer:
     `aliases`: {code: [alias, ...]}; `exclusions`: [phrase, ...] that block a match.
     """
 
-    def __init__(self, aliases, exclusions=(), labels=None, known_words=None):
+    def __init__(self, aliases, exclusions=(), labels=None, known_words=None, contextual=None):
         unknown = set(aliases) - set(CODES)
         if unknown:
             raise ValueError(f"unknown institution code(s): {sorted(unknown)}; known: {CODES}")
@@ -87,6 +87,7 @@ class Gazetteer:
             from .lexicon import known_words as _kw
             known_words = _kw()
         self.known_words = known_words
+        self.contextual = contextual or {}
         self._build()
 
     # -- construction -------------------------------------------------------------------
@@ -108,7 +109,10 @@ class Gazetteer:
             aliases[code] = names
             exclusions += entry.get("exclude", [])
             labels[code] = entry.get("label", code)
-        return cls(aliases, exclusions, labels)
+        ctx = data.get("contextual") or {}
+        for rule in ctx.get("rules", []):
+            aliases.setdefault(rule["code"], []).extend(rule["aliases"])
+        return cls(aliases, exclusions, labels, contextual=ctx)
 
     def with_aliases(self, extra=None, exclusions=()):
         """A new gazetteer with per-territory aliases added: `extra` is {code: [names]}.
@@ -121,7 +125,8 @@ class Gazetteer:
             if isinstance(names, str):
                 names = [names]
             merged.setdefault(code, []).extend(n for n in names if n and n.strip())
-        return Gazetteer(merged, self.exclusions + list(exclusions), self.labels, self.known_words)
+        return Gazetteer(merged, self.exclusions + list(exclusions), self.labels, self.known_words,
+                         self.contextual)
 
     def _build(self):
         index = {}
@@ -151,6 +156,15 @@ class Gazetteer:
         self._fuzzy = fuzzy
         self._vocab = frozenset(vocab)
         self._fuzzy_cache = {}
+        # contextual aliases: {alias tokens: (needs, not_near, window)}
+        rules = {}
+        for rule in self.contextual.get("rules", []):
+            needs = frozenset(alias_tokens(w)[-1] for w in rule.get("needs", ()) if alias_tokens(w))
+            not_near = frozenset(alias_tokens(w)[-1] for w in rule.get("not_near", ()) if alias_tokens(w))
+            for a in rule["aliases"]:
+                rules[alias_tokens(a)] = (needs, not_near, int(rule.get("window", 10)))
+        self._rules = rules
+        self._titles = frozenset(alias_tokens(t)[0] for t in self.contextual.get("titles", ()))
 
     # -- matching -----------------------------------------------------------------------
     def _canon(self, tok):
@@ -176,9 +190,31 @@ class Gazetteer:
             cache[tok] = found
         return found
 
-    def find(self, toks):
-        """Mentions in a token list: [(start, end, code)], end exclusive, no overlaps."""
+    def _context_ok(self, atoks, toks, i, k, tokset):
+        """A contextual alias counts only where its rule allows it (see gazetteer_fr.json)."""
+        needs, not_near, window = self._rules[atoks]
+        if needs and not (needs & tokset):
+            return False
+        if not_near:
+            lo, hi = max(0, i - window), min(len(toks), i + k + window)
+            if any(toks[j] in not_near for j in range(lo, hi)):
+                return False
+        return True
+
+    def _is_title(self, atoks, i, k, spans, text):
+        """"professeur Joyeux", "Docteur Martin": a title before a capitalised name."""
+        if len(atoks) != 1 or atoks[0] not in self._titles or i + k >= len(spans):
+            return False
+        nxt = text[spans[i + k][0]:spans[i + k][1]]
+        return nxt[:1].isupper() and nxt.isalpha() and not nxt.isupper()
+
+    def find(self, toks, spans=None, text=None):
+        """Mentions in a token list: [(start, end, code)], end exclusive, no overlaps.
+
+        With `spans` and `text` (the original text), a title before a capitalised name
+        ("professeur Joyeux") is not a mention."""
         out = []
+        tokset = None
         index = self._index
         canon = self._canon
         n = len(toks)
@@ -203,10 +239,17 @@ class Gazetteer:
                             ok = False
                             break
                     if ok:
-                        hit = (k, code)
+                        hit = (k, code, atoks)
                         break
                 if hit is not None:
-                    k, code = hit
+                    k, code, atoks = hit
+                    if code is not None and atoks in self._rules:
+                        if tokset is None:
+                            tokset = frozenset(toks)
+                        if not self._context_ok(atoks, toks, i, k, tokset):
+                            code = None
+                    if code is not None and spans is not None and self._is_title(atoks, i, k, spans, text):
+                        code = None
                     if code is not None:
                         out.append((i, i + k, code))
                     i += k
@@ -216,8 +259,11 @@ class Gazetteer:
 
     def codes_in(self, text):
         """Institution codes named in a text, in order of first mention."""
-        toks = [SMS.get(t, t) for t in TOKEN_RE.findall(normalize(text))]
-        return list(dict.fromkeys(code for _, _, code in self.find(toks)))
+        toks, spans = [], []
+        for m in TOKEN_RE.finditer(normalize(text)):
+            toks.append(SMS.get(m.group(), m.group()))
+            spans.append(m.span())
+        return list(dict.fromkeys(code for _, _, code in self.find(toks, spans, text)))
 
     def __repr__(self):
         n = sum(len(v) for v in self.aliases.values())

@@ -14,16 +14,16 @@ lexicons once, analysis is a few hundred microseconds).
 from .gazetteer import Gazetteer
 from .lexicon import default_lexicon
 from .stance import analyse_tokens, stance_label, tone_label
-from .tokenize import SMS, TOKEN_RE, is_sentence_end, normalize
+from .tokenize import is_sentence_end, tokens_with_spans
 
 
 class Mention:
     """One place where an institution is named."""
 
-    FIELDS = ("code", "start", "end", "surface", "sentence", "stance", "score", "irony")
+    FIELDS = ("code", "start", "end", "surface", "sentence", "stance", "score", "irony", "act")
     __slots__ = FIELDS
 
-    def __init__(self, code, start, end, surface, sentence, stance, score, irony):
+    def __init__(self, code, start, end, surface, sentence, stance, score, irony, act="information"):
         self.code = code
         self.start = start          # character offsets into the original text
         self.end = end
@@ -32,6 +32,8 @@ class Mention:
         self.stance = stance        # stance of the clauses attributed to THIS mention
         self.score = score
         self.irony = irony
+        # what the sentence does: judgement / request / question / information (insights.acts)
+        self.act = act
 
     def as_dict(self):
         d = {k: getattr(self, k) for k in self.FIELDS}
@@ -39,7 +41,7 @@ class Mention:
         return d
 
     def __repr__(self):
-        return (f"Mention(code={self.code!r}, stance={self.stance!r}, score={self.score:.2f}, "
+        return (f"Mention(code={self.code!r}, stance={self.stance!r}, act={self.act!r}, score={self.score:.2f}, "
                 f"span=({self.start}, {self.end}), surface={self.surface!r}, irony={self.irony})")
 
 
@@ -107,14 +109,8 @@ class Analyzer:
             text = ""
         if not isinstance(text, str):
             text = str(text)
-        get = SMS.get
-        toks = []
-        spans = []
-        for m in TOKEN_RE.finditer(normalize(text)):
-            t = m.group()
-            toks.append(get(t, t))
-            spans.append(m.span())
-        found = self.gazetteer.find(toks)
+        toks, spans = tokens_with_spans(text)
+        found = self.gazetteer.find(toks, spans, text)
         per_mention, per_code, pos_mass, neg_mass = analyse_tokens(toks, found, self.lexicon)
 
         mentions = []
@@ -131,10 +127,10 @@ class Analyzer:
                         content = False
                 else:
                     content = True
-            for (s, e, code), (score, irony) in zip(found, per_mention):
+            for (s, e, code), (score, irony, act) in zip(found, per_mention):
                 cs, ce = spans[s][0], spans[e - 1][1]
                 mentions.append(Mention(code, cs, ce, text[cs:ce], sent_at[s],
-                                        stance_label(score), score, irony))
+                                        stance_label(score), score, irony, act))
         by_code = {}
         for m in mentions:
             if m.code not in by_code:
@@ -167,8 +163,8 @@ def explain(text, analyzer=None):
     from .stance import analyse_tokens as _analyse
 
     analyzer = analyzer or Analyzer()
-    toks = [SMS.get(t, t) for t in TOKEN_RE.findall(normalize(text or ""))]
-    found = analyzer.gazetteer.find(toks)
+    toks, spans = tokens_with_spans(text or "")
+    found = analyzer.gazetteer.find(toks, spans, text or "")
     trace = []
     _analyse(toks, found, analyzer.lexicon, trace=trace)
     return trace

@@ -30,12 +30,19 @@ a general rule of French or of residents' register; tunables are at the top of t
    complaint (-0.4); "en 20 minutes", "en une semaine" is praise for speed (+0.4).
 6. Wishes and demands ("ce serait bien", "il faudrait", "devrait", "j'espère") neutralise
    the praise words of their clause; "faudrait/devrait" adds a small -0.15.
+   Acts (see `insights.acts`): in a request clause only strong explicit judgement
+   (<= -0.7) counts, a request runs to the end of its sentence (not past "car", "parce
+   que", "mais" or a new subject), and a mention in a request sentence takes no evidence
+   from other sentences; in a question, praise words do not count. "peu" (not "un peu")
+   before praise denies it ("peu aimable").
 7. Irony. A praise cue ("super", "génial", "bravo", "merci", "top", "belle réussite",
    "quel plaisir") in exclamative position (opening its clause, or alone in it) whose
    surroundings are negative (same sentence, leaving out other institutions' clauses;
    else the previous or next sentence) counts as negative and sets `irony=True`:
    "Super, encore 3 mois d'attente. Génial.", "merci la mairie, vraiment". "merci pour
    rien" is a flagged lexicon entry. Sincere praise ("les profs sont au top") is kept.
+   Laughter ("mdr", "ptdr", "lol", "hahaha", 😂) in a negative sentence (or after one) is
+   mockery: -0.3 and irony; 👏 is a praise cue like "bravo".
 8. Attribution. Inside a clause, names joined by "et/ou/ni/," form a group; each item
    goes to the nearest group (a name before the item is preferred: French puts the
    judgement after its subject, except "merci/bravo/grâce à X"). A clause naming no
@@ -48,6 +55,14 @@ a general rule of French or of residents' register; tunables are at the top of t
    circumstance of an "alors que" clause is not praise ("rien fait alors que j'étais
    disponible"). Clause weights: after "mais/par contre" x1.3, before it x0.7,
    "même si" x0.5.
+   Comparisons: in "X est mieux / plus rapide / meilleur que Y" the clause's words go to X
+   and Y gets their opposite (x0.8) when X is praised; with "moins" Y gets the opposite
+   too ("la CAF est moins efficace que la mairie"); with "pire que Y" or "plus lent que Y"
+   Y is only the reference. A clause opened by "pas comme", "contrairement à" gives its
+   names the opposite of the clause before ("on m'écoute, pas comme à Pôle emploi").
+   Counterfactual: "sans X" with a conditional in the sentence ("sans la PMI je ne sais
+   pas comment j'aurais fait") is praise of X (+0.6), and the sentence's negations are
+   part of it, not complaints.
 9. Decision. An institution's score >= +0.2 is positive, <= -0.2 negative, otherwise
    neutral (named in passing). Document tone: "mixed" when institutions get opposite
    stances, when both positive and negative masses are >= 0.45 with the smaller at least
@@ -55,6 +70,17 @@ a general rule of French or of residents' register; tunables are at the top of t
    sign of the balance (+-0.2), else the targets' stance, else neutral.
 """
 import re
+
+from .acts import (
+    INFORMATION,
+    JUDGEMENT,
+    MORE_OF,
+    QUESTION,
+    REQUEST,
+    REQUEST_KEEP,
+    clause_is_request,
+    sentence_flags,
+)
 
 # --- Tunables (chosen on dev half A and on constructed sentences; see docs/insights.md) ----
 SHIFT = 0.9
@@ -72,6 +98,7 @@ CARRY_FWD = 0.6
 NEGATOR_DEFAULT = {
     "pas": 0.0, "jamais": -0.3, "rien": -0.3, "personne": -0.4, "aucun": -0.3,
     "aucune": -0.3, "sans": 0.0, "plus": 0.0, "nullement": 0.0, "guere": 0.0, "moins": 0.0,
+    "zero": -0.3, "0": -0.3,  # "zéro aide", "mairie = 0 respect"
 }
 ADVERBS_BETWEEN = frozenset({"deja", "toujours", "encore", "vraiment", "meme", "carrement", "presque"})
 NON_NEGATABLE = frozenset({"pourquoi", "merci", "bravo", "enfin", "heureusement", "encore", "grace", "malheureusement"})
@@ -85,6 +112,10 @@ WISH_MARKERS = frozenset({
 DEMAND_MARKERS = frozenset({"faudrait", "devrait", "devraient"})
 DEMAND = -0.15
 DEPRIVATION = -0.4
+CONDITIONALS = frozenset({"aurais", "aurait", "aurions", "auraient", "serais", "serait", "serions", "seraient"})
+COUNTERFACTUAL = 0.6
+NEW_SUBJECT = frozenset({"il", "elle", "ils", "elles", "c'", "ca", "ce", "on", "je", "j'", "nous", "vous"})
+JUSTIFY = frozenset({"car", "parce", "puisque", "puisqu'", "vu", "comme"})
 DEPRIVATION_GAP = frozenset({"de", "d'", "du", "des", "la", "le", "les", "l'", "un", "une", "ma", "mon", "mes", "notre", "nos", "assez", "vrai", "vraie"})
 MOINS_NOT_NEGATOR_BEFORE = frozenset({"au", "du", "le", "pas", "de", "a", "en"})
 NE = frozenset({"ne", "n'"})
@@ -137,7 +168,14 @@ IRONY_CUES = frozenset({
     "merci", "bravo", "super", "genial", "geniale", "chapeau", "felicitations", "parfait",
     "top", "au", "belle", "bel", "trop", "bien", "quelle", "quel", "magnifique",
     "formidable", "excellent", "merveilleux", "cool", "mercii", "merciii", "nickel", "beau",
+    "👏",
 })
+LAUGHTER = "mdr"  # "mdr", "ptdr", "lol", "hahaha", 😂 (insights.tokenize folds them to "mdr")
+LAUGHTER_NEG = -0.3
+# After the word they strengthen: "nul grave", "en retard grave", "sympa de ouf".
+POST_INTENSIFIERS = {"grave": 1.4, "ouf": 1.5, "fond": 1.3}
+POST_BEFORE = {"grave": ("",), "ouf": ("de",), "fond": ("a",)}
+OUF_ALONE = 0.5
 IRONY_OPENERS = frozenset({"ah", "oh", "et", "alors", "bon", "eh", "vraiment", "encore", "bah", "ben", "oui", "ouais", "franchement"})
 BARE_OK = frozenset({
     "c'", "est", "c", "ca", "vraiment", "trop", "encore", "hein", "quoi", "franchement", "a",
@@ -276,7 +314,7 @@ class Item:
         self.factor = 1.0
         self.cue = False
         self.irony = False
-        self.kind = kind  # 0 lexicon, 1 negator default, 2 duration
+        self.kind = kind  # 0 lexicon, 1 negator default, 2 duration, 3 deprivation, 4 laughter
 
     def value(self):
         if self.negated:
@@ -305,6 +343,26 @@ def score_clause(toks, a, b, mention_at, lookup):
             nxt = lookup(toks, i + 1, b)
             if nxt is not None and nxt[1] != 0:
                 intens.append((i, f))
+                i += 1
+                continue
+        if t == LAUGHTER:
+            items.append(Item(i, i + 1, 0.0, None, 4))
+            i += 1
+            continue
+        pf = POST_INTENSIFIERS.get(t)
+        if pf is not None and (POST_BEFORE[t][0] == "" or (i > a and toks[i - 1] in POST_BEFORE[t])):
+            k0 = i - (0 if POST_BEFORE[t][0] == "" else 1)
+            prev = None
+            for it in reversed(items):
+                if it.kind in (0, 2) and k0 - it.end <= 1:
+                    prev = it
+                break
+            if prev is not None:
+                prev.factor *= pf
+                i += 1
+                continue
+            if t == "ouf":  # "les animateurs sont de ouf"
+                items.append(Item(k0, i + 1, OUF_ALONE, None))
                 i += 1
                 continue
         if t == "un" and i + 1 < b and toks[i + 1] == "peu":
@@ -392,11 +450,15 @@ def score_clause(toks, a, b, mention_at, lookup):
                 it.neg = 0.0  # "si seulement ils étaient pas si lents": no praise either
         if demand >= 0:
             items.append(Item(demand, demand + 1, DEMAND, None, 1))
-    # intensifiers
+    # intensifiers; bare "peu" (not "un peu") before praise denies it: "peu informés",
+    # "peu aimable" are complaints
     for p, f in intens:
         for it in items:
             if p < it.pos <= p + 2:
-                it.factor *= f
+                if toks[p] == "peu" and (p == a or toks[p - 1] != "un") and it.score > 0 and it.kind == 0:
+                    it.negated = True
+                else:
+                    it.factor *= f
                 break
     # negation
     for start, p, dflt in negs:
@@ -468,6 +530,46 @@ def _runs(toks, a, b, mention_at, mentions):
     return runs
 
 
+COMPARATIVES = frozenset({"mieux", "plus", "moins", "pire", "pires", "meilleur", "meilleure", "meilleurs", "meilleures"})
+UNLIKE = (("pas", "comme"), ("contrairement", "a"), ("contrairement", "au"), ("contrairement", "aux"),
+          ("pas", "pareil"), ("rien", "a", "voir"))
+COMPARED = 0.8
+
+
+def _comparison(toks, a, b, runs):
+    """(position of "que", comparative) when names stand on both sides of a comparison
+    ("la CAF est mieux que la mairie", "plus rapide que la CAF"), else None."""
+    if len(runs) < 2:
+        return None
+    for q in range(a + 1, b):
+        if toks[q] in ("que", "qu'"):
+            for j in range(q - 1, max(a, q - 5) - 1, -1):
+                if toks[j] in COMPARATIVES:
+                    if any(r[0] < j for r in runs) and any(r[0] > q for r in runs):
+                        return q, toks[j]
+                    return None
+    return None
+
+
+def _unlike(toks, a, runs):
+    """The clause opens with "pas comme", "contrairement à": its names are contrasted
+    with what was said just before."""
+    for pat in UNLIKE:
+        k = len(pat)
+        if tuple(toks[a:a + k]) == pat and runs[0][0] <= a + k + 2:
+            return True
+    return False
+
+
+def _clause_act(flags, s, request, items):
+    """The act shown by `explain` for one clause."""
+    if flags.get(s, (False, None))[0]:
+        return QUESTION
+    if request:
+        return REQUEST
+    return JUDGEMENT if any(it.value() for it in items) else INFORMATION
+
+
 def analyse_tokens(toks, mentions, lex, trace=None):
     """Score a tokenised document.
 
@@ -484,6 +586,47 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     clauses = segment(toks, mention_at)
     nclauses = len(clauses)
     cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
+
+    # "Sans la PMI, je ne sais pas comment j'aurais fait": without X + a conditional is
+    # praise of X (a counterfactual), and its negations are part of that praise.
+    for ci in range(len(clauses)):
+        for it in cl_items[ci]:
+            if it.kind == 3 and toks[it.pos] == "sans":
+                s = clauses[ci][2]
+                same = [cj for cj in range(len(clauses)) if clauses[cj][2] == s]
+                if any(toks[j] in CONDITIONALS for cj in same for j in range(clauses[cj][0], clauses[cj][1])):
+                    it.score = COUNTERFACTUAL
+                    for cj in same:
+                        cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
+
+    # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
+    flags = sentence_flags(toks, clauses)
+    sent_has_neg = {}
+    for ci, (_, _, s, _) in enumerate(clauses):
+        if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
+            sent_has_neg[s] = True
+    cl_request = []
+    req_sent = -1  # a request runs to the end of its sentence ("il faut rappeler aux agents
+    # qu'ils doivent...", "doivent pouvoir trouver, lorsqu'elles vont à la police, des agents
+    # à l'écoute"), except a justification or a contrast ("parce que", "car", "mais")
+    for ci, (a, b, s, conn) in enumerate(clauses):
+        opens = flags[s][1]
+        if opens == MORE_OF:
+            opens = not sent_has_neg.get(s)
+        req = clause_is_request(toks, a, b, opens)
+        if (not req and req_sent == s and conn != CONTRAST and toks[a] not in JUSTIFY
+                and toks[a] not in NEW_SUBJECT):  # ", elle nous méprise": a new main clause
+            req = True
+        if req:
+            req_sent = s
+        cl_request.append(req)
+        if req:
+            cl_items[ci] = [it for it in cl_items[ci]
+                            if it.kind in (0, 2) and it.value() <= -REQUEST_KEEP]
+        elif flags[s][0]:
+            # a question asserts nothing good ("est-ce que la CAF peut aider ?"); its
+            # complaints stay ("pourquoi la CAF met toujours trois mois ?")
+            cl_items[ci] = [it for it in cl_items[ci] if it.value() < 0 or it.cue]
 
     # Irony: praise cue in exclamative position + negative surroundings.
     sent_of = [c[2] for c in clauses]
@@ -502,6 +645,15 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 sent_neg[s] -= v
             elif v > 0:
                 sent_pos[s] += v
+    # Laughter ("mdr", "ptdr", 😂) next to a complaint is mockery: a small negative, irony.
+    for ci in range(nclauses):
+        for it in cl_items[ci]:
+            if it.kind == 4:
+                s = sent_of[ci]
+                if sent_neg[s] > 0 or (s > 0 and sent_neg[s - 1] > 0 and sent_pos[s] == 0):
+                    it.score = LAUGHTER_NEG
+                    it.irony = True
+                    sent_neg[s] -= LAUGHTER_NEG
     if has_cue:
         cl_codes = []
         cl_neg = []
@@ -580,12 +732,31 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             else:
                 neg_mass -= v
 
+    sent_request = {}
+    tok_sent = [0] * n
+    for ci, (a, b, s, _) in enumerate(clauses):
+        for j in range(a, b):
+            tok_sent[j] = s
+        if cl_request[ci]:
+            sent_request[s] = True
+
+    def clause_sent_of(m):
+        return tok_sent[mentions[m][0]]
+
     nm = len(mentions)
     m_score = [0.0] * nm
     m_irony = [False] * nm
     per_code = {}
 
-    def give(group, v, irony):
+    # a mention in a request sentence takes no evidence from other sentences: only its own
+    # sentence may judge it explicitly
+    m_sent = [clause_sent_of(m) for m in range(nm)] if nm else []
+
+    def give(group, v, irony, src=None):
+        if src is not None:
+            group = [m for m in group if m_sent[m] == src or not sent_request.get(m_sent[m])]
+            if not group:
+                return
         codes = []
         for m in group:
             m_score[m] += v
@@ -633,10 +804,27 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     list_group = None
                     last_group = runs[-1][2]
                     owners = []
+                    cmp = _comparison(toks, a, b, runs)
+                    x_runs = runs
+                    if cmp is not None:
+                        q, kind = cmp
+                        x_runs = [r for r in runs if r[0] < q]
+                        y_runs = [r for r in runs if r[0] > q]
+                        # "la CAF est mieux que la mairie": the mairie comes out worse;
+                        # "pire que la CAF": the CAF is only the reference
+                        vx = sum(it.value() for it in items) * w
+                        if vx > 0 or kind == "moins":
+                            for _, _, ms in y_runs:
+                                give(ms, -vx * COMPARED, False)
+                    elif ci > 0 and sent_of[ci - 1] == s and _unlike(toks, a, runs):
+                        # "on m'écoute, pas comme à Pôle emploi": the opposite of before
+                        prev = sum(it.value() for it in cl_items[ci - 1]) * weight[ci - 1]
+                        for _, _, ms in runs:
+                            give(ms, -prev * COMPARED, False)
                     for it in items:
                         best = None
                         fwd = it.kind == 3 or toks[it.pos] in FORWARD_ITEMS
-                        for rs, re_, ms in runs:
+                        for rs, re_, ms in x_runs:
                             if it.end <= rs:  # the name follows the item
                                 d = rs - it.end + (0 if fwd else FOLLOWING_PENALTY)
                             elif it.pos >= re_:
@@ -659,7 +847,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                                 continue  # only the sentence just before the first name
                             wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
                             for it in cl_items[cj]:
-                                give(grp, it.value() * weight[cj] * wf, it.irony)
+                                give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                         pending = []
                 last_sent = s
                 if pending:  # a list of names opened the text
@@ -669,7 +857,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             continue
                         wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
                         for it in cl_items[cj]:
-                            give(grp, it.value() * weight[cj] * wf, it.irony)
+                            give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                     pending = []
             else:
                 list_group = None
@@ -690,7 +878,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             # "la PMI n'a rien fait alors que j'étais disponible": the good
                             # circumstance is not praise of the institution
                             continue
-                        give(last_group, v * w * wc, it.irony)
+                        give(last_group, v * w * wc, it.irony, s)
                     owners = [[mentions[m][2] for m in last_group]] * len(items)
             if trace is not None:
                 trace.append({
@@ -699,6 +887,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                                "neg" if it.negated else "", "irony" if it.irony else "")
                               for it in items],
                     "owners": owners,
+                    "act": _clause_act(flags, s, cl_request[ci], items),
                 })
     elif trace is not None:
         for ci in range(nclauses):
@@ -706,8 +895,22 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             trace.append({"clause": " ".join(toks[a:b]), "sentence": s, "weight": weight[ci],
                           "items": [(" ".join(toks[it.pos:it.end]), round(it.value(), 2),
                                      "neg" if it.negated else "", "irony" if it.irony else "")
-                                    for it in cl_items[ci]], "owners": None})
-    return list(zip(m_score, m_irony)), per_code, pos_mass, neg_mass
+                                    for it in cl_items[ci]], "owners": None,
+                          "act": _clause_act(flags, s, cl_request[ci], cl_items[ci])})
+    # the act of each mention: what its sentence does
+    m_act = []
+    if nm:
+        for m in range(nm):
+            s = m_sent[m]
+            if flags.get(s, (False, None))[0]:
+                m_act.append(QUESTION)
+            elif sent_request.get(s):
+                m_act.append(REQUEST)
+            elif stance_label(m_score[m]) != NEU_LABEL:
+                m_act.append(JUDGEMENT)
+            else:
+                m_act.append(INFORMATION)
+    return list(zip(m_score, m_irony, m_act)), per_code, pos_mass, neg_mass
 
 
 def stance_label(score):

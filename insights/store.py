@@ -198,7 +198,9 @@ def _store(batch, analyzers, model=None):
     for source, source_id, text, context in batch:
         analyzer = analyzers(context.get("quartier_id"))
         analysis = analyzer.analyze(text)
-        mentions = [{"institution": m.code, "stance": m.stance, "irony": bool(m.irony)} for m in analysis.mentions]
+        # "act" (judgement / request / question / information) lives in the stored JSON: no column
+        mentions = [{"institution": m.code, "stance": m.stance, "irony": bool(m.irony), "act": m.act}
+                    for m in analysis.mentions]
         if model is not None:
             for mention in mentions:
                 mention["stance"] = model.predict(text, mention["institution"], analyzer)

@@ -50,7 +50,7 @@ import numpy as np
 
 from .evaluate import macro_f1
 from .stance import segment
-from .tokenize import SMS, TOKEN_RE, normalize
+from .tokenize import normalize, tokens_with_spans
 
 STANCES = ("negative", "neutral", "positive")
 MIN_CORRECTIONS = 30
@@ -86,9 +86,8 @@ def _keep(tok):
 def _doc(text, analyzer):
     """(tokens, found mentions, clauses, analysis) for one text."""
     text = text or ""
-    get = SMS.get
-    toks = [get(t, t) for t in TOKEN_RE.findall(normalize(text))]
-    found = analyzer.gazetteer.find(toks)
+    toks, spans = tokens_with_spans(text)
+    found = analyzer.gazetteer.find(toks, spans, text)
     mention_at = [-1] * len(toks)
     for m, (s, e, _) in enumerate(found):
         for j in range(s, e):

@@ -65,6 +65,12 @@ SMS = {
     "ajd": "aujourd'hui", "dc": "donc", "pr": "pour", "ds": "dans", "vrmt": "vraiment",
     "vrm": "vraiment", "trkl": "tranquille", "grv": "grave", "msg": "message",
     "rep": "reponse", "qd": "quand", "cmt": "comment", "cb": "combien",
+    # short informal text (issue 16, item 5)
+    "chui": "suis", "chuis": "suis", "jsuis": "suis", "g": "ai", "ct": "etait", "c": "c'",
+    "dsl": "desole", "kan": "quand", "ms": "mais", "jame": "jamais",
+    "vnr": "enerve", "venere": "enerve", "nrv": "enerve", "tt": "tout", "ts": "tous",
+    "ptdr": "mdr", "lol": "mdr", "mdrr": "mdr", "mdrrr": "mdr", "xd": "mdr", "ptdrr": "mdr",
+    "😂": "mdr", "🤣": "mdr", "😆": "mdr", "😹": "mdr",
 }
 
 
@@ -87,20 +93,73 @@ def tokenize(text):
 
 
 def tokens(text):
-    """Normalised tokens with SMS spellings expanded."""
-    get = SMS.get
-    return [get(t, t) for t in TOKEN_RE.findall(normalize(text))]
+    """Normalised tokens with SMS spellings expanded (see `tokens_with_spans`)."""
+    return tokens_with_spans(text)[0]
+
+
+# Three or more times the same letter: "nuuul", "trooop", "génialllll", "merciiii".
+ELONGATION = re.compile(r"([a-z])\1{2,}")
+DOUBLED = re.compile(r"([a-z])\1+")
+LAUGHTER = re.compile(r"^(?:(?:h?[aeiou]h){2,}h?[aeiou]?|(?:ha|he|hi|ho|ah|eh|ih){2,}h?|m+d+r+|p+t+d+r+)$")
+_CAMEL = re.compile(r"[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-ZÀ-Ý]+(?![a-zà-ÿ])|\d+")
+
+
+def _known():
+    from .lexicon import known_words  # lazily: the lexicon imports this module
+
+    return known_words()
+
+
+def collapse(tok):
+    """A word typed with a letter repeated: the form residents meant ("nuuul" -> "nul",
+    "coooool" -> "cool", "belllle" -> "belle"). One letter first, two if only that is a
+    known word; "hahaha", "mdrrr" and "ptdr" are laughter ("mdr")."""
+    if LAUGHTER.match(tok):
+        return "mdr"
+    if not ELONGATION.search(tok):
+        return tok
+    one = ELONGATION.sub(r"\1", tok)
+    known = _known()
+    if one in known or one in SMS:
+        return SMS.get(one, one)
+    two = ELONGATION.sub(r"\1\1", tok)
+    if two in known:
+        return two
+    # a double letter typed long too ("trooop" is "trop", "nuuulll" is "nul")
+    single = DOUBLED.sub(r"\1", tok)
+    return single if single in known else one
 
 
 def tokens_with_spans(text):
-    """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text."""
+    """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text.
+
+    Besides SMS spellings: letter runs are collapsed ("nuuul" -> "nul"), laughter is one
+    token "mdr", and a hashtag's words are split ("#ras_le_bol", "#RasLeBol" -> "ras",
+    "le", "bol"), each with its own span."""
     toks = []
     spans = []
     get = SMS.get
+    prev = ""
     for m in TOKEN_RE.finditer(normalize(text)):
         t = m.group()
-        toks.append(get(t, t))
+        if prev == "#" and len(t) > 3:
+            a = m.start()
+            raw = text[a:m.end()]
+            parts = [(p.start() + a, p.end() + a) for p in _CAMEL.finditer(raw.replace("_", " "))]
+            if len(parts) > 1:
+                low = normalize(text)
+                for ps, pe in parts:
+                    w = low[ps:pe]
+                    toks.append(get(w, w))
+                    spans.append((ps, pe))
+                prev = t
+                continue
+        w = get(t, t)
+        if w is t and (len(t) > 2 and t[0].isalpha()):
+            w = collapse(t)
+        toks.append(w)
         spans.append(m.span())
+        prev = t
     return toks, spans
 
 

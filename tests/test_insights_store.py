@@ -26,7 +26,7 @@ def test_analysis_is_idempotent_and_resumable(app, runner, make_wave):
     assert analyze_pending(batch_size=1) == 2
     assert analyze_pending() == 0 and count_rows(TextAnalysis) == 2
     caf = db.session.scalar(select(TextAnalysis).where(TextAnalysis.gender == "woman"))
-    assert caf.mentions == [{"institution": "caf", "stance": "negative", "irony": False}]
+    assert caf.mentions == [{"institution": "caf", "stance": "negative", "irony": False, "act": "judgement"}]
     assert caf.wave == wave.number and caf.quartier_id is not None
     answer(wave, "Tours Habitat a vite réparé l'ascenseur, merci.")
     result = runner.invoke(args=["insights", "analyze"])

@@ -1,0 +1,127 @@
+"""What a sentence does before what it feels: judgement, request, question, information.
+
+Residents' texts mix complaints and praise with proposals ("il faudrait plus de
+permanences CAF"), questions ("quand est-ce que la mairie annexe rouvre ?") and plain
+facts ("j'ai rendez-vous à la préfecture le 12"). Only judgements tell what a resident
+thinks of an institution; a proposal says something is missing, not that the institution
+is bad. Acts, per mention (the sentence it stands in):
+
+- `request`: a wish, demand or proposal. Markers: "il faut (que)", "il faudrait",
+  "devrait", "doit/doivent être", "ce serait bien", "j'aimerais", "nous proposons",
+  "pourquoi ne pas", a sentence opened by an infinitive with its object ("Former les
+  policiers...", "Mettre un bus de nuit"), by a proposal noun ("Création de...", "Mise en
+  place...") or by "plus de / davantage de" with no complaint in it ("Plus de moyens pour
+  la police"). In a request clause only strong, explicit judgement words count (|score|
+  >= REQUEST_KEEP: "c'est scandaleux", "nul"); the weak negatives that only restate the
+  lack ("arrête de perdre", "manque") and the implied demand are dropped, so "il faudrait
+  que la CAF ouvre le samedi" leaves the CAF neutral while "il faudrait plus de bus parce
+  que là c'est vraiment nul" stays negative.
+- `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
+  do not count (a question asserts nothing: "est-ce que la CAF peut aider ?"), its
+  complaints do ("Pourquoi la CAF met toujours trois mois ?" is a complaint).
+- `judgement`: neither, and the mention gets a stance (positive or negative).
+- `information`: neither, and the mention is neutral.
+"""
+
+REQUEST_KEEP = 0.7
+
+REQUEST_WORDS = frozenset({
+    "faudrait", "devrait", "devraient", "aimerais", "aimerait", "aimerions", "voudrais",
+    "voudrait", "voudrions", "souhaite", "souhaitons", "souhaiterais", "souhaiterait",
+    "souhaiterions", "proposons", "propose", "proposerais", "suggere", "suggerons",
+    "suggestion", "esperons", "demandons", "reclamons", "exigeons",
+})
+REQUEST_PAIRS = frozenset({
+    ("il", "faut"), ("faut", "que"), ("faut", "qu'"), ("serait", "bien"), ("serait", "utile"),
+    ("serait", "bon"), ("serait", "mieux"), ("serait", "souhaitable"), ("serait", "necessaire"),
+    ("doit", "etre"), ("doivent", "etre"), ("doivent", "pouvoir"), ("doit", "pouvoir"),
+    ("ne", "pas"),  # only after "pourquoi": see below
+})
+# Proposal nouns that open a sentence: "Création d'un...", "Mise en place de..."
+PROPOSAL_OPENERS = frozenset({
+    "creation", "creer", "mise", "renforcement", "renforcer", "augmentation", "davantage",
+    "formation", "developpement", "installation", "ouverture", "multiplication",
+    "instauration", "generalisation", "obligation", "interdiction", "sensibilisation",
+})
+# Words in -er / -ir / -re that open sentences but are not infinitives.
+NOT_INFINITIVES = frozenset({
+    "hier", "mer", "fer", "cher", "premier", "dernier", "super", "hiver", "enfer", "leger",
+    "amer", "ver", "cancer", "quartier", "janvier", "fevrier", "papier", "dossier", "loyer",
+    "foyer", "metier", "cahier", "chantier", "escalier", "palier", "atelier", "soir", "noir",
+    "avenir", "desir", "plaisir", "loisir", "sourire", "autre", "notre", "votre", "entre",
+    "contre", "centre", "lettre", "maitre", "pere", "mere", "frere", "libre", "propre",
+    "pauvre", "genre", "ordre", "titre", "nombre", "membre", "elever", "ce", "bonjour",
+    "voir",  # "voir" opens "voir ci-dessus", rarely a proposal
+    "leur", "sur", "pour", "par", "car", "or", "alors", "encore", "comme", "pire", "faire",
+    "tour", "cour", "jour", "retour", "four", "heure", "beurre", "colere", "misere",
+    "galere", "priere", "maire", "notaire", "salaire", "horaire", "scolaire", "commissaire",
+    "secretaire", "locataire", "proprietaire", "dentiste", "courrier", "ouvrier", "policier",
+    "pompier", "infirmier", "boulanger", "etranger", "danger", "manger",
+})
+INFINITIVE_RE_VERBS = frozenset({
+    "mettre", "remettre", "permettre", "prendre", "reprendre", "apprendre", "rendre",
+    "faire", "refaire", "dire", "interdire", "inscrire", "reduire", "construire",
+    "produire", "introduire", "detruire", "instruire", "combattre", "battre", "suivre",
+    "poursuivre", "vivre", "ecrire", "lire", "soumettre", "promettre", "admettre",
+})
+# What follows an infinitive that opens a proposal: its object or a preposition.
+AFTER_INFINITIVE = frozenset({
+    "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "plus", "davantage",
+    "au", "aux", "a", "en", "systematiquement", "mieux", "tous", "toutes", "chaque",
+    "ces", "leurs", "nos", "vos", "obligatoirement", "rapidement", "enfin", "vraiment",
+    "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "partout",
+})
+MORE_OF = 2
+LIST_MARKS = frozenset({"-", "*", "•", ")", ".", ":"})
+
+JUDGEMENT = "judgement"
+REQUEST = "request"
+QUESTION = "question"
+INFORMATION = "information"
+ACTS = (JUDGEMENT, REQUEST, QUESTION, INFORMATION)
+
+
+def _is_infinitive(tok):
+    if tok in NOT_INFINITIVES or not tok.isalpha() or len(tok) < 4:
+        return False
+    if tok.endswith("re"):
+        return tok in INFINITIVE_RE_VERBS
+    return tok.endswith(("er", "ir"))
+
+
+def sentence_flags(toks, clauses):
+    """Per sentence: (is_question, opens_as_request)."""
+    flags = {}
+    for a, b, s, _ in clauses:
+        q, r = flags.get(s, (False, None))
+        if r is None:
+            # the first clause of the sentence: what opens it
+            i = a
+            while i < b and (toks[i] in LIST_MARKS or toks[i].isdigit()):
+                i += 1
+            t0 = toks[i] if i < b else ""
+            t1 = toks[i + 1] if i + 1 < len(toks) else ""
+            t2 = toks[i + 2] if i + 2 < len(toks) else ""
+            if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
+                r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
+            else:
+                r = ((_is_infinitive(t0) and t1 in AFTER_INFINITIVE)
+                     or t0 in PROPOSAL_OPENERS
+                     or (t0 == "pourquoi" and t1 in ("ne", "pas", "n'") and t2 in ("pas", "pourrait", "")))
+            q = q or (t0 == "est-ce" or (t0 == "est" and t1 == "-" and t2 == "ce"))
+        if b < len(toks) and "?" in toks[b]:
+            q = True
+        flags[s] = (q, r)
+    return flags
+
+
+def clause_is_request(toks, a, b, opens_request):
+    if opens_request:
+        return True
+    for j in range(a, b):
+        t = toks[j]
+        if t in REQUEST_WORDS:
+            return True
+        if j + 1 < b and (t, toks[j + 1]) in REQUEST_PAIRS and t != "ne":
+            return True
+    return False
