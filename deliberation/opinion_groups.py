@@ -10,7 +10,10 @@ its parameters and measured figures in ``docs/opinion-groups.md``:
    statements (``meta_statements``) are left out of steps 2-4 and 6-7 but counted in 5.
 2. Who is clustered ("in conversation"): participants with at least
    ``min(min_votes, number of statements)`` votes (Pol.is: 7). When that leaves fewer than
-   ``min_clustered`` (Pol.is: 15) people, the most active other voters are added.
+   ``min_clustered`` (Pol.is: 15) people, the most active other voters are added. Once
+   in, a participant stays in at later updates (Pol.is's ``in-conv``, conversation.clj:
+   early voters topped up into the first 15 keep their place); ``k_state["in_conv"]``
+   carries that set between updates.
 3. PCA to 2 components (scikit-learn) fitted on every voter, missing votes imputed with
    the statement's mean; a participant's position uses only the statements they voted on,
    scaled by ``sqrt(n_statements / n_votes)`` so that people who voted on few statements
@@ -98,7 +101,8 @@ class OpinionGroups:
     positions: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
     silhouette: float | None = None
     best_k: int | None = None  # the k with the best silhouette this time (shown k: len(groups))
-    # Pol.is's k smoother memory, to pass back as ``k_state`` at the next update (JSON-able).
+    # Pol.is's memory between updates (k smoother, in-conversation set), to pass back as
+    # ``k_state`` at the next update; JSON-able.
     k_state: dict | None = None
 
     def group_of(self) -> dict:
@@ -227,10 +231,14 @@ def opinion_groups_from_matrix(
     opinion = np.array([s not in meta for s in statement_ids], dtype=bool)
     n_votes = voted[:, opinion].sum(axis=1)
 
-    clustered = _in_conversation(n_votes, int(opinion.sum()), min_votes, min_clustered)
+    already_in = set((k_state or {}).get("in_conv") or ())
+    previously = np.array([p in already_in for p in participant_ids], dtype=bool)
+    clustered = _in_conversation(n_votes, int(opinion.sum()), min_votes, min_clustered, previously)
     n_clustered = int(clustered.sum())
+    in_conv = [participant_ids[i] for i in np.flatnonzero(clustered)]
     empty = OpinionGroups(groups=[], consensus=[], representative={},
-                          n_participants_clustered=n_clustered, k_state=k_state)
+                          n_participants_clustered=n_clustered,
+                          k_state={**(k_state or {}), "in_conv": in_conv})
     if n_clustered == 0 or not opinion.any():
         return empty
 
@@ -241,12 +249,13 @@ def opinion_groups_from_matrix(
     with threadpool_limits(limits=1, user_api="openmp"):
         clusterings = _clusterings(points, k_range, seed, n_init, base_clusters)
     if not clusterings:
-        labels, silhouette, best_k, new_state = np.zeros(len(points), dtype=np.int64), None, None, k_state
+        labels, silhouette, best_k, new_state = np.zeros(len(points), dtype=np.int64), None, None, k_state or {}
     else:
         best_k = best_k_of(clusterings)
         new_state = smooth_k(k_state, best_k, sorted(clusterings), k_buffer,
                              _fingerprint(matrix, participant_ids, statement_ids))
         labels, silhouette = clusterings[new_state["smoothed_k"]]
+    new_state = {**new_state, "in_conv": in_conv}
 
     # Number groups by decreasing size, ties by first member.
     k = int(labels.max()) + 1
@@ -298,9 +307,12 @@ def opinion_groups_from_matrix(
     )
 
 
-def _in_conversation(n_votes, n_statements, min_votes, min_clustered):
-    """Pol.is's rule: at least min(7, n_statements) votes; top up to 15 with the most active."""
+def _in_conversation(n_votes, n_statements, min_votes, min_clustered, previously=None):
+    """Pol.is's rule: those in at the previous update, and those with at least
+    min(7, n_statements) votes; top up to 15 with the most active."""
     clustered = n_votes >= min(min_votes, n_statements)
+    if previously is not None:
+        clustered |= previously
     clustered &= n_votes > 0
     missing = min_clustered - int(clustered.sum())
     if missing > 0:

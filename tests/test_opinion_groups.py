@@ -304,3 +304,16 @@ def test_shown_k_does_not_flip_on_one_update_and_changes_after_the_buffer():
         state = result.k_state
     assert len(result.groups) == 2 and state["last_k_count"] == 1
     json.dumps(state)  # stored as JSON by the app
+
+
+def test_once_in_the_conversation_a_participant_stays_in():
+    """Pol.is's in-conv is cumulative: an early voter topped up into the first 15 keeps
+    their place when the 7-vote rule alone would leave them out later."""
+    votes, camps = planted_camps()
+    few = [(p, s, v) for p, s, v in votes if p == "c0-p00"][:3]  # 3 votes only
+    others = [t for t in votes if t[0] != "c0-p00"]
+    early = compute_opinion_groups(few + others[:100], seed=0)  # under 15 people so far
+    assert "c0-p00" in early.k_state["in_conv"]
+    later = compute_opinion_groups(few + others, seed=0, k_state=early.k_state)
+    assert "c0-p00" in later.group_of()
+    assert "c0-p00" not in compute_opinion_groups(few + others, seed=0).group_of()
