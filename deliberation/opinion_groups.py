@@ -242,11 +242,13 @@ def opinion_groups_from_matrix(
     if n_clustered == 0 or not opinion.any():
         return empty
 
-    # PCA fitted on every voter (Pol.is), positions for the clustered ones only.
-    points = _project(matrix[:, opinion], voted[:, opinion], n_votes, clustered, seed)
-    # One OpenMP thread: scikit-learn's k-means on a few hundred points is 5-10 times
-    # slower when its threads compete with the app server's for the cores (measured).
-    with threadpool_limits(limits=1, user_api="openmp"):
+    # One thread for BLAS and OpenMP: scikit-learn's k-means on a few hundred points is
+    # 5-10 times slower when its threads compete with the app server's for the cores,
+    # and the whole 2,000 x 500 computation took 1.5 s wall with OpenBLAS's 2 threads
+    # against 0.4 s with one, under load on 2 cores (measured, bench/opinion_groups.py).
+    with threadpool_limits(limits=1):
+        # PCA fitted on every voter (Pol.is), positions for the clustered ones only.
+        points = _project(matrix[:, opinion], voted[:, opinion], n_votes, clustered, seed)
         clusterings = _clusterings(points, k_range, seed, n_init, base_clusters)
     if not clusterings:
         labels, silhouette, best_k, new_state = np.zeros(len(points), dtype=np.int64), None, None, k_state or {}
