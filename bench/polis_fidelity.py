@@ -40,8 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deliberation.opinion_groups import adjusted_rand_index, compute_opinion_groups  # noqa: E402
-from deliberation.polis_format import (  # noqa: E402
+from deliberation.opinion_groups import adjusted_rand_index, compute_opinion_groups
+from deliberation.polis_format import (
     PolisExport,
     PolisVote,
     read_comments,

@@ -309,7 +309,7 @@ def test_shown_k_does_not_flip_on_one_update_and_changes_after_the_buffer():
 def test_once_in_the_conversation_a_participant_stays_in():
     """Pol.is's in-conv is cumulative: an early voter topped up into the first 15 keeps
     their place when the 7-vote rule alone would leave them out later."""
-    votes, camps = planted_camps()
+    votes, _ = planted_camps()
     few = [(p, s, v) for p, s, v in votes if p == "c0-p00"][:3]  # 3 votes only
     others = [t for t in votes if t[0] != "c0-p00"]
     early = compute_opinion_groups(few + others[:100], seed=0)  # under 15 people so far
