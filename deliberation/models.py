@@ -62,6 +62,9 @@ class Consultation(db.Model):
     closes_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    # Pol.is's k smoother memory between opinion group updates (opinion_groups.smooth_k):
+    # {"last_k", "last_k_count", "smoothed_k", "votes"}; None before the first update.
+    opinion_k_state: Mapped[dict | None] = mapped_column(JSON)
 
     territory: Mapped[Territory] = relationship()
 

@@ -10,7 +10,10 @@ its parameters and measured figures in ``docs/opinion-groups.md``:
    statements (``meta_statements``) are left out of steps 2-4 and 6-7 but counted in 5.
 2. Who is clustered ("in conversation"): participants with at least
    ``min(min_votes, number of statements)`` votes (Pol.is: 7). When that leaves fewer than
-   ``min_clustered`` (Pol.is: 15) people, the most active other voters are added.
+   ``min_clustered`` (Pol.is: 15) people, the most active other voters are added. Once
+   in, a participant stays in at later updates (Pol.is's ``in-conv``, conversation.clj:
+   early voters topped up into the first 15 keep their place); ``k_state["in_conv"]``
+   carries that set between updates.
 3. PCA to 2 components (scikit-learn) fitted on every voter, missing votes imputed with
    the statement's mean; a participant's position uses only the statements they voted on,
    scaled by ``sqrt(n_statements / n_votes)`` so that people who voted on few statements
@@ -18,9 +21,11 @@ its parameters and measured figures in ``docs/opinion-groups.md``:
 4. Above ``base_clusters`` (100) clustered people, k-means first makes 100 base clusters
    and the groups are k-means of their centres weighted by size (Pol.is); below, k-means
    of the people. k = 2..5, at most ``2 + n_units // 12`` (Pol.is's cap); the best
-   silhouette wins (weighted over base clusters, as Pol.is). Pol.is also smooths k over
-   successive updates (a new k must win several in a row); a one-off computation has no
-   history, so it is Pol.is's first update. Groups are numbered by decreasing size.
+   silhouette wins (weighted over base clusters, as Pol.is). Pol.is smooths k over
+   successive updates (``group-k-smoother``, conversation.clj): a new best k replaces the
+   shown one only once it has won ``K_BUFFER`` (4) updates in a row. ``k_state`` carries
+   that memory between calls (``result.k_state``, for the caller to keep); without it a
+   computation is Pol.is's first update. Groups are numbered by decreasing size.
 5. Per group and statement: agree / disagree / pass counts.
 6. Consensus (Pol.is "group-aware consensus"): each group's probability of agreeing,
    ``(agrees + 1) / (votes + 2)`` (votes include passes). A statement is consensus when
@@ -37,6 +42,7 @@ its parameters and measured figures in ``docs/opinion-groups.md``:
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +57,7 @@ from threadpoolctl import threadpool_limits
 AGREE, DISAGREE, PASS = 1, -1, 0
 Z_90 = 1.2816  # one-sided 90 % normal quantile, as in Pol.is
 BASE_CLUSTERS = 100  # Pol.is: above this many clustered people, k-means of base clusters
+K_BUFFER = 4  # Pol.is's group-k-buffer: updates in a row a new k must win before it is shown
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,10 @@ class OpinionGroups:
     representative_details: dict[int, list[RepresentativeStatement]] = field(default_factory=dict)
     positions: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
     silhouette: float | None = None
+    best_k: int | None = None  # the k with the best silhouette this time (shown k: len(groups))
+    # Pol.is's memory between updates (k smoother, in-conversation set), to pass back as
+    # ``k_state`` at the next update; JSON-able.
+    k_state: dict | None = None
 
     def group_of(self) -> dict:
         """participant id -> group id, for clustered participants."""
@@ -197,12 +208,17 @@ def opinion_groups_from_matrix(
     n_init: int = 10,
     max_consensus: int | None = 5,
     max_representative: int = 5,
+    k_state: dict | None = None,
+    k_buffer: int = K_BUFFER,
 ) -> OpinionGroups:
     """Same as :func:`compute_opinion_groups` on a dense matrix (NaN = not voted).
 
     ``meta_statements``: statements about the conversation itself ("I live in Paris"):
     left out of the participant filter, the PCA, the clustering, consensus and
     representative statements, but their per-group counts are given.
+    ``k_state``: ``result.k_state`` of the previous update (None: first update). The
+    shown k changes only after a new k has had the best silhouette ``k_buffer`` updates
+    in a row; the same votes again are the same update (the streak does not grow).
     """
     matrix = np.asarray(matrix, dtype=float)
     n_participants, n_statements = matrix.shape
@@ -215,19 +231,33 @@ def opinion_groups_from_matrix(
     opinion = np.array([s not in meta for s in statement_ids], dtype=bool)
     n_votes = voted[:, opinion].sum(axis=1)
 
-    clustered = _in_conversation(n_votes, int(opinion.sum()), min_votes, min_clustered)
+    already_in = set((k_state or {}).get("in_conv") or ())
+    previously = np.array([p in already_in for p in participant_ids], dtype=bool)
+    clustered = _in_conversation(n_votes, int(opinion.sum()), min_votes, min_clustered, previously)
     n_clustered = int(clustered.sum())
+    in_conv = [participant_ids[i] for i in np.flatnonzero(clustered)]
     empty = OpinionGroups(groups=[], consensus=[], representative={},
-                          n_participants_clustered=n_clustered)
+                          n_participants_clustered=n_clustered,
+                          k_state={**(k_state or {}), "in_conv": in_conv})
     if n_clustered == 0 or not opinion.any():
         return empty
 
-    # PCA fitted on every voter (Pol.is), positions for the clustered ones only.
-    points = _project(matrix[:, opinion], voted[:, opinion], n_votes, clustered, seed)
-    # One OpenMP thread: scikit-learn's k-means on a few hundred points is 5-10 times
-    # slower when its threads compete with the app server's for the cores (measured).
-    with threadpool_limits(limits=1, user_api="openmp"):
-        labels, silhouette = _choose_clustering(points, k_range, seed, n_init, base_clusters)
+    # One thread for BLAS and OpenMP: scikit-learn's k-means on a few hundred points is
+    # 5-10 times slower when its threads compete with the app server's for the cores,
+    # and the whole 2,000 x 500 computation took 1.5 s wall with OpenBLAS's 2 threads
+    # against 0.4 s with one, under load on 2 cores (measured, bench/opinion_groups.py).
+    with threadpool_limits(limits=1):
+        # PCA fitted on every voter (Pol.is), positions for the clustered ones only.
+        points = _project(matrix[:, opinion], voted[:, opinion], n_votes, clustered, seed)
+        clusterings = _clusterings(points, k_range, seed, n_init, base_clusters)
+    if not clusterings:
+        labels, silhouette, best_k, new_state = np.zeros(len(points), dtype=np.int64), None, None, k_state or {}
+    else:
+        best_k = best_k_of(clusterings)
+        new_state = smooth_k(k_state, best_k, sorted(clusterings), k_buffer,
+                             _fingerprint(matrix, participant_ids, statement_ids))
+        labels, silhouette = clusterings[new_state["smoothed_k"]]
+    new_state = {**new_state, "in_conv": in_conv}
 
     # Number groups by decreasing size, ties by first member.
     k = int(labels.max()) + 1
@@ -274,12 +304,17 @@ def opinion_groups_from_matrix(
         positions={participant_ids[i]: (float(x), float(y))
                    for i, (x, y) in zip(clustered_index, points)},
         silhouette=silhouette,
+        best_k=best_k,
+        k_state=new_state,
     )
 
 
-def _in_conversation(n_votes, n_statements, min_votes, min_clustered):
-    """Pol.is's rule: at least min(7, n_statements) votes; top up to 15 with the most active."""
+def _in_conversation(n_votes, n_statements, min_votes, min_clustered, previously=None):
+    """Pol.is's rule: those in at the previous update, and those with at least
+    min(7, n_statements) votes; top up to 15 with the most active."""
     clustered = n_votes >= min(min_votes, n_statements)
+    if previously is not None:
+        clustered |= previously
     clustered &= n_votes > 0
     missing = min_clustered - int(clustered.sum())
     if missing > 0:
@@ -316,8 +351,8 @@ def _project(matrix, voted, n_votes, clustered, seed):
     return points * scale[:, None]
 
 
-def _choose_clustering(points, k_range, seed, n_init, base_clusters):
-    """Pol.is's two-level k-means; the k with the best silhouette wins.
+def _clusterings(points, k_range, seed, n_init, base_clusters):
+    """Pol.is's two-level k-means for every candidate k, with each one's silhouette.
 
     Above ``base_clusters`` participants, k-means first summarises them in
     ``base_clusters`` base clusters, and the groups are k-means of the base clusters'
@@ -326,7 +361,7 @@ def _choose_clustering(points, k_range, seed, n_init, base_clusters):
     n_units the number of base clusters or participants). The silhouette is computed on
     what is clustered: the base clusters weighted by their sizes, as Pol.is does
     (scikit-learn's silhouette_score has no weights), else scikit-learn's on the people.
-    Returns (labels, silhouette of the chosen clustering).
+    Returns {k: (labels per participant, silhouette)}; empty when no k makes 2 groups.
     """
     n = len(points)
     units, weights, member_of = points, None, np.arange(n)
@@ -340,11 +375,9 @@ def _choose_clustering(points, k_range, seed, n_init, base_clusters):
     n_units = len(np.unique(units, axis=0))
     max_k = 2 + len(units) // 12
     candidates = [k for k in sorted(set(k_range)) if 2 <= k <= min(max_k, n_units)]
-    if not candidates:
-        return np.zeros(n, dtype=np.int64), None
-    if weights is not None:
+    if weights is not None and candidates:
         distances = np.linalg.norm(units[:, None, :] - units[None, :, :], axis=2)
-    best_labels, best_score = None, -np.inf
+    result = {}
     for k in candidates:
         groups = KMeans(k, n_init=n_init, random_state=seed).fit(units, sample_weight=weights)
         if len(np.unique(groups.labels_)) < 2:
@@ -354,12 +387,48 @@ def _choose_clustering(points, k_range, seed, n_init, base_clusters):
             score = weighted_silhouette(distances, groups.labels_, weights)
         else:
             score = float(silhouette_score(points, labels))
-        # Strictly better only: on a tie the smaller k (tried first) stays.
-        if score > best_score:
-            best_labels, best_score = labels, score
-    if best_labels is None:
-        return np.zeros(n, dtype=np.int64), None
-    return best_labels, best_score
+        result[k] = (labels, score)
+    return result
+
+
+def best_k_of(clusterings: dict) -> int:
+    """The k with the best silhouette; on a tie the smaller k."""
+    return min(clusterings, key=lambda k: (-clusterings[k][1], k))
+
+
+def smooth_k(state: dict | None, best_k: int, available: Sequence[int], buffer: int = K_BUFFER,
+             fingerprint: str | None = None) -> dict:
+    """Pol.is's ``group-k-smoother`` (math/src/polismath/math/conversation.clj).
+
+    ``state``: ``{"last_k", "last_k_count", "smoothed_k", "votes"}`` from the previous
+    update, or None. The best k's streak grows when it was also last update's best,
+    else restarts at 1; the shown ``smoothed_k`` becomes the best k once the streak
+    reaches ``buffer``, else stays (the first update shows its best k). A shown k that
+    is no longer computable (fewer base clusters) is clamped into ``available``, as
+    Pol.is's fix for stale smoothed k does. ``fingerprint`` identifies the votes: the
+    same votes again are not a new update, so the streak does not grow.
+    """
+    state = dict(state or {})
+    last_k, count, shown = state.get("last_k"), int(state.get("last_k_count") or 0), state.get("smoothed_k")
+    if fingerprint is not None and fingerprint == state.get("votes") and last_k == best_k:
+        this_count = max(count, 1)
+    else:
+        this_count = count + 1 if last_k == best_k else 1
+    if this_count >= buffer or shown is None:
+        shown = best_k
+    shown = min(max(int(shown), min(available)), max(available))
+    if shown not in available:  # a gap in the candidates: the nearest available k
+        shown = min(available, key=lambda k: (abs(k - shown), k))
+    return {"last_k": int(best_k), "last_k_count": this_count, "smoothed_k": int(shown),
+            "votes": fingerprint}
+
+
+def _fingerprint(matrix, participant_ids, statement_ids) -> str:
+    """Identifies a vote matrix, so that recomputing unchanged votes is not an update."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(np.ascontiguousarray(matrix).tobytes())
+    digest.update(repr((list(participant_ids), list(statement_ids))).encode())
+    return digest.hexdigest()
 
 
 def weighted_silhouette(distances, labels, weights):

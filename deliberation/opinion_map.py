@@ -85,7 +85,10 @@ def cached_opinion_groups(consultation: Consultation) -> OpinionGroups | None:
             _CACHE.move_to_end(consultation.id)
             return hit[1]
     try:
-        result = opinion_groups_for(consultation)
+        # Pol.is's k smoothing: the shown number of groups changes only after a new one has
+        # been the best for several updates (new votes) in a row; the state is stored with
+        # the consultation by remember_groups.
+        result = opinion_groups_for(consultation, k_state=consultation.opinion_k_state)
     except ValueError:  # nothing to compute from
         return None
     remember_groups(consultation, result)

@@ -249,10 +249,13 @@ def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:
     wanted = {label_to_id[m]: g.id for g in result.groups for m in g.members if m in label_to_id}
     stored = dict(db.session.execute(select(Participant.id, Participant.opinion_group).where(
         Participant.consultation_id == consultation.id, Participant.opinion_group.is_not(None))).all())
-    if stored == wanted:
+    k_state_changed = result.k_state is not None and consultation.opinion_k_state != result.k_state
+    if stored == wanted and not k_state_changed:
         return False
     db.session.commit()  # end the read: the write takes the lock in its own short transaction
     begin_write()
+    if k_state_changed:
+        consultation.opinion_k_state = result.k_state
     db.session.execute(update(Participant).where(Participant.consultation_id == consultation.id)
                        .values(opinion_group=None))
     for group_id in set(wanted.values()):

@@ -254,3 +254,66 @@ def test_number_of_groups_stays_in_2_to_5_and_seed_decides():
     results = [compute_opinion_groups(votes, seed=seed) for seed in (0, 0, 1)]
     assert all(2 <= len(r.groups) <= 5 for r in results)
     assert results[0].to_dict() == results[1].to_dict()
+
+
+# --- Pol.is's k smoothing (group-k-smoother) -------------------------------------------------
+
+def test_k_smoother_follows_polis_rule():
+    from deliberation.opinion_groups import smooth_k
+
+    state = smooth_k(None, 3, [2, 3, 4], fingerprint="v1")  # first update: its best k is shown
+    assert state == {"last_k": 3, "last_k_count": 1, "smoothed_k": 3, "votes": "v1"}
+    state = smooth_k(state, 2, [2, 3, 4], fingerprint="v2")  # one noisy update: k stays
+    assert (state["smoothed_k"], state["last_k"], state["last_k_count"]) == (3, 2, 1)
+    for update, expected in ((3, 3), (4, 3), (5, 2)):  # the 4th update in a row switches
+        state = smooth_k(state, 2, [2, 3, 4], fingerprint=f"v{update}")
+        assert state["smoothed_k"] == expected
+    assert state["last_k_count"] == 4
+    same = smooth_k(state, 2, [2, 3, 4], fingerprint="v5")  # same votes: not a new update
+    assert same == state
+    assert smooth_k({"last_k": 5, "last_k_count": 1, "smoothed_k": 5}, 2, [2, 3])["smoothed_k"] == 3
+
+
+def _grown(votes, n):
+    """The votes plus n late participants who vote like camp 0 (a new update each time)."""
+    extra = [(f"late{i}", s, 1 if s.startswith("s0") or s in ("everyone", "divisive") else -1)
+             for i in range(n) for s in ("s00", "s01", "s02", "s03", "s10", "s11", "s20", "s21",
+                                         "everyone", "divisive")]
+    return votes + extra
+
+
+def test_shown_k_does_not_flip_on_one_update_and_changes_after_the_buffer():
+    votes, _ = planted_camps()
+    first = compute_opinion_groups(votes, seed=0)
+    assert len(first.groups) == 3 and first.best_k == 3
+    assert first.k_state["smoothed_k"] == 3 and first.k_state["last_k_count"] == 1
+    # A history where 2 groups were shown and best: the planted 3 camps must win 4 updates.
+    state = {"last_k": 2, "last_k_count": 9, "smoothed_k": 2, "votes": None}
+    shown = []
+    for update in range(1, 6):
+        result = compute_opinion_groups(_grown(votes, update), seed=0, k_state=state)
+        assert result.best_k == 3
+        state = result.k_state
+        shown.append(len(result.groups))
+        assert result.k_state["smoothed_k"] == len(result.groups)
+    assert shown == [2, 2, 2, 3, 3]
+    # Recomputing the same votes (a page shown again) is not an update: no streak gained.
+    state = {"last_k": 2, "last_k_count": 9, "smoothed_k": 2, "votes": None}
+    for _ in range(5):
+        result = compute_opinion_groups(_grown(votes, 1), seed=0, k_state=state)
+        state = result.k_state
+    assert len(result.groups) == 2 and state["last_k_count"] == 1
+    json.dumps(state)  # stored as JSON by the app
+
+
+def test_once_in_the_conversation_a_participant_stays_in():
+    """Pol.is's in-conv is cumulative: an early voter topped up into the first 15 keeps
+    their place when the 7-vote rule alone would leave them out later."""
+    votes, _ = planted_camps()
+    few = [(p, s, v) for p, s, v in votes if p == "c0-p00"][:3]  # 3 votes only
+    others = [t for t in votes if t[0] != "c0-p00"]
+    early = compute_opinion_groups(few + others[:100], seed=0)  # under 15 people so far
+    assert "c0-p00" in early.k_state["in_conv"]
+    later = compute_opinion_groups(few + others, seed=0, k_state=early.k_state)
+    assert "c0-p00" in later.group_of()
+    assert "c0-p00" not in compute_opinion_groups(few + others, seed=0).group_of()

@@ -373,3 +373,33 @@ def test_imported_statements_are_scrubbed(runner, territories, tmp_path):
         "3": "J'habite au [adresse]",
         "4": "Plus de bancs place Saint-Paul",
     }
+
+
+def test_k_smoother_state_is_kept_per_consultation(runner, territories, tmp_path):
+    from deliberation.opinion_map import forget_cache
+    from deliberation.opinion_map import opinion_map as opinion_groups_view
+
+    consultation_id = import_folder(runner, camps_folder(tmp_path / "camps"), "Deux camps")
+    consultation = db.session.get(Consultation, consultation_id)
+    assert consultation.opinion_k_state is None
+    # A remembered streak from earlier votes: this update (other votes) extends it.
+    consultation.opinion_k_state = {"last_k": 2, "last_k_count": 1, "smoothed_k": 2, "votes": "older"}
+    db.session.commit()
+    view = opinion_groups_view(consultation)
+    db.session.expire_all()
+    consultation = db.session.get(Consultation, consultation_id)
+    state = consultation.opinion_k_state
+    assert (state["last_k"], state["last_k_count"], state["smoothed_k"]) == (2, 2, 2)
+    assert len(view["groups"]) == 2
+    opinion_groups_view(consultation)  # the same votes again: not a new update
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation_id).opinion_k_state == state
+    # A shown k that cannot be computed any more (two distinct voters' profiles: k <= 2)
+    # is clamped, as Pol.is does, and the page never lacks groups.
+    consultation = db.session.get(Consultation, consultation_id)
+    consultation.opinion_k_state = {"last_k": 3, "last_k_count": 9, "smoothed_k": 3, "votes": "older"}
+    db.session.commit()
+    forget_cache()  # the page's cache would serve the same votes' groups without computing
+    assert len(opinion_groups_view(consultation)["groups"]) == 2
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation_id).opinion_k_state["smoothed_k"] == 2
