@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from voix.privacy import clean_text
 
+from .conditions import evaluate
 from .models import Question, QuestionType
 
 AGREEMENT_LEVELS = [1, 2, 3, 4, 5]
@@ -156,24 +157,10 @@ def is_empty(raw) -> bool:
     return raw is None or raw == [] or raw == {}
 
 
-def is_shown(question: Question, answers: dict, by_code: dict[str, Question]) -> bool:
-    """Whether a question's display condition holds, given the clean answers so far."""
-    condition = question.condition
-    if not condition:
-        return True
-    given = answers.get(condition["question"])
-    if "equals" not in condition:
-        return not is_empty(given)
-    if given is None:
-        return False
-    expected = condition["equals"]
-    if isinstance(given, list):  # multiple choice: shown if that option is among the choices
-        return expected in given
-    source = by_code[condition["question"]]
-    try:  # read the expected value like an answer, so that "yes" matches True and "4" matches 4
-        return given == PARSERS[source.type](source, expected)
-    except InvalidAnswer:
-        return False
+def is_shown(question: Question, answers: dict, by_code: dict[str, Question] | None = None) -> bool:
+    """Whether a question's display condition holds, given the clean answers so far
+    (surveys/conditions.py; a hidden question's answer is not among them)."""
+    return evaluate(question.condition, answers)
 
 
 def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, dict]:
@@ -183,9 +170,8 @@ def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, d
     and to unknown codes are dropped, never stored.
     """
     clean, errors = {}, {}
-    by_code = {q.code: q for q in questions}
     for question in questions:
-        if not is_shown(question, clean, by_code):
+        if not is_shown(question, clean):
             continue
         raw = raw_answers.get(question.code)
         if is_empty(raw):

@@ -69,9 +69,9 @@ def test_xlsform_types_translations_and_conditions(territories):
                               "ar": "هل تذهب إلى الحديقة؟"}
     assert frequente.help == {"fr": "Le square Sanitas"} and frequente.required
     assert frequente.options[0] == {"code": "oui", "label": {"fr": "Oui", "en": "Yes", "ar": "نعم"}}
-    assert questions["quand_vous"].condition == {"question": "frequente", "equals": "oui"}
-    assert questions["pourquoi"].condition == {"question": "frequente"}
-    assert questions["derniere_visite"].condition == {"question": "quand_vous", "equals": "soir"}
+    assert questions["quand_vous"].condition == {"op": "=", "question": "frequente", "value": "oui"}
+    assert questions["pourquoi"].condition == {"op": "answered", "question": "frequente"}
+    assert questions["derniere_visite"].condition == {"op": "selected", "question": "quand_vous", "value": "soir"}
     assert questions["age_enfants"].settings == {"min": 0, "max": 17}
     assert questions["commentaire"].condition is None and not questions["pourquoi"].required
 
@@ -88,7 +88,7 @@ def test_xlsform_csv_layout_with_old_type_names(territories):
     assert result.questionnaire.title == {"fr": "Le square (CSV)"}
     assert {code: q.type.value for code, q in questions.items()} == {
         "frequente": "single_choice", "moments": "multiple_choice", "age_enfants": "number", "pourquoi": "short_text"}
-    assert questions["pourquoi"].condition == {"question": "frequente"}
+    assert questions["pourquoi"].condition == {"op": "answered", "question": "frequente"}
     notes = by_subject(result.notes)
     assert "heure" in notes  # time: no equivalent
     assert any("French" in message or "français" in message for message in notes[""])  # label without language
@@ -145,13 +145,13 @@ def test_limesurvey_3_with_l10n_tables(territories):
     lignes = questions["lignes"]
     assert lignes.type is QuestionType.multiple_choice and lignes.settings == {"max_choices": 2}
     assert [o["code"] for o in lignes.options] == ["l1", "l2"]
-    assert lignes.condition == {"question": "transport", "equals": "a1"}
+    assert lignes.condition == {"op": "=", "question": "transport", "value": "a1"}
     assert questions["retard"].type is QuestionType.yes_no
-    assert questions["retard"].condition == {"question": "lignes", "equals": "l2"}  # Lignes_L2 == "Y"
-    assert questions["minutes"].condition == {"question": "retard", "equals": "yes"}
+    assert questions["retard"].condition == {"op": "selected", "question": "lignes", "value": "l2"}  # Lignes_L2 == "Y"
+    assert questions["minutes"].condition == {"op": "=", "question": "retard", "value": True}
     assert questions["minutes"].settings == {"min": 0, "max": 180}
-    assert questions["pourquoi"].condition == {"question": "minutes"}
-    assert questions["attente"].condition == {"question": "transport", "equals": "a1"}  # its group's
+    assert questions["pourquoi"].condition == {"op": "answered", "question": "minutes"}
+    assert questions["attente"].condition == {"op": "=", "question": "transport", "value": "a1"}  # its group's
     notes = by_subject(result.notes)
     assert {"transport", "notes", "attente", "retard"} <= set(notes)
 
@@ -163,9 +163,9 @@ def test_limesurvey_2_with_inline_texts(territories):
     assert questions["priorite"].options == [{"code": "a1", "label": {"fr": "Propreté"}},
                                              {"code": "a2", "label": {"fr": "Sécurité"}}]
     assert questions["depuis"].type is QuestionType.date
-    assert questions["depuis"].condition == {"question": "priorite", "equals": "a2"}
+    assert questions["depuis"].condition == {"op": "=", "question": "priorite", "value": "a2"}
     assert questions["classement"].type is QuestionType.ranking
-    assert questions["classement"].condition == {"question": "priorite", "equals": "a1"}  # 777X9X31 == "A1"
+    assert questions["classement"].condition == {"op": "=", "question": "priorite", "value": "a1"}  # 777X9X31 == "A1"
     notes = by_subject(result.notes)
     assert "genre" in notes
     assert any("allemand" in message or "German" in message for message in notes[""])
@@ -265,8 +265,8 @@ def test_real_limesurvey_2_sample(territories):
     assert questions["qmultiplechoice"].type is QuestionType.multiple_choice
     assert questions["qranking"].type is QuestionType.ranking
     assert questions["qyesno"].type is QuestionType.yes_no
-    assert questions["yearsmarried"].condition == {"question": "married", "equals": "yes"}
-    assert questions["qlistradio"].condition == {"question": "onpagerelevance", "equals": "qlr"}
+    assert questions["yearsmarried"].condition == {"op": "=", "question": "married", "value": True}
+    assert questions["qlistradio"].condition == {"op": "selected", "question": "onpagerelevance", "value": "qlr"}
     notes = by_subject(result.notes)
     assert "qArray" in notes and "qGender" in notes and "kid1" in notes
 
