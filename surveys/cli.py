@@ -1,4 +1,5 @@
 """`flask surveys ...`: exports and imports from the command line."""
+import json
 from pathlib import Path
 
 import click
@@ -36,10 +37,13 @@ def export_command(wave_id, fmt, output, raw):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--territory", required=True, help="Slug of the questionnaire's territory.")
 @click.option("--title", default=None, help="French title (else the one in the file).")
-def import_command(file, territory, title):
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: questionnaire_id, questions_imported, "
+              "not_imported, languages, conditions_imported, conditions_not_imported.")
+def import_command(file, territory, title, as_json):
     """Import an XLSForm (.xlsx, .csv) or LimeSurvey (.lss) FILE as a draft questionnaire.
 
-    Prints the new questionnaire id on the first line, then what was not imported as it was.
+    Prints the new questionnaire id on the first line, then what was not imported as it was
+    (or, with --json, one JSON object that says all of it).
     """
     place = territory_by_slug(territory)
     if place is None:
@@ -55,6 +59,26 @@ def import_command(file, territory, title):
     except Exception:
         db.session.rollback()
         raise
+    if as_json:
+        click.echo(json.dumps(import_report(result), ensure_ascii=False))
+        return
     click.echo(result.questionnaire.id)
     for note in result.notes:
         click.echo(f"- {note}")
+
+
+def import_report(result) -> dict:
+    """The import as one JSON object (the contract of issue 14); a question counts once."""
+    questionnaire = result.questionnaire
+    version = questionnaire.latest_version
+    languages = set(questionnaire.title)
+    for question in version.questions:
+        languages |= set(question.text) | {tag for option in question.options for tag in option.get("label", {})}
+
+    def listed(notes):
+        return [{"source": note.subject, "reason": str(note.message)} for note in notes]
+
+    return {"questionnaire_id": questionnaire.id, "questions_imported": len(version.questions),
+            "not_imported": listed(result.other_notes), "languages": sorted(languages),
+            "conditions_imported": result.conditions_imported,
+            "conditions_not_imported": listed(result.condition_notes)}

@@ -39,8 +39,9 @@ ALLOWED = {
     QuestionType.smiley: set(COMPARISONS),
     QuestionType.number: set(COMPARISONS),
     QuestionType.date: set(COMPARISONS),
-    QuestionType.short_text: {"=", "!="},
-    QuestionType.long_text: {"=", "!="},
+    # Order on text: a number typed as text (LimeSurvey's `num > 10` on a short text).
+    QuestionType.short_text: set(COMPARISONS),
+    QuestionType.long_text: set(COMPARISONS),
 }
 
 
@@ -137,7 +138,7 @@ def normalize(condition, earlier: dict):
         condition = from_legacy(condition, getattr(source, "type", None))
     counter = [0]
     tree = _check(condition, earlier, counter, 0)
-    return _simplify(tree)
+    return simplify(tree)
 
 
 def _check(node, earlier, counter, depth):
@@ -181,6 +182,10 @@ def _value(source, op, raw):
             return code
         raise ConditionError(_l("The condition must name one of that question's options."))
     if kind in (QuestionType.short_text, QuestionType.long_text):
+        if op not in ("=", "!="):
+            if _number_value(raw) is None:
+                raise ConditionError(_l("Compare the answer to this question with a number."))
+            return _number_value(raw)
         return str(raw).strip()
     if kind is QuestionType.yes_no:
         value = yes_no_value(raw)
@@ -232,15 +237,16 @@ def option_code(source, raw):
     return None
 
 
-def _simplify(node):
+def simplify(node):
     """One-element and/or collapse; nested and-in-and flatten: the same meaning, fewer words."""
     if node["op"] in ("and", "or"):
         args = []
-        for arg in map(_simplify, node["args"]):
+        for arg in map(simplify, node["args"]):
             args.extend(arg["args"] if arg["op"] == node["op"] else [arg])
         return args[0] if len(args) == 1 else {"op": node["op"], "args": args}
     if node["op"] == "not":
-        return {"op": "not", "args": [_simplify(node["args"][0])]}
+        inner = simplify(node["args"][0])
+        return inner["args"][0] if inner["op"] == "not" else {"op": "not", "args": [inner]}
     return node
 
 
@@ -258,7 +264,7 @@ def all_of(*nodes):
     kept = [node for node in nodes if node]
     if not kept:
         return None
-    return _simplify({"op": "and", "args": kept}) if len(kept) > 1 else kept[0]
+    return simplify({"op": "and", "args": kept}) if len(kept) > 1 else kept[0]
 
 
 # --- In words --------------------------------------------------------------------------------
@@ -308,6 +314,8 @@ def _words(node, by_code, language, top=False) -> str:
         inner = node["args"][0]
         if inner["op"] in ("answered", "selected"):
             return _phrase("not_" + inner["op"], inner, by_code, language)
+        if inner["op"] in ("=", "!="):  # the same meaning (see evaluate), said more simply
+            return _phrase("!=" if inner["op"] == "=" else "=", inner, by_code, language)
         return _("not %(condition)s", condition=_words(inner, by_code, language))
     return _phrase(op, node, by_code, language)
 
