@@ -11,7 +11,8 @@ from voix.territories.models import territory_by_slug
 
 from .exports import FORMATS, export_bytes
 from .interchange import ImportRefused, import_questionnaire
-from .models import Wave
+from .interchange.xlsform_export import xlsform_bytes
+from .models import Questionnaire, Wave
 
 surveys = AppGroup("surveys", help="Recurring surveys.")
 
@@ -30,6 +31,20 @@ def export_command(wave_id, fmt, output, raw):
     content, _mimetype, _name = export_bytes(wave, fmt, raw=raw)
     output.write_bytes(content)
     record_read("export", f"wave {wave.id}", format=fmt, file=str(output), **({"raw": True} if raw else {}))
+    click.echo(f"wrote {output} ({len(content)} bytes)")
+
+
+@surveys.command("export-xlsform")
+@click.option("--questionnaire", "questionnaire_id", type=int, required=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+def export_xlsform_command(questionnaire_id, output):
+    """Write a questionnaire's latest version as an XLSForm (.xlsx) that KoBo, ODK and this
+    platform's import read, conditions included."""
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        raise click.UsageError(f"no questionnaire with id {questionnaire_id}")
+    content = xlsform_bytes(questionnaire)
+    output.write_bytes(content)
     click.echo(f"wrote {output} ({len(content)} bytes)")
 
 

@@ -24,6 +24,7 @@ from voix.accounts.permissions import (
     can_read_results,
     can_use_questionnaire,
 )
+from voix.downloads import XLSX, attachment
 from voix.extensions import csrf, db
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
@@ -42,6 +43,7 @@ from .forms import (
 )
 from .interchange import ImportRefused, import_questionnaire
 from .interchange.files import MAX_FILE_BYTES
+from .interchange.xlsform_export import xlsform_bytes
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
 from .views import render_answer_page
 
@@ -152,6 +154,14 @@ def detail(questionnaire_id):
 def _condition_words(version) -> dict:
     by_code = {q.code: q for q in version.questions}
     return {q.code: describe(q.condition, by_code) for q in version.questions if q.condition}
+
+
+@bp.get("/<int:questionnaire_id>/xlsform.xlsx")
+@staff_required(Role.facilitator, Role.evaluator)
+def export_xlsform(questionnaire_id):
+    """The latest version as an XLSForm, for KoBo or ODK, or to import here again."""
+    questionnaire = _questionnaire(questionnaire_id, manage=False)
+    return attachment(xlsform_bytes(questionnaire), XLSX, f"questionnaire-{questionnaire.id}-xlsform.xlsx")
 
 
 @bp.post("/<int:questionnaire_id>/version")

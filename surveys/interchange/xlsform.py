@@ -45,6 +45,7 @@ METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "p
             "audit", "start-geopoint", "background-audio", "imei", "instanceid"}
 _SELECT = re.compile(r"^(select_one|select one|select1|select_multiple|select all that apply|select multiple|rank)"
                      r"(?:\s+from)?\s+(\S+)(\s+or[_ ]other|\s+or specify other)?$", re.IGNORECASE)
+OUR_SCALES = {"yes_no", "agreement", "smiley"}
 TRUE, FALSE = {"yes", "true", "true()", "1"}, {"", "no", "false", "false()", "0"}
 
 
@@ -218,6 +219,9 @@ class _Reader:
             return
         question = DraftQuestion(name=name, type=question_type, text=row.texts("label"), help=row.texts("hint"),
                                  options=options)
+        if row.get("voix_type") in OUR_SCALES and question_type is QuestionType.single_choice:
+            # Written by our own export (xlsform_export.py): a scale of ours, as a list of its points.
+            question.type, question.options = QuestionType(row.get("voix_type")), []
         self._required(row, question)
         self._condition(row, question, group_conditions)
         self._limits(row, question, raw_type.lower())
@@ -280,7 +284,8 @@ class _Reader:
             settings = {"min": number(parameters.get("start", "1")), "max": number(parameters.get("end", "10"))}
         constraint = row.get("constraint")
         if constraint:
-            limits = _limits(constraint) if question.type is QuestionType.number else None
+            limits = _limits(constraint) if question.type is QuestionType.number else (
+                _most_choices(constraint) if question.type is QuestionType.multiple_choice else None)
             if limits is None:
                 self.draft.note(question.name, _l("its answer check is not imported: %(expression)s",
                                                   expression=constraint))
@@ -294,6 +299,12 @@ class _Reader:
 # ${name} is the question of that name; the builder says when it was not imported.
 _TRANSLATE = Translator(lambda reference: (reference, None))
 _BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
+
+
+def _most_choices(constraint: str) -> dict | None:
+    """`count-selected(.) <= 3` -> {"max_choices": 3}."""
+    match = re.fullmatch(r"count-selected\(\s*\.\s*\)\s*<=\s*(\d+)", strip_parentheses(constraint))
+    return {"max_choices": int(match.group(1))} if match else None
 
 
 def _limits(constraint: str) -> dict | None:
