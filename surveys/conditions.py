@@ -26,7 +26,7 @@ from .models import QuestionType
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 OPERATORS = (*COMPARISONS, "selected", "answered")
 MAX_NODES = 60  # far more than any real questionnaire needs; bounds the work of a hostile tree
-MAX_DEPTH = 8
+MAX_DEPTH = 10
 
 # What each type of question can be tested with.
 SCALES = {QuestionType.agreement, QuestionType.smiley, QuestionType.number, QuestionType.date}

@@ -77,7 +77,7 @@ def test_checks_refuse_what_cannot_be_evaluated():
         {"op": "and", "args": [{"op": "answered", "question": "name"}] * 61},
     ]
     deep = {"op": "answered", "question": "name"}
-    for _ in range(10):
+    for _ in range(12):
         deep = {"op": "not", "args": [deep]}
     for condition in refused + [deep]:
         with pytest.raises(ConditionError):

@@ -289,6 +289,23 @@ def test_cli_import_json_says_what_was_and_was_not_imported(runner, territories)
     assert not any("condition" in item["reason"] for item in report["not_imported"])
 
 
+def test_conditions_too_deep_or_too_long_are_reported_and_their_questions_kept(territories, tmp_path):
+    deep = "(" * 300 + "${a} = 'x'" + ")" * 300
+    long = " or ".join(f"${{a}} = 'x{n}'" for n in range(70))
+    group = " and ".join(f"${{a}} != 'y{n}'" for n in range(35))
+    own = " and ".join(f"${{a}} != 'z{n}'" for n in range(35))
+    rows = [["survey"], ["", "type", "name", "label", "relevant"], ["", "text", "a", "A ?", ""],
+            ["", "text", "deep", "Deep ?", deep], ["", "text", "long", "Long ?", long],
+            ["", "begin group", "g", "G", group], ["", "text", "both", "Both ?", own], ["", "end group", "", "", ""]]
+    content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows).encode()
+    result = import_questionnaire("deep.csv", content, territories["sanitas"])
+    questions = {q.code: q for q in result.questionnaire.latest_version.questions}
+    assert set(questions) == {"a", "deep", "long", "both"}
+    assert all(q.condition is None for q in questions.values())  # each part alone fits; together they do not
+    refused = {note.subject: note for note in result.condition_notes}
+    assert set(refused) == {"deep", "long", "g", "both"} and refused["deep"].expression == deep
+
+
 def test_limesurvey_19x_conditions_table(territories):
     """LimeSurvey 1.9x had no relevance: scenarios (or) of conditions (and; or for one question)."""
     result, questions = imported(territories, "quartier_ls19.lss")

@@ -77,10 +77,23 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
     try:
         ops.save_question(version, condition=all_of(*(tree for _, tree in parts)), **fields)
     except ops.SurveyError as error:
+        if not parts:
+            codes.forget(question.name)
+            notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(error))))
+            return
+        # Its parts pass one by one but perhaps not together (too long): keep the question.
+        for part, _ in parts:
+            refused.setdefault((part.source, part.expression, str(error)), []).append(question.name)
+        return _add_question_without_condition(version, question, fields, codes, notes)
+    kept.update((part.source, part.expression) for part, _ in parts)
+
+
+def _add_question_without_condition(version, question, fields, codes, notes):
+    try:
+        ops.save_question(version, condition=None, **fields)
+    except ops.SurveyError as error:
         codes.forget(question.name)
         notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(error))))
-        return
-    kept.update((part.source, part.expression) for part, _ in parts)
 
 
 def _conditions(version, question, codes, refused) -> list:

@@ -36,6 +36,7 @@ SYMBOLS = {"==": "=", "=": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">
            "&&": "and", "||": "or"}
 FLIPPED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 MAX_LENGTH = 2000
+MAX_NESTING = 40  # brackets and negations within each other: far beyond real forms, far below Python's stack
 
 
 def _tokens(text):
@@ -71,7 +72,12 @@ class _Parser:
     """Recursive descent: or < and < not < comparison < unary < primary."""
 
     def __init__(self, text):
-        self.tokens, self.index = _tokens(text), 0
+        self.tokens, self.index, self.depth = _tokens(text), 0, 0
+
+    def deeper(self):
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise Untranslatable(_l("this expression is too long"))
 
     def peek(self):
         return self.tokens[self.index] if self.index < len(self.tokens) else (None, None)
@@ -97,7 +103,10 @@ class _Parser:
         return parts[0] if len(parts) == 1 else (op, parts)
 
     def disjunction(self):
-        return self._chain("or", self.conjunction)
+        self.deeper()
+        node = self._chain("or", self.conjunction)
+        self.depth -= 1
+        return node
 
     def conjunction(self):
         return self._chain("and", self.negation)
@@ -105,7 +114,10 @@ class _Parser:
     def negation(self):
         if self.peek() == ("op", "!"):
             self.take()
-            return ("not", self.negation())
+            self.deeper()
+            node = ("not", self.negation())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self):
@@ -128,6 +140,7 @@ class _Parser:
     def unary(self):
         if self.peek() == ("op", "-"):
             self.take()
+            self.deeper()
             kind, value = self.peek()
             if kind == "number":
                 self.take()
