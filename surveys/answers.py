@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from voix.privacy import clean_text
 
+from .conditions import evaluate
 from .models import MATRIX_TYPES, WITH_ROWS, Question, QuestionType
 
 AGREEMENT_LEVELS = [1, 2, 3, 4, 5]
@@ -197,24 +198,10 @@ def missing_rows(question, value) -> list[str]:
     return [code for code in question.row_codes if code not in (value or {})]
 
 
-def is_shown(question: Question, answers: dict, by_code: dict[str, Question]) -> bool:
-    """Whether a question's display condition holds, given the clean answers so far."""
-    condition = question.condition
-    if not condition:
-        return True
-    given = answers.get(condition["question"])
-    if "equals" not in condition:
-        return not is_empty(given)
-    if given is None:
-        return False
-    expected = condition["equals"]
-    if isinstance(given, list):  # multiple choice: shown if that option is among the choices
-        return expected in given
-    source = by_code[condition["question"]]
-    try:  # read the expected value like an answer, so that "yes" matches True and "4" matches 4
-        return given == PARSERS[source.type](source, expected)
-    except InvalidAnswer:
-        return False
+def is_shown(question: Question, answers: dict, by_code: dict[str, Question] | None = None) -> bool:
+    """Whether a question's display condition holds, given the clean answers so far
+    (surveys/conditions.py; a hidden question's answer is not among them)."""
+    return evaluate(question.condition, answers)
 
 
 def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, dict]:
@@ -224,10 +211,9 @@ def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, d
     and to unknown codes are dropped, never stored.
     """
     clean, errors = {}, {}
-    by_code = {q.code: q for q in questions}
     for question in questions:
-        if question.type is QuestionType.information or not is_shown(question, clean, by_code):
-            continue  # an information screen has nothing to answer
+        if question.type is QuestionType.information or not is_shown(question, clean):
+            continue  # an information screen has nothing to answer; a hidden question is not asked
         raw = raw_answers.get(question.code)
         if is_empty(raw):
             if question.required:

@@ -1,4 +1,5 @@
 """`flask surveys ...`: exports and imports from the command line."""
+import json
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from voix.territories.models import territory_by_slug
 
 from .exports import FORMATS, export_bytes
 from .interchange import ImportRefused, import_questionnaire
+from .interchange.xlsform_export import xlsform_bytes
 from .models import Questionnaire, Wave
 
 surveys = AppGroup("surveys", help="Recurring surveys.")
@@ -32,6 +34,20 @@ def export_command(wave_id, fmt, output, raw):
     click.echo(f"wrote {output} ({len(content)} bytes)")
 
 
+@surveys.command("export-xlsform")
+@click.option("--questionnaire", "questionnaire_id", type=int, required=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+def export_xlsform_command(questionnaire_id, output):
+    """Write a questionnaire's latest version as an XLSForm (.xlsx) that KoBo, ODK and this
+    platform's import read, conditions included."""
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        raise click.UsageError(f"no questionnaire with id {questionnaire_id}")
+    content = xlsform_bytes(questionnaire)
+    output.write_bytes(content)
+    click.echo(f"wrote {output} ({len(content)} bytes)")
+
+
 @surveys.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--territory", required=True, help="Slug of the questionnaire's territory.")
@@ -41,11 +57,14 @@ def export_command(wave_id, fmt, output, raw):
 @click.option("--new-version-of", "new_version_of", type=int, default=None,
               help="Id of a questionnaire of that territory: the file becomes its next version, questions "
                    "matched by name so that waves stay comparable.")
-def import_command(file, territory, title, language, new_version_of):
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: questionnaire_id, questions_imported, "
+              "not_imported, languages, conditions_imported, conditions_not_imported.")
+def import_command(file, territory, title, language, new_version_of, as_json):
     """Import an XLSForm (.xlsx, .csv), KoboToolbox form (.json) or LimeSurvey (.lss) FILE as a
     draft questionnaire, or as a new version of an existing one.
 
-    Prints the questionnaire id on the first line, then what was not imported as it was.
+    Prints the questionnaire id on the first line, then what was not imported as it was
+    (or, with --json, one JSON object that says all of it).
     """
     place = territory_by_slug(territory)
     if place is None:
@@ -68,6 +87,26 @@ def import_command(file, territory, title, language, new_version_of):
     except Exception:
         db.session.rollback()
         raise
+    if as_json:
+        click.echo(json.dumps(import_report(result), ensure_ascii=False))
+        return
     click.echo(result.questionnaire.id)
     for note in result.notes:
         click.echo(f"- {note}")
+
+
+def import_report(result) -> dict:
+    """The import as one JSON object (the contract of issue 14); a question counts once."""
+    questionnaire = result.questionnaire
+    version = questionnaire.latest_version
+    languages = set(questionnaire.title)
+    for question in version.questions:
+        languages |= set(question.text) | {tag for option in question.options for tag in option.get("label", {})}
+
+    def listed(notes):
+        return [{"source": note.subject, "reason": str(note.message)} for note in notes]
+
+    return {"questionnaire_id": questionnaire.id, "questions_imported": len(version.questions),
+            "not_imported": listed(result.other_notes), "languages": sorted(languages),
+            "conditions_imported": result.conditions_imported,
+            "conditions_not_imported": listed(result.condition_notes)}

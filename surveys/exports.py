@@ -20,9 +20,10 @@ from voix.downloads import XLSX, attachment, csv_bytes, xlsx_bytes
 from voix.extensions import db
 from voix.territories.models import Territory
 
-from .answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, PARSERS, SMILEY_LABELS, SMILEY_LEVELS
-from .answers import InvalidAnswer, display_value, row_display
+from .answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, SMILEY_LABELS, SMILEY_LEVELS
+from .answers import display_value, row_display
 from .models import WITH_ROWS, Question, Questionnaire, QuestionType, Response, Wave
+from .conditions import describe
 from .operations import questionnaire_comparability
 
 FORMATS = ("wide", "long", "xlsx", "sav", "codebook")
@@ -197,21 +198,8 @@ def _codebook_options(question: Question, languages):
 
 
 def condition_text(question: Question, by_code: dict, language: str) -> str | None:
-    """The display condition in plain words: "shown if transport = Le bus"."""
-    condition = question.condition
-    if not condition:
-        return None
-    source = by_code.get(condition["question"])
-    with force_locale(language):
-        if "equals" not in condition:
-            return _("shown if %(question)s is answered", question=condition["question"])
-        expected = condition["equals"]
-        if source is not None:
-            try:
-                expected = display_value(source, PARSERS[source.type](source, expected), language) or expected
-            except InvalidAnswer:  # a value the question cannot take: say it as written
-                pass
-        return _("shown if %(question)s = %(value)s", question=condition["question"], value=expected)
+    """The display condition in plain words: "Shown if transport is “Le bus”" (surveys/conditions.py)."""
+    return describe(question.condition, by_code, language) if question.condition else None
 
 
 def wave_xlsx_bytes(wave: Wave) -> bytes:

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from voix.request_input import FIRST_YEAR, LAST_YEAR, plausible_year
 
+from .condition_form import ConditionFields
 from .interchange import ACCEPTED_SUFFIXES
 from .models import QuestionType
 
@@ -90,7 +91,7 @@ def plausible_date(form, field):
                                  first=FIRST_YEAR, last=LAST_YEAR))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(ConditionFields, FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Stable across versions, e.g. tranquility. Same code means same question."))
     type = SelectField(_l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()])
@@ -107,8 +108,6 @@ class QuestionForm(FlaskForm):
         "One per line: code | French | English | Arabic"))
     minimum = FloatField(_l("Minimum"), validators=[Optional(), finite_number])
     maximum = FloatField(_l("Maximum"), validators=[Optional(), finite_number])
-    condition_question = StringField(_l("Show only if question (code)"), validators=[Optional(), Length(max=40)])
-    condition_equals = StringField(_l("equals (option code; empty: is answered)"), validators=[Optional(), Length(max=40)])
 
     def validate_options(self, field):
         self.parsed_options = parse_options(field.data)

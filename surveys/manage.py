@@ -25,11 +25,14 @@ from voix.accounts.permissions import (
     can_read_results,
     can_use_questionnaire,
 )
+from voix.downloads import XLSX, attachment
 from voix.extensions import csrf, db
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
 from . import operations as ops
+from . import condition_form
+from .conditions import ConditionError, describe
 from .exports import FORMATS, export_response
 from .forms import (
     TYPE_LABELS,
@@ -41,6 +44,7 @@ from .forms import (
 )
 from .interchange import ImportRefused, import_questionnaire
 from .interchange.files import MAX_FILE_BYTES
+from .interchange.xlsform_export import xlsform_bytes
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
 from .views import render_answer_page
 
@@ -151,8 +155,22 @@ def detail(questionnaire_id):
         "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
         waves=waves, counts=ops.response_counts(waves), comparable=ops.questionnaire_comparability(questionnaire),
         wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
+        condition_words=_condition_words(questionnaire.latest_version),
         can_manage=can_manage_surveys(g.user, questionnaire.territory),
     )
+
+
+def _condition_words(version) -> dict:
+    by_code = {q.code: q for q in version.questions}
+    return {q.code: describe(q.condition, by_code) for q in version.questions if q.condition}
+
+
+@bp.get("/<int:questionnaire_id>/xlsform.xlsx")
+@staff_required(Role.facilitator, Role.evaluator)
+def export_xlsform(questionnaire_id):
+    """The latest version as an XLSForm, for KoBo or ODK, or to import here again."""
+    questionnaire = _questionnaire(questionnaire_id, manage=False)
+    return attachment(xlsform_bytes(questionnaire), XLSX, f"questionnaire-{questionnaire.id}-xlsform.xlsx")
 
 
 @bp.post("/<int:questionnaire_id>/version")
@@ -178,34 +196,50 @@ def edit_question(questionnaire_id, question_id=None):
         if question is None or question.version_id != version.id:
             abort(404)
     form = QuestionForm(obj=None)
+    earlier = [q for q in version.questions if question is None or q.position < question.position]
+    condition_form.offer_questions(form, earlier, current=question.condition if question else None)
     if request.method == "GET" and question is not None:
         _fill_question_form(form, question)
     if form.validate_on_submit():
         try:
-            ops.save_question(version, question=question, **_question_fields(form))
-        except ops.SurveyError as error:
-            db.session.rollback()
-            form.code.errors = [*form.code.errors, str(error)]
+            condition = condition_form.read(form, {q.code: q for q in earlier}, question.condition if question else None)
+        except ConditionError as error:
+            form.condition_mode.errors = [*form.condition_mode.errors, str(error)]
         else:
-            db.session.commit()
-            flash(_("Question saved."), "success")
-            return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+            try:
+                ops.save_question(version, question=question, condition=condition, **_question_fields(form))
+            except ops.SurveyError as error:
+                db.session.rollback()
+                form.code.errors = [*form.code.errors, str(error)]
+            else:
+                db.session.commit()
+                flash(_("Question saved."), "success")
+                return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+    by_code = {q.code: q for q in version.questions}
     return render_template("surveys/manage/question_form.html", form=form, questionnaire=questionnaire,
-                           question=question, locked=version.is_locked)
+                           question=question, locked=version.is_locked,
+                           condition_words=describe(question.condition, by_code) if question and question.condition else "",
+                           condition_values=_condition_values(earlier))
+
+
+def _condition_values(earlier) -> list[tuple[str, str]]:
+    """(value, what it is) for the value fields' suggestions: every option of the questions before."""
+    values = []
+    for q in earlier:
+        if q.type is QuestionType.yes_no:
+            values += [(_("yes"), f"{q.code}: {_('Yes')}"), (_("no"), f"{q.code}: {_('No')}")]
+        for option in q.options:
+            values.append((option["code"], f"{q.code}: {q.option_label(option['code'])}"))
+    return values
 
 
 def _question_fields(form) -> dict:
     settings = {key: (int(v) if float(v).is_integer() else v)
                 for key, v in (("min", form.minimum.data), ("max", form.maximum.data)) if v is not None}
-    condition = None
-    if form.condition_question.data:
-        condition = {"question": form.condition_question.data.strip().lower()}
-        if form.condition_equals.data:
-            condition["equals"] = form.condition_equals.data.strip()
     return dict(code=form.code.data, type=QuestionType(form.type.data), required=form.required.data,
                 text=_by_language(form, "text"), help=_by_language(form, "help"),
                 options=getattr(form, "parsed_options", []), rows=getattr(form, "parsed_rows", []),
-                settings=settings, condition=condition)
+                settings=settings)
 
 
 def _fill_question_form(form, question):
@@ -216,9 +250,7 @@ def _fill_question_form(form, question):
     form.options.data = format_options(question.options)
     form.rows.data = format_options(question.rows or [])
     form.minimum.data, form.maximum.data = question.settings.get("min"), question.settings.get("max")
-    if question.condition:
-        form.condition_question.data = question.condition["question"]
-        form.condition_equals.data = question.condition.get("equals", "")
+    condition_form.fill(form, question.condition)
 
 
 @bp.post("/<int:questionnaire_id>/questions/<int:question_id>/<any(supprimer, monter, descendre):action>")

@@ -3,6 +3,7 @@
 Views, the API and the CLI call these; each leaves committing to its caller except
 `submit_response`, which must commit itself to be idempotent under concurrency.
 """
+import copy
 import math
 import re
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from voix.extensions import db
 from voix.models import utcnow
 from voix.territories.models import Territory
 
-from .answers import PARSERS, InvalidAnswer
+from .conditions import ConditionError, normalize, references
 from .models import (
     WITH_ROWS,
     Question,
@@ -77,7 +78,7 @@ def _copy_question(question: Question) -> Question:
         required=question.required, text=dict(question.text), help=dict(question.help),
         options=[dict(o) for o in question.options], rows=[dict(r) for r in question.rows or []],
         settings=dict(question.settings),
-        condition=dict(question.condition) if question.condition else None,
+        condition=copy.deepcopy(question.condition) if question.condition else None,
     )
 
 
@@ -101,6 +102,9 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
     clash = version.question(code)
     if clash is not None and clash is not question:
         raise SurveyError(_l("Another question of this version already uses the code %(code)s.", code=code))
+    if question is not None and code != question.code and any(
+            question.code in references(q.condition) for q in version.questions):
+        raise SurveyError(_l("Another question depends on this one: change that condition first."))
     if type in CHOICE_TYPES and len(options) < 2:
         raise SurveyError(_l("A choice question needs at least two options."))
     if type in WITH_ROWS and not rows:
@@ -132,25 +136,12 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
 
 
 def _check_condition(version, question):
-    if not question.condition:
-        return
-    earlier = {q.code: q for q in version.questions if q.position < question.position}
-    source = earlier.get(question.condition.get("question"))
-    if source is None:
-        raise SurveyError(_l("A question can only depend on an earlier question."))
-    if "equals" not in question.condition:
-        return
-    # Only discrete answers can be equal to something the page and the server agree on;
-    # the value is stored as the form sends it ("yes", "4", an option code).
-    if source.type not in DISCRETE_TYPES:
-        raise SurveyError(_l("A condition can test the value of a choice, yes/no or scale question only."))
+    """The condition as a checked tree (surveys/conditions.py), on earlier questions only."""
+    earlier = {q.code: q for q in version.questions if q.position < question.position and q is not question}
     try:
-        expected = PARSERS[source.type](source, question.condition["equals"])
-    except InvalidAnswer:
-        raise SurveyError(_l("The condition must name one of that question's options.")) from None
-    if isinstance(expected, list):
-        expected = expected[0]
-    question.condition = {**question.condition, "equals": {True: "yes", False: "no"}.get(expected, str(expected))}
+        question.condition = normalize(question.condition, earlier)
+    except ConditionError as error:
+        raise SurveyError(str(error)) from None
 
 
 def _earlier_versions(version):
@@ -185,7 +176,7 @@ def _check_same_meaning_as_before(version, question):
 def delete_question(question: Question):
     version = question.version
     _require_editable(version)
-    if any(q.condition and q.condition.get("question") == question.code for q in version.questions):
+    if any(question.code in references(q.condition) for q in version.questions):
         raise SurveyError(_l("Another question depends on this one: change that condition first."))
     version.questions.remove(question)
     _renumber(version)
@@ -199,7 +190,7 @@ def move_question(question: Question, offset: int):
     ordered.insert(max(0, min(len(ordered) - 1, index + offset)), ordered.pop(index))
     seen = set()
     for q in ordered:  # every condition must still point to an earlier question
-        if q.condition and q.condition["question"] not in seen:
+        if not references(q.condition) <= seen:
             raise SurveyError(_l("A question can only depend on an earlier question."))
         seen.add(q.code)
     for position, q in enumerate(ordered, start=1):

@@ -188,10 +188,10 @@ def test_codebook_has_every_language_labels_and_conditions(make_wave, runner, tm
     tram = by_key[("transport", "tram")]
     assert (tram["text_fr"], tram["text_en"], tram["text_ar"], tram["spss_value"]) == ("Le tram", "The tram", "الترام", "2")
     wait = by_key[("bus_wait", "")]
-    assert wait["condition_fr"] == "affiché si transport = Le bus"
-    assert wait["condition_en"] == "shown if transport = The bus"
+    assert wait["condition_fr"] == "Affiché si transport est « Le bus »"
+    assert wait["condition_en"] == "Shown if transport is “The bus”"
     assert "الحافلة" in wait["condition_ar"]
-    assert by_key[("why", "")]["condition_en"] == "shown if safe is answered"
+    assert by_key[("why", "")]["condition_en"] == "Shown if safe is answered"
     dont_know = by_key[("safe", "dk")]
     assert (dont_know["text_fr"], dont_know["text_en"], dont_know["spss_value"]) == ("Je ne sais pas", "I don't know", "9")
     assert by_key[("safe", "5")]["text_en"] == "Strongly agree"

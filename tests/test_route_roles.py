@@ -192,6 +192,7 @@ EXPECTED = {
     "survey_manage.detail": staff(200, FA, EA),
     "survey_manage.edit_question": staff(200, FA),
     "survey_manage.export": staff(200, FA, EA),
+    "survey_manage.export_xlsform": staff(200, FA, EA),
     "survey_manage.import_file": staff(200, FA, FB),
     "survey_manage.index": staff(200, FA, FB, EA),
     "survey_manage.new_version": staff(R, FA),

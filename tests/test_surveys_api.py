@@ -40,7 +40,7 @@ def test_wave_detail_carries_every_translation(client, make_wave):
     mood = body["questions"][0]
     assert mood["code"] == "mood" and mood["type"] == "smiley" and mood["required"] is True
     assert mood["text"] == {"fr": "Humeur ?", "en": "Mood?", "ar": "المزاج؟"}
-    assert body["questions"][2]["condition"] == {"question": "priority", "equals": "clean"}
+    assert body["questions"][2]["condition"] == {"op": "=", "question": "priority", "value": "clean"}
     assert "sanitas" in body["about_you"]["quartier"]
 
 

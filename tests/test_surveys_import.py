@@ -4,6 +4,7 @@ The small files in tests/fixtures/surveys/ are ours; the real ones from other pr
 (../shared/data/surveys/) are read when present and skipped otherwise.
 """
 import io
+import json
 import os
 import re
 import zipfile
@@ -72,14 +73,17 @@ def test_xlsform_types_translations_and_conditions(territories):
                               "ar": "هل تذهب إلى الحديقة؟"}
     assert frequente.help == {"fr": "Le square Sanitas"} and frequente.required
     assert frequente.options[0] == {"code": "oui", "label": {"fr": "Oui", "en": "Yes", "ar": "نعم"}}
-    assert questions["quand_vous"].condition == {"question": "frequente", "equals": "oui"}
-    assert questions["pourquoi"].condition == {"question": "frequente"}
-    assert questions["derniere_visite"].condition == {"question": "quand_vous", "equals": "soir"}
+    assert questions["quand_vous"].condition == {"op": "=", "question": "frequente", "value": "oui"}
+    assert questions["pourquoi"].condition == {"op": "answered", "question": "frequente"}
+    assert questions["derniere_visite"].condition == {"op": "selected", "question": "quand_vous", "value": "soir"}
     assert questions["age_enfants"].settings == {"min": 0, "max": 17}
-    assert questions["commentaire"].condition is None and not questions["pourquoi"].required
+    # Numeric comparisons are imported now (before: "too complex", and the question always shown).
+    assert questions["commentaire"].condition == {"op": ">", "question": "age_enfants", "value": 3}
+    assert not questions["pourquoi"].required
+    assert result.conditions_imported == 5 and result.condition_notes == []
 
     notes = by_subject(result.notes)
-    for skipped in ("total", "lieu", "enfants", "securite", "commentaire"):
+    for skipped in ("total", "lieu", "enfants"):
         assert skipped in notes, skipped
     assert "age" in notes["enfants"][0]  # the question inside the repeat is named
     whole_file = " ".join(notes[""])
@@ -91,7 +95,7 @@ def test_xlsform_csv_layout_with_old_type_names(territories):
     assert result.questionnaire.title == {"fr": "Le square (CSV)"}
     assert {code: q.type.value for code, q in questions.items()} == {
         "frequente": "single_choice", "moments": "multiple_choice", "age_enfants": "number", "pourquoi": "short_text"}
-    assert questions["pourquoi"].condition == {"question": "frequente"}
+    assert questions["pourquoi"].condition == {"op": "answered", "question": "frequente"}
     notes = by_subject(result.notes)
     assert "heure" in notes  # time: no equivalent
     assert any("French" in message or "français" in message for message in notes[""])  # label without language
@@ -103,18 +107,57 @@ def test_title_given_by_the_user_wins(territories):
 
 
 def test_relevance_and_constraints_understood(context):
-    from surveys.interchange.xlsform import _limits, _relevance
+    from surveys.interchange.expressions import Translator, Untranslatable
+    from surveys.interchange.xlsform import _limits
 
-    assert _relevance("${q} = 'opt'") == {"question": "q", "equals": "opt"}
-    assert _relevance(' ( ${q}="opt" ) ') == {"question": "q", "equals": "opt"}
-    assert _relevance("${q} = 2") == {"question": "q", "equals": "2"}
-    assert _relevance("selected(${q}, 'a')") == {"question": "q", "equals": "a"}
-    assert _relevance("${q} != ''") == {"question": "q"}
-    for complex_one in ("${q} = 'a' or ${r} = 'b'", "${q} > 3", "not(selected(${q}, 'a'))", "${q} = ''"):
-        assert _relevance(complex_one) is None, complex_one
+    xlsform = Translator(lambda name: (name, None))
+    q_is = {"op": "=", "question": "q", "value": "opt"}
+    assert xlsform("${q} = 'opt'") == q_is
+    assert xlsform(' ( ${q}="opt" ) ') == q_is
+    assert xlsform("${q} = 2") == {"op": "=", "question": "q", "value": 2}
+    assert xlsform("selected(${q}, 'a')") == {"op": "selected", "question": "q", "value": "a"}
+    assert xlsform("${q} != ''") == {"op": "answered", "question": "q"}
+    assert xlsform("${q} = ''") == {"op": "not", "args": [{"op": "answered", "question": "q"}]}
+    assert xlsform("count-selected(${q}) >= 1") == {"op": "answered", "question": "q"}
+    assert xlsform("${q} = 'a' or ${r} >= 3.5") == {"op": "or", "args": [
+        {"op": "=", "question": "q", "value": "a"}, {"op": ">=", "question": "r", "value": 3.5}]}
+    assert xlsform("not(selected(${q}, 'a')) and 3 < ${r}") == {"op": "and", "args": [
+        {"op": "not", "args": [{"op": "selected", "question": "q", "value": "a"}]},
+        {"op": ">", "question": "r", "value": 3}]}
+    assert xlsform("${d} >= date('2026-01-01')") == {"op": ">=", "question": "d", "value": "2026-01-01"}
+    for untranslatable in ("${q} > ${r}", "${q} + 1 > 3", "count-selected(${q}) > 2", "jr:choice-name(${q})",
+                           "${q} = 'a' and", "true()", "${q} ="):
+        with pytest.raises(Untranslatable):
+            xlsform(untranslatable)
     assert _limits(". >= 0 and . <= 120") == {"min": 0, "max": 120}
     assert _limits(". <= 2.5") == {"max": 2.5}
     assert _limits(". < 10") is None and _limits("regex(., '[0-9]+')") is None
+
+
+def test_limesurvey_expressions_understood(context):
+    from surveys.interchange.expressions import Translator, Untranslatable
+
+    def resolve(reference):
+        name = reference.split(".")[0]
+        if name.startswith("M_"):
+            return "M", name[2:]
+        if name.startswith("123X4X"):
+            return "Q" + name[6:], None
+        return (name, None) if name in ("Q1", "Q2", "age", "Q56") else None
+
+    ls = Translator(resolve)
+    assert ls('Q1.NAOK == "A1" && !is_empty(Q2)') == {"op": "and", "args": [
+        {"op": "=", "question": "Q1", "value": "A1"}, {"op": "answered", "question": "Q2"}]}
+    assert ls("is_empty(Q1) || age gt 17 or Q2 ne 'x'") == {"op": "or", "args": [
+        {"op": "not", "args": [{"op": "answered", "question": "Q1"}]}, {"op": ">", "question": "age", "value": 17},
+        {"op": "!=", "question": "Q2", "value": "x"}]}
+    assert ls('M_SQ1 == "Y"') == {"op": "selected", "question": "M", "value": "SQ1"}
+    assert ls('M_SQ1.NAOK != "Y"') == {"op": "not", "args": [{"op": "selected", "question": "M", "value": "SQ1"}]}
+    assert ls('123X4X56 == "A2"') == {"op": "=", "question": "Q56", "value": "A2"}
+    assert ls("age >= -3") == {"op": ">=", "question": "age", "value": -3}
+    for untranslatable in ("unknown == 1", "age > Q1", "sum(age, Q1) > 3", "Q1 == 'a' and"):
+        with pytest.raises(Untranslatable):
+            ls(untranslatable)
 
 
 def test_french_stands_in_from_another_language_and_says_so(context):
@@ -148,15 +191,22 @@ def test_limesurvey_3_with_l10n_tables(territories):
     lignes = questions["lignes"]
     assert lignes.type is QuestionType.multiple_choice and lignes.settings == {"max_choices": 2}
     assert [o["code"] for o in lignes.options] == ["l1", "l2"]
-    assert lignes.condition == {"question": "transport", "equals": "a1"}
+    by_bus = {"op": "=", "question": "transport", "value": "a1"}
+    assert lignes.condition == by_bus
     assert questions["retard"].type is QuestionType.yes_no
-    assert questions["retard"].condition == {"question": "lignes", "equals": "l2"}  # Lignes_L2 == "Y"
-    assert questions["minutes"].condition == {"question": "retard", "equals": "yes"}
+    # The second group's condition (by bus) holds for each of its questions, with their own.
+    assert questions["retard"].condition == {"op": "and", "args": [
+        by_bus, {"op": "selected", "question": "lignes", "value": "l2"}]}  # Lignes_L2 == "Y"
+    assert questions["minutes"].condition == {"op": "and", "args": [
+        by_bus, {"op": "=", "question": "retard", "value": True}]}
     assert questions["minutes"].settings == {"min": 0, "max": 180}
-    assert questions["pourquoi"].condition == {"question": "minutes"}
-    assert questions["attente"].condition == {"question": "transport", "equals": "a1"}  # its group's
+    assert questions["pourquoi"].condition == {"op": "and", "args": [
+        by_bus, {"op": "answered", "question": "minutes"}]}
+    assert questions["attente"].condition == {"op": "and", "args": [  # before: only its group's was kept
+        by_bus, {"op": ">", "question": "minutes", "value": 10}]}
+    assert result.conditions_imported == 6 and result.condition_notes == []  # the group's once, 5 of questions
     notes = by_subject(result.notes)
-    assert {"transport", "notes", "attente", "retard"} <= set(notes)
+    assert {"transport", "notes", "attente"} <= set(notes)
 
 
 def test_limesurvey_2_with_inline_texts(territories):
@@ -166,9 +216,9 @@ def test_limesurvey_2_with_inline_texts(territories):
     assert questions["priorite"].options == [{"code": "a1", "label": {"fr": "Propreté"}},
                                              {"code": "a2", "label": {"fr": "Sécurité"}}]
     assert questions["depuis"].type is QuestionType.date
-    assert questions["depuis"].condition == {"question": "priorite", "equals": "a2"}
+    assert questions["depuis"].condition == {"op": "=", "question": "priorite", "value": "a2"}
     assert questions["classement"].type is QuestionType.ranking
-    assert questions["classement"].condition == {"question": "priorite", "equals": "a1"}  # 777X9X31 == "A1"
+    assert questions["classement"].condition == {"op": "=", "question": "priorite", "value": "a1"}  # 777X9X31 == "A1"
     notes = by_subject(result.notes)
     assert "genre" in notes
     assert any("allemand" in message or "German" in message for message in notes[""])
@@ -224,6 +274,56 @@ def test_cli_import_prints_the_id_then_the_notes(runner, territories):
     assert any(line.startswith("- notes") for line in notes)
 
 
+def test_cli_import_json_says_what_was_and_was_not_imported(runner, territories):
+    result = runner.invoke(args=["surveys", "import", str(FIXTURES / "quartier_ls19.lss"), "--territory", "sanitas",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"questionnaire_id", "questions_imported", "not_imported", "languages",
+                           "conditions_imported", "conditions_not_imported"}
+    questionnaire = db.session.get(Questionnaire, report["questionnaire_id"])
+    assert report["questions_imported"] == len(questionnaire.latest_version.questions) == 8
+    assert report["languages"] == ["fr"] and report["conditions_imported"] == 3
+    refused = {item["source"]: item["reason"] for item in report["conditions_not_imported"]}
+    assert set(refused) == {"pieces", "voisins", "tableau"}
+    assert 'place RX "^[0-9]+$"' in refused["pieces"]  # the original, in words
+    assert "@48123X7X108@" in refused["voisins"] and "48123X7X109SQ001" in refused["tableau"]
+    assert all(set(item) == {"source", "reason"} for item in report["not_imported"])
+    assert not any("condition" in item["reason"] for item in report["not_imported"])
+
+
+def test_conditions_too_deep_or_too_long_are_reported_and_their_questions_kept(territories, tmp_path):
+    deep = "(" * 300 + "${a} = 'x'" + ")" * 300
+    long = " or ".join(f"${{a}} = 'x{n}'" for n in range(70))
+    group = " and ".join(f"${{a}} != 'y{n}'" for n in range(35))
+    own = " and ".join(f"${{a}} != 'z{n}'" for n in range(35))
+    rows = [["survey"], ["", "type", "name", "label", "relevant"], ["", "text", "a", "A ?", ""],
+            ["", "text", "deep", "Deep ?", deep], ["", "text", "long", "Long ?", long],
+            ["", "begin group", "g", "G", group], ["", "text", "both", "Both ?", own], ["", "end group", "", "", ""]]
+    content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows).encode()
+    result = import_questionnaire("deep.csv", content, territories["sanitas"])
+    questions = {q.code: q for q in result.questionnaire.latest_version.questions}
+    assert set(questions) == {"a", "deep", "long", "both"}
+    assert all(q.condition is None for q in questions.values())  # each part alone fits; together they do not
+    refused = {note.subject: note for note in result.condition_notes}
+    assert set(refused) == {"deep", "long", "g", "both"} and refused["deep"].expression == deep
+
+
+def test_limesurvey_19x_conditions_table(territories):
+    """LimeSurvey 1.9x had no relevance: scenarios (or) of conditions (and; or for one question)."""
+    result, questions = imported(territories, "quartier_ls19.lss")
+    assert questions["personnes"].condition == {"op": "!=", "question": "habite", "value": "a1"}
+    assert questions["attente"].condition == {"op": "or", "args": [
+        {"op": "selected", "question": "services", "value": "sq1"}, {"op": ">", "question": "personnes", "value": 2}]}
+    assert questions["place"].condition == {"op": "and", "args": [
+        {"op": "or", "args": [{"op": "=", "question": "habite", "value": "a2"},
+                              {"op": "=", "question": "habite", "value": "a3"}]},
+        {"op": ">=", "question": "personnes", "value": 1}]}
+    for kept_without_condition in ("pieces", "voisins", "tableau"):
+        assert questions[kept_without_condition].condition is None
+    assert result.conditions_imported == 3 and len(result.condition_notes) == 3
+
+
 def test_cli_import_refuses_clearly(runner, territories, tmp_path):
     bad = tmp_path / "bad.lss"
     bad.write_bytes(b"not xml")
@@ -248,9 +348,15 @@ def test_real_xlsform_spec_test(territories):
     assert "q_1" in questions and "false" in questions  # `_1` and `=FALSE()` made valid codes
     assert "required_text" not in questions  # inside a repeat
     notes = by_subject(result.notes)
-    for skipped in ("repeat_test", "calculate_test", "geopoint_test", "everything", "display_image_test"):
+    for skipped in ("repeat_test", "calculate_test", "geopoint_test", "display_image_test"):
         assert skipped in notes, skipped
     assert questions["note_test"].type is QuestionType.information  # a note: a screen to read
+    # The group "everything": not(selected(${skip_to_end}, 'yes')), on each of its questions.
+    assert questions["a_integer"].condition == {"op": "not", "args": [
+        {"op": "=", "question": "skip_to_end", "value": "yes"}]}
+    assert result.conditions_imported == 1
+    # the note that checks an e-mail address is now an information screen: its regex() is reported
+    assert [note.subject for note in result.condition_notes] == ["email_note"]
     assert any("chinese" in message for message in notes[""])
 
 
@@ -269,11 +375,20 @@ def test_real_limesurvey_2_sample(territories):
     assert questions["qmultiplechoice"].type is QuestionType.multiple_choice
     assert questions["qranking"].type is QuestionType.ranking
     assert questions["qyesno"].type is QuestionType.yes_no
-    assert questions["yearsmarried"].condition == {"question": "married", "equals": "yes"}
-    assert questions["qlistradio"].condition == {"question": "onpagerelevance", "equals": "qlr"}
+    more_than_ten = {"op": ">", "question": "num", "value": 10}  # its group's condition (num is a short text)
+    assert questions["yearsmarried"].condition == {"op": "and", "args": [
+        more_than_ten, {"op": "=", "question": "married", "value": True}]}
+    assert questions["kid2"].condition == {"op": "and", "args": [
+        more_than_ten, {"op": ">=", "question": "numkids", "value": 2}]}
+    # 42 with the arrays and multiple fields imported as matrices (25 when they were left out)
+    assert result.conditions_imported == 42
+    # two of the newly imported questions compare two answers: reported, with what the file says
+    assert len(result.condition_notes) == 2
+    assert all(">=" in note.expression for note in result.condition_notes)
     assert questions["qarray"].type is QuestionType.matrix_single
+    assert questions["qlistradio"].condition == {"op": "selected", "question": "onpagerelevance", "value": "qlr"}
     notes = by_subject(result.notes)
-    assert "qGender" in notes and "kid1" in notes
+    assert "qGender" in notes
 
 
 @needs_shared

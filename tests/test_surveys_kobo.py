@@ -47,7 +47,7 @@ def test_kobo_asset_with_aligned_translations(territories):
     assert frequente.text == {"fr": "Venez-vous au centre social ?", "ar": "هل تأتي إلى المركز الاجتماعي؟"}
     assert frequente.options[0] == {"code": "oui", "label": {"fr": "Oui", "ar": "نعم"}}
     assert questions["visites"].type is QuestionType.number
-    assert questions["visites"].condition == {"question": "frequente", "equals": "oui"}
+    assert questions["visites"].condition == {"op": "=", "question": "frequente", "value": "oui"}
     assert questions["idee"].text == {"fr": "Une idée pour le quartier ?"}
     assert "total" in by_subject(result.notes)  # the calculation is said, not silently dropped
 

@@ -24,14 +24,15 @@ def test_facilitator_builds_and_opens_a_survey(client, auth, make_user, territor
     assert added.status_code == 302
     client.post(f"{base}/questions/nouvelle", data={
         "code": "pourquoi", "type": "long_text", "text_fr": "Pourquoi jamais ?",
-        "condition_question": "usage", "condition_equals": "jamais"})
+        "condition_mode": "all", "condition_lines-0-question": "usage", "condition_lines-0-test": "=",
+        "condition_lines-0-value": "Jamais"})  # a label works as well as the option's code
     client.post(f"{base}/questions/nouvelle", data={
         "code": "age_enfants", "type": "number", "text_fr": "Âge des enfants ?", "minimum": "0", "maximum": "17"})
     db.session.expire_all()
     questions = questionnaire.latest_version.questions
     assert [q.code for q in questions] == ["usage", "pourquoi", "age_enfants"]
     assert questions[0].options[0] == {"code": "souvent", "label": {"fr": "Souvent", "en": "Often", "ar": "غالبا"}}
-    assert questions[1].condition == {"question": "usage", "equals": "jamais"}
+    assert questions[1].condition == {"op": "=", "question": "usage", "value": "jamais"}
     assert questions[2].settings == {"min": 0, "max": 17}
 
     edit_page = client.get(f"{base}/questions/{questions[0].id}")
@@ -58,7 +59,12 @@ def test_editor_errors_are_shown_and_change_nothing(client, auth, make_user, mak
     for data in (
         {"code": "mood", "type": "yes_no", "text_fr": "Doublon ?"},
         {"code": "choix", "type": "single_choice", "text_fr": "Un seul choix ?", "options": "a | A"},
-        {"code": "cond", "type": "yes_no", "text_fr": "Condition ?", "condition_question": "inconnue"},
+        {"code": "cond", "type": "yes_no", "text_fr": "Condition ?", "condition_mode": "all",
+         "condition_lines-0-question": "inconnue", "condition_lines-0-test": "answered"},
+        {"code": "cond", "type": "yes_no", "text_fr": "Condition ?", "condition_mode": "any",
+         "condition_lines-0-question": "mood", "condition_lines-0-test": ">"},  # no value
+        {"code": "cond", "type": "yes_no", "text_fr": "Condition ?", "condition_mode": "none",
+         "condition_lines-0-question": "mood", "condition_lines-0-test": "selected", "condition_lines-0-value": "3"},
         {"code": "opts", "type": "single_choice", "text_fr": "Options ?", "options": "a | A\na | encore A"},
         {"code": "", "type": "yes_no", "text_fr": "Sans code"},
     ):

@@ -50,7 +50,7 @@ note,merci,Merci !,Thank you!,,,
     assert [name for name, _label in matrix.rows] == ["bus", "tram"]
     assert matrix.rows[1][1] == {"Français (fr)": "Le tram", "English (en)": "The tram"}
     assert [name for name, _label in matrix.options] == ["1", "2", "3"] and matrix.required
-    assert matrix.condition == {"question": "venez", "equals": "oui"}
+    assert [part.tree for part in matrix.conditions] == [{"op": "=", "question": "venez", "value": "oui"}]
     assert merci.type is QuestionType.information and merci.text["English (en)"] == "Thank you!"
     assert "notes" in by_subject(draft.notes)  # "imported as one matrix of 2 rows"
 

@@ -61,9 +61,9 @@ def test_number_limits_and_choice_limits():
 def test_conditions_show_and_hide_questions():
     source = Question(code="src", position=1, type=QuestionType.single_choice, text=TEXT, options=OPTIONS)
     on_value = Question(code="if_b", position=2, type=QuestionType.short_text, text=TEXT, required=True,
-                        condition={"question": "src", "equals": "b"})
+                        condition={"op": "=", "question": "src", "value": "b"})
     on_answer = Question(code="if_any", position=3, type=QuestionType.short_text, text=TEXT, required=True,
-                         condition={"question": "src"})
+                         condition={"op": "answered", "question": "src"})
     questions = [source, on_value, on_answer]
     assert clean_answers(questions, {})[1] == {}  # nothing shown, nothing required
     assert set(clean_answers(questions, {"src": "a"})[1]) == {"if_any"}
@@ -78,8 +78,8 @@ def test_conditions_compare_values_as_answers():
     several = Question(code="several", position=3, type=QuestionType.multiple_choice, text=TEXT, options=OPTIONS,
                        settings={})
     follow = [Question(code=f"if_{n}", position=4 + i, type=QuestionType.short_text, text=TEXT,
-                       condition={"question": n, "equals": v})
-              for i, (n, v) in enumerate([("yes_no", "yes"), ("scale", "4"), ("several", "b")])]
+                       condition={"op": op, "question": n, "value": v})
+              for i, (n, op, v) in enumerate([("yes_no", "=", True), ("scale", "=", 4), ("several", "selected", "b")])]
     questions = [yes_no, scale, several, *follow]
     given = {"yes_no": "yes", "scale": 4, "several": ["a", "b"], "if_yes_no": "1", "if_scale": "2", "if_several": "3"}
     assert set(clean_answers(questions, given)[0]) == set(given)
@@ -185,23 +185,38 @@ def test_comparable_codes_across_versions(make_wave):
     assert ops.comparable_codes([wave1, wave2]) == {"mood": True, "priority": True, "why": False, "transport": False}
 
 
-def test_conditions_only_on_discrete_answers_and_stored_as_the_form_sends(make_wave):
+def test_conditions_are_checked_and_stored_as_answers_are(make_wave):
     version = make_wave(status=WaveStatus.draft).questionnaire.latest_version
     ops.save_question(version, code="age", type=QuestionType.number, text=TEXT)
     ops.save_question(version, code="oui", type=QuestionType.yes_no, text=TEXT)
     db.session.commit()
-    with pytest.raises(ops.SurveyError):
-        ops.save_question(version, code="c1", type=QuestionType.yes_no, text=TEXT, condition={"question": "age", "equals": "1"})
-    db.session.rollback()
+    for refused in ({"question": "age", "op": "selected", "value": "1"},  # a number has no options
+                    {"question": "oui", "op": ">", "value": "yes"},  # yes/no has no order
+                    {"question": "age", "op": "=", "value": "douze"},
+                    {"question": "age", "op": "=", "value": ""},
+                    {"question": "oui", "op": "=", "value": "peut-être"},
+                    {"op": "and", "args": []}, {"op": "xor", "args": [{"op": "answered", "question": "age"}]},
+                    {"op": "not", "args": [{"op": "answered", "question": "age"}] * 2},
+                    {"op": "answered", "question": "later"}, "age > 3"):
+        with pytest.raises(ops.SurveyError):
+            ops.save_question(version, code="c1", type=QuestionType.yes_no, text=TEXT, condition=refused)
+        db.session.rollback()
     version = ops.editable_version(version.questionnaire)
     follow = ops.save_question(version, code="c2", type=QuestionType.yes_no, text=TEXT,
-                               condition={"question": "oui", "equals": "true"})
-    assert follow.condition == {"question": "oui", "equals": "yes"}
+                               condition={"question": "oui", "equals": "true"})  # the old form is still read
+    assert follow.condition == {"op": "=", "question": "oui", "value": True}
     smiley = ops.save_question(version, code="c3", type=QuestionType.yes_no, text=TEXT,
-                               condition={"question": "mood", "equals": "04"})
-    assert smiley.condition["equals"] == "4"
+                               condition={"op": ">=", "question": "mood", "value": "04"})
+    assert smiley.condition == {"op": ">=", "question": "mood", "value": 4}
     answered = ops.save_question(version, code="c4", type=QuestionType.yes_no, text=TEXT, condition={"question": "age"})
-    assert answered.condition == {"question": "age"}  # "is answered" works on any type
+    assert answered.condition == {"op": "answered", "question": "age"}  # "is answered" works on any type
+    both = ops.save_question(version, code="c5", type=QuestionType.yes_no, text=TEXT, condition={"op": "and", "args": [
+        {"op": "and", "args": [{"op": ">", "question": "age", "value": "2,5".replace(",", ".")}]},
+        {"op": "not", "args": [{"op": "=", "question": "oui", "value": "non"}]}]})
+    assert both.condition == {"op": "and", "args": [{"op": ">", "question": "age", "value": 2.5},
+                                                    {"op": "not", "args": [{"op": "=", "question": "oui", "value": False}]}]}
+    with pytest.raises(ops.SurveyError):  # c5 reads age: age keeps its code
+        ops.save_question(version, question=version.question("age"), code="age2", type=QuestionType.number, text=TEXT)
 
 
 @pytest.mark.parametrize("settings", [{"min": float("nan")}, {"max": float("inf")}, {"min": 5, "max": 1}])

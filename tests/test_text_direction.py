@@ -9,7 +9,6 @@ text must sit in a `<bdi>` or in an element with `dir="auto"`, nearer than any o
 import uuid
 from html.parser import HTMLParser
 
-from sqlalchemy import select
 
 from deliberation import operations as ops
 from deliberation.models import AnswerStatus, Committee, Origin, Statement

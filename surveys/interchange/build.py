@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from voix.extensions import db
 
 from .. import operations as ops
+from ..conditions import ConditionError, all_of, normalize
 from ..models import Questionnaire, QuestionType
 from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
 
@@ -27,7 +28,16 @@ CODE_MAX = 40
 @dataclass
 class ImportResult:
     questionnaire: Questionnaire
-    notes: list
+    notes: list  # every note; those about display conditions carry their expression
+    conditions_imported: int = 0  # display conditions of the file (each once) kept on at least one question
+
+    @property
+    def condition_notes(self) -> list:
+        return [note for note in self.notes if note.expression is not None]
+
+    @property
+    def other_notes(self) -> list:
+        return [note for note in self.notes if note.expression is None]
 
 
 def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="",
@@ -46,15 +56,18 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
         questionnaire = new_version_of
         version = ops.new_empty_version(questionnaire)
     codes = _Codes()
+    kept = set()  # (source, expression) of the conditions imported
+    refused = {}  # (source, expression, reason) -> the questions that could not keep it
     for question in draft.questions:
-        _add_question(version, question, codes, languages, notes)
+        _add_question(version, question, codes, languages, notes, kept, refused)
+    notes.extend(_refused_notes(refused))
     if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
     notes.extend(codes.notes())
     notes.extend(languages.notes())
     if new_version_of is not None:
         notes.extend(_left_out_of_new_version(version))
-    return ImportResult(questionnaire, notes)
+    return ImportResult(questionnaire, notes, conditions_imported=len(kept))
 
 
 def _left_out_of_new_version(version) -> list:
@@ -66,7 +79,7 @@ def _left_out_of_new_version(version) -> list:
                         "them: %(codes)s", n=previous.number, codes=", ".join(gone)))]
 
 
-def _add_question(version, question, codes, languages, notes):
+def _add_question(version, question, codes, languages, notes, kept, refused):
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
@@ -88,36 +101,72 @@ def _add_question(version, question, codes, languages, notes):
         rows=rows,
         settings=dict(question.settings),
     )
-    condition = _condition(question, codes, notes)
+    parts = _conditions(version, question, codes, refused)
     try:
-        ops.save_question(version, condition=condition, **fields)
-        return
+        ops.save_question(version, condition=all_of(*(tree for _, tree in parts)), **fields)
     except ops.SurveyError as error:
         refusal = error
-    if condition is not None:  # perhaps only the condition was refused: try without it
+    else:
+        kept.update((part.source, part.expression) for part, _ in parts)
+        return
+    if parts:  # its parts pass one by one but perhaps not together (too long): try without them
         try:
             ops.save_question(version, condition=None, **fields)
-            notes.append(Note(question.name, _l("display condition not imported: %(reason)s", reason=str(refusal))))
-            return
         except ops.SurveyError as error:
-            refusal = error
+            refusal = error  # the question itself cannot be imported: its conditions go with it
+        else:
+            for part, _ in parts:
+                refused.setdefault((part.source, part.expression, str(refusal)), []).append(question.name)
+            return
     codes.forget(question.name)
     notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
 
 
-def _condition(question, codes, notes):
-    if not question.condition:
-        return None
-    source = question.condition["question"]
-    if codes.get(source) is None:
-        notes.append(Note(question.name, _l(
-            "display condition not imported: it depends on %(name)s, which was not imported.", name=source)))
-        return None
-    condition = {"question": codes.get(source)}
-    if "equals" in question.condition:
-        equals = question.condition["equals"]
-        condition["equals"] = codes.option_code(source, equals) or equals
-    return condition
+def _conditions(version, question, codes, refused) -> list:
+    """[(part, checked tree)] of the question's condition parts that can be kept here; those
+    that cannot go to `refused`, to be said once each (a group's condition is on many questions)."""
+    earlier = {q.code: q for q in version.questions}
+    kept = []
+    for part in question.conditions:
+        try:
+            tree = normalize(_our_names(part.tree, codes, earlier), earlier)
+        except ConditionError as error:
+            refused.setdefault((part.source, part.expression, str(error)), []).append(question.name)
+            continue
+        kept.append((part, tree))
+    return kept
+
+
+def _refused_notes(refused) -> list:
+    notes = []
+    for (source, expression, reason), questions in refused.items():
+        if questions == [source]:
+            message = _l("display condition not imported (%(reason)s): %(expression)s", reason=reason,
+                         expression=expression)
+        else:
+            message = _l("display condition not imported for %(questions)s (%(reason)s): %(expression)s",
+                         questions=", ".join(questions), reason=reason, expression=expression)
+        notes.append(Note(source, message, expression=expression))
+    return notes
+
+
+def _our_names(node, codes, earlier):
+    """The file's question and option names -> our codes. A test of equality on a multiple
+    choice, which XLSForm forms often write, means that option is among the choices."""
+    if node["op"] in ("and", "or", "not"):
+        return {"op": node["op"], "args": [_our_names(arg, codes, earlier) for arg in node["args"]]}
+    code = codes.get(node["question"])
+    if code is None or code not in earlier:
+        raise ConditionError(_l("it depends on %(name)s, which was not imported", name=node["question"]))
+    ours = {**node, "question": code}
+    if "value" in node:
+        ours["value"] = codes.option_code(node["question"], str(node["value"])) or node["value"]
+    if earlier[code].type in (QuestionType.multiple_choice, QuestionType.ranking) and node["op"] in ("=", "!="):
+        selected = {"op": "selected", "question": code, "value": ours["value"]}
+        return selected if node["op"] == "=" else {"op": "not", "args": [selected]}
+    if node["op"] == "selected" and earlier[code].type not in (QuestionType.multiple_choice, QuestionType.ranking):
+        return {**ours, "op": "="}  # XLSForm's selected() on a single choice: it is that option
+    return ours
 
 
 def _clip(texts: dict, limit: int) -> dict:

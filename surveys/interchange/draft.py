@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from ..models import QuestionType
+from .expressions import Untranslatable
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Note:
 
     subject: str
     message: object
+    # The expression as written in the file, when the note is about a display condition
+    # (the import's report lists those apart: conditions_not_imported).
+    expression: str | None = None
 
     def __str__(self):
         return f"{self.subject} — {self.message}" if self.subject else str(self.message)
@@ -40,8 +44,17 @@ class DraftQuestion:
     # A matrix's rows or a multiple question's items, written like options.
     rows: list = field(default_factory=list)
     settings: dict = field(default_factory=dict)
-    # {"question": name in the file} or {"question": name, "equals": option name or "yes"/"no"}
-    condition: dict | None = None
+    # Its own display condition and those of its groups: all must hold.
+    conditions: list = field(default_factory=list)  # [ConditionPart]
+
+
+@dataclass(frozen=True)
+class ConditionPart:
+    """One display condition of the file, translated (expressions.py) but with the file's names."""
+
+    source: str  # the question or group that carries it in the file
+    expression: str  # as written there, for the report
+    tree: dict
 
 
 @dataclass
@@ -56,25 +69,18 @@ class Draft:
     def note(self, subject, message):
         self.notes.append(Note(str(subject or ""), message))
 
+    def note_condition(self, subject, expression, reason):
+        self.notes.append(Note(str(subject or ""), _l("display condition not imported (%(reason)s): %(expression)s",
+                                                      reason=reason, expression=expression), expression=expression))
 
-def settle_condition(draft, name, expression, own, inherited) -> dict | None:
-    """The one condition a question keeps: its own, else its group's; each loss said in a note.
 
-    `own` is the question's parsed condition (None when `expression` was too complex),
-    `inherited` the parsed conditions of its groups, innermost first.
-    """
-    if expression and own is None:
-        if inherited:
-            draft.note(name, _l("display condition too complex to import; only its group's condition was kept: "
-                                "%(expression)s", expression=expression))
-        else:
-            draft.note(name, _l("display condition too complex to import (the question is always shown): "
-                                "%(expression)s", expression=expression))
-    kept = [condition for condition in (own, *inherited) if condition]
-    if len(kept) > 1:
-        draft.note(name, _l("only one display condition can be kept here; the conditions of its groups were "
-                            "left out."))
-    return kept[0] if kept else None
+def translate_condition(draft, source, expression, translate) -> "ConditionPart | None":
+    """The expression as a condition part, or None with a note that says why and quotes it."""
+    try:
+        return ConditionPart(str(source), expression, translate(expression))
+    except Untranslatable as reason:
+        draft.note_condition(source, expression, reason)
+        return None
 
 
 class ImportRefused(ValueError):

@@ -16,10 +16,10 @@ from .draft import (
     ImportRefused,
     number,
     plain_text,
-    settle_condition,
-    strip_parentheses,
     texts,
+    translate_condition,
 )
+from .expressions import Translator
 from .files import parse_xml
 
 # LimeSurvey's one-letter question types we can hold.
@@ -206,7 +206,7 @@ class _Reader:
             question.options = self._options(qid, kind, question.text)
             question.rows = self._rows_of(name, qid, kind)
             question.settings = self._settings(name, qid, kind)
-            question.condition = row.get("relevance", "")  # an expression until resolved below
+            question.conditions = row.get("relevance", "")  # an expression until resolved below
             self._warn_about(name, kind, row, found["question"])
             self.by_name[name] = (question, kind, qid)
             self.group_of[name] = row.get("gid")
@@ -327,48 +327,49 @@ class _Reader:
     # --- Relevance -----------------------------------------------------------------
 
     def _resolve_conditions(self):
-        """Relevance expressions -> our conditions; a group's condition passes to its questions."""
+        """Relevance expressions, or the old `conditions` table (LimeSurvey 1.9x), -> condition
+        parts; a group's condition is a part of each of its questions' conditions."""
         qid_to_name = {qid: name for name, (_, _, qid) in self.by_name.items()}
-        groups = {}
-        for gid, expression in self.group_conditions.items():
-            groups[gid] = self._condition(expression, qid_to_name)
-            if groups[gid] is None:
-                self.draft.note(self.group_names.get(gid) or gid, _l(
-                    "the group's display condition is too complex to import; its questions are always shown: "
-                    "%(expression)s", expression=expression))
+        translate = Translator(lambda reference: self._target(reference, qid_to_name))
+        groups = {gid: translate_condition(self.draft, self.group_names.get(gid) or gid, expression, translate)
+                  for gid, expression in self.group_conditions.items()}
+        table = self._condition_rows()
         for question in self.draft.questions:
-            expression = (question.condition or "").strip()
-            if expression.lower() in TRIVIAL_RELEVANCE:
-                expression = ""
-            own = self._condition(expression, qid_to_name) if expression else None
-            group = groups.get(self.group_of[question.name])
-            inherited = [group] if group and group["question"] != question.name else []
-            question.condition = settle_condition(self.draft, question.name, expression, own, inherited)
+            expression = (question.conditions or "").strip()
+            qid = self.by_name[question.name][2]
+            parts = [groups.get(self.group_of[question.name])]
+            if expression.lower() not in TRIVIAL_RELEVANCE:
+                # LimeSurvey 1.92+ writes the relevance from the conditions table: one or the other.
+                parts.append(translate_condition(self.draft, question.name, _unbraced(expression), translate))
+            elif qid in table:
+                parts.append(self._old_conditions(question.name, table[qid], translate, qid_to_name))
+            question.conditions = [part for part in parts if part is not None]
 
-    def _condition(self, expression, qid_to_name):
-        expression = strip_parentheses(expression)
-        answered = re.fullmatch(rf"!\s*is_empty\(\s*({_NAME})\s*\)", expression)
-        if answered:
-            target = self._target(answered.group(1), qid_to_name)
-            return {"question": target[0]} if target and target[1] is None else None
-        equals = re.fullmatch(rf"({_NAME})\s*==?\s*(?:\"([^\"]*)\"|'([^']*)'|(-?\d+))", expression)
-        if not equals:
+    def _condition_rows(self) -> dict:
+        """{qid: {scenario: {field: [(method, value)]}}} from LimeSurvey 1.9x's conditions table."""
+        found = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        for row in _table(self.root, "conditions"):
+            found[row.get("qid")][_int(row.get("scenario"), 1)][row.get("cfieldname", "")].append(
+                ((row.get("method") or "==").strip(), row.get("value", "")))
+        return found
+
+    def _old_conditions(self, name, scenarios, translate, qid_to_name):
+        """Scenarios are alternatives (or); in a scenario each field must hold (and), and the
+        values listed for one field are alternatives (or), as LimeSurvey 1.9x reads them."""
+        words = " or ".join(
+            "(" + " and ".join("(" + " or ".join(f"{_field(field, qid_to_name)} {method} {_quoted(value)}" for method, value in tests)
+                               + ")" for field, tests in fields.items()) + ")"
+            for _, fields in sorted(scenarios.items()))
+        if any(method not in OLD_METHODS or value.startswith("@") for fields in scenarios.values()
+               for tests in fields.values() for method, value in tests):
+            self.draft.note_condition(name, words, _l("comparisons with other answers or with patterns cannot be "
+                                                      "imported"))
             return None
-        target = self._target(equals.group(1), qid_to_name)
-        value = next(v for v in equals.group(2, 3, 4) if v is not None)
-        if target is None:
-            return None
-        name, option = target
-        kind = self.by_name[name][1]
-        if option is not None:  # a multiple choice's option: `q_sq == "Y"`
-            return {"question": name, "equals": option} if value == "Y" else None
-        if kind == "Y":
-            value = {"Y": "yes", "N": "no"}.get(value)
-        return {"question": name, "equals": value} if value else None
+        return translate_condition(self.draft, name, words, translate)
 
     def _target(self, reference, qid_to_name):
         """(question name, option or None) for `name`, `name.NAOK`, `name_sub`, or `123X4X56sub`."""
-        reference = re.sub(r"\.(NAOK|code|value)$", "", reference)
+        reference = re.sub(r"\.(NAOK|code|value)$", "", reference.lstrip("+"))
         sgqa = re.fullmatch(r"\d+X\d+X(\d+)(\w*)", reference)
         if sgqa:
             name = qid_to_name.get(sgqa.group(1))
@@ -383,5 +384,24 @@ class _Reader:
         return None
 
 
-_NAME = r"[A-Za-z_][\w]*(?:\.NAOK|\.code|\.value)?|\d+X\d+X\d+\w*(?:\.NAOK)?"
+OLD_METHODS = {"==", "!=", "<", "<=", ">", ">="}
 
+
+def _field(field, qid_to_name) -> str:
+    """A 1.9x field (an SGQA name such as 12345X6X78, or 12345X6X78SQ1) as the question's name
+    (name_SQ1 for an option), which the parser reads and a facilitator recognises."""
+    sgqa = re.fullmatch(r"\+?\d+X\d+X(\d+)(\w*)", field)
+    name = qid_to_name.get(sgqa.group(1)) if sgqa else None
+    if name is None:
+        return "${" + field + "}"
+    return f"{name}_{sgqa.group(2)}" if sgqa.group(2) else name
+
+
+def _quoted(value) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unbraced(expression) -> str:
+    """LimeSurvey shows a relevance as {expression}; some files keep the braces."""
+    expression = expression.strip()
+    return expression[1:-1] if expression.startswith("{") and expression.endswith("}") else expression

@@ -20,10 +20,11 @@ from .draft import (
     ImportRefused,
     number,
     our_language,
-    settle_condition,
     strip_parentheses,
     texts,
+    translate_condition,
 )
+from .expressions import Translator
 from .files import workbook_sheets
 
 MAX_ROWS = 5000
@@ -47,6 +48,7 @@ METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "p
             "audit", "start-geopoint", "background-audio", "imei", "instanceid"}
 _SELECT = re.compile(r"^(select_one|select one|select1|select_multiple|select all that apply|select multiple|rank)"
                      r"(?:\s+from)?\s+(\S+)(\s+or[_ ]other|\s+or specify other)?$", re.IGNORECASE)
+OUR_SCALES = {"yes_no", "agreement", "smiley"}
 TRUE, FALSE = {"yes", "true", "true()", "1"}, {"", "no", "false", "false()", "0"}
 
 
@@ -306,12 +308,8 @@ class _Reader:
             self.repeats.append((name, []))
         else:
             self.groups.append(name)
-            if row.get("relevant"):
-                condition = _relevance(row.get("relevant"))
-                if condition is None:
-                    self.draft.note(name, _l("the group's display condition is too complex to import; its "
-                                             "questions are always shown: %(expression)s",
-                                             expression=row.get("relevant")))
+            if row.get("relevant") and row.get("relevant").strip().lower() not in TRUE:
+                condition = translate_condition(self.draft, name, row.get("relevant"), _TRANSLATE)
         return kind, name, condition
 
     def _question(self, row, name, group_conditions):
@@ -327,6 +325,9 @@ class _Reader:
             return
         question = DraftQuestion(name=name, type=question_type, text=row.texts("label"), help=row.texts("hint"),
                                  options=options)
+        if row.get("voix_type") in OUR_SCALES and question_type is QuestionType.single_choice:
+            # Written by our own export (xlsform_export.py): a scale of ours, as a list of its points.
+            question.type, question.options = QuestionType(row.get("voix_type")), []
         self._required(row, question)
         self._condition(row, question, group_conditions)
         self._limits(row, question, raw_type.lower())
@@ -375,10 +376,12 @@ class _Reader:
             self.draft.note(question.name, _l("its condition for being required is not imported: it is optional."))
 
     def _condition(self, row, question, group_conditions):
+        """Its groups' conditions (outermost first), then its own: all must hold."""
+        parts = [frame[2] for frame in reversed(group_conditions)]
         expression = row.get("relevant")
-        own = _relevance(expression) if expression else None
-        inherited = [frame[2] for frame in group_conditions]
-        question.condition = settle_condition(self.draft, question.name, expression, own, inherited)
+        if expression and expression.strip().lower() not in TRUE:
+            parts.append(translate_condition(self.draft, question.name, expression, _TRANSLATE))
+        question.conditions = [part for part in parts if part is not None]
 
     def _limits(self, row, question, raw_type):
         settings = {}
@@ -387,7 +390,8 @@ class _Reader:
             settings = {"min": number(parameters.get("start", "1")), "max": number(parameters.get("end", "10"))}
         constraint = row.get("constraint")
         if constraint:
-            limits = _limits(constraint) if question.type is QuestionType.number else None
+            limits = _limits(constraint) if question.type is QuestionType.number else (
+                _most_choices(constraint) if question.type is QuestionType.multiple_choice else None)
             if limits is None:
                 self.draft.note(question.name, _l("its answer check is not imported: %(expression)s",
                                                   expression=constraint))
@@ -441,27 +445,15 @@ def _slug(text) -> str:
 
 # --- Expressions ---------------------------------------------------------------------------
 
-_REF = r"\$\{\s*(?P<q>[^}\s]+)\s*\}"
-_VALUE = r"(?:'(?P<a>[^']*)'|\"(?P<b>[^\"]*)\"|(?P<c>-?\d+(?:\.\d+)?))"
-_EQUALS = [re.compile(p) for p in (rf"^{_REF}\s*=\s*{_VALUE}$", rf"^selected\(\s*{_REF}\s*,\s*{_VALUE}\s*\)$")]
-_ANSWERED = [re.compile(p) for p in (rf"^{_REF}\s*!=\s*(''|\"\")$", rf"^string-length\(\s*{_REF}\s*\)\s*>\s*0$",
-                                     rf"^count-selected\(\s*{_REF}\s*\)\s*>\s*0$")]
+# ${name} is the question of that name; the builder says when it was not imported.
+_TRANSLATE = Translator(lambda reference: (reference, None))
 _BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
 
 
-def _relevance(expression: str) -> dict | None:
-    """`${q} = 'opt'`, `selected(${q}, 'opt')`, `${q} != ''`: our conditions; anything else: None."""
-    expression = strip_parentheses(expression)
-    for pattern in _EQUALS:
-        match = pattern.match(expression)
-        if match:
-            value = next(v for v in (match.group("a"), match.group("b"), match.group("c")) if v is not None)
-            return {"question": match.group("q"), "equals": value} if value else None
-    for pattern in _ANSWERED:
-        match = pattern.match(expression)
-        if match:
-            return {"question": match.group("q")}
-    return None
+def _most_choices(constraint: str) -> dict | None:
+    """`count-selected(.) <= 3` -> {"max_choices": 3}."""
+    match = re.fullmatch(r"count-selected\(\s*\.\s*\)\s*<=\s*(\d+)", strip_parentheses(constraint))
+    return {"max_choices": int(match.group(1))} if match else None
 
 
 def _limits(constraint: str) -> dict | None:

@@ -100,19 +100,33 @@
     return true;
   }
 
-  function isShown(step) {
-    var on = step.dataset.conditionQuestion;
-    if (!on) return true;
-    var source = steps.filter(function (s) { return s.dataset.code === on; })[0];
-    if (source && !isShown(source)) return false;
-    var given = valueOf(on);
-    if (step.dataset.conditionEquals === undefined) return given.length > 0;
-    var expected = step.dataset.conditionEquals;
-    var alias = { True: "yes", False: "no" }[expected];
-    return given.indexOf(expected) >= 0 || (alias !== undefined && given.indexOf(alias) >= 0);
+  // A ranking's answer is the options given a rank (their codes, as the server keeps them).
+  function rankedCodes(code) {
+    var prefix = "q-" + code + "-rank-", codes = [];
+    form.querySelectorAll('[name^="' + prefix + '"]').forEach(function (f) {
+      if (f.value) codes.push(f.name.slice(prefix.length));
+    });
+    return codes;
   }
 
-  function visibleSteps() { return steps.filter(isShown); }
+  // Display conditions (conditions.js): walked in order, so that a hidden question's
+  // answer counts as no answer for the questions after it, as on the server.
+  function shownSteps() {
+    var answers = {}, shown = [];
+    steps.forEach(function (step) {
+      var code = step.dataset.code;
+      if (!code) { shown.push(step); return; }  // not a question (about you, panel card)
+      var condition = step.dataset.condition ? JSON.parse(step.dataset.condition) : null;
+      if (condition && !(window.voixConditions && window.voixConditions.evaluate(condition, answers))) return;
+      shown.push(step);
+      var type = step.dataset.type;
+      answers[code] = window.voixConditions
+        ? window.voixConditions.read(type, type === "ranking" ? rankedCodes(code) : valueOf(code)) : valueOf(code);
+    });
+    return shown;
+  }
+
+  function visibleSteps() { return shownSteps(); }
 
   function show(index, fromEnd) {
     var visible = visibleSteps();
@@ -206,7 +220,8 @@
     if (missingStep) { event.preventDefault(); show(visibleSteps().indexOf(missingStep)); return; }
     event.preventDefault();
     send.disabled = true;
-    steps.forEach(function (s) { if (!isShown(s)) s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = true; }); });
+    var shownNow = shownSteps();
+    steps.forEach(function (s) { if (shownNow.indexOf(s) < 0) s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = true; }); });
     // Kiosk: the answers are first put aside on the tablet (outbox.js); if the server
     // cannot be reached they stay there, to be sent when the network returns.
     var outbox = isKiosk && window.voixOutbox && !(event.submitter && event.submitter.name === "switch_lang");

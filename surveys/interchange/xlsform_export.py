@@ -1,0 +1,122 @@
+"""A questionnaire version as an XLSForm (survey, choices and settings sheets), which KoBo,
+ODK and SurveyCTO read and which our own importer reads back unchanged (a test says so).
+
+Our scales have no XLSForm type: yes/no, agreement and smiley questions are `select_one`
+lists with their points, and a `voix_type` column (ignored by other tools) says what they
+were, so that an import here gives them back their type. Display conditions are written
+as XLSForm `relevant` expressions (`${q} = 'x' and selected(${r}, 'y')`).
+"""
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from voix.downloads import xlsx_bytes
+
+from ..answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, SMILEY_LABELS, SMILEY_LEVELS
+from ..models import QuestionType
+
+# Language column names as KoBo writes them; the importer reads the code in brackets.
+LANGUAGE_NAMES = {"fr": "Français (fr)", "en": "English (en)", "ar": "العربية (ar)"}
+SCALES = {QuestionType.yes_no, QuestionType.agreement, QuestionType.smiley}
+TYPES = {QuestionType.number: "decimal", QuestionType.date: "date", QuestionType.short_text: "text",
+         QuestionType.long_text: "text"}
+SELECTS = {QuestionType.single_choice: "select_one", QuestionType.multiple_choice: "select_multiple",
+           QuestionType.ranking: "rank"}
+
+
+def xlsform_bytes(questionnaire, version=None) -> bytes:
+    version = version or questionnaire.latest_version
+    languages = _languages(questionnaire, version)
+    label = [f"label::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
+    hint = [f"hint::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
+    survey = [["type", "name", *label, *hint, "required", "relevant", "constraint", "appearance", "voix_type"]]
+    choices = [["list_name", "name", *label]]
+    for question in version.questions:
+        kind, lists = _type_and_choices(question, languages)
+        survey.append([kind, question.code, *(question.text.get(language, "") for language in languages),
+                       *(question.help.get(language, "") for language in languages),
+                       "yes" if question.required else "", relevant(question.condition),
+                       _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
+                       question.type.value if question.type in SCALES else ""])
+        choices.extend(lists)
+    title = [f"form_title::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
+    settings = [["form_id", "version", *title, "default_language"],
+                [f"voix_{questionnaire.id}", str(version.number),
+                 *(questionnaire.title.get(language, "") for language in languages), LANGUAGE_NAMES["fr"]]]
+    return xlsx_bytes({"survey": survey, "choices": choices, "settings": settings})
+
+
+def _languages(questionnaire, version) -> list[str]:
+    used = set(questionnaire.title)
+    for question in version.questions:
+        used |= set(question.text) | set(question.help)
+        used |= {language for option in question.options for language in option.get("label", {})}
+    return ["fr", *sorted(used - {"fr"})]
+
+
+def _type_and_choices(question, languages):
+    kind = question.type
+    if kind in SELECTS:
+        rows = [[question.code, option["code"], *(option["label"].get(language, "") for language in languages)]
+                for option in question.options]
+        return f"{SELECTS[kind]} {question.code}", rows
+    if kind in SCALES:
+        return f"select_one {question.code}", [[question.code, code, *_each_language(label, languages)]
+                                               for code, label in _scale_points(kind)]
+    return TYPES[kind], []
+
+
+def _scale_points(kind):
+    if kind is QuestionType.yes_no:
+        return [("yes", lambda: _("Yes")), ("no", lambda: _("No"))]
+    if kind is QuestionType.agreement:
+        return [(str(level), lambda level=level: AGREEMENT_LABELS[level]) for level in [*AGREEMENT_LEVELS, DONT_KNOW]]
+    return [(str(level), lambda level=level: SMILEY_LABELS[level]) for level in SMILEY_LEVELS]
+
+
+def _each_language(label, languages):
+    texts = []
+    for language in languages:
+        with force_locale(language):
+            texts.append(str(label()))
+    return texts
+
+
+def _constraint(question) -> str:
+    settings = question.settings or {}
+    if question.type is QuestionType.multiple_choice and settings.get("max_choices"):
+        return f"count-selected(.) <= {settings['max_choices']}"
+    bounds = [f". {sign} {settings[key]}" for key, sign in (("min", ">="), ("max", "<=")) if settings.get(key) is not None]
+    return " and ".join(bounds)
+
+
+# --- Conditions -> `relevant` ---------------------------------------------------------------
+
+
+def relevant(node, top=True) -> str:
+    """Our condition tree as an XLSForm expression (the importer's parser reads it back)."""
+    if not node:
+        return ""
+    op = node["op"]
+    if op in ("and", "or"):
+        text = f" {op} ".join(relevant(arg, top=False) for arg in node["args"])
+        return text if top else f"({text})"
+    if op == "not":
+        return f"not({relevant(node['args'][0])})"
+    reference = "${" + node["question"] + "}"
+    if op == "answered":
+        return f"{reference} != ''"
+    if op == "selected":
+        return f"selected({reference}, {_literal(node['value'])})"
+    value = node["value"]
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and op not in ("=", "!="):
+        return f"{reference} {op} date({_literal(value)})"
+    return f"{reference} {op} {_literal(value)}"
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool):
+        return "'yes'" if value else "'no'"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    return f'"{text}"' if "'" in text else f"'{text}'"

@@ -1,0 +1,99 @@
+"""A questionnaire exported as an XLSForm and imported again is the same questionnaire:
+every type, language, option, limit and display condition (issue 14, item 6)."""
+import io
+
+from openpyxl import load_workbook
+
+from surveys import operations as ops
+from surveys.interchange import import_questionnaire
+from surveys.interchange.xlsform_export import relevant, xlsform_bytes
+from surveys.models import QuestionType
+from voix.extensions import db
+
+OPTIONS = [{"code": "bus", "label": {"fr": "Le bus", "en": "The bus", "ar": "الحافلة"}},
+           {"code": "tram", "label": {"fr": "Le tram", "en": "The tram"}},
+           {"code": "l_2", "label": {"fr": "Ligne 2 'express'"}}]
+NUMBERS = [{"code": str(n), "label": {"fr": f"{n} étage(s)"}} for n in (1, 2, 10)]
+
+
+def fields(code, type, condition=None, **extra):
+    return {"code": code, "type": QuestionType(type), "text": {"fr": f"{code} ?", "en": f"{code}?", "ar": f"{code}؟"},
+            "condition": condition, **extra}
+
+
+QUESTIONS = [
+    fields("transport", "single_choice", options=OPTIONS, required=True, help={"fr": "Un seul", "en": "Only one"}),
+    fields("lignes", "multiple_choice", {"op": "!=", "question": "transport", "value": "tram"}, options=OPTIONS,
+           settings={"max_choices": 2}),
+    fields("classement", "ranking", {"op": "selected", "question": "lignes", "value": "l_2"}, options=OPTIONS),
+    fields("etage", "single_choice", {"op": "answered", "question": "transport"}, options=NUMBERS),
+    fields("voiture", "yes_no", {"op": ">", "question": "etage", "value": 2}),
+    fields("calme", "agreement", {"op": "or", "args": [{"op": "=", "question": "voiture", "value": True},
+                                                      {"op": "not", "args": [{"op": "answered", "question": "etage"}]}]}),
+    fields("humeur", "smiley", {"op": "and", "args": [{"op": ">=", "question": "calme", "value": 4},
+                                                      {"op": "not", "args": [{"op": "selected", "question": "lignes",
+                                                                              "value": "bus"}]}]}),
+    fields("personnes", "number", {"op": "!=", "question": "calme", "value": "dk"}, settings={"min": 0, "max": 12.5}),
+    fields("depuis", "date", {"op": "<", "question": "personnes", "value": 3.5}),
+    fields("nom_rue", "short_text", {"op": ">=", "question": "depuis", "value": "2020-01-31"}),
+    fields("pourquoi", "long_text", {"op": "or", "args": [
+        {"op": "=", "question": "nom_rue", "value": "Rue d'Alger"},
+        {"op": "and", "args": [{"op": "=", "question": "voiture", "value": False},
+                               {"op": "=", "question": "humeur", "value": 1}]}]}),
+]
+
+
+def question_data(version):
+    return [(q.code, q.position, q.type, q.required, q.text, q.help, q.options, q.settings, q.condition)
+            for q in version.questions]
+
+
+def test_export_then_import_gives_the_same_questionnaire(app, territories):
+    questionnaire = ops.create_questionnaire({"fr": "Aller-retour", "en": "Round trip", "ar": "ذهاب وعودة"},
+                                             territories["sanitas"])
+    db.session.flush()
+    for question in QUESTIONS:
+        ops.save_question(questionnaire.latest_version, **question)
+    db.session.commit()
+    content = xlsform_bytes(questionnaire)
+
+    result = import_questionnaire("aller-retour.xlsx", content, territories["sanitas"])
+    db.session.commit()
+    again = result.questionnaire
+    assert again.id != questionnaire.id
+    assert again.title == questionnaire.title
+    assert question_data(again.latest_version) == question_data(questionnaire.latest_version)
+    assert result.conditions_imported == len(QUESTIONS) - 1 and result.condition_notes == []
+    assert not [note for note in result.notes if note.subject]  # nothing about any question was lost
+
+    # And a second trip changes nothing either.
+    assert xlsform_bytes_data(xlsform_bytes(again)) == xlsform_bytes_data(content)
+
+
+def xlsform_bytes_data(content):
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return {name: list(workbook[name].iter_rows(values_only=True)) for name in ("survey", "choices")}
+
+
+def test_conditions_as_xlsform_expressions():
+    assert relevant({"op": "and", "args": [{"op": "=", "question": "a", "value": True},
+                                           {"op": "or", "args": [{"op": "answered", "question": "b"},
+                                                                 {"op": "<", "question": "c", "value": 2.5}]}]}) == (
+        "${a} = 'yes' and (${b} != '' or ${c} < 2.5)")
+    assert relevant({"op": "not", "args": [{"op": "selected", "question": "d", "value": "x"}]}) == (
+        "not(selected(${d}, 'x'))")
+    assert relevant({"op": ">=", "question": "e", "value": "2026-03-21"}) == "${e} >= date('2026-03-21')"
+    assert relevant(None) == ""
+
+
+def test_staff_download_and_command(client, auth, make_user, make_wave, runner, tmp_path):
+    wave = make_wave()
+    auth.login(make_user("evaluator", ("sanitas",)))
+    download = client.get(f"/animation/enquetes/{wave.questionnaire_id}/xlsform.xlsx")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert "attachment" in download.headers["Content-Disposition"]
+    output = tmp_path / "form.xlsx"
+    result = runner.invoke(args=["surveys", "export-xlsform", "--questionnaire", str(wave.questionnaire_id),
+                                 "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert xlsform_bytes_data(output.read_bytes()) == xlsform_bytes_data(download.data)
