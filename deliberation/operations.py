@@ -8,6 +8,7 @@ import uuid as uuid_module
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -121,6 +122,27 @@ def new_participant(consultation: Consultation, origin: Origin, **fields) -> Par
     db.session.add(participant)
     db.session.flush()
     return participant
+
+
+def participant_for_client(consultation: Consultation, client_uuid, origin: Origin) -> tuple[Participant, bool]:
+    """The participant a kiosk's outbox names by a UUID of its own, created the first time.
+
+    Returns (participant, created). Asked again (an answer lost on the way back), it gives
+    the same participant, so a resident who acted offline counts once. A UUID already used
+    in another consultation is refused rather than shared.
+    """
+    key = _uuid(client_uuid)
+    existing = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                existing = new_participant(consultation, origin, client_uuid=key)
+            return existing, True
+        except IntegrityError:  # the same request, a moment earlier, from another worker
+            existing = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    if existing is None or existing.consultation_id != consultation.id:
+        raise DeliberationError(_l("This participant identifier belongs to another consultation."))
+    return existing, False
 
 
 def describe_participant(participant: Participant, *, gender=None, age_bracket=None, quartier_id=None,

@@ -82,6 +82,25 @@ def _labels():
             "status_label": status_label, "just_voted": session.pop(JUST_VOTED, None)}
 
 
+OFFLINE_IDEAS = 60  # the idea pages a kiosk keeps per consultation, newest first
+
+
+def _offline_urls(c: Consultation) -> list[str]:
+    """The pages a kiosk keeps to be used offline (docs/kiosk.md): the ideas, and the vote
+    and question pages this consultation offers now."""
+    ideas = db.session.scalars(select(Idea.id).where(Idea.consultation_id == c.id, Idea.visibility == Visibility.visible)
+                               .order_by(Idea.id.desc()).limit(OFFLINE_IDEAS)).all()
+    urls = [url_for("deliberation.idea", idea_id=idea_id) for idea_id in ideas]
+    if c.accepts_votes and len(ideas) >= 2:
+        urls.append(url_for("deliberation.pairwise", consultation_id=c.id))
+    if c.accepts_votes and db.session.scalar(select(Statement.id).where(
+            Statement.consultation_id == c.id, Statement.moderation != Moderation.rejected).limit(1)) is not None:
+        urls.append(url_for("deliberation.statements", consultation_id=c.id))
+    if ops.institutions_for(c):
+        urls.append(url_for("deliberation.ask", consultation_id=c.id))
+    return urls
+
+
 def status_label(c: Consultation) -> str:
     """The phase as residents live it: the schedule can close a consultation by itself."""
     if c.is_closed:
@@ -98,7 +117,7 @@ def _offer_consultations_on_kiosks(state):
             Consultation.territory_id.in_(offered_territory_ids(kiosk.territory)),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id),
-                 "kind": "consultation"}
+                 "kind": "consultation", "offline_urls": _offline_urls(c)}
                 for c in rows if c.is_running]
 
     register_activity_provider(state.app, provider)
