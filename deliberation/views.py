@@ -166,6 +166,7 @@ def consultation(consultation_id):
     return render_template(
         "deliberation/consultation.html", consultation=c, ideas=ideas, supported=supported, me=me,
         ranking=ops.pairwise_ranking(c) if c.shows_results else None, titles={i.id: i.title for i in ideas},
+        idea_languages={i.id: i.language for i in ideas},
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == c.id)).all(),
         age_brackets=AGE_BRACKETS,
         counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
@@ -206,13 +207,15 @@ def propose(consultation_id):
     similar, errors = [], {}
     if request.method == "POST":
         about_clean, errors = clean_about_you(about, True)
+        # Each field in error is pointed at on the form (aria-invalid, its message beside it).
+        errors.update(ops.idea_errors(fields["title"], fields["body"], fields["theme"]))
         try:
             _keep_photo(c)
         except ops.DeliberationError as error:
             # A photo that is refused stops everything: the resident meant to join one.
             flash(str(error), "error")
             return _propose_page(c, fields, similar, about, errors)
-        if not request.form.get("confirmed"):
+        if not request.form.get("confirmed") and not errors:
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
         if not errors and (request.form.get("confirmed") or not similar):
@@ -220,6 +223,8 @@ def propose(consultation_id):
             try:
                 idea = ops.propose_idea(c, carrier, title=fields["title"], body=fields["body"],
                                         theme=fields["theme"] or None, language=current_language())
+            except ops.FormRefused as refused:  # longer once scrubbed than as typed
+                errors.update(refused.errors)
             except ops.DeliberationError as error:
                 flash(str(error), "error")
             else:
@@ -344,7 +349,12 @@ def _ask_page(c, institutions, fields, form_uuid, errors=None):
 
 @bp.get("/idees/<int:idea_id>")
 def idea(idea_id):
-    idea = db.session.get(Idea, idea_id) or abort(404)
+    return _idea_page(db.session.get(Idea, idea_id) or abort(404))
+
+
+def _idea_page(idea: Idea, comment_refused=None):
+    """The idea's page; comment_refused ({"form", "body", "message"}) shows a refused comment
+    again in its form, with the message tied to its field."""
     c = idea.consultation
     me = participant(c, create=False)
     if not _may_see(idea, me):
@@ -363,8 +373,8 @@ def idea(idea_id):
         top_comments=[x for x in comments if x.parent_id is None],
         replies={x.id: [r for r in comments if r.parent_id == x.id] for x in comments},
         counts=ops.support_counts(c) if c.shows_results else None, kiosk=current_kiosk(),
-        positions=list(Position),
-    )
+        positions=list(Position), comment_refused=comment_refused or {},
+    ), 422 if comment_refused else 200
 
 
 def _may_see(idea: Idea, me) -> bool:
@@ -442,6 +452,11 @@ def comment(idea_id):
         position = Position(request.form.get("position", "neutral"))
         ops.add_comment(idea, me, request.form.get("body", ""), position, parent=parent,
                         uuid=request.form.get("uuid") or str(uuid.uuid4()), language=current_language())
+    except ops.FormRefused as refused:
+        # The text itself: shown again in its form, the message tied to the field.
+        db.session.rollback()
+        return _idea_page(idea, {"form": f"comment-{parent.id if parent else 'new'}", "message": refused.errors["body"],
+                                 "body": request.form.get("body", ""), "uuid": request.form.get("uuid")})
     except ValueError as error:  # DeliberationError is a ValueError; so is an unknown position
         db.session.rollback()
         flash(str(error) if isinstance(error, ops.DeliberationError) else _("A comment is for, neutral or against."),
