@@ -180,3 +180,36 @@ def test_staff_see_which_consultation_a_refused_vote_belongs_to(client, auth, ma
     screen = client.get("/kiosk/appareils?lang=en").text
     assert "Consultation 4, a support given 2026-12-01T10:00:00Z: Votes are closed" in screen
     assert "Wave 7, answered 2026-12-01T11:00:00Z: check the clock" in screen
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_vote_and_a_question_given_offline_are_stored_once(kiosk_site, tablet, consultation):
+    from deliberation.models import InstitutionQuestion, StatementVote
+
+    page, url = tablet, kiosk_site["url"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang=en")
+    page.tap("button[name=value][value='-1']")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Your vote is kept on this tablet")
+    assert page.locator(".statement-vote button:enabled").count() == 0  # no second vote on a kept one
+
+    page.goto(f"{url}/consultations/{consultation.id}/questions?lang=en")
+    page.tap("label.choice >> nth=0")
+    page.fill("#text", "When will the square be cleaned?")
+    page.tap("form[data-outbox=question] button[type=submit]")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Your question is kept on this tablet")
+    assert page.locator("form[data-outbox=question]").is_hidden()
+
+    assert sorted(e["kind"] for e in page.evaluate("voixOutbox.all()")) == ["question", "statement"]
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert rows(StatementVote) == 1 and rows(InstitutionQuestion) == 1
+    vote = db.session.scalar(select(StatementVote))
+    question = db.session.scalar(select(InstitutionQuestion))
+    assert vote.value == -1 and vote.origin is Origin.kiosk
+    assert question.text == "When will the square be cleaned?" and question.language == "en"
+    assert vote.participant_id == question.asker_id
