@@ -73,10 +73,20 @@ def _iso(moment):
 
 @bp.post("/consultations/<int:consultation_id>/participants")
 def new_participant(consultation_id):
+    """A new participant; with a "uuid" (a kiosk's outbox naming the resident who acted
+    offline), the same one each time: 201 the first time, 200 after."""
     c = _get(Consultation, consultation_id)
-    participant = ops.new_participant(c, request_origin())
+    body = request.get_json(silent=True)
+    client_uuid = body.get("uuid") if isinstance(body, dict) else None
+    if client_uuid is None:
+        participant, created = ops.new_participant(c, request_origin()), True
+    else:
+        try:
+            participant, created = ops.participant_for_client(c, client_uuid, request_origin())
+        except ops.DeliberationError as error:
+            return _refused(error)
     db.session.commit()
-    return {"token": participant.token}, 201
+    return {"token": participant.token}, 201 if created else 200
 
 
 @bp.get("/consultations/<int:consultation_id>/ideas")
@@ -287,7 +297,7 @@ def comment(idea_id):
         return _refused(ops.DeliberationError(_("A comment is for, neutral or against.")))
     try:
         stored, created = ops.add_comment(idea, participant, text_field(body, "body"), position,
-                                          uuid=body.get("uuid"), parent=parent)
+                                          uuid=body.get("uuid"), parent=parent, language=body_language(body))
     except ops.DeliberationError as error:
         return _refused(error)
     return {"id": stored.id, "body": stored.body}, 201 if created else 200

@@ -141,6 +141,9 @@ class Participant(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident_account.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(64))  # e.g. Pol.is participant id
+    # A kiosk's outbox names the resident who acted offline with a UUID of its own: sent
+    # again after a lost answer, it must give the same participant, not a second one.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     origin: Mapped[Origin] = mapped_column(enum_type(Origin))
     created_at: Mapped[datetime] = created_at_column()
     # "About you", all optional: for the participation indicators (women, young people,

@@ -87,6 +87,24 @@ def _labels():
             "status_label": status_label, "just_voted": session.pop(JUST_VOTED, None)}
 
 
+OFFLINE_IDEAS = 60  # the idea pages a kiosk keeps per consultation, newest first
+
+
+def _offline_urls(c: Consultation) -> list[str]:
+    """The pages a kiosk keeps to be used offline (docs/kiosk.md): the ideas, and the vote
+    and question pages this consultation offers now."""
+    ideas = db.session.scalars(select(Idea.id).where(Idea.consultation_id == c.id, Idea.visibility == Visibility.visible)
+                               .order_by(Idea.id.desc()).limit(OFFLINE_IDEAS)).all()
+    urls = [url_for("deliberation.idea", idea_id=idea_id) for idea_id in ideas]
+    if c.accepts_votes and len(ideas) >= 2:
+        urls.append(url_for("deliberation.pairwise", consultation_id=c.id))
+    if c.accepts_votes and statement_ops.has_shown_statements(c):
+        urls.append(url_for("deliberation.statements", consultation_id=c.id))
+    if ops.institutions_for(c):
+        urls.append(url_for("deliberation.ask", consultation_id=c.id))
+    return urls
+
+
 def status_label(c: Consultation) -> str:
     """The phase as residents live it: the schedule can close a consultation by itself."""
     if c.is_closed:
@@ -101,7 +119,7 @@ def _offer_consultations_on_kiosks(state):
             Consultation.territory_id.in_(kiosk.territory.offered_ids()),
             Consultation.phase != Phase.closed).order_by(Consultation.id))
         return [{"title": c.display_title(), "url": url_for("deliberation.consultation", consultation_id=c.id),
-                 "kind": "consultation"}
+                 "kind": "consultation", "offline_urls": _offline_urls(c)}
                 for c in rows if c.is_running]
 
     register_activity_provider(state.app, provider)
@@ -154,6 +172,7 @@ def _consultation_page(c: Consultation, volunteered: dict | None = None):
     return render_template(
         "deliberation/consultation.html", consultation=c, ideas=ideas, supported=supported, me=me,
         ranking=ops.pairwise_ranking(c) if c.shows_results else None, titles={i.id: i.title for i in ideas},
+        idea_languages={i.id: i.language for i in ideas},
         committees=db.session.scalars(select(Committee).where(Committee.consultation_id == c.id)).all(),
         age_brackets=AGE_BRACKETS,
         counts=ops.support_counts(c) if c.shows_results else None, answered=answered, kiosk=current_kiosk(),
@@ -195,13 +214,15 @@ def propose(consultation_id):
     similar, errors = [], {}
     if request.method == "POST":
         about_clean, errors = clean_about_you(about, True)
+        # Each field in error is pointed at on the form (aria-invalid, its message beside it).
+        errors.update(ops.idea_errors(fields["title"], fields["body"], fields["theme"]))
         try:
             _keep_photo(c)
         except ops.DeliberationError as error:
             # A photo that is refused stops everything: the resident meant to join one.
             flash(str(error), "error")
             return _propose_page(c, fields, similar, about, errors)
-        if not request.form.get("confirmed"):
+        if not request.form.get("confirmed") and not errors:
             # First step: show similar ideas, so the resident can support one instead.
             similar = ops.similar_ideas(c, f"{fields['title']} {fields['body']}")
         if not errors and (request.form.get("confirmed") or not similar):
@@ -212,6 +233,9 @@ def propose(consultation_id):
                 _attach_kept_photo(idea, fields["photo_alt"])
                 ops.describe_participant(carrier, **about_clean)
                 db.session.commit()
+            except ops.FormRefused as refused:  # longer once scrubbed than as typed
+                db.session.rollback()
+                errors.update(refused.errors)
             except ops.DeliberationError as error:
                 flash(str(error), "error")
             except DBAPIError as error:  # read-only or full: the form keeps everything, photo included
@@ -343,7 +367,8 @@ def idea(idea_id):
 
 
 def _idea_page(idea: Idea, typed_comment: dict | None = None):
-    """`typed_comment`: a comment that could not be saved, shown again in its form."""
+    """`typed_comment`: a comment that could not be saved or was refused, shown again in its
+    form (with `message`, the refusal tied to its field)."""
     c = idea.consultation
     me = participant(c, create=False)
     if not _may_see(idea, me):
@@ -444,6 +469,10 @@ def comment(idea_id):
         ops.add_comment(idea, me, typed["body"], position, parent=parent, uuid=typed["uuid"],
                         language=current_language())
         db.session.commit()
+    except ops.FormRefused as refused:
+        # The text itself: shown again in its form, the message tied to the field.
+        db.session.rollback()
+        return _idea_page(idea, typed_comment={**typed, "message": refused.errors["body"]}), 422
     except ValueError as error:  # DeliberationError is a ValueError; so is an unknown position
         db.session.rollback()
         flash(str(error) if isinstance(error, ops.DeliberationError) else _("A comment is for, neutral or against."),

@@ -153,7 +153,8 @@ def test_pairwise_ranking_is_shown_with_its_range(client, square):
         ops.vote_pairwise(bancs, loser, resident, uuid=f"0b7d8a3e-6f1c-4a0b-9c52-{index:012d}", origin=Origin.kiosk)
     page = client.get(f"/consultations/{square.id}?lang=en").text
     table = page[page.index("Chance to win"):]
-    rows = re.findall(r'<th scope="row" dir="auto">([^<]+)</th>\s*<td class="number"><span dir="ltr">(\d+) %</span></td>'
+    # French ideas on an English page carry lang="fr" (read in French by a screen reader).
+    rows = re.findall(r'<th scope="row" dir="auto" lang="fr">([^<]+)</th>\s*<td class="number"><span dir="ltr">(\d+) %</span></td>'
                       r'\s*<td class="number"><span dir="ltr">(\d+)–(\d+) %</span></td>', table)
     assert [title for title, *_ in rows][0] == "Des bancs à l&#39;ombre"
     score, low, high = map(int, rows[0][1:])

@@ -161,3 +161,76 @@ def test_a_refused_response_stays_on_the_tablet_and_is_reported(kiosk_site, tabl
     db.session.rollback()
     kiosk = db.session.scalar(select(Kiosk))
     assert kiosk.outbox_refused == 1 and "horloge" in kiosk.outbox_refusals[0]["reason"]
+
+
+def test_a_language_switch_offline_keeps_the_answers_and_the_question(kiosk_site, tablet):
+    """The network is down: the survey in the new language comes from the tablet, with the
+    answers given so far and on the same question; nothing is sent until "Send"."""
+    page, url, wave = tablet, kiosk_site["url"], kiosk_site["wave"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+    page.goto(f"{url}/kiosk/enquete/{wave.id}?lang=fr")
+    page.wait_for_selector(".progress-text:not(:empty)")
+    page.tap('.step:visible input[value="4"] >> xpath=..')
+    page.tap("button.next")
+    while page.locator(".step:visible").get_attribute("data-code") != "priorite":
+        page.tap("button.next")
+    page.tap('.step:visible input[value="jeunes"] >> xpath=..')
+
+    for language, heading in (("ar", "السؤال"), ("en", "Question")):
+        with page.expect_navigation():
+            page.tap(f".language-switch button[hreflang={language}]")
+        assert (page.get_attribute("html", "lang"), page.get_attribute("html", "dir")) == (
+            language, "rtl" if language == "ar" else "ltr")
+        page.wait_for_selector(".progress-text:not(:empty)")
+        assert heading in page.inner_text(".progress-text")
+        assert page.locator(".step:visible").get_attribute("data-code") == "priorite"  # the same question
+        assert page.locator('input[name="q-priorite"][value="jeunes"]').is_checked()
+        assert page.locator('input[name="q-satisfaction"][value="4"]').is_checked()
+        assert count_rows(Response) == 0
+    page.screenshot(path="/tmp/offline/kiosk-offline-switch-en.png")
+    while not page.locator("button.send").is_visible():
+        page.tap("button.next")
+    page.tap("button.send")
+    page.wait_for_url("**/kiosk/hors-ligne?saved=1*")
+    assert page.get_attribute("html", "lang") == "en"
+
+    page.goto(f"{url}/kiosk/enquete/{wave.id}?lang=fr")  # the next resident, on the same survey
+    page.wait_for_selector(".progress-text:not(:empty)")
+    assert page.locator("input:checked").count() == 0  # nothing of the previous one
+
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert count_rows(Response) == 1
+    response = db.session.scalar(select(Response))
+    given = {a.question.code: a.value for a in response.answers}
+    assert given["satisfaction"] == 4 and given["priorite"] == "jeunes" and response.language == "en"
+
+
+def test_a_phone_without_network_keeps_the_answers_in_the_page(kiosk_site):
+    """No outbox on a personal phone (docs/kiosk.md says why): "Send" without network sends
+    nothing and loses nothing; sent again once back online, the response is stored once."""
+    url, wave = kiosk_site["url"], kiosk_site["wave"]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        page.goto(f"{url}/enquete/{wave.id}?lang=ar")
+        answer_survey(page, RESIDENTS[1])
+        page.context.set_offline(True)
+        page.tap("button.send")
+        message = page.locator(".no-network")
+        message.wait_for(state="visible")
+        assert "/enquete/" in page.url and page.get_attribute("html", "lang") == "ar"
+        assert page.evaluate("document.activeElement.classList.contains('no-network')")
+        assert page.locator("textarea[name=q-commentaire]").input_value() == RESIDENTS[1]["commentaire"]
+        page.screenshot(path="/tmp/offline/phone-no-network.png")
+        assert count_rows(Response) == 0
+        page.context.set_offline(False)
+        with page.expect_navigation():
+            page.tap("button.send")
+        page.wait_for_url("**/enquete/merci")
+        browser.close()
+    assert count_rows(Response) == 1
+    response = db.session.scalar(select(Response))
+    assert {a.question.code: a.value for a in response.answers}["commentaire"] == RESIDENTS[1]["commentaire"]

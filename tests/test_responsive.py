@@ -286,6 +286,7 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
     page.goto(f"{base}/consultations/{c}/affirmations?lang=fr")
     with page.expect_navigation():
         page.locator("button[name=value][value='1']").click()
+    playwright.expect(page.locator("main h1")).to_be_focused()  # autofocus comes a moment after "load"
     assert page.evaluate("document.activeElement.tagName") == "H1"
     assert page.locator("#vote-done[role=status]").inner_text() == "Votre avis est compté."
     context.close()

@@ -61,7 +61,8 @@ def remember_device(response, kiosk: Kiosk):
 
 def register_activity_provider(app, provider):
     """Features add what a kiosk offers: provider(kiosk) -> [{"title", "url", "kind"}]; the
-    start screen groups them by kind ("survey", "consultation")."""
+    start screen groups them by kind ("survey", "consultation"). An item may also name
+    "offline_urls": more pages the service worker keeps for offline use."""
     app.extensions.setdefault(ACTIVITY_PROVIDERS, []).append(provider)
 
 

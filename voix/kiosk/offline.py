@@ -35,10 +35,14 @@ def init_offline(bp):
 
     # The service worker fetches each page in fr/en/ar (?lang=) to cache it: that must not
     # change the session (the language) of the resident in front of the tablet.
+    # It is also rendered as for nobody: a page kept for the next residents must hold nothing
+    # of the person in front of the tablet (their supports, a flash message, a sign-in).
     @bp.before_app_request
     def _remember_the_session_before_precaching():
         if request.headers.get(PRECACHE_HEADER) == "1":
             g.session_before_precache = dict(session)
+            session.clear()
+            g.user = g.resident = None
 
     @bp.after_app_request
     def _precaching_leaves_the_session_as_it_was(response):
@@ -93,7 +97,13 @@ def offline_pages():
     kiosk = current_kiosk()
     if kiosk is None:
         abort(403)
-    paths = [url_for("kiosk.welcome"), url_for("kiosk.offline")] + [item["url"] for item in activities_for(kiosk)]
+    paths = [url_for("kiosk.welcome"), url_for("kiosk.offline")]
+    for item in activities_for(kiosk):
+        paths.append(item["url"])
+        # The pages an activity names for offline use (a consultation's ideas, its "which do
+        # you prefer?", statements and questions): a support, a vote, a comment or a question
+        # can then be given offline.
+        paths += item.get("offline_urls", [])
     pages = [f"{path}?lang={language}" for path in paths for language in available_languages()]
     return {"pages": pages}
 
@@ -127,7 +137,7 @@ def report_state():
             raise ValueError(refusals)
     except (ValueError, TypeError):
         abort(400, description=_("This report of the kiosk's state is not valid."))
-    refusals = [{key: str(item.get(key) or "")[:300] for key in ("uuid", "wave", "answered_at", "status", "reason")}
+    refusals = [{key: str(item.get(key) or "")[:300] for key in ("uuid", "wave", "kind", "consultation", "answered_at", "status", "reason")}
                 for item in refusals[:MAX_REFUSALS]]
     state = (waiting, refused, oldest, refusals)
     now = utcnow()

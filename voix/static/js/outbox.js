@@ -6,6 +6,10 @@
 // acknowledged it (201, or 200 for a repeat). A refused one (4xx) stays, marked refused
 // with the server's reason, and is reported to staff (POST /kiosk/etat). Nothing here is
 // ever shown to a resident, and no kiosk reset clears it.
+// Supports, votes (pairwise, statements), comments and questions given on a kiosk use the
+// same outbox: each carries its UUID, and the resident who gave it is named by a UUID of
+// the tablet's (one per resident, from one start screen to the next), for which the API
+// gives the same participation token each time.
 // Used by kiosk pages and by the service worker (sw.js), hence no DOM in the core.
 (function (scope) {
   "use strict";
@@ -72,17 +76,21 @@
   var flushing = null, retryDelay = 5000, retryTimer = null;
 
   // Send what waits, oldest first, one at a time; stop at the first network failure.
+  // A flush asked while one runs (the network came back while the last one was failing)
+  // runs again right after it, or the entries would wait for the backed-off timer.
+  var flushAgain = false;
+
   function flush() {
-    if (flushing) return flushing;
+    if (flushing) { flushAgain = true; return flushing; }
     flushing = all().then(function (entries) {
       var now = Date.now();
       var due = entries.filter(function (e) {
         return e.state === "waiting" || (e.state === "inflight" && now - e.saved_at > INFLIGHT_GRACE_MS);
       }).sort(function (a, b) { return a.answered_at < b.answered_at ? -1 : 1; });
-      var index = 0;
+      var index = 0, tokens = {};
       function next() {
         if (index >= due.length) return true;
-        return sendOne(due[index++]).then(function (reached) { return reached ? next() : false; });
+        return sendOne(due[index++], tokens).then(function (reached) { return reached ? next() : false; });
       }
       return next();
     }).then(function (allReached) {
@@ -90,34 +98,84 @@
     }).then(function (allReached) {
       flushing = null;
       scheduleRetry(allReached);
+      if (flushAgain) { flushAgain = false; return flush(); }
       return allReached;
     }, function (error) {
       flushing = null;
       scheduleRetry(false);
+      if (flushAgain) { flushAgain = false; return flush(); }
       throw error;
     });
     return flushing;
   }
 
-  // true when the server answered (acknowledged or refused), false when it could not be reached.
-  function sendOne(entry) {
-    var body = { uuid: entry.uuid, answers: entry.answers, about: entry.about, panel_code: entry.panel_code,
-                 language: entry.language, answered_at: entry.answered_at };
-    return fetch(API + entry.wave + "/responses?lang=fr", {
+  // The API call of each kind of entry (docs/openapi.yaml). Survey entries have no kind.
+  var ACTIONS = {
+    support: function (e) { return { url: "/api/v1/ideas/" + e.idea + "/supports", body: {} }; },
+    pairwise: function (e) {
+      return { url: "/api/v1/consultations/" + e.consultation + "/pairwise", body: { winner: e.winner, loser: e.loser } };
+    },
+    statement: function (e) { return { url: "/api/v1/statements/" + e.statement + "/votes", body: { value: e.value } }; },
+    comment: function (e) {
+      return { url: "/api/v1/ideas/" + e.idea + "/comments",
+               body: { body: e.body, position: e.position, parent: e.parent || null, language: e.language } };
+    },
+    question: function (e) {
+      return { url: "/api/v1/consultations/" + e.consultation + "/questions",
+               body: { institution: e.institution, text: e.text, language: e.language } };
+    },
+  };
+
+  // {reached: false} when the server could not be reached (or failed: 5xx, 408, 429),
+  // else {reached: true, status, data}. ?lang=fr: a refusal's reason is for staff.
+  function post(url, body) {
+    return fetch(url + "?lang=fr", {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body),
     }).then(function (response) {
-      if (response.status === 200 || response.status === 201) return remove(entry.uuid).then(function () { return true; });
-      if (response.status >= 500 || response.status === 408 || response.status === 429) return false;
+      if (response.status >= 500 || response.status === 408 || response.status === 429) return { reached: false };
       return response.json().catch(function () { return {}; }).then(function (data) {
-        entry.state = "refused";
-        entry.status = response.status;
-        entry.reason = (data && data.message) || String(response.status);
-        var errors = data && data.errors;
-        if (errors) entry.reason += " " + Object.keys(errors).map(function (k) { return k + ": " + errors[k]; }).join("; ");
-        return put(entry).then(function () { return true; });
+        return { reached: true, status: response.status, data: data || {} };
       });
-    }, function () { return false; });
+    }, function () { return { reached: false }; });
+  }
+
+  // true when the server answered (acknowledged or refused), false when it could not be reached.
+  function settle(entry, result) {
+    if (!result.reached) return false;
+    if (result.status === 200 || result.status === 201) return remove(entry.uuid).then(function () { return true; });
+    entry.state = "refused";
+    entry.status = result.status;
+    entry.reason = result.data.message || String(result.status);
+    var errors = result.data.errors;
+    if (errors) entry.reason += " " + Object.keys(errors).map(function (k) { return k + ": " + errors[k]; }).join("; ");
+    return put(entry).then(function () { return true; });
+  }
+
+  // The participation token of the resident who gave an entry (asked once per flush).
+  function tokenFor(entry, tokens) {
+    var key = entry.consultation + "/" + entry.resident;
+    if (!tokens[key]) {
+      tokens[key] = post("/api/v1/consultations/" + entry.consultation + "/participants", { uuid: entry.resident });
+    }
+    return tokens[key];
+  }
+
+  function sendOne(entry, tokens) {
+    var action = ACTIONS[entry.kind];
+    if (!action) {
+      return post(API + entry.wave + "/responses", {
+        uuid: entry.uuid, answers: entry.answers, about: entry.about, panel_code: entry.panel_code,
+        language: entry.language, answered_at: entry.answered_at,
+      }).then(function (result) { return settle(entry, result); });
+    }
+    return tokenFor(entry, tokens).then(function (result) {
+      if (!result.reached || (result.status !== 200 && result.status !== 201)) return settle(entry, result);
+      var call = action(entry);
+      call.body.token = result.data.token;
+      call.body.uuid = entry.uuid;
+      return post(call.url, call.body).then(function (answer) { return settle(entry, answer); });
+    });
   }
 
   function summary(entries) {
@@ -127,7 +185,8 @@
     return {
       waiting: waiting.length, oldest_waiting_at: oldest, refused: refused.length,
       refusals: refused.slice(0, 20).map(function (e) {
-        return { uuid: e.uuid, wave: e.wave, answered_at: e.answered_at, status: e.status, reason: e.reason };
+        return { uuid: e.uuid, wave: e.wave, kind: e.kind || "survey", consultation: e.consultation,
+                 answered_at: e.answered_at, status: e.status, reason: e.reason };
       }),
     };
   }
@@ -244,6 +303,176 @@
   api.remember = remember;
   api.keepAndRestart = keepAndRestart;
 
+  // --- Supports, votes, comments and questions (forms marked data-outbox) ---------------
+
+  var RESIDENT_KEY = "voix-resident";
+
+  // The resident in front of the tablet, as the outbox names them: one UUID from one start
+  // screen to the next (sessionStorage, forgotten on the start screen of the next person).
+  function residentKey() {
+    var key = null;
+    try { key = sessionStorage.getItem(RESIDENT_KEY); } catch (e) { /* private mode */ }
+    if (!key) {
+      key = newUuid();
+      try { sessionStorage.setItem(RESIDENT_KEY, key); } catch (e) { /* one key per page then */ }
+    }
+    return key;
+  }
+
+  function number(value) { return value === null || value === "" ? null : Number(value); }
+
+  // What a form gives, as an outbox entry (null when there is nothing to send yet).
+  function actionOf(form, submitter) {
+    var data = new FormData(form), kind = form.dataset.outbox;
+    var entry = { kind: kind, consultation: number(form.dataset.consultation), resident: residentKey(),
+                  language: document.documentElement.lang || "fr" };
+    if (kind === "support") entry.idea = number(form.dataset.idea);
+    if (kind === "pairwise") { entry.winner = number(data.get("winner")); entry.loser = number(data.get("loser")); }
+    if (kind === "statement") {
+      entry.statement = number(data.get("statement"));
+      entry.value = number(submitter && submitter.name === "value" ? submitter.value : data.get("value"));
+      if (entry.value === null) return null;
+    }
+    if (kind === "comment") {
+      entry.idea = number(form.dataset.idea);
+      entry.body = String(data.get("body") || "").trim();
+      entry.position = data.get("position") || "neutral";
+      entry.parent = number(data.get("parent"));
+      if (!entry.body) return null;
+    }
+    if (kind === "question") {
+      if (submitter && submitter.name === "edit") return null;  // back to the form: nothing sent
+      entry.institution = number(data.get("institution"));
+      entry.text = String(data.get("text") || "").trim();
+      if (entry.institution === null || !entry.text) return null;  // the server says what is missing
+    }
+    return entry;
+  }
+
+  // The entry is put aside before the form is sent; a form that is not the last step (the
+  // question before its confirmation) is put aside only when the network is down.
+  function rememberAction(form, submitter, state) {
+    var field = freshUuid(form), entry = actionOf(form, submitter);
+    if (!field || !entry) return Promise.resolve(null);
+    return get(field.value).then(function (existing) {
+      if (existing && existing.state !== "inflight") field.value = newUuid();
+      entry.uuid = field.value;
+      entry.answered_at = new Date().toISOString();
+      entry.saved_at = Date.now();
+      entry.state = state;
+      markUsed(entry.uuid);
+      return put(entry).then(function () { return entry; });
+    });
+  }
+
+  // A fresh CSRF token when the server can be reached, null when it cannot.
+  function probe(url) {
+    if (navigator.onLine === false) return Promise.resolve(null);
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, 5000);
+    return fetch(url, { credentials: "same-origin", cache: "no-store", signal: controller && controller.signal })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { clearTimeout(timer); return (data && data.csrf_token) || null; },
+            function () { clearTimeout(timer); return null; });
+  }
+
+  function requestSync() {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.ready) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) registration.sync.register("voix-outbox").catch(function () {});
+    });
+  }
+
+  // The form goes to the server as the browser would have sent it (the submitter's value too).
+  function sendForm(form, submitter) {
+    if (submitter && submitter.name) {
+      var copy = document.createElement("input");
+      copy.type = "hidden"; copy.name = submitter.name; copy.value = submitter.value;
+      form.appendChild(copy);
+    }
+    form.dataset.outboxSending = "true";
+    form.submit();
+  }
+
+  function keptText(kind) {
+    var texts = document.querySelector('meta[name="voix-outbox-kept"]');
+    if (!texts) return "";
+    return texts.dataset[{ pairwise: "vote", statement: "vote" }[kind] || kind] || "";
+  }
+
+  // Tell the resident, in words read aloud, that what they gave is kept on the tablet; the
+  // focus comes back to what they acted on (a support's button), else to the message.
+  function showKept(kind, form) {
+    var message = document.createElement("p");
+    message.className = "flash flash-info outbox-kept";
+    message.setAttribute("role", "status");
+    message.tabIndex = -1;
+    message.id = "outbox-kept-" + Date.now();
+    var place = form ? (form.closest(".duel") || form) : null;
+    if (place && kind !== "pairwise" && kind !== "statement") place.parentNode.insertBefore(message, place.nextSibling);
+    else document.getElementById("main").insertBefore(message, document.getElementById("main").firstChild);
+    // Filled a moment later: a live region announces what changes in it, not what it is born with.
+    setTimeout(function () { message.textContent = keptText(kind); }, 50);
+    var button = form && kind === "support" && form.querySelector('button[type="submit"]');
+    if (button) {
+      button.setAttribute("aria-pressed", "true");
+      button.setAttribute("aria-describedby", message.id);
+      button.focus();
+    } else {
+      message.focus();
+    }
+    if (!form) return;
+    form.dataset.kept = "true";
+    if (kind === "comment") form.querySelector('[name="body"]').value = "";
+    if (kind === "question") form.hidden = true;
+    if (kind === "statement") form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+  }
+
+  function onActionSubmit(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-outbox]") || form.dataset.outboxSending === "true") return;
+    if (!form.querySelector('[name="uuid"]')) return;  // withdrawing a support: online only
+    event.preventDefault();
+    var submitter = event.submitter;
+    if (form.dataset.kept === "true") { if (form.dataset.outbox !== "comment") return; delete form.dataset.kept; }
+    var final = form.dataset.outboxFinal !== "false";
+    (final ? rememberAction(form, submitter, "inflight") : Promise.resolve(null)).catch(function () { return null; })
+      .then(function (entry) {
+        return probe(document.querySelector('meta[name="voix-token-url"]').content).then(function (token) {
+          if (token) {
+            var csrf = form.querySelector('[name="csrf_token"]');
+            if (csrf) csrf.value = token;
+            return sendForm(form, submitter);
+          }
+          var kept = entry ? keep(entry.uuid) : rememberAction(form, submitter, "waiting");
+          return kept.then(function (stored) {
+            if (!stored) return sendForm(form, submitter);  // nothing to keep: the browser shows what it can
+            requestSync();
+            scheduleRetry(false);
+            showKept(stored.kind, form);
+          });
+        });
+      }).catch(function () { sendForm(form, submitter); });
+  }
+
+  // Back from the service worker (the form was sent but the network failed on the way).
+  function keptOnArrival() {
+    var kind = new URLSearchParams(window.location.search).get("kept");
+    if (kind && ACTIONS[kind]) showKept(kind, null);
+  }
+
+  // The start screen of the next person: whoever acted before is forgotten.
+  function freshStart() {
+    try {
+      // Answers carried across an offline language switch (survey.js) live only until the
+      // survey page takes them: any other page forgets them.
+      if (!document.querySelector("form.survey")) sessionStorage.removeItem("voix-offline-switch");
+      if (document.querySelector('meta[name="voix-fresh-start"]')) sessionStorage.removeItem(RESIDENT_KEY);
+    } catch (e) { /* nothing kept */ }
+  }
+
+  api.actionOf = actionOf;
+
   // The "saved on this tablet" screen: return to the start by itself, like the thank-you screen.
   function savedScreen() {
     var box = document.querySelector(".offline-saved");
@@ -262,7 +491,11 @@
     if (!document.body.classList.contains("kiosk")) return;
     freshUuid(document.querySelector("form.survey"));
     savedScreen();
+    freshStart();
     if (!("indexedDB" in window)) return;
+    document.querySelectorAll("form[data-outbox]").forEach(freshUuid);
+    document.addEventListener("submit", onActionSubmit);
+    keptOnArrival();
     window.addEventListener("online", function () { flush().catch(function () {}); });
     // A moment after the page has loaded: the resident's first taps come first.
     var later = function () { setTimeout(afterLoad, 2000); };

@@ -11,6 +11,7 @@
   var progressArea = form.querySelector(".progress-area");
   var progressText = form.querySelector(".progress-text"), progressBar = form.querySelector(".progress-bar");
   var isKiosk = form.dataset.kiosk === "true";
+  var SWITCH_KEY = "voix-offline-switch", SWITCH_KEEPS_MS = 30 * 1000;
   var stepField = form.querySelector('[name="step"]') || document.createElement("input");
   var current = 0;
   form.classList.add("js-steps");
@@ -180,6 +181,9 @@
     if (!previousRow(visibleSteps()[current])) show(current - 1, true);
   });
 
+  // Back from a language switch made offline (see below): the answers come back once.
+  restoreAfterOfflineSwitch();
+
   // Start on the first step with an error, if the server sent the page back; after a
   // language switch, on the question the resident was on.
   var firstError = visibleSteps().findIndex(function (s) { return s.dataset.invalid === "true"; });
@@ -232,8 +236,25 @@
       .then(function (data) { if (data) form.querySelector('[name="csrf_token"]').value = data.csrf_token; })
       .then(function () { return !reached && outbox && window.voixOutbox.keepAndRestart(form); })
       .catch(function () { return false; })
-      .then(function (kept) { if (!kept) { sending = true; form.submit(); } });
+      .then(function (kept) {
+        if (kept) return;
+        if (!reached && !outbox) return keepInThePage();
+        sending = true;
+        form.submit();
+      });
   });
+
+  // A phone (no outbox there: docs/kiosk.md says why) that cannot reach the server: nothing
+  // is sent, and nothing is lost either; the answers stay in the page, to be sent again.
+  function keepInThePage() {
+    steps.forEach(function (s) { s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = false; }); });
+    send.disabled = false;
+    var message = form.querySelector(".no-network");
+    message.hidden = false;
+    message.classList.add("flash-error");
+    message.setAttribute("tabindex", "-1");
+    message.focus();
+  }
 
   // Language switch: the language buttons are submit buttons of this form (name
   // "switch_lang"), so the browser posts every answer with the button, nothing is checked
@@ -242,13 +263,67 @@
   // hidden copy of the choice also covers browsers without SubmitEvent.submitter.
   var switchField = document.createElement("input");
   switchField.type = "hidden";
+  var switchChecked = false;
   document.querySelectorAll('button[name="switch_lang"][form="' + form.id + '"]').forEach(function (button) {
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
       switchField.name = "switch_lang";
       switchField.value = button.value;
       form.appendChild(switchField);
+      if (!isKiosk || switchChecked || !form.dataset.tokenUrl) return;
+      // Kiosk: the server may be out of reach. Ask first; if it cannot answer, the page
+      // in the new language comes from the tablet (sw.js) and the answers go with it.
+      event.preventDefault();
+      reachable().then(function (token) {
+        if (token === null) return switchOffline(button.value);
+        if (token) form.querySelector('[name="csrf_token"]').value = token;
+        switchChecked = true;
+        button.click();
+      });
     });
   });
+
+  // A fresh CSRF token when the server answers, null when it cannot be reached.
+  function reachable() {
+    if (navigator.onLine === false) return Promise.resolve(null);
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, 5000);
+    return fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store", signal: controller && controller.signal })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { clearTimeout(timer); return (data && data.csrf_token) || ""; },
+            function () { clearTimeout(timer); return null; });
+  }
+
+  // Offline: the answers wait in this tab's sessionStorage for a few seconds, for the same
+  // survey in the new language (kept by the service worker) to take them back, once.
+  function switchOffline(language) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && name !== "switch_lang" && typeof value === "string") fields.push([name, value]);
+    });
+    try {
+      sessionStorage.setItem(SWITCH_KEY, JSON.stringify({ path: window.location.pathname, at: Date.now(),
+                                                         step: stepField.value, fields: fields }));
+    } catch (e) { return; }
+    window.location.assign(window.location.pathname + "?lang=" + encodeURIComponent(language));
+  }
+
+  function restoreAfterOfflineSwitch() {
+    var kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(SWITCH_KEY) || "null");
+      sessionStorage.removeItem(SWITCH_KEY);
+    } catch (e) { return; }
+    if (!kept || kept.path !== window.location.pathname || Date.now() - kept.at > SWITCH_KEEPS_MS) return;
+    kept.fields.forEach(function (pair) {
+      form.querySelectorAll('[name="' + CSS.escape(pair[0]) + '"]').forEach(function (field) {
+        if (field.type === "radio" || field.type === "checkbox") { if (field.value === pair[1]) field.checked = true; }
+        else if (field.tagName === "SELECT" && field.multiple) {
+          Array.prototype.forEach.call(field.options, function (o) { if (o.value === pair[1]) o.selected = true; });
+        } else if (field.type !== "file") field.value = pair[1];
+      });
+    });
+    form.dataset.step = kept.step || "";
+  }
   function isLanguageSwitch(event) {
     var by = event.submitter;
     return (by && by.name === "switch_lang") || switchField.name === "switch_lang";

@@ -18,6 +18,8 @@ var SHELL = "/kiosk/hors-ligne";
 var STATE_KEY = "/__voix-sw-state";  // the last language asked for, kept across restarts
 var REFRESH_EVERY_MS = 2 * 60 * 1000;
 var lastRefresh = 0;
+// The forms of a support, a vote, a comment or a question (outbox.js puts them aside first).
+var ACTION_PATHS = /^\/consultations\/(idees\/\d+\/(soutien|commentaires)|\d+\/(duel|affirmations|questions))$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -98,6 +100,8 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(navigate(request, url));
   } else if (request.mode === "navigate" && request.method === "POST" && /^\/kiosk\/enquete\/\d+$/.test(url.pathname)) {
     event.respondWith(sendSurvey(request));
+  } else if (request.mode === "navigate" && request.method === "POST" && ACTION_PATHS.test(url.pathname)) {
+    event.respondWith(sendAction(request));
   } else if (request.method === "GET" && VOIX_SW.staticFiles.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(request); }));
   }
@@ -150,6 +154,26 @@ function sendSurvey(request) {
         if (self.registration.sync) self.registration.sync.register("voix-outbox").catch(function () {});
         return Response.redirect(SHELL + "?saved=1&lang=" + entry.language, 303);
       });
+    });
+  });
+}
+
+// A support, a vote, a comment or a question, sent normally after outbox.js found the
+// network up. If it fails on the way, the copy put aside waits in the outbox and the
+// resident is back on the page they acted on, told that it is kept on the tablet.
+function sendAction(request) {
+  var copy = request.clone();
+  return fetch(request).then(function (response) {
+    if (response.status >= 500) throw new Error("server " + response.status);
+    return copy.formData().then(function (form) { return voixOutbox.forget(form.get("uuid")); })
+      .catch(function () {}).then(function () { return response; });
+  }).catch(function () {
+    return copy.formData().then(function (form) { return voixOutbox.keep(form.get("uuid")); }).then(function (entry) {
+      if (!entry || !request.referrer) return offlinePage(request, new URL(request.url));
+      if (self.registration.sync) self.registration.sync.register("voix-outbox").catch(function () {});
+      var back = new URL(request.referrer);
+      back.searchParams.set("kept", entry.kind);
+      return Response.redirect(back.pathname + back.search, 303);
     });
   });
 }

@@ -1,0 +1,216 @@
+"""Supports, votes, comments and questions given on a kiosk whose network is down go into
+the same outbox as surveys, and are sent once each through the idempotent API when the
+network returns (docs/kiosk.md, "Offline use").
+"""
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from deliberation import operations as ops
+from deliberation.models import Comment, Idea, Origin, PairwiseVote, Participant, Support
+from tests.conftest import count_rows
+
+
+def rows(model, *where) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.test_kiosk import register_kiosk
+from tests.test_kiosk_trust import consultation  # noqa: F401 (fixture)
+from voix.extensions import db
+
+
+def test_a_participant_asked_again_with_the_same_uuid_is_the_same(client, consultation):
+    key = str(uuid.uuid4())
+    url = f"/api/v1/consultations/{consultation.id}/participants"
+    first = client.post(url, json={"uuid": key})
+    again = client.post(url, json={"uuid": key})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["token"] == again.json["token"]
+    assert rows(Participant, Participant.client_uuid == key) == 1
+    assert client.post(url, json={}).status_code == 201  # without a uuid: a new one each time
+    assert client.post(url, json={"uuid": "not-a-uuid"}).status_code == 422
+    other = ops.create_consultation({"fr": "Ailleurs"}, consultation.territory)
+    db.session.commit()
+    refused = client.post(f"/api/v1/consultations/{other.id}/participants", json={"uuid": key})
+    assert refused.status_code == 422  # never someone else's participant
+    assert rows(Participant, Participant.client_uuid == key) == 1
+
+
+def test_a_comment_sent_through_the_api_keeps_its_language(client, consultation):
+    idea = db.session.scalar(select(Idea).where(Idea.consultation_id == consultation.id))
+    token = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={}).json["token"]
+    body = {"token": token, "uuid": str(uuid.uuid4()), "body": "Bonne idée", "position": "for", "language": "ar"}
+    assert client.post(f"/api/v1/ideas/{idea.id}/comments", json=body).status_code == 201
+    assert client.post(f"/api/v1/ideas/{idea.id}/comments", json=body).status_code == 200
+    assert db.session.scalar(select(Comment.language).where(Comment.uuid == body["uuid"])) == "ar"
+
+
+def test_a_kiosk_keeps_the_consultations_pages_and_they_hold_nobody(client, auth, make_user, territories,
+                                                                   consultation):
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    pages = client.get("/kiosk/hors-ligne/pages").json["pages"]
+    idea = db.session.scalar(select(Idea).where(Idea.consultation_id == consultation.id))
+    for path in (f"/consultations/{consultation.id}", f"/consultations/idees/{idea.id}",
+                 f"/consultations/{consultation.id}/duel", f"/consultations/{consultation.id}/affirmations",
+                 f"/consultations/{consultation.id}/questions"):
+        assert {f"{path}?lang={lang}" for lang in ("fr", "en", "ar")} <= set(pages), path
+    # A resident supports an idea; the page the service worker fetches meanwhile shows nothing of it.
+    page = client.get(f"/consultations/{consultation.id}").text
+    vote_uuid = page.split('name="uuid" value="')[1].split('"')[0]
+    client.post(f"/consultations/idees/{idea.id}/soutien", data={"uuid": vote_uuid, "back": "list"})
+    assert 'aria-pressed="true"' in client.get(f"/consultations/{consultation.id}").text
+    kept = client.get(f"/consultations/{consultation.id}?lang=ar", headers={"X-Voix-Precache": "1"}).text
+    assert 'aria-pressed="true"' not in kept and "flash-success" not in kept
+    assert 'aria-pressed="true"' in client.get(f"/consultations/{consultation.id}").text  # still theirs
+
+
+# --- In a browser ------------------------------------------------------------------------
+
+browser = pytest.importorskip("tests.test_browser", reason="Playwright is not installed")
+kiosk_site, playwright = browser.kiosk_site, browser.playwright
+
+
+@pytest.fixture
+def tablet(kiosk_site, consultation):  # noqa: F811 (the consultation exists before the pages are cached)
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+        context.add_cookies([{"name": "voix_kiosk", "value": kiosk_site["token"], "url": kiosk_site["url"]}])
+        yield context.new_page()
+        chromium.close()
+
+
+def wait_for_empty_outbox(page, seconds):
+    deadline = time.monotonic() + seconds
+    while page.evaluate("voixOutbox.all()"):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the outbox still holds {page.evaluate('voixOutbox.all()')}")
+        time.sleep(0.2)
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.outerHTML")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_support_a_comment_and_a_pairwise_vote_given_offline_are_stored_once(kiosk_site, tablet, consultation):
+    page, url = tablet, kiosk_site["url"]
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+
+    # A support, from the consultation's page (kept on the tablet), in Arabic.
+    page.goto(f"{url}/consultations/{consultation.id}?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    button = page.locator(f'form[data-idea="{ideas[0].id}"] button[type=submit]')
+    button.tap()
+    kept = page.locator(".outbox-kept")
+    browser.expect(kept).to_contain_text("الجهاز اللوحي")  # said in the page's language
+    assert f'aria-describedby="{kept.get_attribute("id")}"' in focused(page)  # focus back on the supported idea
+    assert button.get_attribute("aria-pressed") == "true"
+    page.screenshot(path="/tmp/offline/kiosk-support-kept.png")
+
+    # A comment, from an idea's page.
+    page.goto(f"{url}/consultations/idees/{ideas[1].id}?lang=fr")
+    page.fill("#comment-new", "Avec des arbres aussi")
+    page.tap(".comment-form:not(details .comment-form) button[type=submit]")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Votre commentaire est gardé")
+    assert page.input_value("#comment-new") == ""
+    assert "outbox-kept" in focused(page)
+
+    # A "which do you prefer?" vote.
+    page.goto(f"{url}/consultations/{consultation.id}/duel?lang=fr")
+    page.locator(".duel-choice").first.tap()
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Votre vote est gardé")
+    assert "outbox-kept" in focused(page)
+    page.screenshot(path="/tmp/offline/kiosk-pairwise-kept.png")
+
+    waiting = page.evaluate("voixOutbox.all()")
+    assert sorted(e["kind"] for e in waiting) == ["comment", "pairwise", "support"]
+    assert {e["state"] for e in waiting} == {"waiting"} and len({e["resident"] for e in waiting}) == 1
+    assert count_rows(Support) == 0 and count_rows(PairwiseVote) == 0
+
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    db.session.rollback()
+    assert count_rows(Support) == 1 and count_rows(PairwiseVote) == 1
+    comment = db.session.scalar(select(Comment).where(Comment.body == "Avec des arbres aussi"))
+    assert comment is not None and comment.idea_id == ideas[1].id and comment.language == "fr"
+    support = db.session.scalar(select(Support))
+    vote = db.session.scalar(select(PairwiseVote))
+    # One resident, one participant, counted as a kiosk's.
+    assert support.participant_id == vote.participant_id == comment.participant_id
+    assert support.idea_id == ideas[0].id and {support.origin, vote.origin} == {Origin.kiosk}
+
+    page.evaluate("voixOutbox.flush()")  # nothing is sent twice
+    db.session.rollback()
+    assert count_rows(Support) == 1 and count_rows(PairwiseVote) == 1
+    assert rows(Comment, Comment.body == "Avec des arbres aussi") == 1
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_support_given_online_goes_as_before(kiosk_site, tablet, consultation):
+    page, url = tablet, kiosk_site["url"]
+    idea = db.session.scalar(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id))
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{idea.id}"] button[type=submit]').tap()
+    assert page.locator(".outbox-kept").count() == 0
+    db.session.rollback()
+    assert count_rows(Support) == 1
+    assert page.locator(f'form[data-idea="{idea.id}"] button[aria-pressed=true]').count() == 1
+    wait_for_empty_outbox(page, seconds=5)  # the copy put aside is dropped once the server answered
+
+
+def test_staff_see_which_consultation_a_refused_vote_belongs_to(client, auth, make_user, territories):
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    refusals = [{"uuid": str(uuid.uuid4()), "kind": "support", "consultation": 4, "answered_at": "2026-12-01T10:00:00Z",
+                 "status": 422, "reason": "Votes are closed in this consultation."},
+                {"uuid": str(uuid.uuid4()), "wave": 7, "answered_at": "2026-12-01T11:00:00Z", "status": 422,
+                 "reason": "check the clock"}]
+    assert client.post("/kiosk/etat", json={"waiting": 0, "refused": 2, "refusals": refusals}).status_code == 200
+    auth.login(make_user("facilitator", ("sanitas",), email="other@voix.example"))
+    screen = client.get("/kiosk/appareils?lang=en").text
+    # the server's reason is isolated (<bdi>): it may be in the resident's language
+    assert "Consultation 4, a support given 2026-12-01T10:00:00Z: <bdi>Votes are closed" in screen
+    assert "Wave 7, answered 2026-12-01T11:00:00Z: <bdi>check the clock</bdi>" in screen
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_vote_and_a_question_given_offline_are_stored_once(kiosk_site, tablet, consultation):
+    from deliberation.models import InstitutionQuestion, StatementVote
+
+    page, url = tablet, kiosk_site["url"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang=en")
+    page.tap("button[name=value][value='-1']")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Your vote is kept on this tablet")
+    assert page.locator(".statement-vote button:enabled").count() == 0  # no second vote on a kept one
+
+    page.goto(f"{url}/consultations/{consultation.id}/questions?lang=en")
+    page.tap("label.choice >> nth=0")
+    page.fill("#text", "When will the square be cleaned?")
+    page.tap("form[data-outbox=question] button[type=submit]")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Your question is kept on this tablet")
+    assert page.locator("form[data-outbox=question]").is_hidden()
+
+    assert sorted(e["kind"] for e in page.evaluate("voixOutbox.all()")) == ["question", "statement"]
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert rows(StatementVote) == 1 and rows(InstitutionQuestion) == 1
+    vote = db.session.scalar(select(StatementVote))
+    question = db.session.scalar(select(InstitutionQuestion))
+    assert vote.value == -1 and vote.origin is Origin.kiosk
+    assert question.text == "When will the square be cleaned?" and question.language == "en"
+    assert vote.participant_id == question.asker_id
