@@ -1,4 +1,5 @@
 """`flask surveys ...`: exports and imports from the command line."""
+import json
 from pathlib import Path
 
 import click
@@ -41,11 +42,14 @@ def export_command(wave_id, fmt, output, raw):
 @click.option("--new-version-of", "new_version_of", type=int, default=None,
               help="Id of a questionnaire of that territory: the file becomes its next version, questions "
                    "matched by name so that waves stay comparable.")
-def import_command(file, territory, title, language, new_version_of):
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: questionnaire_id, questions_imported, "
+              "not_imported, languages, conditions_imported, conditions_not_imported.")
+def import_command(file, territory, title, language, new_version_of, as_json):
     """Import an XLSForm (.xlsx, .csv), KoboToolbox form (.json) or LimeSurvey (.lss) FILE as a
     draft questionnaire, or as a new version of an existing one.
 
-    Prints the questionnaire id on the first line, then what was not imported as it was.
+    Prints the questionnaire id on the first line, then what was not imported as it was;
+    with --json, one JSON object instead (docs/surveys.md).
     """
     place = territory_by_slug(territory)
     if place is None:
@@ -68,6 +72,27 @@ def import_command(file, territory, title, language, new_version_of):
     except Exception:
         db.session.rollback()
         raise
+    if as_json:
+        click.echo(json.dumps(import_summary(result, file.name), ensure_ascii=False))
+        return
     click.echo(result.questionnaire.id)
     for note in result.notes:
         click.echo(f"- {note}")
+
+
+def import_summary(result, filename) -> dict:
+    """The --json contract of issue 14. A question counts once whatever its rows or items;
+    notes about display conditions go to conditions_not_imported, the others to not_imported
+    (a note about the whole file has the file's name as its source)."""
+    def listed(kind):
+        return [{"source": note.subject or filename, "reason": str(note.message)}
+                for note in result.notes if note.kind == kind]
+
+    return {
+        "questionnaire_id": result.questionnaire.id,
+        "questions_imported": len(result.version.questions),
+        "not_imported": listed("question"),
+        "languages": result.version.languages,
+        "conditions_imported": result.conditions_imported,
+        "conditions_not_imported": listed("condition"),
+    }

@@ -18,7 +18,9 @@ from voix.extensions import db
 
 from .. import operations as ops
 from ..models import Questionnaire, QuestionType
-from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
+from voix.languages import language_code, ordered_languages
+
+from .draft import Draft, ImportRefused, Note
 
 TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
 CODE_MAX = 40
@@ -28,6 +30,12 @@ CODE_MAX = 40
 class ImportResult:
     questionnaire: Questionnaire
     notes: list
+    # Display conditions passed on with their question (and kept): for the CLI's --json.
+    conditions_imported: int = 0
+
+    @property
+    def version(self):
+        return self.questionnaire.latest_version
 
 
 def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="",
@@ -46,15 +54,16 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
         questionnaire = new_version_of
         version = ops.new_empty_version(questionnaire)
     codes = _Codes()
+    conditions = 0
     for question in draft.questions:
-        _add_question(version, question, codes, languages, notes)
+        conditions += bool(_add_question(version, question, codes, languages, notes))
     if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
     notes.extend(codes.notes())
     notes.extend(languages.notes())
     if new_version_of is not None:
         notes.extend(_left_out_of_new_version(version))
-    return ImportResult(questionnaire, notes)
+    return ImportResult(questionnaire, notes, conditions_imported=conditions)
 
 
 def _left_out_of_new_version(version) -> list:
@@ -67,6 +76,7 @@ def _left_out_of_new_version(version) -> list:
 
 
 def _add_question(version, question, codes, languages, notes):
+    """Saves the question; returns True when it was saved with a display condition."""
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
@@ -91,18 +101,20 @@ def _add_question(version, question, codes, languages, notes):
     condition = _condition(question, codes, notes)
     try:
         ops.save_question(version, condition=condition, **fields)
-        return
+        return condition is not None
     except ops.SurveyError as error:
         refusal = error
     if condition is not None:  # perhaps only the condition was refused: try without it
         try:
             ops.save_question(version, condition=None, **fields)
-            notes.append(Note(question.name, _l("display condition not imported: %(reason)s", reason=str(refusal))))
-            return
+            notes.append(Note(question.name, _l("display condition not imported: %(reason)s", reason=str(refusal)),
+                              "condition"))
+            return False
         except ops.SurveyError as error:
             refusal = error
     codes.forget(question.name)
-    notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
+    notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal)), "question"))
+    return False
 
 
 def _condition(question, codes, notes):
@@ -195,29 +207,31 @@ def _unique(code, taken, limit) -> str:
 
 
 class _Languages:
-    """Keeps French, English and Arabic; another language stands in when French is missing."""
+    """Keeps every language (by its BCP 47 code); another language stands in when French,
+    the platform's required language, is missing. A tag that names no known language is
+    left out, with a note."""
 
     def __init__(self, default_tag):
         self.default_tag = default_tag
-        self.dropped, self.stand_ins = set(), set()
+        self.unknown, self.stand_ins = set(), set()
 
     def pick(self, texts: dict) -> dict:
         ours = {}
         for tag, text in texts.items():
-            code = our_language(tag)
+            code = language_code(tag)
             if code is None:
-                self.dropped.add(str(tag))
+                self.unknown.add(str(tag))
             elif text and code not in ours:
                 ours[code] = text
         if texts and "fr" not in ours:
-            stand_in = self._stand_in(texts, ours)
+            stand_in = self._stand_in(texts)
             if stand_in is not None:
                 ours["fr"] = texts[stand_in]
                 self.stand_ins.add(str(stand_in))
-        return {code: ours[code] for code in OUR_LANGUAGES if code in ours}
+        return {code: ours[code] for code in ordered_languages(ours)}
 
-    def _stand_in(self, texts, ours):
-        by_code = {our_language(tag): tag for tag in texts if texts[tag]}
+    def _stand_in(self, texts):
+        by_code = {language_code(tag): tag for tag in texts if texts[tag]}
         for candidate in (by_code.get("en"), by_code.get("ar"), self.default_tag, *texts):
             if candidate is not None and texts.get(candidate):
                 return candidate
@@ -225,10 +239,11 @@ class _Languages:
 
     def notes(self):
         notes = []
-        dropped = sorted(self.dropped - self.stand_ins - {"default"})
-        if dropped:
-            notes.append(Note("", _l("Texts in these languages were not imported (we offer French, English "
-                                     "and Arabic): %(languages)s", languages=_names(dropped))))
+        unknown = sorted(self.unknown - self.stand_ins - {"default"})
+        if unknown:
+            notes.append(Note("", _l("Texts in these columns were not imported: their name is not a language we "
+                                     "know (write a code such as tr, or a name such as Turkish (tr)): "
+                                     "%(languages)s", languages=", ".join(unknown))))
         if self.stand_ins:
             notes.append(Note("", _l("Some texts had no French version: the text in %(languages)s was put in its "
                                      "place. Translate it before opening a wave.",

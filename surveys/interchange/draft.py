@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from voix.languages import language_code
+
 from ..models import QuestionType
 
 
@@ -24,6 +26,17 @@ class Note:
 
     subject: str
     message: object
+    # "condition" for a display condition that was not imported (as it was), else "question";
+    # None: guessed from the message (see `kind`), so that notes written without it still count.
+    category: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.category:
+            return self.category
+        source = getattr(self.message, "_args", None)  # a lazy string keeps its English msgid
+        text = str(source[0] if source else self.message).lower()
+        return "condition" if ("condition" in text or "relevan" in text) and "required" not in text else "question"
 
     def __str__(self):
         return f"{self.subject} — {self.message}" if self.subject else str(self.message)
@@ -53,8 +66,8 @@ class Draft:
     notes: list = field(default_factory=list)
     default_language: str | None = None  # the tag whose texts stand in for missing French
 
-    def note(self, subject, message):
-        self.notes.append(Note(str(subject or ""), message))
+    def note(self, subject, message, category=None):
+        self.notes.append(Note(str(subject or ""), message, category))
 
 
 def settle_condition(draft, name, expression, own, inherited) -> dict | None:
@@ -141,26 +154,6 @@ def _balanced(text) -> bool:
 
 # --- Languages -----------------------------------------------------------------------
 
-OUR_LANGUAGES = ("fr", "en", "ar")
-_NAMES = {
-    "fr": {"fr", "french", "français", "francais", "française"},
-    "en": {"en", "english", "anglais"},
-    "ar": {"ar", "arabic", "arabe", "العربية", "عربي"},
-}
-_CODE_IN_PARENTHESES = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
-
-
-def our_language(tag) -> str | None:
-    """'Français (fr)', 'french', 'fr-CA', 'ar' -> our code; other languages -> None."""
-    if not tag:
-        return None
-    tag = str(tag).strip()
-    match = _CODE_IN_PARENTHESES.search(tag)
-    if match:
-        code = match.group(1).lower()
-        return code if code in OUR_LANGUAGES else None
-    lowered = tag.lower()
-    for code, names in _NAMES.items():
-        if lowered in names or lowered.split("-")[0].split("_")[0] == code:
-            return code
-    return None
+# Any language is kept (voix/languages.py reads codes and names with babel's CLDR data);
+# the readers call it under this name.
+our_language = language_code
