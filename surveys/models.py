@@ -18,8 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voix.extensions import db
 from voix.i18n import localized
-from voix.languages import ordered_languages
 from voix.invitations import new_invitation_code, track_invitation_depth
+from voix.languages import ordered_languages
 from voix.models import created_at_column, enum_type, local_today, utcnow
 from voix.territories.models import Territory
 

@@ -4,8 +4,6 @@ French where it has no catalogue), exports keep the language; the CLI's --json c
 import json
 from pathlib import Path
 
-import pytest
-
 from surveys.interchange import import_questionnaire
 from surveys.models import Questionnaire
 from voix.extensions import db

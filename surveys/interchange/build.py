@@ -15,11 +15,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from voix.extensions import db
+from voix.languages import language_code, ordered_languages
 
 from .. import operations as ops
 from ..models import Questionnaire, QuestionType
-from voix.languages import language_code, ordered_languages
-
 from .draft import Draft, ImportRefused, Note
 
 TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
