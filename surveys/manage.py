@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -42,7 +43,7 @@ from .forms import (
 from .interchange import ImportRefused, import_questionnaire
 from .interchange.files import MAX_FILE_BYTES
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
-from .views import render_answer_page
+from .views import choose_content_language, render_answer_page
 
 bp = Blueprint("survey_manage", __name__, url_prefix="/animation/enquetes", template_folder="templates")
 LANGS = ("fr", "en", "ar")
@@ -246,8 +247,10 @@ def question_action(questionnaire_id, question_id, action):
 def preview(questionnaire_id):
     """The latest version as a resident sees it on a kiosk; nothing can be sent."""
     questionnaire = _questionnaire(questionnaire_id, manage=False)
-    return render_answer_page(SimpleNamespace(questionnaire=questionnaire), questionnaire.latest_version.questions,
-                              preview=True)
+    version = questionnaire.latest_version
+    language = choose_content_language(version.languages, request.args.get("lang"))
+    with force_locale(language if language in LANGS else "fr"):
+        return render_answer_page(SimpleNamespace(questionnaire=questionnaire), version.questions, preview=True)
 
 
 @bp.post("/<int:questionnaire_id>/vagues")

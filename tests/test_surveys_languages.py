@@ -2,10 +2,17 @@
 resident answers in any of the questionnaire's languages (the interface falling back to
 French where it has no catalogue), exports keep the language; the CLI's --json contract."""
 import json
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
+from surveys import operations as ops
 from surveys.interchange import import_questionnaire
-from surveys.models import Questionnaire
+from surveys.models import Questionnaire, Response, WaveStatus
+from tests.conftest import count_rows
 from voix.extensions import db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "surveys"
@@ -74,3 +81,54 @@ def test_json_summary_sorts_notes_by_kind():
     assert Note("q", "display condition too complex to import: ${a} > 2").kind == "condition"
     assert Note("q", "its condition for being required is not imported: it is optional.").kind == "question"
     assert Note("q", "anything", "condition").kind == "condition"
+
+
+# --- The resident answers in a language without an interface catalogue ------------------
+
+
+def html_lang(page):
+    return re.search(r'<html lang="([\w-]+)" dir="(\w+)"', page.text).groups()
+
+
+@pytest.fixture
+def turkish_wave(territories):
+    result, _questions = imported(territories)
+    today = date.today()
+    wave = ops.create_wave(result.questionnaire, territories["sanitas"], today, today + timedelta(days=9))
+    wave.status = WaveStatus.open
+    db.session.commit()
+    return wave
+
+
+def test_a_resident_answers_in_turkish_on_a_phone(client, turkish_wave):
+    url = f"/enquete/{turkish_wave.id}"
+    page = client.get(f"{url}?lang=tr")
+    assert html_lang(page) == ("fr", "ltr")  # no Turkish catalogue: the chrome is French, and says so
+    assert "Envoyer mes réponses" in page.text
+    assert re.search(r'<span lang="tr" dir="auto">Otobüse biniyor musunuz\?</span>', page.text)
+    assert re.search(r'<span lang="tr" dir="auto">Evet</span>', page.text)
+    # The switch offers the questionnaire's languages, Turkish current, named in themselves.
+    switch = re.search(r'<nav class="language-switch".*?</nav>', page.text, re.S).group(0)
+    assert re.search(r'value="tr"[^>]*lang="tr" dir="ltr"[^>]*aria-current="true">Türkçe<', switch)
+    assert 'value="pt"' in switch and 'value="ar"' in switch  # and the interface's own languages
+    # A switch to Portuguese sends nothing, keeps the answer, shows Portuguese.
+    fields = dict(re.findall(r'name="(csrf_token|uuid)" value="([^"]*)"', page.text))
+    switched = client.post(url, data={**fields, "q-transport": "oui", "switch_lang": "pt"})
+    assert switched.status_code == 200 and count_rows(Response) == 0
+    assert 'lang="pt" dir="auto">Apanha o autocarro?<' in switched.text
+    assert re.search(r'name="q-transport" value="oui" checked', switched.text)
+    back = client.post(url, data={**fields, "q-transport": "oui", "switch_lang": "tr"})
+    assert "Otobüse" in back.text
+    sent = client.post(url, data={**fields, "q-transport": "oui", "q-pourquoi": "Çok pahalı", "q-age": "30"})
+    assert sent.status_code == 303, sent.text
+    response = db.session.scalar(select(Response))
+    assert response.language == "tr"
+
+
+def test_an_interface_language_is_still_offered_and_wins_over_turkish(client, turkish_wave):
+    url = f"/enquete/{turkish_wave.id}"
+    client.get(f"{url}?lang=tr")
+    arabic = client.get(f"{url}?lang=ar")
+    assert html_lang(arabic) == ("ar", "rtl")
+    # The questionnaire has no Arabic: its French texts, marked as French on the Arabic page.
+    assert '<span lang="fr" dir="auto">Prenez-vous le bus ?</span>' in arabic.text
