@@ -108,7 +108,7 @@ def test_a_resident_answers_in_turkish_on_a_phone(client, turkish_wave):
     assert re.search(r'<span lang="tr" dir="auto">Otobüse biniyor musunuz\?</span>', page.text)
     assert re.search(r'<span lang="tr" dir="auto">Evet</span>', page.text)
     # The switch offers the questionnaire's languages, Turkish current, named in themselves.
-    switch = re.search(r'<nav class="language-switch".*?</nav>', page.text, re.S).group(0)
+    switch = re.search(r'<nav class="language-switch".*?</nav>', page.text, re.DOTALL).group(0)
     assert re.search(r'value="tr"[^>]*lang="tr" dir="ltr"[^>]*aria-current="true">Türkçe<', switch)
     assert 'value="pt"' in switch and 'value="ar"' in switch  # and the interface's own languages
     # A switch to Portuguese sends nothing, keeps the answer, shows Portuguese.
