@@ -27,6 +27,9 @@ from voix.accounts.permissions import (
     can_use_questionnaire,
 )
 from voix.extensions import csrf, db
+from voix.i18n import current_language
+from voix.languages import language_name, normalize_code, text_direction_of
+from voix.request_input import clean_string
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
@@ -151,7 +154,7 @@ def detail(questionnaire_id):
     return render_template(
         "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
         waves=waves, counts=ops.response_counts(waves), comparable=ops.questionnaire_comparability(questionnaire),
-        wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
+        wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS, language_name=language_name,
         can_manage=can_manage_surveys(g.user, questionnaire.territory),
     )
 
@@ -183,7 +186,7 @@ def edit_question(questionnaire_id, question_id=None):
         _fill_question_form(form, question)
     if form.validate_on_submit():
         try:
-            ops.save_question(version, question=question, **_question_fields(form))
+            ops.save_question(version, question=question, **_kept_translations(_question_fields(form), question))
         except ops.SurveyError as error:
             db.session.rollback()
             form.code.errors = [*form.code.errors, str(error)]
@@ -207,6 +210,24 @@ def _question_fields(form) -> dict:
                 text=_by_language(form, "text"), help=_by_language(form, "help"),
                 options=getattr(form, "parsed_options", []), rows=getattr(form, "parsed_rows", []),
                 settings=settings, condition=condition)
+
+
+def _kept_translations(fields, question) -> dict:
+    """The editor has fields for French, English and Arabic only: texts in the other
+    languages (written on the translations page, or imported) are kept as they were."""
+    if question is None:
+        return fields
+
+    def merged(new, old):
+        return {**{lang: text for lang, text in (old or {}).items() if lang not in LANGS}, **new}
+
+    def merged_list(new_items, old_items):
+        old = {item["code"]: item["label"] for item in old_items or []}
+        return [{**item, "label": merged(item["label"], old.get(item["code"]))} for item in new_items]
+
+    return {**fields, "text": merged(fields["text"], question.text), "help": merged(fields["help"], question.help),
+            "options": merged_list(fields["options"], question.options),
+            "rows": merged_list(fields["rows"], question.rows)}
 
 
 def _fill_question_form(form, question):
@@ -240,6 +261,73 @@ def question_action(questionnaire_id, question_id, action):
             db.session.rollback()
             flash(str(error), "error")
     return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/<int:questionnaire_id>/traductions", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def translations(questionnaire_id):
+    """Add a content language to the latest version, or fill its texts: one field per text
+    (question, help, options, rows), the French beside it. `?langue=tr`; without it, a
+    picker. French is written in the question editor (it is required there)."""
+    questionnaire = _questionnaire(questionnaire_id)
+    version = questionnaire.latest_version
+    asked = request.args.get("langue", "").strip()
+    language = normalize_code(asked) if asked else None
+    context = dict(questionnaire=questionnaire, version=version, content_languages=version.languages,
+                   language_name=language_name, asked=asked[:20])
+    if not asked:
+        return render_template("surveys/manage/translations.html", language=None, **context)
+    if language is None or language == "fr":
+        message = (_("French is written in the question editor.") if language == "fr" else
+                   _("%(code)s is not a language code: write one such as tr, pt, ro, es, wo or zgh.", code=asked[:20]))
+        return render_template("surveys/manage/translations.html", language=None, error=message, **context), 422
+    context.update(language=language, direction=text_direction_of(language), locked=version.is_locked,
+                   texts=_translatable(version, language))
+    if request.method == "POST":
+        if version.is_locked or not EmptyForm().validate_on_submit():
+            return render_template("surveys/manage/translations.html", refused=True, **context), 422
+        _save_translations(version, language, request.form)
+        db.session.commit()
+        flash(_("Texts in %(language)s saved.", language=language_name(language, current_language())), "success")
+        return redirect(url_for(".translations", questionnaire_id=questionnaire.id, langue=language))
+    return render_template("surveys/manage/translations.html", form=EmptyForm(), **context)
+
+
+def _translatable(version, language) -> list:
+    """[(question, [(field name, what it is, French text, text in `language`)])] of a version."""
+    found = []
+    for question in version.questions:
+        fields = [(f"text-{question.code}", _("Question"), question.text, "text"),
+                  (f"help-{question.code}", _("Help"), question.help or {}, "help")]
+        fields += [(f"option-{question.code}-{o['code']}", _("Option %(code)s", code=o["code"]), o["label"], None)
+                   for o in question.options]
+        fields += [(f"row-{question.code}-{r['code']}", _("Row %(code)s", code=r["code"]), r["label"], None)
+                   for r in question.rows or []]
+        found.append((question, [(name, what, texts.get("fr", ""), texts.get(language, ""))
+                                 for name, what, texts, kind in fields if kind != "help" or texts.get("fr")]))
+    return found
+
+
+def _save_translations(version, language, form):
+    """Each field sets (or, left empty, removes) the text in `language`; French is untouched.
+    JSON columns are given new values, so that the change is saved."""
+    def updated(texts, name, limit):
+        texts = dict(texts or {})
+        value = clean_string(form.get(name, "")).strip()[:limit]
+        if value:
+            texts[language] = value
+        else:
+            texts.pop(language, None)
+        return texts
+
+    for question in version.questions:
+        question.text = updated(question.text, f"text-{question.code}", 1000)
+        if (question.help or {}).get("fr"):
+            question.help = updated(question.help, f"help-{question.code}", 500)
+        question.options = [{**o, "label": updated(o["label"], f"option-{question.code}-{o['code']}", 200)}
+                            for o in question.options]
+        question.rows = [{**r, "label": updated(r["label"], f"row-{question.code}-{r['code']}", 200)}
+                         for r in question.rows or []]
 
 
 @bp.get("/<int:questionnaire_id>/apercu")

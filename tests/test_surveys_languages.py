@@ -132,3 +132,71 @@ def test_an_interface_language_is_still_offered_and_wins_over_turkish(client, tu
     assert html_lang(arabic) == ("ar", "rtl")
     # The questionnaire has no Arabic: its French texts, marked as French on the Arabic page.
     assert '<span lang="fr" dir="auto">Prenez-vous le bus ?</span>' in arabic.text
+
+
+# --- The builder: a facilitator adds a language and fills its texts ------------------------
+
+
+def test_facilitator_adds_turkish_and_fills_its_texts(client, auth, make_user, territories):
+    from surveys.models import Question
+
+    auth.login(make_user("facilitator", ("sanitas",)))
+    base = "/animation/enquetes"
+    client.post(f"{base}/nouveau", data={"title_fr": "Le square", "territory": territories["sanitas"].id})
+    questionnaire = db.session.scalar(select(Questionnaire))
+    url = f"{base}/{questionnaire.id}"
+    client.post(f"{url}/questions/nouvelle", data={
+        "code": "usage", "type": "single_choice", "text_fr": "Vous y allez ?", "text_en": "Do you go?",
+        "options": "souvent | Souvent\njamais | Jamais"})
+    client.post(f"{url}/questions/nouvelle", data={
+        "code": "services", "type": "matrix_single", "text_fr": "Notez", "options": "1 | Mal\n2 | Bien",
+        "rows": "bus | Le bus\ntram | Le tram"})
+    assert client.get(f"{url}/traductions").status_code == 200
+    page = client.get(f"{url}/traductions?langue=tr")
+    assert page.status_code == 200
+    assert 'name="text-usage"' in page.text and 'name="option-usage-jamais"' in page.text
+    assert 'name="row-services-tram"' in page.text and 'lang="tr" dir="ltr"' in page.text
+    saved = client.post(f"{url}/traductions?langue=tr", data={
+        "text-usage": "Oraya gidiyor musunuz?", "option-usage-souvent": "Sık sık", "option-usage-jamais": "Asla",
+        "text-services": "Puanlayın", "row-services-bus": "Otobüs", "row-services-tram": ""})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    questions = {q.code: q for q in db.session.scalars(select(Question))}
+    assert questions["usage"].text == {"fr": "Vous y allez ?", "en": "Do you go?", "tr": "Oraya gidiyor musunuz?"}
+    assert questions["usage"].options[1]["label"] == {"fr": "Jamais", "tr": "Asla"}
+    assert questions["services"].rows[0]["label"] == {"fr": "Le bus", "tr": "Otobüs"}
+    assert questions["services"].rows[1]["label"] == {"fr": "Le tram"}  # left empty: French shown
+    assert questionnaire.latest_version.languages == ["fr", "en", "tr"]
+    assert "Türkçe" in client.get(url).text
+    # The question editor (French, English, Arabic fields) keeps the Turkish texts.
+    edited = client.post(f"{url}/questions/{questions['usage'].id}", data={
+        "code": "usage", "type": "single_choice", "text_fr": "Vous y allez souvent ?",
+        "options": "souvent | Souvent\njamais | Jamais"})
+    assert edited.status_code == 302
+    db.session.expire_all()
+    usage = db.session.get(Question, questions["usage"].id)
+    assert usage.text == {"fr": "Vous y allez souvent ?", "tr": "Oraya gidiyor musunuz?"}
+    assert usage.options[1]["label"] == {"fr": "Jamais", "tr": "Asla"}
+    # Not a language code: said, nothing changed.
+    refused = client.post(f"{url}/traductions?langue=pas une langue", data={"text-usage": "x"})
+    assert refused.status_code == 422
+    assert client.get(f"{url}/traductions?langue=fr").status_code == 422
+
+
+def test_exports_keep_the_language_and_the_codebook_lists_every_language(client, turkish_wave):
+    import csv
+    import io
+
+    from surveys.exports import export_bytes
+
+    url = f"/enquete/{turkish_wave.id}"
+    page = client.get(f"{url}?lang=tr")
+    fields = dict(re.findall(r'name="(csrf_token|uuid)" value="([^"]*)"', page.text))
+    assert client.post(url, data={**fields, "q-transport": "non", "q-age": "41"}).status_code == 303
+    wide = list(csv.DictReader(io.StringIO(export_bytes(turkish_wave, "wide")[0].decode("utf-8-sig"))))
+    assert wide[0]["language"] == "tr"
+    codebook = list(csv.reader(io.StringIO(export_bytes(turkish_wave, "codebook")[0].decode("utf-8-sig"))))
+    header = codebook[0]
+    assert [c for c in header if c.startswith("text_")] == ["text_fr", "text_tr", "text_pt"]
+    transport = next(row for row in codebook[1:] if row[2] == "transport" and row[7] == "oui")
+    assert transport[header.index("text_tr")] == "Evet" and transport[header.index("text_pt")] == "Sim"
