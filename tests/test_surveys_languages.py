@@ -200,3 +200,12 @@ def test_exports_keep_the_language_and_the_codebook_lists_every_language(client,
     assert [c for c in header if c.startswith("text_")] == ["text_fr", "text_tr", "text_pt"]
     transport = next(row for row in codebook[1:] if row[2] == "transport" and row[7] == "oui")
     assert transport[header.index("text_tr")] == "Evet" and transport[header.index("text_pt")] == "Sim"
+
+
+def test_the_api_records_a_content_language(client, turkish_wave):
+    body = {"uuid": "0b6f7c1e-2f51-4b7a-9d7e-1c2d3e4f5a6b", "language": "tr",
+            "answers": {"transport": "oui", "pourquoi": "Uzak", "age": 20}}
+    assert client.post(f"/api/v1/waves/{turkish_wave.id}/responses", json=body).status_code == 201
+    other = {**body, "uuid": "1b6f7c1e-2f51-4b7a-9d7e-1c2d3e4f5a6b", "language": "ro"}  # not one of its languages
+    assert client.post(f"/api/v1/waves/{turkish_wave.id}/responses", json=other).status_code == 201
+    assert sorted(db.session.scalars(select(Response.language))) == ["fr", "tr"]
