@@ -209,3 +209,20 @@ def test_the_api_records_a_content_language(client, turkish_wave):
     other = {**body, "uuid": "1b6f7c1e-2f51-4b7a-9d7e-1c2d3e4f5a6b", "language": "ro"}  # not one of its languages
     assert client.post(f"/api/v1/waves/{turkish_wave.id}/responses", json=other).status_code == 201
     assert sorted(db.session.scalars(select(Response.language))) == ["fr", "tr"]
+
+
+def test_a_kiosk_offers_turkish_then_forgets_it_for_the_next_person(client, auth, make_user, territories,
+                                                                     turkish_wave):
+    from tests.test_kiosk import register_kiosk
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    url = f"/kiosk/enquete/{turkish_wave.id}"
+    page = client.get(f"{url}?lang=tr")
+    assert html_lang(page) == ("fr", "ltr")
+    assert '<span lang="tr" dir="auto">Otobüse biniyor musunuz?</span>' in page.text
+    fields = dict(re.findall(r'name="(csrf_token|uuid)" value="([^"]*)"', page.text))
+    assert client.post(url, data={**fields, "q-transport": "non"}).status_code == 303
+    assert db.session.scalar(select(Response.language)) == "tr"
+    with client.session_transaction() as session:
+        assert "content_lang" not in session
+    assert "Prenez-vous le bus ?" in client.get(url).text  # the next person starts in French
