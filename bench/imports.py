@@ -93,8 +93,8 @@ def main():
 def write_docs(lines, repeat):
     table = "\n".join([
         START,
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node() or 'this machine'} "
-        f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}); {repeat} runs each.",
+        (f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node() or 'this machine'} "
+         f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}); {repeat} runs each."),
         "",
         "| file | KB | questions | languages | first s | best s | median s |",
         "|---|---:|---:|---|---:|---:|---:|",

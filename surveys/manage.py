@@ -28,7 +28,12 @@ from voix.accounts.permissions import (
 )
 from voix.extensions import csrf, db
 from voix.i18n import current_language
-from voix.languages import language_name, normalize_code, text_direction_of
+from voix.languages import (
+    known_languages,
+    language_name,
+    normalize_code,
+    text_direction_of,
+)
 from voix.request_input import clean_string
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
@@ -121,6 +126,11 @@ def import_file():
         # Titles are typed by facilitators, in any script: each option takes its own direction.
         SelectChoice(q.id, _("A new version of: %(title)s", title=q.display_title()), render_kw={"dir": "auto"})
         for q in editable]
+    # Any language may be the one of the unnamed columns: French, English, Arabic first
+    # (named in themselves), then every language CLDR knows, named in the page's language.
+    form.language.choices = form.language.choices[:4] + [
+        SelectChoice(code, f"{name} ({code})") for code, name in known_languages(current_language())
+        if code not in LANGS]
     if form.validate_on_submit():
         previous = next((q for q in editable if q.id == form.new_version_of.data), None)
         territory = previous.territory if previous else db.session.get(Territory, form.territory.data)
@@ -273,8 +283,8 @@ def translations(questionnaire_id):
     version = questionnaire.latest_version
     asked = request.args.get("langue", "").strip()
     language = normalize_code(asked) if asked else None
-    context = dict(questionnaire=questionnaire, version=version, content_languages=version.languages,
-                   language_name=language_name, asked=asked[:20])
+    context = {"questionnaire": questionnaire, "version": version, "content_languages": version.languages,
+               "language_name": language_name, "asked": asked[:20]}
     if not asked:
         return render_template("surveys/manage/translations.html", language=None, **context)
     if language is None or language == "fr":

@@ -1,6 +1,7 @@
 """Every content language (issue 14, item 4): imports keep each language they find, the
 resident answers in any of the questionnaire's languages (the interface falling back to
 French where it has no catalogue), exports keep the language; the CLI's --json contract."""
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -226,3 +227,18 @@ def test_a_kiosk_offers_turkish_then_forgets_it_for_the_next_person(client, auth
     with client.session_transaction() as session:
         assert "content_lang" not in session
     assert "Prenez-vous le bus ?" in client.get(url).text  # the next person starts in French
+
+
+def test_the_import_page_offers_any_language_for_unnamed_columns(client, auth, make_user, territories):
+    from werkzeug.datastructures import FileStorage
+
+    auth.login(make_user("facilitator", ("sanitas",)))
+    page = client.get("/animation/enquetes/importer")
+    assert '<option value="tr">turc (tr)</option>' in page.text or 'value="tr">Turkish (tr)<' in page.text
+    content = b"type,name,label\ntext,nom,Adiniz?\n"
+    sent = client.post("/animation/enquetes/importer", data={
+        "file": FileStorage(stream=io.BytesIO(content), filename="plain.csv"),
+        "territory": territories["sanitas"].id, "language": "tr", "new_version_of": 0})
+    assert sent.status_code == 200, sent.text
+    question = db.session.scalar(select(Questionnaire)).latest_version.questions[0]
+    assert question.text == {"fr": "Adiniz?", "tr": "Adiniz?"}  # Turkish, standing in for French until translated

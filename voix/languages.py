@@ -111,3 +111,12 @@ def ordered_languages(codes) -> list:
         if code and code not in seen:
             seen.append(code)
     return sorted(seen, key=lambda code: code != "fr")
+
+
+def known_languages(in_language) -> list:
+    """[(code, name in `in_language`)] of every language CLDR has data for, by name: the
+    choices of a language picker."""
+    names = Locale.parse(in_language).languages
+    codes = {identifier for identifier in localedata.locale_identifiers() if "_" not in identifier}
+    found = [(code, names[code]) for code in codes if code in names and code != "root"]
+    return sorted(found, key=lambda pair: pair[1].lower())
