@@ -169,6 +169,9 @@ def test_facilitator_adds_turkish_and_fills_its_texts(client, auth, make_user, t
     assert questions["services"].rows[1]["label"] == {"fr": "Le tram"}  # left empty: French shown
     assert questionnaire.latest_version.languages == ["fr", "en", "tr"]
     assert "Türkçe" in client.get(url).text
+    preview = client.get(f"{url}/apercu?lang=tr")  # the facilitator previews it as a Turkish resident
+    assert '<span lang="tr" dir="auto">Oraya gidiyor musunuz?</span>' in preview.text
+    assert '<html lang="fr"' in preview.text
     # The question editor (French, English, Arabic fields) keeps the Turkish texts.
     edited = client.post(f"{url}/questions/{questions['usage'].id}", data={
         "code": "usage", "type": "single_choice", "text_fr": "Vous y allez souvent ?",
