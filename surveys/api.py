@@ -80,8 +80,11 @@ def submit(wave_id):
     if not isinstance(answers, dict) or not isinstance(about, dict):
         abort(400, description=_("answers and about must be JSON objects."))
     language = body_language(body)
+    wave = db.session.get(Wave, wave_id)
+    if body.get("language") in wave.version.languages:  # a questionnaire's language, catalogue or not
+        language = body["language"]
     kiosk = calling_kiosk()
-    if kiosk is not None and not offered_on_kiosk(db.session.get(Wave, wave_id), kiosk):
+    if kiosk is not None and not offered_on_kiosk(wave, kiosk):
         abort(403, description=_("This kiosk does not offer this survey."))
     try:
         submission = submit_response(

@@ -88,25 +88,21 @@ def import_command(file, territory, title, language, new_version_of, as_json):
         db.session.rollback()
         raise
     if as_json:
-        click.echo(json.dumps(import_report(result), ensure_ascii=False))
+        click.echo(json.dumps(import_report(result, file.name), ensure_ascii=False))
         return
     click.echo(result.questionnaire.id)
     for note in result.notes:
         click.echo(f"- {note}")
 
 
-def import_report(result) -> dict:
-    """The import as one JSON object (the contract of issue 14); a question counts once."""
-    questionnaire = result.questionnaire
-    version = questionnaire.latest_version
-    languages = set(questionnaire.title)
-    for question in version.questions:
-        languages |= set(question.text) | {tag for option in question.options for tag in option.get("label", {})}
-
+def import_report(result, filename) -> dict:
+    """The import as one JSON object (the contract of issue 14). A question counts once
+    whatever its rows or items; notes about display conditions go to conditions_not_imported,
+    the others to not_imported (a note about the whole file has the file's name as source)."""
     def listed(notes):
-        return [{"source": note.subject, "reason": str(note.message)} for note in notes]
+        return [{"source": note.subject or filename, "reason": str(note.message)} for note in notes]
 
-    return {"questionnaire_id": questionnaire.id, "questions_imported": len(version.questions),
-            "not_imported": listed(result.other_notes), "languages": sorted(languages),
+    return {"questionnaire_id": result.questionnaire.id, "questions_imported": len(result.version.questions),
+            "not_imported": listed(result.other_notes), "languages": result.version.languages,
             "conditions_imported": result.conditions_imported,
             "conditions_not_imported": listed(result.condition_notes)}

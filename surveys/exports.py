@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from voix.audit import record_read
 from voix.downloads import XLSX, attachment, csv_bytes, xlsx_bytes
+from voix.languages import ordered_languages
 from voix.extensions import db
 from voix.territories.models import Territory
 
@@ -133,14 +134,16 @@ def question_rows(questionnaire: Questionnaire):
 
 
 def questionnaire_languages(questionnaire: Questionnaire) -> list[str]:
-    """The languages the questionnaire is written in, French first, in the platform's order."""
-    used = set(questionnaire.title) | {"fr"}
+    """Every language the questionnaire is written in (any BCP 47 code): French first, the
+    interface's languages in the platform's order, then the others as they come."""
+    used = [*questionnaire.title, "fr"]
     for version in questionnaire.versions:
         for q in version.questions:
-            used |= set(q.text)
+            used += list(q.text)
             for option in [*q.options, *(q.rows or [])]:
-                used |= set(option.get("label") or {})
-    return [language for language in current_app.config["LANGUAGES"] if language in used]
+                used += list(option.get("label") or {})
+    ours = [language for language in current_app.config["LANGUAGES"] if language in used]
+    return ordered_languages([*ours, *used])
 
 
 def codebook_rows(wave: Wave):
@@ -174,7 +177,9 @@ def _codebook_options(question: Question, languages):
     def each_language(label):
         texts = []
         for language in languages:
-            with force_locale(language):
+            # Fixed scales are labelled by the interface's catalogues: French for a
+            # language without one, as on the survey pages.
+            with force_locale(language if language in current_app.config["LANGUAGES"] else "fr"):
                 texts.append(str(label(language)))
         return texts
 

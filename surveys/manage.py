@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -27,6 +28,14 @@ from voix.accounts.permissions import (
 )
 from voix.downloads import XLSX, attachment
 from voix.extensions import csrf, db
+from voix.i18n import current_language
+from voix.languages import (
+    known_languages,
+    language_name,
+    normalize_code,
+    text_direction_of,
+)
+from voix.request_input import clean_string
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
@@ -46,7 +55,7 @@ from .interchange import ImportRefused, import_questionnaire
 from .interchange.files import MAX_FILE_BYTES
 from .interchange.xlsform_export import xlsform_bytes
 from .models import Question, Questionnaire, QuestionType, Wave, WaveStatus
-from .views import render_answer_page
+from .views import choose_content_language, render_answer_page
 
 bp = Blueprint("survey_manage", __name__, url_prefix="/animation/enquetes", template_folder="templates")
 LANGS = ("fr", "en", "ar")
@@ -121,6 +130,11 @@ def import_file():
         # Titles are typed by facilitators, in any script: each option takes its own direction.
         SelectChoice(q.id, _("A new version of: %(title)s", title=q.display_title()), render_kw={"dir": "auto"})
         for q in editable]
+    # Any language may be the one of the unnamed columns: French, English, Arabic first
+    # (named in themselves), then every language CLDR knows, named in the page's language.
+    form.language.choices = form.language.choices[:4] + [
+        SelectChoice(code, f"{name} ({code})") for code, name in known_languages(current_language())
+        if code not in LANGS]
     if form.validate_on_submit():
         previous = next((q for q in editable if q.id == form.new_version_of.data), None)
         territory = previous.territory if previous else db.session.get(Territory, form.territory.data)
@@ -154,7 +168,7 @@ def detail(questionnaire_id):
     return render_template(
         "surveys/manage/detail.html", questionnaire=questionnaire, version=questionnaire.latest_version,
         waves=waves, counts=ops.response_counts(waves), comparable=ops.questionnaire_comparability(questionnaire),
-        wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS,
+        wave_form=wave_form, action_form=EmptyForm(), type_labels=TYPE_LABELS, language_name=language_name,
         condition_words=_condition_words(questionnaire.latest_version),
         can_manage=can_manage_surveys(g.user, questionnaire.territory),
     )
@@ -207,7 +221,8 @@ def edit_question(questionnaire_id, question_id=None):
             form.condition_mode.errors = [*form.condition_mode.errors, str(error)]
         else:
             try:
-                ops.save_question(version, question=question, condition=condition, **_question_fields(form))
+                ops.save_question(version, question=question, condition=condition,
+                                  **_kept_translations(_question_fields(form), question))
             except ops.SurveyError as error:
                 db.session.rollback()
                 form.code.errors = [*form.code.errors, str(error)]
@@ -242,6 +257,24 @@ def _question_fields(form) -> dict:
                 settings=settings)
 
 
+def _kept_translations(fields, question) -> dict:
+    """The editor has fields for French, English and Arabic only: texts in the other
+    languages (written on the translations page, or imported) are kept as they were."""
+    if question is None:
+        return fields
+
+    def merged(new, old):
+        return {**{lang: text for lang, text in (old or {}).items() if lang not in LANGS}, **new}
+
+    def merged_list(new_items, old_items):
+        old = {item["code"]: item["label"] for item in old_items or []}
+        return [{**item, "label": merged(item["label"], old.get(item["code"]))} for item in new_items]
+
+    return {**fields, "text": merged(fields["text"], question.text), "help": merged(fields["help"], question.help),
+            "options": merged_list(fields["options"], question.options),
+            "rows": merged_list(fields["rows"], question.rows)}
+
+
 def _fill_question_form(form, question):
     form.code.data, form.type.data, form.required.data = question.code, question.type.value, question.required
     for lang in LANGS:
@@ -273,13 +306,82 @@ def question_action(questionnaire_id, question_id, action):
     return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
 
 
+@bp.route("/<int:questionnaire_id>/traductions", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def translations(questionnaire_id):
+    """Add a content language to the latest version, or fill its texts: one field per text
+    (question, help, options, rows), the French beside it. `?langue=tr`; without it, a
+    picker. French is written in the question editor (it is required there)."""
+    questionnaire = _questionnaire(questionnaire_id)
+    version = questionnaire.latest_version
+    asked = request.args.get("langue", "").strip()
+    language = normalize_code(asked) if asked else None
+    context = {"questionnaire": questionnaire, "version": version, "content_languages": version.languages,
+               "language_name": language_name, "asked": asked[:20]}
+    if not asked:
+        return render_template("surveys/manage/translations.html", language=None, **context)
+    if language is None or language == "fr":
+        message = (_("French is written in the question editor.") if language == "fr" else
+                   _("%(code)s is not a language code: write one such as tr, pt, ro, es, wo or zgh.", code=asked[:20]))
+        return render_template("surveys/manage/translations.html", language=None, error=message, **context), 422
+    context.update(language=language, direction=text_direction_of(language), locked=version.is_locked,
+                   texts=_translatable(version, language))
+    if request.method == "POST":
+        if version.is_locked or not EmptyForm().validate_on_submit():
+            return render_template("surveys/manage/translations.html", refused=True, **context), 422
+        _save_translations(version, language, request.form)
+        db.session.commit()
+        flash(_("Texts in %(language)s saved.", language=language_name(language, current_language())), "success")
+        return redirect(url_for(".translations", questionnaire_id=questionnaire.id, langue=language))
+    return render_template("surveys/manage/translations.html", form=EmptyForm(), **context)
+
+
+def _translatable(version, language) -> list:
+    """[(question, [(field name, what it is, French text, text in `language`)])] of a version."""
+    found = []
+    for question in version.questions:
+        fields = [(f"text-{question.code}", _("Question"), question.text, "text"),
+                  (f"help-{question.code}", _("Help"), question.help or {}, "help")]
+        fields += [(f"option-{question.code}-{o['code']}", _("Option %(code)s", code=o["code"]), o["label"], None)
+                   for o in question.options]
+        fields += [(f"row-{question.code}-{r['code']}", _("Row %(code)s", code=r["code"]), r["label"], None)
+                   for r in question.rows or []]
+        found.append((question, [(name, what, texts.get("fr", ""), texts.get(language, ""))
+                                 for name, what, texts, kind in fields if kind != "help" or texts.get("fr")]))
+    return found
+
+
+def _save_translations(version, language, form):
+    """Each field sets (or, left empty, removes) the text in `language`; French is untouched.
+    JSON columns are given new values, so that the change is saved."""
+    def updated(texts, name, limit):
+        texts = dict(texts or {})
+        value = clean_string(form.get(name, "")).strip()[:limit]
+        if value:
+            texts[language] = value
+        else:
+            texts.pop(language, None)
+        return texts
+
+    for question in version.questions:
+        question.text = updated(question.text, f"text-{question.code}", 1000)
+        if (question.help or {}).get("fr"):
+            question.help = updated(question.help, f"help-{question.code}", 500)
+        question.options = [{**o, "label": updated(o["label"], f"option-{question.code}-{o['code']}", 200)}
+                            for o in question.options]
+        question.rows = [{**r, "label": updated(r["label"], f"row-{question.code}-{r['code']}", 200)}
+                         for r in question.rows or []]
+
+
 @bp.get("/<int:questionnaire_id>/apercu")
 @staff_required(Role.facilitator, Role.evaluator)
 def preview(questionnaire_id):
     """The latest version as a resident sees it on a kiosk; nothing can be sent."""
     questionnaire = _questionnaire(questionnaire_id, manage=False)
-    return render_answer_page(SimpleNamespace(questionnaire=questionnaire), questionnaire.latest_version.questions,
-                              preview=True)
+    version = questionnaire.latest_version
+    language = choose_content_language(version.languages, request.args.get("lang"))
+    with force_locale(language if language in LANGS else "fr"):
+        return render_answer_page(SimpleNamespace(questionnaire=questionnaire), version.questions, preview=True)
 
 
 @bp.post("/<int:questionnaire_id>/vagues")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voix.extensions import db
 from voix.i18n import localized
 from voix.invitations import new_invitation_code, track_invitation_depth
+from voix.languages import ordered_languages
 from voix.models import created_at_column, enum_type, local_today, utcnow
 from voix.territories.models import Territory
 
@@ -76,6 +77,12 @@ class QuestionnaireVersion(db.Model):
 
     def question(self, code: str) -> "Question | None":
         return next((q for q in self.questions if q.code == code), None)
+
+    @property
+    def languages(self) -> list[str]:
+        """The content languages: those of its question texts, French first (derived, not
+        stored: a language exists as soon as one text is written in it)."""
+        return ordered_languages(code for question in self.questions for code in question.text)
 
 
 class QuestionType(enum.Enum):

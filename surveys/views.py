@@ -6,7 +6,17 @@ session, so nothing of one resident can reach the next.
 """
 import uuid
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -17,10 +27,11 @@ from voix.about_you import AGE_BRACKETS
 from voix.database import takes_write_lock_itself
 from voix.errors import write_refused
 from voix.extensions import csrf, db
-from voix.i18n import available_languages, current_language
+from voix.i18n import available_languages, content_language, current_language
 from voix.invitations import pending_inviter
 from voix.kiosk.device import current_kiosk, register_activity_provider
 from voix.kiosk.views import finish_kiosk_visit
+from voix.languages import language_name, ordered_languages, text_direction_of
 from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
@@ -75,6 +86,45 @@ def offered_on_kiosk(wave: Wave, kiosk) -> bool:
 
 
 def _answer_page(wave, channel, kiosk):
+    asked = request.form.get("switch_lang") if request.method == "POST" else request.args.get("lang")
+    language = choose_content_language(wave.version.languages, asked)
+    with force_locale(_interface_language(language)):
+        return _answer_page_in(wave, channel, kiosk)
+
+
+def survey_languages(content_languages) -> list:
+    """What the language switch of a survey page offers: the questionnaire's languages, then
+    the interface's other ones (buttons in that language, texts in French)."""
+    return ordered_languages([*content_languages, *available_languages()])
+
+
+def choose_content_language(content_languages, asked=None) -> str:
+    """The language the resident reads the questionnaire in, and remember it: the one asked
+    (a switch button, `?lang=`), else the one chosen earlier, else the page's. Sets
+    `g.content_language`; a language without a catalogue keeps the interface in French."""
+    offered = survey_languages(content_languages)
+    for candidate in (asked, session.get("content_lang"), current_language()):
+        if candidate in offered:
+            language = candidate
+            break
+    else:
+        language = current_language()
+    if language in available_languages():
+        if asked == language:
+            session["lang"] = language
+        session.pop("content_lang", None)
+    else:
+        session["content_lang"] = language
+    g.content_language = language
+    return language
+
+
+def _interface_language(language) -> str:
+    """The catalogue for the chrome: the content's language if there is one, else French."""
+    return language if language in available_languages() else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _answer_page_in(wave, channel, kiosk):
     if not wave.accepts_responses:
         return render_template("surveys/closed.html", wave=wave, kiosk=kiosk), 410
     if request.method == "GET":
@@ -94,7 +144,7 @@ def _answer_page(wave, channel, kiosk):
         return _render(wave, kiosk, response_uuid, raw_answers, about, notice=message), 400
     try:
         submission = submit_response(
-            load_target(wave.id), raw_answers, uuid=response_uuid, channel=channel, language=current_language(),
+            load_target(wave.id), raw_answers, uuid=response_uuid, channel=channel, language=content_language(),
             about=about, kiosk=kiosk, panel_code=about["panel_code"],
         )
     except SubmissionRefused as refused:
@@ -119,15 +169,9 @@ def _answer_page(wave, channel, kiosk):
 def _switch_language(wave, kiosk, response_uuid, raw_answers, about):
     """The resident changed language mid-way: same answers, same UUID, same question, new
     language. Whatever else the form carries, a language switch is never a submission and
-    shows no validation error (an unknown language keeps the current one)."""
-    language = request.form["switch_lang"]
-    if language in available_languages():
-        session["lang"] = language
-    else:
-        language = current_language()
-    # Forced: a `?lang=` left in the page's address must not win over the button.
-    with force_locale(language):
-        return _render(wave, kiosk, response_uuid, raw_answers, about, step=request.form.get("step", ""))
+    shows no validation error (an unknown language keeps the current one). The language was
+    chosen by `_answer_page`, the button winning over a `?lang=` left in the address."""
+    return _render(wave, kiosk, response_uuid, raw_answers, about, step=request.form.get("step", ""))
 
 
 def _render(wave, kiosk, response_uuid, values=None, about=None, errors=None, notice=None, step=""):
@@ -140,12 +184,16 @@ def render_answer_page(wave, questions, *, kiosk=None, response_uuid="", values=
     """The answer form; `wave` only needs a `questionnaire` (the preview has no real wave).
     `step`: the code of the step to show first (the one the resident was on)."""
     quartiers = [t for t in all_territories() if t.kind is TerritoryKind.quartier]
+    content_languages = ordered_languages(code for q in questions for code in q.text)
+    switch = {code: (available_languages()[code][0] if code in available_languages() else language_name(code),
+                     text_direction_of(code)) for code in survey_languages(content_languages)}
     return render_template(
         "surveys/answer.html", wave=wave, kiosk=kiosk, questions=questions,
         response_uuid=response_uuid, values=values or {}, about=about or {}, errors=errors or {},
         notice=notice, quartiers=quartiers, language_form=None if preview else "survey-form", age_brackets=AGE_BRACKETS, QuestionType=QuestionType,
         agreement_labels=AGREEMENT_LABELS, dont_know=DONT_KNOW,
         smiley_labels=SMILEY_LABELS, preview=preview, step=step[:100], WITH_ROWS=WITH_ROWS,
+        switch_languages=switch,
     )
 
 

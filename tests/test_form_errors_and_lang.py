@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, select
 
 from deliberation import operations as ops
-from deliberation.models import Comment, Idea, Origin, Phase, Support
+from deliberation.models import Comment, Idea, Origin, Support
 from tests.test_kiosk_trust import consultation  # noqa: F401 (fixture)
 from voix.extensions import db
 

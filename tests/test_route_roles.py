@@ -191,6 +191,7 @@ EXPECTED = {
     "survey_manage.create_wave": staff(R, FA),
     "survey_manage.detail": staff(200, FA, EA),
     "survey_manage.edit_question": staff(200, FA),
+    "survey_manage.translations": staff(200, FA),
     "survey_manage.export": staff(200, FA, EA),
     "survey_manage.export_xlsform": staff(200, FA, EA),
     "survey_manage.import_file": staff(200, FA, FB),

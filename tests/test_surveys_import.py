@@ -160,17 +160,30 @@ def test_limesurvey_expressions_understood(context):
             ls(untranslatable)
 
 
-def test_french_stands_in_from_another_language_and_says_so(context):
+def test_french_stands_in_from_another_language_and_every_language_is_kept(context):
     from surveys.interchange.build import _Languages
 
     languages = _Languages("en")
     assert languages.pick({"en": "Why?", "ar": "لماذا؟", "de": "Warum?"}) == {"fr": "Why?", "en": "Why?",
-                                                                             "ar": "لماذا؟"}
-    assert languages.pick({"Français (fr)": "Pourquoi ?", "English (en)": "Why?"}) == {"fr": "Pourquoi ?",
-                                                                                        "en": "Why?"}
+                                                                             "ar": "لماذا؟", "de": "Warum?"}
+    assert languages.pick({"Français (fr)": "Pourquoi ?", "English (en)": "Why?", "Türkçe": "Neden?",
+                           "label::nowhere-ish": "?"}) == {"fr": "Pourquoi ?", "en": "Why?", "tr": "Neden?"}
     messages = " ".join(str(note) for note in languages.notes())
-    assert "allemand" in messages or "German" in messages
-    assert "anglais" in messages or "English" in messages
+    assert "anglais" in messages or "English" in messages  # stood in for French
+    assert "label::nowhere-ish" in messages  # a name that is no language: said, not guessed
+    assert "allemand" not in messages and "German" not in messages
+
+
+@pytest.mark.parametrize("tag, code", [
+    ("Türkçe (tr)", "tr"), ("turkish", "tr"), ("Türkçe", "tr"), ("Portuguese", "pt"), ("Português (pt)", "pt"),
+    ("pt-BR", "pt-BR"), ("pt_BR", "pt-BR"), ("fr-CA", "fr"), ("Français", "fr"), ("Wolof", "wo"),
+    ("zgh", "zgh"), ("Tamaziɣt (ber)", "ber"), ("ro", "ro"), ("de-informal", "de"), ("العربية", "ar"),
+    ("default", None), ("", None),
+])
+def test_language_tags_become_codes_from_babel_data(tag, code):
+    from voix.languages import language_code
+
+    assert language_code(tag) == code
 
 
 # --- LimeSurvey ------------------------------------------------------------------------
@@ -211,17 +224,20 @@ def test_limesurvey_3_with_l10n_tables(territories):
 
 def test_limesurvey_2_with_inline_texts(territories):
     result, questions = imported(territories, "quartier_ls2.lss")
-    assert result.questionnaire.title == {"fr": "Le quartier & vous"}
+    # German (not an interface language) is kept: a questionnaire may be written in any language.
+    assert result.questionnaire.title == {"fr": "Le quartier & vous", "de": "Das Viertel"}
     assert list(questions) == ["priorite", "depuis", "classement"]
-    assert questions["priorite"].options == [{"code": "a1", "label": {"fr": "Propreté"}},
-                                             {"code": "a2", "label": {"fr": "Sécurité"}}]
+    assert questions["priorite"].options == [{"code": "a1", "label": {"fr": "Propreté", "de": "Sauberkeit"}},
+                                             {"code": "a2", "label": {"fr": "Sécurité", "de": "Sicherheit"}}]
+    assert questions["priorite"].text["de"] == "Ihre Priorität?"
+    assert result.version.languages == ["fr", "de"]
     assert questions["depuis"].type is QuestionType.date
     assert questions["depuis"].condition == {"op": "=", "question": "priorite", "value": "a2"}
     assert questions["classement"].type is QuestionType.ranking
     assert questions["classement"].condition == {"op": "=", "question": "priorite", "value": "a1"}  # 777X9X31 == "A1"
     notes = by_subject(result.notes)
     assert "genre" in notes
-    assert any("allemand" in message or "German" in message for message in notes[""])
+    assert not any("allemand" in message or "German" in message for message in notes.get("", []))
 
 
 # --- Refusals change nothing -------------------------------------------------------------

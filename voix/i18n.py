@@ -2,8 +2,12 @@
 
 The language comes from `?lang=xx` (remembered in the session), else the browser's
 preference, else French. Arabic pages are right-to-left.
+
+Content (a questionnaire's texts) may be in a language the interface has no catalogue for,
+e.g. Turkish: a survey page then sets `g.content_language = "tr"` and renders its chrome in
+French (the page's `lang`); `localized` picks the Turkish texts, `lang_attribute` marks them.
 """
-from flask import current_app, has_request_context, request, session, url_for
+from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -19,6 +23,7 @@ def select_locale() -> str:
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
+        session.pop("content_lang", None)  # a catalogue language chosen: content follows it
         return asked
     if session.get("lang") in languages:
         return session["lang"]
@@ -27,6 +32,12 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale())
+
+
+def content_language() -> str:
+    """The language questionnaire texts are shown in: the page's, unless a survey page chose
+    one of the questionnaire's languages without a catalogue (surveys/views.py)."""
+    return (g.get("content_language") if has_request_context() else None) or current_language()
 
 
 def text_direction(language: str | None = None) -> str:
@@ -38,13 +49,13 @@ def localized(texts: dict | None, language: str | None = None, fallback: str = "
     """Pick the text for `language` from a {lang: text} mapping, falling back sensibly."""
     if not texts:
         return ""
-    language = language or current_language()
+    language = language or content_language()
     return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
 
 
 def localized_language(texts: dict | None, language: str | None = None, fallback: str = "fr") -> str | None:
     """The language of the text `localized` picks: an Arabic page may show a question in French."""
-    language = language or current_language()
+    language = language or content_language()
     if not texts or texts.get(language):
         return language
     if texts.get(fallback):
@@ -79,5 +90,6 @@ def template_context() -> dict:
         "localized": localized,
         "language_url": language_url,
         "localized_language": localized_language,
+        "content_locale": content_language(),
         "lang_attribute": lang_attribute,
     }

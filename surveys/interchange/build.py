@@ -15,11 +15,12 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from voix.extensions import db
+from voix.languages import language_code, ordered_languages
 
 from .. import operations as ops
 from ..conditions import ConditionError, all_of, normalize
 from ..models import Questionnaire, QuestionType
-from .draft import OUR_LANGUAGES, Draft, ImportRefused, Note, our_language
+from .draft import Draft, ImportRefused, Note
 
 TITLE_MAX, TEXT_MAX, HELP_MAX = 200, 1000, 500  # what the editor's forms accept
 CODE_MAX = 40
@@ -38,6 +39,10 @@ class ImportResult:
     @property
     def other_notes(self) -> list:
         return [note for note in self.notes if note.expression is None]
+
+    @property
+    def version(self):
+        return self.questionnaire.latest_version
 
 
 def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None, filename="",
@@ -120,6 +125,7 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
             return
     codes.forget(question.name)
     notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
+    return False
 
 
 def _conditions(version, question, codes, refused) -> list:
@@ -244,29 +250,31 @@ def _unique(code, taken, limit) -> str:
 
 
 class _Languages:
-    """Keeps French, English and Arabic; another language stands in when French is missing."""
+    """Keeps every language (by its BCP 47 code); another language stands in when French,
+    the platform's required language, is missing. A tag that names no known language is
+    left out, with a note."""
 
     def __init__(self, default_tag):
         self.default_tag = default_tag
-        self.dropped, self.stand_ins = set(), set()
+        self.unknown, self.stand_ins = set(), set()
 
     def pick(self, texts: dict) -> dict:
         ours = {}
         for tag, text in texts.items():
-            code = our_language(tag)
+            code = language_code(tag)
             if code is None:
-                self.dropped.add(str(tag))
+                self.unknown.add(str(tag))
             elif text and code not in ours:
                 ours[code] = text
         if texts and "fr" not in ours:
-            stand_in = self._stand_in(texts, ours)
+            stand_in = self._stand_in(texts)
             if stand_in is not None:
                 ours["fr"] = texts[stand_in]
                 self.stand_ins.add(str(stand_in))
-        return {code: ours[code] for code in OUR_LANGUAGES if code in ours}
+        return {code: ours[code] for code in ordered_languages(ours)}
 
-    def _stand_in(self, texts, ours):
-        by_code = {our_language(tag): tag for tag in texts if texts[tag]}
+    def _stand_in(self, texts):
+        by_code = {language_code(tag): tag for tag in texts if texts[tag]}
         for candidate in (by_code.get("en"), by_code.get("ar"), self.default_tag, *texts):
             if candidate is not None and texts.get(candidate):
                 return candidate
@@ -274,10 +282,11 @@ class _Languages:
 
     def notes(self):
         notes = []
-        dropped = sorted(self.dropped - self.stand_ins - {"default"})
-        if dropped:
-            notes.append(Note("", _l("Texts in these languages were not imported (we offer French, English "
-                                     "and Arabic): %(languages)s", languages=_names(dropped))))
+        unknown = sorted(self.unknown - self.stand_ins - {"default"})
+        if unknown:
+            notes.append(Note("", _l("Texts in these columns were not imported: their name is not a language we "
+                                     "know (write a code such as tr, or a name such as Turkish (tr)): "
+                                     "%(languages)s", languages=", ".join(unknown))))
         if self.stand_ins:
             notes.append(Note("", _l("Some texts had no French version: the text in %(languages)s was put in its "
                                      "place. Translate it before opening a wave.",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from voix.languages import language_code
+
 from ..models import QuestionType
 from .expressions import Untranslatable
 
@@ -147,26 +149,6 @@ def _balanced(text) -> bool:
 
 # --- Languages -----------------------------------------------------------------------
 
-OUR_LANGUAGES = ("fr", "en", "ar")
-_NAMES = {
-    "fr": {"fr", "french", "français", "francais", "française"},
-    "en": {"en", "english", "anglais"},
-    "ar": {"ar", "arabic", "arabe", "العربية", "عربي"},
-}
-_CODE_IN_PARENTHESES = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
-
-
-def our_language(tag) -> str | None:
-    """'Français (fr)', 'french', 'fr-CA', 'ar' -> our code; other languages -> None."""
-    if not tag:
-        return None
-    tag = str(tag).strip()
-    match = _CODE_IN_PARENTHESES.search(tag)
-    if match:
-        code = match.group(1).lower()
-        return code if code in OUR_LANGUAGES else None
-    lowered = tag.lower()
-    for code, names in _NAMES.items():
-        if lowered in names or lowered.split("-")[0].split("_")[0] == code:
-            return code
-    return None
+# Any language is kept (voix/languages.py reads codes and names with babel's CLDR data);
+# the readers call it under this name.
+our_language = language_code

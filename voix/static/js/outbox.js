@@ -275,8 +275,9 @@
     return get(field.value).then(function (existing) {
       if (existing && existing.state !== "inflight") field.value = newUuid();
       var given = answersOf(form);
+      // The language of the texts the resident read (tr: one of the questionnaire's, maybe without a catalogue).
       var entry = { uuid: field.value, wave: Number(wave && wave[1]), answers: given.answers, about: given.about,
-                    panel_code: given.panel_code, language: form.dataset.lang || "fr",
+                    panel_code: given.panel_code, language: form.dataset.contentLang || form.dataset.lang || "fr",
                     answered_at: new Date().toISOString(), saved_at: Date.now(), state: "inflight" };
       markUsed(entry.uuid);
       return put(entry).then(function () { return entry; });
