@@ -137,31 +137,11 @@ function cached(path, language, search) {
   });
 }
 
-// The survey form, sent normally. If the server cannot be reached (or answers 5xx), the
-// answers that outbox.js put aside before sending stay in the outbox, and the resident is
-// told they are saved on the tablet. If the server answered, it has the answers (or shows
-// them again with a message): the copy put aside is dropped.
-function sendSurvey(request) {
-  var copy = request.clone();
-  return fetch(request).then(function (response) {
-    if (response.status >= 500) throw new Error("server " + response.status);
-    return copy.formData().then(function (form) { return voixOutbox.forget(form.get("uuid")); })
-      .catch(function () {}).then(function () { return response; });
-  }).catch(function () {
-    return copy.formData().then(function (form) {
-      return voixOutbox.keep(form.get("uuid")).then(function (entry) {
-        if (!entry) return offlinePage(request, new URL(request.url));
-        if (self.registration.sync) self.registration.sync.register("voix-outbox").catch(function () {});
-        return Response.redirect(SHELL + "?saved=1&lang=" + entry.language, 303);
-      });
-    });
-  });
-}
-
-// A support, a vote, a comment or a question, sent normally after outbox.js found the
-// network up. If it fails on the way, the copy put aside waits in the outbox and the
-// resident is back on the page they acted on, told that it is kept on the tablet.
-function sendAction(request) {
+// A form outbox.js put aside before sending (its UUID in the outbox), sent normally. If the
+// server answered (even to refuse), it has what was sent: the copy put aside is dropped. If
+// it cannot be reached (or answers 5xx), the copy stays in the outbox and `whenKept(entry)`
+// says where the resident goes, told that it is kept on the tablet.
+function sendKeepingCopy(request, whenKept) {
   var copy = request.clone();
   return fetch(request).then(function (response) {
     if (response.status >= 500) throw new Error("server " + response.status);
@@ -169,11 +149,27 @@ function sendAction(request) {
       .catch(function () {}).then(function () { return response; });
   }).catch(function () {
     return copy.formData().then(function (form) { return voixOutbox.keep(form.get("uuid")); }).then(function (entry) {
-      if (!entry || !request.referrer) return offlinePage(request, new URL(request.url));
+      if (!entry) return offlinePage(request, new URL(request.url));
       if (self.registration.sync) self.registration.sync.register("voix-outbox").catch(function () {});
-      var back = new URL(request.referrer);
-      back.searchParams.set("kept", entry.kind);
-      return Response.redirect(back.pathname + back.search, 303);
+      return whenKept(entry);
     });
+  });
+}
+
+// The survey form: once kept, the tablet goes back to its start for the next resident.
+function sendSurvey(request) {
+  return sendKeepingCopy(request, function (entry) {
+    return Response.redirect(SHELL + "?saved=1&lang=" + entry.language, 303);
+  });
+}
+
+// A support, a vote, a comment or a question: once kept, the resident is back on the page
+// they acted on.
+function sendAction(request) {
+  return sendKeepingCopy(request, function (entry) {
+    if (!request.referrer) return offlinePage(request, new URL(request.url));
+    var back = new URL(request.referrer);
+    back.searchParams.set("kept", entry.kind);
+    return Response.redirect(back.pathname + back.search, 303);
   });
 }
