@@ -279,6 +279,7 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
     assert page.locator("#vote-done").count() == 0  # nothing to confirm before a vote
     with page.expect_navigation():
         page.locator(".duel-choice").first.click()
+    playwright.expect(page.locator("main h1")).to_be_focused()  # autofocus comes a moment after "load"
     assert page.evaluate("document.activeElement.tagName") == "H1"
     assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "vote-done"
     assert page.locator("#vote-done[role=status]").inner_text() == "Votre choix est compté. Voici une autre paire."
