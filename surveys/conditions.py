@@ -21,6 +21,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from voix.i18n import available_languages
+
 from .models import QuestionType
 
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
@@ -300,7 +302,9 @@ def describe(node, by_code: dict, language: str | None = None) -> str:
         return ""
     if language is None:
         return _("Shown if %(condition)s", condition=_words(node, by_code, None, top=True))
-    with force_locale(language):
+    # The words around the options come from a catalogue: a language without one (Turkish)
+    # gets French ones, as its pages do; the options' labels are in `language` itself.
+    with force_locale(language if language in available_languages() else "fr"):
         return _("Shown if %(condition)s", condition=_words(node, by_code, language, top=True))
 
 

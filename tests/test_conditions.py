@@ -108,6 +108,8 @@ def test_conditions_in_words_in_three_languages(app):
     assert arabic.startswith("يظهر إذا") and "نعم" in arabic and "people" in arabic
     assert describe({"op": "not", "args": [{"op": "answered", "question": "name"}]}, questions, "en") == (
         "Shown if name is not answered")
+    # A content language without an interface catalogue (Turkish): French words, as its pages have
+    assert describe({"op": "answered", "question": "name"}, questions, "tr").startswith("Affiché si name")
 
 
 def test_the_migration_turns_single_conditions_into_trees(app, make_wave):
