@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from voix.database import begin_write, insert_ignoring_duplicates
 from voix.extensions import db
 from voix.models import utcnow
-from voix.privacy import clean_and_check, scrub, without_control_characters
+from voix.privacy import clean_and_check, without_control_characters
 
 from . import moderation
 from .models import (
@@ -39,6 +39,7 @@ from .operations import (
     held_reason,
     most_similar,
     refuse_unless_running,
+    report_reason,
 )
 
 # Pol.is's limit: short enough to read aloud and to answer in one tap. Counted on what
@@ -126,9 +127,10 @@ def report_statement(statement: Statement, participant: Participant, reason: str
     """A resident reports a shown statement; once per resident and statement."""
     if participant.consultation_id != statement.consultation_id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
+    reason = report_reason(reason)
     begin_write()
     insert_ignoring_duplicates(StatementReport, dict(
-        statement_id=statement.id, participant_id=participant.id, reason=scrub((reason or "").strip())[:300],
+        statement_id=statement.id, participant_id=participant.id, reason=reason,
         created_at=utcnow(),
     ), conflict_columns=["statement_id", "participant_id"])
     db.session.commit()
