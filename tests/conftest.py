@@ -69,10 +69,12 @@ def postgres_url():
     return url
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
+@contextmanager
+def fresh_database(request, folder):
+    """The URL of an empty, migrated database of the backend `request.param`: a copy of the
+    SQLite template in `folder`, or the PostgreSQL test database, emptied afterwards."""
     if request.param == "sqlite":
-        path = tmp_path / "voix.sqlite"
+        path = folder / "voix.sqlite"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
@@ -83,6 +85,12 @@ def database_url(request, tmp_path):
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    with fresh_database(request, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ consultation, a re-shown form) and parsed, and:
 """
 import os
 import re
-import shutil
 import uuid
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -42,7 +41,7 @@ from insights.models import Correction, SupervisedLayer, TextAnalysis
 from surveys import operations as survey_ops
 from surveys.models import Channel, QuestionType, WaveStatus
 from surveys.submission import load_target, submit_response
-from tests.conftest import make_app
+from tests.conftest import fresh_database, make_app
 from tests.test_route_roles import LAST, PASSWORD, ROLES, _url
 from voix.accounts.cli import create_user
 from voix.accounts.models import Role
@@ -303,29 +302,19 @@ def _create_world(marks: Marks) -> dict:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bidi")
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'voix.sqlite'}"
-        shutil.copy(request.getfixturevalue("sqlite_template"), folder / "voix.sqlite")
-    else:
-        url = request.getfixturevalue("postgres_url")
-    config = {"UPLOAD_FOLDER": str(folder / "uploads")}
-    marks = Marks()
-    app = make_app(url, **config)
-    with app.app_context():
-        ids = _create_world(marks)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    server = make_app(url, **config)
-    yield server, ids, marks
-    with server.app_context():
-        db.engine.dispose()
-    if request.param == "postgresql":
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        engine.dispose()
+    with fresh_database(request, folder) as url:
+        config = {"UPLOAD_FOLDER": str(folder / "uploads")}
+        marks = Marks()
+        app = make_app(url, **config)
+        with app.app_context():
+            ids = _create_world(marks)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        server = make_app(url, **config)
+        yield server, ids, marks
+        with server.app_context():
+            db.engine.dispose()
 
 
 def _client(server, role, ids):

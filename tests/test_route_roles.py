@@ -20,13 +20,11 @@ Roles: anonymous, a signed-in resident account, facilitators of A and of B (Rabi
 evaluator and a moderator of A, an institution whose territory (Tours) holds A, an admin.
 """
 import os
-import shutil
 import uuid
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from deliberation import operations as ops
 from deliberation import photos, residents
@@ -34,7 +32,7 @@ from deliberation.models import Committee, Moderation, Origin, Position, Stateme
 from insights.models import SupervisedLayer, TextAnalysis
 from surveys import operations as survey_ops
 from surveys.models import QuestionType, WaveStatus
-from tests.conftest import SIMPLE_QUESTIONS, make_app
+from tests.conftest import SIMPLE_QUESTIONS, fresh_database, make_app
 from voix.accounts.cli import create_user
 from voix.accounts.models import Role
 from voix.demo import _create_territories
@@ -233,30 +231,20 @@ ARGUMENTS_FOR = {
 def world(request, tmp_path_factory):
     """One app per backend, the objects of territory A created once, a client per role."""
     folder = tmp_path_factory.mktemp("routes")
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'voix.sqlite'}"
-        shutil.copy(request.getfixturevalue("sqlite_template"), folder / "voix.sqlite")
-    else:
-        url = request.getfixturevalue("postgres_url")
-    config = {"UPLOAD_FOLDER": str(folder / "uploads")}
-    app = make_app(url, **config)
-    with app.app_context():
-        ids = _create_world()
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    # No app context is held between requests: each request has its own, as in production.
-    server = make_app(url, **config)
-    clients = {role: _client_for(server, role, ids) for role in ROLES}
-    yield server, ids, clients
-    with server.app_context():
-        db.engine.dispose()
-    if request.param == "postgresql":
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        engine.dispose()
+    with fresh_database(request, folder) as url:
+        config = {"UPLOAD_FOLDER": str(folder / "uploads")}
+        app = make_app(url, **config)
+        with app.app_context():
+            ids = _create_world()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        # No app context is held between requests: each request has its own, as in production.
+        server = make_app(url, **config)
+        clients = {role: _client_for(server, role, ids) for role in ROLES}
+        yield server, ids, clients
+        with server.app_context():
+            db.engine.dispose()
 
 
 def _user(role, slugs, email):
