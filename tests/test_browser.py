@@ -5,6 +5,7 @@ Drives Debian's chromium with Playwright; skipped when either is missing.
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -28,6 +29,19 @@ pytestmark = [
 ]
 
 
+
+@contextmanager
+def live_server(app):
+    """`app` served on a free local port by a threaded werkzeug server, for a browser: yields
+    its base URL; then the server stops and the app's database connections are closed."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
 def kiosk_site(app, database_url, territories, request):
     if database_url.startswith("postgresql"):
@@ -47,13 +61,8 @@ def kiosk_site(app, database_url, territories, request):
     server_app = make_app(database_url, **config)
     with server_app.app_context():
         token = device_token(kiosk)
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "token": token, "wave": wave}
-    server.shutdown()
-    with server_app.app_context():
-        db.engine.dispose()
+    with live_server(server_app) as url:
+        yield {"url": url, "token": token, "wave": wave}
 
 
 @pytest.fixture

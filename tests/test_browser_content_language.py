@@ -1,18 +1,22 @@
 """A resident answers, on a phone, a questionnaire written in Turkish and Portuguese: the
 texts in Turkish (lang="tr"), the buttons in French (no Turkish catalogue), the switch
 never sends, the response stores `tr`. Debian's chromium driven by Playwright."""
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from surveys import operations as ops
 from surveys.interchange import import_questionnaire
 from surveys.models import Response, WaveStatus
 from tests.conftest import count_rows, make_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright, pytestmark  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    live_server,
+    playwright,
+    pytestmark,
+)
 from voix.extensions import db
 
 expect = playwright.expect
@@ -29,12 +33,8 @@ def turkish_site(app, database_url, territories):
     wave.status = WaveStatus.open
     db.session.commit()
     server_app = make_app(database_url)
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "wave": wave}
-    server.shutdown()
-    with server_app.app_context():
-        db.engine.dispose()
+    with live_server(server_app) as url:
+        yield {"url": url, "wave": wave}
 
 
 @pytest.mark.parametrize("width", [390, 320])

@@ -6,18 +6,16 @@ Drives Debian's chromium with Playwright (harness of tests/test_browser.py). Scr
 go to VOIX_SCREENSHOTS when it names a folder.
 """
 import os
-import threading
 import time
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from surveys import operations as ops
 from surveys.models import QuestionType, Response, WaveStatus
 from tests.conftest import count_rows, make_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, live_server, playwright
 from tests.test_responsive import AXE, WCAG_TAGS
 from tests.test_surveys_matrix import QUESTIONS
 from voix.extensions import db
@@ -46,13 +44,8 @@ def site(app, database_url, territories):
     server_app = make_app(database_url)
     with server_app.app_context():
         token = device_token(kiosk)
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "token": token, "wave": wave}
-    server.shutdown()
-    with server_app.app_context():
-        db.engine.dispose()
+    with live_server(server_app) as url:
+        yield {"url": url, "token": token, "wave": wave}
 
 
 @pytest.fixture

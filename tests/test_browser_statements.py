@@ -6,10 +6,8 @@ read-aloud. Each screen fits its width and passes axe.
 VOIX_SCREENSHOTS=<folder> keeps a screenshot of every checked screen.
 """
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from deliberation import operations as ops
 from deliberation.models import (
@@ -21,6 +19,7 @@ from deliberation.models import (
     StatementVote,
 )
 from tests.conftest import count_rows, make_app
+from tests.test_browser import live_server
 from tests.test_responsive import CHROMIUM, CHROMIUM_ARGS, RECORD_SPEECH, Walk, phone
 from voix.extensions import db
 from voix.kiosk.device import device_token
@@ -50,13 +49,9 @@ def site(app, database_url, territories, make_user):
     server_app = make_app(database_url)
     with server_app.app_context():
         token = device_token(kiosk)
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "kiosk": token, "consultation": c,
+    with live_server(server_app) as url:
+        yield {"url": url, "kiosk": token, "consultation": c,
            "moderator": moderator.email}
-    server.shutdown()
-    with server_app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

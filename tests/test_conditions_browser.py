@@ -2,14 +2,18 @@
 voix/static/js/conditions.js, and questions shown and hidden live on a phone.
 
 Drives Debian's chromium with Playwright; skipped when either is missing."""
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from surveys.models import Response
 from tests.conftest import make_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright, pytestmark  # noqa: F401 (skips without a browser)
+from tests.test_browser import (  # noqa: F401 (skips without a browser)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    live_server,
+    playwright,
+    pytestmark,
+)
 from tests.test_conditions import CASES, clean_form, table_questions
 from voix.extensions import db
 
@@ -36,12 +40,8 @@ def site(app, database_url, make_wave):
         pytest.skip("browser tests run once, on SQLite")
     wave = make_wave(questions=QUESTIONS)
     server_app = make_app(database_url)
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "wave": wave}
-    server.shutdown()
-    with server_app.app_context():
-        db.engine.dispose()
+    with live_server(server_app) as url:
+        yield {"url": url, "wave": wave}
 
 
 @pytest.fixture
