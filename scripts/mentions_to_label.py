@@ -98,7 +98,9 @@ def context(text, start, end):
     a, b = _word_cut(text, a, b, start, end)
     before = ("… " if a > 0 else "") + text[a:start]
     after = text[end:b] + (" …" if b < len(text) else "")
-    return " ".join(f"{before}[[{text[start:end]}]]{after}".split())
+    # for reading only (offsets stay on `text`): some exports hold the cp1252 byte \x92
+    # for an apostrophe, which shows as nothing on screen
+    return " ".join(f"{before}[[{text[start:end]}]]{after}".split()).replace("\x92", "\u2019")
 
 
 def mention_records(texts, analyzer=None):

@@ -60,7 +60,8 @@ def test_every_text_has_a_mention_and_offsets_point_at_the_surface(texts, record
         assert set(r) == {"mid", "text_id", "start", "end", "surface", "institution", "context"}
         assert by_id[r["text_id"]][r["start"]:r["end"]] == r["surface"]
         assert r["institution"] in CODES
-        assert f"[[{' '.join(r['surface'].split())}]]" in r["context"]
+        shown = " ".join(r["surface"].split()).replace("\x92", "\u2019")
+        assert f"[[{shown}]]" in r["context"] and "\x92" not in r["context"]
         assert r["context"].count("[[") == 1
         assert len(r["context"]) <= 520
 
@@ -92,6 +93,7 @@ def test_context_is_whole_sentences_around_the_mention(script):
     assert "La [[CAF]] ne répond jamais au téléphone." in ctx
     assert 300 <= len(ctx) <= 520
     assert script.context("Le maire.", 3, 8) == "Le [[maire]]."
+    assert script.context("les forces de l\x92ordre", 4, 23) == "les [[forces de l\u2019ordre]]"
 
 
 def test_main_writes_the_four_files(script, tmp_path):
