@@ -1,0 +1,112 @@
+"""tests/fixtures/discourse/real_texts.jsonl (real citizen texts, issue 16 item 4) loads,
+and the mention set built from it by scripts/mentions_to_label.py is what the annotators
+need: every offset points at its surface, the context marks it, no stance of the rules
+leaks, the overlap fifth and the two halves are fixed and cover every mention."""
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from insights import CODES, Analyzer
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = ROOT / "tests" / "fixtures" / "discourse" / "real_texts.jsonl"
+SOURCES = {"consultation_an_2016", "grand_debat_2019"}  # each one has its licence in the README
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("mentions_to_label", ROOT / "scripts" / "mentions_to_label.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def script():
+    return _script()
+
+
+@pytest.fixture(scope="module")
+def texts(script):
+    return script.read_texts(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def records(script, texts):
+    return script.mention_records(texts, Analyzer())
+
+
+def test_texts_load_with_their_source(texts):
+    assert TEXTS.stat().st_size < 2_000_000
+    ids = [t["id"] for t in texts]
+    assert len(ids) == len(set(ids)), "text ids are unique"
+    assert {t["source"] for t in texts} == SOURCES
+    readme = (TEXTS.parent / "README.md").read_text(encoding="utf-8")
+    for source in SOURCES:
+        assert source in readme, f"{source} has no licence notice in the README"
+    for t in texts:
+        assert set(t) == {"id", "source", "text"}
+        assert t["text"].strip() and len(t["text"]) <= 1500
+
+
+def test_every_text_has_a_mention_and_offsets_point_at_the_surface(texts, records):
+    by_id = {t["id"]: t["text"] for t in texts}
+    assert {r["text_id"] for r in records} == set(by_id), "a text without mention is not kept"
+    mids = [r["mid"] for r in records]
+    assert len(mids) == len(set(mids))
+    for r in records:
+        assert set(r) == {"mid", "text_id", "start", "end", "surface", "institution", "context"}
+        assert by_id[r["text_id"]][r["start"]:r["end"]] == r["surface"]
+        assert r["institution"] in CODES
+        shown = " ".join(r["surface"].split()).replace("\x92", "\u2019")
+        assert f"[[{shown}]]" in r["context"] and "\x92" not in r["context"]
+        assert r["context"].count("[[") == 1
+        assert len(r["context"]) <= 520
+
+
+def test_no_single_source_or_institution_is_the_whole_set(records):
+    per_source = Counter(r["text_id"].split("-")[0] for r in records)
+    assert len(per_source) >= 2
+    per_code = Counter(r["institution"] for r in records)
+    assert len(per_code) >= 8
+
+
+def test_overlap_and_halves_are_fixed_and_cover_everything(script, records):
+    overlap = script.overlap_mids(records)
+    assert overlap == script.overlap_mids(list(reversed(records))), "independent of order"
+    assert len(overlap) == round(len(records) / 5)
+    assert set(overlap) <= {r["mid"] for r in records}
+    a, b = script.split_parts(records)
+    assert abs(len(a) - len(b)) <= 1
+    ma, mb = {r["mid"] for r in a}, {r["mid"] for r in b}
+    assert not ma & mb and ma | mb == {r["mid"] for r in records}
+    assert [r["mid"] for r in script.split_parts(list(reversed(records)))[0]] == sorted(
+        ma, key=[r["mid"] for r in reversed(records)].index)
+
+
+def test_context_is_whole_sentences_around_the_mention(script):
+    text = ("Premier point sans rapport. " * 12) + "La CAF ne répond jamais au téléphone. " + ("Autre phrase. " * 30)
+    start = text.index("CAF")
+    ctx = script.context(text, start, start + 3)
+    assert "La [[CAF]] ne répond jamais au téléphone." in ctx
+    assert 300 <= len(ctx) <= 520
+    assert script.context("Le maire.", 3, 8) == "Le [[maire]]."
+    assert script.context("les forces de l\x92ordre", 4, 23) == "les [[forces de l\u2019ordre]]"
+
+
+def test_main_writes_the_four_files(script, tmp_path):
+    sample = tmp_path / "texts.jsonl"
+    sample.write_text(
+        json.dumps({"id": "x-1", "source": "grand_debat_2019", "text": "La CAF et la mairie."}) + "\n"
+        + json.dumps({"id": "x-2", "source": "grand_debat_2019", "text": "Rien ici."}) + "\n",
+        encoding="utf-8")
+    script.main(["--texts", str(sample), "--out", str(tmp_path / "labels")])
+    out = tmp_path / "labels"
+    rows = [json.loads(line) for line in (out / "mentions_to_label.jsonl").read_text().splitlines()]
+    assert [(r["surface"], r["institution"]) for r in rows] == [("CAF", "caf"), ("mairie", "mairie")]
+    assert all("stance" not in r for r in rows)
+    parts = [json.loads(line) for p in ("part_A.jsonl", "part_B.jsonl") for line in (out / p).read_text().splitlines()]
+    assert sorted(r["mid"] for r in parts) == sorted(r["mid"] for r in rows)
+    assert len(json.loads((out / "overlap_mids.json").read_text())) == 0  # round(2 / 5)
