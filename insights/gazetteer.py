@@ -147,13 +147,15 @@ class Gazetteer:
             cands.sort(key=lambda e: -len(e[0]))
         self._index = index
         # Typo tolerance: symmetric deletion index over alias tokens of 7+ letters.
+        # A key may stand for several alias tokens ("decheterie", "dechetterie"): keep them
+        # all, sorted, so that the match never depends on the order a set is walked in
+        # (it used to change with PYTHONHASHSEED).
         fuzzy = {}
         for tok in vocab:
             if len(tok) >= FUZZY_MIN_LEN and tok.isalpha():
-                fuzzy.setdefault(tok, tok)
-                for d in _deletions(tok):
-                    fuzzy.setdefault(d, tok)
-        self._fuzzy = fuzzy
+                for key in {tok} | _deletions(tok):
+                    fuzzy.setdefault(key, set()).add(tok)
+        self._fuzzy = {key: sorted(toks) for key, toks in fuzzy.items()}
         self._vocab = frozenset(vocab)
         self._fuzzy_cache = {}
         # contextual aliases: {alias tokens: (needs, not_near, window)}
@@ -178,14 +180,9 @@ class Gazetteer:
         if (len(tok) >= FUZZY_MIN_LEN - 1 and tok not in FUZZY_BLOCK and tok.isalpha()
                 and tok not in self.known_words):
             fuzzy = self._fuzzy
-            cand = fuzzy.get(tok)
-            if cand is None:
-                for d in _deletions(tok):
-                    cand = fuzzy.get(d)
-                    if cand is not None:
-                        break
-            if cand is not None and cand[0] == tok[0] and _one_edit(tok, cand):
-                found = cand
+            keys = [tok] + sorted(_deletions(tok))
+            found = next((cand for key in keys for cand in fuzzy.get(key, ())
+                          if cand[0] == tok[0] and _one_edit(tok, cand)), None)
         if len(cache) < 50000:
             cache[tok] = found
         return found

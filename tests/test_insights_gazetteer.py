@@ -93,3 +93,27 @@ def test_spans_point_into_the_original_text():
     assert [text[m.start:m.end] for m in a.mentions] == [m.surface for m in a.mentions]
     assert [m.surface for m in a.mentions] == ["Préfecture", "ÉCOLE"]
     assert len(normalize(text)) == len(text)
+
+
+def test_typo_matching_does_not_depend_on_the_hash_seed():
+    """A misspelt or plural alias ("déchèteries") is one edit from several alias tokens
+    ("decheterie", "dechetterie"). Which one the typo index kept used to depend on the
+    order Python walked a set in, so the same text had a mention under one
+    PYTHONHASHSEED and none under another. Run the detector under several seeds."""
+    import os
+    import subprocess
+    import sys
+    script = (
+        "from insights import Gazetteer\n"
+        "g = Gazetteer.default()\n"
+        "for t in ['Il faudrait plus de déchèteries ouvertes le dimanche',\n"
+        "          'les dechetteries sont loin', 'la prefectur', 'les comissariats']:\n"
+        "    print(g.codes_in(t))\n")
+    outputs = set()
+    for seed in ("1", "2", "3", "6"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs
+    assert outputs.pop().splitlines()[:2] == ["['metropole']", "['metropole']"]
