@@ -54,7 +54,7 @@ from deliberation.polis_format import (
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "polis"
-NOT_A_COMMENT = {"participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
+NOT_A_COMMENT = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 
 
 def load(folder: Path) -> PolisExport:
