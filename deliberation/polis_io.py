@@ -22,7 +22,6 @@ from itertools import chain
 from pathlib import Path
 
 import numpy as np
-
 from sqlalchemy import insert, select, update
 
 from voix.database import begin_write
