@@ -1,11 +1,14 @@
 """How close our opinion groups come to Pol.is's own, and to red-dwarf's.
 
     python bench/polis_fidelity.py [--data /work/shared/data/polis] [--seeds 10] [--replay 20]
+                                   [--extra FOLDER ...]
 
 Conversations: every Pol.is export folder under ``--data`` (the shared conversations)
 and, reported separately as conversations neither method was tuned on, those under
-``bench/fixtures/polis/`` (real Pol.is conversations copied from red-dwarf's test
-fixtures; see their README for source and licence). A folder needs
+``bench/fixtures/polis/`` (real Pol.is conversations: one from red-dwarf's test fixtures,
+two from compdemocracy/openData; see each folder's README for source and licence) and
+any folder given with ``--extra`` (an openData conversation folder, or a folder of
+them, kept outside the repository). A folder needs
 ``participants-votes.csv`` (Pol.is's ``group-id``, the reference) and ``comments.csv``
 (moderation); the votes come from ``votes.csv``, or when it is absent from the final
 votes in ``participants-votes.csv``.
@@ -51,7 +54,7 @@ from deliberation.polis_format import (
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "polis"
-NOT_A_COMMENT = {"participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
+NOT_A_COMMENT = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 
 
 def load(folder: Path) -> PolisExport:
@@ -179,6 +182,8 @@ def main(argv=None):
     parser.add_argument("--replay", type=int, default=20,
                         help="updates to replay with k smoothing (0: none)")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="another conversation folder (or a folder of them) neither was tuned on")
     args = parser.parse_args(argv)
     try:
         import reddwarf  # noqa: F401
@@ -186,12 +191,21 @@ def main(argv=None):
     except ImportError:
         have_red_dwarf = False
         print("red-dwarf is not installed (pip install red-dwarf): its columns are skipped")
-    for title, path in (("Shared conversations", args.data),
-                        ("Conversations neither was tuned on (red-dwarf's fixtures)", FIXTURES)):
-        folders = folders_in(path)
-        print(f"== {title}: {len(folders)} under {path}")
+    table = []
+    for title, paths in (("Shared conversations", [args.data]),
+                         ("Conversations neither was tuned on", [FIXTURES, *args.extra])):
+        folders = [f for path in paths for f in ([path] if (path / "participants-votes.csv").exists()
+                                                  else folders_in(path))]
+        print(f"== {title}: {len(folders)} under {', '.join(map(str, paths))}")
         for folder in folders:
-            conversation(folder, args, have_red_dwarf)
+            table.append((title, folder.name, conversation(folder, args, have_red_dwarf)))
+    print("== Summary: ARI against Pol.is's groups (median over seeds), groups found")
+    for title, name, rows in table:
+        ours_ari, ours_k = rows["ours"]
+        theirs = rows.get("red-dwarf")
+        print(f"  {name:40s} ours {ours_ari} {ours_k}"
+              + (f"; red-dwarf {theirs[0]} {theirs[1]}" if theirs else "")
+              + ("" if title.startswith("Shared") else "  (not tuned on)"))
     if not args.no_timing:
         synthetic_time()
     return 0

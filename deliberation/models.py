@@ -307,8 +307,10 @@ class StatementVote(db.Model):
         UniqueConstraint("statement_id", "participant_id"),
         CheckConstraint("value IN (-1, 0, 1)", name="value"),
         Index("ix_statement_vote_voted", "voted_at", "participant_id"),  # who voted in a period (indicators)
-        # Each statement's latest vote by an index seek: the opinion map's cache key.
-        Index("ix_statement_vote_statement_voted", "statement_id", "voted_at"),
+        # Each statement's latest vote by an index seek: the opinion map's cache key; with
+        # participant_id and value, a consultation's votes are read from the index alone
+        # (the opinion groups' first computation, migration 0025_polis).
+        Index("ix_statement_vote_statement_voted", "statement_id", "voted_at", "participant_id", "value"),
     )
 
     def __repr__(self):

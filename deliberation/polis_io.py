@@ -18,8 +18,10 @@ import json
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import insert, select, update
 
 from voix.database import begin_write
@@ -37,7 +39,7 @@ from .models import (
     StatementVoteReceipt,
 )
 from .operations import advance_phase, create_consultation
-from .opinion_groups import OpinionGroups, compute_opinion_groups
+from .opinion_groups import OpinionGroups, _ordered, opinion_groups_from_matrix
 from .polis_format import (
     ACCEPTED,
     REJECTED,
@@ -212,33 +214,58 @@ def _label(external_id: str | None, internal_id: int) -> str:
     return external_id if external_id is not None else str(internal_id)
 
 
-def vote_triples(consultation: Consultation, *, include_rejected: bool = False) -> list[tuple[str, str, int]]:
-    """(participant, statement, value) of the consultation's current votes, oldest first.
+def stored_vote_matrix(consultation: Consultation) -> tuple[np.ndarray, list[str], list[str]]:
+    """(matrix, participant_ids, statement_ids) of the consultation's current votes on
+    statements not rejected: what ``vote_matrix`` gives from (participant, statement, value)
+    triples, with the same ids (external ones where present, else the internal ids as
+    strings) in the same order.
 
-    Ids are the external ones (Pol.is's) where present, else the internal ids as strings.
+    Built from the votes' three integer columns, without ORM rows, per-vote strings or a
+    sort of every vote: at 2,000 x 500 (447,045 votes) the triples took 2.0 s of a 2.7 s
+    first page (profiled, bench/opinion_map.py); the order does not matter since a
+    participant has one current vote per statement (unique constraint).
     """
-    query = (select(Participant.external_id, Participant.id, Statement.external_id, Statement.id,
-                    StatementVote.value)
-             .join(Statement, Statement.id == StatementVote.statement_id)
-             .join(Participant, Participant.id == StatementVote.participant_id)
-             .where(Statement.consultation_id == consultation.id)
-             .order_by(StatementVote.voted_at, StatementVote.id))
-    if not include_rejected:
-        query = query.where(Statement.moderation != Moderation.rejected)
-    return [(_label(p_ext, p_id), _label(s_ext, s_id), value)
-            for p_ext, p_id, s_ext, s_id, value in db.session.execute(query)]
+    participants = dict(db.session.execute(select(Participant.id, Participant.external_id).where(
+        Participant.consultation_id == consultation.id)).all())
+    statements = dict(db.session.execute(select(Statement.id, Statement.external_id).where(
+        Statement.consultation_id == consultation.id, Statement.moderation != Moderation.rejected)).all())
+    result = db.session.connection().execute(
+        select(StatementVote.participant_id, StatementVote.statement_id, StatementVote.value)
+        .join(Statement, Statement.id == StatementVote.statement_id)
+        .where(Statement.consultation_id == consultation.id, Statement.moderation != Moderation.rejected))
+    try:  # three integers per vote: the driver's tuples, without a Row object for each
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    votes = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows)).reshape(-1, 3)
+    row, participant_ids = _positions(votes[:, 0], participants)
+    col, statement_ids = _positions(votes[:, 1], statements)
+    matrix = np.full((len(participant_ids), len(statement_ids)), np.nan)
+    matrix[row, col] = votes[:, 2]
+    return matrix, participant_ids, statement_ids
+
+
+def _positions(internal_ids: np.ndarray, external: dict) -> tuple[np.ndarray, list[str]]:
+    """Each vote's row (or column) in the matrix, and the ids of the rows in vote_matrix's
+    order (natural sort of the labels)."""
+    present = np.unique(internal_ids)
+    labels = [_label(external.get(i), i) for i in present.tolist()]
+    ordered = _ordered(labels)
+    index = {label: k for k, label in enumerate(ordered)}
+    position = np.array([index[label] for label in labels], dtype=np.int64)
+    return position[np.searchsorted(present, internal_ids)], ordered
 
 
 def opinion_groups_for(consultation: Consultation, **options) -> OpinionGroups:
     """Opinion groups of a consultation from its stored votes (rejected statements left out,
     meta statements counted but not clustered).
 
-    ``options`` go to :func:`compute_opinion_groups` (seed, k_range...).
+    ``options`` go to :func:`opinion_groups_from_matrix` (seed, k_range, k_state...).
     """
     meta = {_label(ext, sid) for ext, sid in db.session.execute(
         select(Statement.external_id, Statement.id).where(
             Statement.consultation_id == consultation.id, Statement.is_meta.is_(True)))}
-    return compute_opinion_groups(vote_triples(consultation), meta_statements=meta, **options)
+    return opinion_groups_from_matrix(*stored_vote_matrix(consultation), meta_statements=meta, **options)
 
 
 def remember_groups(consultation: Consultation, result: OpinionGroups) -> bool:

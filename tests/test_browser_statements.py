@@ -6,6 +6,7 @@ read-aloud. Each screen fits its width and passes axe.
 VOIX_SCREENSHOTS=<folder> keeps a screenshot of every checked screen.
 """
 import os
+import uuid
 
 import pytest
 
@@ -13,6 +14,7 @@ from deliberation import operations as ops
 from deliberation.models import (
     HeldReason,
     Moderation,
+    Origin,
     Statement,
     StatementModeration,
     StatementReport,
@@ -218,3 +220,151 @@ def test_open_mode_shows_at_once_and_i_am_done_leaves(site, browser):
         page.click("main button[type=submit]")
     page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=ar")
     check(Walk(320, "ar"), page, "staff statements on a phone")
+
+
+# Issue 15's first "Done when", in each language: statements proposed on a phone and on a
+# kiosk, strict moderation, others vote on them (through the page, and 20 more people
+# through the models to reach the clustering threshold), and both are in the opinion map.
+PROPOSED = {
+    "fr": {"phone": "Il faut des fontaines d'eau potable", "kiosk": "Des lampadaires dans les allées la nuit"},
+    "ar": {"phone": "نريد نافورة ماء للشرب", "kiosk": "يجب إنارة ممرات الحديقة في الليل"},
+}
+CAMP_A = ["Il faut plus de bancs", "Des jeux pour les petits"]
+CAMP_B = ["Il faut fermer le square à 20 h", "Plus de caméras"]
+
+
+def phone_844(browser):
+    """The brief's phone: 390 x 844, touch."""
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                               bypass_csp=True)
+
+
+def propose(page, url, text):
+    page.goto(url)
+    page.fill("#statement-new", text)
+    with page.expect_navigation():
+        page.tap("#proposer button[type=submit]")
+    if not page.locator(".flash-success").count():  # close statements were shown first: add it anyway
+        assert page.locator("#proposer li").count(), page.content()
+        with page.expect_navigation():
+            page.tap("#proposer button[type=submit]")
+    assert page.locator(".flash-success").count() == 1, page.content()
+
+
+def vote_on_every_statement(page, url, opinion, walk, name):
+    """One statement per screen: agree, disagree or pass as ``opinion`` says; returns the
+    texts seen, in order."""
+    page.goto(url)
+    seen = []
+    while page.locator("#statement-text").count():
+        text = page.locator("#statement-text").inner_text()
+        seen.append(text)
+        if len(seen) == 1:
+            walk.check(page, name)
+        with page.expect_navigation():
+            page.tap(f"button[name=value][value='{opinion.get(text, 0)}']")
+        assert len(seen) < 20, seen
+    return seen
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_statements_from_a_phone_and_a_kiosk_reach_the_opinion_map(site, browser, language):
+    c = site["consultation"]
+    for text in CAMP_A + CAMP_B:
+        db.session.add(Statement(consultation_id=c.id, text=text, moderation=Moderation.accepted, language="fr"))
+    db.session.commit()
+    url = f"{site['url']}/consultations/{c.id}/affirmations?lang={language}"
+    map_url = f"{site['url']}/consultations/{c.id}/carte-des-opinions?lang={language}"
+    texts = PROPOSED[language]
+
+    # 1. Proposed on a phone and on a kiosk; strict moderation holds both.
+    context = phone_844(browser)
+    propose(context.new_page(), url, texts["phone"])
+    context.close()
+    context = tablet(browser, site)
+    propose(context.new_page(), url, texts["kiosk"])
+    context.close()
+    db.session.rollback()
+    proposed = {where: db.session.scalar(db.select(Statement).where(Statement.text == text))
+                for where, text in texts.items()}
+    assert all(s.held_reason is HeldReason.premoderation and not s.is_shown for s in proposed.values())
+    assert {s.language for s in proposed.values()} == {language}
+
+    # 2. A moderator accepts them.
+    page = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True).new_page()
+    page.goto(site["url"] + "/connexion?lang=fr")
+    page.fill("#email", site["moderator"])
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=fr")
+    for statement in proposed.values():
+        with page.expect_navigation():
+            page.click(f"#waiting-{statement.id} button[value=accepted]")
+    page.context.close()
+    db.session.rollback()
+    assert all(s.is_shown for s in proposed.values())
+
+    # 3. Twenty people in two camps (12 and 8) voted through the models: every one agrees
+    # with the phone's statement (consensus), the kiosk's splits the camps (representative).
+    statements = {s.text: s for s in db.session.scalars(db.select(Statement).where(Statement.consultation_id == c.id))}
+    modelled = []
+    for i in range(20):
+        camp_a = i < 12
+        person = ops.new_participant(c, Origin.personal)
+        modelled.append(person.id)
+        opinion = {EXISTING: 1, texts["phone"]: 1, texts["kiosk"]: 1 if camp_a else -1,
+                   **{t: 1 if camp_a else -1 for t in CAMP_A}, **{t: -1 if camp_a else 1 for t in CAMP_B}}
+        if i % 3 == 0:  # some pass on one statement: people of a camp are not all on one point
+            opinion[sorted(opinion)[i % len(opinion)]] = 0
+        for text, value in opinion.items():
+            ops.vote_on_statement(statements[text], person, value, uuid=str(uuid.uuid4()), origin=Origin.personal)
+    db.session.commit()
+    camp_a_opinion = {EXISTING: "1", texts["phone"]: "1", texts["kiosk"]: "1",
+                      **{t: "1" for t in CAMP_A}, **{t: "-1" for t in CAMP_B}}
+
+    # 4. Two residents vote through the pages, one per screen: on a kiosk, then on a phone.
+    context = tablet(browser, site)
+    seen = vote_on_every_statement(context.new_page(), url, camp_a_opinion, Walk(1024, language), "kiosk vote")
+    assert set(seen) == set(statements)
+    context.close()
+    context = phone_844(browser)
+    page = context.new_page()
+    walk = Walk(390, language)
+    assert set(vote_on_every_statement(page, url, camp_a_opinion, walk, "phone vote")) == set(statements)
+    db.session.rollback()
+    # Each proposed statement got one vote from the kiosk and one from the phone.
+    ui_votes = db.session.execute(db.select(StatementVote.statement_id, StatementVote.origin, StatementVote.value)
+                                  .where(StatementVote.statement_id.in_([s.id for s in proposed.values()]),
+                                         StatementVote.participant_id.not_in(modelled))).all()
+    assert sorted((sid, origin.value, value) for sid, origin, value in ui_votes) == sorted(
+        (s.id, origin, 1) for s in proposed.values() for origin in ("kiosk", "personal"))
+
+    # 5. The opinion map, once clustered, has both statements; the phone voter is on it.
+    with page.expect_navigation():
+        page.locator(f"a[href$='/consultations/{c.id}/carte-des-opinions']").first.tap()
+    assert page.locator("svg.om-svg use").count() >= 20
+    section = page.locator("section.opinion-map").inner_text()
+    assert texts["phone"] in page.locator("section.opinion-map ul.om-statements").first.inner_text()  # consensus
+    assert texts["kiosk"] in section
+    assert page.locator(".where-you-are strong").count() == 1  # "Where you are:", placed
+    assert page.locator("svg.om-svg circle[stroke-width='3']").count() == 1
+    walk.check(page, "opinion map with the proposed statements")
+    context.close()
+    for width in (320,):
+        context = phone(browser, width)
+        page = context.new_page()
+        page.goto(map_url)
+        narrow = Walk(width, language)
+        narrow.check(page, "opinion map")
+        assert page.locator("svg.om-svg").bounding_box()["width"] <= width
+        context.close()
+        walk.problems += narrow.problems
+    context = tablet(browser, site)
+    page = context.new_page()
+    page.goto(map_url)
+    kiosk_walk = Walk(1024, language)
+    kiosk_walk.check(page, "opinion map on the kiosk")
+    assert texts["kiosk"] in page.locator("section.opinion-map").inner_text()
+    context.close()
+    assert not walk.problems + kiosk_walk.problems, "\n".join(walk.problems + kiosk_walk.problems)

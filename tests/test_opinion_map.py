@@ -3,12 +3,13 @@ import random
 import re
 import uuid
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from deliberation import operations as ops
 from deliberation import opinion_map as om
-from deliberation.models import Moderation, Origin, Participant, Statement
+from deliberation.models import Moderation, Origin, Participant, Statement, StatementVote
 from voix.extensions import db
 
 AGREE_A = ["Il faut plus de bancs", "Le square doit rester ouvert la nuit", "Des jeux pour les petits"]
@@ -78,6 +79,46 @@ def test_where_you_are(square):
     few = om.opinion_map(square, newcomer)
     assert few["me"] == {"status": "few_votes", "votes": 1, "needed": 7}
     assert om.opinion_map(square, ops.new_participant(square, Origin.personal))["me"] == {"status": "not_voted"}
+
+
+def test_the_stored_matrix_is_the_one_the_vote_triples_give(square):
+    """The opinion groups read the votes as three integer columns (polis_io.stored_vote_matrix):
+    same matrix, same ids in the same order, as vote_matrix over (participant, statement,
+    value) labels, with rejected statements left out and external ids where there are some;
+    and so the same groups."""
+    from deliberation.opinion_groups import compute_opinion_groups, vote_matrix
+    from deliberation.polis_io import opinion_groups_for, stored_vote_matrix
+
+    square.people[3].external_id = "p-imported"  # a label that sorts after the numbers
+    square.people[12].external_id = "9999"
+    square.statements[AGREE_B[2]].moderation = Moderation.rejected
+    db.session.commit()
+    rows = db.session.execute(select(Participant.external_id, Participant.id, Statement.external_id,
+                                     Statement.id, StatementVote.value)
+                              .join(Statement, Statement.id == StatementVote.statement_id)
+                              .join(Participant, Participant.id == StatementVote.participant_id)
+                              .where(Statement.consultation_id == square.id,
+                                     Statement.moderation != Moderation.rejected)
+                              .order_by(StatementVote.voted_at, StatementVote.id)).all()
+    triples = [(p_ext or str(p_id), s_ext or str(s_id), value) for p_ext, p_id, s_ext, s_id, value in rows]
+    expected, people, statements = vote_matrix(triples)
+    matrix, participant_ids, statement_ids = stored_vote_matrix(square)
+    assert participant_ids == people and statement_ids == statements
+    assert "p-imported" in participant_ids and "9999" in participant_ids
+    assert str(square.statements[AGREE_B[2]].id) not in statement_ids
+    assert np.array_equal(matrix, expected, equal_nan=True)
+    meta = {str(square.statements[META].id)}
+    ours, reference = opinion_groups_for(square), compute_opinion_groups(triples, meta_statements=meta)
+    assert ours.to_dict() == reference.to_dict() and ours.positions == reference.positions
+
+
+def test_a_consultation_without_votes_has_an_empty_matrix(territories):
+    from deliberation.polis_io import stored_vote_matrix
+
+    c = ops.create_consultation({"fr": "Vide"}, territories["sanitas"])
+    db.session.commit()
+    matrix, participant_ids, statement_ids = stored_vote_matrix(c)
+    assert matrix.shape == (0, 0) and participant_ids == [] and statement_ids == []
 
 
 def test_no_map_under_ten_people(territories):
