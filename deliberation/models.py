@@ -309,7 +309,7 @@ class StatementVote(db.Model):
         Index("ix_statement_vote_voted", "voted_at", "participant_id"),  # who voted in a period (indicators)
         # Each statement's latest vote by an index seek: the opinion map's cache key; with
         # participant_id and value, a consultation's votes are read from the index alone
-        # (the opinion groups' first computation, migration 0025_polis).
+        # (the opinion groups' first computation, migration 0025).
         Index("ix_statement_vote_statement_voted", "statement_id", "voted_at", "participant_id", "value"),
     )
 

@@ -1,7 +1,7 @@
 """statement_vote: each statement's votes read from the index alone (the opinion map's
 first computation)
 
-Revision ID: 0025_polis
+Revision ID: 0025
 Revises: 0024
 
 ix_statement_vote_statement_voted (statement_id, voted_at) gains participant_id and
@@ -13,7 +13,7 @@ by the index and the rows, 0.22 s from the index alone). Same number of indexes.
 from alembic import op
 
 
-revision = '0025_polis'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
