@@ -73,12 +73,14 @@ import re
 
 from .acts import (
     INFORMATION,
+    ITEM_MARKS,
     JUDGEMENT,
     MORE_OF,
     QUESTION,
     REQUEST,
     REQUEST_KEEP,
     clause_is_request,
+    opener,
     sentence_flags,
 )
 
@@ -154,7 +156,7 @@ CONNECTORS_2 = {
 }
 NOT_CONCESSIVE_BEFORE = frozenset({"est", "c'", "etait", "tres", "aussi", "trouve", "serait", "sera"})
 CONN_FIRST = frozenset({a for a, _ in CONNECTORS_2})
-CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "-", "[", "]", "«", "»", '"'})
+CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "-", "[", "]", "«", "»", '"', "|"})
 
 # Tokens that may sit around names in a list ("la CAF, la préfecture, France Travail").
 FILLER = frozenset({
@@ -611,6 +613,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     # à l'écoute"), except a justification or a contrast ("parce que", "car", "mais")
     for ci, (a, b, s, conn) in enumerate(clauses):
         opens = flags[s][1]
+        if not opens and a > 0 and toks[a - 1] in ITEM_MARKS:
+            opens = opener(toks, a, b)[0]  # a list item inside the sentence opens like one
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)

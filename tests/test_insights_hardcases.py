@@ -288,3 +288,40 @@ def test_evaluate_mentions_counts_false_detections():
               {"row": "2", "start": 4, "end": 15, "institution": "centre_social", "stance": "not_institution"}]
     r = evaluate_mentions(labels, texts)
     assert r["stance_accuracy"] == 1.0 and r["false_detections_still_found"] == "0/1"
+
+
+# --- issue 16, item 1 on real proposals: the training part of real_mentions.jsonl ------
+# Quotes from tests/fixtures/discourse/real_texts.jsonl (ids after each; "an2016" ODbL 1.0,
+# "gdn2019" Grand Débat National 2019, Licence Ouverte 2.0), all of them in the TRAINING
+# part of real_mentions.jsonl, labelled neutral requests by the annotators.
+
+@pytest.mark.parametrize("text, code", [
+    # an2016-547: "il serait juste que"
+    ("Par ailleurs, il serait juste  que la CAF fournisse aux deux parents les informations sur "
+     "les aides qu'elle  accorde", "caf"),
+    # gdn2019-3-57162b: a list item after "Santé: -" opened by an infinitive
+    ("Santé: - Augmenter le nombre d'infirmiers dans les hôpitaux pour éviter les situations de "
+     "stress et faire en sorte que les patients soient soignés dignement.", "sante"),
+    # gdn2019-3-3202: a duty verb before an infinitive
+    ("La France doit maintenir un système de SECURITE SOCIALE (différent des assurances ), dans "
+     "tous les domaines actuels", "sante"),
+    # gdn2019-2-14209: after ":" an infinitive and "davantage"
+    ("Ce qui pourrait être fait : utiliser davantage les transports en commun à condition qu'ils "
+     "soient électriques et que les horaires soient adaptés.", "metropole"),
+    # gdn2019-3-2119: "à supprimer"
+    ("L’universalité des allocations familiales à supprimer", "caf"),
+])
+def test_real_proposals_are_requests_and_neutral(an, text, code):
+    (mention,) = [m for m in an.analyze(text).mentions if m.code == code][:1]
+    assert (mention.act, mention.stance) == ("request", "neutral")
+
+
+@pytest.mark.parametrize("text, act", [
+    ("On doit attendre trois mois pour un rendez-vous à la CAF, c'est inadmissible.", "judgement"),
+    ("Contrôles au faciès tous les jours, la police nous parle mal.", "judgement"),
+])
+def test_what_is_not_a_proposal(an, text, act):
+    """The writer's own duty ("on doit attendre") is a complaint; "contrôles" opens a
+    complaint as often as a proposal, so it is not a proposal noun."""
+    mention = an.analyze(text).mentions[0]
+    assert mention.act == act and mention.stance == "negative"
