@@ -325,3 +325,25 @@ def test_what_is_not_a_proposal(an, text, act):
     complaint as often as a proposal, so it is not a proposal noun."""
     mention = an.analyze(text).mentions[0]
     assert mention.act == act and mention.stance == "negative"
+
+
+@pytest.mark.parametrize("text, code", [
+    # gdn2019-3-35123 (training part): a benefit named as a policy topic
+    ("Allocations familiales sous conditions de ressources, augmenter AAH et minimum vieillesse. "
+     "Reflechir sérieusement à un revenu universel", "caf"),
+    # gdn2019-2-24030 (training part): a list of ways to travel
+    ("Les transports en commun|Le vélo|Le covoiturage|La marche à pied, en redonnant de l'espace, "
+     "de l'air respirable et moins de nuisances sonores aux piétons", "metropole"),
+])
+def test_a_benefit_or_service_named_as_a_policy_topic_is_not_judged_by_weak_words(an, text, code):
+    (mention,) = [m for m in an.analyze(text).mentions if m.code == code]
+    assert mention.stance == "neutral"
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("La sécu m'a remboursé en une semaine, super.", "positive"),   # the writer's own experience
+    ("Les transports en commun sont nuls dans le quartier.", "negative"),  # a strong word
+    ("Les transports en commun sont vraiment super efficaces.", "positive"),
+])
+def test_a_topic_alias_is_still_judged_by_experience_or_strong_words(an, text, stance):
+    assert an.analyze(text).mentions[0].stance == stance
