@@ -347,3 +347,24 @@ def test_a_benefit_or_service_named_as_a_policy_topic_is_not_judged_by_weak_word
 ])
 def test_a_topic_alias_is_still_judged_by_experience_or_strong_words(an, text, stance):
     assert an.analyze(text).mentions[0].stance == stance
+
+
+FILLER = (" Il faudrait aussi revoir les horaires des bus, les tarifs de la cantine, l'éclairage des "
+          "rues, le ramassage des ordures et les aides pour les familles nombreuses du quartier.")
+
+
+def test_weak_praise_in_a_long_text_is_not_praise(an):
+    """Over LONG_TEXT_TOKENS tokens praise needs LONG_POS_T (long answers gather weak praise
+    words); a short text keeps the usual threshold, and strong praise stays praise."""
+    from insights.stance import LONG_TEXT_TOKENS
+    from insights.tokenize import tokens_with_spans
+
+    short = "La mairie a un service correct."
+    long_text = short + FILLER * 3
+    assert len(tokens_with_spans(long_text)[0]) > LONG_TEXT_TOKENS
+    assert an.analyze(short).mentions[0].stance == "positive"
+    weak = an.analyze(long_text).mentions[0]
+    assert (weak.stance, weak.act) == ("neutral", "information")  # stance and act agree
+    assert an.analyze(long_text).targets == {"mairie": "neutral", "metropole": "neutral"}
+    assert an.analyze("La mairie est vraiment super, merci à eux." + FILLER * 3).mentions[0].stance == "positive"
+    assert an.analyze("La mairie ne répond jamais, c'est nul." + FILLER * 3).mentions[0].stance == "negative"
