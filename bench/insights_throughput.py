@@ -25,8 +25,8 @@ Stages (one more pass per corpus, each stage timed apart on the same texts): `to
 (normalisation, tokens and spans), `gazetteer` (institutions found in the tokens),
 `stance` (clauses, lexicon, negation, acts, attribution, tone masses:
 `insights.stance.analyse_tokens`) and `assembly` (the rest of `Analyzer.analyze`:
-mentions, sentences, targets, tone label), in CPU microseconds per text (time.process_time, best of three rounds). Besides wall-clock
-texts/s, each corpus also reports texts per CPU second (`per_cpu_s`), the figure a loaded
+mentions, sentences, targets, tone label), in CPU microseconds per text (time.process_time,
+best of three rounds). Besides wall-clock texts/s, each corpus also reports texts per CPU second (`per_cpu_s`), the figure a loaded
 machine moves least.
 
 Target (issue 16): >= 500 texts/s per core for ~330-character texts (dev-x3 and
@@ -190,7 +190,8 @@ def main(argv=None):
     print(f"insights pipeline, one core, Python {out['python']} ({out['machine']})")
     print(f"startup (import + lexicons + first text): {out['startup_s']} s; "
           f"peak RSS {out['peak_rss_mib']} MiB (after loading: {out['rss_after_load_mib']} MiB)")
-    print(f"{'corpus':<12} {'texts':>7} {'chars':>6} {'best/s':>8} {'median/s':>9} {'per CPU s':>9} {'traced peak':>12}  target")
+    print(f"{'corpus':<12} {'texts':>7} {'chars':>6} {'best/s':>8} {'median/s':>9} {'per CPU s':>9} "
+          f"{'traced peak':>12}  target")
     for r in results:
         target = r["target_per_s"]
         ok = "" if target is None else ("ok" if r["median_per_s"] >= target else "MISSED") + f" (>= {target}/s)"
