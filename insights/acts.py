@@ -17,8 +17,9 @@ is bad. Acts, per mention (the sentence it stands in):
   a jussive "Que la CAF verse...", or by "plus de / davantage de" with no complaint in it
   ("Plus de moyens pour la police"); "il serait juste que", "s'impose", "à supprimer /
   annuler / revoir / développer / renforcer / créer". In a request clause only strong,
-  explicit judgement words count (|score| >= REQUEST_KEEP: "c'est scandaleux", "nul"); the weak negatives that only restate the
-  lack ("arrête de perdre", "manque") and the implied demand are dropped, so "il faudrait
+  explicit judgement words count (|score| >= REQUEST_KEEP: "c'est scandaleux", "nul");
+  the weak negatives that only restate the lack ("arrête de perdre", "manque") and the
+  implied demand are dropped, so "il faudrait
   que la CAF ouvre le samedi" leaves the CAF neutral while "il faudrait plus de bus parce
   que là c'est vraiment nul" stays negative.
 - `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
