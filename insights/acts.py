@@ -19,9 +19,8 @@ is bad. Acts, per mention (the sentence it stands in):
   annuler / revoir / développer / renforcer / créer". In a request clause only strong,
   explicit judgement words count (|score| >= REQUEST_KEEP: "c'est scandaleux", "nul");
   the weak negatives that only restate the lack ("arrête de perdre", "manque") and the
-  implied demand are dropped, so "il faudrait
-  que la CAF ouvre le samedi" leaves the CAF neutral while "il faudrait plus de bus parce
-  que là c'est vraiment nul" stays negative.
+  implied demand are dropped, so "il faudrait que la CAF ouvre le samedi" leaves the CAF
+  neutral while "il faudrait plus de bus parce que là c'est vraiment nul" stays negative.
 - `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
   do not count (a question asserts nothing: "est-ce que la CAF peut aider ?"), its
   complaints do ("Pourquoi la CAF met toujours trois mois ?" is a complaint).
