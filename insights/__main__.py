@@ -2,6 +2,11 @@
 
     python -m insights evaluate PATH.jsonl [--json] [--halves]
     python -m insights analyze "texte..." [--explain]
+    python -m insights mentions [--json] [--svm] [--with-heldout-a]
+
+`mentions`: the rules and the supervised layer per mention on the real labelled set
+(`insights/mention_layer.py`): kappa of the two human passes, cross-validated and
+held-out macro-F1, the gate.
 
 `evaluate` prints the same report as `flask --app wsgi insights evaluate PATH --json`;
 `--halves` adds the report on each half of the file (odd / even numeric ids), the split
@@ -32,7 +37,18 @@ def main(argv=None):
     an = sub.add_parser("analyze", help="analyse one text")
     an.add_argument("text")
     an.add_argument("--explain", action="store_true", help="show the per-clause trace")
+    me = sub.add_parser("mentions", help="rules vs supervised layer on the real labelled mentions")
+    me.add_argument("--json", action="store_true", help="print the full report as JSON")
+    me.add_argument("--svm", action="store_true", help="a linear SVM instead of logistic regression")
+    me.add_argument("--with-heldout-a", action="store_true", help="also train on heldout_a (never on dev nor heldout_b)")
     args = ap.parse_args(argv)
+
+    if args.cmd == "mentions":
+        from .mention_layer import report, summary
+
+        rep = report(kind="svm" if args.svm else "logistic", with_heldout_a=args.with_heldout_a)
+        print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else summary(rep))
+        return 0
 
     if args.cmd == "evaluate":
         rows = read_jsonl(args.path)

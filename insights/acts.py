@@ -8,14 +8,19 @@ is bad. Acts, per mention (the sentence it stands in):
 
 - `request`: a wish, demand or proposal. Markers: "il faut (que)", "il faudrait",
   "devrait", "doit/doivent être", "ce serait bien", "j'aimerais", "nous proposons",
-  "pourquoi ne pas", a sentence opened by an infinitive with its object ("Former les
-  policiers...", "Mettre un bus de nuit"), by a proposal noun ("Création de...", "Mise en
-  place...") or by "plus de / davantage de" with no complaint in it ("Plus de moyens pour
-  la police"). In a request clause only strong, explicit judgement words count (|score|
-  >= REQUEST_KEEP: "c'est scandaleux", "nul"); the weak negatives that only restate the
-  lack ("arrête de perdre", "manque") and the implied demand are dropped, so "il faudrait
-  que la CAF ouvre le samedi" leaves the CAF neutral while "il faudrait plus de bus parce
-  que là c'est vraiment nul" stays negative.
+  "pourquoi ne pas", "il faudra", "il convient", "il est nécessaire / urgent", a duty verb
+  before an infinitive ("La France doit maintenir...", not "on doit attendre"), a sentence
+  or list item (after ":", ";", "-", "|") opened by an infinitive with its object or an
+  adverb ("Former les policiers...", "Aider réellement les chômeurs"), by a proposal noun
+  ("Création de...", "Mise en place...", "Suppression des...", "Harmonisation...", "Baisse
+  de..."), by "pour une meilleure / pour plus de", "une meilleure...", "mieux" + infinitive,
+  a jussive "Que la CAF verse...", or by "plus de / davantage de" with no complaint in it
+  ("Plus de moyens pour la police"); "il serait juste que", "s'impose", "à supprimer /
+  annuler / revoir / développer / renforcer / créer". In a request clause only strong,
+  explicit judgement words count (|score| >= REQUEST_KEEP: "c'est scandaleux", "nul");
+  the weak negatives that only restate the lack ("arrête de perdre", "manque") and the
+  implied demand are dropped, so "il faudrait que la CAF ouvre le samedi" leaves the CAF
+  neutral while "il faudrait plus de bus parce que là c'est vraiment nul" stays negative.
 - `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
   do not count (a question asserts nothing: "est-ce que la CAF peut aider ?"), its
   complaints do ("Pourquoi la CAF met toujours trois mois ?" is a complaint).
@@ -30,19 +35,41 @@ REQUEST_WORDS = frozenset({
     "voudrait", "voudrions", "souhaite", "souhaitons", "souhaiterais", "souhaiterait",
     "souhaiterions", "proposons", "propose", "proposerais", "suggere", "suggerons",
     "suggestion", "esperons", "demandons", "reclamons", "exigeons",
+    # issue 16, real texts (training part): future, typos and advice verbs of proposals
+    "faudra", "aimerai", "souhaiterai", "voudrai", "devrions", "devons", "preconise",
+    "preconisons", "recommande", "recommandons",
 })
 REQUEST_PAIRS = frozenset({
     ("il", "faut"), ("faut", "que"), ("faut", "qu'"), ("serait", "bien"), ("serait", "utile"),
     ("serait", "bon"), ("serait", "mieux"), ("serait", "souhaitable"), ("serait", "necessaire"),
     ("doit", "etre"), ("doivent", "etre"), ("doivent", "pouvoir"), ("doit", "pouvoir"),
     ("ne", "pas"),  # only after "pourquoi": see below
+    ("il", "convient"), ("est", "necessaire"), ("est", "indispensable"), ("est", "urgent"),
+    ("serait", "temps"), ("serait", "juste"), ("s'", "impose"), ("a", "supprimer"), ("a", "annuler"),
+    ("a", "revoir"), ("a", "developper"), ("a", "renforcer"), ("a", "creer"),
 })
+# "La France doit maintenir...", "les assistantes sociales doivent vraiment être formées":
+# a duty verb then an infinitive (adverbs between) is a demand, unless its subject is the
+# writer ("on doit attendre trois mois": a complaint about what one has to do).
+DUTY_VERBS = frozenset({"doit", "doivent", "devra", "devront"})
+DUTY_NOT_AFTER = frozenset({"on", "je", "j'", "nous", "tu"})
 # Proposal nouns that open a sentence: "Création d'un...", "Mise en place de..."
 PROPOSAL_OPENERS = frozenset({
     "creation", "creer", "mise", "renforcement", "renforcer", "augmentation", "davantage",
     "formation", "developpement", "installation", "ouverture", "multiplication",
     "instauration", "generalisation", "obligation", "interdiction", "sensibilisation",
+    # issue 16, real texts (training part): proposals written as nouns ("Suppression des...",
+    # "Harmonisation des taux...", "Allocations familiales sous conditions": see acts' docs)
+    "acceptation", "harmonisation", "suppression", "limitation", "reduction", "simplification",
+    "privatisation", "nationalisation", "revalorisation", "amelioration", "hausse", "baisse",
+    "gratuite", "remboursement", "maintien", "fusion", "regroupement", "extension",
+    "allongement", "abaissement", "diminution", "embauche", "recrutement",
+    "rehaussement", "relevement", "plafonnement", "exoneration", "simplifier",
 })
+# "Pour une meilleure harmonisation...", "Pour plus de...": a proposal's purpose opening it.
+PURPOSE_OPENERS = frozenset({"meilleur", "meilleure", "meilleurs", "meilleures", "plus"})
+# Where a list item opens inside a sentence ("Santé : - Augmenter le nombre...", "a|b|c").
+ITEM_MARKS = frozenset({":", ";", "-", "|", "•", "*"})
 # Words in -er / -ir / -re that open sentences but are not infinitives.
 NOT_INFINITIVES = frozenset({
     "hier", "mer", "fer", "cher", "premier", "dernier", "super", "hiver", "enfer", "leger",
@@ -89,6 +116,28 @@ def _is_infinitive(tok):
     return tok.endswith(("er", "ir"))
 
 
+def opener(toks, a, b):
+    """What opens the clause toks[a:b]: (opens_as_request: True / False / MORE_OF, is_question)."""
+    i = a
+    while i < b and (toks[i] in LIST_MARKS or toks[i].isdigit()):
+        i += 1
+    t0 = toks[i] if i < b else ""
+    t1 = toks[i + 1] if i + 1 < len(toks) else ""
+    t2 = toks[i + 2] if i + 2 < len(toks) else ""
+    if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
+        r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
+    else:
+        r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)))
+             or t0 in PROPOSAL_OPENERS
+             or (t0 == "pour" and t1 in ("une", "un", "des", "plus") and (t1 == "plus" or t2 in PURPOSE_OPENERS))
+             # "Une meilleure prise en charge des...", "Mieux former la police", "Que la CAF verse..."
+             or (t0 in ("une", "un", "des") and t1 in PURPOSE_OPENERS and t1 != "plus")
+             or (t0 == "mieux" and _is_infinitive(t1))
+             or (t0 in ("que", "qu'") and i == a and t1 not in ("dire", "faire", "de", "d'", "c'", "ce"))
+             or (t0 == "pourquoi" and t1 in ("ne", "pas", "n'") and t2 in ("pas", "pourrait", "")))
+    return r, t0 == "est-ce" or (t0 == "est" and t1 == "-" and t2 == "ce")
+
+
 def sentence_flags(toks, clauses):
     """Per sentence: (is_question, opens_as_request)."""
     flags = {}
@@ -96,19 +145,8 @@ def sentence_flags(toks, clauses):
         q, r = flags.get(s, (False, None))
         if r is None:
             # the first clause of the sentence: what opens it
-            i = a
-            while i < b and (toks[i] in LIST_MARKS or toks[i].isdigit()):
-                i += 1
-            t0 = toks[i] if i < b else ""
-            t1 = toks[i + 1] if i + 1 < len(toks) else ""
-            t2 = toks[i + 2] if i + 2 < len(toks) else ""
-            if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
-                r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
-            else:
-                r = ((_is_infinitive(t0) and t1 in AFTER_INFINITIVE)
-                     or t0 in PROPOSAL_OPENERS
-                     or (t0 == "pourquoi" and t1 in ("ne", "pas", "n'") and t2 in ("pas", "pourrait", "")))
-            q = q or (t0 == "est-ce" or (t0 == "est" and t1 == "-" and t2 == "ce"))
+            r, opens_question = opener(toks, a, b)
+            q = q or opens_question
         if b < len(toks) and "?" in toks[b]:
             q = True
         flags[s] = (q, r)
@@ -124,4 +162,10 @@ def clause_is_request(toks, a, b, opens_request):
             return True
         if j + 1 < b and (t, toks[j + 1]) in REQUEST_PAIRS and t != "ne":
             return True
+        if t in DUTY_VERBS and (j == a or toks[j - 1] not in DUTY_NOT_AFTER):
+            k = j + 1
+            while k < b and k < j + 3 and toks[k].endswith("ment"):
+                k += 1
+            if k < b and (_is_infinitive(toks[k]) or toks[k] in ("etre", "avoir")):
+                return True
     return False

@@ -13,7 +13,7 @@ lexicons once, analysis is a few hundred microseconds).
 """
 from .gazetteer import Gazetteer
 from .lexicon import default_lexicon
-from .stance import analyse_tokens, stance_label, tone_label
+from .stance import LONG_TEXT_TOKENS, analyse_tokens, stance_label, tone_label
 from .tokenize import is_sentence_end, tokens_with_spans
 
 
@@ -114,6 +114,7 @@ class Analyzer:
         per_mention, per_code, pos_mass, neg_mass = analyse_tokens(toks, found, self.lexicon)
 
         mentions = []
+        long_text = len(toks) > LONG_TEXT_TOKENS
         if found:
             # sentence index of each token, computed only when there are mentions
             sent = 0
@@ -130,13 +131,13 @@ class Analyzer:
             for (s, e, code), (score, irony, act) in zip(found, per_mention):
                 cs, ce = spans[s][0], spans[e - 1][1]
                 mentions.append(Mention(code, cs, ce, text[cs:ce], sent_at[s],
-                                        stance_label(score), score, irony, act))
+                                        stance_label(score, long_text), score, irony, act))
         by_code = {}
         for m in mentions:
             if m.code not in by_code:
                 score, irony = per_code[m.code]
                 n = sum(1 for x in mentions if x.code == m.code)
-                by_code[m.code] = Target(m.code, stance_label(score), score, irony, n)
+                by_code[m.code] = Target(m.code, stance_label(score, long_text), score, irony, n)
         tone = tone_label(pos_mass, neg_mass, [t.stance for t in by_code.values()])
         return Analysis(text, mentions, by_code, tone, pos_mass, neg_mass)
 

@@ -4,16 +4,16 @@
   apostrophes (’ ‘ ʼ ` and the cp1252 byte \\x92 that survives in some real exports).
   The mapping is one character to one character, so offsets in the normalised text are
   offsets in the original text: mention spans point into what the resident wrote.
-- `TOKENIZER`: an NLTK `RegexpTokenizer` with a French elision pattern
-  ("l'ecole" -> "l'", "ecole"; "qu'il" -> "qu'", "il"), numbers, "..." and punctuation.
-  RegexpTokenizer needs no model, unlike `word_tokenize`/`sent_tokenize` (punkt).
+- `TOKEN_RE`: a French elision pattern ("l'ecole" -> "l'", "ecole"; "qu'il" -> "qu'",
+  "il"), numbers, "..." and punctuation; `tokenize` gives exactly what NLTK's
+  `RegexpTokenizer(TOKEN_PATTERN)` gives (a test compares them), without importing NLTK:
+  `import nltk` loads scikit-learn, scipy and pandas when they are installed (2.9 s and
+  ~120 MiB in every process that analyses, measured by bench/insights_throughput.py).
 - `tokens(text)`: normalised tokens with SMS spellings expanded ("pk" -> "pourquoi").
 - `sentences(text)`: a regex sentence splitter (end punctuation and line breaks).
 """
 import re
 import unicodedata
-
-from nltk.tokenize import RegexpTokenizer
 
 # Elisions first, so "l'" is its own token; then words (with inner hyphens: "sous-prefecture",
 # "rendez-vous"), an ellipsis, runs of end punctuation, line breaks, any other symbol.
@@ -26,7 +26,6 @@ TOKEN_PATTERN = (
     r"|\n"
     r"|[^\w\s]"
 )
-TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 _APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4\u0092\u2032"
@@ -88,8 +87,10 @@ def fold(text):
 
 
 def tokenize(text):
-    """NLTK tokens of the normalised text (no SMS expansion)."""
-    return TOKENIZER.tokenize(normalize(text))
+    """Tokens of the normalised text (no SMS expansion), as NLTK's RegexpTokenizer gives
+    them: every alternative of the pattern matches at least one character, so findall
+    returns no empty token to discard."""
+    return TOKEN_RE.findall(normalize(text))
 
 
 def tokens(text):

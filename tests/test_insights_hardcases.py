@@ -288,3 +288,83 @@ def test_evaluate_mentions_counts_false_detections():
               {"row": "2", "start": 4, "end": 15, "institution": "centre_social", "stance": "not_institution"}]
     r = evaluate_mentions(labels, texts)
     assert r["stance_accuracy"] == 1.0 and r["false_detections_still_found"] == "0/1"
+
+
+# --- issue 16, item 1 on real proposals: the training part of real_mentions.jsonl ------
+# Quotes from tests/fixtures/discourse/real_texts.jsonl (ids after each; "an2016" ODbL 1.0,
+# "gdn2019" Grand Débat National 2019, Licence Ouverte 2.0), all of them in the TRAINING
+# part of real_mentions.jsonl, labelled neutral requests by the annotators.
+
+@pytest.mark.parametrize("text, code", [
+    # an2016-547: "il serait juste que"
+    ("Par ailleurs, il serait juste  que la CAF fournisse aux deux parents les informations sur "
+     "les aides qu'elle  accorde", "caf"),
+    # gdn2019-3-57162b: a list item after "Santé: -" opened by an infinitive
+    ("Santé: - Augmenter le nombre d'infirmiers dans les hôpitaux pour éviter les situations de "
+     "stress et faire en sorte que les patients soient soignés dignement.", "sante"),
+    # gdn2019-3-3202: a duty verb before an infinitive
+    ("La France doit maintenir un système de SECURITE SOCIALE (différent des assurances ), dans "
+     "tous les domaines actuels", "sante"),
+    # gdn2019-2-14209: after ":" an infinitive and "davantage"
+    ("Ce qui pourrait être fait : utiliser davantage les transports en commun à condition qu'ils "
+     "soient électriques et que les horaires soient adaptés.", "metropole"),
+    # gdn2019-3-2119: "à supprimer"
+    ("L’universalité des allocations familiales à supprimer", "caf"),
+])
+def test_real_proposals_are_requests_and_neutral(an, text, code):
+    (mention,) = [m for m in an.analyze(text).mentions if m.code == code][:1]
+    assert (mention.act, mention.stance) == ("request", "neutral")
+
+
+@pytest.mark.parametrize("text, act", [
+    ("On doit attendre trois mois pour un rendez-vous à la CAF, c'est inadmissible.", "judgement"),
+    ("Contrôles au faciès tous les jours, la police nous parle mal.", "judgement"),
+])
+def test_what_is_not_a_proposal(an, text, act):
+    """The writer's own duty ("on doit attendre") is a complaint; "contrôles" opens a
+    complaint as often as a proposal, so it is not a proposal noun."""
+    mention = an.analyze(text).mentions[0]
+    assert mention.act == act and mention.stance == "negative"
+
+
+@pytest.mark.parametrize("text, code", [
+    # gdn2019-3-35123 (training part): a benefit named as a policy topic
+    ("Allocations familiales sous conditions de ressources, augmenter AAH et minimum vieillesse. "
+     "Reflechir sérieusement à un revenu universel", "caf"),
+    # gdn2019-2-24030 (training part): a list of ways to travel
+    ("Les transports en commun|Le vélo|Le covoiturage|La marche à pied, en redonnant de l'espace, "
+     "de l'air respirable et moins de nuisances sonores aux piétons", "metropole"),
+])
+def test_a_benefit_or_service_named_as_a_policy_topic_is_not_judged_by_weak_words(an, text, code):
+    (mention,) = [m for m in an.analyze(text).mentions if m.code == code]
+    assert mention.stance == "neutral"
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("La sécu m'a remboursé en une semaine, super.", "positive"),   # the writer's own experience
+    ("Les transports en commun sont nuls dans le quartier.", "negative"),  # a strong word
+    ("Les transports en commun sont vraiment super efficaces.", "positive"),
+])
+def test_a_topic_alias_is_still_judged_by_experience_or_strong_words(an, text, stance):
+    assert an.analyze(text).mentions[0].stance == stance
+
+
+FILLER = (" Il faudrait aussi revoir les horaires des bus, les tarifs de la cantine, l'éclairage des "
+          "rues, le ramassage des ordures et les aides pour les familles nombreuses du quartier.")
+
+
+def test_weak_praise_in_a_long_text_is_not_praise(an):
+    """Over LONG_TEXT_TOKENS tokens praise needs LONG_POS_T (long answers gather weak praise
+    words); a short text keeps the usual threshold, and strong praise stays praise."""
+    from insights.stance import LONG_TEXT_TOKENS
+    from insights.tokenize import tokens_with_spans
+
+    short = "La mairie a un service correct."
+    long_text = short + FILLER * 3
+    assert len(tokens_with_spans(long_text)[0]) > LONG_TEXT_TOKENS
+    assert an.analyze(short).mentions[0].stance == "positive"
+    weak = an.analyze(long_text).mentions[0]
+    assert (weak.stance, weak.act) == ("neutral", "information")  # stance and act agree
+    assert an.analyze(long_text).targets == {"mairie": "neutral", "metropole": "neutral"}
+    assert an.analyze("La mairie est vraiment super, merci à eux." + FILLER * 3).mentions[0].stance == "positive"
+    assert an.analyze("La mairie ne répond jamais, c'est nul." + FILLER * 3).mentions[0].stance == "negative"

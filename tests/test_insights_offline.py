@@ -43,3 +43,30 @@ def test_runs_with_empty_nltk_data(tmp_path):
     assert result["tokens"] == ["l'", "ecole", "n'", "a", "qu'", "un", "prof"]
     assert result["sentences"] == ["Un.", "Deux !", "Trois"]
     assert list(empty.iterdir()) == []
+
+
+def test_tokens_are_nltk_regexp_tokenizer_tokens():
+    """`tokenize` is NLTK's RegexpTokenizer(TOKEN_PATTERN) without importing NLTK."""
+    from nltk.tokenize import RegexpTokenizer
+
+    from insights.tokenize import TOKEN_PATTERN, normalize, tokenize
+
+    nltk_tokenizer = RegexpTokenizer(TOKEN_PATTERN)
+    texts = ["l'école n'a qu'un prof", "Jusqu’à 3,5 mois... pour la CAF?! 😡 #RasLeBol",
+             "sous-préfecture\nrendez-vous… « top » — mdr", "", "   ", "Ça va ? Non !!!"]
+    dev = ROOT.parent / "shared" / "data" / "discourse" / "dev.jsonl"
+    if dev.exists():
+        texts += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for text in texts:
+        assert tokenize(text) == nltk_tokenizer.tokenize(normalize(text)), text
+
+
+def test_analysing_does_not_load_nltk_nor_scikit_learn():
+    """`import nltk` loads scikit-learn, scipy and pandas when they are installed (seconds and
+    ~120 MiB): a worker that only analyses must not pay for them."""
+    script = ("import sys; from insights import Analyzer; Analyzer().analyze('La CAF répond jamais.'); "
+              "print(sorted(m for m in ('nltk', 'sklearn', 'scipy', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -171,3 +171,37 @@ def test_one_background_analysis_per_process(app, make_wave, monkeypatch):
     assert not first.is_alive() and count_rows(TextAnalysis) == 1
     assert waiting_module.start_background_analysis(app) is not first  # a later visit may start another
     waiting_module.background_thread().join(timeout=120)
+
+
+def test_both_screens_cost_the_same_with_3_or_30_texts_waiting(app, client, auth, make_user, make_wave):
+    """Screens never wait: what waits costs them only the COUNT/MIN queries, so the SQL
+    statements of the discourse and indicator screens do not grow with the waiting texts,
+    and neither screen analyses (the speed itself is measured by bench/insights_screens.py)."""
+    from sqlalchemy import event
+
+    wave = make_wave(questions=QUESTIONS)
+    answer(wave, "La mairie ne répond jamais.", quartier="sanitas")
+    analyze_pending()
+    auth.login(make_user("evaluator", ("sanitas",), email="eval@example.org"))
+    screens = ("/evaluation/discours/?lang=en", "/evaluation/indicateurs/?territory=sanitas&lang=en")
+    sent = []
+
+    def count(*_args):
+        sent.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+
+    def statements(path):
+        sent.clear()
+        page = client.get(path)
+        assert page.status_code == 200 and "texts are waiting for the analysis" in page.text
+        return len(sent)
+
+    for _ in range(3):
+        answer(wave, "La CAF ne répond jamais.", quartier="sanitas")
+    with_3 = [statements(path) for path in screens]
+    for _ in range(27):
+        answer(wave, "Bravo au centre social.", quartier="sanitas")
+    assert [statements(path) for path in screens] == with_3
+    event.remove(db.engine, "before_cursor_execute", count)
+    assert count_rows(TextAnalysis) == 1 and pending_count() == 30
