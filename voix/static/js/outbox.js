@@ -10,13 +10,19 @@
 // same outbox: each carries its UUID, and the resident who gave it is named by a UUID of
 // the tablet's (one per resident, from one start screen to the next), for which the API
 // gives the same participation token each time.
-// Used by kiosk pages and by the service worker (sw.js), hence no DOM in the core.
+// Personal phones (survey pages, surveys/offline.py) keep a survey the same way, sent with
+// channel "personal"; they report to no one: the phone's offline screen shows the resident
+// what waits, and why the server refused what it refused (in their language).
+// Used by kiosk and phone pages and by the service workers (sw.js, sw-phone.js), hence no
+// DOM in the core.
 (function (scope) {
   "use strict";
   var DB_NAME = "voix-outbox", STORE = "entries", USED_KEY = "voix-used-uuids";
   var API = "/api/v1/waves/", STATE_URL = "/kiosk/etat";
   var INFLIGHT_GRACE_MS = 60 * 1000;  // a form being sent right now is left alone this long
   var isWindow = typeof window !== "undefined" && scope === window;
+  // Only a kiosk reports its outbox to staff (its worker is told where; a phone's is not).
+  var reportUrl = isWindow ? null : (scope.VOIX_SW && scope.VOIX_SW.stateUrl) || null;
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -127,9 +133,10 @@
   };
 
   // {reached: false} when the server could not be reached (or failed: 5xx, 408, 429),
-  // else {reached: true, status, data}. ?lang=fr: a refusal's reason is for staff.
-  function post(url, body) {
-    return fetch(url + "?lang=fr", {
+  // else {reached: true, status, data}. A kiosk's refusals are for staff (?lang=fr), a
+  // phone's for the resident, in their language.
+  function post(url, body, language) {
+    return fetch(url + "?lang=" + encodeURIComponent(language || "fr"), {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body),
     }).then(function (response) {
@@ -166,8 +173,8 @@
     if (!action) {
       return post(API + entry.wave + "/responses", {
         uuid: entry.uuid, answers: entry.answers, about: entry.about, panel_code: entry.panel_code,
-        language: entry.language, answered_at: entry.answered_at,
-      }).then(function (result) { return settle(entry, result); });
+        language: entry.language, answered_at: entry.answered_at, channel: entry.channel,
+      }, entry.channel === "personal" ? entry.language : "fr").then(function (result) { return settle(entry, result); });
     }
     return tokenFor(entry, tokens).then(function (result) {
       if (!result.reached || (result.status !== 200 && result.status !== 201)) return settle(entry, result);
@@ -193,8 +200,9 @@
 
   // Tell the server what the tablet holds, so that staff see a tablet that has not synced.
   function report() {
+    if (!reportUrl) return Promise.resolve();
     return all().then(function (entries) {
-      return fetch(STATE_URL, { method: "POST", credentials: "same-origin", cache: "no-store",
+      return fetch(reportUrl, { method: "POST", credentials: "same-origin", cache: "no-store",
                                 headers: { "Content-Type": "application/json" }, body: JSON.stringify(summary(entries)) });
     });
   }
@@ -207,9 +215,23 @@
     retryDelay = Math.min(retryDelay * 2, 5 * 60 * 1000);
   }
 
-  var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary };
+  var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary, remove: remove };
   scope.voixOutbox = api;
   if (!isWindow) return;
+
+  var isKiosk = document.body && document.body.classList.contains("kiosk");
+  if (isKiosk) reportUrl = STATE_URL;
+
+  // A personal phone's survey page or offline screen (surveys/offline.py).
+  function phoneMeta() { return isKiosk ? null : document.querySelector('meta[name="voix-phone-outbox"]'); }
+
+  // Whether "Send" without network may keep the answers here: always on a kiosk; on a phone
+  // once its worker controls the page (it then has the offline screen to show). Else the
+  // answers stay in the page (survey.js).
+  api.canKeep = function () {
+    if (isKiosk) return true;
+    return !!(phoneMeta() && "indexedDB" in window && navigator.serviceWorker && navigator.serviceWorker.controller);
+  };
 
   // --- In a kiosk page --------------------------------------------------------------
 
@@ -279,13 +301,15 @@
       var entry = { uuid: field.value, wave: Number(wave && wave[1]), answers: given.answers, about: given.about,
                     panel_code: given.panel_code, language: form.dataset.contentLang || form.dataset.lang || "fr",
                     answered_at: new Date().toISOString(), saved_at: Date.now(), state: "inflight" };
+      if (!isKiosk) entry.channel = "personal";
       markUsed(entry.uuid);
       return put(entry).then(function () { return entry; });
     });
   }
 
   // survey.js, when the server cannot be reached at all: keep the answers and show the
-  // "saved on this tablet" screen, which returns to the start.
+  // "saved on this tablet" screen, which returns to the start (on a phone: "saved on
+  // this phone", which stays).
   function keepAndRestart(form) {
     var uuid = form.querySelector('[name="uuid"]').value;
     return keep(uuid).then(function (entry) {
@@ -296,7 +320,8 @@
         });
       }
       scheduleRetry(false);
-      window.location.replace("/kiosk/hors-ligne?saved=1&lang=" + encodeURIComponent(entry.language));
+      var saved = isKiosk ? "/kiosk/hors-ligne" : phoneMeta().dataset.savedUrl;
+      window.location.replace(saved + "?saved=1&lang=" + encodeURIComponent(entry.language));
       return true;
     });
   }
@@ -489,7 +514,8 @@
   }
 
   function start() {
-    if (!document.body.classList.contains("kiosk")) return;
+    if (phoneMeta()) return startPhone(phoneMeta());
+    if (!isKiosk) return;
     freshUuid(document.querySelector("form.survey"));
     savedScreen();
     freshStart();
@@ -520,6 +546,100 @@
       };
       registration.active.postMessage({ type: "refresh" }, [channel.port2]);
     }).catch(function () { /* no offline mode on this browser: everything works online as before */ });
+  }
+
+  // --- On a personal phone ------------------------------------------------------------
+
+  function startPhone(meta) {
+    freshUuid(document.querySelector("form.survey"));
+    if (!("indexedDB" in window)) return;
+    forgetOldRefusals(Number(meta.dataset.keepRefusedDays) || 30);
+    var screen = phoneScreen();
+    window.addEventListener("online", function () { flush().catch(function () {}).then(screen); });
+    var later = function () { setTimeout(function () { afterPhoneLoad(meta, screen); }, 1000); };
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later);
+  }
+
+  function afterPhoneLoad(meta, screen) {
+    if (navigator.onLine !== false) flush().catch(function () {}).then(screen);
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    // The worker's scope is its folder (/enquete/): it never sees the rest of the site.
+    navigator.serviceWorker.register(meta.content).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var form = document.querySelector("form.survey");
+      if (!form || navigator.onLine === false || !registration.active) return;
+      // Keep this survey (blank, fetched by the worker) in each language of its switch, so
+      // that a reload or a language switch without network still shows it.
+      var languages = [form.dataset.contentLang || document.documentElement.lang];
+      document.querySelectorAll('button[name="switch_lang"]').forEach(function (b) {
+        if (languages.indexOf(b.value) < 0) languages.push(b.value);
+      });
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        if (event.data && event.data.ok) document.documentElement.dataset.offlineReady = "true";
+      };
+      registration.active.postMessage({ type: "keep-survey", path: window.location.pathname, languages: languages,
+                                        language: languages[0] }, [channel.port2]);
+    }).catch(function () { /* no offline mode on this browser: the answers stay in the page */ });
+  }
+
+  // A refused response stays on the phone, shown to the resident, for a while only: a
+  // personal phone is nobody's to check (docs/surveys.md).
+  function forgetOldRefusals(days) {
+    var before = new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+    all().then(function (entries) {
+      return Promise.all(entries.filter(function (e) {
+        return e.channel === "personal" && e.state === "refused" && e.answered_at < before;
+      }).map(function (e) { return remove(e.uuid); }));
+    }).catch(function () {});
+  }
+
+  // The phone's offline screen: what waits on this phone, what was sent, what was refused.
+  // Returns the function that shows it again (after each sending).
+  function phoneScreen() {
+    var box = document.querySelector(".phone-outbox");
+    if (!box) return function () {};
+    var saved = new URLSearchParams(window.location.search).get("saved") === "1";
+    var savedBox = box.querySelector(".offline-saved"), sent = box.querySelector(".offline-sent");
+    var refusedBox = box.querySelector(".offline-refused"), notice = box.querySelector(".offline-notice");
+    var first = true, poll = null;
+    function show() {
+      return all().then(function (entries) {
+        var mine = entries.filter(function (e) { return e.channel === "personal"; });
+        var waiting = mine.filter(function (e) { return e.state !== "refused"; });
+        var refused = mine.filter(function (e) { return e.state === "refused"; });
+        savedBox.hidden = !(saved && waiting.length);
+        notice.hidden = saved;
+        if (saved && !waiting.length && !refused.length && !sent.textContent) {
+          // A live region is announced when it changes: filled (and styled) a moment after.
+          setTimeout(function () { sent.className += " flash flash-info"; sent.textContent = sent.dataset.text; }, 50);
+        }
+        var list = refusedBox.querySelector("ul");
+        list.textContent = "";
+        refused.forEach(function (e) {
+          var item = document.createElement("li");
+          var when = new Date(e.answered_at);
+          item.textContent = (isNaN(when) ? "" : when.toLocaleString(document.documentElement.lang) + " : ") + (e.reason || "");
+          list.appendChild(item);
+        });
+        refusedBox.hidden = !refused.length;
+        if (first && !savedBox.hidden) savedBox.querySelector("h1").focus();
+        first = false;
+        // Background Sync may send them with no help from this page: look again while any wait.
+        clearTimeout(poll);
+        if (waiting.length) poll = setTimeout(show, 2000);
+      }).catch(function () {});
+    }
+    refusedBox.querySelector(".delete-refused").addEventListener("click", function () {
+      all().then(function (entries) {
+        return Promise.all(entries.filter(function (e) { return e.channel === "personal" && e.state === "refused"; })
+          .map(function (e) { return remove(e.uuid); }));
+      }).then(show);
+    });
+    show();
+    return show;
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
