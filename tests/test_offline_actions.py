@@ -174,13 +174,16 @@ def test_staff_see_which_consultation_a_refused_vote_belongs_to(client, auth, ma
     refusals = [{"uuid": str(uuid.uuid4()), "kind": "support", "consultation": 4, "answered_at": "2026-12-01T10:00:00Z",
                  "status": 422, "reason": "Votes are closed in this consultation."},
                 {"uuid": str(uuid.uuid4()), "wave": 7, "answered_at": "2026-12-01T11:00:00Z", "status": 422,
-                 "reason": "check the clock"}]
-    assert client.post("/kiosk/etat", json={"waiting": 0, "refused": 2, "refusals": refusals}).status_code == 200
+                 "reason": "check the clock"},
+                {"uuid": str(uuid.uuid4()), "kind": "proposal", "consultation": 4, "answered_at": "2026-12-01T12:00:00Z",
+                 "status": 422, "reason": "Statements are closed in this consultation."}]
+    assert client.post("/kiosk/etat", json={"waiting": 0, "refused": 3, "refusals": refusals}).status_code == 200
     auth.login(make_user("facilitator", ("sanitas",), email="other@voix.example"))
     screen = client.get("/kiosk/appareils?lang=en").text
     # the server's reason is isolated (<bdi>): it may be in the resident's language
     assert "Consultation 4, a support given 2026-12-01T10:00:00Z: <bdi>Votes are closed" in screen
     assert "Wave 7, answered 2026-12-01T11:00:00Z: <bdi>check the clock</bdi>" in screen
+    assert "Consultation 4, a statement proposed 2026-12-01T12:00:00Z: <bdi>Statements are closed" in screen
 
 
 @pytest.mark.browser
@@ -214,3 +217,77 @@ def test_a_statement_vote_and_a_question_given_offline_are_stored_once(kiosk_sit
     assert vote.value == -1 and vote.origin is Origin.kiosk
     assert question.text == "When will the square be cleaned?" and question.language == "en"
     assert vote.participant_id == question.asker_id
+
+
+def propose_offline(page, url, consultation, text, language):
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang={language}")
+    page.fill("#statement-new", text)
+    page.tap("form[data-outbox=proposal] button[type=submit]")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_proposed_offline_is_kept_hidden_from_the_next_resident_and_stored_once(kiosk_site, tablet,
+                                                                                            consultation):
+    from deliberation.models import Statement
+
+    page, url = tablet, kiosk_site["url"]
+    text = "الحديقة تحتاج إلى إنارة في الليل"
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+
+    propose_offline(page, url, consultation, text, "ar")
+    kept = page.locator(".outbox-kept")
+    browser.expect(kept).to_contain_text("عبارتك محفوظة على هذا الجهاز اللوحي")  # in the page's language
+    assert page.input_value("#statement-new") == "" and "outbox-kept" in focused(page)
+    page.screenshot(path="/tmp/offline/kiosk-statement-kept.png")
+    waiting = page.evaluate("voixOutbox.all()")
+    assert [(e["kind"], e["text"], e["language"], e["state"]) for e in waiting] == [("proposal", text, "ar", "waiting")]
+
+    # The next resident, still offline: nothing of it on the start screen or the statements page.
+    page.goto(url + "/kiosk/reinitialiser")
+    assert text not in page.content()
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang=fr")
+    assert text not in page.content() and page.input_value("#statement-new") == ""
+    assert page.locator(".outbox-kept").count() == 0
+    assert rows(Statement, Statement.text == text) == 0
+
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    db.session.rollback()
+    stored = db.session.scalar(select(Statement).where(Statement.text == text))
+    assert stored is not None and stored.uuid == waiting[0]["uuid"] and stored.language == "ar"
+    assert db.session.get(Participant, stored.author_id).client_uuid == waiting[0]["resident"]
+    page.evaluate("voixOutbox.flush()")  # never twice
+    assert rows(Statement, Statement.text == text) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_refused_when_it_arrives_stays_on_the_tablet_and_is_reported(kiosk_site, tablet, consultation):
+    """Statements closed while the tablet was offline: the proposal is refused, never lost:
+    kept on the tablet, marked refused with the reason, and reported for the Kiosks screen."""
+    from deliberation.models import Statement
+    from voix.kiosk.models import Kiosk
+
+    page, url = tablet, kiosk_site["url"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+    propose_offline(page, url, consultation, "Le square ferme trop tôt", "fr")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Votre affirmation est gardée")
+    consultation.proposals_open = consultation.votes_open = False  # closed meanwhile
+    db.session.commit()
+
+    page.context.set_offline(False)
+    assert page.evaluate("voixOutbox.flush()") is True
+    kept = page.evaluate("voixOutbox.all()")
+    assert len(kept) == 1 and kept[0]["state"] == "refused" and kept[0]["kind"] == "proposal"
+    assert rows(Statement, Statement.text == "Le square ferme trop tôt") == 0
+    db.session.rollback()
+    kiosk = db.session.scalar(select(Kiosk))
+    assert kiosk.outbox_refused == 1
+    refusal = kiosk.outbox_refusals[0]
+    assert refusal["kind"] == "proposal" and refusal["consultation"] == str(consultation.id)
+    assert "closed" in refusal["reason"] or "fermé" in refusal["reason"]

@@ -6,7 +6,7 @@
 // acknowledged it (201, or 200 for a repeat). A refused one (4xx) stays, marked refused
 // with the server's reason, and is reported to staff (POST /kiosk/etat). Nothing here is
 // ever shown to a resident, and no kiosk reset clears it.
-// Supports, votes (pairwise, statements), comments and questions given on a kiosk use the
+// Supports, votes (pairwise, statements), comments, questions and statements proposed on a kiosk use the
 // same outbox: each carries its UUID, and the resident who gave it is named by a UUID of
 // the tablet's (one per resident, from one start screen to the next), for which the API
 // gives the same participation token each time.
@@ -129,6 +129,9 @@
     question: function (e) {
       return { url: "/api/v1/consultations/" + e.consultation + "/questions",
                body: { institution: e.institution, text: e.text, language: e.language } };
+    },
+    proposal: function (e) {
+      return { url: "/api/v1/consultations/" + e.consultation + "/statements", body: { text: e.text, language: e.language } };
     },
   };
 
@@ -329,7 +332,7 @@
   api.remember = remember;
   api.keepAndRestart = keepAndRestart;
 
-  // --- Supports, votes, comments and questions (forms marked data-outbox) ---------------
+  // --- Supports, votes, comments, questions, statements proposed (forms marked data-outbox)
 
   var RESIDENT_KEY = "voix-resident";
 
@@ -365,6 +368,10 @@
       entry.position = data.get("position") || "neutral";
       entry.parent = number(data.get("parent"));
       if (!entry.body) return null;
+    }
+    if (kind === "proposal") {
+      entry.text = String(data.get("text") || "").trim();
+      if (!entry.text) return null;  // the server says what is missing
     }
     if (kind === "question") {
       if (submitter && submitter.name === "edit") return null;  // back to the form: nothing sent
@@ -449,7 +456,7 @@
     }
     if (!form) return;
     form.dataset.kept = "true";
-    if (kind === "comment") form.querySelector('[name="body"]').value = "";
+    if (kind === "comment" || kind === "proposal") form.querySelector("textarea").value = "";
     if (kind === "question") form.hidden = true;
     if (kind === "statement") form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
   }
@@ -460,7 +467,10 @@
     if (!form.querySelector('[name="uuid"]')) return;  // withdrawing a support: online only
     event.preventDefault();
     var submitter = event.submitter;
-    if (form.dataset.kept === "true") { if (form.dataset.outbox !== "comment") return; delete form.dataset.kept; }
+    if (form.dataset.kept === "true") {  // one support, one vote; comments and statements: as many as one writes
+      if (["comment", "proposal"].indexOf(form.dataset.outbox) < 0) return;
+      delete form.dataset.kept;
+    }
     var final = form.dataset.outboxFinal !== "false";
     (final ? rememberAction(form, submitter, "inflight") : Promise.resolve(null)).catch(function () { return null; })
       .then(function (entry) {
