@@ -66,6 +66,56 @@ def test_a_kiosk_keeps_the_consultations_pages_and_they_hold_nobody(client, auth
     assert 'aria-pressed="true"' in client.get(f"/consultations/{consultation.id}").text  # still theirs
 
 
+def kiosk_participants(consultation) -> set:
+    """The participants of the consultation other than the ideas' carrier (the fixture's)."""
+    db.session.rollback()
+    carrier = db.session.scalar(select(Idea.carrier_id).where(Idea.consultation_id == consultation.id))
+    return set(db.session.scalars(select(Participant.id).where(Participant.consultation_id == consultation.id,
+                                                               Participant.id != carrier)))
+
+
+def test_online_then_offline_on_a_kiosk_is_one_participant_and_the_reset_starts_another(
+        client, auth, make_user, territories, consultation):
+    from deliberation.models import Statement, StatementVote
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    api = f"/api/v1/consultations/{consultation.id}/participants"
+    # Online: a support through the page, whose form names the resident as outbox.js does.
+    key = str(uuid.uuid4())
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    assert rows(Support) == 1
+    # Then offline: the outbox, once sent, asks for the participant under the same key.
+    asked = client.post(api, json={"uuid": key})
+    assert asked.status_code == 200  # already there: the one who supported online
+    vote = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "value": 1}
+    assert client.post(f"/api/v1/statements/{statement.id}/votes", json=vote).status_code == 201
+    assert len(kiosk_participants(consultation)) == 1
+
+    # The idle reset: the next resident (a new key) is another participant, offline first then online.
+    client.get("/kiosk/reinitialiser")
+    other = str(uuid.uuid4())
+    token = client.post(api, json={"uuid": other}).json["token"]
+    support = {"token": token, "uuid": str(uuid.uuid4())}
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/supports", json=support).status_code == 201
+    client.post(f"/consultations/{consultation.id}/affirmations",
+                data={"statement": statement.id, "value": -1, "uuid": str(uuid.uuid4()), "outbox_resident": other})
+    assert rows(StatementVote) == 2
+    assert len(kiosk_participants(consultation)) == 2
+    second = db.session.scalar(select(Participant).where(Participant.client_uuid == other))
+    assert {v.participant_id for v in db.session.scalars(select(StatementVote))} == (
+        kiosk_participants(consultation))
+    assert second.token == token  # the page's session now acts as the outbox's participant
+    # Without a kiosk, the field is ignored: a personal phone never names anyone this way.
+    assert client.get("/kiosk/reinitialiser")
+    client.delete_cookie("voix_kiosk")
+    client.post(f"/consultations/idees/{ideas[1].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": other})
+    assert len(kiosk_participants(consultation)) == 3
+
+
 # --- In a browser ------------------------------------------------------------------------
 
 browser = pytest.importorskip("tests.test_browser", reason="Playwright is not installed")
@@ -291,3 +341,41 @@ def test_a_statement_refused_when_it_arrives_stays_on_the_tablet_and_is_reported
     refusal = kiosk.outbox_refusals[0]
     assert refusal["kind"] == "proposal" and refusal["consultation"] == str(consultation.id)
     assert "closed" in refusal["reason"] or "fermé" in refusal["reason"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, tablet, consultation):
+    """One visit at the tablet: a support online, the network falls, a statement vote and a
+    comment offline, the network returns: one participant. After the idle reset, the next
+    resident is another one."""
+    from deliberation.models import StatementVote
+
+    page, url = tablet, kiosk_site["url"]
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{ideas[0].id}"] button[type=submit]').tap()
+    assert rows(Support) == 1
+
+    page.context.set_offline(True)
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
+    page.tap("button[name=value][value='1']")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    page.goto(f"{url}/consultations/idees/{ideas[1].id}")
+    page.fill("#comment-new", "Oui, et des fontaines")
+    page.tap(".comment-form:not(details .comment-form) button[type=submit]")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert rows(StatementVote) == 1 and rows(Comment, Comment.body == "Oui, et des fontaines") == 1
+    assert len(kiosk_participants(consultation)) == 1  # online and offline: one resident, one participant
+
+    page.goto(url + "/kiosk/reinitialiser")  # the idle reset, as the warning does it
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{ideas[1].id}"] button[type=submit]').tap()
+    assert rows(Support) == 2
+    assert len(kiosk_participants(consultation)) == 2  # the next person is someone else

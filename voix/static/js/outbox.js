@@ -336,16 +336,42 @@
 
   var RESIDENT_KEY = "voix-resident";
 
-  // The resident in front of the tablet, as the outbox names them: one UUID from one start
-  // screen to the next (sessionStorage, forgotten on the start screen of the next person).
-  function residentKey() {
-    var key = null;
-    try { key = sessionStorage.getItem(RESIDENT_KEY); } catch (e) { /* private mode */ }
-    if (!key) {
-      key = newUuid();
-      try { sessionStorage.setItem(RESIDENT_KEY, key); } catch (e) { /* one key per page then */ }
+  // The resident in front of the tablet, as the outbox names them: one UUID per consultation
+  // (the server keeps a participant to one consultation) from one start screen to the next
+  // (sessionStorage, forgotten on the start screen of the next person, so by the idle reset).
+  var residentKeys = null;
+
+  function residentKey(consultation) {
+    if (residentKeys === null) {
+      try { residentKeys = JSON.parse(sessionStorage.getItem(RESIDENT_KEY) || "{}"); } catch (e) { residentKeys = {}; }
+      if (!residentKeys || typeof residentKeys !== "object" || Array.isArray(residentKeys)) residentKeys = {};
     }
-    return key;
+    var name = String(consultation || "");
+    if (!residentKeys[name]) {
+      residentKeys[name] = newUuid();
+      try { sessionStorage.setItem(RESIDENT_KEY, JSON.stringify(residentKeys)); } catch (e) { /* this page's keys then */ }
+    }
+    return residentKeys[name];
+  }
+
+  // Every consultation form of a kiosk page says who acts (field outbox_resident): the server
+  // gives the resident the participant the outbox names offline, so that what they do online
+  // and offline in one visit counts as one participant (deliberation/views.py participant()).
+  function nameTheResident() {
+    var meta = document.querySelector('meta[name="voix-consultation"]');
+    document.querySelectorAll("form").forEach(function (form) {
+      if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+      if (new URL(form.action, window.location.href).pathname.indexOf("/consultations/") !== 0) return;
+      var consultation = form.dataset.consultation || (meta && meta.content);
+      if (!consultation) return;
+      var field = form.querySelector('input[name="outbox_resident"]');
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden"; field.name = "outbox_resident";
+        form.appendChild(field);
+      }
+      field.value = residentKey(consultation);
+    });
   }
 
   function number(value) { return value === null || value === "" ? null : Number(value); }
@@ -353,7 +379,7 @@
   // What a form gives, as an outbox entry (null when there is nothing to send yet).
   function actionOf(form, submitter) {
     var data = new FormData(form), kind = form.dataset.outbox;
-    var entry = { kind: kind, consultation: number(form.dataset.consultation), resident: residentKey(),
+    var entry = { kind: kind, consultation: number(form.dataset.consultation), resident: residentKey(form.dataset.consultation),
                   language: document.documentElement.lang || "fr" };
     if (kind === "support") entry.idea = number(form.dataset.idea);
     if (kind === "pairwise") { entry.winner = number(data.get("winner")); entry.loser = number(data.get("loser")); }
@@ -503,8 +529,8 @@
       // Answers carried across an offline language switch (survey.js) live only until the
       // survey page takes them: any other page forgets them.
       if (!document.querySelector("form.survey")) sessionStorage.removeItem("voix-offline-switch");
-      if (document.querySelector('meta[name="voix-fresh-start"]')) sessionStorage.removeItem(RESIDENT_KEY);
-    } catch (e) { /* nothing kept */ }
+      if (document.querySelector('meta[name="voix-fresh-start"]')) { sessionStorage.removeItem(RESIDENT_KEY); residentKeys = {}; }
+    } catch (e) { residentKeys = {}; }
   }
 
   api.actionOf = actionOf;
@@ -529,6 +555,7 @@
     freshUuid(document.querySelector("form.survey"));
     savedScreen();
     freshStart();
+    nameTheResident();
     if (!("indexedDB" in window)) return;
     document.querySelectorAll("form[data-outbox]").forEach(freshUuid);
     document.addEventListener("submit", onActionSubmit);
