@@ -99,3 +99,22 @@ def test_a_phone_shows_what_the_server_refused_and_lets_the_resident_delete_it(k
     refused.locator("button.delete-refused").tap()
     refused.wait_for(state="hidden")
     assert page.evaluate("voixOutbox.all()") == []
+
+
+def test_online_the_phone_worker_changes_nothing(kiosk_site, phone):
+    """With the worker ready, an online "Send" goes as before: one response, the thank-you
+    page in the resident's language (the pages the worker keeps never touch their session),
+    nothing left in the outbox."""
+    page, url, wave = phone, kiosk_site["url"], kiosk_site["wave"]
+    page.goto(f"{url}/enquete/{wave.id}?lang=ar")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/enquete/sw.js")
+    answer_survey(page, RESIDENTS[1])
+    with page.expect_navigation():
+        page.tap("button.send")
+    page.wait_for_url("**/enquete/merci")
+    assert (page.get_attribute("html", "lang"), page.get_attribute("html", "dir")) == ("ar", "rtl")
+    assert count_rows(Response) == 1
+    page.goto(f"{url}/enquete/hors-ligne?lang=ar")
+    wait_for_empty_outbox(page, seconds=5)
+    assert count_rows(Response) == 1

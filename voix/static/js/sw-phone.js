@@ -20,9 +20,20 @@ var SURVEY_PATH = /^\/enquete\/\d+$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(VOIX_SW.staticFiles.concat(VOIX_SW.offlinePages));
+    return Promise.all([cache.addAll(VOIX_SW.staticFiles)].concat(VOIX_SW.offlinePages.map(function (url) {
+      return precache(url).then(function (response) {
+        if (!response.ok) throw new Error("offline screen " + response.status);
+        return cache.put(url, response);
+      });
+    })));
   }).then(function () { return self.skipWaiting(); }));
 });
+
+// A page fetched to be kept, as for nobody: the header keeps the request from touching the
+// resident's session (their language), and the page holds no answer and no session of anyone.
+function precache(url) {
+  return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "X-Voix-Precache": "1" } });
+}
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
@@ -60,8 +71,7 @@ function keepSurvey(path, languages, language) {
   return caches.open(CACHE).then(function (cache) {
     if (language) cache.put(STATE_KEY, new Response(JSON.stringify(language)));
     return Promise.all(wanted.map(function (code) {
-      // Fetched by the worker, as for nobody (X-Voix-Precache): no answer, no session of anyone.
-      return fetch(path + "?lang=" + code, { credentials: "same-origin", cache: "no-store", headers: { "X-Voix-Precache": "1" } })
+      return precache(path + "?lang=" + code)
         .then(function (response) { if (response.ok) return cache.put(path + "?lang=" + code, response); });
     })).then(function () { return readJson(cache, SURVEYS_KEY, []); }).then(function (kept) {
       kept = kept.filter(function (p) { return p !== path; }).concat([path]);
