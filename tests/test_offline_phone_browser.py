@@ -51,6 +51,7 @@ def test_a_phone_offline_on_send_keeps_the_answers_and_sends_them_once(kiosk_sit
 
     page.reload()  # offline: the phone's own screen again, not the browser's error page
     saved.wait_for(state="visible")
+    assert page.locator(".online-only").is_hidden()  # the home page is out of the phone's reach offline
     assert page.get_attribute("html", "lang") == "ar"
     page.goto(f"{url}/enquete/{wave.id}?lang=ar")  # the survey itself, offline: kept, blank
     page.wait_for_selector(".progress-text:not(:empty)")
@@ -63,6 +64,8 @@ def test_a_phone_offline_on_send_keeps_the_answers_and_sends_them_once(kiosk_sit
     wait_for_empty_outbox(page, seconds=30)
     page.locator(".offline-sent").filter(has_text="تم إرسال").wait_for()  # "sent", in Arabic
     assert saved.is_hidden()
+    invitation = page.locator(".offline-invitation")
+    invitation.wait_for()  # the code the server gave back, as the thank-you page shows it
     page.screenshot(path="/tmp/offline/phone-sent-ar.png")
     page.evaluate("voixOutbox.flush()")  # a second sending stores nothing again
     assert count_rows(Response) == 1
@@ -71,6 +74,8 @@ def test_a_phone_offline_on_send_keeps_the_answers_and_sends_them_once(kiosk_sit
     assert given == {"satisfaction": int(resident["satisfaction"]), "priorite": resident["priorite"],
                      "commentaire": resident["commentaire"]}
     assert response.channel is Channel.personal and response.language == "ar"
+    assert invitation.locator(".code").inner_text() == response.invitation_code
+    assert page.locator(".offline-panel-card").is_hidden()  # not a panel survey: no card
 
 
 def test_a_phone_shows_what_the_server_refused_and_lets_the_resident_delete_it(kiosk_site, phone):

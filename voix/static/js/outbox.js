@@ -153,7 +153,10 @@
   // true when the server answered (acknowledged or refused), false when it could not be reached.
   function settle(entry, result) {
     if (!result.reached) return false;
-    if (result.status === 200 || result.status === 201) return remove(entry.uuid).then(function () { return true; });
+    if (result.status === 200 || result.status === 201) {
+      if (api.acknowledged) api.acknowledged(entry, result.data);  // a phone's screen shows the codes given back
+      return remove(entry.uuid).then(function () { return true; });
+    }
     entry.state = "refused";
     entry.status = result.status;
     entry.reason = result.data.message || String(result.status);
@@ -669,6 +672,22 @@
         if (waiting.length) poll = setTimeout(show, 2000);
       }).catch(function () {});
     }
+    // Sent while this screen is open: the codes the server gave back, as the thank-you page shows them.
+    api.acknowledged = function (entry, data) {
+      if (entry.channel !== "personal") return;
+      [[".offline-panel-card", data.panel_code], [".offline-invitation", data.invitation_code]].forEach(function (pair) {
+        var place = box.querySelector(pair[0]);
+        if (!place || !pair[1]) return;
+        place.querySelector(".code").textContent = pair[1];
+        place.hidden = false;
+      });
+    };
+    function showLinks() {
+      box.querySelectorAll(".online-only").forEach(function (link) { link.hidden = navigator.onLine === false; });
+    }
+    window.addEventListener("online", showLinks);
+    window.addEventListener("offline", showLinks);
+    showLinks();
     refusedBox.querySelector(".delete-refused").addEventListener("click", function () {
       all().then(function (entries) {
         return Promise.all(entries.filter(function (e) { return e.channel === "personal" && e.state === "refused"; })
