@@ -123,3 +123,29 @@ def test_online_the_phone_worker_changes_nothing(kiosk_site, phone):
     page.goto(f"{url}/enquete/hors-ligne?lang=ar")
     wait_for_empty_outbox(page, seconds=5)
     assert count_rows(Response) == 1
+
+
+KEPT = """() => caches.keys().then(names => caches.open(names.find(n => n.startsWith("voix-phone-"))))
+  .then(cache => Promise.all([cache.match("/__voix-phone-surveys").then(r => r.json()),
+                              cache.keys().then(keys => keys.map(k => new URL(k.url)).map(u => u.pathname + u.search))]))"""
+
+
+def test_a_phone_keeps_the_last_three_surveys_it_opened_and_fetches_them_rarely(kiosk_site, phone, make_wave):
+    page, url, first = phone, kiosk_site["url"], kiosk_site["wave"]
+    others = [make_wave() for _ in range(3)]
+    page.goto(f"{url}/enquete/{first.id}?lang=fr")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    kept, keys = page.evaluate(KEPT)
+    assert [item["path"] for item in kept] == [f"/enquete/{first.id}"]
+    assert {f"/enquete/{first.id}?lang={code}" for code in ("fr", "en", "ar")} <= set(keys)
+    page.reload()  # a second visit soon after: nothing fetched again
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    assert page.evaluate(KEPT)[0] == kept
+
+    for wave in others:
+        page.goto(f"{url}/enquete/{wave.id}?lang=fr")
+        page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    kept, keys = page.evaluate(KEPT)
+    assert [item["path"] for item in kept] == [f"/enquete/{wave.id}" for wave in others]
+    assert not any(key.startswith(f"/enquete/{first.id}?") for key in keys)  # the oldest one left the phone
+    assert not any("/kiosk/" in key for key in keys)  # nothing of a kiosk, no list of waves

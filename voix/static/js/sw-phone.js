@@ -66,22 +66,35 @@ function readJson(cache, key, fallback) {
   return cache.match(key).then(function (hit) { return hit ? hit.json() : fallback; }).catch(function () { return fallback; });
 }
 
+// Each survey page load asks; the pages are fetched again at most every KEEP_FOR_MS, so
+// that a phone costs the server one page view, not four.
+var KEEP_FOR_MS = 30 * 60 * 1000;
+
 function keepSurvey(path, languages, language) {
   var wanted = languages.filter(function (code) { return /^[a-z]{2,3}$/.test(code); }).slice(0, 12);
   return caches.open(CACHE).then(function (cache) {
     if (language) cache.put(STATE_KEY, new Response(JSON.stringify(language)));
-    return Promise.all(wanted.map(function (code) {
-      return precache(path + "?lang=" + code)
-        .then(function (response) { if (response.ok) return cache.put(path + "?lang=" + code, response); });
-    })).then(function () { return readJson(cache, SURVEYS_KEY, []); }).then(function (kept) {
-      kept = kept.filter(function (p) { return p !== path; }).concat([path]);
-      var dropped = kept.slice(0, Math.max(0, kept.length - VOIX_SW.maxSurveys));
-      kept = kept.slice(dropped.length);
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.filter(function (request) {
-          return dropped.indexOf(new URL(request.url).pathname) >= 0;
-        }).map(function (request) { return cache.delete(request); }));
-      }).then(function () { return cache.put(SURVEYS_KEY, new Response(JSON.stringify(kept))); });
+    return readJson(cache, SURVEYS_KEY, []).then(function (kept) {
+      kept = kept.filter(function (item) { return item && typeof item.path === "string"; });
+      var mine = kept.filter(function (item) { return item.path === path; })[0];
+      if (mine && Date.now() - mine.at < KEEP_FOR_MS &&
+          wanted.every(function (code) { return mine.languages.indexOf(code) >= 0; })) return null;
+      return Promise.all(wanted.map(function (code) {
+        return precache(path + "?lang=" + code).then(function (response) {
+          if (!response.ok) throw new Error("survey " + response.status);
+          return cache.put(path + "?lang=" + code, response);
+        });
+      })).then(function () {
+        kept = kept.filter(function (item) { return item.path !== path; })
+          .concat([{ path: path, at: Date.now(), languages: wanted }]);
+        var dropped = kept.slice(0, Math.max(0, kept.length - VOIX_SW.maxSurveys)).map(function (item) { return item.path; });
+        kept = kept.slice(dropped.length);
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.filter(function (request) {
+            return dropped.indexOf(new URL(request.url).pathname) >= 0;
+          }).map(function (request) { return cache.delete(request); }));
+        }).then(function () { return cache.put(SURVEYS_KEY, new Response(JSON.stringify(kept))); });
+      });
     });
   });
 }
