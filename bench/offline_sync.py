@@ -8,8 +8,11 @@ in its IndexedDB outbox exactly as outbox.js leaves them when the network fails 
 `context.set_offline(False)` until the outbox is empty, i.e. the server acknowledged the
 last entry. The outbox sends them one at a time, as designed.
 
-    python bench/offline_sync.py [--responses 50] [--rounds 3] [--actions 30]
+    python bench/offline_sync.py [--responses 50] [--rounds 3] [--actions 30] [--phone]
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python bench/offline_sync.py
+
+With --phone, the same on a personal phone (390x844, no kiosk cookie): the outbox of the
+phone's offline screen (/enquete/hors-ligne), its entries sent with channel "personal".
 
 With --actions M, the outbox also holds M supports, comments and pairwise votes (a third
 of each, one resident per three actions) given offline in a running consultation; each
@@ -38,7 +41,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from deliberation import operations as deliberation  # noqa: E402
 from deliberation.models import Comment, Idea, Origin, PairwiseVote, Participant, Support  # noqa: E402
 from surveys import operations as ops  # noqa: E402
-from surveys.models import Answer, Response, WaveStatus  # noqa: E402
+from surveys.models import Answer, Channel, Response, WaveStatus  # noqa: E402
 from voix import create_app  # noqa: E402
 from voix.demo import QUESTIONS, _create_territories  # noqa: E402
 from voix.extensions import db  # noqa: E402
@@ -50,7 +53,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
-FILL_OUTBOX = """([wave, count, answeredAt]) => new Promise((resolve, reject) => {
+FILL_OUTBOX = """([wave, count, answeredAt, channel]) => new Promise((resolve, reject) => {
   const open = indexedDB.open("voix-outbox", 1);
   open.onupgradeneeded = () => open.result.createObjectStore("entries", { keyPath: "uuid" });
   open.onsuccess = () => {
@@ -59,7 +62,7 @@ FILL_OUTBOX = """([wave, count, answeredAt]) => new Promise((resolve, reject) =>
       tx.objectStore("entries").put({
         uuid: crypto.randomUUID(), wave: wave, language: ["fr", "ar", "en"][i % 3], state: "waiting",
         answers: { satisfaction: String(1 + i % 5), priorite: "jeunes", commentaire: "Réponse " + i },
-        about: {}, panel_code: null, answered_at: answeredAt, saved_at: Date.now() });
+        about: {}, panel_code: null, answered_at: answeredAt, saved_at: Date.now(), channel: channel });
     }
     tx.oncomplete = () => { open.result.close(); resolve(count); };
     tx.onerror = () => reject(tx.error);
@@ -142,9 +145,13 @@ def prepare(url: str | None):
         return app, wave.id, kiosk.id, device_token(kiosk)
 
 
-def stored(app, wave_id) -> int:
+def stored(app, wave_id, channel: Channel) -> int:
+    """The wave's responses, all of them recorded under the channel they came through."""
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave_id))
+        responses = select(func.count()).select_from(Response).where(Response.wave_id == wave_id)
+        if db.session.scalar(responses.where(Response.channel != channel)):
+            raise SystemExit(f"responses stored under another channel than {channel.value}")
+        return db.session.scalar(responses)
 
 
 def empty_wave(app, wave_id):
@@ -155,12 +162,17 @@ def empty_wave(app, wave_id):
         db.session.commit()
 
 
-def one_round(page, site, wave_id, count, consultation=None, actions=0) -> float:
-    page.goto(site + "/kiosk/")
-    page.wait_for_selector("html[data-offline-ready=true]", timeout=30000)
+def one_round(page, site, wave_id, count, consultation=None, actions=0, phone=False) -> float:
+    if phone:
+        page.goto(site + "/enquete/hors-ligne?lang=fr")
+        while page.evaluate("typeof window.voixOutbox === 'undefined'"):
+            time.sleep(0.02)
+    else:
+        page.goto(site + "/kiosk/")
+        page.wait_for_selector("html[data-offline-ready=true]", timeout=30000)
     page.context.set_offline(True)
     answered = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
-    page.evaluate(FILL_OUTBOX, [wave_id, count, answered])
+    page.evaluate(FILL_OUTBOX, [wave_id, count, answered, "personal" if phone else None])
     if actions:
         page.evaluate(FILL_ACTIONS, [consultation[0], consultation[1], actions, answered])
     assert len(page.evaluate("voixOutbox.all()")) == count + actions
@@ -176,6 +188,7 @@ def main():
     parser.add_argument("--responses", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--actions", type=int, default=0, help="supports, comments and pairwise votes queued too")
+    parser.add_argument("--phone", action="store_true", help="a personal phone's outbox instead of a kiosk's")
     parser.add_argument("--database", default=None, help="a PostgreSQL URL (default: a fresh SQLite file)")
     arguments = parser.parse_args()
     app, wave_id, _kiosk_id, token = prepare(arguments.database or os.environ.get("BENCH_DATABASE_URL"))
@@ -186,15 +199,19 @@ def main():
     timings = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-        context.add_cookies([{"name": "voix_kiosk", "value": token, "url": site}])
+        if arguments.phone:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        else:
+            context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+            context.add_cookies([{"name": "voix_kiosk", "value": token, "url": site}])
         page = context.new_page()
         for number in range(arguments.rounds):
             empty_wave(app, wave_id)
             if consultation:
                 empty_consultation(app, consultation[0])
-            seconds = one_round(page, site, wave_id, arguments.responses, consultation, arguments.actions)
-            count = stored(app, wave_id)
+            seconds = one_round(page, site, wave_id, arguments.responses, consultation, arguments.actions,
+                                arguments.phone)
+            count = stored(app, wave_id, Channel.personal if arguments.phone else Channel.kiosk)
             if count != arguments.responses:
                 raise SystemExit(f"round {number + 1}: {count} responses stored, expected {arguments.responses}")
             if consultation and actions_stored(app, consultation[0]) != arguments.actions:
@@ -208,7 +225,7 @@ def main():
     server.shutdown()
     print(f"median: {statistics.median(timings):.2f} s for {arguments.responses} responses "
           f"and {arguments.actions} actions "
-          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, {'phone' if arguments.phone else 'kiosk'})")
 
 
 if __name__ == "__main__":

@@ -149,6 +149,36 @@ def participant_for_client(consultation: Consultation, client_uuid, origin: Orig
     return existing, False
 
 
+def participant_named_by_tablet(consultation: Consultation, client_uuid, known: Participant | None, origin: Origin,
+                                *, create: bool) -> Participant | None:
+    """One participant for a resident on a kiosk, whether they act online or offline.
+
+    Online, a resident is their session's participant (`known`); offline, the tablet's
+    outbox names them by a UUID of its own for them, sent later through the API
+    (participant_for_client). Kiosk pages send that UUID with every form too, so that:
+    the UUID already names a participant of this consultation (they acted offline first):
+    that one; else the session's participant takes the UUID (what waits in the outbox will
+    join it); else, when creating, a new participant under that UUID. An invalid UUID, or
+    one of another consultation, changes nothing.
+    """
+    try:
+        key = _uuid(client_uuid)
+    except DeliberationError:
+        return known
+    named = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    if named is not None:
+        return named if named.consultation_id == consultation.id else known
+    if known is not None:
+        if known.client_uuid is None:
+            try:
+                with db.session.begin_nested():
+                    known.client_uuid = key
+            except IntegrityError:  # named a moment ago by the outbox, from another worker
+                pass
+        return known
+    return participant_for_client(consultation, key, origin)[0] if create else None
+
+
 def describe_participant(participant: Participant, *, gender=None, age_bracket=None, quartier_id=None,
                          invited_by_code=None, **_ignored) -> None:
     """Keep what a participant said about themselves (the optional "about you"); an answer

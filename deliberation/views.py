@@ -145,10 +145,22 @@ def participant(consultation: Consultation, create=True):
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
     if found is not None and found.resident_id is not None:
         found = None  # an account's participant acts only while its resident is signed in
+    tablet_key = _tablet_resident_key()
+    if tablet_key:  # online and offline on a kiosk: one participant (docs/kiosk.md)
+        found = ops.participant_named_by_tablet(consultation, tablet_key, found, request_origin(), create=create)
     if found is None and create:
         found = ops.new_participant(consultation, request_origin(), invited_by_code=pending_inviter())
+    if found is not None and tokens.get(str(consultation.id)) != found.token:
         session[TOKENS] = {**tokens, str(consultation.id): found.token}
     return found
+
+
+def _tablet_resident_key() -> str | None:
+    """The UUID a kiosk's outbox.js gives the resident in front of it (field `outbox_resident`
+    of every consultation form on a kiosk), the one its outbox names them by offline."""
+    if request.method != "POST" or current_kiosk() is None:
+        return None
+    return request.form.get("outbox_resident") or None
 
 
 def _visible_ideas(consultation):

@@ -86,9 +86,12 @@ def submit(wave_id):
     kiosk = calling_kiosk()
     if kiosk is not None and not offered_on_kiosk(wave, kiosk):
         abort(403, description=_("This kiosk does not offer this survey."))
+    # A phone's outbox sends what the resident answered on the survey page, offline: it
+    # stays a personal response (the web form, equally anonymous, would have said the same).
+    channel = Channel.kiosk if kiosk else Channel.personal if body.get("channel") == "personal" else Channel.api
     try:
         submission = submit_response(
-            target, answers, uuid=body.get("uuid", ""), channel=Channel.kiosk if kiosk else Channel.api,
+            target, answers, uuid=body.get("uuid", ""), channel=channel,
             language=language, about=about, kiosk=kiosk, panel_code=body.get("panel_code"),
             answered_at=body.get("answered_at"),
         )

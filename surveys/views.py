@@ -36,11 +36,13 @@ from voix.territories.models import TerritoryKind, all_territories
 
 from .answers import AGREEMENT_LABELS, DONT_KNOW, SMILEY_LABELS
 from .models import WITH_ROWS, Channel, QuestionType, Wave
+from .offline import init_phone_offline
 from .operations import open_waves_for
 from .submission import SubmissionRefused, load_target, submit_response
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 PERSONAL_THANKS_CODE = "survey_invitation_code"
+init_phone_offline(bp)  # a phone that loses the network on "Send" keeps the answers (offline.py)
 
 
 @bp.record_once

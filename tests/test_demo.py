@@ -14,6 +14,8 @@ def test_demo_loads_every_screen(app, runner, client):
     waves = db.session.scalars(select(Wave).order_by(Wave.id)).all()
     assert [w.status for w in waves].count(WaveStatus.closed) == 5
     assert [w.status for w in waves].count(WaveStatus.open) == 2
+    opened = [w.id for w in waves if w.status is WaveStatus.open]
+    assert any(f"Offline: open /enquete/{wave_id} on a phone" in result.output for wave_id in opened)
     assert count_rows(Response) >= 500
     commented = [a.value for r in db.session.scalars(select(Response)) for a in r.answers if a.question.code == "commentaire"]
     assert any("CAF" in text for text in commented)

@@ -66,6 +66,56 @@ def test_a_kiosk_keeps_the_consultations_pages_and_they_hold_nobody(client, auth
     assert 'aria-pressed="true"' in client.get(f"/consultations/{consultation.id}").text  # still theirs
 
 
+def kiosk_participants(consultation) -> set:
+    """The participants of the consultation other than the ideas' carrier (the fixture's)."""
+    db.session.rollback()
+    carrier = db.session.scalar(select(Idea.carrier_id).where(Idea.consultation_id == consultation.id))
+    return set(db.session.scalars(select(Participant.id).where(Participant.consultation_id == consultation.id,
+                                                               Participant.id != carrier)))
+
+
+def test_online_then_offline_on_a_kiosk_is_one_participant_and_the_reset_starts_another(
+        client, auth, make_user, territories, consultation):
+    from deliberation.models import Statement, StatementVote
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    api = f"/api/v1/consultations/{consultation.id}/participants"
+    # Online: a support through the page, whose form names the resident as outbox.js does.
+    key = str(uuid.uuid4())
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    assert rows(Support) == 1
+    # Then offline: the outbox, once sent, asks for the participant under the same key.
+    asked = client.post(api, json={"uuid": key})
+    assert asked.status_code == 200  # already there: the one who supported online
+    vote = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "value": 1}
+    assert client.post(f"/api/v1/statements/{statement.id}/votes", json=vote).status_code == 201
+    assert len(kiosk_participants(consultation)) == 1
+
+    # The idle reset: the next resident (a new key) is another participant, offline first then online.
+    client.get("/kiosk/reinitialiser")
+    other = str(uuid.uuid4())
+    token = client.post(api, json={"uuid": other}).json["token"]
+    support = {"token": token, "uuid": str(uuid.uuid4())}
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/supports", json=support).status_code == 201
+    client.post(f"/consultations/{consultation.id}/affirmations",
+                data={"statement": statement.id, "value": -1, "uuid": str(uuid.uuid4()), "outbox_resident": other})
+    assert rows(StatementVote) == 2
+    assert len(kiosk_participants(consultation)) == 2
+    second = db.session.scalar(select(Participant).where(Participant.client_uuid == other))
+    assert {v.participant_id for v in db.session.scalars(select(StatementVote))} == (
+        kiosk_participants(consultation))
+    assert second.token == token  # the page's session now acts as the outbox's participant
+    # Without a kiosk, the field is ignored: a personal phone never names anyone this way.
+    assert client.get("/kiosk/reinitialiser")
+    client.delete_cookie("voix_kiosk")
+    client.post(f"/consultations/idees/{ideas[1].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": other})
+    assert len(kiosk_participants(consultation)) == 3
+
+
 # --- In a browser ------------------------------------------------------------------------
 
 browser = pytest.importorskip("tests.test_browser", reason="Playwright is not installed")
@@ -174,13 +224,16 @@ def test_staff_see_which_consultation_a_refused_vote_belongs_to(client, auth, ma
     refusals = [{"uuid": str(uuid.uuid4()), "kind": "support", "consultation": 4, "answered_at": "2026-12-01T10:00:00Z",
                  "status": 422, "reason": "Votes are closed in this consultation."},
                 {"uuid": str(uuid.uuid4()), "wave": 7, "answered_at": "2026-12-01T11:00:00Z", "status": 422,
-                 "reason": "check the clock"}]
-    assert client.post("/kiosk/etat", json={"waiting": 0, "refused": 2, "refusals": refusals}).status_code == 200
+                 "reason": "check the clock"},
+                {"uuid": str(uuid.uuid4()), "kind": "proposal", "consultation": 4, "answered_at": "2026-12-01T12:00:00Z",
+                 "status": 422, "reason": "Statements are closed in this consultation."}]
+    assert client.post("/kiosk/etat", json={"waiting": 0, "refused": 3, "refusals": refusals}).status_code == 200
     auth.login(make_user("facilitator", ("sanitas",), email="other@voix.example"))
     screen = client.get("/kiosk/appareils?lang=en").text
     # the server's reason is isolated (<bdi>): it may be in the resident's language
     assert "Consultation 4, a support given 2026-12-01T10:00:00Z: <bdi>Votes are closed" in screen
     assert "Wave 7, answered 2026-12-01T11:00:00Z: <bdi>check the clock</bdi>" in screen
+    assert "Consultation 4, a statement proposed 2026-12-01T12:00:00Z: <bdi>Statements are closed" in screen
 
 
 @pytest.mark.browser
@@ -214,3 +267,115 @@ def test_a_statement_vote_and_a_question_given_offline_are_stored_once(kiosk_sit
     assert vote.value == -1 and vote.origin is Origin.kiosk
     assert question.text == "When will the square be cleaned?" and question.language == "en"
     assert vote.participant_id == question.asker_id
+
+
+def propose_offline(page, url, consultation, text, language):
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang={language}")
+    page.fill("#statement-new", text)
+    page.tap("form[data-outbox=proposal] button[type=submit]")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_proposed_offline_is_kept_hidden_from_the_next_resident_and_stored_once(kiosk_site, tablet,
+                                                                                            consultation):
+    from deliberation.models import Statement
+
+    page, url = tablet, kiosk_site["url"]
+    text = "الحديقة تحتاج إلى إنارة في الليل"
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+
+    propose_offline(page, url, consultation, text, "ar")
+    kept = page.locator(".outbox-kept")
+    browser.expect(kept).to_contain_text("عبارتك محفوظة على هذا الجهاز اللوحي")  # in the page's language
+    assert page.input_value("#statement-new") == "" and "outbox-kept" in focused(page)
+    page.screenshot(path="/tmp/offline/kiosk-statement-kept.png")
+    waiting = page.evaluate("voixOutbox.all()")
+    assert [(e["kind"], e["text"], e["language"], e["state"]) for e in waiting] == [("proposal", text, "ar", "waiting")]
+
+    # The next resident, still offline: nothing of it on the start screen or the statements page.
+    page.goto(url + "/kiosk/reinitialiser")
+    assert text not in page.content()
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations?lang=fr")
+    assert text not in page.content() and page.input_value("#statement-new") == ""
+    assert page.locator(".outbox-kept").count() == 0
+    assert rows(Statement, Statement.text == text) == 0
+
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    db.session.rollback()
+    stored = db.session.scalar(select(Statement).where(Statement.text == text))
+    assert stored is not None and stored.uuid == waiting[0]["uuid"] and stored.language == "ar"
+    assert db.session.get(Participant, stored.author_id).client_uuid == waiting[0]["resident"]
+    page.evaluate("voixOutbox.flush()")  # never twice
+    assert rows(Statement, Statement.text == text) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_statement_refused_when_it_arrives_stays_on_the_tablet_and_is_reported(kiosk_site, tablet, consultation):
+    """Statements closed while the tablet was offline: the proposal is refused, never lost:
+    kept on the tablet, marked refused with the reason, and reported for the Kiosks screen."""
+    from deliberation.models import Statement
+    from voix.kiosk.models import Kiosk
+
+    page, url = tablet, kiosk_site["url"]
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.context.set_offline(True)
+    propose_offline(page, url, consultation, "Le square ferme trop tôt", "fr")
+    browser.expect(page.locator(".outbox-kept")).to_contain_text("Votre affirmation est gardée")
+    consultation.proposals_open = consultation.votes_open = False  # closed meanwhile
+    db.session.commit()
+
+    page.context.set_offline(False)
+    assert page.evaluate("voixOutbox.flush()") is True
+    kept = page.evaluate("voixOutbox.all()")
+    assert len(kept) == 1 and kept[0]["state"] == "refused" and kept[0]["kind"] == "proposal"
+    assert rows(Statement, Statement.text == "Le square ferme trop tôt") == 0
+    db.session.rollback()
+    kiosk = db.session.scalar(select(Kiosk))
+    assert kiosk.outbox_refused == 1
+    refusal = kiosk.outbox_refusals[0]
+    assert refusal["kind"] == "proposal" and refusal["consultation"] == str(consultation.id)
+    assert "closed" in refusal["reason"] or "fermé" in refusal["reason"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, tablet, consultation):
+    """One visit at the tablet: a support online, the network falls, a statement vote and a
+    comment offline, the network returns: one participant. After the idle reset, the next
+    resident is another one."""
+    from deliberation.models import StatementVote
+
+    page, url = tablet, kiosk_site["url"]
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{ideas[0].id}"] button[type=submit]').tap()
+    assert rows(Support) == 1
+
+    page.context.set_offline(True)
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
+    page.tap("button[name=value][value='1']")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    page.goto(f"{url}/consultations/idees/{ideas[1].id}")
+    page.fill("#comment-new", "Oui, et des fontaines")
+    page.tap(".comment-form:not(details .comment-form) button[type=submit]")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert rows(StatementVote) == 1 and rows(Comment, Comment.body == "Oui, et des fontaines") == 1
+    assert len(kiosk_participants(consultation)) == 1  # online and offline: one resident, one participant
+
+    page.goto(url + "/kiosk/reinitialiser")  # the idle reset, as the warning does it
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{ideas[1].id}"] button[type=submit]').tap()
+    assert rows(Support) == 2
+    assert len(kiosk_participants(consultation)) == 2  # the next person is someone else

@@ -208,13 +208,17 @@ def test_a_language_switch_offline_keeps_the_answers_and_the_question(kiosk_site
     assert given["satisfaction"] == 4 and given["priorite"] == "jeunes" and response.language == "en"
 
 
-def test_a_phone_without_network_keeps_the_answers_in_the_page(kiosk_site):
-    """No outbox on a personal phone (docs/kiosk.md says why): "Send" without network sends
-    nothing and loses nothing; sent again once back online, the response is stored once."""
+def test_a_phone_without_its_worker_keeps_the_answers_in_the_page(kiosk_site):
+    """A phone whose service worker is not ready (or blocked): no outbox then (nothing could
+    show the phone's "saved" screen offline). "Send" without network sends nothing and loses
+    nothing; sent again once back online, the response is stored once. With its worker, see
+    tests/test_offline_phone_browser.py."""
     url, wave = kiosk_site["url"], kiosk_site["wave"]
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        # A phone whose worker is not there (yet): the answers stay in the page.
+        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                service_workers="block")
         page.goto(f"{url}/enquete/{wave.id}?lang=ar")
         answer_survey(page, RESIDENTS[1])
         page.context.set_offline(True)

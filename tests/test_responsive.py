@@ -170,6 +170,11 @@ def test_every_resident_page_fits_a_phone_and_passes_axe(demo_site, browser, wid
     walk.check(page, "my ideas")
     seen = walk_survey(page, walk, f"{base}/enquete/{site['wave']}?lang={language}")
     assert seen == [q["code"] for q in QUESTIONS] + ["about-you"]  # the optional "about you" screen ends it
+    page.goto(f"{base}/enquete/hors-ligne?lang={language}")  # what a phone shows without network
+    walk.check(page, "phone offline screen")
+    page.goto(f"{base}/enquete/hors-ligne?saved=1&lang={language}")  # nothing waits: "sent"
+    page.locator(".offline-sent.flash").wait_for()
+    walk.check(page, "phone offline screen, answers sent")
     context.close()
 
     kiosk = phone(browser, width, [{"name": "voix_kiosk", "value": site["token"], "url": base}])
@@ -179,9 +184,12 @@ def test_every_resident_page_fits_a_phone_and_passes_axe(demo_site, browser, wid
     page.goto(f"{base}/kiosk/enquete/{site['wave']}?lang={language}")
     page.locator(".progress-text").filter(has_text="1").wait_for()
     walk.check(page, "kiosk survey, first question")
+    page.goto(f"{base}/kiosk/hors-ligne?saved=1&lang={language}")
+    page.locator(".offline-saved").wait_for()
+    walk.check(page, "kiosk offline screen, answers saved")
     kiosk.close()
 
-    assert walk.pages >= 20
+    assert walk.pages >= 23
     assert not walk.problems, "\n".join(walk.problems)
 
 

@@ -141,6 +141,8 @@ EXPECTED = {
     "surveys.answer": public(200),
     "surveys.kiosk_answer": public(R),  # not a registered tablet: sent to the kiosk's welcome
     "surveys.thanks": public(200),
+    "surveys.phone_offline": public(200),  # a phone's offline screen: nothing of anyone in it
+    "surveys.phone_service_worker": public(200),
     # Staff screens of territory A; admins may everything, except speak for an institution.
     "api.insights_api.indicators": api_staff(200, FA, EA, facilitator_b=403),
     "api.surveys_api.export": api_staff(200, FA, EA),

@@ -54,6 +54,9 @@ KIOSK_COOKIE_MAX_AGE = 365 * 24 * 3600
 # A tablet that was offline may send, this many days after a wave closed, the responses
 # answered before it closed (VOIX_OFFLINE_GRACE_DAYS).
 OFFLINE_GRACE_DAYS = 7
+# A personal phone keeps a response the server refused (shown to the resident, who may delete it)
+# this many days after it was answered, then erases it (docs/surveys.md).
+OFFLINE_PHONE_KEEP_REFUSED_DAYS = 30
 
 # Bodies larger than this are refused with 413 (answers, votes and ideas are small).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024

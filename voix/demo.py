@@ -224,3 +224,7 @@ def demo(seed):
     analyze_pending()  # the discourse screens and indicators start full
     click.echo(f"  {user.email:34} {password:18} institution (Mairie de Tours)")
     click.echo(f"Consultation {consultation.id} (Sanitas) in its voting phase.")
+    # How to see the offline mode with the demo (docs/kiosk.md, docs/surveys.md).
+    click.echo(f"Offline: open /enquete/{current.id} on a phone, or /kiosk/ on a tablet registered under Kiosks, "
+               "wait a few seconds, cut the network (the browser's developer tools: Offline) and send: the "
+               "answers wait on the device and are sent by themselves when the network returns.")

@@ -19,6 +19,8 @@ from .device import activities_for, current_kiosk
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WORKER = STATIC / "js" / "sw.js"
+PHONE_WORKER = STATIC / "js" / "sw-phone.js"  # personal phones: surveys/offline.py
+WORKERS = (WORKER, PHONE_WORKER)
 PRECACHE_HEADER = "X-Voix-Precache"
 MAX_REFUSALS = 20
 SILENT_AFTER = timedelta(days=1)  # a kiosk in use reports at each page load
@@ -58,31 +60,39 @@ def init_offline(bp):
 
 
 def _static_files() -> list[str]:
-    return sorted(str(path.relative_to(STATIC)) for path in STATIC.rglob("*") if path.is_file() and path != WORKER)
+    return sorted(str(path.relative_to(STATIC)) for path in STATIC.rglob("*") if path.is_file() and path not in WORKERS)
 
 
-def _worker_settings() -> dict:
-    """What the worker needs, with a version that changes whenever a static file does, so
-    that the browser installs the new worker and drops the old cache."""
-    settings = current_app.extensions.get("voix.service_worker")
-    if settings is None:
-        digest = hashlib.sha256(WORKER.read_bytes())
+def offline_basics() -> dict:
+    """What every worker needs, with a version that changes whenever a static file (or a
+    worker) does, so that the browser installs the new worker and drops the old cache."""
+    basics = current_app.extensions.get("voix.offline_basics")
+    if basics is None:
+        digest = hashlib.sha256()
+        for worker in WORKERS:
+            digest.update(worker.read_bytes())
         for name in _static_files():
             digest.update(name.encode() + b"\0" + (STATIC / name).read_bytes())
-        settings = current_app.extensions["voix.service_worker"] = {
+        basics = current_app.extensions["voix.offline_basics"] = {
             "version": digest.hexdigest()[:16],
             "outbox": url_for("static", filename="js/outbox.js"),
             "staticFiles": [url_for("static", filename=name) for name in _static_files()],
-            "pagesUrl": url_for("kiosk.offline_pages"),
+            "languages": list(available_languages()),
         }
-    return settings
+    return basics
 
 
-def service_worker():
-    body = f"self.VOIX_SW = {json.dumps(_worker_settings())};\n" + WORKER.read_text(encoding="utf-8")
+def serve_worker(worker: Path, settings: dict):
+    """A worker script with its settings (`self.VOIX_SW`) put before it."""
+    body = f"self.VOIX_SW = {json.dumps(settings)};\n" + worker.read_text(encoding="utf-8")
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # the browser checks for a new version each time
     return response
+
+
+def service_worker():
+    return serve_worker(WORKER, {**offline_basics(), "pagesUrl": url_for("kiosk.offline_pages"),
+                                 "stateUrl": url_for("kiosk.report_state")})
 
 
 def offline_screen():

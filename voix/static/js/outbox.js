@@ -6,17 +6,23 @@
 // acknowledged it (201, or 200 for a repeat). A refused one (4xx) stays, marked refused
 // with the server's reason, and is reported to staff (POST /kiosk/etat). Nothing here is
 // ever shown to a resident, and no kiosk reset clears it.
-// Supports, votes (pairwise, statements), comments and questions given on a kiosk use the
+// Supports, votes (pairwise, statements), comments, questions and statements proposed on a kiosk use the
 // same outbox: each carries its UUID, and the resident who gave it is named by a UUID of
 // the tablet's (one per resident, from one start screen to the next), for which the API
 // gives the same participation token each time.
-// Used by kiosk pages and by the service worker (sw.js), hence no DOM in the core.
+// Personal phones (survey pages, surveys/offline.py) keep a survey the same way, sent with
+// channel "personal"; they report to no one: the phone's offline screen (outbox-phone.js)
+// shows the resident what waits, and why the server refused what it refused (in their language).
+// Used by kiosk and phone pages and by the service workers (sw.js, sw-phone.js), hence no
+// DOM in the core.
 (function (scope) {
   "use strict";
   var DB_NAME = "voix-outbox", STORE = "entries", USED_KEY = "voix-used-uuids";
   var API = "/api/v1/waves/", STATE_URL = "/kiosk/etat";
   var INFLIGHT_GRACE_MS = 60 * 1000;  // a form being sent right now is left alone this long
   var isWindow = typeof window !== "undefined" && scope === window;
+  // Only a kiosk reports its outbox to staff (its worker is told where; a phone's is not).
+  var reportUrl = isWindow ? null : (scope.VOIX_SW && scope.VOIX_SW.stateUrl) || null;
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -124,12 +130,16 @@
       return { url: "/api/v1/consultations/" + e.consultation + "/questions",
                body: { institution: e.institution, text: e.text, language: e.language } };
     },
+    proposal: function (e) {
+      return { url: "/api/v1/consultations/" + e.consultation + "/statements", body: { text: e.text, language: e.language } };
+    },
   };
 
   // {reached: false} when the server could not be reached (or failed: 5xx, 408, 429),
-  // else {reached: true, status, data}. ?lang=fr: a refusal's reason is for staff.
-  function post(url, body) {
-    return fetch(url + "?lang=fr", {
+  // else {reached: true, status, data}. A kiosk's refusals are for staff (?lang=fr), a
+  // phone's for the resident, in their language.
+  function post(url, body, language) {
+    return fetch(url + "?lang=" + encodeURIComponent(language || "fr"), {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body),
     }).then(function (response) {
@@ -143,7 +153,10 @@
   // true when the server answered (acknowledged or refused), false when it could not be reached.
   function settle(entry, result) {
     if (!result.reached) return false;
-    if (result.status === 200 || result.status === 201) return remove(entry.uuid).then(function () { return true; });
+    if (result.status === 200 || result.status === 201) {
+      if (api.acknowledged) api.acknowledged(entry, result.data);  // a phone's screen shows the codes given back
+      return remove(entry.uuid).then(function () { return true; });
+    }
     entry.state = "refused";
     entry.status = result.status;
     entry.reason = result.data.message || String(result.status);
@@ -166,8 +179,8 @@
     if (!action) {
       return post(API + entry.wave + "/responses", {
         uuid: entry.uuid, answers: entry.answers, about: entry.about, panel_code: entry.panel_code,
-        language: entry.language, answered_at: entry.answered_at,
-      }).then(function (result) { return settle(entry, result); });
+        language: entry.language, answered_at: entry.answered_at, channel: entry.channel,
+      }, entry.channel === "personal" ? entry.language : "fr").then(function (result) { return settle(entry, result); });
     }
     return tokenFor(entry, tokens).then(function (result) {
       if (!result.reached || (result.status !== 200 && result.status !== 201)) return settle(entry, result);
@@ -193,8 +206,9 @@
 
   // Tell the server what the tablet holds, so that staff see a tablet that has not synced.
   function report() {
+    if (!reportUrl) return Promise.resolve();
     return all().then(function (entries) {
-      return fetch(STATE_URL, { method: "POST", credentials: "same-origin", cache: "no-store",
+      return fetch(reportUrl, { method: "POST", credentials: "same-origin", cache: "no-store",
                                 headers: { "Content-Type": "application/json" }, body: JSON.stringify(summary(entries)) });
     });
   }
@@ -207,9 +221,23 @@
     retryDelay = Math.min(retryDelay * 2, 5 * 60 * 1000);
   }
 
-  var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary };
+  var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary, remove: remove };
   scope.voixOutbox = api;
   if (!isWindow) return;
+
+  var isKiosk = document.body && document.body.classList.contains("kiosk");
+  if (isKiosk) reportUrl = STATE_URL;
+
+  // A personal phone's survey page or offline screen (surveys/offline.py).
+  function phoneMeta() { return isKiosk ? null : document.querySelector('meta[name="voix-phone-outbox"]'); }
+
+  // Whether "Send" without network may keep the answers here: always on a kiosk; on a phone
+  // once its worker controls the page (it then has the offline screen to show). Else the
+  // answers stay in the page (survey.js).
+  api.canKeep = function () {
+    if (isKiosk) return true;
+    return !!(phoneMeta() && "indexedDB" in window && navigator.serviceWorker && navigator.serviceWorker.controller);
+  };
 
   // --- In a kiosk page --------------------------------------------------------------
 
@@ -279,13 +307,15 @@
       var entry = { uuid: field.value, wave: Number(wave && wave[1]), answers: given.answers, about: given.about,
                     panel_code: given.panel_code, language: form.dataset.contentLang || form.dataset.lang || "fr",
                     answered_at: new Date().toISOString(), saved_at: Date.now(), state: "inflight" };
+      if (!isKiosk) entry.channel = "personal";
       markUsed(entry.uuid);
       return put(entry).then(function () { return entry; });
     });
   }
 
   // survey.js, when the server cannot be reached at all: keep the answers and show the
-  // "saved on this tablet" screen, which returns to the start.
+  // "saved on this tablet" screen, which returns to the start (on a phone: "saved on
+  // this phone", which stays).
   function keepAndRestart(form) {
     var uuid = form.querySelector('[name="uuid"]').value;
     return keep(uuid).then(function (entry) {
@@ -296,7 +326,8 @@
         });
       }
       scheduleRetry(false);
-      window.location.replace("/kiosk/hors-ligne?saved=1&lang=" + encodeURIComponent(entry.language));
+      var saved = isKiosk ? "/kiosk/hors-ligne" : phoneMeta().dataset.savedUrl;
+      window.location.replace(saved + "?saved=1&lang=" + encodeURIComponent(entry.language));
       return true;
     });
   }
@@ -304,20 +335,46 @@
   api.remember = remember;
   api.keepAndRestart = keepAndRestart;
 
-  // --- Supports, votes, comments and questions (forms marked data-outbox) ---------------
+  // --- Supports, votes, comments, questions, statements proposed (forms marked data-outbox)
 
   var RESIDENT_KEY = "voix-resident";
 
-  // The resident in front of the tablet, as the outbox names them: one UUID from one start
-  // screen to the next (sessionStorage, forgotten on the start screen of the next person).
-  function residentKey() {
-    var key = null;
-    try { key = sessionStorage.getItem(RESIDENT_KEY); } catch (e) { /* private mode */ }
-    if (!key) {
-      key = newUuid();
-      try { sessionStorage.setItem(RESIDENT_KEY, key); } catch (e) { /* one key per page then */ }
+  // The resident in front of the tablet, as the outbox names them: one UUID per consultation
+  // (the server keeps a participant to one consultation) from one start screen to the next
+  // (sessionStorage, forgotten on the start screen of the next person, so by the idle reset).
+  var residentKeys = null;
+
+  function residentKey(consultation) {
+    if (residentKeys === null) {
+      try { residentKeys = JSON.parse(sessionStorage.getItem(RESIDENT_KEY) || "{}"); } catch (e) { residentKeys = {}; }
+      if (!residentKeys || typeof residentKeys !== "object" || Array.isArray(residentKeys)) residentKeys = {};
     }
-    return key;
+    var name = String(consultation || "");
+    if (!residentKeys[name]) {
+      residentKeys[name] = newUuid();
+      try { sessionStorage.setItem(RESIDENT_KEY, JSON.stringify(residentKeys)); } catch (e) { /* this page's keys then */ }
+    }
+    return residentKeys[name];
+  }
+
+  // Every consultation form of a kiosk page says who acts (field outbox_resident): the server
+  // gives the resident the participant the outbox names offline, so that what they do online
+  // and offline in one visit counts as one participant (deliberation/views.py participant()).
+  function nameTheResident() {
+    var meta = document.querySelector('meta[name="voix-consultation"]');
+    document.querySelectorAll("form").forEach(function (form) {
+      if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+      if (new URL(form.action, window.location.href).pathname.indexOf("/consultations/") !== 0) return;
+      var consultation = form.dataset.consultation || (meta && meta.content);
+      if (!consultation) return;
+      var field = form.querySelector('input[name="outbox_resident"]');
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden"; field.name = "outbox_resident";
+        form.appendChild(field);
+      }
+      field.value = residentKey(consultation);
+    });
   }
 
   function number(value) { return value === null || value === "" ? null : Number(value); }
@@ -325,7 +382,7 @@
   // What a form gives, as an outbox entry (null when there is nothing to send yet).
   function actionOf(form, submitter) {
     var data = new FormData(form), kind = form.dataset.outbox;
-    var entry = { kind: kind, consultation: number(form.dataset.consultation), resident: residentKey(),
+    var entry = { kind: kind, consultation: number(form.dataset.consultation), resident: residentKey(form.dataset.consultation),
                   language: document.documentElement.lang || "fr" };
     if (kind === "support") entry.idea = number(form.dataset.idea);
     if (kind === "pairwise") { entry.winner = number(data.get("winner")); entry.loser = number(data.get("loser")); }
@@ -340,6 +397,10 @@
       entry.position = data.get("position") || "neutral";
       entry.parent = number(data.get("parent"));
       if (!entry.body) return null;
+    }
+    if (kind === "proposal") {
+      entry.text = String(data.get("text") || "").trim();
+      if (!entry.text) return null;  // the server says what is missing
     }
     if (kind === "question") {
       if (submitter && submitter.name === "edit") return null;  // back to the form: nothing sent
@@ -424,7 +485,7 @@
     }
     if (!form) return;
     form.dataset.kept = "true";
-    if (kind === "comment") form.querySelector('[name="body"]').value = "";
+    if (kind === "comment" || kind === "proposal") form.querySelector("textarea").value = "";
     if (kind === "question") form.hidden = true;
     if (kind === "statement") form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
   }
@@ -435,7 +496,10 @@
     if (!form.querySelector('[name="uuid"]')) return;  // withdrawing a support: online only
     event.preventDefault();
     var submitter = event.submitter;
-    if (form.dataset.kept === "true") { if (form.dataset.outbox !== "comment") return; delete form.dataset.kept; }
+    if (form.dataset.kept === "true") {  // one support, one vote; comments and statements: as many as one writes
+      if (["comment", "proposal"].indexOf(form.dataset.outbox) < 0) return;
+      delete form.dataset.kept;
+    }
     var final = form.dataset.outboxFinal !== "false";
     (final ? rememberAction(form, submitter, "inflight") : Promise.resolve(null)).catch(function () { return null; })
       .then(function (entry) {
@@ -468,11 +532,12 @@
       // Answers carried across an offline language switch (survey.js) live only until the
       // survey page takes them: any other page forgets them.
       if (!document.querySelector("form.survey")) sessionStorage.removeItem("voix-offline-switch");
-      if (document.querySelector('meta[name="voix-fresh-start"]')) sessionStorage.removeItem(RESIDENT_KEY);
-    } catch (e) { /* nothing kept */ }
+      if (document.querySelector('meta[name="voix-fresh-start"]')) { sessionStorage.removeItem(RESIDENT_KEY); residentKeys = {}; }
+    } catch (e) { residentKeys = {}; }
   }
 
   api.actionOf = actionOf;
+  api.phoneMeta = phoneMeta;
 
   // The "saved on this tablet" screen: return to the start by itself, like the thank-you screen.
   function savedScreen() {
@@ -489,10 +554,12 @@
   }
 
   function start() {
-    if (!document.body.classList.contains("kiosk")) return;
+    if (phoneMeta()) return freshUuid(document.querySelector("form.survey"));  // the rest: outbox-phone.js
+    if (!isKiosk) return;
     freshUuid(document.querySelector("form.survey"));
     savedScreen();
     freshStart();
+    nameTheResident();
     if (!("indexedDB" in window)) return;
     document.querySelectorAll("form[data-outbox]").forEach(freshUuid);
     document.addEventListener("submit", onActionSubmit);

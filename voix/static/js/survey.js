@@ -226,9 +226,10 @@
     send.disabled = true;
     var shownNow = shownSteps();
     steps.forEach(function (s) { if (shownNow.indexOf(s) < 0) s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = true; }); });
-    // Kiosk: the answers are first put aside on the tablet (outbox.js); if the server
-    // cannot be reached they stay there, to be sent when the network returns.
-    var outbox = isKiosk && window.voixOutbox && !(event.submitter && event.submitter.name === "switch_lang");
+    // Kiosk, and a phone whose service worker is ready: the answers are first put aside on
+    // the device (outbox.js); if the server cannot be reached they stay there, to be sent
+    // when the network returns.
+    var outbox = canKeep() && !(event.submitter && event.submitter.name === "switch_lang");
     var reached = true;
     (outbox ? window.voixOutbox.remember(form).catch(function () {}) : Promise.resolve())
       .then(function () { return fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" }); })
@@ -238,14 +239,17 @@
       .catch(function () { return false; })
       .then(function (kept) {
         if (kept) return;
-        if (!reached && !outbox) return keepInThePage();
+        if (!reached) return keepInThePage();  // not kept on the device: kept in the page
         sending = true;
         form.submit();
       });
   });
 
-  // A phone (no outbox there: docs/kiosk.md says why) that cannot reach the server: nothing
-  // is sent, and nothing is lost either; the answers stay in the page, to be sent again.
+  function canKeep() { return !!(window.voixOutbox && window.voixOutbox.canKeep && window.voixOutbox.canKeep()); }
+
+  // A phone without an outbox (its worker is not ready yet, or no IndexedDB) that cannot
+  // reach the server: nothing is sent, and nothing is lost either; the answers stay in
+  // the page, to be sent again.
   function keepInThePage() {
     steps.forEach(function (s) { s.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = false; }); });
     send.disabled = false;
@@ -269,9 +273,10 @@
       switchField.name = "switch_lang";
       switchField.value = button.value;
       form.appendChild(switchField);
-      if (!isKiosk || switchChecked || !form.dataset.tokenUrl) return;
-      // Kiosk: the server may be out of reach. Ask first; if it cannot answer, the page
-      // in the new language comes from the tablet (sw.js) and the answers go with it.
+      if (!(isKiosk || phoneKeepsThisSurvey()) || switchChecked || !form.dataset.tokenUrl) return;
+      // Kiosk (or a phone that keeps this survey): the server may be out of reach. Ask
+      // first; if it cannot answer, the page in the new language comes from the device
+      // (sw.js, sw-phone.js) and the answers go with it.
       event.preventDefault();
       reachable().then(function (token) {
         if (token === null) return switchOffline(button.value);
@@ -281,6 +286,8 @@
       });
     });
   });
+
+  function phoneKeepsThisSurvey() { return canKeep() && document.documentElement.dataset.offlineReady === "true"; }
 
   // A fresh CSRF token when the server answers, null when it cannot be reached.
   function reachable() {

@@ -18,8 +18,9 @@ var SHELL = "/kiosk/hors-ligne";
 var STATE_KEY = "/__voix-sw-state";  // the last language asked for, kept across restarts
 var REFRESH_EVERY_MS = 2 * 60 * 1000;
 var lastRefresh = 0;
-// The forms of a support, a vote, a comment or a question (outbox.js puts them aside first).
-var ACTION_PATHS = /^\/consultations\/(idees\/\d+\/(soutien|commentaires)|\d+\/(duel|affirmations|questions))$/;
+// The forms of a support, a vote, a comment, a question or a statement proposed (outbox.js
+// puts them aside first).
+var ACTION_PATHS = /^\/consultations\/(idees\/\d+\/(soutien|commentaires)|\d+\/(duel|affirmations|affirmations\/proposer|questions))$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
