@@ -51,8 +51,15 @@ def analyse_many(texts):
     staged = [_before_model(t) for t in texts]
     # The gate reads the text as it will be after coordination ("[nom] et Samira" becomes
     # "[nom] et [nom]" anyway); the model, when it runs, still reads the text before.
-    todo = [i for i, t in enumerate(staged) if names.needs_model(names.coordinated(t))]
     ents = [None] * len(staged)
+    todo = []
+    for i, t in enumerate(staged):
+        if names.needs_model(names.coordinated(t)):
+            # Unknown names inside sentences ("le gardien, Karim Haddad, ..."): scrubbed
+            # whatever the model says, so it is not asked.
+            ents[i] = names.decided_without_model(t)
+            if ents[i] is None:
+                todo.append(i)
     if todo:
         from .ner import entities
 
