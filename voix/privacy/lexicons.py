@@ -18,6 +18,7 @@ PROTECTED_TXT = HERE / "protected_fr.txt"
 GAZETTEER_JSON = HERE.parent.parent / "insights" / "data" / "gazetteer_fr.json"
 
 
+@lru_cache(maxsize=65536)  # the same few thousand words come back in every text
 def fold(word: str) -> str:
     """Lowercase without accents, apostrophes made straight: the key of every list here."""
     word = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))

@@ -180,14 +180,15 @@ def _is_place(text, start):
 # these is several times cheaper than trying the case-insensitive cue patterns, which start
 # with a word boundary and an alternation, at every character (docs/bench.md). Each list
 # holds the first letters of every alternative of its cue, so the cue pattern, tried only
-# at these positions, finds exactly what it finds scanning the whole text.
-_KIN_STARTS = re.compile(r"(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
+# at these positions, finds exactly what it finds scanning the whole text. The leading
+# class of first letters lets the scan skip to them (a lookahead alone is tried everywhere).
+_KIN_STARTS = re.compile(r"(?=[hlmnostv])(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
 _INTRO_STARTS = re.compile(
-    r"(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
+    r"(?=[cdijmnpst])(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
-    r"(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    r"(?=[abcdfglmprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
     r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
     r"le\s|la\s|les\s|the\s)"
 )
@@ -374,13 +375,14 @@ def leftover_unsure(text):
     unsure = []
     for m in _CAP_TOKEN.finditer(text):
         word = m.group()
-        if len(word) < 3 or _ACRONYM.fullmatch(word) or _is_place(text, m.start()):
+        if len(word) < 3 or _ACRONYM.fullmatch(word):
             continue
         if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
             continue
         if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
             continue
-        unsure.append(word)
+        if not _is_place(text, m.start()):  # last: a regex over the words before
+            unsure.append(word)
     return unsure
 
 
@@ -402,7 +404,7 @@ def replace_spans(text, spans, placeholder=NAME):
 
 def coordinated(text):
     """"[nom] et Samira", "[nom], Karim": a capitalised word joined to a name is a name."""
-    while True:
+    while NAME in text:  # both alternatives of the pattern need one
         spans = []
         for m in _COORDINATED.finditer(text):
             group = "name" if m.group("name") else "before"
@@ -418,6 +420,7 @@ def coordinated(text):
         if not spans:
             return text
         text = replace_spans(text, spans)
+    return text
 
 
 __all__ = ["cue_spans", "needs_model", "model_spans", "leftover_unsure", "replace_spans",
