@@ -16,6 +16,7 @@ Protected: streets, schools and facilities named after people ("école Paul Bert
 ("Monsieur le Maire"), brands, quartiers and institutions (lexicons.py).
 """
 import re
+from functools import lru_cache
 
 from . import lexicons
 from .rules import NAME, PLACEHOLDERS
@@ -258,7 +259,7 @@ def needs_model(text) -> bool:
 _CAP_RUN = re.compile(rf"{_CAP}(?:[ \u00a0]+{_CAP})*")
 
 
-def decided_without_model(text):
+def decided_without_model(text, english=None):
     """PER entities for a text the model need not read, or None when it must.
 
     After the model, a capitalised word inside a sentence that is neither French nor
@@ -268,15 +269,14 @@ def decided_without_model(text):
     word, inside a sentence, in a run of such words ("Karim Haddad"), and after none of
     these, the model cannot change what is stored: each run is given as one PER entity,
     as the model gives a name of several words."""
-    if _mostly_english(text):
-        return None
+    in_english = english_at(text, english)
     found = []
     for m in _CAP_RUN.finditer(text):
         words = m.group().split()
         waking = [w for w in words if not _asleep(text, w, m.start())]
         if not waking:
             continue
-        if len(waking) < len(words):
+        if len(waking) < len(words) or in_english(m.start()):
             return None  # a French or protected word inside a capitalised run ("Rose Haddad")
         before = text[max(0, m.start() - 12):m.start()]
         if (_at_sentence_start(text[:m.start()]) or _FROM.search(before) or _AT.search(before)
@@ -307,17 +307,58 @@ def _acronym(word):
     return bool(_ACRONYM.fullmatch(word)) and len(word) <= 4
 
 
-_ENGLISH = re.compile(r"(?i:\b(?:the|and|is|are|will|should|would|with|this|that|of|to|have|for)\b)")
-_FRENCH = re.compile(r"(?i:\b(?:le|la|les|et|est|sont|des|une?|pour|avec|dans|que|qui|pas)\b)")
+@lru_cache(maxsize=1)
+def _function_words():
+    """(English, French) function words, each without those of the other language ("a",
+    "on", "me"): the stop-word lists shipped with spaCy (326 and 507 words)."""
+    from spacy.lang.en.stop_words import STOP_WORDS as english
+    from spacy.lang.fr.stop_words import STOP_WORDS as french
+
+    return frozenset(english - french), frozenset(french - english)
 
 
-def _mostly_english(text):
-    """The French model reads English capitals as names: in English, only a two-word PER
-    entity is scrubbed; the rest is reported as unsure."""
-    return len(_ENGLISH.findall(text)) > len(_FRENCH.findall(text)) + 1
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def model_spans(text, ents):
+def language(text, evidence=1):
+    """"en" when English function words outnumber French ones more than twice, "fr" when
+    there are French ones, None when the text holds fewer than ``evidence`` of either
+    ("Awesome!", "Kevin ?"). Words in capitals are acronyms ("EU" is not "eu")."""
+    english, french = _function_words()
+    words = [w.lower() for w in _LETTERS.findall(text) if not (len(w) > 1 and w.isupper())]
+    en = sum(w in english for w in words)
+    fr = sum(w in french for w in words)
+    if max(en, fr) < evidence:
+        return None
+    return "en" if en > 2 * fr else "fr"
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def english_at(text, english=None):
+    """A function telling whether the sentence at a position is English.
+
+    The French model reads English capitals as names: in an English sentence, only a
+    two-word PER entity is scrubbed, the rest is reported as unsure. Each sentence says its
+    language by its function words; one that says nothing ("Awesome!") takes the text's,
+    and a text that says nothing takes ``english`` (its batch's, see `analyse_many`).
+    A sentence says it with two function words at least: "I voted to Leave." is English
+    by itself, "EU, Immigrants, Remainers)" takes its text's language."""
+    whole = language(text)
+    if whole is None:
+        return lambda position: bool(english)
+    sentences = [(m.end(), language(m.group(), evidence=2) or whole) for m in _SENTENCE.finditer(text)]
+    if all(lang == whole for _, lang in sentences):
+        return lambda position: whole == "en"
+
+    def at(position):
+        return next((lang for end, lang in sentences if position < end), whole) == "en"
+
+    return at
+
+
+def model_spans(text, ents, english=None):
     """(spans to scrub, unsure words) from the NER entities of ``text``.
 
     PER entities are scrubbed. A capitalised word outside any entity that is neither
@@ -326,7 +367,7 @@ def model_spans(text, ents):
     only reported as unsure: they are often places the lists do not know."""
     spans, unsure = [], []
     covered = []
-    english = _mostly_english(text)
+    in_english = english_at(text, english)
     for start, end, label in ents:
         covered.append((start, end))
         if "[" in text[start:end] or _is_place(text, start):
@@ -341,7 +382,8 @@ def model_spans(text, ents):
         at_start = _at_sentence_start(text[:trimmed[0]])
         before = text[max(0, trimmed[0] - 12):trimmed[0]]
         real_words = [w for w in words if not _acronym(w)]
-        if english and not (label == "PER" and len(real_words) > 1):
+        # "Did I" is no name of two words
+        if in_english(start) and not (label == "PER" and len([w for w in real_words if len(w) > 1]) > 1):
             unsure.append(text[trimmed[0]:trimmed[1]])
         elif label == "PER":
             lead = re.findall(_WORD, text[start:trimmed[0]])
@@ -363,7 +405,7 @@ def model_spans(text, ents):
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
                 or _is_place(text, m.start())):
             continue
-        if english or _at_sentence_start(text[:m.start()]):
+        if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
             unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
         else:
             spans.append(m.span())
