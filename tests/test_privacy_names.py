@@ -202,6 +202,24 @@ def test_held_out_sets_recall_and_keep_rate(path):
     assert result["by_type"]["HEALTH"]["recall"] >= 0.9, result
 
 
+def test_a_health_span_with_a_common_word_is_replaced_whole():
+    """"chimio pour une leucémie", "en fauteuil roulant depuis un AVC": the condition, its
+    link word and its cause go together, whatever else the text says with "pour" or
+    "depuis". The scoring rule counts 3 of these 17 spans missed because such a word is left
+    elsewhere in the text; none is left inside the span (evaluate.left_elsewhere)."""
+    from voix.privacy.cli import stored_texts
+    from voix.privacy.evaluate import evaluate, left_elsewhere
+
+    rows = read_jsonl(REPO / "tests" / "fixtures" / "privacy" / "health_connectives.jsonl")
+    result, missed = evaluate(rows, stored_texts)
+    assert result["keep_rate"] == 1.0 and result["by_type"]["HEALTH"]["total"] == 17, result
+    assert [m for m in missed if not m["left_elsewhere"]] == []
+    assert left_elsewhere("chimio pour une leucémie", "sort d'une chimio pour une leucémie, pour la garder",
+                          "sort d'une [santé], pour la garder")
+    assert not left_elsewhere("chimio pour une leucémie", "sort d'une chimio pour une leucémie",
+                              "sort d'une [santé] pour une leucémie")
+
+
 @pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set absent (../shared not mounted)")
 def test_dev_set_recall_and_keep_rate():
     result = _score_set(DEV_SET)
