@@ -191,7 +191,7 @@ _INTRO_STARTS = re.compile(
 _POINTER_STARTS = re.compile(
     r"(?=[abcdfglmprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
     r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
-    r"le\s|la\s|les\s|the\s)"
+    rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
 )
 _ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
