@@ -8,7 +8,8 @@ lists (`voix.privacy.warm_up`), then CPU milliseconds per ~300-character text, o
 a time as on a submission, for three kinds of answers:
 
 - plain: no capitalised unknown word, the NER gate stays shut (most kiosk answers);
-- named: a name, a phone or an address in it, the NER model runs;
+- named: a name, a phone or an address in it (the NER model runs when a name is left
+  that the rules cannot decide);
 - mix: the free-text body mix of bench/submit_throughput.py (one in three named).
 
 Writes bench/results/scrubber.json and prints a table. `free_texts()` is also what
@@ -82,21 +83,29 @@ def _plain_and_named(n, seed=7):
 
 
 LENGTHS = (100, 200, 300, 400, 800)
-NO_CUE_NAME = "Le gardien, Karim Haddad, a réparé la porte du hall lui-même."
+# No cue announces these names. At a sentence start only the model can tell a name from a
+# capitalised word, so it reads the text; inside a sentence the rules scrub an unknown
+# capitalised word whatever the model would say, so it is not asked
+# (names.decided_without_model).
+NO_CUE_NAME = "Karim Haddad, le gardien, a réparé la porte du hall lui-même."
+NAME_INSIDE = "Le gardien, Karim Haddad, a réparé la porte du hall lui-même."
 
 
 def _by_length(length, n, seed=11):
-    """``n`` plain texts and ``n`` texts ending with a name only the model finds, of about
-    ``length`` characters each."""
+    """``n`` plain texts, ``n`` texts ending with a sentence that starts with a name no cue
+    announces (the model reads them) and ``n`` with such a name inside the sentence (the
+    rules decide), of about ``length`` characters each."""
     rng = random.Random(seed)
-    plain, named = [], []
+    plain, named, inside = [], [], []
     for _ in range(n):
         text = ""
         while len(text) < length + 100:
             text = (text + " " + rng.choice(TOPICS)).strip()
         plain.append(text[:length].rsplit(" ", 1)[0])
-        named.append(text[:max(length - len(NO_CUE_NAME) - 1, 0)].rsplit(" ", 1)[0] + " " + NO_CUE_NAME)
-    return plain, named
+        start = text[:max(length - len(NO_CUE_NAME) - 2, 0)].rsplit(" ", 1)[0].rstrip(" .,")
+        named.append((start + ". " if start else "") + NO_CUE_NAME)
+        inside.append((start + ". " if start else "") + NAME_INSIDE)
+    return plain, named, inside
 
 
 def _rss_mb():
@@ -140,8 +149,8 @@ def child(model, n):
     # (the NER model reads the whole text), in CPU ms per text and texts per CPU second.
     by_length = {}
     for length in LENGTHS:
-        plain, named = _by_length(length, max(n // 3, 20))
-        for kind, texts in (("plain", plain), ("named", named)):
+        plain, named, inside = _by_length(length, max(n // 3, 20))
+        for kind, texts in (("plain", plain), ("named", named), ("inside", inside)):
             scrub(texts[0])
             started = time.process_time()
             for text in texts:
@@ -174,7 +183,8 @@ def main(argv=None):
     print(f"{'':24}" + "".join(f"{r['model']:>18}" for r in rows))
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]:>18}" for r in rows))
-    print("CPU ms per text (texts per CPU second) by length; named: the NER model runs")
+    print("CPU ms per text (texts per CPU second) by length; named: the NER model runs; "
+          "inside: a name inside a sentence, the rules decide")
     for key in rows[0]["by_length"]:
         print(f"{key:24}" + "".join(f"{r['by_length'][key]['ms']:>10} ({r['by_length'][key]['texts_per_s']:>5})" for r in rows))
 

@@ -80,11 +80,13 @@ def submit(wave_id):
     if not isinstance(answers, dict) or not isinstance(about, dict):
         abort(400, description=_("answers and about must be JSON objects."))
     language = body_language(body)
-    wave = db.session.get(Wave, wave_id)
-    if body.get("language") in wave.version.languages:  # a questionnaire's language, catalogue or not
-        language = body["language"]
+    asked = body.get("language")
+    # A questionnaire's content language without a catalogue ("tr"): only then is the wave's
+    # version read (its questions' texts), not on every submission.
+    if isinstance(asked, str) and asked != language and asked in db.session.get(Wave, wave_id).version.languages:
+        language = asked
     kiosk = calling_kiosk()
-    if kiosk is not None and not offered_on_kiosk(wave, kiosk):
+    if kiosk is not None and not offered_on_kiosk(target, kiosk):  # it reads the territory alone
         abort(403, description=_("This kiosk does not offer this survey."))
     # A phone's outbox sends what the resident answered on the survey page, offline: it
     # stays a personal response (the web form, equally anonymous, would have said the same).

@@ -130,6 +130,54 @@ def test_english_capitals_are_not_names_but_english_names_are():
     assert named == "Hello, I am [nom] from the Europe area, my neighbour [nom] helps me."
 
 
+@pytest.mark.parametrize("text", [
+    "Really good idea, count me in.",
+    "Parking is a nightmare here. Fix it!",
+    "Honestly the council never listens to us.",
+    "Leave the park alone, it is fine.",
+    "Did I write something?",  # "Did I" read as a name of two words
+    "Nobody cares whether it works as they will blame others (eg. EU, Immigrants, Landlords)",
+])
+def test_english_sentences_keep_their_capitalised_words(text):
+    """English is told by its function words (spaCy's English and French stop-word lists),
+    not by a handful of words: a capitalised English word alone is held, never scrubbed."""
+    assert scrub(text) == text
+
+
+def test_each_sentence_has_its_language():
+    assert scrub("Le gardien, Saïd, est super gentil. Thanks to everyone who came to the party.") == (
+        "Le gardien, [nom], est super gentil. Thanks to everyone who came to the party.")
+
+
+def test_a_text_too_short_to_say_its_language_takes_its_batch_language():
+    alone = ["Awesome!", "Kevin !"]
+    assert [scrub(text) for text in alone] == ["[nom]!", "[nom] !"]  # French, the platform's language
+    conversation = ["I agree with this.", "The bus should run later.", "We need more benches in the park."]
+    from voix.privacy import clean_many
+
+    stored = [s.text for s in clean_many(alone + conversation)]
+    assert stored == alone + conversation  # in an English conversation: English, held if public
+
+
+POLIS = next((s / "data" / "polis" for s in _SHARED if (s / "data" / "polis").exists()), None)
+
+
+@pytest.mark.skipif(POLIS is None, reason="shared Pol.is conversations absent")
+def test_english_polis_comments_are_hardly_changed():
+    """104 English comments of two real Pol.is conversations, imported as the import does
+    (batches of 64): before, 17 were changed, 13 of them wrongly ("Awesome!", "Brexit",
+    "I voted to Leave."). What may change: a long number, and a name of two words."""
+    import csv
+
+    from voix.privacy import clean_many
+
+    texts = [row["comment-body"] for path in sorted(POLIS.glob("*/comments.csv"))
+             for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines())]
+    assert len(texts) >= 100
+    changed = [(t, s.text) for t, s in zip(texts, clean_many(texts)) if s.text != t.strip()]
+    assert len(changed) <= 4, changed
+
+
 def test_clean_text_strips_controls_and_scrubs():
     assert clean_text("  ma fille Meryem\x00 ") == "ma fille [nom]"
 
@@ -152,6 +200,24 @@ def test_held_out_sets_recall_and_keep_rate(path):
     result = _score_set(path)
     assert result["recall"] >= 0.93 and result["keep_rate"] >= 0.97, result
     assert result["by_type"]["HEALTH"]["recall"] >= 0.9, result
+
+
+def test_a_health_span_with_a_common_word_is_replaced_whole():
+    """"chimio pour une leucémie", "en fauteuil roulant depuis un AVC": the condition, its
+    link word and its cause go together, whatever else the text says with "pour" or
+    "depuis". The scoring rule counts 3 of these 17 spans missed because such a word is left
+    elsewhere in the text; none is left inside the span (evaluate.left_elsewhere)."""
+    from voix.privacy.cli import stored_texts
+    from voix.privacy.evaluate import evaluate, left_elsewhere
+
+    rows = read_jsonl(REPO / "tests" / "fixtures" / "privacy" / "health_connectives.jsonl")
+    result, missed = evaluate(rows, stored_texts)
+    assert result["keep_rate"] == 1.0 and result["by_type"]["HEALTH"]["total"] == 17, result
+    assert [m for m in missed if not m["left_elsewhere"]] == []
+    assert left_elsewhere("chimio pour une leucémie", "sort d'une chimio pour une leucémie, pour la garder",
+                          "sort d'une [santé], pour la garder")
+    assert not left_elsewhere("chimio pour une leucémie", "sort d'une chimio pour une leucémie",
+                              "sort d'une [santé] pour une leucémie")
 
 
 @pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set absent (../shared not mounted)")

@@ -37,8 +37,8 @@ def _before_model(text):
     return names.replace_spans(text, names.cue_spans(text))
 
 
-def _after_model(text, ents):
-    spans, unsure = names.model_spans(text, ents) if ents else ([], [])
+def _after_model(text, ents, english=None):
+    spans, unsure = names.model_spans(text, ents, english) if ents else ([], [])
     text = names.coordinated(names.replace_spans(text, spans))
     text = health.scrub(text)
     unsure += [w for w in names.leftover_unsure(text) if w not in unsure]
@@ -46,19 +46,39 @@ def _after_model(text, ents):
     return Scrubbed(text, unsure)
 
 
+def _batch_english(texts):
+    """For texts too short to say their language ("Awesome!", "Poop."), that of the batch
+    they came with (a Pol.is conversation): English when at least 3 of its texts say so and
+    more than 2 in 3 of those that say anything. None: each text on its own."""
+    if len(texts) < 3:
+        return None
+    said = [lang for lang in map(names.language, texts) if lang]
+    if said.count("en") >= 3 and said.count("en") * 3 > len(said) * 2:
+        return True
+    return None
+
+
 def analyse_many(texts):
     """Scrub several texts; the NER model sees only those that need it, in one batch."""
     staged = [_before_model(t) for t in texts]
+    english = _batch_english(texts)  # for texts that do not say their language
     # The gate reads the text as it will be after coordination ("[nom] et Samira" becomes
     # "[nom] et [nom]" anyway); the model, when it runs, still reads the text before.
-    todo = [i for i, t in enumerate(staged) if names.needs_model(names.coordinated(t))]
     ents = [None] * len(staged)
+    todo = []
+    for i, t in enumerate(staged):
+        if names.needs_model(names.coordinated(t)):
+            # Unknown names inside sentences ("le gardien, Karim Haddad, ..."): scrubbed
+            # whatever the model says, so it is not asked.
+            ents[i] = names.decided_without_model(t, english)
+            if ents[i] is None:
+                todo.append(i)
     if todo:
         from .ner import entities
 
         for i, found in zip(todo, entities([staged[i] for i in todo])):
             ents[i] = found
-    return [_after_model(t, e) for t, e in zip(staged, ents)]
+    return [_after_model(t, e, english) for t, e in zip(staged, ents)]
 
 
 def warm_up():

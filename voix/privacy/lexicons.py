@@ -18,10 +18,15 @@ PROTECTED_TXT = HERE / "protected_fr.txt"
 GAZETTEER_JSON = HERE.parent.parent / "insights" / "data" / "gazetteer_fr.json"
 
 
-def fold(word: str) -> str:
+def _fold(word: str) -> str:
     """Lowercase without accents, apostrophes made straight: the key of every list here."""
     word = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
     return "".join(c for c in word if not unicodedata.combining(c))
+
+
+# Texts repeat the same few thousand words: their folded forms are kept. The tables below
+# are built with the uncached `_fold` (300,000 words would fill the cache with ~20 MB).
+fold = lru_cache(maxsize=8192)(_fold)
 
 
 @lru_cache(maxsize=1)
@@ -35,10 +40,10 @@ def _french_forms():
     forms = set()
     for table in ("lemma_exc", "lemma_index"):
         for words in lookups.get_table(table).values():
-            forms.update(fold(w) for w in words)
+            forms.update(_fold(w) for w in words)
     lookup = lookups.get_table("lemma_lookup")
     for lemmas in lookup.values():  # the lemmas themselves: infinitives, singulars
-        forms.update(fold(w) for w in lemmas)
+        forms.update(_fold(w) for w in lemmas)
     # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
     # keep the hashes (small ints), not the table.
     return frozenset(forms), frozenset(lookup.keys())
@@ -71,12 +76,12 @@ def protected_phrases():
     for line in PROTECTED_TXT.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            phrases.add(fold(line))
+            phrases.add(_fold(line))
     if GAZETTEER_JSON.exists():
         data = json.loads(GAZETTEER_JSON.read_text(encoding="utf-8"))
         for entry in data.get("institutions", {}).values():
             for key in ("aliases", "local"):
-                phrases.update(fold(a) for a in entry.get(key, []))
+                phrases.update(_fold(a) for a in entry.get(key, []))
     return frozenset(phrases)
 
 

@@ -16,6 +16,7 @@ Protected: streets, schools and facilities named after people ("école Paul Bert
 ("Monsieur le Maire"), brands, quartiers and institutions (lexicons.py).
 """
 import re
+from functools import lru_cache
 
 from . import lexicons
 from .rules import NAME, PLACEHOLDERS
@@ -98,7 +99,22 @@ _NOT_NAME = frozenset(lexicons.fold(w) for w in (
     "qui que quoi est suis sont ai a bonjour bonsoir salut merci cordialement svp stp "
     "the of and my mr mrs ms dear".split()))
 _PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould ter".split())
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[«\"(]\s*)$")
+_SENTENCE_END = frozenset('.!?:;\n«"(')
+
+
+def _at_sentence_start(before: str) -> bool:
+    """Nothing before, or the end of a sentence, a colon, an opening quote or bracket, then
+    spaces (read from the end: a regex search would try every position of ``before``)."""
+    if not before:
+        return True
+    end = len(before)
+    while end and before[end - 1].isspace():
+        if before[end - 1] == "\n":
+            return True
+        end -= 1
+    return end > 0 and before[end - 1] in _SENTENCE_END
+
+
 _CAP_TOKEN = re.compile(_CAP)
 _ACRONYM = re.compile(rf"[{_UP}0-9]{{2,6}}s?")
 
@@ -161,32 +177,49 @@ def _is_place(text, start):
     return bool(_PLACE_BEFORE.search(before)) or text[start:start + 5] in ("Saint", "Saint-")
 
 
-# Substrings without which a cue cannot match: a cheap test before each scan.
-_INTRO_HINT = re.compile(
-    r"(?i:app?el|nomm|nom\b|nom\s*:|c['’]est|\bcest\b|(?:^|\s)c\s|je\s+suis|sign|part\s+de|name|"
-    r"i['’]m|i\s+am|this\s+is)"
+# Where each cue can begin, as plain lowercase prefixes: a scan of the lowercased text for
+# these is several times cheaper than trying the case-insensitive cue patterns, which start
+# with a word boundary and an alternation, at every character (docs/bench.md). Each list
+# holds the first letters of every alternative of its cue, so the cue pattern, tried only
+# at these positions, finds exactly what it finds scanning the whole text. The leading
+# class of first letters lets the scan skip to them (a lookahead alone is tried everywhere).
+_KIN_STARTS = re.compile(r"(?=[hlmnostv])(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
+_INTRO_STARTS = re.compile(
+    r"(?=[cdijmnpst])(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
+    r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
-_POINTER_HINT = re.compile(
-    r"(?i:merci|bravo|gr[âa]ce|f[ée]licit|chez|avec|aupr[èe]s|contact|demande|app?el|[ée]cri|"
-    r"thank|ask|call|tell|give|\b(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmett|pr[ée]ven|"
-    r"donn|rend|signaler)\w*\s+[àa]\s|\b(?:le|la|les|the)\s+\w+\s+(?:de|d['’]|of)\s*[A-ZÀ-Þ])"
+_POINTER_STARTS = re.compile(
+    r"(?=[abcdfglmprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
+    rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
 )
 _ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
-_POSSESSIVE_HINT = re.compile(rf"(?i:\b{_POSSESSIVE}\s)")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def _matches(pattern, starts, text, lowered):
+    """``pattern.finditer(text)``, tried only where ``starts`` finds a place to begin."""
+    if len(lowered) != len(text):  # a letter whose lowercase is longer: offsets would shift
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for candidate in starts.finditer(lowered):
+        if candidate.start() < end:
+            continue
+        m = pattern.match(text, candidate.start())
+        if m:
+            yield m
+            end = max(m.end(), m.start() + 1)
 
 
 def cue_spans(text):
     """Spans of names announced by a cue."""
     spans = []
-    scans = []
-    if _POSSESSIVE_HINT.search(text):
-        scans.append((_KIN_NAME, True))
-    if _INTRO_HINT.search(text):
-        scans.append((_INTRO_NAME, True))
-    if _POINTER_HINT.search(text):
-        scans.append((_POINTER_NAME, False))
-    for pattern, lowercase_ok in scans:
-        for m in pattern.finditer(text):
+    lowered = text.lower()
+    scans = [(_KIN_NAME, _KIN_STARTS, True), (_INTRO_NAME, _INTRO_STARTS, True),
+             (_POINTER_NAME, _POINTER_STARTS, False)]
+    for pattern, starts, lowercase_ok in scans:
+        for m in _matches(pattern, starts, text, lowered):
             start, end = m.span("name")
             if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
                 # "c'est ..." introduces a name only when the name is capitalised or not French
@@ -199,7 +232,7 @@ def cue_spans(text):
             if trimmed and not _is_place(text, trimmed[0]):
                 spans.append(trimmed)
             lowercase_ok = pattern is not _POINTER_NAME
-    if any("\u0621" <= c <= "\u064a" for c in text):
+    if _ARABIC_LETTER.search(text):
         spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
     for m in _SIGNATURE.finditer(text) if "[" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
@@ -217,10 +250,52 @@ def needs_model(text) -> bool:
             continue
         if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
             continue
-        if lexicons.french_word(word) and _SENTENCE_START.search(text[:m.start()]):
+        if lexicons.french_word(word) and _at_sentence_start(text[:m.start()]):
             continue
         return True
     return False
+
+
+_CAP_RUN = re.compile(rf"{_CAP}(?:[ \u00a0]+{_CAP})*")
+
+
+def decided_without_model(text, english=None):
+    """PER entities for a text the model need not read, or None when it must.
+
+    After the model, a capitalised word inside a sentence that is neither French nor
+    protected is scrubbed whatever the model called it (a person, a place, nothing), except
+    after "à", "de", "from"... where a place or an organisation is only reported as unsure,
+    at a sentence start, and in English. So when every word that wakes the model is such a
+    word, inside a sentence, in a run of such words ("Karim Haddad"), and after none of
+    these, the model cannot change what is stored: each run is given as one PER entity,
+    as the model gives a name of several words."""
+    in_english = english_at(text, english)
+    found = []
+    for m in _CAP_RUN.finditer(text):
+        words = m.group().split()
+        waking = [w for w in words if not _asleep(text, w, m.start())]
+        if not waking:
+            continue
+        if len(waking) < len(words) or in_english(m.start()):
+            return None  # a French or protected word inside a capitalised run ("Rose Haddad")
+        before = text[max(0, m.start() - 12):m.start()]
+        if (_at_sentence_start(text[:m.start()]) or _FROM.search(before) or _AT.search(before)
+                or _is_place(text, m.start())):
+            return None
+        if any(len(w) < 3 or not (w[0].isupper() and w[1:] == w[1:].lower()) or lexicons.french_word(w)
+               or lexicons.fold(w) in lexicons.protected_words() for w in words):
+            return None
+        found.append((m.start(), m.end(), "PER"))
+    return found or None
+
+
+def _asleep(text, word, start):
+    """A capitalised word that does not wake the model (`needs_model`)."""
+    if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
+        return True
+    if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
+        return True
+    return lexicons.french_word(word) and _at_sentence_start(text[:start])
 
 
 # Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
@@ -232,17 +307,58 @@ def _acronym(word):
     return bool(_ACRONYM.fullmatch(word)) and len(word) <= 4
 
 
-_ENGLISH = re.compile(r"(?i:\b(?:the|and|is|are|will|should|would|with|this|that|of|to|have|for)\b)")
-_FRENCH = re.compile(r"(?i:\b(?:le|la|les|et|est|sont|des|une?|pour|avec|dans|que|qui|pas)\b)")
+@lru_cache(maxsize=1)
+def _function_words():
+    """(English, French) function words, each without those of the other language ("a",
+    "on", "me"): the stop-word lists shipped with spaCy (326 and 507 words)."""
+    from spacy.lang.en.stop_words import STOP_WORDS as english
+    from spacy.lang.fr.stop_words import STOP_WORDS as french
+
+    return frozenset(english - french), frozenset(french - english)
 
 
-def _mostly_english(text):
-    """The French model reads English capitals as names: in English, only a two-word PER
-    entity is scrubbed; the rest is reported as unsure."""
-    return len(_ENGLISH.findall(text)) > len(_FRENCH.findall(text)) + 1
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def model_spans(text, ents):
+def language(text, evidence=1):
+    """"en" when English function words outnumber French ones more than twice, "fr" when
+    there are French ones, None when the text holds fewer than ``evidence`` of either
+    ("Awesome!", "Kevin ?"). Words in capitals are acronyms ("EU" is not "eu")."""
+    english, french = _function_words()
+    words = [w.lower() for w in _LETTERS.findall(text) if not (len(w) > 1 and w.isupper())]
+    en = sum(w in english for w in words)
+    fr = sum(w in french for w in words)
+    if max(en, fr) < evidence:
+        return None
+    return "en" if en > 2 * fr else "fr"
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def english_at(text, english=None):
+    """A function telling whether the sentence at a position is English.
+
+    The French model reads English capitals as names: in an English sentence, only a
+    two-word PER entity is scrubbed, the rest is reported as unsure. Each sentence says its
+    language by its function words; one that says nothing ("Awesome!") takes the text's,
+    and a text that says nothing takes ``english`` (its batch's, see `analyse_many`).
+    A sentence says it with two function words at least: "I voted to Leave." is English
+    by itself, "EU, Immigrants, Remainers)" takes its text's language."""
+    whole = language(text)
+    if whole is None:
+        return lambda position: bool(english)
+    sentences = [(m.end(), language(m.group(), evidence=2) or whole) for m in _SENTENCE.finditer(text)]
+    if all(lang == whole for _, lang in sentences):
+        return lambda position: whole == "en"
+
+    def at(position):
+        return next((lang for end, lang in sentences if position < end), whole) == "en"
+
+    return at
+
+
+def model_spans(text, ents, english=None):
     """(spans to scrub, unsure words) from the NER entities of ``text``.
 
     PER entities are scrubbed. A capitalised word outside any entity that is neither
@@ -251,7 +367,7 @@ def model_spans(text, ents):
     only reported as unsure: they are often places the lists do not know."""
     spans, unsure = [], []
     covered = []
-    english = _mostly_english(text)
+    in_english = english_at(text, english)
     for start, end, label in ents:
         covered.append((start, end))
         if "[" in text[start:end] or _is_place(text, start):
@@ -263,10 +379,11 @@ def model_spans(text, ents):
         words = re.findall(_WORD, text[trimmed[0]:trimmed[1]])
         unknown = [w for w in words if not lexicons.french_word(w) and not _acronym(w)
                    and lexicons.fold(w) not in lexicons.protected_words()]
-        at_start = _SENTENCE_START.search(text[:trimmed[0]])
+        at_start = _at_sentence_start(text[:trimmed[0]])
         before = text[max(0, trimmed[0] - 12):trimmed[0]]
         real_words = [w for w in words if not _acronym(w)]
-        if english and not (label == "PER" and len(real_words) > 1):
+        # "Did I" is no name of two words
+        if in_english(start) and not (label == "PER" and len([w for w in real_words if len(w) > 1]) > 1):
             unsure.append(text[trimmed[0]:trimmed[1]])
         elif label == "PER":
             lead = re.findall(_WORD, text[start:trimmed[0]])
@@ -288,7 +405,7 @@ def model_spans(text, ents):
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
                 or _is_place(text, m.start())):
             continue
-        if english or _SENTENCE_START.search(text[:m.start()]):
+        if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
             unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
         else:
             spans.append(m.span())
@@ -300,13 +417,14 @@ def leftover_unsure(text):
     unsure = []
     for m in _CAP_TOKEN.finditer(text):
         word = m.group()
-        if len(word) < 3 or _ACRONYM.fullmatch(word) or _is_place(text, m.start()):
+        if len(word) < 3 or _ACRONYM.fullmatch(word):
             continue
         if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
             continue
         if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
             continue
-        unsure.append(word)
+        if not _is_place(text, m.start()):  # last: a regex over the words before
+            unsure.append(word)
     return unsure
 
 
@@ -328,7 +446,7 @@ def replace_spans(text, spans, placeholder=NAME):
 
 def coordinated(text):
     """"[nom] et Samira", "[nom], Karim": a capitalised word joined to a name is a name."""
-    while True:
+    while NAME in text:  # both alternatives of the pattern need one
         spans = []
         for m in _COORDINATED.finditer(text):
             group = "name" if m.group("name") else "before"
@@ -344,6 +462,7 @@ def coordinated(text):
         if not spans:
             return text
         text = replace_spans(text, spans)
+    return text
 
 
 __all__ = ["cue_spans", "needs_model", "model_spans", "leftover_unsure", "replace_spans",

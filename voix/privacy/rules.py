@@ -199,14 +199,21 @@ _RARE_KINDS = {
     "place": (_PLACE_NAME, ADDRESS),
     "dwelling": (_DWELLING, ADDRESS),
 }
+# Read in the lowercased text: without (?i) the scan skips to the letters these start with.
 _RARE_HINT = re.compile(
-    r"(?i:z[ée]ro|n[ée]e?s?\s|naissance|ddn|born|lieu-?dit|hameau|b[âa]t|esc|porte|appar?t|apt|"
-    r"flat|entr[ée]e|hall|cage|bo[îi]te|[ée]tage|rez-de|rdc)"
+    r"z[ée]ro|n[ée]e?s?\s|naissance|ddn|born|lieu-?dit|hameau|b[âa]t|esc|porte|appar?t|apt|"
+    r"flat|entr[ée]e|hall|cage|bo[îi]te|[ée]tage|rez-de|rdc"
 )
-# Every kind starts after a non-word character with a digit, "+", "@", a capital
-# or one of these keyword initials; checking that once up front is what
-# keeps the combined scan near the cost of a single simple regex.
-_START = r"(?<![\w@.])(?=[\d+@A-ZÀ-Þacdfilmnprst])"
+# Every kind starts after a non-word character with a digit, "+", "@", a capital, one of
+# the keywords of civilities, ids and handles (first letters of every alternative of
+# _CIVIL_NAME, _FILE_ID and _HANDLE) or a word with an underscore; checking that once up
+# front is what keeps the combined scan near the cost of a single simple regex. Trying
+# the whole alternation after every lowercase word that merely starts like a keyword
+# ("la", "de", "pour") cost twice as much (docs/bench.md).
+_START = (
+    r"(?<![\w@.])(?=[\d+@A-ZÀ-Þ]|(?i:m[rs]|miss|mm|ml|mel|mon|mad|d[or]|prof|n[°ºou]|dos|alloc|matr|"
+    r"r[ée]f|ident|contr|snap|insta|tik|twit|face|fb|tele|disc|link|pseudo)|[acdfilmnprst][^\W_]*_)"
+)
 _PII = re.compile(_START + "(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items()) + ")")
 _RARE = re.compile(r"(?<![\w@.])(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _RARE_KINDS.items()) + ")")
 _KINDS.update(_RARE_KINDS)
@@ -282,6 +289,6 @@ def scrub(text: str) -> str:
     if ("(" in text or "[" in text or " at " in text) and _BRACKET_HINT.search(text):
         text = _BRACKET_EMAIL.sub(EMAIL, text)
     text = _PII.sub(_replace, text)
-    if _RARE_HINT.search(text):
+    if _RARE_HINT.search(text.lower()):
         text = _RARE.sub(_replace, text)
     return text
