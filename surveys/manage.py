@@ -325,11 +325,12 @@ def translations(questionnaire_id):
                    _("%(code)s is not a language code: write one such as tr, pt, ro, es, wo or zgh.", code=asked[:20]))
         return render_template("surveys/manage/translations.html", language=None, error=message, **context), 422
     context.update(language=language, direction=text_direction_of(language), locked=version.is_locked,
-                   texts=_translatable(version, language))
+                   texts=_translatable(version, language), about=_questionnaire_texts(questionnaire, language))
     if request.method == "POST":
         if version.is_locked or not EmptyForm().validate_on_submit():
             return render_template("surveys/manage/translations.html", refused=True, **context), 422
         _save_translations(version, language, request.form)
+        _save_questionnaire_texts(questionnaire, language, request.form)
         db.session.commit()
         flash(_("Texts in %(language)s saved.", language=language_name(language, current_language())), "success")
         return redirect(url_for(".translations", questionnaire_id=questionnaire.id, langue=language))
@@ -349,6 +350,28 @@ def _translatable(version, language) -> list:
         found.append((question, [(name, what, texts.get("fr", ""), texts.get(language, ""))
                                  for name, what, texts, kind in fields if kind != "help" or texts.get("fr")]))
     return found
+
+
+def _questionnaire_texts(questionnaire, language) -> list:
+    """The title and the introduction, as fields of the translations page (the introduction
+    only when it has a French text: there is nothing to translate otherwise)."""
+    fields = [("title", _("Title"), questionnaire.title or {})]
+    if (questionnaire.description or {}).get("fr"):
+        fields.append(("description", _("Introduction"), questionnaire.description))
+    return [(name, what, texts.get("fr", ""), texts.get(language, "")) for name, what, texts in fields]
+
+
+def _save_questionnaire_texts(questionnaire, language, form):
+    """The title and introduction in `language`: a field left empty shows the French."""
+    limits = {"title": 200, "description": 2000}
+    for name, _what, _french, _text in _questionnaire_texts(questionnaire, language):
+        texts = dict(getattr(questionnaire, name) or {})
+        value = clean_string(form.get(f"questionnaire-{name}", "")).strip()[:limits[name]]
+        if value:
+            texts[language] = value
+        else:
+            texts.pop(language, None)
+        setattr(questionnaire, name, texts)
 
 
 def _save_translations(version, language, form):
