@@ -165,8 +165,19 @@ def _our_names(node, codes, earlier):
     if code is None or code not in earlier:
         raise ConditionError(_l("it depends on %(name)s, which was not imported", name=node["question"]))
     ours = {**node, "question": code}
+    if "row" in node:  # one row of a matrix: its name in the file -> our row code
+        row = codes.option_code(f"{node['question']} (rows)", str(node["row"]))
+        if row is None:
+            raise ConditionError(_l("it depends on %(name)s, which was not imported",
+                                    name=f"{node['question']}_{node['row']}"))
+        ours["row"] = row
     if "value" in node:
         ours["value"] = codes.option_code(node["question"], str(node["value"])) or node["value"]
+    if "row" in node:
+        if earlier[code].type is QuestionType.matrix_multiple and node["op"] in ("=", "!="):
+            selected = {**ours, "op": "selected"}  # "= option" on a row of boxes: that box is ticked
+            return selected if node["op"] == "=" else {"op": "not", "args": [selected]}
+        return ours
     if earlier[code].type in (QuestionType.multiple_choice, QuestionType.ranking) and node["op"] in ("=", "!="):
         selected = {"op": "selected", "question": code, "value": ours["value"]}
         return selected if node["op"] == "=" else {"op": "not", "args": [selected]}

@@ -19,7 +19,7 @@ from .draft import (
     texts,
     translate_condition,
 )
-from .expressions import Translator
+from .expressions import Row, Translator
 from .files import parse_xml
 
 # LimeSurvey's one-letter question types we can hold.
@@ -376,11 +376,14 @@ class _Reader:
             return (name, sgqa.group(2) or None) if name else None
         if reference in self.by_name:
             return reference, None
-        for name, (_, kind, qid) in self.by_name.items():
-            if kind in WITH_SUBQUESTIONS and reference.startswith(name + "_"):
-                sub = reference[len(name) + 1:]
-                if any(code == sub for _, code, _ in self.children.get(qid, [])):
-                    return name, sub
+        for name, (question, kind, qid) in self.by_name.items():
+            if not reference.startswith(name + "_"):
+                continue
+            sub = reference[len(name) + 1:]
+            if kind in WITH_SUBQUESTIONS and any(code == sub for _, code, _ in self.children.get(qid, [])):
+                return name, sub
+            if kind in MATRICES and any(code == sub for code, _ in question.rows):
+                return name, Row(sub)  # one row of an array (one item of a multiple numerical...)
         return None
 
 

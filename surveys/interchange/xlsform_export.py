@@ -34,7 +34,7 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
         kind, lists = _type_and_choices(question, languages)
         survey.append([kind, question.code, *(question.text.get(language, "") for language in languages),
                        *(question.help.get(language, "") for language in languages),
-                       "yes" if question.required else "", relevant(question.condition),
+                       "yes" if question.required else "", relevant(question.shown_if),
                        _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
                        question.type.value if question.type in SCALES else ""])
         choices.extend(lists)
