@@ -31,6 +31,7 @@ class ImportResult:
     questionnaire: Questionnaire
     notes: list  # every note; those about display conditions carry their expression
     conditions_imported: int = 0  # display conditions of the file (each once) kept on at least one question
+    questions_imported: int = 0  # questions of the file (each once, whatever it became here) imported
 
     @property
     def condition_notes(self) -> list:
@@ -63,8 +64,10 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     codes = _Codes()
     kept = set()  # (source, expression) of the conditions imported
     refused = {}  # (source, expression, reason) -> the questions that could not keep it
+    sources = set()  # the file's questions imported, each once
     for question in draft.questions:
-        _add_question(version, question, codes, languages, notes, kept, refused)
+        if _add_question(version, question, codes, languages, notes, kept, refused):
+            sources.add(question.source or question.name)
     notes.extend(_refused_notes(refused))
     if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
@@ -72,7 +75,7 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     notes.extend(languages.notes())
     if new_version_of is not None:
         notes.extend(_left_out_of_new_version(version))
-    return ImportResult(questionnaire, notes, conditions_imported=len(kept))
+    return ImportResult(questionnaire, notes, conditions_imported=len(kept), questions_imported=len(sources))
 
 
 def _left_out_of_new_version(version) -> list:
@@ -84,7 +87,8 @@ def _left_out_of_new_version(version) -> list:
                         "them: %(codes)s", n=previous.number, codes=", ".join(gone)))]
 
 
-def _add_question(version, question, codes, languages, notes, kept, refused):
+def _add_question(version, question, codes, languages, notes, kept, refused) -> bool:
+    """Save one question of the draft; whether it was imported (refusals become notes)."""
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
@@ -113,7 +117,7 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
         refusal = error
     else:
         kept.update((part.source, part.expression) for part, _ in parts)
-        return
+        return True
     if parts:  # its parts pass one by one but perhaps not together (too long): try without them
         try:
             ops.save_question(version, condition=None, **fields)
@@ -122,7 +126,7 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
         else:
             for part, _ in parts:
                 refused.setdefault((part.source, part.expression, str(refusal)), []).append(question.name)
-            return
+            return True
     codes.forget(question.name)
     notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
     return False

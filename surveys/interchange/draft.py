@@ -48,6 +48,9 @@ class DraftQuestion:
     settings: dict = field(default_factory=dict)
     # Its own display condition and those of its groups: all must hold.
     conditions: list = field(default_factory=list)  # [ConditionPart]
+    # The file's question it comes from, when one became several here (a grid's rows, a
+    # dual scale's second matrix): a question of the file counts once. "": its own name.
+    source: str = ""
 
 
 @dataclass(frozen=True)
