@@ -207,15 +207,21 @@ def test_limesurvey_3_with_l10n_tables(territories):
     by_bus = {"op": "=", "question": "transport", "value": "a1"}
     assert lignes.condition == by_bus
     assert questions["retard"].type is QuestionType.yes_no
-    # The second group's condition (by bus) holds for each of its questions, with their own.
-    assert questions["retard"].condition == {"op": "and", "args": [
-        by_bus, {"op": "selected", "question": "lignes", "value": "l2"}]}  # Lignes_L2 == "Y"
-    assert questions["minutes"].condition == {"op": "and", "args": [
+    # The second group's condition (by bus) became a part's: it holds for each of its
+    # questions (shown_if), with their own, and stays editable as the part's.
+    (part,) = result.version.groups
+    assert part["condition"] == by_bus and part["title"]["fr"]
+    assert {q.code for q in result.version.questions if q.group_code == part["code"]} >= {
+        "retard", "minutes", "pourquoi", "attente"}
+    assert questions["retard"].condition == {"op": "selected", "question": "lignes", "value": "l2"}  # Lignes_L2 == "Y"
+    assert questions["retard"].shown_if == {"op": "and", "args": [
+        by_bus, {"op": "selected", "question": "lignes", "value": "l2"}]}
+    assert questions["minutes"].shown_if == {"op": "and", "args": [
         by_bus, {"op": "=", "question": "retard", "value": True}]}
     assert questions["minutes"].settings == {"min": 0, "max": 180}
-    assert questions["pourquoi"].condition == {"op": "and", "args": [
+    assert questions["pourquoi"].shown_if == {"op": "and", "args": [
         by_bus, {"op": "answered", "question": "minutes"}]}
-    assert questions["attente"].condition == {"op": "and", "args": [  # before: only its group's was kept
+    assert questions["attente"].shown_if == {"op": "and", "args": [  # before: only its group's was kept
         by_bus, {"op": ">", "question": "minutes", "value": 10}]}
     assert result.conditions_imported == 6 and result.condition_notes == []  # the group's once, 5 of questions
     notes = by_subject(result.notes)
@@ -392,9 +398,10 @@ def test_real_limesurvey_2_sample(territories):
     assert questions["qranking"].type is QuestionType.ranking
     assert questions["qyesno"].type is QuestionType.yes_no
     more_than_ten = {"op": ">", "question": "num", "value": 10}  # its group's condition (num is a short text)
-    assert questions["yearsmarried"].condition == {"op": "and", "args": [
+    assert questions["yearsmarried"].shown_if == {"op": "and", "args": [
         more_than_ten, {"op": "=", "question": "married", "value": True}]}
-    assert questions["kid2"].condition == {"op": "and", "args": [
+    assert questions["yearsmarried"].group_code  # the group became a part
+    assert questions["kid2"].shown_if == {"op": "and", "args": [
         more_than_ten, {"op": ">=", "question": "numkids", "value": 2}]}
     # 42 with the arrays and multiple fields imported as matrices (25 when they were left out)
     assert result.conditions_imported == 42

@@ -68,6 +68,8 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     for question in draft.questions:
         if _add_question(version, question, codes, languages, notes, kept, refused):
             sources.add(question.source or question.name)
+    for group in draft.groups:
+        _add_part(version, draft, group, codes, languages, notes, kept)
     notes.extend(_refused_notes(refused))
     if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
@@ -130,6 +132,32 @@ def _add_question(version, question, codes, languages, notes, kept, refused) -> 
     codes.forget(question.name)
     notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
     return False
+
+
+def _add_part(version, draft, group, codes, languages, notes, kept):
+    """A group of the file with a condition becomes a part: its imported questions, its title,
+    its condition (on questions before its first one). Said in a note when it cannot be kept
+    (its questions are then shown without that condition)."""
+    members = [codes.get(question.name) for question in draft.questions if question.group == group.key]
+    members = [code for code in members if code and version.question(code) is not None]
+    if not members:
+        return
+    first = min(version.question(code).position for code in members)
+    earlier = {q.code: q for q in version.questions if q.position < first}
+    taken = {g["code"] for g in version.groups or []}
+    code = _unique(_ascii_words(group.name)[:CODE_MAX] or "part", taken, CODE_MAX)
+    if not code[0].isalpha():
+        code = _unique(f"part_{code}"[:CODE_MAX], taken, CODE_MAX)
+    try:
+        condition = _our_names(group.condition.tree, codes, earlier)
+        ops.save_group(version, code=code, title=_clip(languages.pick(group.title) or {"fr": group.name}, TITLE_MAX),
+                       members=members, condition=condition)
+    except (ConditionError, ops.SurveyError) as error:
+        notes.append(Note(group.name, _l("display condition not imported (%(reason)s): %(expression)s",
+                                         reason=str(error), expression=group.condition.expression),
+                          expression=group.condition.expression))
+        return
+    kept.add((group.condition.source, group.condition.expression))
 
 
 def _conditions(version, question, codes, refused) -> list:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import ITEMS_TYPES, QuestionType
 from .draft import (
     Draft,
+    DraftGroup,
     DraftQuestion,
     ImportRefused,
     number,
@@ -162,18 +163,23 @@ class _Reader:
         return found
 
     def _groups(self):
-        self.group_order, conditions, names = {}, {}, {}
+        self.group_order, conditions, names, titles = {}, {}, {}, defaultdict(dict)
         for row in _table(self.root, "groups") + _table(self.root, "group_l10ns"):
             gid = row.get("gid")
             if "group_order" in row:
                 self.group_order.setdefault(gid, _int(row.get("group_order")))
             if row.get("group_name") and (gid not in names or row.get("language") == self.draft.default_language):
                 names[gid] = plain_text(row["group_name"])
+            if row.get("group_name"):
+                titles[gid][row.get("language") or self.draft.default_language] = row["group_name"]
             if (row.get("grelevance") or "").strip().lower() not in TRIVIAL_RELEVANCE:
                 conditions[gid] = row["grelevance"]
         if self.group_order:
-            self.draft.note("", _l("Question groups (pages) are not imported; their questions were kept, in order."))
-        self.group_conditions, self.group_names = conditions, names  # expressions, resolved with the questions
+            self.draft.note("", _l("Question groups (pages) are not imported, except those shown only in some cases "
+                                   "(their relevance), which became parts of the questionnaire; every question was "
+                                   "kept, in order."))
+        # Expressions, resolved with the questions.
+        self.group_conditions, self.group_names, self.group_titles = conditions, names, titles
 
     # --- Questions ------------------------------------------------------------------
 
@@ -359,13 +365,20 @@ class _Reader:
         # The file's names (a grid's rows are questions NAME_ROW here: its cells are found by name).
         qid_to_name = {qid: row.get("title", "") for row in self._rows() if (qid := row.get("qid"))}
         translate = Translator(lambda reference: self._target(reference, qid_to_name))
-        groups = {gid: translate_condition(self.draft, self.group_names.get(gid) or gid, expression, translate)
-                  for gid, expression in self.group_conditions.items()}
+        for gid, expression in self.group_conditions.items():  # a group with a condition: a part
+            name = self.group_names.get(gid) or gid
+            part = translate_condition(self.draft, name, expression, translate)
+            if part is not None:
+                self.draft.groups.append(DraftGroup(key=gid, name=name, title=texts(self.group_titles.get(gid, {}))
+                                                    or {self.draft.default_language: name}, condition=part))
+        parted = {group.key for group in self.draft.groups}
         table = self._condition_rows()
         for question in self.draft.questions:
             expression = (question.conditions or "").strip()
             qid = self.by_name[question.name][2]
-            parts = [groups.get(self.group_of[question.name])]
+            if self.group_of[question.name] in parted:
+                question.group = self.group_of[question.name]
+            parts = []
             source = question.source or question.name  # a grid's rows share the grid's condition: counted once
             if expression.lower() not in TRIVIAL_RELEVANCE:
                 # LimeSurvey 1.92+ writes the relevance from the conditions table: one or the other.
