@@ -156,3 +156,22 @@ def test_facilitator_sets_sees_and_removes_a_parts_condition(client, auth, make_
     assert deleted.status_code == 302
     db.session.expire_all()
     assert wave.version.groups == [] and all(q.group_code is None for q in wave.version.questions)
+
+
+def test_a_parts_title_is_translated_and_shown_in_the_residents_language(client, auth, make_user, household):
+    auth.login(make_user("facilitator", ("sanitas",)))
+    url = f"/animation/enquetes/{household.questionnaire_id}/traductions?langue=tr"
+    page = client.get(url)
+    assert 'name="questionnaire-part-foyer"' in page.text and "Les autres membres du foyer" in page.text
+    version = household.version
+    data = {"questionnaire-title": "Anket", "questionnaire-part-foyer": "Hanenin diğer üyeleri"}
+    data.update({f"text-{q.code}": "" for q in version.questions})
+    data["text-personnes"] = "Evinizde kaç kişi yaşıyor?"  # Turkish is a language of the questionnaire
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert household.version.group("foyer")["title"] == {"fr": "Les autres membres du foyer", "en": "Others",
+                                                         "tr": "Hanenin diğer üyeleri"}
+    assert household.version.group("foyer")["condition"] == MORE_THAN_ONE  # untouched
+    auth.logout()
+    resident = client.get(f"/enquete/{household.id}?lang=tr").text
+    assert resident.count('<p class="step-part" lang="tr" dir="auto">Hanenin diğer üyeleri</p>') == 3
