@@ -87,7 +87,12 @@ def test_xlsform_types_translations_and_conditions(territories):
         assert skipped in notes, skipped
     assert "age" in notes["enfants"][0]  # the question inside the repeat is named
     whole_file = " ".join(notes[""])
-    assert "Quand-Vous → quand_vous" in whole_file and "securite" in whole_file and "start" in whole_file
+    assert "Quand-Vous → quand_vous" in whole_file and "start" in whole_file
+    # The group "securite" has a relevant: it became a part, with its title and condition.
+    assert result.version.groups == [{"code": "securite", "title": {"fr": "Sécurité", "en": "Safety", "ar": "الأمان"},
+                                      "condition": {"op": ">", "question": "age_enfants", "value": 3}}]
+    assert questions["eclairage"].group_code == "securite" and questions["eclairage"].shown_if == {
+        "op": ">", "question": "age_enfants", "value": 3}
 
 
 def test_xlsform_csv_layout_with_old_type_names(territories):
@@ -326,9 +331,13 @@ def test_conditions_too_deep_or_too_long_are_reported_and_their_questions_kept(t
     result = import_questionnaire("deep.csv", content, territories["sanitas"])
     questions = {q.code: q for q in result.questionnaire.latest_version.questions}
     assert set(questions) == {"a", "deep", "long", "both"}
-    assert all(q.condition is None for q in questions.values())  # each part alone fits; together they do not
+    assert all(q.condition is None for q in questions.values() if q.code != "both")
     refused = {note.subject: note for note in result.condition_notes}
-    assert set(refused) == {"deep", "long", "g", "both"} and refused["deep"].expression == deep
+    assert set(refused) == {"deep", "long"} and refused["deep"].expression == deep
+    # The group's condition is its part's, the question's its own: each fits (35 tests each).
+    (part,) = result.version.groups
+    assert len(part["condition"]["args"]) == 35 and len(questions["both"].condition["args"]) == 35
+    assert questions["both"].group_code == "g"
 
 
 def test_limesurvey_19x_conditions_table(territories):
@@ -373,8 +382,9 @@ def test_real_xlsform_spec_test(territories):
     for skipped in ("repeat_test", "calculate_test", "geopoint_test", "display_image_test"):
         assert skipped in notes, skipped
     assert questions["note_test"].type is QuestionType.information  # a note: a screen to read
-    # The group "everything": not(selected(${skip_to_end}, 'yes')), on each of its questions.
-    assert questions["a_integer"].condition == {"op": "not", "args": [
+    # The group "everything": not(selected(${skip_to_end}, 'yes')), a part holding its questions.
+    assert questions["a_integer"].group_code == "everything"
+    assert questions["a_integer"].shown_if == {"op": "not", "args": [
         {"op": "=", "question": "skip_to_end", "value": "yes"}]}
     assert result.conditions_imported == 1
     # the note that checks an e-mail address is now an information screen: its regex() is reported

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import QuestionType
 from .draft import (
     Draft,
+    DraftGroup,
     DraftQuestion,
     ImportRefused,
     number,
@@ -320,14 +321,21 @@ class _Reader:
                                      "matrix's rows."))
 
     def _open(self, kind, name, row):
-        condition = None
+        """A frame of the walk: (kind, name, condition, key of its part). A group with a
+        condition becomes a part (DraftGroup); the others are only listed in a note."""
+        condition, key = None, None
         if kind == "begin repeat":
             self.repeats.append((name, []))
         else:
-            self.groups.append(name)
             if row.get("relevant") and row.get("relevant").strip().lower() not in TRUE:
                 condition = translate_condition(self.draft, name, row.get("relevant"), self.translate)
-        return kind, name, condition
+            if condition is None:
+                self.groups.append(name)
+            else:
+                key = f"{name}#{len(self.draft.groups)}"
+                self.draft.groups.append(DraftGroup(key=key, name=name, condition=condition,
+                                                    title=row.texts("label") or {self.unqualified: name}))
+        return kind, name, condition, key
 
     def _question(self, row, name, group_conditions):
         raw_type = " ".join(row.get("type").split())
@@ -393,8 +401,12 @@ class _Reader:
             self.draft.note(question.name, _l("its condition for being required is not imported: it is optional."))
 
     def _condition(self, row, question, group_conditions):
-        """Its groups' conditions (outermost first), then its own: all must hold."""
-        parts = [frame[2] for frame in reversed(group_conditions)]
+        """Its innermost conditioned group is its part (whose condition it takes as a
+        member); the conditions of the groups around that one (outermost first), then its
+        own, are its own condition: all must hold."""
+        if group_conditions:
+            question.group = group_conditions[0][3]
+        parts = [frame[2] for frame in reversed(group_conditions[1:])]
         expression = row.get("relevant")
         if expression and expression.strip().lower() not in TRUE:
             parts.append(translate_condition(self.draft, question.name, expression, self.translate))
