@@ -131,3 +131,27 @@ def test_matrices_multiple_fields_and_information_make_the_round_trip(app, terri
     assert question_data(version) == question_data(questionnaire.latest_version)
     assert result.condition_notes == [] and result.conditions_imported == 4
     assert not [note for note in result.notes if note.subject]
+
+
+def test_parts_make_the_round_trip_as_groups(app, territories):
+    """A part is written as a group with its title and relevant, its questions keeping their
+    own conditions; the import makes the same part again."""
+    questionnaire = ops.create_questionnaire({"fr": "Parties"}, territories["sanitas"])
+    db.session.flush()
+    version = questionnaire.latest_version
+    for question in QUESTIONS[:3] + NEW_TYPES[1:3] + QUESTIONS[3:5]:
+        ops.save_question(version, **question)
+    condition = {"op": "=", "question": "transport", "value": "bus"}
+    ops.save_group(version, code="reseau", title={"fr": "Le réseau", "en": "The network"},
+                   members=["classement", "services", "moments"], condition=condition)
+    db.session.commit()
+    content = xlsform_bytes(questionnaire)
+    kinds = [row[0] for row in xlsform_bytes_data(content)["survey"]]
+    assert kinds.count("begin_group") == 3 and kinds.count("end_group") == 3  # the part and its two grids
+    result = import_questionnaire("parties.xlsx", content, territories["sanitas"])
+    db.session.commit()
+    again = result.questionnaire.latest_version
+    assert again.groups == version.groups
+    assert [(q.code, q.group_code, q.condition, q.shown_if) for q in again.questions] == [
+        (q.code, q.group_code, q.condition, q.shown_if) for q in version.questions]
+    assert result.condition_notes == [] and not [note for note in result.notes if note.subject]

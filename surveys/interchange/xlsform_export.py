@@ -32,22 +32,38 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
     survey = [["type", "name", *label, *hint, "required", "relevant", "constraint", "appearance", "voix_type",
                "kobo--matrix_list", "voix_row"]]
     choices = [["list_name", "name", *label]]
+    width = len(survey[0])
+    grouped, open_part = _contiguous_parts(version), None
     for question in version.questions:
+        part = question.group_code if question.group_code in grouped else None
+        if part != open_part:  # a part is a group with its title and its relevant
+            if open_part:
+                survey.append(["end_group", *[""] * (width - 1)])
+            if part:
+                group = version.group(part)
+                row = ["begin_group", part, *(group["title"].get(language, "") for language in languages)]
+                row += [""] * len(languages) + ["", relevant(group.get("condition"))]
+                survey.append(row + [""] * (width - len(row)))
+            open_part = part
+        # In an exported part, its condition is the group's: the question keeps its own.
+        condition = question.condition if part else question.shown_if
         kind, lists = _type_and_choices(question, languages)
         texts = [*(question.text.get(language, "") for language in languages),
                  *(question.help.get(language, "") for language in languages)]
         required = "yes" if question.required else ""
         if question.type in MATRIX_TYPES:
-            survey.extend(_grid(question, languages, texts, required, kind))
+            survey.extend(_grid(question, languages, texts, required, kind, condition))
         elif question.type in ITEMS_TYPES:
-            survey.extend(_kobo_matrix(question, languages, texts, required, kind))
+            survey.extend(_kobo_matrix(question, languages, texts, required, kind, condition))
             lists = [[f"{question.code}_items", row["code"], *(row["label"].get(language, "") for language in languages)]
                      for row in question.rows]
         else:
-            survey.append([kind, question.code, *texts, required, relevant(question.shown_if),
+            survey.append([kind, question.code, *texts, required, relevant(condition),
                            _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
                            question.type.value if question.type in SCALES else "", "", ""])
         choices.extend(lists)
+    if open_part:
+        survey.append(["end_group", *[""] * (width - 1)])
     title = [f"form_title::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
     settings = [["form_id", "version", *title, "default_language"],
                 [f"voix_{questionnaire.id}", str(version.number),
@@ -55,30 +71,42 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
     return xlsx_bytes({"survey": survey, "choices": choices, "settings": settings})
 
 
-def _grid(question, languages, texts, required, kind) -> list:
+def _grid(question, languages, texts, required, kind, condition) -> list:
     """A matrix as ODK draws one: a group holding a header row (appearance `label`, the
     options as column heads) and one select row per matrix row (`list-nolabel`), named
     CODE_ROW (`voix_row` keeps the row's code for our import)."""
     empty_help = [""] * len(languages)
-    rows = [["begin_group", question.code, *texts, "", relevant(question.shown_if), "", "field-list", "", "", ""],
+    rows = [["begin_group", question.code, *texts, "", relevant(condition), "", "field-list", "", "", ""],
             [kind, f"{question.code}_header", *texts[:len(languages)], *empty_help, "", "", "", "label", "", "", ""]]
     rows += [[kind, f"{question.code}_{row['code']}", *(row["label"].get(language, "") for language in languages),
               *empty_help, required, "", "", "list-nolabel", "", "", row["code"]] for row in question.rows]
     return [*rows, ["end_group", "", *[""] * len(texts), "", "", "", "", "", "", ""]]
 
 
-def _kobo_matrix(question, languages, texts, required, kind) -> list:
+def _kobo_matrix(question, languages, texts, required, kind, condition) -> list:
     """Several numbers or texts as a KoboToolbox matrix: its rows from a list (CODE_items),
     one column (the question) asked of each."""
     blank = [""] * len(texts)
-    return [["begin_kobomatrix", f"{question.code}_matrix", *blank, "", relevant(question.shown_if), "", "", "",
+    return [["begin_kobomatrix", f"{question.code}_matrix", *blank, "", relevant(condition), "", "", "",
              f"{question.code}_items", ""],
             [kind, question.code, *texts, required, "", _constraint(question), "", question.type.value, "", ""],
             ["end_kobomatrix", "", *blank, "", "", "", "", "", "", ""]]
 
 
+def _contiguous_parts(version) -> set:
+    """The parts whose questions follow one another: each is written as one group. (A part
+    split by other questions cannot be one XLSForm group: its questions then carry its
+    condition in their own `relevant`.)"""
+    positions = {}
+    for index, question in enumerate(version.questions):
+        if question.group_code:
+            positions.setdefault(question.group_code, []).append(index)
+    return {code for code, found in positions.items() if found[-1] - found[0] == len(found) - 1}
+
+
 def _languages(questionnaire, version) -> list[str]:
     used = set(questionnaire.title)
+    used |= {language for group in version.groups or [] for language in group["title"]}
     for question in version.questions:
         used |= set(question.text) | set(question.help)
         used |= {language for option in question.options for language in option.get("label", {})}
