@@ -36,6 +36,7 @@ DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, Ques
                   QuestionType.agreement, QuestionType.smiley}
 
 
+RESERVED_PART_CODES = {"nouvelle"}  # /parties/nouvelle is the page that adds a part
 _UNCHANGED = object()  # save_question's `group` when the caller says nothing of parts
 
 
@@ -232,6 +233,8 @@ def save_group(version: QuestionnaireVersion, *, code, title: dict, members: lis
     code = (code or "").strip().lower()
     if not CODE_PATTERN.match(code):
         raise SurveyError(_l("A part's code is lowercase letters, digits and _, starting with a letter."))
+    if code in RESERVED_PART_CODES:
+        raise SurveyError(_l("The code %(code)s is kept for the builder's own pages: choose another one.", code=code))
     clash = version.group(code)
     if clash is not None and clash is not group:
         raise SurveyError(_l("Another part of this version already uses the code %(code)s.", code=code))

@@ -90,6 +90,8 @@ def test_parts_keep_questions_after_what_they_read(make_wave):
     with pytest.raises(ops.SurveyError):  # reads a later question
         ops.save_group(version, code="foyer", title={"fr": "Foyer"}, members=["age_autre"],
                        condition={"op": "answered", "question": "fin"})
+    with pytest.raises(ops.SurveyError):  # the address of the page that adds a part
+        ops.save_group(version, code="nouvelle", title={"fr": "Nouvelle"}, members=["age_autre"])
     with pytest.raises(ops.SurveyError):  # no French title
         ops.save_group(version, code="foyer", title={"en": "Household"}, members=["age_autre"])
     group = ops.save_group(version, code="foyer", title={"fr": "Foyer"}, members=["age_autre", "lien"],

@@ -144,7 +144,7 @@ def _add_part(version, draft, group, codes, languages, notes, kept):
         return
     first = min(version.question(code).position for code in members)
     earlier = {q.code: q for q in version.questions if q.position < first}
-    taken = {g["code"] for g in version.groups or []}
+    taken = {g["code"] for g in version.groups or []} | ops.RESERVED_PART_CODES
     code = _unique(_ascii_words(group.name)[:CODE_MAX] or "part", taken, CODE_MAX)
     if not code[0].isalpha():
         code = _unique(f"part_{code}"[:CODE_MAX], taken, CODE_MAX)
