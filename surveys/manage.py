@@ -330,9 +330,9 @@ def edit_group(questionnaire_id, code=None):
             flash(_("Part saved."), "success")
             return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
     by_code = {q.code: q for q in version.questions}
+    words = describe(group["condition"], by_code) if group and group.get("condition") else ""
     return render_template("surveys/manage/group_form.html", form=form, questionnaire=questionnaire, group=group,
-                           locked=version.is_locked,
-                           condition_words=describe(group["condition"], by_code) if group and group.get("condition") else "",
+                           locked=version.is_locked, condition_words=words,
                            condition_values=_condition_values(version.questions))
 
 

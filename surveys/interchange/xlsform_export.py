@@ -55,8 +55,8 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
             survey.extend(_grid(question, languages, texts, required, kind, condition))
         elif question.type in ITEMS_TYPES:
             survey.extend(_kobo_matrix(question, languages, texts, required, kind, condition))
-            lists = [[f"{question.code}_items", row["code"], *(row["label"].get(language, "") for language in languages)]
-                     for row in question.rows]
+            lists = [[f"{question.code}_items", row["code"],
+                      *(row["label"].get(language, "") for language in languages)] for row in question.rows]
         else:
             survey.append([kind, question.code, *texts, required, relevant(condition),
                            _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
