@@ -48,7 +48,8 @@ def files():
             print(f"(skipped: {folder} not found)")
             continue
         for path in sorted(folder.rglob("*")):
-            if path.suffix in SUFFIXES and path.is_file():
+            # condition_cases.json is the table of condition tests, not a questionnaire.
+            if path.suffix in SUFFIXES and path.is_file() and path.name != "condition_cases.json":
                 yield str(path.relative_to(folder)), path.read_bytes(), origin
     quartier = (FIXTURES / "quartier.xlsx").read_bytes()
     yield ("quartier.xlsx, whole grid declared, last corner styled",

@@ -199,9 +199,9 @@ def missing_rows(question, value) -> list[str]:
 
 
 def is_shown(question: Question, answers: dict, by_code: dict[str, Question] | None = None) -> bool:
-    """Whether a question's display condition holds, given the clean answers so far
-    (surveys/conditions.py; a hidden question's answer is not among them)."""
-    return evaluate(question.condition, answers)
+    """Whether a question's display condition, and its part's, hold, given the clean answers
+    so far (surveys/conditions.py; a hidden question's answer is not among them)."""
+    return evaluate(question.shown_if, answers)
 
 
 def clean_answers(questions: list[Question], raw_answers: dict) -> tuple[dict, dict]:

@@ -58,9 +58,11 @@ def wave_detail(wave_id):
             {"code": q.code, "position": q.position, "type": q.type.value, "required": q.required,
              "text": q.text, "help": q.help, "options": q.options, "rows": q.rows or [],
              "settings": q.settings,
-             "condition": q.condition}
+             "condition": q.shown_if, "group": q.group_code}
             for q in wave.version.questions
         ],
+        # Parts: a title over their questions; their conditions are in each question's.
+        "groups": [{"code": g["code"], "title": g["title"]} for g in wave.version.groups or []],
         "about_you": {
             "gender": list(GENDERS), "age_bracket": list(AGE_BRACKETS),
             "quartier": [t.slug for t in all_territories() if t.kind is TerritoryKind.quartier],

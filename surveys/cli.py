@@ -102,7 +102,7 @@ def import_report(result, filename) -> dict:
     def listed(notes):
         return [{"source": note.subject or filename, "reason": str(note.message)} for note in notes]
 
-    return {"questionnaire_id": result.questionnaire.id, "questions_imported": len(result.version.questions),
+    return {"questionnaire_id": result.questionnaire.id, "questions_imported": result.questions_imported,
             "not_imported": listed(result.other_notes), "languages": result.version.languages,
             "conditions_imported": result.conditions_imported,
             "conditions_not_imported": listed(result.condition_notes)}

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from .conditions import OP_LABELS, ConditionError, normalize
+from .models import WITH_ROWS
 
 LINES = 4
 MODES = {
@@ -19,6 +20,7 @@ MODES = {
     "none": _l("unless one of these is true"),
 }
 KEEP = "keep"
+ROW_SEPARATOR = "/"  # "services/bus": the row bus of the matrix services (codes have no "/")
 TESTS = OP_LABELS
 NEGATED = {"not_selected": "selected", "not_answered": "answered"}
 NO_VALUE = {"answered", "not_answered"}
@@ -43,8 +45,13 @@ def offer_questions(form, earlier, current=None):
     """The questions a condition may read: those before this one. Also says whether the
     stored condition can be kept as it is."""
     # Question texts are typed by facilitators, in any script: each option takes its own direction.
-    choices = [SelectChoice("", "—")] + [SelectChoice(q.code, f"{q.code} — {q.display_text()[:60]}",
-                                                      render_kw={"dir": "auto"}) for q in earlier]
+    choices = [SelectChoice("", "—")]
+    for q in earlier:
+        choices.append(SelectChoice(q.code, f"{q.code} — {q.display_text()[:60]}", render_kw={"dir": "auto"}))
+        # Each row of a matrix (each item of several numbers or texts) can be tested on its own.
+        choices += [SelectChoice(f"{q.code}{ROW_SEPARATOR}{row['code']}",
+                                 f"{q.code} — {q.row_label(row['code'])[:60]}", render_kw={"dir": "auto"})
+                    for row in (q.rows or []) if q.type in WITH_ROWS]
     for line in form.condition_lines:
         line.form.question.choices = choices
     if current is not None:
@@ -61,7 +68,8 @@ def fill(form, tree) -> bool:
     form.condition_mode.data = mode
     for line, leaf in zip(form.condition_lines, leaves):
         test, node = leaf
-        line.form.question.data, line.form.test.data = node["question"], test
+        line.form.question.data = node["question"] + (f"{ROW_SEPARATOR}{node['row']}" if "row" in node else "")
+        line.form.test.data = test
         value = node.get("value", "")
         line.form.value.data = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else str(value)
     return True
@@ -112,7 +120,8 @@ def read(form, earlier: dict, stored):
             raise ConditionError(_l("Choose a test for each line."))
         if test not in NO_VALUE and not value:
             raise ConditionError(_l("Give the value the condition compares %(code)s with.", code=code))
-        node = {"op": NEGATED.get(test, test), "question": code}
+        question, _separator, row = code.partition(ROW_SEPARATOR)
+        node = {"op": NEGATED.get(test, test), "question": question, **({"row": row} if row else {})}
         if test not in NO_VALUE:
             node["value"] = value
         nodes.append({"op": "not", "args": [node]} if test in NEGATED else node)

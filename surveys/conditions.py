@@ -10,6 +10,9 @@ checked by one table of cases, tests/fixtures/surveys/condition_cases.json).
     {"op": "answered", "question": "q3"}     q3 has an answer
     {"op": "=", "question": "q3", "value": v}     also != < <= > >=
     {"op": "selected", "question": "q4", "value": "bus"}   a multiple choice includes bus
+    {"op": "=", "question": "q3", "row": "bus", "value": "4"}   one row of a matrix (or one
+                                             item of several numbers or texts), tested as
+                                             a single choice (multiple choice, number, text)
 
 Values are stored as the answers are (surveys/answers.py): an option code, true/false for
 yes/no, a number, an ISO date, a scale level (1-5 or "dk"). A question that was not
@@ -17,13 +20,15 @@ answered, or was hidden, has no value: every comparison with it is false, except
 which is the opposite of `=` (as in XLSForm and LimeSurvey: "not 'yes'" holds when
 nothing was said).
 """
+from types import SimpleNamespace
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from voix.i18n import available_languages
 
-from .models import QuestionType
+from .models import WITH_ROWS, QuestionType
 
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 OPERATORS = (*COMPARISONS, "selected", "answered")
@@ -44,6 +49,13 @@ ALLOWED = {
     # Order on text: a number typed as text (LimeSurvey's `num > 10` on a short text).
     QuestionType.short_text: set(COMPARISONS),
     QuestionType.long_text: set(COMPARISONS),
+}
+# A row of a matrix, or an item of several numbers or texts, is tested as this type.
+ROW_TYPES = {
+    QuestionType.matrix_single: QuestionType.single_choice,
+    QuestionType.matrix_multiple: QuestionType.multiple_choice,
+    QuestionType.multiple_number: QuestionType.number,
+    QuestionType.multiple_short_text: QuestionType.short_text,
 }
 
 
@@ -72,6 +84,8 @@ def evaluate(node, answers: dict) -> bool:
     if op == "not":
         return not evaluate(node["args"][0], answers)
     given = answers.get(node["question"])
+    if "row" in node:  # a matrix's answer is {row: value}: the row's value is tested
+        given = given.get(node["row"]) if isinstance(given, dict) else None
     if op == "answered":
         return not is_empty(given)
     if op == "!=":
@@ -159,12 +173,23 @@ def _check(node, earlier, counter, depth):
     source = earlier.get(code) if isinstance(code, str) else None
     if source is None:
         raise ConditionError(_l("A question can only depend on an earlier question."))
+    row = {"row": node["row"]} if "row" in node else {}
+    if row:
+        if source.type not in WITH_ROWS or node["row"] not in [r["code"] for r in source.rows or []]:
+            raise ConditionError(_l("The condition must name one of the rows of %(code)s.", code=code))
+        source = row_as_question(source)
     if op == "answered":
-        return {"op": "answered", "question": code}
+        return {"op": "answered", "question": code, **row}
     if op not in ALLOWED.get(source.type, set()):
         raise ConditionError(_l("The test “%(op)s” cannot be used on the question %(code)s.",
                                 op=op_words(op), code=code))
-    return {"op": op, "question": code, "value": _value(source, op, node.get("value"))}
+    return {"op": op, "question": code, **row, "value": _value(source, op, node.get("value"))}
+
+
+def row_as_question(question):
+    """One row of a matrix (or item) as the question it is tested as: same options and limits."""
+    return SimpleNamespace(code=question.code, type=ROW_TYPES[question.type], options=question.options,
+                           settings=question.settings or {})
 
 
 def _value(source, op, raw):
@@ -326,7 +351,12 @@ def _words(node, by_code, language, top=False) -> str:
 
 def _phrase(key, node, by_code, language) -> str:
     value = _value_words(node, by_code, language) if "value" in node else ""
-    return str(PHRASES[key]) % {"question": node["question"], "value": value}
+    question = node["question"]
+    if "row" in node:
+        source = by_code.get(question)
+        label = source.row_label(node["row"], language) if hasattr(source, "row_label") else node["row"]
+        question = _("%(question)s (row “%(row)s”)", question=question, row=label)
+    return str(PHRASES[key]) % {"question": question, "value": value}
 
 
 def _value_words(node, by_code, language) -> str:
@@ -334,6 +364,10 @@ def _value_words(node, by_code, language) -> str:
 
     source = by_code.get(node["question"])
     value = node["value"]
+    if "row" in node and source is not None and source.type in WITH_ROWS:
+        if source.type in (QuestionType.matrix_single, QuestionType.matrix_multiple) and value in source.option_codes:
+            return source.option_label(value, language)
+        return str(value)
     if source is None or (source.type is QuestionType.single_choice and value not in source.option_codes):
         return str(value)
     if source.type in (QuestionType.multiple_choice, QuestionType.ranking):

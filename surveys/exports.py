@@ -204,7 +204,7 @@ def _codebook_options(question: Question, languages):
 
 def condition_text(question: Question, by_code: dict, language: str) -> str | None:
     """The display condition in plain words: "Shown if transport is “Le bus”" (surveys/conditions.py)."""
-    return describe(question.condition, by_code, language) if question.condition else None
+    return describe(question.shown_if, by_code, language) if question.shown_if else None  # its part's too
 
 
 def wave_xlsx_bytes(wave: Wave) -> bytes:

@@ -7,15 +7,17 @@ from wtforms import (
     DateField,
     FloatField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from voix.request_input import FIRST_YEAR, LAST_YEAR, plausible_year
 
-from .condition_form import ConditionFields
+from .condition_form import MODES, ConditionFields
 from .interchange import ACCEPTED_SUFFIXES
 from .models import QuestionType
 
@@ -114,6 +116,20 @@ class QuestionForm(ConditionFields, FlaskForm):
 
     def validate_rows(self, field):
         self.parsed_rows = parse_options(field.data, _l("Two rows have the same code."))
+
+
+class GroupForm(ConditionFields, FlaskForm):
+    """A part of the questionnaire: a title, its questions and when it is shown."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("e.g. household: lowercase letters, digits and _."))
+    title_fr = StringField(_l("Title in French"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
+    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=200)])
+    members = SelectMultipleField(_l("Its questions"), choices=[], validate_choice=False,
+                                  option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    condition_mode = SelectField(_l("Show this part"), choices=[SelectChoice(k, v) for k, v in MODES.items()],
+                                 default="always")
 
 
 class WaveForm(FlaskForm):

@@ -45,6 +45,7 @@ from .conditions import ConditionError, describe
 from .exports import FORMATS, export_response
 from .forms import (
     TYPE_LABELS,
+    GroupForm,
     ImportForm,
     QuestionForm,
     QuestionnaireForm,
@@ -175,8 +176,12 @@ def detail(questionnaire_id):
 
 
 def _condition_words(version) -> dict:
+    """The conditions in words: each question's own, and each part's (keyed `part:CODE`)."""
     by_code = {q.code: q for q in version.questions}
-    return {q.code: describe(q.condition, by_code) for q in version.questions if q.condition}
+    words = {q.code: describe(q.condition, by_code) for q in version.questions if q.condition}
+    words.update({f"part:{g['code']}": describe(g.get("condition"), by_code)
+                  for g in version.groups or [] if g.get("condition")})
+    return words
 
 
 @bp.get("/<int:questionnaire_id>/xlsform.xlsx")
@@ -286,6 +291,69 @@ def _fill_question_form(form, question):
     condition_form.fill(form, question.condition)
 
 
+@bp.route("/<int:questionnaire_id>/parties/nouvelle", methods=["GET", "POST"])
+@bp.route("/<int:questionnaire_id>/parties/<code>", methods=["GET", "POST"])
+@staff_required(Role.facilitator)
+def edit_group(questionnaire_id, code=None):
+    """A part of the questionnaire: its title, its questions, and the condition that shows
+    or skips all of them at once ("only if the household has more than one person")."""
+    questionnaire = _questionnaire(questionnaire_id)
+    version = questionnaire.latest_version
+    group = version.group(code) if code is not None else None
+    if code is not None and group is None:
+        abort(404)
+    form = GroupForm()
+    form.members.choices = [SelectChoice(q.code, f"{q.code} — {q.display_text()[:60]}", render_kw={"dir": "auto"})
+                            for q in version.questions if q.group_code in (None, code)]
+    condition_form.offer_questions(form, list(version.questions), current=group.get("condition") if group else None)
+    if request.method == "GET" and group is not None:
+        form.code.data = group["code"]
+        for lang in LANGS:
+            getattr(form, f"title_{lang}").data = group["title"].get(lang, "")
+        form.members.data = [q.code for q in version.questions if q.group_code == code]
+        condition_form.fill(form, group.get("condition"))
+    if form.validate_on_submit():
+        stored = group.get("condition") if group else None
+        try:
+            condition = condition_form.read(form, {q.code: q for q in version.questions}, stored)
+            title = {**{k: v for k, v in (group or {}).get("title", {}).items() if k not in LANGS},
+                     **_by_language(form, "title")}
+            ops.save_group(version, code=form.code.data, title=title, members=form.members.data or [],
+                           condition=condition, group=group)
+        except ConditionError as error:
+            form.condition_mode.errors = [*form.condition_mode.errors, str(error)]
+        except ops.SurveyError as error:
+            db.session.rollback()
+            form.code.errors = [*form.code.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Part saved."), "success")
+            return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+    by_code = {q.code: q for q in version.questions}
+    words = describe(group["condition"], by_code) if group and group.get("condition") else ""
+    return render_template("surveys/manage/group_form.html", form=form, questionnaire=questionnaire, group=group,
+                           locked=version.is_locked, condition_words=words,
+                           condition_values=_condition_values(version.questions))
+
+
+@bp.post("/<int:questionnaire_id>/parties/<code>/supprimer")
+@staff_required(Role.facilitator)
+def delete_group(questionnaire_id, code):
+    """The part and its condition go; its questions stay."""
+    questionnaire = _questionnaire(questionnaire_id)
+    version = questionnaire.latest_version
+    if version.group(code) is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            ops.delete_group(version, code)
+            db.session.commit()
+        except ops.SurveyError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for(".detail", questionnaire_id=questionnaire.id))
+
+
 @bp.post("/<int:questionnaire_id>/questions/<int:question_id>/<any(supprimer, monter, descendre):action>")
 @staff_required(Role.facilitator)
 def question_action(questionnaire_id, question_id, action):
@@ -325,11 +393,14 @@ def translations(questionnaire_id):
                    _("%(code)s is not a language code: write one such as tr, pt, ro, es, wo or zgh.", code=asked[:20]))
         return render_template("surveys/manage/translations.html", language=None, error=message, **context), 422
     context.update(language=language, direction=text_direction_of(language), locked=version.is_locked,
-                   texts=_translatable(version, language))
+                   texts=_translatable(version, language), about=_questionnaire_texts(questionnaire, language)
+                   + _part_texts(version, language))
     if request.method == "POST":
         if version.is_locked or not EmptyForm().validate_on_submit():
             return render_template("surveys/manage/translations.html", refused=True, **context), 422
         _save_translations(version, language, request.form)
+        _save_questionnaire_texts(questionnaire, language, request.form)
+        _save_part_texts(version, language, request.form)
         db.session.commit()
         flash(_("Texts in %(language)s saved.", language=language_name(language, current_language())), "success")
         return redirect(url_for(".translations", questionnaire_id=questionnaire.id, langue=language))
@@ -349,6 +420,47 @@ def _translatable(version, language) -> list:
         found.append((question, [(name, what, texts.get("fr", ""), texts.get(language, ""))
                                  for name, what, texts, kind in fields if kind != "help" or texts.get("fr")]))
     return found
+
+
+def _questionnaire_texts(questionnaire, language) -> list:
+    """The title and the introduction, as fields of the translations page (the introduction
+    only when it has a French text: there is nothing to translate otherwise)."""
+    fields = [("title", _("Title"), questionnaire.title or {})]
+    if (questionnaire.description or {}).get("fr"):
+        fields.append(("description", _("Introduction"), questionnaire.description))
+    return [(name, what, texts.get("fr", ""), texts.get(language, "")) for name, what, texts in fields]
+
+
+def _save_questionnaire_texts(questionnaire, language, form):
+    """The title and introduction in `language`: a field left empty shows the French."""
+    limits = {"title": 200, "description": 2000}
+    for name, _what, _french, _text in _questionnaire_texts(questionnaire, language):
+        texts = dict(getattr(questionnaire, name) or {})
+        value = clean_string(form.get(f"questionnaire-{name}", "")).strip()[:limits[name]]
+        if value:
+            texts[language] = value
+        else:
+            texts.pop(language, None)
+        setattr(questionnaire, name, texts)
+
+
+def _part_texts(version, language) -> list:
+    """The titles of the parts (groups of questions), as fields of the translations page."""
+    return [(f"part-{g['code']}", _("Part %(code)s", code=g["code"]), g["title"].get("fr", ""),
+             g["title"].get(language, "")) for g in version.groups or []]
+
+
+def _save_part_texts(version, language, form):
+    groups = []
+    for group in version.groups or []:
+        title = dict(group["title"])
+        value = clean_string(form.get(f"questionnaire-part-{group['code']}", "")).strip()[:200]
+        if value:
+            title[language] = value
+        else:
+            title.pop(language, None)
+        groups.append({**group, "title": title})
+    version.groups = groups  # a new list: the JSON column sees the change
 
 
 def _save_translations(version, language, form):

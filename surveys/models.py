@@ -64,6 +64,10 @@ class QuestionnaireVersion(db.Model):
     questions: Mapped[list["Question"]] = relationship(
         back_populates="version", order_by="Question.position", cascade="all, delete-orphan"
     )
+    # Parts (LimeSurvey's groups, XLSForm's groups): a title and a display condition that
+    # holds for every question of the part, which Question.group_code names (migration 0025):
+    # [{"code": "foyer", "title": {"fr": "Votre foyer", ...}, "condition": tree or None}].
+    groups: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
 
@@ -77,6 +81,9 @@ class QuestionnaireVersion(db.Model):
 
     def question(self, code: str) -> "Question | None":
         return next((q for q in self.questions if q.code == code), None)
+
+    def group(self, code: str | None) -> dict | None:
+        return next((group for group in self.groups or [] if group["code"] == code), None) if code else None
 
     @property
     def languages(self) -> list[str]:
@@ -129,9 +136,10 @@ class Question(db.Model):
     # Matrix rows, or the items of a multiple number / short text question, written like
     # options: [{"code": "bus", "label": {"fr": "Le bus", ...}}, ...] (migration 0019).
     rows: Mapped[list] = mapped_column(JSON, default=list)
-    # Show only if another (earlier) question is answered, or equals an option:
-    # {"question": "transport"} or {"question": "transport", "equals": "bus"}.
+    # When to show it: an expression tree on earlier answers (surveys/conditions.py).
     condition: Mapped[dict | None] = mapped_column(JSON)
+    # The code of its part (QuestionnaireVersion.groups), whose condition applies to it too.
+    group_code: Mapped[str | None] = mapped_column(String(40))
 
     version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
 
@@ -142,6 +150,11 @@ class Question(db.Model):
 
     def display_text(self, language=None) -> str:
         return localized(self.text, language)
+
+    @property
+    def shown_if(self) -> dict | None:
+        """The condition that decides whether it is asked: its part's and its own, both."""
+        return both(group_condition(self.version, self.group_code), self.condition)
 
     @property
     def option_codes(self) -> list[str]:
@@ -167,6 +180,18 @@ class Question(db.Model):
     def signature(self) -> tuple:
         """What must not change for answers to stay comparable across versions."""
         return (self.type.value, tuple(self.option_codes), tuple(self.row_codes))
+
+
+def group_condition(version, code) -> dict | None:
+    group = version.group(code) if version is not None and code else None
+    return group.get("condition") if group else None
+
+
+def both(first: dict | None, second: dict | None) -> dict | None:
+    """Two conditions that must both hold (either may be None)."""
+    if first and second:
+        return {"op": "and", "args": [first, second]}
+    return first or second or None
 
 
 class WaveStatus(enum.Enum):

@@ -3,9 +3,9 @@
 Views, the API and the CLI call these; each leaves committing to its caller except
 `submit_response`, which must commit itself to be idempotent under concurrency.
 """
-import copy
 import math
 import re
+from copy import deepcopy as _deepcopy
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,8 @@ from voix.territories.models import Territory
 from .conditions import ConditionError, normalize, references
 from .models import (
     WITH_ROWS,
+    both,
+    group_condition,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -32,6 +34,10 @@ CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, Questi
                 QuestionType.matrix_single, QuestionType.matrix_multiple}
 DISCRETE_TYPES = {QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
                   QuestionType.agreement, QuestionType.smiley}
+
+
+RESERVED_PART_CODES = {"nouvelle"}  # /parties/nouvelle is the page that adds a part
+_UNCHANGED = object()  # save_question's `group` when the caller says nothing of parts
 
 
 class SurveyError(ValueError):
@@ -56,12 +62,12 @@ def editable_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
     latest = questionnaire.latest_version
     if not latest.is_locked:
         return latest
-    copy = QuestionnaireVersion(number=latest.number + 1)
+    next_version = QuestionnaireVersion(number=latest.number + 1, groups=_deepcopy(latest.groups or []))
     for question in latest.questions:
-        copy.questions.append(_copy_question(question))
-    questionnaire.versions.append(copy)
+        next_version.questions.append(_copy_question(question))
+    questionnaire.versions.append(next_version)
     db.session.flush()
-    return copy
+    return next_version
 
 
 def new_empty_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
@@ -78,7 +84,7 @@ def _copy_question(question: Question) -> Question:
         required=question.required, text=dict(question.text), help=dict(question.help),
         options=[dict(o) for o in question.options], rows=[dict(r) for r in question.rows or []],
         settings=dict(question.settings),
-        condition=copy.deepcopy(question.condition) if question.condition else None,
+        condition=_deepcopy(question.condition) if question.condition else None, group_code=question.group_code,
     )
 
 
@@ -93,7 +99,8 @@ def _require_editable(version: QuestionnaireVersion):
 
 
 def save_question(version: QuestionnaireVersion, *, code, type, text, required=False, options=(),
-                  settings=None, condition=None, help=None, rows=(), question: Question | None = None):
+                  settings=None, condition=None, help=None, rows=(), question: Question | None = None,
+                  group=_UNCHANGED):
     """Add a question to a version, or change one; refuses edits that break comparability."""
     _require_editable(version)
     code = code.strip().lower()
@@ -102,8 +109,7 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
     clash = version.question(code)
     if clash is not None and clash is not question:
         raise SurveyError(_l("Another question of this version already uses the code %(code)s.", code=code))
-    if question is not None and code != question.code and any(
-            question.code in references(q.condition) for q in version.questions):
+    if question is not None and code != question.code and _depended_on(version, question.code):
         raise SurveyError(_l("Another question depends on this one: change that condition first."))
     if type in CHOICE_TYPES and len(options) < 2:
         raise SurveyError(_l("A choice question needs at least two options."))
@@ -127,12 +133,34 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
         required = False  # nothing to answer
     target.required = required
     target.settings, target.condition = settings, condition or None
+    if group is not _UNCHANGED:
+        if group and version.group(group) is None:
+            raise SurveyError(_l("This part does not exist."))
+        target.group_code = group or None
     _check_condition(version, target)
     _check_same_meaning_as_before(version, target)
+    _check_order(version, [*(q for q in version.questions if q is not target), target] if question is None
+                 else list(version.questions))
     if question is None:
         version.questions.append(target)
     db.session.flush()
     return target
+
+
+def _depended_on(version, code) -> bool:
+    """Whether a question's or a part's condition reads the question `code`."""
+    return any(code in references(q.condition) for q in version.questions) or any(
+        code in references(group.get("condition")) for group in version.groups or [])
+
+
+def _check_order(version, ordered):
+    """Every question depends only on questions before it, by its own condition and by its
+    part's (a question moved above what its part reads would be asked before the answer)."""
+    seen = set()
+    for q in ordered:
+        if not references(both(group_condition(version, q.group_code), q.condition)) <= seen:
+            raise SurveyError(_l("A question can only depend on an earlier question."))
+        seen.add(q.code)
 
 
 def _check_condition(version, question):
@@ -176,7 +204,7 @@ def _check_same_meaning_as_before(version, question):
 def delete_question(question: Question):
     version = question.version
     _require_editable(version)
-    if any(question.code in references(q.condition) for q in version.questions):
+    if _depended_on(version, question.code):
         raise SurveyError(_l("Another question depends on this one: change that condition first."))
     version.questions.remove(question)
     _renumber(version)
@@ -188,13 +216,62 @@ def move_question(question: Question, offset: int):
     ordered = list(version.questions)
     index = ordered.index(question)
     ordered.insert(max(0, min(len(ordered) - 1, index + offset)), ordered.pop(index))
-    seen = set()
-    for q in ordered:  # every condition must still point to an earlier question
-        if not references(q.condition) <= seen:
-            raise SurveyError(_l("A question can only depend on an earlier question."))
-        seen.add(q.code)
+    _check_order(version, ordered)  # every condition must still point to an earlier question
     for position, q in enumerate(ordered, start=1):
         q.position = position
+
+
+# --- Parts (groups of questions) with a display condition ---------------------------
+
+
+def save_group(version: QuestionnaireVersion, *, code, title: dict, members: list[str], condition=None,
+               group: dict | None = None) -> dict:
+    """Add a part to a version, or change one: its title, its questions (by code, each in
+    one part at most) and its display condition, read on questions before its first one.
+    When the condition does not hold, none of its questions is asked, required or kept."""
+    _require_editable(version)
+    code = (code or "").strip().lower()
+    if not CODE_PATTERN.match(code):
+        raise SurveyError(_l("A part's code is lowercase letters, digits and _, starting with a letter."))
+    if code in RESERVED_PART_CODES:
+        raise SurveyError(_l("The code %(code)s is kept for the builder's own pages: choose another one.", code=code))
+    clash = version.group(code)
+    if clash is not None and clash is not group:
+        raise SurveyError(_l("Another part of this version already uses the code %(code)s.", code=code))
+    if not (title or {}).get("fr", "").strip():
+        raise SurveyError(_l("The part needs a French title."))
+    questions = [q for q in version.questions if q.code in set(members)]
+    if not questions:
+        raise SurveyError(_l("Choose at least one question for this part."))
+    old_code = group["code"] if group else None
+    if any(q.group_code not in (None, old_code) for q in questions):
+        raise SurveyError(_l("A question belongs to one part at most: take it out of its part first."))
+    first = min(q.position for q in questions)
+    earlier = {q.code: q for q in version.questions if q.position < first}
+    try:
+        condition = normalize(condition, earlier)
+    except ConditionError as error:
+        raise SurveyError(str(error)) from None
+    saved = {"code": code, "title": dict(title), "condition": condition}
+    groups = [g for g in version.groups or [] if g["code"] != old_code]
+    position = next((i for i, g in enumerate(version.groups or []) if g["code"] == old_code), len(groups))
+    groups.insert(position, saved)
+    version.groups = groups  # a new list: the JSON column sees the change
+    for q in version.questions:
+        if q.group_code == old_code or q in questions:
+            q.group_code = code if q in questions else None
+    db.session.flush()
+    return saved
+
+
+def delete_group(version: QuestionnaireVersion, code: str):
+    """The part goes, with its condition; its questions stay, asked as their own conditions say."""
+    _require_editable(version)
+    version.groups = [g for g in version.groups or [] if g["code"] != code]
+    for q in version.questions:
+        if q.group_code == code:
+            q.group_code = None
+    db.session.flush()
 
 
 def _renumber(version):

@@ -28,6 +28,8 @@ from voix.about_you import clean_about_you
 from .answers import clean_answers
 from .models import (
     Answer,
+    QuestionnaireVersion,
+    both,
     Channel,
     Question,
     Questionnaire,
@@ -66,6 +68,8 @@ class QuestionSpec:
     settings: dict
     condition: dict | None
     rows: list  # matrix rows, or the items of a multiple question
+    # Its own condition and its part's, both (Question.shown_if): what decides whether it is asked.
+    shown_if: dict | None = None
 
     @property
     def option_codes(self) -> list[str]:
@@ -98,8 +102,10 @@ WAVE_ROWS = (select(Wave.version_id, Wave.territory_id, Wave.questionnaire_id, Q
                     Questionnaire.ask_about_you,
                     select(Response.id).where(Response.wave_id == Wave.id).exists().label("answered"),
                     Question.id, Question.code, Question.type, Question.required, Question.options,
-                    Question.settings, Question.condition, Question.rows)
+                    Question.settings, Question.condition, Question.rows, Question.group_code,
+                    QuestionnaireVersion.groups)
              .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
+             .join(QuestionnaireVersion, QuestionnaireVersion.id == Wave.version_id)
              .outerjoin(Question, Question.version_id == Wave.version_id)
              .where(Wave.id == bindparam("wave_id")).order_by(Question.position))
 WAVE_STATE = (select(Wave.status, Wave.opens_on, Wave.closes_on, Wave.version_id, Wave.territory_id,
@@ -203,11 +209,16 @@ def load_target(wave_id: int) -> Target | None:
     if not rows:
         return None
     head = rows[0][:5]
-    questions = tuple(QuestionSpec(*row[6:]) for row in rows if row[6] is not None)
+    questions = tuple(_spec(row) for row in rows if row.id is not None)
     target = Target(wave_id, *head, questions)
     if rows[0].answered:
         targets[wave_id] = target
     return target
+
+
+def _spec(row) -> QuestionSpec:
+    part = next((g for g in row.groups or [] if g["code"] == row.group_code), None) if row.group_code else None
+    return QuestionSpec(*row[6:14], shown_if=both(part and part.get("condition"), row.condition))
 
 
 def _forget_target(wave_id: int):

@@ -21,6 +21,7 @@ CASES = TABLE["cases"]
 def table_questions() -> dict:
     return {q["code"]: Question(code=q["code"], position=i, type=QuestionType(q["type"]), text={"fr": q["code"]},
                                 options=[{"code": o, "label": {"fr": o.title(), "en": o.upper()}} for o in q.get("options", [])],
+                                rows=[{"code": r, "label": {"fr": r.title()}} for r in q.get("rows", [])],
                                 settings={})
             for i, q in enumerate(TABLE["questions"], start=1)}
 
@@ -30,7 +31,11 @@ def clean_form(questions: dict, form: dict) -> dict:
     clean = {}
     for code, values in form.items():
         question = questions[code]
-        raw = values if question.type in (QuestionType.multiple_choice, QuestionType.ranking) else values[0]
+        if isinstance(values, dict):  # a matrix or several items: {row: [field values]}
+            several = question.type is QuestionType.matrix_multiple
+            raw = {row: (given if several else given[0]) for row, given in values.items() if given}
+        else:
+            raw = values if question.type in (QuestionType.multiple_choice, QuestionType.ranking) else values[0]
         if is_empty(raw):
             continue
         try:

@@ -123,3 +123,73 @@ def test_questions_show_and_hide_live_and_hidden_answers_are_not_kept(site, phon
     db.session.rollback()  # a fresh read: the server wrote from another connection
     response = db.session.scalar(db.select(Response))
     assert {a.question.code: a.value for a in response.answers} == {"seul": True, "services": ["caf"], "attente": 2}
+
+
+@pytest.fixture
+def household_site(app, database_url, make_wave):
+    from surveys import operations as ops
+    from tests.test_surveys_groups import HOUSEHOLD, MORE_THAN_ONE
+
+    if database_url.startswith("postgresql"):
+        pytest.skip("browser tests run once, on SQLite")
+    wave = make_wave(questions=HOUSEHOLD)
+    ops.save_group(wave.version, code="foyer", title={"fr": "Les autres membres du foyer"},
+                   members=["age_autre", "lien", "note"], condition=MORE_THAN_ONE)
+    db.session.commit()
+    with live_server(make_app(database_url)) as url:
+        yield {"url": url, "wave": wave}
+
+
+def test_a_part_is_skipped_as_a_whole_and_nothing_of_it_is_sent(household_site):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True).new_page()
+        page.goto(f"{household_site['url']}/enquete/{household_site['wave'].id}")
+        page.fill(".step:visible input", "2")
+        page.tap("button.next")
+        assert visible_code(page) == "age_autre"  # two people: the part is asked, under its title
+        expect(page.locator(".step:visible .step-part")).to_have_text("Les autres membres du foyer")
+        page.tap("button.next")
+        expect(page.locator(".step:visible .error")).not_to_be_empty()  # required inside the part
+        page.fill(".step:visible input", "40")
+        page.locator(".step:visible input").blur()  # the message goes on change: tap where the button then is
+        page.tap("button.next")
+        assert visible_code(page) == "lien"
+        page.tap('.step:visible input[value="enfant"] >> xpath=..')
+        page.tap("button.next")
+        assert visible_code(page) == "note"  # the part's information screen too
+        for _ in range(3):
+            page.tap("button.back")
+        page.fill(".step:visible input", "1")  # alone after all: the whole part goes
+        page.tap("button.next")
+        assert visible_code(page) == "fin"
+        page.tap("button.next")  # the optional "about you"
+        page.tap("button.send")
+        page.wait_for_url("**/merci**")
+        browser.close()
+    db.session.rollback()
+    response = db.session.scalar(db.select(Response))
+    assert {a.question.code: a.value for a in response.answers} == {"personnes": 1}
+
+
+def test_a_question_follows_one_row_of_a_matrix(app, database_url, make_wave):
+    from tests.test_conditions_rows import QUESTIONS as ROW_QUESTIONS
+
+    if database_url.startswith("postgresql"):
+        pytest.skip("browser tests run once, on SQLite")
+    wave = make_wave(questions=ROW_QUESTIONS[:3])
+    with live_server(make_app(database_url)) as url, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True).new_page()
+        page.goto(f"{url}/enquete/{wave.id}")
+        page.tap('.step:visible fieldset[data-row="poste"] input[value="4"] >> xpath=..')
+        page.tap("button.next")
+        page.tap("button.next")
+        assert visible_code(page) != "pourquoi_bus"  # "Très bien" for the post office, not the bus
+        page.tap("button.back")
+        page.tap("button.back")
+        page.tap('.step:visible fieldset[data-row="bus"] input[value="4"] >> xpath=..')
+        page.tap("button.next")
+        page.tap("button.next")
+        assert visible_code(page) == "pourquoi_bus"
+        browser.close()

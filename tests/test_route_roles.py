@@ -191,6 +191,10 @@ EXPECTED = {
     "survey_manage.create_wave": staff(R, FA),
     "survey_manage.detail": staff(200, FA, EA),
     "survey_manage.edit_question": staff(200, FA),
+    "survey_manage.edit_group": staff(200, FA),
+    # A part that does not exist (deleting the real one would change the world for the next
+    # roles): the rights are checked before it is looked for.
+    "survey_manage.delete_group": staff(404, FA),
     "survey_manage.translations": staff(200, FA),
     "survey_manage.export": staff(200, FA, EA),
     "survey_manage.export_xlsform": staff(200, FA, EA),
@@ -211,6 +215,7 @@ EXPECTED = {
 # or hide the comment the next roles are walked on.
 ARGUMENTS_FOR = {
     "survey_manage.wave_status": {"action": "ouvrir"},
+    "survey_manage.delete_group": {"code": "absente"},
     "deliberation_manage.moderate_comment": {"action": "retablir"},
     "deliberation_manage.moderate_idea": {"action": "retablir"},
     "deliberation_manage.moderate_question": {"action": "retablir"},
@@ -276,6 +281,8 @@ def _create_world() -> dict:
     db.session.flush()
     for fields in SIMPLE_QUESTIONS:
         survey_ops.save_question(questionnaire.latest_version, **{**fields, "type": QuestionType(fields["type"])})
+    survey_ops.save_group(questionnaire.latest_version, code="foyer", title={"fr": "Votre foyer"},
+                          members=[questionnaire.latest_version.questions[-1].code])
     wave = survey_ops.create_wave(questionnaire, sanitas, date.today() - timedelta(days=1),
                                   date.today() + timedelta(days=30))
     wave.status = WaveStatus.open
@@ -311,7 +318,7 @@ def _create_world() -> dict:
     db.session.flush()
     return {
         "questionnaire_id": questionnaire.id, "wave_id": wave.id,
-        "survey_manage:question_id": questionnaire.latest_version.questions[0].id, "statement_id": statement.id,
+        "survey_manage:question_id": questionnaire.latest_version.questions[0].id, "survey_manage:code": "foyer", "statement_id": statement.id,
         "consultation_id": consultation.id, "spare_consultation_id": spare.id, "idea_id": idea.id,
         "comment_id": comment.id,
         "question_id": question.id, "committee_id": committee.id, "member_id": committee.members[0].id,

@@ -87,7 +87,12 @@ def test_xlsform_types_translations_and_conditions(territories):
         assert skipped in notes, skipped
     assert "age" in notes["enfants"][0]  # the question inside the repeat is named
     whole_file = " ".join(notes[""])
-    assert "Quand-Vous → quand_vous" in whole_file and "securite" in whole_file and "start" in whole_file
+    assert "Quand-Vous → quand_vous" in whole_file and "start" in whole_file
+    # The group "securite" has a relevant: it became a part, with its title and condition.
+    assert result.version.groups == [{"code": "securite", "title": {"fr": "Sécurité", "en": "Safety", "ar": "الأمان"},
+                                      "condition": {"op": ">", "question": "age_enfants", "value": 3}}]
+    assert questions["eclairage"].group_code == "securite" and questions["eclairage"].shown_if == {
+        "op": ">", "question": "age_enfants", "value": 3}
 
 
 def test_xlsform_csv_layout_with_old_type_names(territories):
@@ -207,15 +212,21 @@ def test_limesurvey_3_with_l10n_tables(territories):
     by_bus = {"op": "=", "question": "transport", "value": "a1"}
     assert lignes.condition == by_bus
     assert questions["retard"].type is QuestionType.yes_no
-    # The second group's condition (by bus) holds for each of its questions, with their own.
-    assert questions["retard"].condition == {"op": "and", "args": [
-        by_bus, {"op": "selected", "question": "lignes", "value": "l2"}]}  # Lignes_L2 == "Y"
-    assert questions["minutes"].condition == {"op": "and", "args": [
+    # The second group's condition (by bus) became a part's: it holds for each of its
+    # questions (shown_if), with their own, and stays editable as the part's.
+    (part,) = result.version.groups
+    assert part["condition"] == by_bus and part["title"]["fr"]
+    assert {q.code for q in result.version.questions if q.group_code == part["code"]} >= {
+        "retard", "minutes", "pourquoi", "attente"}
+    assert questions["retard"].condition == {"op": "selected", "question": "lignes", "value": "l2"}  # Lignes_L2 == "Y"
+    assert questions["retard"].shown_if == {"op": "and", "args": [
+        by_bus, {"op": "selected", "question": "lignes", "value": "l2"}]}
+    assert questions["minutes"].shown_if == {"op": "and", "args": [
         by_bus, {"op": "=", "question": "retard", "value": True}]}
     assert questions["minutes"].settings == {"min": 0, "max": 180}
-    assert questions["pourquoi"].condition == {"op": "and", "args": [
+    assert questions["pourquoi"].shown_if == {"op": "and", "args": [
         by_bus, {"op": "answered", "question": "minutes"}]}
-    assert questions["attente"].condition == {"op": "and", "args": [  # before: only its group's was kept
+    assert questions["attente"].shown_if == {"op": "and", "args": [  # before: only its group's was kept
         by_bus, {"op": ">", "question": "minutes", "value": 10}]}
     assert result.conditions_imported == 6 and result.condition_notes == []  # the group's once, 5 of questions
     notes = by_subject(result.notes)
@@ -320,9 +331,13 @@ def test_conditions_too_deep_or_too_long_are_reported_and_their_questions_kept(t
     result = import_questionnaire("deep.csv", content, territories["sanitas"])
     questions = {q.code: q for q in result.questionnaire.latest_version.questions}
     assert set(questions) == {"a", "deep", "long", "both"}
-    assert all(q.condition is None for q in questions.values())  # each part alone fits; together they do not
+    assert all(q.condition is None for q in questions.values() if q.code != "both")
     refused = {note.subject: note for note in result.condition_notes}
-    assert set(refused) == {"deep", "long", "g", "both"} and refused["deep"].expression == deep
+    assert set(refused) == {"deep", "long"} and refused["deep"].expression == deep
+    # The group's condition is its part's, the question's its own: each fits (35 tests each).
+    (part,) = result.version.groups
+    assert len(part["condition"]["args"]) == 35 and len(questions["both"].condition["args"]) == 35
+    assert questions["both"].group_code == "g"
 
 
 def test_limesurvey_19x_conditions_table(territories):
@@ -367,8 +382,9 @@ def test_real_xlsform_spec_test(territories):
     for skipped in ("repeat_test", "calculate_test", "geopoint_test", "display_image_test"):
         assert skipped in notes, skipped
     assert questions["note_test"].type is QuestionType.information  # a note: a screen to read
-    # The group "everything": not(selected(${skip_to_end}, 'yes')), on each of its questions.
-    assert questions["a_integer"].condition == {"op": "not", "args": [
+    # The group "everything": not(selected(${skip_to_end}, 'yes')), a part holding its questions.
+    assert questions["a_integer"].group_code == "everything"
+    assert questions["a_integer"].shown_if == {"op": "not", "args": [
         {"op": "=", "question": "skip_to_end", "value": "yes"}]}
     assert result.conditions_imported == 1
     # the note that checks an e-mail address is now an information screen: its regex() is reported
@@ -392,9 +408,10 @@ def test_real_limesurvey_2_sample(territories):
     assert questions["qranking"].type is QuestionType.ranking
     assert questions["qyesno"].type is QuestionType.yes_no
     more_than_ten = {"op": ">", "question": "num", "value": 10}  # its group's condition (num is a short text)
-    assert questions["yearsmarried"].condition == {"op": "and", "args": [
+    assert questions["yearsmarried"].shown_if == {"op": "and", "args": [
         more_than_ten, {"op": "=", "question": "married", "value": True}]}
-    assert questions["kid2"].condition == {"op": "and", "args": [
+    assert questions["yearsmarried"].group_code  # the group became a part
+    assert questions["kid2"].shown_if == {"op": "and", "args": [
         more_than_ten, {"op": ">=", "question": "numkids", "value": 2}]}
     # 42 with the arrays and multiple fields imported as matrices (25 when they were left out)
     assert result.conditions_imported == 42

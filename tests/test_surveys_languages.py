@@ -249,3 +249,43 @@ def test_reading_every_languages_own_name_leaves_babel_whole():
     _autonyms.cache_clear()
     assert language_code("Türkçe") == "tr"
     assert Locale.parse("tr").text_direction == "ltr" and Locale.parse("ar").text_direction == "rtl"
+
+
+def test_title_and_introduction_are_translated_and_shown_in_the_residents_language(client, auth, make_user,
+                                                                                    turkish_wave):
+    questionnaire = turkish_wave.questionnaire
+    questionnaire.description = {"fr": "Cinq minutes sur le bus."}
+    db.session.commit()
+    auth.login(make_user("facilitator", ("sanitas",)))
+    url = f"/animation/enquetes/{questionnaire.id}/traductions?langue=tr"
+    page = client.get(url)
+    assert 'name="questionnaire-title"' in page.text and 'name="questionnaire-description"' in page.text
+    assert "Cinq minutes sur le bus." in page.text  # the French beside the field
+    fields = {"questionnaire-title": "Mahalle anketi", "questionnaire-description": "Otobüs hakkında beş dakika."}
+    version = questionnaire.latest_version
+    fields.update({f"text-{q.code}": q.text.get("tr", "") for q in version.questions})
+    fields.update({f"option-{q.code}-{o['code']}": o["label"].get("tr", "") for q in version.questions
+                   for o in q.options})
+    assert client.post(url, data=fields).status_code == 302
+    db.session.expire_all()
+    questionnaire = db.session.get(Questionnaire, questionnaire.id)
+    assert questionnaire.title["tr"] == "Mahalle anketi" and questionnaire.title["fr"]
+    assert questionnaire.description == {"fr": "Cinq minutes sur le bus.", "tr": "Otobüs hakkında beş dakika."}
+    # The question texts went through unchanged.
+    assert questionnaire.latest_version.question("transport").text["tr"] == "Otobüse biniyor musunuz?"
+    auth.logout()
+    resident = client.get(f"/enquete/{turkish_wave.id}?lang=tr")
+    assert re.search(r'<h1 class="survey-title" lang="tr" dir="auto">Mahalle anketi</h1>', resident.text)
+    assert re.search(r'<p class="lead" lang="tr" dir="auto">Otobüs hakkında beş dakika.</p>', resident.text)
+    assert html_lang(resident) == ("fr", "ltr")
+    # The switch lists the questionnaire's languages, each in itself.
+    switch = re.search(r'<nav class="language-switch".*?</nav>', resident.text, re.DOTALL).group(0)
+    offered = re.findall(r'value="([\w-]+)"', switch)
+    assert offered[:3] == ["fr", "tr", "pt"]
+    assert ">Português<" in switch
+    # Emptied: the French comes back (the page's own language: no lang attribute needed).
+    auth.login(make_user("facilitator", ("sanitas",), email="other@example.org"))
+    client.post(url, data={**fields, "questionnaire-description": ""})
+    auth.logout()
+    resident = client.get(f"/enquete/{turkish_wave.id}?lang=tr")
+    assert re.search(r'<p class="lead" dir="auto">Cinq minutes sur le bus.</p>', resident.text)

@@ -172,19 +172,40 @@ def test_limesurvey_dual_scale_becomes_two_matrices(context):
 @pytest.mark.parametrize("kind, question_type, items", [
     ("K", QuestionType.multiple_number, ["SQ1", "SQ2"]),
     ("Q", QuestionType.multiple_short_text, ["SQ1", "SQ2"]),
-    (":", QuestionType.multiple_number, ["SQ1_X1", "SQ1_X2", "SQ2_X1", "SQ2_X2"]),
-    (";", QuestionType.multiple_short_text, ["SQ1_X1", "SQ1_X2", "SQ2_X1", "SQ2_X2"]),
 ])
-def test_limesurvey_multiple_fields_and_grids(context, kind, question_type, items):
-    columns = sub(30, "X1", "Matin", 1, scale=1) + sub(31, "X2", "Soir", 2, scale=1)
+def test_limesurvey_multiple_fields(context, kind, question_type, items):
     attributes = "<row><qid>11</qid><attribute>min_num_value_n</attribute><value>0</value></row>" if kind == "K" else ""
-    draft = read_file("a.lss", limesurvey(kind, "", ROWS, attributes, columns))
+    draft = read_file("a.lss", limesurvey(kind, "", ROWS, attributes))
     grille = draft.questions[1]
     assert grille.type is question_type and [name for name, _ in grille.rows] == items
-    if kind == ":":
-        assert grille.rows[1][1] == {"fr": "Le bus / Soir"} and grille.settings == {"min": 1, "max": 10}
     if kind == "K":
         assert grille.settings == {"min": 0}
+
+
+@pytest.mark.parametrize("kind, question_type", [(":", QuestionType.multiple_number),
+                                                 (";", QuestionType.multiple_short_text)])
+def test_limesurvey_grids_become_one_question_per_row_with_the_columns(context, kind, question_type):
+    """A grid of numbers or texts: each row a question of its own whose fields are the grid's
+    columns (its x-scale), labelled as in LimeSurvey; the rest is said in notes."""
+    columns = sub(30, "X1", "Matin", 1, scale=1) + sub(31, "X2", "Soir", 2, scale=1)
+    third = ("<row><qid>12</qid><parent_qid>0</parent_qid><gid>1</gid><type>S</type><title>pourquoi</title>"
+             "<question>Pourquoi ?</question><question_order>2</question_order><language>fr</language>"
+             "<relevance>!is_empty(grille_SQ2_X1)</relevance></row>")
+    content = limesurvey(kind, "", ROWS, "", columns).replace(b"</rows></questions>",
+                                                              third.encode() + b"</rows></questions>")
+    draft = read_file("a.lss", content)
+    bus, poste, pourquoi = draft.questions[1:]
+    assert (bus.name, poste.name) == ("grille_SQ1", "grille_SQ2") and {bus.source, poste.source} == {"grille"}
+    assert bus.type is question_type and poste.type is question_type and bus.required
+    assert bus.text == {"fr": "Notez — Le bus"} and poste.text == {"fr": "Notez — La poste"}
+    assert bus.rows == [("X1", {"fr": "Matin"}), ("X2", {"fr": "Soir"})]
+    if kind == ":":  # LimeSurvey's default list of 1 to 10, said
+        assert bus.settings == {"min": 1, "max": 10}
+        assert any("1" in str(message) and "10" in str(message) for message in by_subject(draft.notes)["grille"])
+    assert any("2" in str(message) for message in by_subject(draft.notes)["grille"])
+    # A condition on a cell is a condition on the row's item.
+    assert [part.tree for part in pourquoi.conditions] == [
+        {"op": "answered", "question": "grille_SQ2", "row": "X1"}]
 
 
 def test_limesurvey_number_grid_of_boxes_is_a_matrix_with_several_answers(context):
@@ -213,10 +234,13 @@ def test_limesurvey_2_sample_imports_its_arrays(territories):
     for question in questions.values():
         kinds[question.type] = kinds.get(question.type, 0) + 1
     # 114 questions in the file; 7 are not imported (hidden, calculations, file upload,
-    # gender, language); 5 dual-scale arrays became 2 matrices each.
-    assert len(questions) == 107 + 5
+    # gender, language); 5 dual-scale arrays became 2 matrices each, and 9 grids of numbers
+    # or texts (42 rows in all) one question per row. Each counts once as a file's question.
+    assert result.questions_imported == 107
+    assert len(questions) == 107 + 5 - 9 + 42
     assert kinds[QuestionType.matrix_single] == 27 and kinds[QuestionType.information] == 10
-    assert kinds[QuestionType.multiple_number] == 15 and kinds[QuestionType.multiple_short_text] == 7
+    assert kinds[QuestionType.multiple_number] == 34 and kinds[QuestionType.multiple_short_text] == 21
+    assert [row["code"] for row in questions["qarraynumbers_ls1"].rows] == ["min", "max", "avg"]
     array = questions["qarray"]
     assert len(array.rows) >= 2 and len(array.options) >= 2 and all("fr" in row["label"] for row in array.rows)
     notes = by_subject(result.notes)

@@ -97,3 +97,61 @@ def test_staff_download_and_command(client, auth, make_user, make_wave, runner, 
                                  "--output", str(output)])
     assert result.exit_code == 0, result.output
     assert xlsform_bytes_data(output.read_bytes()) == xlsform_bytes_data(download.data)
+
+
+ROWS = [{"code": "bus", "label": {"fr": "Le bus", "en": "The bus"}},
+        {"code": "poste", "label": {"fr": "La poste", "en": "The post office", "ar": "البريد"}}]
+NEW_TYPES = [
+    fields("accueil", "information"),
+    fields("services", "matrix_single", options=NUMBERS, rows=ROWS, required=True),
+    fields("moments", "matrix_multiple", {"op": "=", "question": "services", "row": "poste", "value": "10"},
+           options=OPTIONS, rows=ROWS),
+    fields("combien", "multiple_number", {"op": "selected", "question": "moments", "row": "bus", "value": "tram"},
+           rows=ROWS, settings={"min": 0, "max": 99}),
+    fields("mots", "multiple_short_text", {"op": ">", "question": "combien", "row": "bus", "value": 2}, rows=ROWS),
+    fields("merci", "information", {"op": "answered", "question": "mots", "row": "poste"}),
+]
+
+
+def test_matrices_multiple_fields_and_information_make_the_round_trip(app, territories):
+    """Matrices as ODK grids, several numbers or texts as KoboToolbox matrices, information
+    as notes, conditions on one row as ${CODE_ROW}: the same questionnaire comes back."""
+    questionnaire = ops.create_questionnaire({"fr": "Grilles"}, territories["sanitas"])
+    db.session.flush()
+    for question in NEW_TYPES:
+        ops.save_question(questionnaire.latest_version, **question)
+    db.session.commit()
+    content = xlsform_bytes(questionnaire)  # was a KeyError (a 500 on "Download as XLSForm")
+    survey = xlsform_bytes_data(content)["survey"]
+    assert ("select_one services", "services_poste") == survey[5][:2] and survey[5][-1] == "poste"
+    result = import_questionnaire("grilles.xlsx", content, territories["sanitas"])
+    db.session.commit()
+    version = result.questionnaire.latest_version
+    assert [(q.code, q.rows) for q in version.questions] == [(q["code"], q.get("rows", [])) for q in NEW_TYPES]
+    assert question_data(version) == question_data(questionnaire.latest_version)
+    assert result.condition_notes == [] and result.conditions_imported == 4
+    assert not [note for note in result.notes if note.subject]
+
+
+def test_parts_make_the_round_trip_as_groups(app, territories):
+    """A part is written as a group with its title and relevant, its questions keeping their
+    own conditions; the import makes the same part again."""
+    questionnaire = ops.create_questionnaire({"fr": "Parties"}, territories["sanitas"])
+    db.session.flush()
+    version = questionnaire.latest_version
+    for question in QUESTIONS[:3] + NEW_TYPES[1:3] + QUESTIONS[3:5]:
+        ops.save_question(version, **question)
+    condition = {"op": "=", "question": "transport", "value": "bus"}
+    ops.save_group(version, code="reseau", title={"fr": "Le réseau", "en": "The network"},
+                   members=["classement", "services", "moments"], condition=condition)
+    db.session.commit()
+    content = xlsform_bytes(questionnaire)
+    kinds = [row[0] for row in xlsform_bytes_data(content)["survey"]]
+    assert kinds.count("begin_group") == 3 and kinds.count("end_group") == 3  # the part and its two grids
+    result = import_questionnaire("parties.xlsx", content, territories["sanitas"])
+    db.session.commit()
+    again = result.questionnaire.latest_version
+    assert again.groups == version.groups
+    assert [(q.code, q.group_code, q.condition, q.shown_if) for q in again.questions] == [
+        (q.code, q.group_code, q.condition, q.shown_if) for q in version.questions]
+    assert result.condition_notes == [] and not [note for note in result.notes if note.subject]

@@ -31,6 +31,7 @@ class ImportResult:
     questionnaire: Questionnaire
     notes: list  # every note; those about display conditions carry their expression
     conditions_imported: int = 0  # display conditions of the file (each once) kept on at least one question
+    questions_imported: int = 0  # questions of the file (each once, whatever it became here) imported
 
     @property
     def condition_notes(self) -> list:
@@ -63,8 +64,12 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     codes = _Codes()
     kept = set()  # (source, expression) of the conditions imported
     refused = {}  # (source, expression, reason) -> the questions that could not keep it
+    sources = set()  # the file's questions imported, each once
     for question in draft.questions:
-        _add_question(version, question, codes, languages, notes, kept, refused)
+        if _add_question(version, question, codes, languages, notes, kept, refused):
+            sources.add(question.source or question.name)
+    for group in draft.groups:
+        _add_part(version, draft, group, codes, languages, notes, kept)
     notes.extend(_refused_notes(refused))
     if all(question.type is QuestionType.information for question in version.questions):
         raise ImportRefused(_l("Nothing in this file could be imported as a question."), notes)
@@ -72,7 +77,7 @@ def build_questionnaire(draft: Draft, territory, *, created_by=None, title=None,
     notes.extend(languages.notes())
     if new_version_of is not None:
         notes.extend(_left_out_of_new_version(version))
-    return ImportResult(questionnaire, notes, conditions_imported=len(kept))
+    return ImportResult(questionnaire, notes, conditions_imported=len(kept), questions_imported=len(sources))
 
 
 def _left_out_of_new_version(version) -> list:
@@ -84,7 +89,8 @@ def _left_out_of_new_version(version) -> list:
                         "them: %(codes)s", n=previous.number, codes=", ".join(gone)))]
 
 
-def _add_question(version, question, codes, languages, notes, kept, refused):
+def _add_question(version, question, codes, languages, notes, kept, refused) -> bool:
+    """Save one question of the draft; whether it was imported (refusals become notes)."""
     code = codes.add(question.name)
     options = [(codes.option(question.name, name), languages.pick(label) or {"fr": name})
                for name, label in question.options]
@@ -113,7 +119,7 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
         refusal = error
     else:
         kept.update((part.source, part.expression) for part, _ in parts)
-        return
+        return True
     if parts:  # its parts pass one by one but perhaps not together (too long): try without them
         try:
             ops.save_question(version, condition=None, **fields)
@@ -122,10 +128,36 @@ def _add_question(version, question, codes, languages, notes, kept, refused):
         else:
             for part, _ in parts:
                 refused.setdefault((part.source, part.expression, str(refusal)), []).append(question.name)
-            return
+            return True
     codes.forget(question.name)
     notes.append(Note(question.name, _l("not imported: %(reason)s", reason=str(refusal))))
     return False
+
+
+def _add_part(version, draft, group, codes, languages, notes, kept):
+    """A group of the file with a condition becomes a part: its imported questions, its title,
+    its condition (on questions before its first one). Said in a note when it cannot be kept
+    (its questions are then shown without that condition)."""
+    members = [codes.get(question.name) for question in draft.questions if question.group == group.key]
+    members = [code for code in members if code and version.question(code) is not None]
+    if not members:
+        return
+    first = min(version.question(code).position for code in members)
+    earlier = {q.code: q for q in version.questions if q.position < first}
+    taken = {g["code"] for g in version.groups or []} | ops.RESERVED_PART_CODES
+    code = _unique(_ascii_words(group.name)[:CODE_MAX] or "part", taken, CODE_MAX)
+    if not code[0].isalpha():
+        code = _unique(f"part_{code}"[:CODE_MAX], taken, CODE_MAX)
+    try:
+        condition = _our_names(group.condition.tree, codes, earlier)
+        ops.save_group(version, code=code, title=_clip(languages.pick(group.title) or {"fr": group.name}, TITLE_MAX),
+                       members=members, condition=condition)
+    except (ConditionError, ops.SurveyError) as error:
+        notes.append(Note(group.name, _l("display condition not imported (%(reason)s): %(expression)s",
+                                         reason=str(error), expression=group.condition.expression),
+                          expression=group.condition.expression))
+        return
+    kept.add((group.condition.source, group.condition.expression))
 
 
 def _conditions(version, question, codes, refused) -> list:
@@ -165,8 +197,19 @@ def _our_names(node, codes, earlier):
     if code is None or code not in earlier:
         raise ConditionError(_l("it depends on %(name)s, which was not imported", name=node["question"]))
     ours = {**node, "question": code}
+    if "row" in node:  # one row of a matrix: its name in the file -> our row code
+        row = codes.option_code(f"{node['question']} (rows)", str(node["row"]))
+        if row is None:
+            raise ConditionError(_l("it depends on %(name)s, which was not imported",
+                                    name=f"{node['question']}_{node['row']}"))
+        ours["row"] = row
     if "value" in node:
         ours["value"] = codes.option_code(node["question"], str(node["value"])) or node["value"]
+    if "row" in node:
+        if earlier[code].type is QuestionType.matrix_multiple and node["op"] in ("=", "!="):
+            selected = {**ours, "op": "selected"}  # "= option" on a row of boxes: that box is ticked
+            return selected if node["op"] == "=" else {"op": "not", "args": [selected]}
+        return ours
     if earlier[code].type in (QuestionType.multiple_choice, QuestionType.ranking) and node["op"] in ("=", "!="):
         selected = {"op": "selected", "question": code, "value": ours["value"]}
         return selected if node["op"] == "=" else {"op": "not", "args": [selected]}

@@ -48,6 +48,22 @@ class DraftQuestion:
     settings: dict = field(default_factory=dict)
     # Its own display condition and those of its groups: all must hold.
     conditions: list = field(default_factory=list)  # [ConditionPart]
+    # The file's question it comes from, when one became several here (a grid's rows, a
+    # dual scale's second matrix): a question of the file counts once. "": its own name.
+    source: str = ""
+    # The key of its group in the file (Draft.groups) when that group became a part here.
+    group: str = ""
+
+
+@dataclass
+class DraftGroup:
+    """A group of the file with a display condition: it becomes a part of the questionnaire
+    (its condition shows or skips all its questions, and stays editable as the part's)."""
+
+    key: str  # what the draft's questions name in `group`
+    name: str  # its name in the file, for codes and notes
+    title: dict  # {language tag: text}
+    condition: "ConditionPart"
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class Draft:
     title: dict = field(default_factory=dict)
     description: dict = field(default_factory=dict)
     questions: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # [DraftGroup]
     notes: list = field(default_factory=list)
     default_language: str | None = None  # the tag whose texts stand in for missing French
 

@@ -190,9 +190,14 @@ def parse(expression: str):
 # --- Syntax tree -> condition tree -------------------------------------------------------
 
 
+class Row(str):
+    """What `resolve` gives for a row of a matrix (LimeSurvey's `Q3_SQ001`) instead of an option."""
+
+
 class Translator:
     """`resolve(reference)` gives (question name, option name or None) or None when the
-    reference is not a question of the file (a variable, a token attribute...)."""
+    reference is not a question of the file (a variable, a token attribute...); the
+    option may be a Row: the reference names one row of a matrix, tested on its own."""
 
     def __init__(self, resolve):
         self.resolve = resolve
@@ -228,6 +233,8 @@ class Translator:
 
     def answered(self, syntax):
         name, option = self.reference(syntax)
+        if isinstance(option, Row):  # one row of a matrix: it has an answer
+            return {"op": "answered", "question": name, "row": str(option)}
         if option is not None:  # a multiple choice's option on its own: it is chosen
             return {"op": "selected", "question": name, "value": option}
         return {"op": "answered", "question": name}
@@ -239,6 +246,8 @@ class Translator:
             return {"op": "not", "args": [self.answered(args[0])]}
         if name == "selected" and len(args) == 2 and args[1][0] == "literal":
             question, option = self.reference(args[0])
+            if isinstance(option, Row):
+                return {"op": "selected", "question": question, "row": str(option), "value": str(args[1][1])}
             if option is not None:
                 raise Untranslatable(_l("this expression could not be read"))
             return {"op": "selected", "question": question, "value": str(args[1][1])}
@@ -259,6 +268,11 @@ class Translator:
                 and len(left[2]) == 1 and isinstance(value, (int, float)):
             return self._counted(op, left[2][0], value)
         name, option = self.reference(left)
+        if isinstance(option, Row):  # LimeSurvey: Q3_SQ001 == 4 tests that row's answer
+            if value == "" and op in ("=", "!="):
+                answered = {"op": "answered", "question": name, "row": str(option)}
+                return answered if op == "!=" else {"op": "not", "args": [answered]}
+            return {"op": op, "question": name, "row": str(option), "value": value}
         if option is not None:  # LimeSurvey: Q_SQ == "Y" says the option is chosen
             chosen = str(value) in ("Y", "y", "1")
             if op not in ("=", "!=") or (str(value) != "" and not chosen):

@@ -9,9 +9,10 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import QuestionType
+from ..models import ITEMS_TYPES, QuestionType
 from .draft import (
     Draft,
+    DraftGroup,
     DraftQuestion,
     ImportRefused,
     number,
@@ -19,7 +20,7 @@ from .draft import (
     texts,
     translate_condition,
 )
-from .expressions import Translator
+from .expressions import Row, Translator
 from .files import parse_xml
 
 # LimeSurvey's one-letter question types we can hold.
@@ -162,18 +163,23 @@ class _Reader:
         return found
 
     def _groups(self):
-        self.group_order, conditions, names = {}, {}, {}
+        self.group_order, conditions, names, titles = {}, {}, {}, defaultdict(dict)
         for row in _table(self.root, "groups") + _table(self.root, "group_l10ns"):
             gid = row.get("gid")
             if "group_order" in row:
                 self.group_order.setdefault(gid, _int(row.get("group_order")))
             if row.get("group_name") and (gid not in names or row.get("language") == self.draft.default_language):
                 names[gid] = plain_text(row["group_name"])
+            if row.get("group_name"):
+                titles[gid][row.get("language") or self.draft.default_language] = row["group_name"]
             if (row.get("grelevance") or "").strip().lower() not in TRIVIAL_RELEVANCE:
                 conditions[gid] = row["grelevance"]
         if self.group_order:
-            self.draft.note("", _l("Question groups (pages) are not imported; their questions were kept, in order."))
-        self.group_conditions, self.group_names = conditions, names  # expressions, resolved with the questions
+            self.draft.note("", _l("Question groups (pages) are not imported, except those shown only in some cases "
+                                   "(their relevance), which became parts of the questionnaire; every question was "
+                                   "kept, in order."))
+        # Expressions, resolved with the questions.
+        self.group_conditions, self.group_names, self.group_titles = conditions, names, titles
 
     # --- Questions ------------------------------------------------------------------
 
@@ -208,6 +214,9 @@ class _Reader:
             question.settings = self._settings(name, qid, kind)
             question.conditions = row.get("relevance", "")  # an expression until resolved below
             self._warn_about(name, kind, row, found["question"])
+            if kind in (":", ";") and question_type in ITEMS_TYPES:
+                self._grid_rows(question, kind, qid, row)
+                continue
             self.by_name[name] = (question, kind, qid)
             self.group_of[name] = row.get("gid")
             self.draft.questions.append(question)
@@ -260,22 +269,46 @@ class _Reader:
             self.draft.note(name, _l("its rows are filtered by the answers to %(question)s in LimeSurvey; here every "
                                      "row is always shown.", question=attributes.get("array_filter")
                                      or attributes.get("array_filter_exclude")))
-        if kind in (":", ";") and not (kind == ":" and attributes.get("multiflexible_checkbox") == "1"):
-            columns = self._labelled(self.columns.get(qid, []))
-            self.draft.note(name, _l("a grid of %(rows)s rows and %(columns)s columns: imported as one field per "
-                                     "cell, labelled \"row / column\".", rows=len(rows), columns=len(columns)))
-            return [(f"{row}_{column}", {language: f"{row_label.get(language) or row} / "
-                                                   f"{column_label.get(language) or column}"
-                                         for language in {*row_label, *column_label}})
-                    for row, row_label in rows for column, column_label in columns]
         return rows
+
+    def _grid_rows(self, grid, kind, qid, row):
+        """A grid of numbers (':') or texts (';'): one question per row, NAME_ROW, whose
+        items are the grid's columns (its x-scale), each a number or a short text field, so
+        a resident answers a row at a time with the columns' own labels. Its condition, its
+        being required and its limits go to every row; the cells keep LimeSurvey's names
+        (NAME_ROW_COLUMN), so conditions on a cell are imported as conditions on an item."""
+        columns = self._labelled(self.columns.get(qid, []))
+        attributes = self.attributes[qid]
+        if not columns:
+            self.draft.note(grid.name, _l("a grid without columns is not imported."))
+            return
+        for code, label in grid.rows:
+            question = DraftQuestion(
+                name=f"{grid.name}_{code}", type=grid.type, required=grid.required, help=dict(grid.help),
+                text={language: f"{text} — {label.get(language) or next(iter(label.values()), code)}"
+                      for language, text in grid.text.items()},
+                rows=list(columns), settings=dict(grid.settings), source=grid.name)
+            question.conditions = grid.conditions
+            self.by_name[question.name] = (question, kind, qid)
+            self.group_of[question.name] = row.get("gid")
+            self.draft.questions.append(question)
+        kept = _l("a grid of %(rows)s rows and %(columns)s columns (%(names)s): imported as one question per row, "
+                  "%(first)s..., each with a field per column.", rows=len(grid.rows), columns=len(columns),
+                  names=", ".join(code for code, _ in columns), first=f"{grid.name}_{grid.rows[0][0]}"
+                  if grid.rows else grid.name)
+        self.draft.note(grid.name, kept)
+        if kind == ":" and attributes.get("input_boxes") != "1":
+            self.draft.note(grid.name, _l("its cells were lists of numbers (from %(low)s to %(high)s, by %(step)s): "
+                                          "here each is a number field with those limits.",
+                                          low=grid.settings.get("min", 1), high=grid.settings.get("max", 10),
+                                          step=attributes.get("multiflexible_step") or 1))
 
     def _second_scale(self, first, qid, row):
         """A dual-scale array becomes two matrices with the same rows: the second named NAME_2."""
         headers = [self.localized_attributes.get((qid, f"dualscale_header{side}"), {}) for side in "AB"]
         second = DraftQuestion(name=f"{first.name}_2", type=QuestionType.matrix_single, text=dict(first.text),
                                help=dict(first.help), required=first.required, rows=list(first.rows),
-                               options=self.second_answers.get(qid, []))
+                               options=self.second_answers.get(qid, []), source=first.name)
         for question, header in ((first, headers[0]), (second, headers[1])):
             for language, text in texts(header).items():
                 if language in question.text:
@@ -329,20 +362,29 @@ class _Reader:
     def _resolve_conditions(self):
         """Relevance expressions, or the old `conditions` table (LimeSurvey 1.9x), -> condition
         parts; a group's condition is a part of each of its questions' conditions."""
-        qid_to_name = {qid: name for name, (_, _, qid) in self.by_name.items()}
+        # The file's names (a grid's rows are questions NAME_ROW here: its cells are found by name).
+        qid_to_name = {qid: row.get("title", "") for row in self._rows() if (qid := row.get("qid"))}
         translate = Translator(lambda reference: self._target(reference, qid_to_name))
-        groups = {gid: translate_condition(self.draft, self.group_names.get(gid) or gid, expression, translate)
-                  for gid, expression in self.group_conditions.items()}
+        for gid, expression in self.group_conditions.items():  # a group with a condition: a part
+            name = self.group_names.get(gid) or gid
+            part = translate_condition(self.draft, name, expression, translate)
+            if part is not None:
+                self.draft.groups.append(DraftGroup(key=gid, name=name, title=texts(self.group_titles.get(gid, {}))
+                                                    or {self.draft.default_language: name}, condition=part))
+        parted = {group.key for group in self.draft.groups}
         table = self._condition_rows()
         for question in self.draft.questions:
             expression = (question.conditions or "").strip()
             qid = self.by_name[question.name][2]
-            parts = [groups.get(self.group_of[question.name])]
+            if self.group_of[question.name] in parted:
+                question.group = self.group_of[question.name]
+            parts = []
+            source = question.source or question.name  # a grid's rows share the grid's condition: counted once
             if expression.lower() not in TRIVIAL_RELEVANCE:
                 # LimeSurvey 1.92+ writes the relevance from the conditions table: one or the other.
-                parts.append(translate_condition(self.draft, question.name, _unbraced(expression), translate))
+                parts.append(translate_condition(self.draft, source, _unbraced(expression), translate))
             elif qid in table:
-                parts.append(self._old_conditions(question.name, table[qid], translate, qid_to_name))
+                parts.append(self._old_conditions(source, table[qid], translate, qid_to_name))
             question.conditions = [part for part in parts if part is not None]
 
     def _condition_rows(self) -> dict:
@@ -373,14 +415,19 @@ class _Reader:
         sgqa = re.fullmatch(r"\d+X\d+X(\d+)(\w*)", reference)
         if sgqa:
             name = qid_to_name.get(sgqa.group(1))
-            return (name, sgqa.group(2) or None) if name else None
+            if name is None:
+                return None
+            return self._target(f"{name}_{sgqa.group(2)}" if sgqa.group(2) else name, qid_to_name)
         if reference in self.by_name:
             return reference, None
-        for name, (_, kind, qid) in self.by_name.items():
-            if kind in WITH_SUBQUESTIONS and reference.startswith(name + "_"):
-                sub = reference[len(name) + 1:]
-                if any(code == sub for _, code, _ in self.children.get(qid, [])):
-                    return name, sub
+        for name, (question, kind, qid) in self.by_name.items():
+            if not reference.startswith(name + "_"):
+                continue
+            sub = reference[len(name) + 1:]
+            if kind in WITH_SUBQUESTIONS and any(code == sub for _, code, _ in self.children.get(qid, [])):
+                return name, sub
+            if kind in MATRICES and any(code == sub for code, _ in question.rows):
+                return name, Row(sub)  # one row of an array (one item of a multiple numerical...)
         return None
 
 

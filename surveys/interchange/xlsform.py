@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import QuestionType
 from .draft import (
     Draft,
+    DraftGroup,
     DraftQuestion,
     ImportRefused,
     number,
@@ -24,7 +25,7 @@ from .draft import (
     texts,
     translate_condition,
 )
-from .expressions import Translator
+from .expressions import Row, Translator
 from .files import workbook_sheets
 
 MAX_ROWS = 5000
@@ -176,6 +177,10 @@ class _Reader:
         settings_row = _Row(settings, self.unqualified)
         self.draft.title = settings_row.texts("form_title") or texts({self.unqualified: settings_row.get("form_id")})
         self.groups, self.repeats, self.metadata = [], [], []
+        # The names of a matrix's rows in the file -> (matrix, Row(row)): a condition on one
+        # row (${services_bus}) is a condition on that row of the matrix.
+        self.row_names = {}
+        self.translate = Translator(lambda reference: self.row_names.get(reference, (reference, None)))
         self._walk()
         if self.groups:
             self.draft.note("", _l("Groups are not imported; their questions were kept, in order: %(names)s",
@@ -249,18 +254,22 @@ class _Reader:
             return
         text = row.texts("label") or next((line.texts("label") for line in inside
                                            if line.get("appearance").lower() == "label" and line.texts("label")), {})
+        # A row's code: its name in the file, or the code our export kept in `voix_row`.
+        codes = [line.get("voix_row") or line.get("name") or f"row_{number}" for number, line in enumerate(lines, 1)]
         question = DraftQuestion(name=name, type=question_type, text=text, help=row.texts("hint"),
                                  options=list(self.choices[list_name]),
-                                 rows=[(line.get("name") or f"row_{number}", line.texts("label")
-                                        or {self.unqualified: line.get("name") or str(number)})
-                                       for number, line in enumerate(lines, start=1)])
+                                 rows=[(code, line.texts("label") or {self.unqualified: code})
+                                       for code, line in zip(codes, lines)])
+        self.row_names.update({line.get("name"): (name, Row(code)) for code, line in zip(codes, lines)
+                               if line.get("name")})
         question.required = any(line.get("required").strip().lower().lstrip("=") in TRUE for line in [row, *lines])
         self._condition(row, question, group_conditions)
         for line in lines:
             if line.get("relevant"):
                 self.draft.note(line.get("name") or name, _l("a condition on one row of a matrix is not imported: "
                                                              "%(expression)s", expression=line.get("relevant")))
-        self.draft.note(name, _l("imported as one matrix of %(n)s rows.", n=len(lines)))
+        if not any(line.get("voix_row") for line in lines):  # our own export needs no word
+            self.draft.note(name, _l("imported as one matrix of %(n)s rows.", n=len(lines)))
         self.draft.questions.append(question)
 
     def _kobo_matrix(self, row, name, inside, group_conditions):
@@ -294,23 +303,39 @@ class _Reader:
                                      rows=rows)
             self._required(column, question)
             self._condition(row, question, group_conditions)
-            if column.get("relevant") or column.get("constraint"):
+            limits = _limits(column.get("constraint")) if column.get("constraint") and \
+                question_type is QuestionType.multiple_number else None
+            if limits is not None:
+                question.settings = limits
+            elif column.get("relevant") or column.get("constraint"):
                 self.draft.note(question.name, _l("a condition or check on the cells of a matrix is not imported: "
                                                   "%(expression)s", expression=column.get("relevant")
                                                   or column.get("constraint")))
+            # A cell: KoboToolbox names it MATRIX_ROW_COLUMN; our export, COLUMN_ROW.
+            for code, _label in rows:
+                self.row_names[f"{name}_{code}_{question.name}"] = (question.name, Row(code))
+                self.row_names[f"{question.name}_{code}"] = (question.name, Row(code))
             self.draft.questions.append(question)
-        self.draft.note(name, _l("a KoboToolbox matrix: each of its columns was imported as a question with the "
-                                 "matrix's rows."))
+        if not all(column.get("voix_type") for column in inside):  # our own export needs no word
+            self.draft.note(name, _l("a KoboToolbox matrix: each of its columns was imported as a question with the "
+                                     "matrix's rows."))
 
     def _open(self, kind, name, row):
-        condition = None
+        """A frame of the walk: (kind, name, condition, key of its part). A group with a
+        condition becomes a part (DraftGroup); the others are only listed in a note."""
+        condition, key = None, None
         if kind == "begin repeat":
             self.repeats.append((name, []))
         else:
-            self.groups.append(name)
             if row.get("relevant") and row.get("relevant").strip().lower() not in TRUE:
-                condition = translate_condition(self.draft, name, row.get("relevant"), _TRANSLATE)
-        return kind, name, condition
+                condition = translate_condition(self.draft, name, row.get("relevant"), self.translate)
+            if condition is None:
+                self.groups.append(name)
+            else:
+                key = f"{name}#{len(self.draft.groups)}"
+                self.draft.groups.append(DraftGroup(key=key, name=name, condition=condition,
+                                                    title=row.texts("label") or {self.unqualified: name}))
+        return kind, name, condition, key
 
     def _question(self, row, name, group_conditions):
         raw_type = " ".join(row.get("type").split())
@@ -376,11 +401,15 @@ class _Reader:
             self.draft.note(question.name, _l("its condition for being required is not imported: it is optional."))
 
     def _condition(self, row, question, group_conditions):
-        """Its groups' conditions (outermost first), then its own: all must hold."""
-        parts = [frame[2] for frame in reversed(group_conditions)]
+        """Its innermost conditioned group is its part (whose condition it takes as a
+        member); the conditions of the groups around that one (outermost first), then its
+        own, are its own condition: all must hold."""
+        if group_conditions:
+            question.group = group_conditions[0][3]
+        parts = [frame[2] for frame in reversed(group_conditions[1:])]
         expression = row.get("relevant")
         if expression and expression.strip().lower() not in TRUE:
-            parts.append(translate_condition(self.draft, question.name, expression, _TRANSLATE))
+            parts.append(translate_condition(self.draft, question.name, expression, self.translate))
         question.conditions = [part for part in parts if part is not None]
 
     def _limits(self, row, question, raw_type):
@@ -446,7 +475,6 @@ def _slug(text) -> str:
 # --- Expressions ---------------------------------------------------------------------------
 
 # ${name} is the question of that name; the builder says when it was not imported.
-_TRANSLATE = Translator(lambda reference: (reference, None))
 _BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
 
 

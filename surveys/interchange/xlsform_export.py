@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from voix.downloads import xlsx_bytes
 
 from ..answers import AGREEMENT_LABELS, AGREEMENT_LEVELS, DONT_KNOW, SMILEY_LABELS, SMILEY_LEVELS
-from ..models import QuestionType
+from ..models import ITEMS_TYPES, MATRIX_TYPES, QuestionType
 
 # Language column names as KoBo writes them; the importer reads the code in brackets.
 LANGUAGE_NAMES = {"fr": "Français (fr)", "en": "English (en)", "ar": "العربية (ar)"}
 SCALES = {QuestionType.yes_no, QuestionType.agreement, QuestionType.smiley}
 TYPES = {QuestionType.number: "decimal", QuestionType.date: "date", QuestionType.short_text: "text",
-         QuestionType.long_text: "text"}
+         QuestionType.long_text: "text", QuestionType.information: "note", QuestionType.multiple_number: "decimal",
+         QuestionType.multiple_short_text: "text"}
 SELECTS = {QuestionType.single_choice: "select_one", QuestionType.multiple_choice: "select_multiple",
            QuestionType.ranking: "rank"}
 
@@ -28,16 +29,41 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
     languages = _languages(questionnaire, version)
     label = [f"label::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
     hint = [f"hint::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
-    survey = [["type", "name", *label, *hint, "required", "relevant", "constraint", "appearance", "voix_type"]]
+    survey = [["type", "name", *label, *hint, "required", "relevant", "constraint", "appearance", "voix_type",
+               "kobo--matrix_list", "voix_row"]]
     choices = [["list_name", "name", *label]]
+    width = len(survey[0])
+    grouped, open_part = _contiguous_parts(version), None
     for question in version.questions:
+        part = question.group_code if question.group_code in grouped else None
+        if part != open_part:  # a part is a group with its title and its relevant
+            if open_part:
+                survey.append(["end_group", *[""] * (width - 1)])
+            if part:
+                group = version.group(part)
+                row = ["begin_group", part, *(group["title"].get(language, "") for language in languages)]
+                row += [""] * len(languages) + ["", relevant(group.get("condition"))]
+                survey.append(row + [""] * (width - len(row)))
+            open_part = part
+        # In an exported part, its condition is the group's: the question keeps its own.
+        condition = question.condition if part else question.shown_if
         kind, lists = _type_and_choices(question, languages)
-        survey.append([kind, question.code, *(question.text.get(language, "") for language in languages),
-                       *(question.help.get(language, "") for language in languages),
-                       "yes" if question.required else "", relevant(question.condition),
-                       _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
-                       question.type.value if question.type in SCALES else ""])
+        texts = [*(question.text.get(language, "") for language in languages),
+                 *(question.help.get(language, "") for language in languages)]
+        required = "yes" if question.required else ""
+        if question.type in MATRIX_TYPES:
+            survey.extend(_grid(question, languages, texts, required, kind, condition))
+        elif question.type in ITEMS_TYPES:
+            survey.extend(_kobo_matrix(question, languages, texts, required, kind, condition))
+            lists = [[f"{question.code}_items", row["code"],
+                      *(row["label"].get(language, "") for language in languages)] for row in question.rows]
+        else:
+            survey.append([kind, question.code, *texts, required, relevant(condition),
+                           _constraint(question), "multiline" if question.type is QuestionType.long_text else "",
+                           question.type.value if question.type in SCALES else "", "", ""])
         choices.extend(lists)
+    if open_part:
+        survey.append(["end_group", *[""] * (width - 1)])
     title = [f"form_title::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
     settings = [["form_id", "version", *title, "default_language"],
                 [f"voix_{questionnaire.id}", str(version.number),
@@ -45,8 +71,42 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
     return xlsx_bytes({"survey": survey, "choices": choices, "settings": settings})
 
 
+def _grid(question, languages, texts, required, kind, condition) -> list:
+    """A matrix as ODK draws one: a group holding a header row (appearance `label`, the
+    options as column heads) and one select row per matrix row (`list-nolabel`), named
+    CODE_ROW (`voix_row` keeps the row's code for our import)."""
+    empty_help = [""] * len(languages)
+    rows = [["begin_group", question.code, *texts, "", relevant(condition), "", "field-list", "", "", ""],
+            [kind, f"{question.code}_header", *texts[:len(languages)], *empty_help, "", "", "", "label", "", "", ""]]
+    rows += [[kind, f"{question.code}_{row['code']}", *(row["label"].get(language, "") for language in languages),
+              *empty_help, required, "", "", "list-nolabel", "", "", row["code"]] for row in question.rows]
+    return [*rows, ["end_group", "", *[""] * len(texts), "", "", "", "", "", "", ""]]
+
+
+def _kobo_matrix(question, languages, texts, required, kind, condition) -> list:
+    """Several numbers or texts as a KoboToolbox matrix: its rows from a list (CODE_items),
+    one column (the question) asked of each."""
+    blank = [""] * len(texts)
+    return [["begin_kobomatrix", f"{question.code}_matrix", *blank, "", relevant(condition), "", "", "",
+             f"{question.code}_items", ""],
+            [kind, question.code, *texts, required, "", _constraint(question), "", question.type.value, "", ""],
+            ["end_kobomatrix", "", *blank, "", "", "", "", "", "", ""]]
+
+
+def _contiguous_parts(version) -> set:
+    """The parts whose questions follow one another: each is written as one group. (A part
+    split by other questions cannot be one XLSForm group: its questions then carry its
+    condition in their own `relevant`.)"""
+    positions = {}
+    for index, question in enumerate(version.questions):
+        if question.group_code:
+            positions.setdefault(question.group_code, []).append(index)
+    return {code for code, found in positions.items() if found[-1] - found[0] == len(found) - 1}
+
+
 def _languages(questionnaire, version) -> list[str]:
     used = set(questionnaire.title)
+    used |= {language for group in version.groups or [] for language in group["title"]}
     for question in version.questions:
         used |= set(question.text) | set(question.help)
         used |= {language for option in question.options for language in option.get("label", {})}
@@ -59,6 +119,10 @@ def _type_and_choices(question, languages):
         rows = [[question.code, option["code"], *(option["label"].get(language, "") for language in languages)]
                 for option in question.options]
         return f"{SELECTS[kind]} {question.code}", rows
+    if kind in MATRIX_TYPES:
+        rows = [[question.code, option["code"], *(option["label"].get(language, "") for language in languages)]
+                for option in question.options]
+        return f"{'select_multiple' if kind is QuestionType.matrix_multiple else 'select_one'} {question.code}", rows
     if kind in SCALES:
         return f"select_one {question.code}", [[question.code, code, *_each_language(label, languages)]
                                                for code, label in _scale_points(kind)]
@@ -102,7 +166,9 @@ def relevant(node, top=True) -> str:
         return text if top else f"({text})"
     if op == "not":
         return f"not({relevant(node['args'][0])})"
-    reference = "${" + node["question"] + "}"
+    # One row of a matrix: its row's name in the file (CODE_ROW, see _grid); an item of
+    # several numbers or texts: the same name, which our import reads back.
+    reference = "${" + node["question"] + (f"_{node['row']}" if "row" in node else "") + "}"
     if op == "answered":
         return f"{reference} != ''"
     if op == "selected":

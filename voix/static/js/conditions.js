@@ -46,6 +46,9 @@
     if (op === "or") return node.args.some(function (arg) { return evaluate(arg, answers); });
     if (op === "not") return !evaluate(node.args[0], answers);
     var given = Object.prototype.hasOwnProperty.call(answers, node.question) ? answers[node.question] : null;
+    if (Object.prototype.hasOwnProperty.call(node, "row")) {  // a matrix's answer is {row: value}
+      given = isRows(given) && Object.prototype.hasOwnProperty.call(given, node.row) ? given[node.row] : null;
+    }
     if (op === "answered") return !isEmpty(given);
     if (op === "!=") return !equal(given, node.value);
     if (isEmpty(given)) return false;
@@ -54,9 +57,27 @@
     return compare(op, given, node.value);
   }
 
+  function isRows(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  // A row of a matrix, or an item of several numbers or texts, reads as this type.
+  var ROW_TYPES = { matrix_single: "single_choice", matrix_multiple: "multiple_choice",
+                    multiple_number: "number", multiple_short_text: "short_text" };
+
   // The answer a question's fields hold, as surveys/answers.py would clean it; null when
-  // there is none or it would be refused (the server then keeps nothing either).
+  // there is none or it would be refused (the server then keeps nothing either). For a
+  // matrix or several numbers or texts, `values` is {row: [field values]}: the answer is
+  // {row: value}, rows left empty left out.
   function read(type, values) {
+    if (isRows(values)) {
+      var rows = {}, any = false;
+      Object.keys(values).forEach(function (row) {
+        var value = read(ROW_TYPES[type] || "short_text", values[row]);
+        if (value !== null) { rows[row] = value; any = true; }
+      });
+      return any ? rows : null;
+    }
     values = (values || []).filter(function (v) { return String(v).trim() !== ""; });
     if (!values.length) return null;
     var first = String(values[0]).trim();

@@ -101,6 +101,19 @@
     return true;
   }
 
+  // A matrix's (or several numbers' or texts') fields: {row: [values given]}, for conditions on a row.
+  function rowFields(step) {
+    var given = {};
+    rowCodes(step).forEach(function (row) {
+      var values = [];
+      form.querySelectorAll('[name="q-' + step.dataset.code + '-' + row + '"]').forEach(function (f) {
+        if ((f.type === "radio" || f.type === "checkbox") ? f.checked : f.value.trim() !== "") values.push(f.value);
+      });
+      given[row] = values;
+    });
+    return given;
+  }
+
   // A ranking's answer is the options given a rank (their codes, as the server keeps them).
   function rankedCodes(code) {
     var prefix = "q-" + code + "-rank-", codes = [];
@@ -121,8 +134,8 @@
       if (condition && !(window.voixConditions && window.voixConditions.evaluate(condition, answers))) return;
       shown.push(step);
       var type = step.dataset.type;
-      answers[code] = window.voixConditions
-        ? window.voixConditions.read(type, type === "ranking" ? rankedCodes(code) : valueOf(code)) : valueOf(code);
+      var given = type === "ranking" ? rankedCodes(code) : step.dataset.rows ? rowFields(step) : valueOf(code);
+      answers[code] = window.voixConditions ? window.voixConditions.read(type, given) : valueOf(code);
     });
     return shown;
   }
