@@ -36,6 +36,7 @@ from voix.languages import (
     text_direction_of,
 )
 from voix.request_input import clean_string
+from voix.text_direction import bdi
 from voix.territories.forms import territory_choices
 from voix.territories.models import Territory
 
@@ -303,7 +304,8 @@ def edit_group(questionnaire_id, code=None):
     if code is not None and group is None:
         abort(404)
     form = GroupForm()
-    form.members.choices = [SelectChoice(q.code, f"{q.code} — {q.display_text()[:60]}", render_kw={"dir": "auto"})
+    # A checkbox's label is not the input: the typed text is isolated in the label itself.
+    form.members.choices = [SelectChoice(q.code, Markup("{} — {}").format(q.code, bdi(q.display_text()[:60])))
                             for q in version.questions if q.group_code in (None, code)]
     condition_form.offer_questions(form, list(version.questions), current=group.get("condition") if group else None)
     if request.method == "GET" and group is not None:

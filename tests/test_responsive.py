@@ -263,6 +263,13 @@ def test_back_arrow_points_backwards_and_resident_links_are_big_enough(demo_site
     kiosk.close()
 
 
+def wait_for_focus_on_a_support_button(page):
+    """autofocus lands a moment after "load" (later on a loaded machine): wait for it, up
+    to 5 s, rather than read document.activeElement too early. Never landing still fails."""
+    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('aria-pressed')",
+                           timeout=5000)
+
+
 def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(demo_site, browser):
     base, c = demo_site["url"], demo_site["consultation"]
     context = phone(browser, 390)
@@ -272,6 +279,7 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
     title = idea.locator("h3").inner_text()
     with page.expect_navigation():
         idea.locator("button[aria-pressed=false]").click()
+    wait_for_focus_on_a_support_button(page)
     focused = page.evaluate("""() => { const b = document.activeElement;
         const status = document.getElementById(b.getAttribute('aria-describedby'));
         return [b.getAttribute('aria-pressed'), b.textContent, status?.textContent, status?.getAttribute('role')]; }""")
@@ -279,6 +287,7 @@ def test_after_a_vote_the_focus_comes_back_and_the_vote_is_confirmed_in_words(de
     assert focused[2:] == ["Votre soutien est compté.", "status"], focused
     with page.expect_navigation():
         page.keyboard.press("Enter")  # withdrawn, and said so
+    wait_for_focus_on_a_support_button(page)
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "false"
     assert page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent") \
         == "Votre soutien est retiré."
