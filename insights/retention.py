@@ -4,8 +4,8 @@ Residents' free-text survey answers are kept raw for VOIX_FREE_TEXT_RETENTION_MO
 (default 24), then deleted. What was learnt from them stays: their analysis (institutions,
 stance, tone), the response and its other answers, so every indicator counts what it
 counted before. An answer not yet analysed is kept until it is (the worker analyses it),
-never deleted unread. The items of a "several short texts" question are not analysed:
-they are deleted at the same age. Report reasons, read only by moderators, are emptied at the same
+never deleted unread; the items of a "several short texts" question are such free text too
+(analysed together, insights.store.answer_text). Report reasons, read only by moderators, are emptied at the same
 age. Ideas, comments and questions are public contributions: they stay while their
 consultation is shown, and leave with their author's erasure (docs/privacy.md).
 """
@@ -14,10 +14,10 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, func, select, union_all, update
+from sqlalchemy import delete, func, select, update
 
 from deliberation.models import CommentReport
-from surveys.models import Answer, Question, QuestionType, Response
+from surveys.models import Answer, Question, Response
 from voix.audit import record
 from voix.database import begin_write
 from voix.extensions import db
@@ -39,9 +39,7 @@ def _old_answers(before):
     old = (select(Answer.id).join(Response, Response.id == Answer.response_id).join(Question, Question.id == Answer.question_id)
            .where(Response.submitted_at < before))
     base = old.where(Question.type.in_(FREE_TEXT))
-    # Several short texts are raw text too, but never analysed: they go at the same age.
-    items = old.where(Question.type == QuestionType.multiple_short_text)
-    return union_all(base.where(analysed), items), base.where(~analysed)
+    return base.where(analysed), base.where(~analysed)
 
 
 def _old_reports(before):

@@ -35,7 +35,19 @@ from .models import ANALYZER_VERSION, STALE_VERSION, SupervisedLayer, TextAnalys
 from .pipeline import Analyzer
 from .supervised import Model
 
-FREE_TEXT = (QuestionType.short_text, QuestionType.long_text)
+# What residents wrote in their own words. A "several short texts" question (a LimeSurvey
+# ';' grid row, a Kobo matrix of texts) holds one text per item: scrubbed item by item when
+# stored, like a short text, and analysed as one text, an item per line (answer_text).
+FREE_TEXT = (QuestionType.short_text, QuestionType.long_text, QuestionType.multiple_short_text)
+
+
+def answer_text(value) -> str:
+    """The text of a free-text answer: the answer itself, or its items' texts one per line
+    (a line break ends a sentence for the analysis, so items never run into each other;
+    the items' labels are the questionnaire's words, not the resident's, and stay out)."""
+    if isinstance(value, dict):
+        return "\n".join(str(item) for item in value.values() if str(item).strip())
+    return str(value)
 
 
 def _not_analysed(source: str, id_column):
@@ -71,7 +83,7 @@ def _pending_answers(limit, lock=False):
                          Response.submitted_at, Response.gender, Response.age_bracket)
         .order_by(Answer.id).limit(limit), Answer, lock))
     for answer_id, text, quartier_id, wave_territory, wave, written_at, gender, age in rows:
-        yield "answer", answer_id, str(text), dict(quartier_id=quartier_id or wave_territory, wave=wave,
+        yield "answer", answer_id, answer_text(text), dict(quartier_id=quartier_id or wave_territory, wave=wave,
                                                    written_at=written_at, gender=gender, age_bracket=age)
 
 
@@ -257,7 +269,7 @@ def source_texts(analyses) -> dict[int, str]:
     if wanted["answer"]:
         for answer_id, value in db.session.execute(
                 select(Answer.id, Answer.value).where(Answer.id.in_(wanted["answer"]))):
-            texts[wanted["answer"][answer_id]] = str(value)
+            texts[wanted["answer"][answer_id]] = answer_text(value)
     if wanted["idea"]:
         for idea_id, title, body in db.session.execute(
                 select(Idea.id, Idea.title, Idea.body).where(Idea.id.in_(wanted["idea"]),

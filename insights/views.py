@@ -18,6 +18,7 @@ from voix.territories.models import Territory, TerritoryKind, all_territories
 
 from .keyness import changed_words
 from .models import TextAnalysis
+from .store import answer_text
 from .trends import series_from_cells, series_trend, trend_table, wave_change
 from .waiting import waiting_line
 
@@ -106,7 +107,7 @@ def _sparkline(table, code, waves, width=140, height=44):
 def _texts(rows, wave):
     """The texts of one wave, read again from their source (analyses keep no text)."""
     ids = [row.source_id for row in rows if row.source == "answer" and row.wave == wave]
-    return [str(value) for value in db.session.scalars(select(Answer.value).where(Answer.id.in_(ids)))]
+    return [answer_text(value) for value in db.session.scalars(select(Answer.value).where(Answer.id.in_(ids)))]
 
 
 @bp.get("/tableau.csv")

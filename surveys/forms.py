@@ -110,6 +110,10 @@ class QuestionForm(ConditionFields, FlaskForm):
         "One per line: code | French | English | Arabic"))
     minimum = FloatField(_l("Minimum"), validators=[Optional(), finite_number])
     maximum = FloatField(_l("Maximum"), validators=[Optional(), finite_number])
+    # Choices are the version's parts (set by the view); an unknown one is refused by
+    # operations.save_question with a translated message, hence no choice validation here.
+    group = SelectField(_l("Part of the questionnaire"), choices=[], validate_choice=False, default="",
+                        description=_l("When the part's condition does not hold, its questions are not asked."))
 
     def validate_options(self, field):
         self.parsed_options = parse_options(field.data)

@@ -28,7 +28,7 @@ from voix.accounts.permissions import (
 )
 from voix.downloads import XLSX, attachment
 from voix.extensions import csrf, db
-from voix.i18n import current_language
+from voix.i18n import current_language, localized
 from voix.languages import (
     known_languages,
     language_name,
@@ -216,6 +216,7 @@ def edit_question(questionnaire_id, question_id=None):
         if question is None or question.version_id != version.id:
             abort(404)
     form = QuestionForm(obj=None)
+    form.group.choices = _part_choices(version)
     earlier = [q for q in version.questions if question is None or q.position < question.position]
     condition_form.offer_questions(form, earlier, current=question.condition if question else None)
     if request.method == "GET" and question is not None:
@@ -227,8 +228,11 @@ def edit_question(questionnaire_id, question_id=None):
             form.condition_mode.errors = [*form.condition_mode.errors, str(error)]
         else:
             try:
-                ops.save_question(version, question=question, condition=condition,
+                ops.save_question(version, question=question, condition=condition, group=form.group.data or None,
                                   **_kept_translations(_question_fields(form), question))
+            except ops.PartError as error:
+                db.session.rollback()
+                form.group.errors = [*form.group.errors, str(error)]
             except ops.SurveyError as error:
                 db.session.rollback()
                 form.code.errors = [*form.code.errors, str(error)]
@@ -241,6 +245,13 @@ def edit_question(questionnaire_id, question_id=None):
                            question=question, locked=version.is_locked,
                            condition_words=describe(question.condition, by_code) if question and question.condition else "",
                            condition_values=_condition_values(earlier))
+
+
+def _part_choices(version) -> list[SelectChoice]:
+    """No part, then each part by its title and code (titles are typed in any script)."""
+    return [SelectChoice("", _("No part"))] + [
+        SelectChoice(part["code"], f"{localized(part['title'])} ({part['code']})", render_kw={"dir": "auto"})
+        for part in version.groups or []]
 
 
 def _condition_values(earlier) -> list[tuple[str, str]]:
@@ -289,6 +300,7 @@ def _fill_question_form(form, question):
     form.options.data = format_options(question.options)
     form.rows.data = format_options(question.rows or [])
     form.minimum.data, form.maximum.data = question.settings.get("min"), question.settings.get("max")
+    form.group.data = question.group_code or ""
     condition_form.fill(form, question.condition)
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from voix.extensions import db
+from voix.i18n import localized
 from voix.models import utcnow
 from voix.territories.models import Territory
 
@@ -134,17 +135,52 @@ def save_question(version: QuestionnaireVersion, *, code, type, text, required=F
     target.required = required
     target.settings, target.condition = settings, condition or None
     if group is not _UNCHANGED:
-        if group and version.group(group) is None:
-            raise SurveyError(_l("This part does not exist."))
+        _check_part_change(version, target if question is not None else None, group or None)
         target.group_code = group or None
     _check_condition(version, target)
     _check_same_meaning_as_before(version, target)
-    _check_order(version, [*(q for q in version.questions if q is not target), target] if question is None
-                 else list(version.questions))
+    ordered = ([*(q for q in version.questions if q is not target), target] if question is None
+               else list(version.questions))
+    if group is not _UNCHANGED and target.group_code:
+        _check_part_reads_earlier(version, target, ordered)
+    _check_order(version, ordered)
     if question is None:
         version.questions.append(target)
     db.session.flush()
     return target
+
+
+class PartError(SurveyError):
+    """A refused change of a question's part (shown beside the editor's part field)."""
+
+
+def _check_part_change(version, question, code):
+    """The question editor's part field, checked as the part form checks its list: the part
+    exists, and a part keeps at least one question (deleting the part is the way to empty it)."""
+    if code and version.group(code) is None:
+        raise PartError(_l("This part does not exist."))
+    old = question.group_code if question is not None else None
+    if old and old != code and all(q is question for q in version.questions if q.group_code == old):
+        title = localized(version.group(old)["title"])
+        raise PartError(_l("This question is the only one of the part “%(part)s”: delete the part instead "
+                           "(its questions stay), or put another question in it first.", part=title))
+
+
+def _check_part_reads_earlier(version, question, ordered):
+    """A part's condition reads questions before its first one: joining it, the question must
+    come after every question the condition reads, and not be one of them."""
+    group = version.group(question.group_code)
+    read = references(group.get("condition"))
+    title = localized(group["title"])
+    if question.code in read:
+        raise PartError(_l("The part “%(part)s” is shown according to this question: it cannot be in it.",
+                           part=title))
+    before = {q.code for q in ordered[:ordered.index(question)]}
+    later = sorted(read - before)
+    if later:
+        raise PartError(_l("The part “%(part)s” reads the answer to %(codes)s, asked after this question: "
+                           "move this question below it first, or choose another part.",
+                           part=title, codes=", ".join(later)))
 
 
 def _depended_on(version, code) -> bool:

@@ -162,7 +162,7 @@ def test_old_report_reasons_are_emptied_and_reports_still_counted(runner, territ
     assert [r.reason for r in db.session.scalars(select(CommentReport))] == [""]
 
 
-def test_old_items_of_several_short_texts_go_at_the_same_age(runner, client, make_wave):
+def test_old_items_of_several_short_texts_go_at_the_same_age_once_analysed(runner, client, make_wave):
     wave = make_wave(questions=[dict(code="lieux", type="multiple_short_text", text={"fr": "Vos lieux"},
                                      rows=[{"code": "l1", "label": {"fr": "Premier"}}]),
                                 dict(code="mood", type="smiley", text={"fr": "Humeur ?"})])
@@ -174,6 +174,12 @@ def test_old_items_of_several_short_texts_go_at_the_same_age(runner, client, mak
             for response in db.session.scalars(select(Response)):
                 response.submitted_at = LONG_AGO
             db.session.commit()
+    # The items are analysed like a long text (insights.store.answer_text): kept until then.
+    assert "Deleted 0 free-text answers" in purge(runner)
+    db.session.rollback()
+    assert count_rows(Answer) == 4
+    assert analyze_pending() == 2
     assert "Deleted 1 free-text answers" in purge(runner)
     db.session.rollback()
     assert sorted(str(v) for v in db.session.scalars(select(Answer.value))) == ["4", "4", "{'l1': 'La médiathèque'}"]
+    assert count_rows(TextAnalysis) == 2  # what was learnt from the old items stays

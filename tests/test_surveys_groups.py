@@ -177,3 +177,95 @@ def test_a_parts_title_is_translated_and_shown_in_the_residents_language(client,
     auth.logout()
     resident = client.get(f"/enquete/{household.id}?lang=tr").text
     assert resident.count('<p class="step-part" lang="tr" dir="auto">Hanenin diğer üyeleri</p>') == 3
+
+
+def _question_data(question, **changes):
+    """The question editor's fields for `question` as they are, with `changes`."""
+    data = {"code": question.code, "type": question.type.value, "text_fr": question.text["fr"],
+            "condition_mode": "always", "group": question.group_code or ""}
+    if question.required:
+        data["required"] = "y"
+    if question.options:
+        data["options"] = "\n".join(f"{o['code']} | {o['label']['fr']}" for o in question.options)
+    return {**data, **changes}
+
+
+def test_the_question_editor_chooses_the_questions_part(client, auth, make_user, household):
+    """The part is chosen in the question's own editor (a labelled select, reached by the
+    keyboard like any field), with the part form's checks; the list of questions says it."""
+    ops.set_wave_status(household, ops.WaveStatus.closed)  # no answers: the version stays editable
+    db.session.commit()
+    auth.login(make_user("facilitator", ("sanitas",)))
+    url = f"/animation/enquetes/{household.questionnaire_id}"
+    questions = {q.code: q for q in household.version.questions}
+    page = client.get(f"{url}/questions/{questions['lien'].id}").text
+    assert '<label for="group">Partie du questionnaire</label>' in page
+    select = re.search(r'<select[^>]*id="group"[^>]*name="group"[^>]*>(.*?)</select>', page, re.DOTALL)
+    assert select and 'aria-describedby="group-hint"' in select.group(0)
+    assert re.search(r'<option value="">Aucune partie</option>', select.group(1))
+    assert re.search(r'<option dir="auto" selected value="foyer">Les autres membres du foyer \(foyer\)</option>',
+                     select.group(1))
+    # 'fin' joins the part: its condition reads 'personnes', asked before 'fin'.
+    saved = client.post(f"{url}/questions/{questions['fin'].id}", data=_question_data(questions["fin"], group="foyer"))
+    assert saved.status_code == 302, saved.text
+    db.session.expire_all()
+    assert questions["fin"].group_code == "foyer" and questions["fin"].shown_if == MORE_THAN_ONE
+    assert client.get(url).text.count("Partie : <bdi>Les autres membres du foyer</bdi>") == 4
+    # ... and leaves it again: "no part".
+    saved = client.post(f"{url}/questions/{questions['fin'].id}", data=_question_data(questions["fin"], group=""))
+    assert saved.status_code == 302, saved.text
+    db.session.expire_all()
+    assert questions["fin"].group_code is None and questions["fin"].shown_if is None
+
+
+@pytest.mark.parametrize("code, part, message, language", [
+    # The part's condition reads this very question.
+    ("personnes", "foyer", "La partie « Les autres membres du foyer » s'affiche selon cette question", "fr"),
+    # The part's condition would read a later answer.
+    ("premier", "foyer", "The part “Les autres membres du foyer” reads the answer to personnes", "en"),
+    # The part would be left without its last question.
+    ("fin", "", "هذا السؤال هو الوحيد في الجزء «Seul»", "ar"),
+    # A part that does not exist.
+    ("lien", "ailleurs", "Cette partie n'existe pas.", "fr"),
+])
+def test_a_part_the_question_cannot_join_is_refused_and_nothing_changes(
+        client, auth, make_user, make_wave, code, part, message, language):
+    wave = make_wave(questions=[dict(code="premier", type="short_text", text={"fr": "Avant tout ?"}), *HOUSEHOLD],
+                     status=ops.WaveStatus.draft)
+    version = wave.version
+    ops.save_group(version, code="foyer", title={"fr": "Les autres membres du foyer"},
+                   members=["age_autre", "lien"], condition=MORE_THAN_ONE)
+    ops.save_group(version, code="seul", title={"fr": "Seul"}, members=["fin"])
+    db.session.commit()
+    question = version.question(code)
+    before = {q.code: (q.group_code, q.position, q.condition) for q in version.questions}
+    groups_before = [dict(g) for g in version.groups]
+    auth.login(make_user("facilitator", ("sanitas",)))
+    refused = client.post(f"/animation/enquetes/{wave.questionnaire_id}/questions/{question.id}?lang={language}",
+                          data=_question_data(question, group=part))
+    assert refused.status_code == 200
+    error = re.search(r'<p class="error" id="group-error">([^<]*)</p>', refused.text)
+    assert error and message in error.group(1).replace("&#34;", '"').replace("&#39;", "'"), refused.text
+    assert 'aria-invalid="true"' in re.search(r'<select[^>]*id="group"[^>]*>', refused.text).group(0)
+    db.session.expire_all()
+    assert {q.code: (q.group_code, q.position, q.condition) for q in version.questions} == before
+    assert version.groups == groups_before
+
+
+def test_moving_a_question_joined_from_its_editor_keeps_the_parts_rule(make_wave):
+    wave = make_wave(questions=HOUSEHOLD, status=ops.WaveStatus.draft)
+    version = wave.version
+    ops.save_group(version, code="foyer", title={"fr": "Foyer"}, members=["lien"], condition=MORE_THAN_ONE)
+    fin = version.question("fin")
+    ops.save_question(version, question=fin, code="fin", type=QuestionType.short_text, text={"fr": "Un mot ?"},
+                      group="foyer")
+    assert fin.group_code == "foyer"
+    for _ in range(3):  # up to just below 'personnes', one request at a time
+        ops.move_question(fin, -1)
+        db.session.commit()
+        db.session.expire(version, ["questions"])
+    assert [q.code for q in version.questions][:2] == ["personnes", "fin"]
+    with pytest.raises(ops.SurveyError):  # above what its part reads
+        ops.move_question(fin, -1)
+    db.session.rollback()
+    assert [q.code for q in version.questions][:2] == ["personnes", "fin"]
