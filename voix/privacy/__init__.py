@@ -37,8 +37,8 @@ def _before_model(text):
     return names.replace_spans(text, names.cue_spans(text))
 
 
-def _after_model(text, ents, english=None):
-    spans, unsure = names.model_spans(text, ents, english) if ents else ([], [])
+def _after_model(text, ents, english=None, in_english=None):
+    spans, unsure = names.model_spans(text, ents, english, in_english=in_english) if ents else ([], [])
     text = names.coordinated(names.replace_spans(text, spans))
     text = health.scrub(text)
     unsure += [w for w in names.leftover_unsure(text) if w not in unsure]
@@ -65,12 +65,16 @@ def analyse_many(texts):
     # The gate reads the text as it will be after coordination ("[nom] et Samira" becomes
     # "[nom] et [nom]" anyway); the model, when it runs, still reads the text before.
     ents = [None] * len(staged)
+    # Which sentences are English: read once per text, for the rules' decision and for
+    # model_spans after them (each used to read the whole text again).
+    readers = [None] * len(staged)
     todo = []
     for i, t in enumerate(staged):
         if names.needs_model(names.coordinated(t)):
+            readers[i] = names.english_at(t, english)
             # Unknown names inside sentences ("le gardien, Karim Haddad, ..."): scrubbed
             # whatever the model says, so it is not asked.
-            ents[i] = names.decided_without_model(t, english)
+            ents[i] = names.decided_without_model(t, english, in_english=readers[i])
             if ents[i] is None:
                 todo.append(i)
     if todo:
@@ -78,7 +82,7 @@ def analyse_many(texts):
 
         for i, found in zip(todo, entities([staged[i] for i in todo])):
             ents[i] = found
-    return [_after_model(t, e, english) for t, e in zip(staged, ents)]
+    return [_after_model(t, e, english, r) for t, e, r in zip(staged, ents, readers)]
 
 
 def warm_up():

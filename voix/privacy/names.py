@@ -259,7 +259,7 @@ def needs_model(text) -> bool:
 _CAP_RUN = re.compile(rf"{_CAP}(?:[ \u00a0]+{_CAP})*")
 
 
-def decided_without_model(text, english=None):
+def decided_without_model(text, english=None, *, in_english=None):
     """PER entities for a text the model need not read, or None when it must.
 
     After the model, a capitalised word inside a sentence that is neither French nor
@@ -268,8 +268,9 @@ def decided_without_model(text, english=None):
     at a sentence start, and in English. So when every word that wakes the model is such a
     word, inside a sentence, in a run of such words ("Karim Haddad"), and after none of
     these, the model cannot change what is stored: each run is given as one PER entity,
-    as the model gives a name of several words."""
-    in_english = english_at(text, english)
+    as the model gives a name of several words. ``in_english``: `english_at(text, english)`,
+    when the caller has it already (analyse_many gives model_spans the same)."""
+    in_english = in_english or english_at(text, english)
     found = []
     for m in _CAP_RUN.finditer(text):
         words = m.group().split()
@@ -325,9 +326,17 @@ def language(text, evidence=1):
     there are French ones, None when the text holds fewer than ``evidence`` of either
     ("Awesome!", "Kevin ?"). Words in capitals are acronyms ("EU" is not "eu")."""
     english, french = _function_words()
-    words = [w.lower() for w in _LETTERS.findall(text) if not (len(w) > 1 and w.isupper())]
-    en = sum(w in english for w in words)
-    fr = sum(w in french for w in words)
+    words = _LETTERS.findall(text)
+    # Counted in C (map) over every word, then the acronyms taken back out: this runs on
+    # every text that wakes the model, twice per sentence in English ones.
+    lowered = list(map(str.lower, words))
+    en = sum(map(english.__contains__, lowered))
+    fr = sum(map(french.__contains__, lowered))
+    for word in filter(str.isupper, words):
+        if len(word) > 1:
+            word = word.lower()
+            en -= word in english
+            fr -= word in french
     if max(en, fr) < evidence:
         return None
     return "en" if en > 2 * fr else "fr"
@@ -358,16 +367,17 @@ def english_at(text, english=None):
     return at
 
 
-def model_spans(text, ents, english=None):
+def model_spans(text, ents, english=None, *, in_english=None):
     """(spans to scrub, unsure words) from the NER entities of ``text``.
 
     PER entities are scrubbed. A capitalised word outside any entity that is neither
     French nor protected is scrubbed too (the model misses many first names alone:
     "Kylian et Mehdi"). Unknown words inside a place, organisation or misc entity are
-    only reported as unsure: they are often places the lists do not know."""
+    only reported as unsure: they are often places the lists do not know.
+    ``in_english``: `english_at(text, english)` if the caller has it already."""
     spans, unsure = [], []
     covered = []
-    in_english = english_at(text, english)
+    in_english = in_english or english_at(text, english)
     for start, end, label in ents:
         covered.append((start, end))
         if "[" in text[start:end] or _is_place(text, start):
