@@ -84,7 +84,9 @@ def test_what_the_rules_decide_is_what_the_model_would_have_stored(monkeypatch):
 
     decided = [t for t in _dev_and_own_texts()
                if names.decided_without_model(privacy._before_model(t)) is not None]
-    assert len(decided) >= 20  # the sets hold such texts: the comparison below is not empty
+    # the sets hold such texts (18 in tests/fixtures alone, as in a fresh clone without
+    # ../shared): the comparison below is not empty
+    assert len(decided) >= 10
     fast = [s.text for s in privacy.clean_many(decided)]
     monkeypatch.setattr(names, "decided_without_model", lambda text, english=None, **_: None)
     assert [s.text for s in privacy.clean_many(decided)] == fast
