@@ -471,31 +471,26 @@ def add_comment(idea: Idea, participant: Participant, body: str, position: Posit
     return db.session.scalar(select(Comment).where(Comment.uuid == comment_uuid)), created
 
 
-def report_reason(reason) -> str:
-    """A report's reason as stored: scrubbed, and before the write lock is taken (the
-    scrubber's model may take milliseconds, and SQLite has one writer at a time)."""
-    return scrub((reason or "").strip())[:300]
+def store_report(model, conflict_columns: list[str], *, reason: str = "", **row):
+    """Store a resident's report once per person and text (comments, statements, ideas,
+    questions...). The reason is scrubbed before the write lock is taken: the scrubber's
+    model may take milliseconds, and SQLite has one writer at a time."""
+    reason = scrub((reason or "").strip())[:300]
+    begin_write()
+    insert_ignoring_duplicates(model, dict(row, reason=reason, created_at=utcnow()),
+                               conflict_columns=conflict_columns)
+    db.session.commit()
 
 
 def report_comment(comment: Comment, participant: Participant, reason: str = ""):
-    reason = report_reason(reason)
-    begin_write()
-    insert_ignoring_duplicates(CommentReport, dict(
-        comment_id=comment.id, participant_id=participant.id, reason=reason,
-        created_at=utcnow(),
-    ), conflict_columns=["comment_id", "participant_id"])
-    db.session.commit()
+    store_report(CommentReport, ["comment_id", "participant_id"], reason=reason,
+                 comment_id=comment.id, participant_id=participant.id)
 
 
 def report_text(kind: str, item_id: int, consultation: Consultation, participant: Participant, reason: str = ""):
     """A resident reports an idea, a question or another kind of text; once per person and text."""
-    reason = report_reason(reason)
-    begin_write()
-    insert_ignoring_duplicates(TextReport, dict(
-        kind=kind, item_id=item_id, consultation_id=consultation.id, participant_id=participant.id,
-        reason=reason, created_at=utcnow(),
-    ), conflict_columns=["kind", "item_id", "participant_id"])
-    db.session.commit()
+    store_report(TextReport, ["kind", "item_id", "participant_id"], reason=reason, kind=kind,
+                 item_id=item_id, consultation_id=consultation.id, participant_id=participant.id)
 
 
 def held_reason(consultation: Consultation, *checked) -> HeldReason | None:

@@ -39,7 +39,7 @@ from .operations import (
     held_reason,
     most_similar,
     refuse_unless_running,
-    report_reason,
+    store_report,
 )
 
 # Pol.is's limit: short enough to read aloud and to answer in one tap. Counted on what
@@ -127,13 +127,8 @@ def report_statement(statement: Statement, participant: Participant, reason: str
     """A resident reports a shown statement; once per resident and statement."""
     if participant.consultation_id != statement.consultation_id:
         raise DeliberationError(_l("This participation token belongs to another consultation."))
-    reason = report_reason(reason)
-    begin_write()
-    insert_ignoring_duplicates(StatementReport, dict(
-        statement_id=statement.id, participant_id=participant.id, reason=reason,
-        created_at=utcnow(),
-    ), conflict_columns=["statement_id", "participant_id"])
-    db.session.commit()
+    store_report(StatementReport, ["statement_id", "participant_id"], reason=reason,
+                 statement_id=statement.id, participant_id=participant.id)
 
 
 def waiting_from(participant: Participant | None) -> list[Statement]:
