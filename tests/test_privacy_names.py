@@ -29,6 +29,10 @@ FOUND = [
     ("Voici mes coordonnées : Loïc Le Goff, loic@sfr.fr", "Goff"),
     ("je suis Fatima Zahra El Idrissi, maman de 3 enfants", "Idrissi"),
     ("اسمي يوسف بوعزة وأسكن في الحي", "بوعزة"),
+    # endearments before a capitalised first name
+    ("Mon petit Yanis ne trouve pas de stage de 3e", "Yanis"),
+    ("ma grande Aminata passe le bac cette année", "Aminata"),
+    ("Notre puce Rose adore la ludothèque", "Rose"),
     # dates of birth, plates, flats, ids, e-mails, phones, handles
     ("ma fille née le 9 février 2008 n'a pas de lycée", "2008"),
     ("Germaine, née en 1936, vit seule", "1936"),
@@ -71,6 +75,8 @@ KEPT = [
     "L'hôpital Bretonneau est trop loin en bus.",
     "Bonjour Monsieur le Maire, les trottoirs sont cassés.",
     "Le Monsieur Bricolage de Chambray est trop cher.",
+    "Mon grand appartement au Sanitas est devenu trop cher.",
+    "Ma petite Fiat est garée devant la Poste.",
     "Appelez le 3919, le 17 ou le 115 en cas d'urgence.",
     "Les containers de la place Saint-Paul débordent.",
     "Le collège Michelet manque de surveillants.",

@@ -55,7 +55,10 @@ _POINTER_CUE = (
     r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact"
     # Telling or giving something to someone: "dire à Fabrice du 2e", "transmettre à Awa".
     r"|(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmettre|transmettez|pr[ée]venir|"
-    r"pr[ée]venez|donner|donnez|rendre|rendez|signaler|tell|give)\s+[àa])(?:\s+[àa]u?x?)?)\s+"
+    r"pr[ée]venez|donner|donnez|rendre|rendez|signaler|tell|give)\s+[àa]"
+    # Endearments: "ma petite Jade", "mon grand Ilyes", "ma chérie Inès" (capitalised only:
+    # "mon grand appartement" is no one).
+    rf"|{_POSSESSIVE}\s+(?:petite?s?|grande?s?|ch[ée]rie?s?|puce|loulou))(?:\s+[àa]u?x?)?)\s+"
     r"(?:[dl]['’])?"
 )
 # "la maman de Noé", "le fils de Mme ...": a relative of someone named.
@@ -189,7 +192,8 @@ _INTRO_STARTS = re.compile(
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
-    r"(?=[abcdfglmprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    r"(?=[abcdfghlmnoprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    rf"{_POSSESSIVE}\s+(?:petit|grand|ch[ée]ri|puce|loulou)|"
     r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
     rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
 )
