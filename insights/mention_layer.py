@@ -8,8 +8,9 @@ The labelled set (`tests/fixtures/discourse/real_mentions.jsonl`, texts in
 `text_id`, `start`, `end`, `surface`, `institution`, the first pass's `stance`
 (negative / neutral / positive / not_institution) and `act`, and for the doubly labelled
 fifth the blind second pass's `stance_2` / `act_2`. `part` is `train` or `heldout`: 30 %
-of the TEXTS (seed 16), drawn before any model or rule was run on the set; the held-out
-part is never used for training, model choice or rule work.
+of the TEXTS (seed 16), drawn before any model or rule was run on the set, and drawn anew
+for each round of texts appended later over that round's texts only (`heldout_by_round`);
+the held-out part is never used for training, model choice or rule work.
 
 What is measured (`report`):
 
@@ -58,7 +59,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "discour
 # Measured (docs/insights.md): the layer did not beat the rules on the held-out part.
 DEFAULT_ON = False
 
-__all__ = ["DEFAULT_ON", "MARGIN", "heldout_texts", "load", "mention_features", "report"]
+__all__ = ["DEFAULT_ON", "MARGIN", "heldout_by_round", "heldout_texts", "load", "mention_features", "report",
+           "text_rounds"]
 
 
 def heldout_texts(text_ids, share=HELDOUT_SHARE, seed=SEED):
@@ -66,6 +68,30 @@ def heldout_texts(text_ids, share=HELDOUT_SHARE, seed=SEED):
     order = sorted(set(text_ids))
     random.Random(seed).shuffle(order)
     return set(order[:round(share * len(order))])
+
+
+# real_texts.jsonl grows by rounds appended at its end; each round's texts get their own
+# 30 % held out (heldout_texts over that round's ids only), so appending texts never moves
+# an earlier text from one part to the other. ROUNDS: how many lines the file had when each
+# later round was appended (287 texts were split before round three).
+ROUNDS = (287,)
+
+
+def text_rounds(texts=FIXTURES / "real_texts.jsonl", rounds=ROUNDS):
+    """The text ids of real_texts.jsonl, one list per round, in file order."""
+    with open(texts, encoding="utf-8") as fh:
+        ids = [json.loads(line)["id"] for line in fh if line.strip()]
+    bounds = [0, *rounds, len(ids)]
+    return [ids[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def heldout_by_round(rounds, labelled=None):
+    """The held-out text ids: heldout_texts within each round (restricted to `labelled`
+    ids when given: only texts with labelled mentions take part in a split)."""
+    held = set()
+    for ids in rounds:
+        held |= heldout_texts(i for i in ids if labelled is None or i in labelled)
+    return held
 
 
 def load(mentions=FIXTURES / "real_mentions.jsonl", texts=FIXTURES / "real_texts.jsonl"):

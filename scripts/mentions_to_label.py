@@ -2,7 +2,7 @@
 """Build the unlabelled mention set of issue 16 (item 4) from the real texts.
 
     python scripts/mentions_to_label.py [--texts tests/fixtures/discourse/real_texts.jsonl]
-                                        [--out ../labels]
+                                        [--out ../labels] [--new-only]
 
 Reads `real_texts.jsonl` (one real citizen text a line: id, source, text), runs the
 project's detector (`insights.Analyzer().analyze(text).mentions`: institution code, span,
@@ -16,6 +16,13 @@ surface) and writes, in --out:
   annotators, for Cohen's kappa.
 - `part_A.jsonl` / `part_B.jsonl`: all mentions split in two halves (seed 16), one per
   annotator; each annotator also labels the overlap mids of the other half.
+
+With `--new-only`, only the texts that have no labelled mention yet in
+`real_mentions.jsonl` (a round of texts appended to real_texts.jsonl) are read: the
+mention set, the overlap fifth and the halves are drawn over their mentions only, so the
+labels already made stay as they are, and `parts.json` gives each new text its part
+(`heldout` for 30 % of the new texts, seeded shuffle, seed 16, over the new ids only:
+`insights.mention_layer.heldout_texts`), to copy into real_mentions.jsonl with the labels.
 
 It lives in scripts/ (a one-off data tool, like scripts/lock), not in bench/ (speed
 measurements only) nor in insights/ (nothing here runs in the app). The same functions
@@ -36,6 +43,7 @@ if str(ROOT) not in sys.path:
 from insights.pipeline import Analyzer  # noqa: E402
 
 TEXTS = ROOT / "tests" / "fixtures" / "discourse" / "real_texts.jsonl"
+LABELLED = ROOT / "tests" / "fixtures" / "discourse" / "real_mentions.jsonl"
 SEED = 16
 CONTEXT_MIN, CONTEXT_MAX = 300, 500
 # A sentence ends after . ! ? … or a line break (what residents type between ideas).
@@ -136,6 +144,20 @@ def split_parts(records, seed=SEED):
     return a, b
 
 
+def labelled_text_ids(path=LABELLED):
+    """The ids of the texts whose mentions are already labelled."""
+    with open(path, encoding="utf-8") as fh:
+        return {json.loads(line)["text_id"] for line in fh if line.strip()}
+
+
+def new_text_parts(texts):
+    """{text id: part} for texts not labelled yet: 30 % held out over their ids only."""
+    from insights.mention_layer import heldout_texts
+
+    held = heldout_texts(t["id"] for t in texts)
+    return {t["id"]: ("heldout" if t["id"] in held else "train") for t in texts}
+
+
 def _write_jsonl(path, rows):
     with open(path, "w", encoding="utf-8") as fh:
         for r in rows:
@@ -146,10 +168,19 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--texts", default=str(TEXTS))
     p.add_argument("--out", default=str(ROOT.parent / "labels"))
+    p.add_argument("--new-only", action="store_true",
+                   help="only the texts without labelled mentions in real_mentions.jsonl")
+    p.add_argument("--labelled", default=str(LABELLED), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    records = mention_records(read_texts(args.texts))
+    texts = read_texts(args.texts)
+    if args.new_only:
+        done = labelled_text_ids(args.labelled)
+        texts = [t for t in texts if t["id"] not in done]
+    records = mention_records(texts)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.new_only:
+        (out / "parts.json").write_text(json.dumps(new_text_parts(texts), indent=0, sort_keys=True) + "\n")
     _write_jsonl(out / "mentions_to_label.jsonl", records)
     (out / "overlap_mids.json").write_text(json.dumps(overlap_mids(records), indent=0) + "\n")
     a, b = split_parts(records)

@@ -31,11 +31,25 @@ def test_labelled_mentions_point_at_their_surface_in_the_real_texts(rows):
 
 
 def test_the_held_out_part_is_the_fixed_seed_split_by_text(rows):
-    heldout = ml.heldout_texts(row["text_id"] for row in rows)
-    assert heldout == ml.heldout_texts(sorted({row["text_id"] for row in rows}, reverse=True))  # order-free
-    assert len(heldout) == round(ml.HELDOUT_SHARE * len({row["text_id"] for row in rows}))
+    labelled = {row["text_id"] for row in rows}
+    rounds = ml.text_rounds()
+    heldout = ml.heldout_by_round(rounds, labelled)
+    for ids in rounds:  # within each round of texts: 30 % of its labelled texts, order-free
+        mine = [i for i in ids if i in labelled]
+        assert ml.heldout_texts(mine) == ml.heldout_texts(sorted(mine, reverse=True))
+        assert len(ml.heldout_texts(mine)) == round(ml.HELDOUT_SHARE * len(mine))
     for row in rows:  # no text in both parts: the split is by text
         assert row["part"] == ("heldout" if row["text_id"] in heldout else "train"), row["mid"]
+
+
+def test_appending_a_round_of_texts_moves_no_earlier_text():
+    rounds = ml.text_rounds()
+    assert len(rounds[0]) == ml.ROUNDS[0] == 287
+    first = ml.heldout_texts(rounds[0])
+    assert ml.heldout_by_round(rounds) & set(rounds[0]) == first
+    assert ml.heldout_by_round(rounds[:1]) == first
+    if len(rounds) > 1:  # a later round is split over its own ids only
+        assert ml.heldout_by_round(rounds) - first == ml.heldout_texts(rounds[1])
 
 
 def test_kappa_of_the_two_blind_passes(rows):

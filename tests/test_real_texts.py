@@ -110,3 +110,35 @@ def test_main_writes_the_four_files(script, tmp_path):
     parts = [json.loads(line) for p in ("part_A.jsonl", "part_B.jsonl") for line in (out / p).read_text().splitlines()]
     assert sorted(r["mid"] for r in parts) == sorted(r["mid"] for r in rows)
     assert len(json.loads((out / "overlap_mids.json").read_text())) == 0  # round(2 / 5)
+
+
+def test_new_only_writes_the_unlabelled_round_and_its_parts(script, tmp_path):
+    """--new-only: the mentions of texts without labels only, drawn over them alone, and a
+    part per new text (30 % held out over the new ids, seed 16), no stance anywhere."""
+    texts = tmp_path / "texts.jsonl"
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [{"id": f"x-{i}", "source": "grand_debat_2019", "text": f"La CAF et la mairie, dossier {i}."}
+            for i in range(10)]
+    texts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    labelled.write_text("".join(json.dumps({"text_id": f"x-{i}", "stance": "neutral"}) + "\n"
+                                for i in range(4)), encoding="utf-8")
+    out = tmp_path / "labels"
+    script.main(["--texts", str(texts), "--out", str(out), "--new-only", "--labelled", str(labelled)])
+    written = [json.loads(line) for line in (out / "mentions_to_label.jsonl").read_text().splitlines()]
+    assert {r["text_id"] for r in written} == {f"x-{i}" for i in range(4, 10)}
+    assert len(written) == 12 and all("stance" not in r for r in written)
+    assert len(json.loads((out / "overlap_mids.json").read_text())) == round(12 / 5)
+    parts = json.loads((out / "parts.json").read_text())
+    assert set(parts) == {f"x-{i}" for i in range(4, 10)}
+    from insights.mention_layer import heldout_texts
+    assert {i for i, p in parts.items() if p == "heldout"} == heldout_texts(parts)
+    assert sum(p == "heldout" for p in parts.values()) == round(0.3 * 6)
+
+
+def test_the_appended_round_is_not_labelled_yet(script, texts):
+    """The texts after the first 287 lines are the round waiting for labels: none of them
+    in real_mentions.jsonl, every earlier text there."""
+    done = script.labelled_text_ids()
+    ids = [t["id"] for t in texts]
+    assert set(ids[:287]) == done
+    assert not set(ids[287:]) & done
