@@ -135,10 +135,13 @@ def test_new_only_writes_the_unlabelled_round_and_its_parts(script, tmp_path):
     assert sum(p == "heldout" for p in parts.values()) == round(0.3 * 6)
 
 
-def test_the_appended_round_is_not_labelled_yet(script, texts):
-    """The texts after the first 287 lines are the round waiting for labels: none of them
-    in real_mentions.jsonl, every earlier text there."""
+def test_rounds_are_labelled_whole(script, texts):
+    """A round of texts appended to real_texts.jsonl is labelled all at once or not yet:
+    the labelled texts are exactly the first rounds, in file order."""
+    from insights.mention_layer import text_rounds
+
     done = script.labelled_text_ids()
     ids = [t["id"] for t in texts]
-    assert set(ids[:287]) == done
-    assert not set(ids[287:]) & done
+    assert done == set(ids[:len(done)])
+    sizes = [len(r) for r in text_rounds()]
+    assert len(done) in {sum(sizes[:k]) for k in range(len(sizes) + 1)}
