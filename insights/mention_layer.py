@@ -73,15 +73,15 @@ def heldout_texts(text_ids, share=HELDOUT_SHARE, seed=SEED):
 # real_texts.jsonl grows by rounds appended at its end; each round's texts get their own
 # 30 % held out (heldout_texts over that round's ids only), so appending texts never moves
 # an earlier text from one part to the other. ROUNDS: how many lines the file had when each
-# later round was appended (287 texts were split before round three).
-ROUNDS = (287,)
+# later round was appended (287 texts were split before round three, 337 before round four).
+ROUNDS = (287, 337)
 
 
 def text_rounds(texts=FIXTURES / "real_texts.jsonl", rounds=ROUNDS):
     """The text ids of real_texts.jsonl, one list per round, in file order."""
     with open(texts, encoding="utf-8") as fh:
         ids = [json.loads(line)["id"] for line in fh if line.strip()]
-    bounds = [0, *rounds, len(ids)]
+    bounds = [0, *(r for r in rounds if r < len(ids)), len(ids)]
     return [ids[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 

@@ -2,7 +2,7 @@
 """Build the unlabelled mention set of issue 16 (item 4) from the real texts.
 
     python scripts/mentions_to_label.py [--texts tests/fixtures/discourse/real_texts.jsonl]
-                                        [--out ../labels] [--new-only]
+                                        [--out ../labels] [--new-only] [--round N]
 
 Reads `real_texts.jsonl` (one real citizen text a line: id, source, text), runs the
 project's detector (`insights.Analyzer().analyze(text).mentions`: institution code, span,
@@ -23,6 +23,12 @@ mention set, the overlap fifth and the halves are drawn over their mentions only
 labels already made stay as they are, and `parts.json` gives each new text its part
 (`heldout` for 30 % of the new texts, seeded shuffle, seed 16, over the new ids only:
 `insights.mention_layer.heldout_texts`), to copy into real_mentions.jsonl with the labels.
+
+With `--round N`, only the texts of round N are read (3 = the first round appended after
+the 287 texts of rounds one and two, which were split together; 4 = the next one; the
+round boundaries are `insights.mention_layer.ROUNDS`). `--new-only --round 4` is the set
+of round four alone even while round three still waits for its labels: the two rounds
+are never drawn together, so each keeps its own overlap fifth, halves and parts.
 
 It lives in scripts/ (a one-off data tool, like scripts/lock), not in bench/ (speed
 measurements only) nor in insights/ (nothing here runs in the app). The same functions
@@ -158,6 +164,22 @@ def new_text_parts(texts):
     return {t["id"]: ("heldout" if t["id"] in held else "train") for t in texts}
 
 
+# Rounds one and two (the first 287 lines) were split together; later rounds are numbered
+# from three, in the order of insights.mention_layer.ROUNDS.
+FIRST_APPENDED_ROUND = 3
+
+
+def round_text_ids(n, path=TEXTS, bounds=None):
+    """The ids of round `n` of real_texts.jsonl (n >= 3), or None when there is no such round."""
+    from insights.mention_layer import ROUNDS, text_rounds
+
+    rounds = text_rounds(path, ROUNDS if bounds is None else bounds)
+    index = n - FIRST_APPENDED_ROUND + 1
+    if n < FIRST_APPENDED_ROUND or index >= len(rounds):
+        return None
+    return rounds[index]
+
+
 def _write_jsonl(path, rows):
     with open(path, "w", encoding="utf-8") as fh:
         for r in rows:
@@ -170,16 +192,27 @@ def main(argv=None):
     p.add_argument("--out", default=str(ROOT.parent / "labels"))
     p.add_argument("--new-only", action="store_true",
                    help="only the texts without labelled mentions in real_mentions.jsonl")
+    p.add_argument("--round", type=int, metavar="N",
+                   help="only the texts of round N (3 = the first round appended after the first 287 texts)")
     p.add_argument("--labelled", default=str(LABELLED), help=argparse.SUPPRESS)
+    # round boundaries for tests on small files (default: insights.mention_layer.ROUNDS)
+    p.add_argument("--bounds", type=int, nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     texts = read_texts(args.texts)
+    if args.round is not None:
+        wanted = round_text_ids(args.round, args.texts, args.bounds)
+        if wanted is None:
+            p.error(f"round {args.round}: no such round in {args.texts} "
+                    f"(appended rounds are numbered from {FIRST_APPENDED_ROUND})")
+        wanted = set(wanted)
+        texts = [t for t in texts if t["id"] in wanted]
     if args.new_only:
         done = labelled_text_ids(args.labelled)
         texts = [t for t in texts if t["id"] not in done]
     records = mention_records(texts)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.new_only:
+    if args.new_only or args.round is not None:
         (out / "parts.json").write_text(json.dumps(new_text_parts(texts), indent=0, sort_keys=True) + "\n")
     _write_jsonl(out / "mentions_to_label.jsonl", records)
     (out / "overlap_mids.json").write_text(json.dumps(overlap_mids(records), indent=0) + "\n")

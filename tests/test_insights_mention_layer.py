@@ -48,8 +48,10 @@ def test_appending_a_round_of_texts_moves_no_earlier_text():
     first = ml.heldout_texts(rounds[0])
     assert ml.heldout_by_round(rounds) & set(rounds[0]) == first
     assert ml.heldout_by_round(rounds[:1]) == first
-    if len(rounds) > 1:  # a later round is split over its own ids only
-        assert ml.heldout_by_round(rounds) - first == ml.heldout_texts(rounds[1])
+    assert len(rounds) == len(ml.ROUNDS) + 1 == 3  # rounds one-two, three, four
+    for later in rounds[1:]:  # each later round is split over its own ids only
+        assert ml.heldout_by_round(rounds) & set(later) == ml.heldout_texts(later)
+        assert ml.heldout_by_round(rounds[:rounds.index(later)]).isdisjoint(later)
 
 
 def test_kappa_of_the_two_blind_passes(rows):

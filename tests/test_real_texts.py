@@ -145,3 +145,41 @@ def test_rounds_are_labelled_whole(script, texts):
     assert done == set(ids[:len(done)])
     sizes = [len(r) for r in text_rounds()]
     assert len(done) in {sum(sizes[:k]) for k in range(len(sizes) + 1)}
+
+
+def test_round_option_writes_only_that_round(script, tmp_path):
+    """--new-only --round 4: the mentions of round four alone, although round three has no
+    labels either; its parts are drawn over round four's ids only."""
+    texts = tmp_path / "texts.jsonl"
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [{"id": f"x-{i}", "source": "grand_debat_2019", "text": f"La CAF et la mairie, dossier {i}."}
+            for i in range(15)]
+    texts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    labelled.write_text("".join(json.dumps({"text_id": f"x-{i}", "stance": "neutral"}) + "\n"
+                                for i in range(6)), encoding="utf-8")
+    out = tmp_path / "labels"
+    script.main(["--texts", str(texts), "--out", str(out), "--new-only", "--round", "4",
+                 "--bounds", "6", "10", "--labelled", str(labelled)])
+    round_four = {f"x-{i}" for i in range(10, 15)}
+    written = [json.loads(line) for line in (out / "mentions_to_label.jsonl").read_text().splitlines()]
+    assert {r["text_id"] for r in written} == round_four and len(written) == 10
+    parts = json.loads((out / "parts.json").read_text())
+    assert set(parts) == round_four
+    from insights.mention_layer import heldout_texts
+    assert {i for i, p in parts.items() if p == "heldout"} == heldout_texts(round_four)
+    halves = [json.loads(line) for p in ("part_A.jsonl", "part_B.jsonl") for line in (out / p).read_text().splitlines()]
+    assert {r["text_id"] for r in halves} == round_four
+
+
+def test_an_unknown_round_is_a_clear_error(script, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        script.main(["--out", str(tmp_path / "labels"), "--round", "9"])
+    assert "round 9: no such round" in capsys.readouterr().err
+    assert not (tmp_path / "labels").exists()
+
+
+def test_rounds_three_and_four_are_the_lines_after_287_and_337(script, texts):
+    ids = [t["id"] for t in texts]
+    assert script.round_text_ids(3) == ids[287:337]
+    assert script.round_text_ids(4) == ids[337:] and len(ids[337:]) >= 30
+    assert script.round_text_ids(2) is None and script.round_text_ids(5) is None
