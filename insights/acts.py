@@ -28,6 +28,8 @@ is bad. Acts, per mention (the sentence it stands in):
 - `information`: neither, and the mention is neutral.
 """
 
+import re
+
 REQUEST_KEEP = 0.7
 
 REQUEST_WORDS = frozenset({
@@ -97,7 +99,9 @@ AFTER_INFINITIVE = frozenset({
     "au", "aux", "a", "en", "systematiquement", "mieux", "tous", "toutes", "chaque",
     "ces", "leurs", "nos", "vos", "obligatoirement", "rapidement", "enfin", "vraiment",
     "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "partout",
+    ",",  # "Eduquer, à partir de l'école, la population..."
 })
+NUMBERED_ITEM = re.compile(r"^\d+-([a-z]\w*)$")
 MORE_OF = 2
 LIST_MARKS = frozenset({"-", "*", "•", ")", ".", ":"})
 
@@ -124,10 +128,15 @@ def opener(toks, a, b):
     t0 = toks[i] if i < b else ""
     t1 = toks[i + 1] if i + 1 < len(toks) else ""
     t2 = toks[i + 2] if i + 2 < len(toks) else ""
+    numbered = NUMBERED_ITEM.match(t0)
+    if numbered:  # "3-Un accès plus efficace...": one token for the number and the item's first word
+        t0 = numbered.group(1)
     if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
         r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
     else:
-        r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)))
+        r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)
+                                      or _is_infinitive(t1)))  # "Pouvoir prendre le bus", "Faire payer..."
+             or (t0 == "faire" and _is_infinitive(t1))
              or t0 in PROPOSAL_OPENERS
              or (t0 == "pour" and t1 in ("une", "un", "des", "plus") and (t1 == "plus" or t2 in PURPOSE_OPENERS))
              # "Une meilleure prise en charge des...", "Mieux former la police", "Que la CAF verse..."

@@ -516,6 +516,15 @@ def score_clause(toks, a, b, mention_at, lookup):
     return items
 
 
+# Problems of society (see analyse_tokens): topics of the text, not blame of an institution.
+SOCIAL_PROBLEMS = frozenset({
+    "fraude", "fraudes", "insecurite", "chomage", "pauvrete", "precarite", "racisme",
+    "discrimination", "discriminations", "terrorisme", "trafic", "trafics", "maltraitance",
+    "exclusion", "illettrisme", "delit", "delits", "crime", "crimes", "maladies", "solitude",
+    "detresse", "stereotypes", "delinquance", "violence", "violences", "sexisme", "dette",
+})
+
+
 # Items that point at the name after them ("merci au gardien", "grâce à la médiatrice");
 # others prefer the name before them (French puts the judgement after its subject).
 FORWARD_ITEMS = frozenset({"merci", "bravo", "grace", "felicitations", "chapeau", "avec", "mercii", "pas", "sans", "aucun", "aucune", "jamais", "plus"})
@@ -606,7 +615,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     for m, (s, e, _) in enumerate(mentions):
         for j in range(s, e):
             mention_at[j] = m
-    lookup = lex.lookup
+    # a long text reads without the general lexicons' weak words (insights.lexicon.LONG_MIN_GENERAL)
+    lookup = lex.lookup_long if n > LONG_TEXT_TOKENS and hasattr(lex, "lookup_long") else lex.lookup
     clauses = segment(toks, mention_at)
     nclauses = len(clauses)
     cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
@@ -757,6 +767,13 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 pos_mass += v
             else:
                 neg_mass -= v
+
+    # A problem of society named in the text ("la fraude", "le chômage", "l'insécurité") is
+    # what an institution should address, not a judgement of it (ANNOTATION-GUIDE.md:
+    # "describing a problem in society that the institution should address ... without
+    # blaming it is neutral"): it weighs in the text's tone, never in a mention's stance.
+    cl_items = [[it for it in items if not (it.kind == 0 and it.end - it.pos == 1 and toks[it.pos] in SOCIAL_PROBLEMS)]
+                for items in cl_items]
 
     sent_request = {}
     tok_sent = [0] * n

@@ -131,18 +131,31 @@ def collapse(tok):
     return single if single in known else one
 
 
+# Tokens after which two spaces and a capital are a lost line break (see tokens_with_spans).
+LINE_CLOSERS = frozenset({")", '"', "»", "]"})
+
+
 def tokens_with_spans(text):
     """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text.
 
     Besides SMS spellings: letter runs are collapsed ("nuuul" -> "nul"), laughter is one
     token "mdr", and a hashtag's words are split ("#ras_le_bol", "#RasLeBol" -> "ras",
-    "le", "bol"), each with its own span."""
+    "le", "bol"), each with its own span. Two spaces, then a capital, after a word are a
+    line break lost in an export: a "\\n" token of zero width is put there."""
     toks = []
     spans = []
     get = SMS.get
     prev = ""
+    prev_end = 0
     for m in TOKEN_RE.finditer(normalize(text)):
         t = m.group()
+        a = m.start()
+        if a - prev_end >= 2 and toks and text[a].isupper() and (toks[-1][-1].isalnum() or toks[-1] in LINE_CLOSERS):
+            # a line break lost in an export ("...des différents départements  Accepter le
+            # remboursement..."): two spaces before a capital after a word end a sentence
+            toks.append("\n")
+            spans.append((a, a))
+        prev_end = m.end()
         if prev == "#" and len(t) > 3:
             a = m.start()
             raw = text[a:m.end()]
