@@ -584,6 +584,40 @@ def _comparison(toks, a, b, runs):
     return None
 
 
+AGENT_GAP = frozenset({"le", "la", "les", "l'", "des", "du"})
+
+
+def _is_agent(toks, rs, a):
+    """The name at toks[rs] is introduced by "par" ("par la police", "par les gendarmes"):
+    the agent of a passive verb."""
+    j = rs - 1
+    if j >= a and toks[j] in AGENT_GAP:
+        j -= 1
+    return j >= a and toks[j] == "par"
+
+
+# National actors: the subject of a clause that names no institution of the gazetteer
+# ("Le député ... est déconnecté", "l'État ne fait rien"): what is said is about them,
+# not about the mairie or the CAF named before (ANNOTATION-GUIDE.md: "les élus" /
+# "le gouvernement" / "l'État" national are not the mairie).
+NATIONAL_ACTORS = frozenset({
+    "depute", "deputes", "deputee", "senateur", "senateurs", "gouvernement", "gouvernements",
+    "etat", "ministre", "ministres", "ministere", "ministeres", "president", "macron",
+    "parlement", "parlementaires", "assemblee", "senat", "gouvernants", "politiques",
+    "politiciens", "elysee",
+})
+SUBJECT_DETERMINERS = frozenset({"le", "la", "les", "l'", "nos", "notre", "ce", "ces", "cette", "nous"})
+
+
+def _national_subject(toks, first, b):
+    """The clause opens with a national actor as its subject ("le député", "l'État", "nos
+    gouvernants", "Macron")."""
+    j = first
+    if j < b and toks[j] in SUBJECT_DETERMINERS:
+        j += 1
+    return j < b and toks[j] in NATIONAL_ACTORS
+
+
 def _unlike(toks, a, runs):
     """The clause opens with "pas comme", "contrairement à": its names are contrasted
     with what was said just before."""
@@ -839,8 +873,11 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             while first < b and toks[first] in CLAUSE_OPENERS and mention_at[first] < 0:
                 first += 1
             pronoun = first < b and toks[first] in PRONOUN_SUBJECTS
+            # the agent of a passive ("elle est moquée par les forces de l'ordre") is who acts:
+            # the clause is about it, even when it opens with a pronoun
+            agent = runs and _is_agent(toks, runs[0][0], a)
             owners = None
-            if runs and not (pronoun and last_group is not None and runs[0][0] > first):
+            if runs and not (pronoun and last_group is not None and runs[0][0] > first and not agent):
                 only_names = not items and all(
                     mention_at[j] >= 0 or toks[j] in FILLER for j in range(a, b))
                 if only_names:
@@ -895,6 +932,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             if sent_of[cj] < s - 1:
                                 continue  # only the sentence just before the first name
                             wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
+                            if agent and not items and cj == ci - 1 and sent_of[cj] == s:
+                                wf = 1.0  # "Les victimes sont moquées, notamment par la police"
                             for it in cl_items[cj]:
                                 give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                         pending = []
@@ -911,9 +950,11 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             else:
                 list_group = None
                 bare_last = b - a <= 2 and (ci + 1 == nclauses or sent_of[ci + 1] != s)
-                if (toks[a] in SEPARATE_TOPIC and not bare_last) or separate_sent == s:
+                if ((toks[a] in SEPARATE_TOPIC and not bare_last) or separate_sent == s
+                        or _national_subject(toks, first, b)):
                     # "Heureusement (que) les voisins sont là": a good thing beside, not
-                    # about, the institution just criticised.
+                    # about, the institution just criticised; "Le député ... est déconnecté":
+                    # national politics, not the mairie named before (issue 16).
                     separate_sent = s
                     owners = None
                 elif last_group is None:
