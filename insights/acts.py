@@ -101,6 +101,8 @@ AFTER_INFINITIVE = frozenset({
     "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "partout",
     ",",  # "Eduquer, à partir de l'école, la population..."
 })
+# A verb with its subject after it, in one token: "faudrait-il", "devrait-on", "faudrait-t-il".
+INVERTED_SUBJECT = re.compile(r"(?:-t)?-(?:il|elle|on|ils|elles)$")
 NUMBERED_ITEM = re.compile(r"^\d+-([a-z]\w*)$")
 MORE_OF = 2
 LIST_MARKS = frozenset({"-", "*", "•", ")", ".", ":"})
@@ -167,6 +169,11 @@ def clause_is_request(toks, a, b, opens_request):
         return True
     for j in range(a, b):
         t = toks[j]
+        if "-" in t:
+            verb = INVERTED_SUBJECT.sub("", t)  # "Sans doute faudrait-il...", "devrait-il"
+            if verb != t and verb in DUTY_VERBS and t.endswith("-on"):
+                continue  # "pourquoi doit-on payer": the writer's duty, a complaint
+            t = verb
         if t in REQUEST_WORDS:
             return True
         if j + 1 < b and (t, toks[j + 1]) in REQUEST_PAIRS and t != "ne":

@@ -134,7 +134,8 @@ NOT_PRONOUN_BEFORE_PERSONNE = frozenset({
 })
 NOT_PRONOUN_AFTER_PERSONNE = frozenset({"agee", "agees", "handicapee", "age", "ages", "qui", "de", "d'"})
 PLUS_NEGATOR_NEXT = frozenset({"personne", "rien", "jamais", "aucun", "aucune"})
-PLUS_NOT_NEGATOR_NEXT = frozenset({"que", "qu'", "de", "d'", "tard", "tot", "souvent", "loin", "pres", "grand", "petit", "vite", "cher"})
+PLUS_NOT_NEGATOR_NEXT = frozenset({"que", "qu'", "de", "d'", "tard", "tot", "souvent", "loin", "pres", "grand", "petit", "vite", "cher",
+                                   "ou"})  # "passer plus ou moins à l'improviste": more or less
 
 INTENSIFIERS = {
     "tres": 1.5, "vraiment": 1.4, "trop": 1.5, "super": 1.5, "hyper": 1.5, "tellement": 1.5,
@@ -351,6 +352,14 @@ TOPIC_KEEP = 0.7
 PERSONAL = frozenset({"je", "j'", "me", "m'", "moi", "mon", "ma", "mes", "nous", "nos", "notre", "on"})
 
 
+def _negatable(it, toks):
+    """A lexicon item a negator may negate. Not a neutral phrase (score 0, no negated score:
+    "d'aide", "porter plainte", "sans doute"): those only keep a word from being read, and
+    negating them made praise of nothing ("pas d'aide de la CAF" read +0.4)."""
+    return (not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE
+            and (it.score != 0 or it.neg is not None))
+
+
 def score_clause(toks, a, b, mention_at, lookup):
     """Polarity items of clause toks[a:b] after negation and intensifiers."""
     items = []
@@ -488,7 +497,7 @@ def score_clause(toks, a, b, mention_at, lookup):
     for start, p, dflt in negs:
         target = None
         for it in items:
-            if p < it.pos <= p + 3 and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+            if p < it.pos <= p + 3 and _negatable(it, toks):
                 target = it
                 break
         if target is None:
@@ -498,7 +507,7 @@ def score_clause(toks, a, b, mention_at, lookup):
                     lo = j
                     break
             for it in reversed(items):
-                if lo <= it.pos < start and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+                if lo <= it.pos < start and _negatable(it, toks):
                     target = it
                     break
         if target is not None:
@@ -637,6 +646,19 @@ def _clause_act(flags, s, request, items):
     return JUDGEMENT if any(it.value() for it in items) else INFORMATION
 
 
+COMPARATIVE_PRAISE = frozenset({"meilleur", "meilleure", "meilleurs", "meilleures", "mieux"})
+MORE = frozenset({"plus", "mieux", "davantage"})
+
+
+def _wanted_improvement(toks, it, a):
+    """A praise item that is a comparative: "meilleur(e)", "mieux", "plus efficace"."""
+    if it.kind != 0 or it.score <= 0 or it.negated:
+        return False
+    if toks[it.pos] in COMPARATIVE_PRAISE:
+        return True
+    return it.pos > a and toks[it.pos - 1] in MORE
+
+
 def analyse_tokens(toks, mentions, lex, trace=None):
     """Score a tokenised document.
 
@@ -666,6 +688,14 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     it.score = COUNTERFACTUAL
                     for cj in same:
                         cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
+
+    # In a long text (a proposal, a consultation answer) a comparative of praise with
+    # nothing compared ("un accès plus efficace à...", "de manière plus rapide", "meilleur
+    # état des routes") names the improvement wanted, not a quality the institution has.
+    if n > LONG_TEXT_TOKENS:
+        for ci, (a, b, _, _) in enumerate(clauses):
+            if cl_items[ci] and not any(toks[j] in ("que", "qu'") for j in range(a, b)):
+                cl_items[ci] = [it for it in cl_items[ci] if not _wanted_improvement(toks, it, a)]
 
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
     flags = sentence_flags(toks, clauses)
