@@ -122,8 +122,10 @@ def _is_infinitive(tok):
     return tok.endswith(("er", "ir"))
 
 
-def opener(toks, a, b):
-    """What opens the clause toks[a:b]: (opens_as_request: True / False / MORE_OF, is_question)."""
+def opener(toks, a, b, mention_at=None):
+    """What opens the clause toks[a:b]: (opens_as_request: True / False / MORE_OF, is_question).
+    `mention_at` (token -> mention index or -1): an infinitive then a name ("Privatiser
+    Pôle emploi", "Supprimer Parcoursup") opens a proposal like an infinitive then "la"."""
     i = a
     while i < b and (toks[i] in LIST_MARKS or toks[i].isdigit()):
         i += 1
@@ -136,8 +138,9 @@ def opener(toks, a, b):
     if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
         r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
     else:
+        named = mention_at is not None and i + 1 < len(mention_at) and mention_at[i + 1] >= 0
         r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)
-                                      or _is_infinitive(t1)))  # "Pouvoir prendre le bus", "Faire payer..."
+                                      or _is_infinitive(t1) or named))  # "Pouvoir prendre le bus", "Faire payer..."
              or (t0 == "faire" and _is_infinitive(t1))
              or t0 in PROPOSAL_OPENERS
              or (t0 == "pour" and t1 in ("une", "un", "des", "plus") and (t1 == "plus" or t2 in PURPOSE_OPENERS))
@@ -149,14 +152,14 @@ def opener(toks, a, b):
     return r, t0 == "est-ce" or (t0 == "est" and t1 == "-" and t2 == "ce")
 
 
-def sentence_flags(toks, clauses):
+def sentence_flags(toks, clauses, mention_at=None):
     """Per sentence: (is_question, opens_as_request)."""
     flags = {}
     for a, b, s, _ in clauses:
         q, r = flags.get(s, (False, None))
         if r is None:
             # the first clause of the sentence: what opens it
-            r, opens_question = opener(toks, a, b)
+            r, opens_question = opener(toks, a, b, mention_at)
             q = q or opens_question
         if b < len(toks) and "?" in toks[b]:
             q = True

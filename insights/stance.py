@@ -89,6 +89,7 @@ SHIFT = 0.9
 NEG_OF_POS_BASE = 0.3
 NEG_OF_POS_SLOPE = 0.3
 NEG_POS_CAP = 0.4
+WEAK_NEG = 0.35  # a negated negative weaker than this is 0 ("pas de problème", -0.4, stays mildly positive)
 STANCE_T = 0.2
 # Long texts (a Grand Débat answer, a long idea: over ~400 characters) gather weak praise
 # words from many clauses ("efficace", "meilleur", "renforcé" in proposals); on the real
@@ -333,6 +334,8 @@ class Item:
             s = self.score
             if s > 0:  # "pas efficace", "pas très aimable": a complaint
                 return -(NEG_OF_POS_BASE + NEG_OF_POS_SLOPE * s)
+            if s > -WEAK_NEG:
+                return 0.0  # "ne sont pas cru(s)": denying a weak negative praises nothing
             return min(s + SHIFT, NEG_POS_CAP)  # "pas mauvais": shifted, mildly positive
         return self.score * self.factor
 
@@ -698,7 +701,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 cl_items[ci] = [it for it in cl_items[ci] if not _wanted_improvement(toks, it, a)]
 
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
-    flags = sentence_flags(toks, clauses)
+    flags = sentence_flags(toks, clauses, mention_at)
     sent_has_neg = {}
     for ci, (_, _, s, _) in enumerate(clauses):
         if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
@@ -710,7 +713,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     for ci, (a, b, s, conn) in enumerate(clauses):
         opens = flags[s][1]
         if not opens and a > 0 and toks[a - 1] in ITEM_MARKS:
-            opens = opener(toks, a, b)[0]  # a list item inside the sentence opens like one
+            opens = opener(toks, a, b, mention_at)[0]  # a list item inside the sentence opens like one
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)

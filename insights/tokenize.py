@@ -131,6 +131,7 @@ def collapse(tok):
     return single if single in known else one
 
 
+BULLETS = frozenset("•◦▪▫●○■□►▸➢➤✓✔🔴🔵⚫⚪")
 # Tokens after which two spaces and a capital are a lost line break (see tokens_with_spans).
 LINE_CLOSERS = frozenset({")", '"', "»", "]"})
 
@@ -141,7 +142,8 @@ def tokens_with_spans(text):
     Besides SMS spellings: letter runs are collapsed ("nuuul" -> "nul"), laughter is one
     token "mdr", and a hashtag's words are split ("#ras_le_bol", "#RasLeBol" -> "ras",
     "le", "bol"), each with its own span. Two spaces, then a capital, after a word are a
-    line break lost in an export: a "\\n" token of zero width is put there."""
+    line break lost in an export: a "\\n" token of zero width is put there. A list bullet
+    ("•", "✔", a word processor's private-use "\\uf0fc") is a line break too."""
     toks = []
     spans = []
     get = SMS.get
@@ -168,6 +170,8 @@ def tokens_with_spans(text):
                     spans.append((ps, pe))
                 prev = t
                 continue
+        if len(t) == 1 and (t in BULLETS or "\ue000" <= t <= "\uf8ff"):
+            t = "\n"  # a list bullet (a word processor's private-use one too: "\uf0fc") starts a line
         w = get(t, t)
         if w is t and (len(t) > 2 and t[0].isalpha()):
             w = collapse(t)
