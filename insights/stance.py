@@ -514,6 +514,16 @@ def score_clause(toks, a, b, mention_at, lookup):
                     target = it
                     break
         if target is not None:
+            if target.pos > p:
+                # "ne s'en sortent pas très bien": the verb inside the "ne ... pas" frame is
+                # denied with what follows, not praise beside it
+                for j in range(start - 1, max(a, start - 5) - 1, -1):
+                    if toks[j] in NE:
+                        for it in items:
+                            if j < it.pos < start and it.kind == 0 and it.value() > 0 and not it.cue:
+                                it.factor = 0.0
+                                it.neg = 0.0
+                        break
             target.negated = True
             target.factor = 1.0
             continue

@@ -193,3 +193,14 @@ def test_a_comparative_of_praise_in_a_long_text_is_the_improvement_wanted(an, tr
     short = "3-Un accès plus efficace à l'avortement et à la contraception dans les centre de santé."
     assert short in train_text("an2016-224")
     assert mention(an, short, "sante").score > 0
+
+
+def test_the_verb_inside_ne_pas_is_denied_with_what_follows(an, train_text):
+    """gdn2019-3-61429: "les enfants ne s'en sortent pas très bien" was "s'en sortent" (+0.4)
+    beside "pas très bien" (-0.39), nothing; the verb inside "ne ... pas" is denied too, and
+    the "mais" clause judges the aide sociale à l'enfance named before it."""
+    quote = ("constat : l'aide sociale à l'enfance coûte beaucoup mais les enfants  ne s'en sortent pas "
+             "très bien une fois adulte.")
+    assert quote in train_text("gdn2019-3-61429")
+    assert mention(an, quote, "departement").stance == "negative"
+    assert mention(an, "La CAF ne répond pas très vite.", "caf").stance == "negative"
