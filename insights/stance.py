@@ -294,6 +294,8 @@ def segment(toks, mention_at):
             i += 1
             continue
         kind = CONNECTORS_1.get(t)
+        if kind is not None and t == "quand" and i > 0 and toks[i - 1] == "a":
+            kind = None  # "à quand une vraie éducation... ?": a question, not "when"
         k = 1
         if kind is None and t in CONN_FIRST and i + 1 < n:
             kind = CONNECTORS_2.get((t, toks[i + 1]))

@@ -204,3 +204,13 @@ def test_the_verb_inside_ne_pas_is_denied_with_what_follows(an, train_text):
     assert quote in train_text("gdn2019-3-61429")
     assert mention(an, quote, "departement").stance == "negative"
     assert mention(an, "La CAF ne répond pas très vite.", "caf").stance == "negative"
+
+
+def test_a_quand_is_a_complaint_in_a_question(an, train_text):
+    """gdn2019-3-21077: "à quand une vraie éducation à la non-violence dans nos écoles ?" says
+    it is missing; "quand" after "à" is not the connector "when"."""
+    quote = "à quand une vraie éducation à la non-violence dans nos écoles ?"
+    assert quote in train_text("gdn2019-3-21077")
+    m = mention(an, quote, "ecole")
+    assert (m.act, m.stance) == ("question", "negative")
+    assert mention(an, "Est-ce que la CAF ouvre quand il pleut ?", "caf").stance == "neutral"
