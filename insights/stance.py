@@ -72,6 +72,7 @@ a general rule of French or of residents' register; tunables are at the top of t
 import re
 
 from .acts import (
+    DUTY_VERBS,
     INFORMATION,
     ITEM_MARKS,
     JUDGEMENT,
@@ -79,6 +80,7 @@ from .acts import (
     QUESTION,
     REQUEST,
     REQUEST_KEEP,
+    _is_infinitive,
     clause_is_request,
     opener,
     sentence_flags,
@@ -674,6 +676,57 @@ def _wanted_improvement(toks, it, a):
     return it.pos > a and toks[it.pos - 1] in MORE
 
 
+# A request to repair the institution itself says it does not work as it should: its
+# object is the institution ("Mieux éduquer la police", "Réorganiser l'hôpital", "retrouver
+# une Education Nationale performante") or it is the subject of a duty to be redone ("la
+# gendarmerie doit redevenir...", "l'aide sociale à l'enfance doit être profondément
+# revue"). Annotators read these as blame (ANNOTATION-GUIDE.md: a request is neutral unless
+# the text judges the institution); a request about something else ("réformer les EHPAD,
+# les hôpitaux": the list's first item is the object; "la rémunération des élus doit être
+# revue") is not. Issue 16, from the real set's training part.
+REPAIR = -0.4
+REPAIR_KIND = 6
+REPAIR_VERBS = frozenset({
+    "ameliorer", "reorganiser", "reformer", "repenser", "refonder", "revoir", "retrouver",
+    "redevenir", "retablir", "redresser",
+})
+REPAIR_PARTICIPLES = frozenset({
+    "revu", "revue", "revus", "revues", "reforme", "reformee", "reformes", "reformees",
+    "repense", "repensee", "repenses", "repensees", "reorganise", "reorganisee", "reorganises",
+    "reorganisees", "ameliore", "amelioree", "ameliores", "ameliorees", "redevenir",
+})
+COMPLEMENT = frozenset({"de", "d'", "du", "des"})
+OBJECT_DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "notre", "nos", "son", "sa", "ses", "leur", "leurs"})
+
+
+def _repair(toks, a, b, mention_at):
+    """Implied-blame items of a request clause toks[a:b] (see REPAIR)."""
+    out = []
+    for j in range(a, b):
+        t = toks[j]
+        verb = j if t in REPAIR_VERBS else (j + 1 if t == "mieux" and j + 1 < b and _is_infinitive(toks[j + 1]) else -1)
+        if verb >= 0:
+            k = verb + 1
+            if k < b and toks[k] in OBJECT_DETERMINERS:
+                k += 1
+            if k < b and mention_at[k] >= 0:
+                out.append(Item(j, verb + 1, REPAIR, None, REPAIR_KIND))
+                continue
+        if t in REPAIR_PARTICIPLES:
+            # "X doit (être) (profondément) revu(e)" / "X doit redevenir": the name before the
+            # duty verb, as its subject ("la rémunération des élus doit être revue": not them)
+            k = j - 1
+            while k > a and (toks[k].endswith("ment") or toks[k] in ("etre", "vraiment")):
+                k -= 1
+            if k > a and toks[k] in DUTY_VERBS and mention_at[k - 1] >= 0:
+                first = k - 1
+                while first > a and mention_at[first - 1] == mention_at[k - 1]:
+                    first -= 1
+                if toks[first] not in COMPLEMENT and (first == a or toks[first - 1] not in COMPLEMENT):
+                    out.append(Item(j, j + 1, REPAIR, None, REPAIR_KIND))
+    return out
+
+
 def analyse_tokens(toks, mentions, lex, trace=None):
     """Score a tokenised document.
 
@@ -738,6 +791,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
         if req:
             cl_items[ci] = [it for it in cl_items[ci]
                             if it.kind in (0, 2) and it.value() <= -REQUEST_KEEP]
+            cl_items[ci] += _repair(toks, a, b, mention_at)
         elif flags[s][0]:
             # a question asserts nothing good ("est-ce que la CAF peut aider ?"); its
             # complaints stay ("pourquoi la CAF met toujours trois mois ?")
@@ -954,7 +1008,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             give(ms, -prev * COMPARED, False)
                     for it in items:
                         best = None
-                        fwd = it.kind == 3 or toks[it.pos] in FORWARD_ITEMS
+                        fwd = it.kind in (3, REPAIR_KIND) or toks[it.pos] in FORWARD_ITEMS
                         for rs, re_, ms in x_runs:
                             if it.end <= rs:  # the name follows the item
                                 d = rs - it.end + (0 if fwd else FOLLOWING_PENALTY)

@@ -214,3 +214,32 @@ def test_a_quand_is_a_complaint_in_a_question(an, train_text):
     m = mention(an, quote, "ecole")
     assert (m.act, m.stance) == ("question", "negative")
     assert mention(an, "Est-ce que la CAF ouvre quand il pleut ?", "caf").stance == "neutral"
+
+
+@pytest.mark.parametrize("text_id, quote, code", [
+    ("an2016-483", "Mieux éduquer la police sur le sexisme et les violences conjugales.", "police"),
+    ("gdn2019-3-2574", "Réorganiser l’hôpital, contrôler au plus près les dépenses", "sante"),
+    ("gdn2019-3-26793", "La gendarmerie doit redevenir un corps de régulation sociale", "police"),
+    ("gdn2019-3-61429", "L'aide sociale à l'enfance doit être profondément revue pour une meilleur efficience",
+     "departement"),
+    ("gdn2019-3-1841", "réformer les EHPAD, les Hôpitaux, la Justice, retrouver une Education Nationale performante",
+     "ecole"),
+])
+def test_a_request_to_repair_the_institution_itself_is_blame(an, train_text, text_id, quote, code):
+    """The institution is the object of a repair verb, or the subject of a duty to be redone:
+    a request that says it does not work (negative in gold), still a request."""
+    assert quote in train_text(text_id)
+    m = mention(an, quote, code)
+    assert (m.act, m.stance) == ("request", "negative")
+
+
+@pytest.mark.parametrize("text_id, quote, code", [
+    # the repair is about something else: the list's first item, a noun's complement
+    ("gdn2019-3-1841", "réformer les EHPAD, les Hôpitaux, la Justice", "sante"),
+    ("gdn2019-3-9926b", "La rémunération des élus doit être revue à la baisse.", "mairie"),
+])
+def test_a_request_to_repair_something_else_stays_neutral(an, train_text, text_id, quote, code):
+    text = train_text(text_id)
+    start = text.index(quote)  # in the whole text: "des élus" is the mairie there (local context)
+    (m,) = [m for m in an.analyze(text).mentions if m.code == code and start <= m.start < start + len(quote)][:1]
+    assert (m.act, m.stance) == ("request", "neutral")
