@@ -120,6 +120,7 @@ WISH_MARKERS = frozenset({
     "aimerait", "aimerions", "voudrais", "voudrait", "voudrions", "souhaiterais",
     "souhaiterait", "souhaitons", "devrait", "devraient", "esperons", "espere", "proposer",
     "proposons", "idee", "suggestion",
+    "besoin",  # "la victime a besoin d'un accompagnement": a need, not praise (issue 16, real texts)
 })
 DEMAND_MARKERS = frozenset({"faudrait", "devrait", "devraient"})
 DEMAND = -0.15

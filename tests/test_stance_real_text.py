@@ -243,3 +243,13 @@ def test_a_request_to_repair_something_else_stays_neutral(an, train_text, text_i
     start = text.index(quote)  # in the whole text: "des élus" is the mairie there (local context)
     (m,) = [m for m in an.analyze(text).mentions if m.code == code and start <= m.start < start + len(quote)][:1]
     assert (m.act, m.stance) == ("request", "neutral")
+
+
+def test_a_need_is_not_praise(an, train_text):
+    """an2016-437: "la victime qui a besoin d'un accompagnement" (accompagnement +0.5) made the
+    police praised; a need names what is missing, like a wish."""
+    quote = ("Les services policiers, judiciaires sont souvent peu informé des phénomènes d'emprise "
+             "psychologique de la victime qui a besoin d'un accompagnement dans son dépôt de plainte")
+    assert quote in train_text("an2016-437")
+    assert mention(an, quote, "police").score <= 0
+    assert mention(an, "La CAF m'a bien accompagnée, super accompagnement.", "caf").stance == "positive"
