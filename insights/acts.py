@@ -21,6 +21,9 @@ is bad. Acts, per mention (the sentence it stands in):
   the weak negatives that only restate the lack ("arrête de perdre", "manque") and the
   implied demand are dropped, so "il faudrait que la CAF ouvre le samedi" leaves the CAF
   neutral while "il faudrait plus de bus parce que là c'est vraiment nul" stays negative.
+  Since session 8: a list bullet or a lost line break starts a sentence
+  (`insights.tokenize`), numbered items ("3-Un ..."), an infinitive then a comma, an
+  infinitive or a name ("Privatiser Pôle emploi"), inverted subjects ("faudrait-il").
 - `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
   do not count (a question asserts nothing: "est-ce que la CAF peut aider ?"), its
   complaints do ("Pourquoi la CAF met toujours trois mois ?" is a complaint).

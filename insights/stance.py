@@ -63,6 +63,16 @@ a general rule of French or of residents' register; tunables are at the top of t
    Counterfactual: "sans X" with a conditional in the sentence ("sans la PMI je ne sais
    pas comment j'aurais fait") is praise of X (+0.6), and the sentence's negations are
    part of it, not complaints.
+8b. Real text (issue 16, session 8, from the real set's training part): a national actor
+   as a clause's subject ("le député", "l'État") is a separate topic, not the institution
+   named before; the agent of a passive ("moquée par les forces de l'ordre") owns its
+   clause; problems of society ("fraude", "insécurité": SOCIAL_PROBLEMS) count in the tone,
+   never in a mention's stance; a request to repair the institution itself ("Mieux éduquer
+   la police", "doit être revue": REPAIR) is blame; in a long text a comparative of praise
+   with nothing compared ("un accès plus efficace") is the improvement wanted, and the
+   general lexicons' weak words are not read (insights.lexicon.LONG_MIN_GENERAL).
+   Negation: neutral phrases are not its targets, a weak negative denied is 0 (WEAK_NEG),
+   the verb inside "ne ... pas" is denied with the adverb after it.
 9. Decision. An institution's score >= +0.2 is positive, <= -0.2 negative, otherwise
    neutral (named in passing). Document tone: "mixed" when institutions get opposite
    stances, when both positive and negative masses are >= 0.45 with the smaller at least
