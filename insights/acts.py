@@ -21,12 +21,17 @@ is bad. Acts, per mention (the sentence it stands in):
   the weak negatives that only restate the lack ("arrête de perdre", "manque") and the
   implied demand are dropped, so "il faudrait que la CAF ouvre le samedi" leaves the CAF
   neutral while "il faudrait plus de bus parce que là c'est vraiment nul" stays negative.
+  Since session 8: a list bullet or a lost line break starts a sentence
+  (`insights.tokenize`), numbered items ("3-Un ..."), an infinitive then a comma, an
+  infinitive or a name ("Privatiser Pôle emploi"), inverted subjects ("faudrait-il").
 - `question`: the sentence ends with "?" (or opens with "est-ce que"); its praise words
   do not count (a question asserts nothing: "est-ce que la CAF peut aider ?"), its
   complaints do ("Pourquoi la CAF met toujours trois mois ?" is a complaint).
 - `judgement`: neither, and the mention gets a stance (positive or negative).
 - `information`: neither, and the mention is neutral.
 """
+
+import re
 
 REQUEST_KEEP = 0.7
 
@@ -97,7 +102,11 @@ AFTER_INFINITIVE = frozenset({
     "au", "aux", "a", "en", "systematiquement", "mieux", "tous", "toutes", "chaque",
     "ces", "leurs", "nos", "vos", "obligatoirement", "rapidement", "enfin", "vraiment",
     "dans", "sur", "pour", "avec", "contre", "chez", "aupres", "partout",
+    ",",  # "Eduquer, à partir de l'école, la population..."
 })
+# A verb with its subject after it, in one token: "faudrait-il", "devrait-on", "faudrait-t-il".
+INVERTED_SUBJECT = re.compile(r"(?:-t)?-(?:il|elle|on|ils|elles)$")
+NUMBERED_ITEM = re.compile(r"^\d+-([a-z]\w*)$")
 MORE_OF = 2
 LIST_MARKS = frozenset({"-", "*", "•", ")", ".", ":"})
 
@@ -116,18 +125,26 @@ def _is_infinitive(tok):
     return tok.endswith(("er", "ir"))
 
 
-def opener(toks, a, b):
-    """What opens the clause toks[a:b]: (opens_as_request: True / False / MORE_OF, is_question)."""
+def opener(toks, a, b, mention_at=None):
+    """What opens the clause toks[a:b]: (opens_as_request: True / False / MORE_OF, is_question).
+    `mention_at` (token -> mention index or -1): an infinitive then a name ("Privatiser
+    Pôle emploi", "Supprimer Parcoursup") opens a proposal like an infinitive then "la"."""
     i = a
     while i < b and (toks[i] in LIST_MARKS or toks[i].isdigit()):
         i += 1
     t0 = toks[i] if i < b else ""
     t1 = toks[i + 1] if i + 1 < len(toks) else ""
     t2 = toks[i + 2] if i + 2 < len(toks) else ""
+    numbered = NUMBERED_ITEM.match(t0)
+    if numbered:  # "3-Un accès plus efficace...": one token for the number and the item's first word
+        t0 = numbered.group(1)
     if t0 in ("plus", "moins", "davantage") and t1 in ("de", "d'"):
         r = MORE_OF  # a proposal unless the sentence complains ("plus d'animateurs depuis...")
     else:
-        r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)))
+        named = mention_at is not None and i + 1 < len(mention_at) and mention_at[i + 1] >= 0
+        r = ((_is_infinitive(t0) and (t1 in AFTER_INFINITIVE or (t1.endswith("ment") and len(t1) > 5)
+                                      or _is_infinitive(t1) or named))  # "Pouvoir prendre le bus", "Faire payer..."
+             or (t0 == "faire" and _is_infinitive(t1))
              or t0 in PROPOSAL_OPENERS
              or (t0 == "pour" and t1 in ("une", "un", "des", "plus") and (t1 == "plus" or t2 in PURPOSE_OPENERS))
              # "Une meilleure prise en charge des...", "Mieux former la police", "Que la CAF verse..."
@@ -138,14 +155,14 @@ def opener(toks, a, b):
     return r, t0 == "est-ce" or (t0 == "est" and t1 == "-" and t2 == "ce")
 
 
-def sentence_flags(toks, clauses):
+def sentence_flags(toks, clauses, mention_at=None):
     """Per sentence: (is_question, opens_as_request)."""
     flags = {}
     for a, b, s, _ in clauses:
         q, r = flags.get(s, (False, None))
         if r is None:
             # the first clause of the sentence: what opens it
-            r, opens_question = opener(toks, a, b)
+            r, opens_question = opener(toks, a, b, mention_at)
             q = q or opens_question
         if b < len(toks) and "?" in toks[b]:
             q = True
@@ -158,6 +175,11 @@ def clause_is_request(toks, a, b, opens_request):
         return True
     for j in range(a, b):
         t = toks[j]
+        if "-" in t:
+            verb = INVERTED_SUBJECT.sub("", t)  # "Sans doute faudrait-il...", "devrait-il"
+            if verb != t and verb in DUTY_VERBS and t.endswith("-on"):
+                continue  # "pourquoi doit-on payer": the writer's duty, a complaint
+            t = verb
         if t in REQUEST_WORDS:
             return True
         if j + 1 < b and (t, toks[j + 1]) in REQUEST_PAIRS and t != "ne":

@@ -63,6 +63,16 @@ a general rule of French or of residents' register; tunables are at the top of t
    Counterfactual: "sans X" with a conditional in the sentence ("sans la PMI je ne sais
    pas comment j'aurais fait") is praise of X (+0.6), and the sentence's negations are
    part of it, not complaints.
+8b. Real text (issue 16, session 8, from the real set's training part): a national actor
+   as a clause's subject ("le député", "l'État") is a separate topic, not the institution
+   named before; the agent of a passive ("moquée par les forces de l'ordre") owns its
+   clause; problems of society ("fraude", "insécurité": SOCIAL_PROBLEMS) count in the tone,
+   never in a mention's stance; a request to repair the institution itself ("Mieux éduquer
+   la police", "doit être revue": REPAIR) is blame; in a long text a comparative of praise
+   with nothing compared ("un accès plus efficace") is the improvement wanted, and the
+   general lexicons' weak words are not read (insights.lexicon.LONG_MIN_GENERAL).
+   Negation: neutral phrases are not its targets, a weak negative denied is 0 (WEAK_NEG),
+   the verb inside "ne ... pas" is denied with the adverb after it.
 9. Decision. An institution's score >= +0.2 is positive, <= -0.2 negative, otherwise
    neutral (named in passing). Document tone: "mixed" when institutions get opposite
    stances, when both positive and negative masses are >= 0.45 with the smaller at least
@@ -72,6 +82,7 @@ a general rule of French or of residents' register; tunables are at the top of t
 import re
 
 from .acts import (
+    DUTY_VERBS,
     INFORMATION,
     ITEM_MARKS,
     JUDGEMENT,
@@ -79,6 +90,7 @@ from .acts import (
     QUESTION,
     REQUEST,
     REQUEST_KEEP,
+    _is_infinitive,
     clause_is_request,
     opener,
     sentence_flags,
@@ -89,6 +101,7 @@ SHIFT = 0.9
 NEG_OF_POS_BASE = 0.3
 NEG_OF_POS_SLOPE = 0.3
 NEG_POS_CAP = 0.4
+WEAK_NEG = 0.35  # a negated negative weaker than this is 0 ("pas de problème", -0.4, stays mildly positive)
 STANCE_T = 0.2
 # Long texts (a Grand Débat answer, a long idea: over ~400 characters) gather weak praise
 # words from many clauses ("efficace", "meilleur", "renforcé" in proposals); on the real
@@ -117,6 +130,7 @@ WISH_MARKERS = frozenset({
     "aimerait", "aimerions", "voudrais", "voudrait", "voudrions", "souhaiterais",
     "souhaiterait", "souhaitons", "devrait", "devraient", "esperons", "espere", "proposer",
     "proposons", "idee", "suggestion",
+    "besoin",  # "la victime a besoin d'un accompagnement": a need, not praise (issue 16, real texts)
 })
 DEMAND_MARKERS = frozenset({"faudrait", "devrait", "devraient"})
 DEMAND = -0.15
@@ -134,7 +148,8 @@ NOT_PRONOUN_BEFORE_PERSONNE = frozenset({
 })
 NOT_PRONOUN_AFTER_PERSONNE = frozenset({"agee", "agees", "handicapee", "age", "ages", "qui", "de", "d'"})
 PLUS_NEGATOR_NEXT = frozenset({"personne", "rien", "jamais", "aucun", "aucune"})
-PLUS_NOT_NEGATOR_NEXT = frozenset({"que", "qu'", "de", "d'", "tard", "tot", "souvent", "loin", "pres", "grand", "petit", "vite", "cher"})
+PLUS_NOT_NEGATOR_NEXT = frozenset({"que", "qu'", "de", "d'", "tard", "tot", "souvent", "loin", "pres", "grand", "petit", "vite", "cher",
+                                   "ou"})  # "passer plus ou moins à l'improviste": more or less
 
 INTENSIFIERS = {
     "tres": 1.5, "vraiment": 1.4, "trop": 1.5, "super": 1.5, "hyper": 1.5, "tellement": 1.5,
@@ -292,6 +307,8 @@ def segment(toks, mention_at):
             i += 1
             continue
         kind = CONNECTORS_1.get(t)
+        if kind is not None and t == "quand" and i > 0 and toks[i - 1] == "a":
+            kind = None  # "à quand une vraie éducation... ?": a question, not "when"
         k = 1
         if kind is None and t in CONN_FIRST and i + 1 < n:
             kind = CONNECTORS_2.get((t, toks[i + 1]))
@@ -332,6 +349,8 @@ class Item:
             s = self.score
             if s > 0:  # "pas efficace", "pas très aimable": a complaint
                 return -(NEG_OF_POS_BASE + NEG_OF_POS_SLOPE * s)
+            if s > -WEAK_NEG:
+                return 0.0  # "ne sont pas cru(s)": denying a weak negative praises nothing
             return min(s + SHIFT, NEG_POS_CAP)  # "pas mauvais": shifted, mildly positive
         return self.score * self.factor
 
@@ -349,6 +368,14 @@ TOPIC_KEEP = 0.7
 # ...but a resident telling what happened to them ("la sécu m'a remboursé en une semaine")
 # speaks of the institution: not in a sentence in the first person.
 PERSONAL = frozenset({"je", "j'", "me", "m'", "moi", "mon", "ma", "mes", "nous", "nos", "notre", "on"})
+
+
+def _negatable(it, toks):
+    """A lexicon item a negator may negate. Not a neutral phrase (score 0, no negated score:
+    "d'aide", "porter plainte", "sans doute"): those only keep a word from being read, and
+    negating them made praise of nothing ("pas d'aide de la CAF" read +0.4)."""
+    return (not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE
+            and (it.score != 0 or it.neg is not None))
 
 
 def score_clause(toks, a, b, mention_at, lookup):
@@ -488,7 +515,7 @@ def score_clause(toks, a, b, mention_at, lookup):
     for start, p, dflt in negs:
         target = None
         for it in items:
-            if p < it.pos <= p + 3 and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+            if p < it.pos <= p + 3 and _negatable(it, toks):
                 target = it
                 break
         if target is None:
@@ -498,10 +525,20 @@ def score_clause(toks, a, b, mention_at, lookup):
                     lo = j
                     break
             for it in reversed(items):
-                if lo <= it.pos < start and not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE:
+                if lo <= it.pos < start and _negatable(it, toks):
                     target = it
                     break
         if target is not None:
+            if target.pos > p:
+                # "ne s'en sortent pas très bien": the verb inside the "ne ... pas" frame is
+                # denied with what follows, not praise beside it
+                for j in range(start - 1, max(a, start - 5) - 1, -1):
+                    if toks[j] in NE:
+                        for it in items:
+                            if j < it.pos < start and it.kind == 0 and it.value() > 0 and not it.cue:
+                                it.factor = 0.0
+                                it.neg = 0.0
+                        break
             target.negated = True
             target.factor = 1.0
             continue
@@ -514,6 +551,15 @@ def score_clause(toks, a, b, mention_at, lookup):
         elif dflt:
             items.append(Item(p, p + 1, dflt, None, 1))
     return items
+
+
+# Problems of society (see analyse_tokens): topics of the text, not blame of an institution.
+SOCIAL_PROBLEMS = frozenset({
+    "fraude", "fraudes", "insecurite", "chomage", "pauvrete", "precarite", "racisme",
+    "discrimination", "discriminations", "terrorisme", "trafic", "trafics", "maltraitance",
+    "exclusion", "illettrisme", "delit", "delits", "crime", "crimes", "maladies", "solitude",
+    "detresse", "stereotypes", "delinquance", "violence", "violences", "sexisme", "dette",
+})
 
 
 # Items that point at the name after them ("merci au gardien", "grâce à la médiatrice");
@@ -575,6 +621,40 @@ def _comparison(toks, a, b, runs):
     return None
 
 
+AGENT_GAP = frozenset({"le", "la", "les", "l'", "des", "du"})
+
+
+def _is_agent(toks, rs, a):
+    """The name at toks[rs] is introduced by "par" ("par la police", "par les gendarmes"):
+    the agent of a passive verb."""
+    j = rs - 1
+    if j >= a and toks[j] in AGENT_GAP:
+        j -= 1
+    return j >= a and toks[j] == "par"
+
+
+# National actors: the subject of a clause that names no institution of the gazetteer
+# ("Le député ... est déconnecté", "l'État ne fait rien"): what is said is about them,
+# not about the mairie or the CAF named before (ANNOTATION-GUIDE.md: "les élus" /
+# "le gouvernement" / "l'État" national are not the mairie).
+NATIONAL_ACTORS = frozenset({
+    "depute", "deputes", "deputee", "senateur", "senateurs", "gouvernement", "gouvernements",
+    "etat", "ministre", "ministres", "ministere", "ministeres", "president", "macron",
+    "parlement", "parlementaires", "assemblee", "senat", "gouvernants", "politiques",
+    "politiciens", "elysee",
+})
+SUBJECT_DETERMINERS = frozenset({"le", "la", "les", "l'", "nos", "notre", "ce", "ces", "cette", "nous"})
+
+
+def _national_subject(toks, first, b):
+    """The clause opens with a national actor as its subject ("le député", "l'État", "nos
+    gouvernants", "Macron")."""
+    j = first
+    if j < b and toks[j] in SUBJECT_DETERMINERS:
+        j += 1
+    return j < b and toks[j] in NATIONAL_ACTORS
+
+
 def _unlike(toks, a, runs):
     """The clause opens with "pas comme", "contrairement à": its names are contrasted
     with what was said just before."""
@@ -594,6 +674,70 @@ def _clause_act(flags, s, request, items):
     return JUDGEMENT if any(it.value() for it in items) else INFORMATION
 
 
+COMPARATIVE_PRAISE = frozenset({"meilleur", "meilleure", "meilleurs", "meilleures", "mieux"})
+MORE = frozenset({"plus", "mieux", "davantage"})
+
+
+def _wanted_improvement(toks, it, a):
+    """A praise item that is a comparative: "meilleur(e)", "mieux", "plus efficace"."""
+    if it.kind != 0 or it.score <= 0 or it.negated:
+        return False
+    if toks[it.pos] in COMPARATIVE_PRAISE:
+        return True
+    return it.pos > a and toks[it.pos - 1] in MORE
+
+
+# A request to repair the institution itself says it does not work as it should: its
+# object is the institution ("Mieux éduquer la police", "Réorganiser l'hôpital", "retrouver
+# une Education Nationale performante") or it is the subject of a duty to be redone ("la
+# gendarmerie doit redevenir...", "l'aide sociale à l'enfance doit être profondément
+# revue"). Annotators read these as blame (ANNOTATION-GUIDE.md: a request is neutral unless
+# the text judges the institution); a request about something else ("réformer les EHPAD,
+# les hôpitaux": the list's first item is the object; "la rémunération des élus doit être
+# revue") is not. Issue 16, from the real set's training part.
+REPAIR = -0.4
+REPAIR_KIND = 6
+REPAIR_VERBS = frozenset({
+    "ameliorer", "reorganiser", "reformer", "repenser", "refonder", "revoir", "retrouver",
+    "redevenir", "retablir", "redresser",
+})
+REPAIR_PARTICIPLES = frozenset({
+    "revu", "revue", "revus", "revues", "reforme", "reformee", "reformes", "reformees",
+    "repense", "repensee", "repenses", "repensees", "reorganise", "reorganisee", "reorganises",
+    "reorganisees", "ameliore", "amelioree", "ameliores", "ameliorees", "redevenir",
+})
+COMPLEMENT = frozenset({"de", "d'", "du", "des"})
+OBJECT_DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "notre", "nos", "son", "sa", "ses", "leur", "leurs"})
+
+
+def _repair(toks, a, b, mention_at):
+    """Implied-blame items of a request clause toks[a:b] (see REPAIR)."""
+    out = []
+    for j in range(a, b):
+        t = toks[j]
+        verb = j if t in REPAIR_VERBS else (j + 1 if t == "mieux" and j + 1 < b and _is_infinitive(toks[j + 1]) else -1)
+        if verb >= 0:
+            k = verb + 1
+            if k < b and toks[k] in OBJECT_DETERMINERS:
+                k += 1
+            if k < b and mention_at[k] >= 0:
+                out.append(Item(j, verb + 1, REPAIR, None, REPAIR_KIND))
+                continue
+        if t in REPAIR_PARTICIPLES:
+            # "X doit (être) (profondément) revu(e)" / "X doit redevenir": the name before the
+            # duty verb, as its subject ("la rémunération des élus doit être revue": not them)
+            k = j - 1
+            while k > a and (toks[k].endswith("ment") or toks[k] in ("etre", "vraiment")):
+                k -= 1
+            if k > a and toks[k] in DUTY_VERBS and mention_at[k - 1] >= 0:
+                first = k - 1
+                while first > a and mention_at[first - 1] == mention_at[k - 1]:
+                    first -= 1
+                if toks[first] not in COMPLEMENT and (first == a or toks[first - 1] not in COMPLEMENT):
+                    out.append(Item(j, j + 1, REPAIR, None, REPAIR_KIND))
+    return out
+
+
 def analyse_tokens(toks, mentions, lex, trace=None):
     """Score a tokenised document.
 
@@ -606,7 +750,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     for m, (s, e, _) in enumerate(mentions):
         for j in range(s, e):
             mention_at[j] = m
-    lookup = lex.lookup
+    # a long text reads without the general lexicons' weak words (insights.lexicon.LONG_MIN_GENERAL)
+    lookup = lex.lookup_long if n > LONG_TEXT_TOKENS and hasattr(lex, "lookup_long") else lex.lookup
     clauses = segment(toks, mention_at)
     nclauses = len(clauses)
     cl_items = [score_clause(toks, a, b, mention_at, lookup) for a, b, _, _ in clauses]
@@ -623,8 +768,16 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     for cj in same:
                         cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
 
+    # In a long text (a proposal, a consultation answer) a comparative of praise with
+    # nothing compared ("un accès plus efficace à...", "de manière plus rapide", "meilleur
+    # état des routes") names the improvement wanted, not a quality the institution has.
+    if n > LONG_TEXT_TOKENS:
+        for ci, (a, b, _, _) in enumerate(clauses):
+            if cl_items[ci] and not any(toks[j] in ("que", "qu'") for j in range(a, b)):
+                cl_items[ci] = [it for it in cl_items[ci] if not _wanted_improvement(toks, it, a)]
+
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
-    flags = sentence_flags(toks, clauses)
+    flags = sentence_flags(toks, clauses, mention_at)
     sent_has_neg = {}
     for ci, (_, _, s, _) in enumerate(clauses):
         if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
@@ -636,7 +789,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     for ci, (a, b, s, conn) in enumerate(clauses):
         opens = flags[s][1]
         if not opens and a > 0 and toks[a - 1] in ITEM_MARKS:
-            opens = opener(toks, a, b)[0]  # a list item inside the sentence opens like one
+            opens = opener(toks, a, b, mention_at)[0]  # a list item inside the sentence opens like one
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)
@@ -649,6 +802,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
         if req:
             cl_items[ci] = [it for it in cl_items[ci]
                             if it.kind in (0, 2) and it.value() <= -REQUEST_KEEP]
+            cl_items[ci] += _repair(toks, a, b, mention_at)
         elif flags[s][0]:
             # a question asserts nothing good ("est-ce que la CAF peut aider ?"); its
             # complaints stay ("pourquoi la CAF met toujours trois mois ?")
@@ -758,6 +912,13 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             else:
                 neg_mass -= v
 
+    # A problem of society named in the text ("la fraude", "le chômage", "l'insécurité") is
+    # what an institution should address, not a judgement of it (ANNOTATION-GUIDE.md:
+    # "describing a problem in society that the institution should address ... without
+    # blaming it is neutral"): it weighs in the text's tone, never in a mention's stance.
+    cl_items = [[it for it in items if not (it.kind == 0 and it.end - it.pos == 1 and toks[it.pos] in SOCIAL_PROBLEMS)]
+                for items in cl_items]
+
     sent_request = {}
     tok_sent = [0] * n
     for ci, (a, b, s, _) in enumerate(clauses):
@@ -822,8 +983,11 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             while first < b and toks[first] in CLAUSE_OPENERS and mention_at[first] < 0:
                 first += 1
             pronoun = first < b and toks[first] in PRONOUN_SUBJECTS
+            # the agent of a passive ("elle est moquée par les forces de l'ordre") is who acts:
+            # the clause is about it, even when it opens with a pronoun
+            agent = runs and _is_agent(toks, runs[0][0], a)
             owners = None
-            if runs and not (pronoun and last_group is not None and runs[0][0] > first):
+            if runs and not (pronoun and last_group is not None and runs[0][0] > first and not agent):
                 only_names = not items and all(
                     mention_at[j] >= 0 or toks[j] in FILLER for j in range(a, b))
                 if only_names:
@@ -855,7 +1019,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             give(ms, -prev * COMPARED, False)
                     for it in items:
                         best = None
-                        fwd = it.kind == 3 or toks[it.pos] in FORWARD_ITEMS
+                        fwd = it.kind in (3, REPAIR_KIND) or toks[it.pos] in FORWARD_ITEMS
                         for rs, re_, ms in x_runs:
                             if it.end <= rs:  # the name follows the item
                                 d = rs - it.end + (0 if fwd else FOLLOWING_PENALTY)
@@ -878,6 +1042,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                             if sent_of[cj] < s - 1:
                                 continue  # only the sentence just before the first name
                             wf = CARRY_FWD if sent_of[cj] == s else CARRY_NEXT
+                            if agent and not items and cj == ci - 1 and sent_of[cj] == s:
+                                wf = 1.0  # "Les victimes sont moquées, notamment par la police"
                             for it in cl_items[cj]:
                                 give(grp, it.value() * weight[cj] * wf, it.irony, sent_of[cj])
                         pending = []
@@ -894,9 +1060,11 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             else:
                 list_group = None
                 bare_last = b - a <= 2 and (ci + 1 == nclauses or sent_of[ci + 1] != s)
-                if (toks[a] in SEPARATE_TOPIC and not bare_last) or separate_sent == s:
+                if ((toks[a] in SEPARATE_TOPIC and not bare_last) or separate_sent == s
+                        or _national_subject(toks, first, b)):
                     # "Heureusement (que) les voisins sont là": a good thing beside, not
-                    # about, the institution just criticised.
+                    # about, the institution just criticised; "Le député ... est déconnecté":
+                    # national politics, not the mairie named before (issue 16).
                     separate_sent = s
                     owners = None
                 elif last_group is None:

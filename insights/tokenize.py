@@ -131,18 +131,33 @@ def collapse(tok):
     return single if single in known else one
 
 
+BULLETS = frozenset("•◦▪▫●○■□►▸➢➤✓✔🔴🔵⚫⚪")
+# Tokens after which two spaces and a capital are a lost line break (see tokens_with_spans).
+LINE_CLOSERS = frozenset({")", '"', "»", "]"})
+
+
 def tokens_with_spans(text):
     """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text.
 
     Besides SMS spellings: letter runs are collapsed ("nuuul" -> "nul"), laughter is one
     token "mdr", and a hashtag's words are split ("#ras_le_bol", "#RasLeBol" -> "ras",
-    "le", "bol"), each with its own span."""
+    "le", "bol"), each with its own span. Two spaces, then a capital, after a word are a
+    line break lost in an export: a "\\n" token of zero width is put there. A list bullet
+    ("•", "✔", a word processor's private-use "\\uf0fc") is a line break too."""
     toks = []
     spans = []
     get = SMS.get
     prev = ""
+    prev_end = 0
     for m in TOKEN_RE.finditer(normalize(text)):
         t = m.group()
+        a = m.start()
+        if a - prev_end >= 2 and toks and text[a].isupper() and (toks[-1][-1].isalnum() or toks[-1] in LINE_CLOSERS):
+            # a line break lost in an export ("...des différents départements  Accepter le
+            # remboursement..."): two spaces before a capital after a word end a sentence
+            toks.append("\n")
+            spans.append((a, a))
+        prev_end = m.end()
         if prev == "#" and len(t) > 3:
             a = m.start()
             raw = text[a:m.end()]
@@ -155,6 +170,8 @@ def tokens_with_spans(text):
                     spans.append((ps, pe))
                 prev = t
                 continue
+        if len(t) == 1 and (t in BULLETS or "\ue000" <= t <= "\uf8ff"):
+            t = "\n"  # a list bullet (a word processor's private-use one too: "\uf0fc") starts a line
         w = get(t, t)
         if w is t and (len(t) > 2 and t[0].isalpha()):
             w = collapse(t)
