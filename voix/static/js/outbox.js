@@ -155,6 +155,11 @@
     if (!result.reached) return false;
     if (result.status === 200 || result.status === 201) {
       if (api.acknowledged) api.acknowledged(entry, result.data);  // a phone's screen shows the codes given back
+      else if (entry.channel === "personal" && !entry.kind && (result.data.invitation_code || result.data.panel_code)) {
+        // Sent with no screen to show its codes (by the worker, the page closed): the
+        // answers go, the codes wait on the phone for its next survey page (outbox-phone.js).
+        return put(sentCodes(entry, result.data)).then(function () { return true; });
+      }
       return remove(entry.uuid).then(function () { return true; });
     }
     entry.state = "refused";
@@ -163,6 +168,13 @@
     var errors = result.data.errors;
     if (errors) entry.reason += " " + Object.keys(errors).map(function (k) { return k + ": " + errors[k]; }).join("; ");
     return put(entry).then(function () { return true; });
+  }
+
+  // What a phone keeps of a response sent in the background: its codes, nothing answered.
+  function sentCodes(entry, data) {
+    return { uuid: entry.uuid, wave: entry.wave, channel: "personal", state: "sent", language: entry.language,
+             answered_at: entry.answered_at, invitation_code: data.invitation_code || null,
+             panel_code: data.panel_code || null };
   }
 
   // The participation token of the resident who gave an entry (asked once per flush).
@@ -192,7 +204,7 @@
   }
 
   function summary(entries) {
-    var waiting = entries.filter(function (e) { return e.state !== "refused"; });
+    var waiting = entries.filter(function (e) { return e.state !== "refused" && e.state !== "sent"; });
     var refused = entries.filter(function (e) { return e.state === "refused"; });
     var oldest = waiting.map(function (e) { return e.answered_at; }).sort()[0] || null;
     return {
