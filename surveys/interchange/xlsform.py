@@ -177,6 +177,7 @@ class _Reader:
         settings_row = _Row(settings, self.unqualified)
         self.draft.title = settings_row.texts("form_title") or texts({self.unqualified: settings_row.get("form_id")})
         self.groups, self.repeats, self.metadata = [], [], []
+        self.part_keys = {}  # a part of our own export (`voix_part`) -> its DraftGroup's key
         # The names of a matrix's rows in the file -> (matrix, Row(row)): a condition on one
         # row (${services_bus}) is a condition on that row of the matrix.
         self.row_names = {}
@@ -212,7 +213,7 @@ class _Reader:
                 if any(frame[0] == "begin repeat" for frame in stack):
                     self.repeats[-1][1].append(name)
                 else:
-                    self._matrix(kind, row, inside, [frame for frame in reversed(stack) if frame[2]])
+                    self._matrix(kind, row, inside, [frame for frame in reversed(stack) if frame[3]])
                 continue
             if kind in ("begin group", "begin repeat"):
                 stack.append(self._open(kind, name or row.texts("label").get(self.unqualified, "?"), row))
@@ -222,7 +223,7 @@ class _Reader:
             elif any(frame[0] == "begin repeat" for frame in stack):
                 self.repeats[-1][1].append(name)
             elif kind or name:
-                self._question(row, name, [frame for frame in reversed(stack) if frame[2]])
+                self._question(row, name, [frame for frame in reversed(stack) if frame[3]])
         for repeat, inside in self.repeats:
             self.draft.note(repeat, _l("repeats are not imported, nor the questions inside: %(names)s",
                                        names=", ".join(n for n in inside if n) or "—"))
@@ -322,19 +323,27 @@ class _Reader:
 
     def _open(self, kind, name, row):
         """A frame of the walk: (kind, name, condition, key of its part). A group with a
-        condition becomes a part (DraftGroup); the others are only listed in a note."""
+        condition becomes a part (DraftGroup); the others are only listed in a note. Our own
+        export names its part in `voix_part` (with or without a condition): the groups of
+        one part, split by other questions, make that one part again."""
         condition, key = None, None
+        ours = row.get("voix_part") if kind == "begin group" else ""
+        if ours in self.part_keys:
+            group = next(g for g in self.draft.groups if g.key == self.part_keys[ours])
+            return kind, name, group.condition, group.key
         if kind == "begin repeat":
             self.repeats.append((name, []))
         else:
             if row.get("relevant") and row.get("relevant").strip().lower() not in TRUE:
                 condition = translate_condition(self.draft, name, row.get("relevant"), self.translate)
-            if condition is None:
+            if condition is None and not ours:
                 self.groups.append(name)
             else:
-                key = f"{name}#{len(self.draft.groups)}"
-                self.draft.groups.append(DraftGroup(key=key, name=name, condition=condition,
+                key = f"{ours or name}#{len(self.draft.groups)}"
+                self.draft.groups.append(DraftGroup(key=key, name=ours or name, condition=condition,
                                                     title=row.texts("label") or {self.unqualified: name}))
+                if ours:
+                    self.part_keys[ours] = key
         return kind, name, condition, key
 
     def _question(self, row, name, group_conditions):
@@ -406,7 +415,7 @@ class _Reader:
         own, are its own condition: all must hold."""
         if group_conditions:
             question.group = group_conditions[0][3]
-        parts = [frame[2] for frame in reversed(group_conditions[1:])]
+        parts = [frame[2] for frame in reversed(group_conditions[1:]) if frame[2] is not None]
         expression = row.get("relevant")
         if expression and expression.strip().lower() not in TRUE:
             parts.append(translate_condition(self.draft, question.name, expression, self.translate))
