@@ -282,6 +282,13 @@ class _Reader:
                                      list=list_name or "—"))
             return
         rows = list(self.choices[list_name])
+        columns = {column.get("name") for column in inside if column.get("name")}
+        # A cell: KoboToolbox names it MATRIX_ROW_COLUMN; our export, COLUMN_ROW. All are
+        # known before any column's condition is read: one may name a cell of another column.
+        for column_name in columns:
+            for code, _label in rows:
+                self.row_names[f"{name}_{code}_{column_name}"] = (column_name, Row(code))
+                self.row_names[f"{column_name}_{code}"] = (column_name, Row(code))
         for column in inside:
             raw_type = " ".join(column.get("type").split())
             column_name = column.get("name")
@@ -304,22 +311,37 @@ class _Reader:
                                      rows=rows)
             self._required(column, question)
             self._condition(row, question, group_conditions)
+            self._column_condition(column, question, columns)
             limits = _limits(column.get("constraint")) if column.get("constraint") and \
                 question_type is QuestionType.multiple_number else None
             if limits is not None:
                 question.settings = limits
-            elif column.get("relevant") or column.get("constraint"):
+            elif column.get("constraint"):
                 self.draft.note(question.name, _l("a condition or check on the cells of a matrix is not imported: "
-                                                  "%(expression)s", expression=column.get("relevant")
-                                                  or column.get("constraint")))
-            # A cell: KoboToolbox names it MATRIX_ROW_COLUMN; our export, COLUMN_ROW.
-            for code, _label in rows:
-                self.row_names[f"{name}_{code}_{question.name}"] = (question.name, Row(code))
-                self.row_names[f"{question.name}_{code}"] = (question.name, Row(code))
+                                                  "%(expression)s", expression=column.get("constraint")))
             self.draft.questions.append(question)
         if not all(column.get("voix_type") for column in inside):  # our own export needs no word
             self.draft.note(name, _l("a KoboToolbox matrix: each of its columns was imported as a question with the "
                                      "matrix's rows."))
+
+    def _column_condition(self, column, question, columns):
+        """A column's `relevant` in a KoboToolbox matrix. Naming only questions outside the
+        matrix, or cells by their whole name (${MATRIX_ROW_COLUMN}, our ${COLUMN_ROW}), it is
+        the same for every row: the column's condition here (a cell: a row condition). Naming
+        another column alone (${COLUMN}), KoboToolbox reads it as that column's cell in the
+        same row, so each row has its own condition: a question here has one condition for
+        all its rows, so that one is said and not imported."""
+        expression = column.get("relevant")
+        if not expression or expression.strip().lower() in TRUE:
+            return
+        if columns & set(_REFERENCE.findall(expression)):
+            self.draft.note_condition(question.name, expression, _l(
+                "it names another column of the KoboToolbox matrix, read in the same row: each row would have its "
+                "own condition, and a question here has one for all its rows"))
+            return
+        part = translate_condition(self.draft, question.name, expression, self.translate)
+        if part is not None:
+            question.conditions.append(part)
 
     def _open(self, kind, name, row):
         """A frame of the walk: (kind, name, condition, key of its part). A group with a
@@ -439,6 +461,8 @@ class _Reader:
 
 
 # --- Matrix blocks ---------------------------------------------------------------------
+
+_REFERENCE = re.compile(r"\$\{\s*([^}\s]+)\s*\}")  # ${name} in an expression
 
 MATRIX_BLOCKS = ("begin score", "begin kobomatrix", "begin matrix")
 
