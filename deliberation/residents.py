@@ -28,7 +28,7 @@ from voix.models import utcnow
 from voix.privacy import scrub
 
 from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, ResidentAccount, ResidentSession
-from .operations import DeliberationError, _uuid
+from .operations import DeliberationError, _uuid, fold_into
 
 SESSION_KEY = "resident_session"
 SEEN_KEY = "resident_seen_at"  # when this sign-in was last used (seconds since the epoch)
@@ -174,10 +174,11 @@ def account_named_by_tablet(consultation, account: ResidentAccount, client_uuid,
     then), joins their account: one visit, one participant (docs/kiosk.md).
 
     The outbox named them first (they acted offline, then online): that anonymous
-    participant becomes the account's, as a sign-in links the visit's participants, when
-    the account has none in this consultation yet. Otherwise the account's participant
-    takes the name; an account keeps one name, the latest visit's: entries of an earlier
-    visit still waiting on a tablet would then count apart.
+    participant becomes the account's, as a sign-in links the visit's participants, or,
+    when the account already takes part in the consultation, what it did joins the
+    account's participant (operations.fold_into). Otherwise the account's participant takes
+    the name; an account keeps one name, the latest visit's: entries of an earlier visit
+    still waiting on a tablet would then count apart.
     """
     mine = _participant(consultation.id, account.id)
     try:
@@ -196,17 +197,19 @@ def account_named_by_tablet(consultation, account: ResidentAccount, client_uuid,
             except IntegrityError:  # named a moment ago by the outbox, from another worker
                 pass
         return mine
-    if named is not None and named.consultation_id == consultation.id and named.resident_id is None \
-            and mine is None:
-        try:
-            with db.session.begin_nested():
-                named.resident_id = account.id
-                named.token = secrets.token_urlsafe(24)  # a copy of its old token no longer acts for the account
-            return named
-        except IntegrityError:  # the account took part a moment ago from another device
-            pass
-    # An invalid name, another consultation's or account's: ignored. The account already
-    # takes part and the name is an anonymous participant's: two, as at a sign-in.
+    if named is not None and named.consultation_id == consultation.id and named.resident_id is None:
+        if mine is None:  # the visit's participant becomes the account's, as at a sign-in
+            try:
+                with db.session.begin_nested():
+                    named.resident_id = account.id
+                    named.token = secrets.token_urlsafe(24)  # a copy of its old token no longer acts for the account
+                return named
+            except IntegrityError:  # the account took part a moment ago from another device
+                mine = _participant(consultation.id, account.id)
+        if mine is not None:  # the account already takes part: what the visit did joins it
+            fold_into(named, mine)
+            return mine
+    # An invalid name, another consultation's or another account's: ignored.
     return participant_of(consultation, account, create=create, origin=origin)
 
 
@@ -219,8 +222,12 @@ def _link_participants(account: ResidentAccount, tokens):
     for token in tokens:
         visit = db.session.scalar(select(Participant).where(Participant.token == token,
                                                             Participant.resident_id.is_(None)))
-        if visit is None or _participant(visit.consultation_id, account.id) is not None:
-            continue  # the account already takes part there: this visit stays anonymous
+        if visit is None:
+            continue
+        mine = _participant(visit.consultation_id, account.id)
+        if mine is not None:  # the account already takes part there: what the visit did joins it
+            fold_into(visit, mine)
+            continue
         try:
             with db.session.begin_nested():
                 visit.resident_id = account.id
