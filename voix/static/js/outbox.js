@@ -12,7 +12,9 @@
 // gives the same participation token each time.
 // Personal phones (survey pages, surveys/offline.py) keep a survey the same way, sent with
 // channel "personal"; they report to no one: the phone's offline screen (outbox-phone.js)
-// shows the resident what waits, and why the server refused what it refused (in their language).
+// shows the resident what waits, and why the server refused what it refused (in their language);
+// a phone's response sent with no page to show its codes leaves only those codes ("sent"),
+// which its next survey page shows once.
 // Used by kiosk and phone pages and by the service workers (sw.js, sw-phone.js), hence no
 // DOM in the core.
 (function (scope) {
