@@ -5,9 +5,10 @@ concurrency (the UUID is the key: a re-sent vote changes nothing).
 """
 import re
 import uuid as uuid_module
+from datetime import timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -41,6 +42,7 @@ from .models import (
     Position,
     QuestionAnswer,
     Statement,
+    StatementReport,
     StatementVote,
     StatementVoteReceipt,
     Support,
@@ -177,6 +179,76 @@ def participant_named_by_tablet(consultation: Consultation, client_uuid, known: 
                 pass
         return known
     return participant_for_client(consultation, key, origin)[0] if create else None
+
+
+# What a participant did, by the column naming them; with, for what they may do once
+# (a unique constraint), the columns that say what (a second one of the account's is dropped).
+_ACTS = [(Idea, "carrier_id", None), (Statement, "author_id", None), (PairwiseVote, "participant_id", None),
+         (Comment, "participant_id", None), (InstitutionQuestion, "asker_id", None),
+         (StatementReport, "participant_id", ("statement_id",)), (CommentReport, "participant_id", ("comment_id",)),
+         (TextReport, "participant_id", ("kind", "item_id")), (CommitteeMember, "participant_id", ("committee_id",)),
+         (IdeaCoCarrier, "participant_id", ("idea_id",))]
+
+
+def fold_into(visit: Participant, mine: Participant):
+    """The anonymous participant of a visit joins the account's participant of the same
+    consultation (the resident signed in after acting, or the kiosk's outbox named them
+    first): what the visit did becomes the account's, so that one person in one visit counts
+    once (the indicators count participants who acted). Where both did the same thing once
+    (a statement vote: the newer stays; a support, a report, a committee), one is kept; the
+    visit's supports stay within the cap. The visit's row stays, empty (its invitation code
+    may have been passed on); the outbox's name for the resident moves to the account."""
+    for model, column, once in _ACTS:
+        who = getattr(model, column)
+        if once:  # what the account did already: the visit's one goes
+            what = [getattr(model, name) for name in once]
+            same = tuple_(*what) if len(what) > 1 else what[0]
+            db.session.execute(delete(model).where(who == visit.id, same.in_(select(*what).where(who == mine.id))))
+        db.session.execute(update(model).where(who == visit.id).values({column: mine.id}))
+    _fold_statement_votes(visit, mine)
+    _fold_supports(visit, mine)
+    key, visit.client_uuid = visit.client_uuid, None
+    db.session.flush()
+    if key:
+        mine.client_uuid = key
+    describe_participant(mine, **{name: getattr(mine, name) or getattr(visit, name)
+                                  for name in ("gender", "age_bracket", "quartier_id")},
+                         invited_by_code=visit.invited_by_code)
+    db.session.flush()
+
+
+def _fold_statement_votes(visit, mine):
+    votes = {vote.statement_id: vote
+             for vote in db.session.scalars(select(StatementVote).where(StatementVote.participant_id == mine.id))}
+    for vote in db.session.scalars(select(StatementVote).where(StatementVote.participant_id == visit.id)).all():
+        kept = votes.get(vote.statement_id)
+        if kept is None:
+            vote.participant_id = mine.id
+        else:  # the newer vote is the resident's opinion now
+            newer = _aware(vote.voted_at) > _aware(kept.voted_at)
+            given = (vote.uuid, vote.value, vote.origin, vote.voted_at)
+            db.session.delete(vote)
+            db.session.flush()  # its UUID is free before the kept vote takes it
+            if newer:
+                kept.uuid, kept.value, kept.origin, kept.voted_at = given
+    db.session.flush()
+
+
+def _fold_supports(visit, mine):
+    cap = db.session.get(Consultation, mine.consultation_id).support_cap
+    supported = set(db.session.scalars(select(Support.idea_id).where(Support.participant_id == mine.id)))
+    for support in db.session.scalars(select(Support).where(Support.participant_id == visit.id)
+                                      .order_by(Support.created_at, Support.id)).all():
+        if support.idea_id in supported or (cap is not None and len(supported) >= cap):
+            db.session.delete(support)
+        else:
+            support.participant_id = mine.id
+            supported.add(support.idea_id)
+    db.session.flush()
+
+
+def _aware(moment):  # SQLite gives back naive UTC datetimes
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def describe_participant(participant: Participant, *, gender=None, age_bracket=None, quartier_id=None,

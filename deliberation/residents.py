@@ -28,7 +28,7 @@ from voix.models import utcnow
 from voix.privacy import scrub
 
 from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, ResidentAccount, ResidentSession
-from .operations import DeliberationError
+from .operations import DeliberationError, _uuid, fold_into
 
 SESSION_KEY = "resident_session"
 SEEN_KEY = "resident_seen_at"  # when this sign-in was last used (seconds since the epoch)
@@ -166,6 +166,53 @@ def participant_of(consultation, account: ResidentAccount, *, create: bool, orig
     return _participant(consultation.id, account.id)
 
 
+def account_named_by_tablet(consultation, account: ResidentAccount, client_uuid, *, create: bool,
+                            origin) -> Participant | None:
+    """The account's participant, which also takes the name a kiosk's outbox gives the
+    resident in front of it (participant_named_by_tablet), so that what a signed-in resident
+    does offline in this visit, sent later with that name only (the sign-in may be over by
+    then), joins their account: one visit, one participant (docs/kiosk.md).
+
+    The outbox named them first (they acted offline, then online): that anonymous
+    participant becomes the account's, as a sign-in links the visit's participants, or,
+    when the account already takes part in the consultation, what it did joins the
+    account's participant (operations.fold_into). Otherwise the account's participant takes
+    the name; an account keeps one name, the latest visit's: entries of an earlier visit
+    still waiting on a tablet would then count apart.
+    """
+    mine = _participant(consultation.id, account.id)
+    try:
+        key = _uuid(client_uuid)
+    except DeliberationError:
+        key = None
+    named = key and db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    if named is not None and named is mine:
+        return mine
+    if named is None and key is not None:
+        mine = mine or participant_of(consultation, account, create=create, origin=origin)
+        if mine is not None:
+            try:
+                with db.session.begin_nested():
+                    mine.client_uuid = key
+            except IntegrityError:  # named a moment ago by the outbox, from another worker
+                pass
+        return mine
+    if named is not None and named.consultation_id == consultation.id and named.resident_id is None:
+        if mine is None:  # the visit's participant becomes the account's, as at a sign-in
+            try:
+                with db.session.begin_nested():
+                    named.resident_id = account.id
+                    named.token = secrets.token_urlsafe(24)  # a copy of its old token no longer acts for the account
+                return named
+            except IntegrityError:  # the account took part a moment ago from another device
+                mine = _participant(consultation.id, account.id)
+        if mine is not None:  # the account already takes part: what the visit did joins it
+            fold_into(named, mine)
+            return mine
+    # An invalid name, another consultation's or another account's: ignored.
+    return participant_of(consultation, account, create=create, origin=origin)
+
+
 def _participant(consultation_id: int, account_id: int) -> Participant | None:
     return db.session.scalar(select(Participant).where(
         Participant.consultation_id == consultation_id, Participant.resident_id == account_id))
@@ -175,8 +222,12 @@ def _link_participants(account: ResidentAccount, tokens):
     for token in tokens:
         visit = db.session.scalar(select(Participant).where(Participant.token == token,
                                                             Participant.resident_id.is_(None)))
-        if visit is None or _participant(visit.consultation_id, account.id) is not None:
-            continue  # the account already takes part there: this visit stays anonymous
+        if visit is None:
+            continue
+        mine = _participant(visit.consultation_id, account.id)
+        if mine is not None:  # the account already takes part there: what the visit did joins it
+            fold_into(visit, mine)
+            continue
         try:
             with db.session.begin_nested():
                 visit.resident_id = account.id

@@ -58,7 +58,7 @@ from .opinion_map import MIN_PEOPLE
 from .opinion_map import opinion_map as opinion_map_data
 from .pairwise import choose_pair
 from .permissions import can_moderate, can_read_debate
-from .residents import participant_of
+from .residents import account_named_by_tablet, participant_of
 
 bp = Blueprint("deliberation", __name__, url_prefix="/consultations", template_folder="templates")
 TOKENS = "participation"  # session key: {consultation id: participation token}
@@ -139,13 +139,16 @@ def participant(consultation: Consultation, create=True):
 
     A signed-in resident acts as their account's participant, from any device.
     """
+    tablet_key = _tablet_resident_key()
     if g.get("resident") is not None:
+        if tablet_key:  # signed in on a kiosk: the account and the outbox's name are one (docs/kiosk.md)
+            return account_named_by_tablet(consultation, g.resident, tablet_key, create=create,
+                                           origin=request_origin())
         return participant_of(consultation, g.resident, create=create, origin=request_origin())
     tokens = session.get(TOKENS, {})
     found = ops.participant_by_token(consultation, tokens.get(str(consultation.id)))
     if found is not None and found.resident_id is not None:
         found = None  # an account's participant acts only while its resident is signed in
-    tablet_key = _tablet_resident_key()
     if tablet_key:  # online and offline on a kiosk: one participant (docs/kiosk.md)
         found = ops.participant_named_by_tablet(consultation, tablet_key, found, request_origin(), create=create)
     if found is None and create:

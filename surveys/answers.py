@@ -175,7 +175,6 @@ PARSERS = {
     QuestionType.multiple_number: _per_row(_number, _l("Enter a number in each field.")),
     QuestionType.multiple_short_text: _per_row(_text(SHORT_TEXT_MAX), _l("Enter some text in each field.")),
 }
-FREE_TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 
 
 def is_empty(raw) -> bool:

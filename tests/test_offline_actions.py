@@ -116,6 +116,223 @@ def test_online_then_offline_on_a_kiosk_is_one_participant_and_the_reset_starts_
     assert len(kiosk_participants(consultation)) == 3
 
 
+def contributors_this_month(consultation) -> int:
+    """The indicators' count of distinct contributors of the consultation's quartier, this month."""
+    from datetime import date
+
+    from insights.indicators.measure import measure
+    from insights.indicators.scope import Period, Scope
+
+    db.session.rollback()
+    today = date.today()
+    return measure(Scope.of(consultation.territory, Period(today.replace(day=1), today)))["contributors"].value
+
+
+def test_a_signed_in_resident_online_then_offline_on_a_kiosk_is_one_participant(
+        client, auth, make_user, territories, consultation):
+    """A signed-in resident supports online (the form names them as outbox.js does), then
+    votes and comments offline: the outbox sends these later under the same name only, the
+    sign-in maybe over by then. One participant, the account's; one more contributor."""
+    from deliberation.models import ResidentAccount, Statement, StatementVote
+    from tests.test_deliberation_residents import sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    assert contributors_this_month(consultation) == 1  # the ideas' carrier
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    sign_up(client)
+    key = str(uuid.uuid4())
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    assert rows(Support) == 1
+    client.get("/kiosk/reinitialiser")  # the idle reset ends the sign-in before the network returns
+    asked = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": key})
+    assert asked.status_code == 200  # already there: the account that supported online
+    vote = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "value": 1}
+    assert client.post(f"/api/v1/statements/{statement.id}/votes", json=vote).status_code == 201
+    comment = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "body": "Et des fontaines",
+               "position": "for", "language": "fr"}
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/comments", json=comment).status_code == 201
+    assert len(kiosk_participants(consultation)) == 1
+    account = db.session.scalar(select(ResidentAccount.id))
+    assert set(db.session.scalars(select(Participant.resident_id).join(StatementVote))) == {account}
+    assert contributors_this_month(consultation) == 2
+
+
+def test_a_signed_in_resident_offline_then_online_joins_the_outbox_participant(
+        client, auth, make_user, territories, consultation):
+    """Offline first (sent when the network returns, under the outbox's name), then online
+    signed in: the outbox's participant becomes the account's, as a sign-in links a visit."""
+    from deliberation.models import ResidentAccount, Statement, StatementVote
+    from tests.test_deliberation_residents import sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    sign_up(client)
+    key = str(uuid.uuid4())
+    token = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": key}).json["token"]
+    vote = {"token": token, "uuid": str(uuid.uuid4()), "value": -1}
+    assert client.post(f"/api/v1/statements/{statement.id}/votes", json=vote).status_code == 201
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    assert rows(Support) == 1 and len(kiosk_participants(consultation)) == 1
+    account = db.session.scalar(select(ResidentAccount.id))
+    assert db.session.scalar(select(Participant.resident_id).join(StatementVote)) == account
+    # The outbox's old token no longer acts for the account; its name still does (entries still waiting).
+    replay = {"token": token, "uuid": str(uuid.uuid4())}
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/supports", json=replay).status_code != 201
+    assert client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": key}).status_code == 200
+    assert contributors_this_month(consultation) == 2
+
+
+def test_a_signed_in_resident_never_takes_another_accounts_outbox_name(
+        client, auth, make_user, territories, consultation):
+    from deliberation.models import ResidentAccount
+    from tests.test_deliberation_residents import sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    key = str(uuid.uuid4())
+    sign_up(client, pseudonym="Oiseau du Sanitas")
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    client.post("/habitants/deconnexion")
+    sign_up(client, pseudonym="Merle des Fontaines")
+    client.post(f"/consultations/idees/{ideas[1].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    db.session.rollback()
+    supporters = dict(db.session.execute(select(Support.idea_id, ResidentAccount.pseudonym).join(
+        Participant, Participant.id == Support.participant_id).join(ResidentAccount)).all())
+    assert supporters == {ideas[0].id: "Oiseau du Sanitas", ideas[1].id: "Merle des Fontaines"}
+    assert db.session.scalar(select(func.count()).select_from(ResidentAccount)) == 2
+    assert contributors_this_month(consultation) == 3
+
+
+def test_a_visit_that_acted_before_signing_in_joins_the_accounts_earlier_participant(
+        client, auth, make_user, territories, consultation):
+    """The account took part on an earlier day. Today, at the kiosk, the resident supports and
+    votes anonymously, then signs in: what the visit did joins the account's participant (the
+    newer statement vote wins, a support given twice counts once), and what the outbox still
+    holds, sent under the visit's name, goes to the account too. One person, one participant."""
+    from deliberation.models import ResidentAccount, Statement, StatementVote
+    from tests.test_deliberation_residents import sign_in, sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    sign_up(client)  # an earlier visit, signed in: a support and a vote against
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": str(uuid.uuid4())})
+    client.post(f"/consultations/{consultation.id}/affirmations",
+                data={"statement": statement.id, "value": -1, "uuid": str(uuid.uuid4()),
+                      "outbox_resident": str(uuid.uuid4())})
+    client.get("/kiosk/reinitialiser")
+    assert len(kiosk_participants(consultation)) == 1
+
+    key = str(uuid.uuid4())  # today's visit, anonymous first
+    for idea in ideas:
+        client.post(f"/consultations/idees/{idea.id}/soutien",
+                    data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    client.post(f"/consultations/{consultation.id}/affirmations",
+                data={"statement": statement.id, "value": 1, "uuid": str(uuid.uuid4()), "outbox_resident": key})
+    assert len(kiosk_participants(consultation)) == 2 and contributors_this_month(consultation) == 3
+    sign_in(client)
+    db.session.rollback()
+    account = db.session.scalar(select(ResidentAccount.id))
+    mine = db.session.scalar(select(Participant).where(Participant.resident_id == account))
+    acting = {pid for pid in kiosk_participants(consultation)
+              if db.session.scalar(select(func.count()).select_from(Support).where(Support.participant_id == pid))}
+    assert acting == {mine.id} and mine.client_uuid == key
+    assert sorted(db.session.scalars(select(Support.idea_id).where(Support.participant_id == mine.id))) == [
+        idea.id for idea in ideas]  # the first idea, supported on both days, once
+    assert [(v.participant_id, v.value) for v in db.session.scalars(select(StatementVote))] == [(mine.id, 1)]
+    assert contributors_this_month(consultation) == 2
+    # Sent later from the outbox under the visit's name: the account's participant.
+    asked = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": key})
+    assert asked.status_code == 200 and asked.json["token"] == mine.token
+    comment = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "body": "Oui", "position": "for"}
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/comments", json=comment).status_code == 201
+    assert contributors_this_month(consultation) == 2
+
+
+def test_offline_first_then_signed_in_joins_the_accounts_earlier_participant_within_the_cap(
+        client, auth, make_user, territories, consultation):
+    """The account supports one idea on an earlier day; the cap is one support. Today the
+    outbox sends, under the visit's name, a support of the other idea and a vote; then the
+    resident acts online, signed in: the visit joins the account; its support past the cap
+    is not kept."""
+    from deliberation.models import ResidentAccount, Statement, StatementVote
+    from tests.test_deliberation_residents import sign_in, sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    consultation.support_cap = 1
+    db.session.commit()
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    sign_up(client)
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien", data={"uuid": str(uuid.uuid4()), "back": "list"})
+    client.get("/kiosk/reinitialiser")
+
+    sign_in(client)  # today, signed in, but the network falls at once
+    key = str(uuid.uuid4())
+    token = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": key}).json["token"]
+    assert client.post(f"/api/v1/ideas/{ideas[1].id}/supports",
+                       json={"token": token, "uuid": str(uuid.uuid4())}).status_code == 201
+    assert client.post(f"/api/v1/statements/{statement.id}/votes",
+                       json={"token": token, "uuid": str(uuid.uuid4()), "value": 0}).status_code == 201
+    assert contributors_this_month(consultation) == 3
+    client.get(f"/consultations/{consultation.id}")  # a page: nothing happens
+    assert contributors_this_month(consultation) == 3
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": key})
+    db.session.rollback()
+    mine = db.session.scalar(select(Participant).where(
+        Participant.resident_id == db.session.scalar(select(ResidentAccount.id))))
+    assert list(db.session.scalars(select(Support.idea_id))) == [ideas[0].id]  # one support: the cap
+    assert db.session.scalar(select(StatementVote.participant_id)) == mine.id
+    assert contributors_this_month(consultation) == 2
+
+
+def test_folding_a_visit_moves_every_act_once(app, consultation):
+    """operations.fold_into, table by table: everything the visit did becomes the account's;
+    what both did once (a report of the same comment, the same text) is kept once."""
+    from deliberation.models import CommentReport, Position, ResidentAccount, TextReport
+
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    account = ResidentAccount(pseudonym="Oiseau", password_hash="x")
+    db.session.add(account)
+    mine = ops.new_participant(consultation, Origin.kiosk, resident=account)
+    visit = ops.new_participant(consultation, Origin.kiosk, client_uuid=str(uuid.uuid4()), gender="woman")
+    comment = Comment(uuid=str(uuid.uuid4()), idea_id=ideas[0].id, participant_id=mine.id, body="Oui",
+                      position=Position.neutral)
+    db.session.add(comment)
+    db.session.flush()
+    own_idea = ideas[1]
+    own_idea.carrier_id = visit.id  # the visit carries an idea
+    for who in (mine, visit):
+        db.session.add_all([CommentReport(comment_id=comment.id, participant_id=who.id),
+                            TextReport(kind="idea", item_id=ideas[1].id, consultation_id=consultation.id,
+                                       participant_id=who.id)])
+    db.session.add_all([
+        Comment(uuid=str(uuid.uuid4()), idea_id=ideas[1].id, participant_id=visit.id, body="Non", position=Position.neutral),
+        PairwiseVote(uuid=str(uuid.uuid4()), consultation_id=consultation.id, participant_id=visit.id,
+                     winner_id=ideas[0].id, loser_id=ideas[1].id, origin=Origin.kiosk)])
+    db.session.commit()
+    key = visit.client_uuid
+
+    ops.fold_into(visit, mine)
+    db.session.commit()
+    for model, column, _once in ops._ACTS:
+        assert rows(model, getattr(model, column) == visit.id) == 0, model.__name__
+    assert rows(Comment, Comment.participant_id == mine.id) == 2 and rows(PairwiseVote) == 1
+    assert db.session.get(Idea, own_idea.id).carrier_id == mine.id
+    assert rows(CommentReport) == 1 and rows(TextReport) == 1
+    mine = db.session.get(Participant, mine.id)
+    assert (mine.client_uuid, mine.gender) == (key, "woman")
+    assert db.session.get(Participant, visit.id).client_uuid is None
+
+
 # --- In a browser ------------------------------------------------------------------------
 
 browser = pytest.importorskip("tests.test_browser", reason="Playwright is not installed")
@@ -379,3 +596,37 @@ def test_a_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, 
         page.locator(f'form[data-idea="{ideas[1].id}"] button[type=submit]').tap()
     assert rows(Support) == 2
     assert len(kiosk_participants(consultation)) == 2  # the next person is someone else
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_signed_in_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, tablet, consultation):
+    """The same visit with an account: signed in on the kiosk, a support online, a statement
+    vote offline, the network returns: one participant, the account's."""
+    from deliberation.models import ResidentAccount, StatementVote
+
+    page, url = tablet, kiosk_site["url"]
+    idea = db.session.scalar(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id))
+    page.goto(url + "/kiosk/")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    page.goto(url + "/habitants/compte")
+    page.fill("#pseudonym", "Oiseau du Sanitas")
+    page.fill("#password", "le square 2027")
+    page.fill("#confirm", "le square 2027")
+    with page.expect_navigation():
+        page.tap("form.narrow button[type=submit]")
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{idea.id}"] button[type=submit]').tap()
+    assert rows(Support) == 1
+
+    page.context.set_offline(True)
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
+    page.tap("button[name=value][value='1']")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    page.context.set_offline(False)
+    wait_for_empty_outbox(page, seconds=30)
+    assert rows(StatementVote) == 1
+    assert len(kiosk_participants(consultation)) == 1  # signed in, online and offline: one participant
+    account = db.session.scalar(select(ResidentAccount.id))
+    assert set(db.session.scalars(select(Participant.resident_id).join(StatementVote))) == {account}

@@ -149,3 +149,57 @@ def test_a_phone_keeps_the_last_three_surveys_it_opened_and_fetches_them_rarely(
     assert [item["path"] for item in kept] == [f"/enquete/{wave.id}" for wave in others]
     assert not any(key.startswith(f"/enquete/{first.id}?") for key in keys)  # the oldest one left the phone
     assert not any("/kiosk/" in key for key in keys)  # nothing of a kiosk, no list of waves
+
+
+READ_OUTBOX = """() => new Promise((resolve) => {
+  const open = indexedDB.open("voix-outbox", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("entries", {keyPath: "uuid"});
+  open.onsuccess = () => {
+    const get = open.result.transaction("entries").objectStore("entries").getAll();
+    get.onsuccess = () => { open.result.close(); resolve(get.result); };
+  };
+})"""
+
+
+def test_the_codes_of_a_response_sent_with_the_page_closed_are_shown_once_on_the_next_survey_page(
+        kiosk_site, phone):
+    """Answers wait on the phone; its worker sends them while no page of the site is open (as
+    Background Sync does): the next time the resident opens the survey, the page shows the
+    invitation code the server gave back, once; the phone keeps no answer meanwhile."""
+    import time
+
+    page, url, wave = phone, kiosk_site["url"], kiosk_site["wave"]
+    page.goto(f"{url}/enquete/{wave.id}?lang=en")
+    page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
+    assert page.locator(".phone-sent").is_hidden()
+    page.evaluate("""([wave]) => new Promise((resolve) => {
+      const open = indexedDB.open("voix-outbox", 1);
+      open.onsuccess = () => {
+        const tx = open.result.transaction("entries", "readwrite");
+        tx.objectStore("entries").put({uuid: crypto.randomUUID(), wave: wave, language: "en", state: "waiting",
+          channel: "personal", answers: {satisfaction: "4", priorite: "jeunes", commentaire: "Des bancs"},
+          about: {}, panel_code: null, saved_at: Date.now(), answered_at: new Date().toISOString()});
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    })""", [wave.id])
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
+    page.goto(url + "/")  # out of the worker's scope: no survey page is open any more
+    deadline = time.monotonic() + 30
+    while count_rows(Response) == 0:
+        assert time.monotonic() < deadline, "the worker sent nothing"
+        time.sleep(0.2)
+    response = db.session.scalar(select(Response))
+    kept = page.evaluate(READ_OUTBOX)
+    assert [(e["state"], e["invitation_code"], "answers" in e) for e in kept] == [
+        ("sent", response.invitation_code, False)]  # the codes wait, not the answers
+
+    page.goto(f"{url}/enquete/{wave.id}?lang=en")
+    shown = page.locator(".phone-sent")
+    shown.wait_for(state="visible")
+    assert shown.locator(".phone-sent-invitation:not([hidden]) .code").all_inner_texts() == [response.invitation_code]
+    assert shown.locator(".phone-sent-panel").is_hidden() and fits(page)
+    page.wait_for_function("() => voixOutbox.all().then((entries) => entries.length === 0)")
+    page.reload()  # shown once
+    page.wait_for_selector(".progress-text:not(:empty)")
+    page.wait_for_timeout(1500)  # the phone's page looks at its outbox a second after loading
+    assert shown.is_hidden() and count_rows(Response) == 1

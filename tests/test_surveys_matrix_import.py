@@ -80,6 +80,41 @@ end_kobomatrix,,,,,
     assert "ou" in by_subject(draft.notes)  # a column type without equivalent is said
 
 
+KOBO_CELLS = """
+type,name,label::Français (fr),kobo--matrix_list,required,relevant
+select_one yn,frequente,Venez-vous ?,,,
+begin_kobomatrix,usages,Vos usages,services,,${frequente} != 'non'
+select_one yn,utilise,L'utilisez-vous ?,,true,
+integer,fois,Combien de fois par mois ?,,,${usages_poste_utilise} = 'oui'
+text,quand,Quand ?,,,${frequente} = 'oui'
+text,pourquoi,Pourquoi ?,,,${utilise} = 'oui'
+end_kobomatrix,,,,,
+text,apres,Et après ?,,,${usages_bus_fois} > 2
+"""
+
+
+def test_conditions_on_the_columns_of_a_kobo_matrix(territories):
+    """A column's `relevant` in a KoboToolbox matrix, in a file not made by us: on a cell
+    named whole (${MATRIX_ROW_COLUMN}) or on a question outside the matrix, it is the same
+    for every row: imported as the column's condition (a row condition for a cell), with the
+    matrix's own. On another column alone (${COLUMN}, the same row's cell for KoboToolbox,
+    a different condition for each row), it cannot be one question's condition: said."""
+    result = import_questionnaire("kobo-cells.csv", xlsform(KOBO_CELLS, SCALE), territories["sanitas"])
+    db.session.commit()
+    questions = {q.code: q for q in result.questionnaire.latest_version.questions}
+    matrix = {"op": "!=", "question": "frequente", "value": "non"}
+    assert questions["fois"].condition == {"op": "and", "args": [
+        matrix, {"op": "=", "question": "utilise", "row": "poste", "value": "oui"}]}
+    assert questions["quand"].condition == {"op": "and", "args": [
+        matrix, {"op": "=", "question": "frequente", "value": "oui"}]}
+    assert questions["pourquoi"].condition == matrix
+    assert questions["apres"].condition == {"op": ">", "question": "fois", "row": "bus", "value": 2}
+    notes = by_subject(result.notes)
+    assert "fois" not in notes and "quand" not in notes and "apres" not in notes
+    assert any("${utilise} = 'oui'" in message for message in notes["pourquoi"])
+    assert [note.subject for note in result.condition_notes] == ["pourquoi"]  # among the conditions not imported
+
+
 def test_a_five_point_xlsform_choice_stays_a_labelled_choice(context):
     """Item 7: a plain 5-point list, even drawn as a likert scale, keeps its own labels."""
     draft = read_file("likert.csv", xlsform("""

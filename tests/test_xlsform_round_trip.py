@@ -155,3 +155,46 @@ def test_parts_make_the_round_trip_as_groups(app, territories):
     assert [(q.code, q.group_code, q.condition, q.shown_if) for q in again.questions] == [
         (q.code, q.group_code, q.condition, q.shown_if) for q in version.questions]
     assert result.condition_notes == [] and not [note for note in result.notes if note.subject]
+
+
+def test_a_part_split_by_other_questions_is_several_groups_with_its_title_and_comes_back_as_one(
+        app, territories):
+    """A part whose questions do not follow one another: one XLSForm group per run of its
+    questions, each with the part's title and relevant (KoBo and ODK show the title each
+    time); our import makes the one part again. A part without a condition comes back too."""
+    questionnaire = ops.create_questionnaire({"fr": "Parties coupées"}, territories["sanitas"])
+    db.session.flush()
+    version = questionnaire.latest_version
+    # A question already named as a second group would be: the group takes another name.
+    for question in QUESTIONS[:5] + [fields("reseau_2", "short_text")] + NEW_TYPES[1:2]:
+        ops.save_question(version, **question)
+    condition = {"op": "=", "question": "transport", "value": "bus"}
+    ops.save_group(version, code="reseau", title={"fr": "Le réseau", "en": "The network"},
+                   members=["lignes", "etage", "services"], condition=condition)
+    ops.save_group(version, code="logement", title={"fr": "Le logement"}, members=["classement", "voiture"])
+    db.session.commit()
+    assert [q.group_code for q in version.questions] == [
+        None, "reseau", "logement", "reseau", "logement", None, "reseau"]
+
+    survey = xlsform_bytes_data(xlsform_bytes(questionnaire))["survey"]
+    header = survey[0]
+    parts = [dict(zip(header, row)) for row in survey if row[0] == "begin_group" and row[-1]]
+    assert [(p["name"], p["label::Français (fr)"], p["label::English (en)"], p["relevant"], p["voix_part"])
+            for p in parts] == [
+        ("reseau", "Le réseau", "The network", "${transport} = 'bus'", "reseau"),
+        ("logement", "Le logement", None, None, "logement"),
+        ("reseau_3", "Le réseau", "The network", "${transport} = 'bus'", "reseau"),
+        ("logement_2", "Le logement", None, None, "logement"),
+        ("reseau_4", "Le réseau", "The network", "${transport} = 'bus'", "reseau")]
+    names = [row[1] for row in survey[1:] if row[1]]
+    assert len(names) == len(set(names))  # XLSForm names are unique in a form
+    kinds = [row[0] for row in survey]
+    assert kinds.count("begin_group") == kinds.count("end_group") == 6  # five runs and the grid
+
+    result = import_questionnaire("parties-coupees.xlsx", xlsform_bytes(questionnaire), territories["sanitas"])
+    db.session.commit()
+    again = result.questionnaire.latest_version
+    assert again.groups == version.groups
+    assert [(q.code, q.group_code, q.condition, q.shown_if) for q in again.questions] == [
+        (q.code, q.group_code, q.condition, q.shown_if) for q in version.questions]
+    assert result.condition_notes == [] and not [note for note in result.notes if note.subject]

@@ -149,15 +149,19 @@ def _add_part(version, draft, group, codes, languages, notes, kept):
     if not code[0].isalpha():
         code = _unique(f"part_{code}"[:CODE_MAX], taken, CODE_MAX)
     try:
-        condition = _our_names(group.condition.tree, codes, earlier)
+        condition = _our_names(group.condition.tree, codes, earlier) if group.condition else None
         ops.save_group(version, code=code, title=_clip(languages.pick(group.title) or {"fr": group.name}, TITLE_MAX),
                        members=members, condition=condition)
     except (ConditionError, ops.SurveyError) as error:
+        if group.condition is None:  # a part of our own export, without a condition
+            notes.append(Note(group.name, _l("not imported: %(reason)s", reason=str(error))))
+            return
         notes.append(Note(group.name, _l("display condition not imported (%(reason)s): %(expression)s",
                                          reason=str(error), expression=group.condition.expression),
                           expression=group.condition.expression))
         return
-    kept.add((group.condition.source, group.condition.expression))
+    if group.condition is not None:
+        kept.add((group.condition.source, group.condition.expression))
 
 
 def _conditions(version, question, codes, refused) -> list:

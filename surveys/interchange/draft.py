@@ -57,13 +57,14 @@ class DraftQuestion:
 
 @dataclass
 class DraftGroup:
-    """A group of the file with a display condition: it becomes a part of the questionnaire
-    (its condition shows or skips all its questions, and stays editable as the part's)."""
+    """A group of the file with a display condition, or a part of our own export: it becomes
+    a part of the questionnaire (its condition shows or skips all its questions, and stays
+    editable as the part's)."""
 
     key: str  # what the draft's questions name in `group`
     name: str  # its name in the file, for codes and notes
     title: dict  # {language tag: text}
-    condition: "ConditionPart"
+    condition: "ConditionPart | None"  # None: a part of our own export without a condition
 
 
 @dataclass(frozen=True)

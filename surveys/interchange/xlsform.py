@@ -177,6 +177,7 @@ class _Reader:
         settings_row = _Row(settings, self.unqualified)
         self.draft.title = settings_row.texts("form_title") or texts({self.unqualified: settings_row.get("form_id")})
         self.groups, self.repeats, self.metadata = [], [], []
+        self.part_keys = {}  # a part of our own export (`voix_part`) -> its DraftGroup's key
         # The names of a matrix's rows in the file -> (matrix, Row(row)): a condition on one
         # row (${services_bus}) is a condition on that row of the matrix.
         self.row_names = {}
@@ -212,7 +213,7 @@ class _Reader:
                 if any(frame[0] == "begin repeat" for frame in stack):
                     self.repeats[-1][1].append(name)
                 else:
-                    self._matrix(kind, row, inside, [frame for frame in reversed(stack) if frame[2]])
+                    self._matrix(kind, row, inside, [frame for frame in reversed(stack) if frame[3]])
                 continue
             if kind in ("begin group", "begin repeat"):
                 stack.append(self._open(kind, name or row.texts("label").get(self.unqualified, "?"), row))
@@ -222,7 +223,7 @@ class _Reader:
             elif any(frame[0] == "begin repeat" for frame in stack):
                 self.repeats[-1][1].append(name)
             elif kind or name:
-                self._question(row, name, [frame for frame in reversed(stack) if frame[2]])
+                self._question(row, name, [frame for frame in reversed(stack) if frame[3]])
         for repeat, inside in self.repeats:
             self.draft.note(repeat, _l("repeats are not imported, nor the questions inside: %(names)s",
                                        names=", ".join(n for n in inside if n) or "—"))
@@ -281,6 +282,13 @@ class _Reader:
                                      list=list_name or "—"))
             return
         rows = list(self.choices[list_name])
+        columns = {column.get("name") for column in inside if column.get("name")}
+        # A cell: KoboToolbox names it MATRIX_ROW_COLUMN; our export, COLUMN_ROW. All are
+        # known before any column's condition is read: one may name a cell of another column.
+        for column_name in columns:
+            for code, _label in rows:
+                self.row_names[f"{name}_{code}_{column_name}"] = (column_name, Row(code))
+                self.row_names[f"{column_name}_{code}"] = (column_name, Row(code))
         for column in inside:
             raw_type = " ".join(column.get("type").split())
             column_name = column.get("name")
@@ -303,38 +311,61 @@ class _Reader:
                                      rows=rows)
             self._required(column, question)
             self._condition(row, question, group_conditions)
+            self._column_condition(column, question, columns)
             limits = _limits(column.get("constraint")) if column.get("constraint") and \
                 question_type is QuestionType.multiple_number else None
             if limits is not None:
                 question.settings = limits
-            elif column.get("relevant") or column.get("constraint"):
+            elif column.get("constraint"):
                 self.draft.note(question.name, _l("a condition or check on the cells of a matrix is not imported: "
-                                                  "%(expression)s", expression=column.get("relevant")
-                                                  or column.get("constraint")))
-            # A cell: KoboToolbox names it MATRIX_ROW_COLUMN; our export, COLUMN_ROW.
-            for code, _label in rows:
-                self.row_names[f"{name}_{code}_{question.name}"] = (question.name, Row(code))
-                self.row_names[f"{question.name}_{code}"] = (question.name, Row(code))
+                                                  "%(expression)s", expression=column.get("constraint")))
             self.draft.questions.append(question)
         if not all(column.get("voix_type") for column in inside):  # our own export needs no word
             self.draft.note(name, _l("a KoboToolbox matrix: each of its columns was imported as a question with the "
                                      "matrix's rows."))
 
+    def _column_condition(self, column, question, columns):
+        """A column's `relevant` in a KoboToolbox matrix. Naming only questions outside the
+        matrix, or cells by their whole name (${MATRIX_ROW_COLUMN}, our ${COLUMN_ROW}), it is
+        the same for every row: the column's condition here (a cell: a row condition). Naming
+        another column alone (${COLUMN}), KoboToolbox reads it as that column's cell in the
+        same row, so each row has its own condition: a question here has one condition for
+        all its rows, so that one is said and not imported."""
+        expression = column.get("relevant")
+        if not expression or expression.strip().lower() in TRUE:
+            return
+        if columns & set(_REFERENCE.findall(expression)):
+            self.draft.note_condition(question.name, expression, _l(
+                "it names another column of the KoboToolbox matrix, read in the same row: each row would have its "
+                "own condition, and a question here has one for all its rows"))
+            return
+        part = translate_condition(self.draft, question.name, expression, self.translate)
+        if part is not None:
+            question.conditions.append(part)
+
     def _open(self, kind, name, row):
         """A frame of the walk: (kind, name, condition, key of its part). A group with a
-        condition becomes a part (DraftGroup); the others are only listed in a note."""
+        condition becomes a part (DraftGroup); the others are only listed in a note. Our own
+        export names its part in `voix_part` (with or without a condition): the groups of
+        one part, split by other questions, make that one part again."""
         condition, key = None, None
+        ours = row.get("voix_part") if kind == "begin group" else ""
+        if ours in self.part_keys:
+            group = next(g for g in self.draft.groups if g.key == self.part_keys[ours])
+            return kind, name, group.condition, group.key
         if kind == "begin repeat":
             self.repeats.append((name, []))
         else:
             if row.get("relevant") and row.get("relevant").strip().lower() not in TRUE:
                 condition = translate_condition(self.draft, name, row.get("relevant"), self.translate)
-            if condition is None:
+            if condition is None and not ours:
                 self.groups.append(name)
             else:
-                key = f"{name}#{len(self.draft.groups)}"
-                self.draft.groups.append(DraftGroup(key=key, name=name, condition=condition,
+                key = f"{ours or name}#{len(self.draft.groups)}"
+                self.draft.groups.append(DraftGroup(key=key, name=ours or name, condition=condition,
                                                     title=row.texts("label") or {self.unqualified: name}))
+                if ours:
+                    self.part_keys[ours] = key
         return kind, name, condition, key
 
     def _question(self, row, name, group_conditions):
@@ -406,7 +437,7 @@ class _Reader:
         own, are its own condition: all must hold."""
         if group_conditions:
             question.group = group_conditions[0][3]
-        parts = [frame[2] for frame in reversed(group_conditions[1:])]
+        parts = [frame[2] for frame in reversed(group_conditions[1:]) if frame[2] is not None]
         expression = row.get("relevant")
         if expression and expression.strip().lower() not in TRUE:
             parts.append(translate_condition(self.draft, question.name, expression, self.translate))
@@ -430,6 +461,8 @@ class _Reader:
 
 
 # --- Matrix blocks ---------------------------------------------------------------------
+
+_REFERENCE = re.compile(r"\$\{\s*([^}\s]+)\s*\}")  # ${name} in an expression
 
 MATRIX_BLOCKS = ("begin score", "begin kobomatrix", "begin matrix")
 

@@ -4,7 +4,9 @@ ODK and SurveyCTO read and which our own importer reads back unchanged (a test s
 Our scales have no XLSForm type: yes/no, agreement and smiley questions are `select_one`
 lists with their points, and a `voix_type` column (ignored by other tools) says what they
 were, so that an import here gives them back their type. Display conditions are written
-as XLSForm `relevant` expressions (`${q} = 'x' and selected(${r}, 'y')`).
+as XLSForm `relevant` expressions (`${q} = 'x' and selected(${r}, 'y')`). A part is a
+group, or several when its questions do not follow one another, each naming the part in a
+`voix_part` column, so that our import makes it one part again.
 """
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -30,23 +32,23 @@ def xlsform_bytes(questionnaire, version=None) -> bytes:
     label = [f"label::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
     hint = [f"hint::{LANGUAGE_NAMES.get(language, language)}" for language in languages]
     survey = [["type", "name", *label, *hint, "required", "relevant", "constraint", "appearance", "voix_type",
-               "kobo--matrix_list", "voix_row"]]
+               "kobo--matrix_list", "voix_row", "voix_part"]]
     choices = [["list_name", "name", *label]]
     width = len(survey[0])
-    grouped, open_part = _contiguous_parts(version), None
+    block_names, open_part = _part_block_names(version), None
     for question in version.questions:
-        part = question.group_code if question.group_code in grouped else None
-        if part != open_part:  # a part is a group with its title and its relevant
+        part = question.group_code if version.group(question.group_code) else None
+        if part != open_part:  # each run of a part's questions is a group with its title and its relevant
             if open_part:
                 survey.append(["end_group", *[""] * (width - 1)])
             if part:
                 group = version.group(part)
-                row = ["begin_group", part, *(group["title"].get(language, "") for language in languages)]
+                row = ["begin_group", block_names[part].pop(0), *(group["title"].get(language, "") for language in languages)]
                 row += [""] * len(languages) + ["", relevant(group.get("condition"))]
-                survey.append(row + [""] * (width - len(row)))
+                survey.append(row + [""] * (width - len(row) - 1) + [part])  # voix_part: one part on import
             open_part = part
-        # In an exported part, its condition is the group's: the question keeps its own.
-        condition = question.condition if part else question.shown_if
+        # In a part, its condition is the group's: the question keeps its own.
+        condition = question.condition
         kind, lists = _type_and_choices(question, languages)
         texts = [*(question.text.get(language, "") for language in languages),
                  *(question.help.get(language, "") for language in languages)]
@@ -93,15 +95,33 @@ def _kobo_matrix(question, languages, texts, required, kind, condition) -> list:
             ["end_kobomatrix", "", *blank, "", "", "", "", "", "", ""]]
 
 
-def _contiguous_parts(version) -> set:
-    """The parts whose questions follow one another: each is written as one group. (A part
-    split by other questions cannot be one XLSForm group: its questions then carry its
-    condition in their own `relevant`.)"""
-    positions = {}
-    for index, question in enumerate(version.questions):
-        if question.group_code:
-            positions.setdefault(question.group_code, []).append(index)
-    return {code for code, found in positions.items() if found[-1] - found[0] == len(found) - 1}
+def _part_block_names(version) -> dict:
+    """{part code: [the name of each of its groups, in order]}. A part whose questions do not
+    follow one another is written as several groups (an XLSForm group holds rows that follow
+    one another), each with its title and relevant; a name must be unique in a form: the
+    first is the part's code, the next ones CODE_2, CODE_3... avoiding every other name."""
+    taken = set()
+    for question in version.questions:
+        taken |= {question.code, f"{question.code}_header", f"{question.code}_matrix"}
+        taken |= {f"{question.code}_{row['code']}" for row in question.rows or []}
+    runs, previous = {}, None
+    for question in version.questions:
+        part = question.group_code if version.group(question.group_code) else None
+        if part and part != previous:
+            runs[part] = runs.get(part, 0) + 1
+        previous = part
+    taken |= set(runs)
+    names = {}
+    for part, count in runs.items():
+        names[part] = [part]
+        suffix = 2
+        while len(names[part]) < count:
+            candidate = f"{part}_{suffix}"
+            suffix += 1
+            if candidate not in taken:
+                taken.add(candidate)
+                names[part].append(candidate)
+    return names
 
 
 def _languages(questionnaire, version) -> list[str]:

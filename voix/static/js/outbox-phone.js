@@ -3,6 +3,9 @@
 // (/enquete/sw.js, scope /enquete/), asks it to keep the survey being answered, sends what
 // waits when the network returns, and shows on the offline screen what waits, what was
 // sent (with the codes the server gave back) and what was refused, with a way to delete it.
+// A response sent with no page to show its codes (the worker's Background Sync, the page
+// closed) leaves them in the outbox (state "sent"): the next survey page or offline screen
+// shows them once, then forgets them.
 (function () {
   "use strict";
   var outbox = window.voixOutbox;
@@ -11,7 +14,9 @@
 
   function startPhone(meta) {
     forgetOldRefusals(Number(meta.dataset.keepRefusedDays) || 30);
-    var screen = phoneScreen();
+    var offlineScreen = phoneScreen(), codesBox = sentCodesBox();
+    var screen = function () { return Promise.all([offlineScreen(), codesBox()]); };
+    codesBox();  // what was sent in the background, even if this page stays offline
     window.addEventListener("online", function () { outbox.flush().catch(function () {}).then(screen); });
     var later = function () { setTimeout(function () { afterPhoneLoad(meta, screen); }, 1000); };
     if (document.readyState === "complete") later();
@@ -48,7 +53,7 @@
     var before = new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
     outbox.all().then(function (entries) {
       return Promise.all(entries.filter(function (e) {
-        return e.channel === "personal" && e.state === "refused" && e.answered_at < before;
+        return e.channel === "personal" && (e.state === "refused" || e.state === "sent") && e.answered_at < before;
       }).map(function (e) { return outbox.remove(e.uuid); }));
     }).catch(function () {});
   }
@@ -65,7 +70,9 @@
     function show() {
       return outbox.all().then(function (entries) {
         var mine = entries.filter(function (e) { return e.channel === "personal"; });
-        var waiting = mine.filter(function (e) { return e.state !== "refused"; });
+        var sentLater = mine.filter(function (e) { return e.state === "sent"; });
+        sentLater.forEach(function (e) { outbox.acknowledged(e, e); });  // sent by the worker meanwhile
+        var waiting = mine.filter(function (e) { return e.state !== "refused" && e.state !== "sent"; });
         var refused = mine.filter(function (e) { return e.state === "refused"; });
         savedBox.hidden = !(saved && waiting.length);
         notice.hidden = saved;
@@ -87,6 +94,7 @@
         // Background Sync may send them with no help from this page: look again while any wait.
         clearTimeout(poll);
         if (waiting.length) poll = setTimeout(show, 2000);
+        return Promise.all(sentLater.map(function (e) { return outbox.remove(e.uuid); }));
       }).catch(function () {});
     }
     // Sent while this screen is open: the codes the server gave back, as the thank-you page shows them.
@@ -113,6 +121,32 @@
     });
     show();
     return show;
+  }
+
+  // A survey page: the codes of responses this phone sent while no page of it was open,
+  // shown once (then forgotten), as the thank-you page would have shown them.
+  function sentCodesBox() {
+    var box = document.querySelector(".phone-sent");
+    if (!box) return function () { return Promise.resolve(); };
+    var invitation = box.querySelector(".phone-sent-invitation"), card = box.querySelector(".phone-sent-panel");
+    return function show() {
+      return outbox.all().then(function (entries) {
+        var sent = entries.filter(function (e) { return e.channel === "personal" && e.state === "sent"; })
+          .sort(function (a, b) { return a.answered_at < b.answered_at ? -1 : 1; });
+        if (!sent.length) return null;
+        sent.forEach(function (e) {
+          if (e.invitation_code) {
+            var line = invitation.cloneNode(true);
+            line.querySelector(".code").textContent = e.invitation_code;
+            line.hidden = false;
+            invitation.parentNode.insertBefore(line, invitation);
+          }
+          if (e.panel_code) { card.querySelector(".code").textContent = e.panel_code; card.hidden = false; }
+        });
+        box.hidden = false;
+        return Promise.all(sent.map(function (e) { return outbox.remove(e.uuid); }));
+      }).catch(function () {});
+    };
   }
 
   startPhone(meta);

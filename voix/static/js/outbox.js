@@ -12,7 +12,9 @@
 // gives the same participation token each time.
 // Personal phones (survey pages, surveys/offline.py) keep a survey the same way, sent with
 // channel "personal"; they report to no one: the phone's offline screen (outbox-phone.js)
-// shows the resident what waits, and why the server refused what it refused (in their language).
+// shows the resident what waits, and why the server refused what it refused (in their language);
+// a phone's response sent with no page to show its codes leaves only those codes ("sent"),
+// which its next survey page shows once.
 // Used by kiosk and phone pages and by the service workers (sw.js, sw-phone.js), hence no
 // DOM in the core.
 (function (scope) {
@@ -155,6 +157,11 @@
     if (!result.reached) return false;
     if (result.status === 200 || result.status === 201) {
       if (api.acknowledged) api.acknowledged(entry, result.data);  // a phone's screen shows the codes given back
+      else if (entry.channel === "personal" && !entry.kind && (result.data.invitation_code || result.data.panel_code)) {
+        // Sent with no screen to show its codes (by the worker, the page closed): the
+        // answers go, the codes wait on the phone for its next survey page (outbox-phone.js).
+        return put(sentCodes(entry, result.data)).then(function () { return true; });
+      }
       return remove(entry.uuid).then(function () { return true; });
     }
     entry.state = "refused";
@@ -163,6 +170,13 @@
     var errors = result.data.errors;
     if (errors) entry.reason += " " + Object.keys(errors).map(function (k) { return k + ": " + errors[k]; }).join("; ");
     return put(entry).then(function () { return true; });
+  }
+
+  // What a phone keeps of a response sent in the background: its codes, nothing answered.
+  function sentCodes(entry, data) {
+    return { uuid: entry.uuid, wave: entry.wave, channel: "personal", state: "sent", language: entry.language,
+             answered_at: entry.answered_at, invitation_code: data.invitation_code || null,
+             panel_code: data.panel_code || null };
   }
 
   // The participation token of the resident who gave an entry (asked once per flush).
@@ -192,7 +206,7 @@
   }
 
   function summary(entries) {
-    var waiting = entries.filter(function (e) { return e.state !== "refused"; });
+    var waiting = entries.filter(function (e) { return e.state !== "refused" && e.state !== "sent"; });
     var refused = entries.filter(function (e) { return e.state === "refused"; });
     var oldest = waiting.map(function (e) { return e.answered_at; }).sort()[0] || null;
     return {
