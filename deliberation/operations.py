@@ -151,6 +151,16 @@ def participant_for_client(consultation: Consultation, client_uuid, origin: Orig
     return existing, False
 
 
+
+def give_outbox_name(participant: Participant, key) -> None:
+    """Name `participant` by the UUID the tablet's outbox uses for this visit, so that what
+    waits in the outbox joins it; unless the outbox, through another worker, just did."""
+    try:
+        with db.session.begin_nested():
+            participant.client_uuid = key
+    except IntegrityError:  # named a moment ago by the outbox, from another worker
+        pass
+
 def participant_named_by_tablet(consultation: Consultation, client_uuid, known: Participant | None, origin: Origin,
                                 *, create: bool) -> Participant | None:
     """One participant for a resident on a kiosk, whether they act online or offline.
@@ -172,11 +182,7 @@ def participant_named_by_tablet(consultation: Consultation, client_uuid, known: 
         return named if named.consultation_id == consultation.id else known
     if known is not None:
         if known.client_uuid is None:
-            try:
-                with db.session.begin_nested():
-                    known.client_uuid = key
-            except IntegrityError:  # named a moment ago by the outbox, from another worker
-                pass
+            give_outbox_name(known, key)
         return known
     return participant_for_client(consultation, key, origin)[0] if create else None
 

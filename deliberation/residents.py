@@ -28,7 +28,7 @@ from voix.models import utcnow
 from voix.privacy import scrub
 
 from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, ResidentAccount, ResidentSession
-from .operations import DeliberationError, _uuid, fold_into
+from .operations import DeliberationError, _uuid, fold_into, give_outbox_name
 
 SESSION_KEY = "resident_session"
 SEEN_KEY = "resident_seen_at"  # when this sign-in was last used (seconds since the epoch)
@@ -191,11 +191,7 @@ def account_named_by_tablet(consultation, account: ResidentAccount, client_uuid,
     if named is None and key is not None:
         mine = mine or participant_of(consultation, account, create=create, origin=origin)
         if mine is not None:
-            try:
-                with db.session.begin_nested():
-                    mine.client_uuid = key
-            except IntegrityError:  # named a moment ago by the outbox, from another worker
-                pass
+            give_outbox_name(mine, key)
         return mine
     if named is not None and named.consultation_id == consultation.id and named.resident_id is None:
         if mine is None:  # the visit's participant becomes the account's, as at a sign-in

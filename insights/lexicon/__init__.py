@@ -135,20 +135,13 @@ class Lexicon:
     def lookup(self, toks, i, end=None):
         """(length, score, negated_score) of the entry starting at toks[i] and ending by
         `end` (default: the end of toks), or None."""
-        cands = self.phrases.get(toks[i])
-        if cands:
-            n = len(toks) if end is None else end
-            for ptoks, s, neg in cands:
-                k = len(ptoks)
-                if i + k <= n and tuple(toks[i:i + k]) == ptoks:
-                    return k, s, neg
-        e = self.words.get(toks[i])
-        if e is not None:
-            return 1, e[0], e[1]
-        return None
+        return self._lookup(self.words, toks, i, end)
 
     def lookup_long(self, toks, i, end=None):
         """`lookup` for a long text: the general lexicons' weak words are left out."""
+        return self._lookup(self.long_words, toks, i, end)
+
+    def _lookup(self, words, toks, i, end):
         cands = self.phrases.get(toks[i])
         if cands:
             n = len(toks) if end is None else end
@@ -156,7 +149,7 @@ class Lexicon:
                 k = len(ptoks)
                 if i + k <= n and tuple(toks[i:i + k]) == ptoks:
                     return k, s, neg
-        e = self.long_words.get(toks[i])
+        e = words.get(toks[i])
         if e is not None:
             return 1, e[0], e[1]
         return None
