@@ -498,6 +498,28 @@ def test_json_body_counts_as_cleaned_text(app):
         assert request.get_json() == {"a": ["b"]}
 
 
+def test_every_string_of_a_json_body_is_cleaned_wherever_it_sits(app):
+    # The body reader skips the cleaning for what cannot need it (numbers, printable ASCII):
+    # every other string, key or value, nested or not, still comes out as clean_string says.
+    strings = ["plain", "caf\u00e9", "cafe\u0301", "a\u202eb", "x\x00y", "\ud800z", "tab\tand\nline", "\u2067isolated"]
+    body = {text: [text, {text: text, "n": [1, 2.5, True, None]}] for text in strings}
+    cleaned = {clean_string(text): [clean_string(text), {clean_string(text): clean_string(text), "n": [1, 2.5, True, None]}]
+               for text in strings}
+    data = json.dumps(body).encode()
+    assert app.json.loads(data) == cleaned
+    assert json.dumps(app.json.loads(data)) == json.dumps(cleaned)  # the same types too (True stays True, not 1)
+    assert app.json.loads(json.dumps(strings)) == [clean_string(text) for text in strings]
+    assert app.json.loads('"caf\\u00e9\\u202e"') == "caf\u00e9"
+
+
+def test_a_json_body_starting_with_a_byte_order_mark_is_refused_as_before(client, world):
+    path = f"/api/v1/waves/{world.wave}/responses"
+    response = client.post(path, data="\ufeff{}".encode(), content_type="application/json")
+    broken = client.post(path, data=b"{", content_type="application/json")
+    assert response.status_code == broken.status_code == 400
+    assert response.get_json()["message"] == broken.get_json()["message"]
+
+
 def test_an_imported_questionnaire_file_is_outside_text_too(client, auth, make_user, territories):
     from io import BytesIO
 

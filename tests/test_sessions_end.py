@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,6 +107,29 @@ def test_anonymous_pages_send_no_cookie(client, make_wave):
     make_wave()
     for url in ("/", "/kiosk/"):
         assert not sets_cookie(client.get(url))
+
+
+def test_a_submission_without_a_cookie_gets_no_cookie_and_says_it_varies_by_cookie(client, make_wave):
+    # The session is read (is a staff member or a resident signed in?) but stays empty:
+    # no Set-Cookie, and "Vary: Cookie" as Flask says for a session that was read.
+    wave = make_wave()
+    response = client.post(f"/api/v1/waves/{wave.id}/responses", json={"uuid": str(uuid.uuid4()), "answers": {}})
+    assert response.status_code in (201, 422)
+    assert not sets_cookie(response)
+    assert "Cookie" in response.headers.get("Vary", "")
+
+
+def test_a_signed_in_session_is_still_read_written_back_and_deleted(client, auth, make_user):
+    auth.login(make_user("facilitator"))
+    assert client.get(STAFF_PAGE).status_code == 200
+    shift_stamps(client, seen_ago=3600)  # due for its last-seen refresh: the cookie comes back
+    response = client.get(STAFF_PAGE)
+    assert response.status_code == 200 and sets_cookie(response)
+    shift_stamps(client, signed_in_ago=30 * 86400)  # ended: the cookie is written again without it
+    response = client.get(STAFF_PAGE)
+    assert response.status_code != 200 and sets_cookie(response)
+    with client.session_transaction() as session:
+        assert SESSION_KEY not in session
 
 
 # --- Cookies over HTTPS only, and HSTS -------------------------------------------------

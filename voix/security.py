@@ -71,6 +71,23 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app):
         return cookies_are_secure(app)
 
+    def open_session(self, app, request):
+        # No Cookie header (every kiosk and phone submission): what Flask would find, an
+        # empty session, without parsing the cookies of a header that is not there.
+        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        # An empty session nobody changed sets and deletes no cookie: Flask's own code
+        # would only add "Vary: Cookie" if it was read, after working out the cookie's
+        # name, domain, path and flags for nothing.
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
 
 def init_app(app):
     app.session_interface = SessionInterface()
