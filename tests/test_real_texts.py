@@ -112,16 +112,23 @@ def test_main_writes_the_four_files(script, tmp_path):
     assert len(json.loads((out / "overlap_mids.json").read_text())) == 0  # round(2 / 5)
 
 
+def _sample_rounds(tmp_path, n_texts, n_labelled):
+    """A texts file of `n_texts` texts naming the CAF and the mairie, the first `n_labelled`
+    of them labelled: (texts path, labels path)."""
+    texts = tmp_path / "texts.jsonl"
+    labelled = tmp_path / "labelled.jsonl"
+    texts.write_text("".join(json.dumps({"id": f"x-{i}", "source": "grand_debat_2019",
+                                         "text": f"La CAF et la mairie, dossier {i}."}) + "\n"
+                             for i in range(n_texts)), encoding="utf-8")
+    labelled.write_text("".join(json.dumps({"text_id": f"x-{i}", "stance": "neutral"}) + "\n"
+                                for i in range(n_labelled)), encoding="utf-8")
+    return texts, labelled
+
+
 def test_new_only_writes_the_unlabelled_round_and_its_parts(script, tmp_path):
     """--new-only: the mentions of texts without labels only, drawn over them alone, and a
     part per new text (30 % held out over the new ids, seed 16), no stance anywhere."""
-    texts = tmp_path / "texts.jsonl"
-    labelled = tmp_path / "labelled.jsonl"
-    rows = [{"id": f"x-{i}", "source": "grand_debat_2019", "text": f"La CAF et la mairie, dossier {i}."}
-            for i in range(10)]
-    texts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    labelled.write_text("".join(json.dumps({"text_id": f"x-{i}", "stance": "neutral"}) + "\n"
-                                for i in range(4)), encoding="utf-8")
+    texts, labelled = _sample_rounds(tmp_path, n_texts=10, n_labelled=4)
     out = tmp_path / "labels"
     script.main(["--texts", str(texts), "--out", str(out), "--new-only", "--labelled", str(labelled)])
     written = [json.loads(line) for line in (out / "mentions_to_label.jsonl").read_text().splitlines()]
@@ -150,13 +157,7 @@ def test_rounds_are_labelled_whole(script, texts):
 def test_round_option_writes_only_that_round(script, tmp_path):
     """--new-only --round 4: the mentions of round four alone, although round three has no
     labels either; its parts are drawn over round four's ids only."""
-    texts = tmp_path / "texts.jsonl"
-    labelled = tmp_path / "labelled.jsonl"
-    rows = [{"id": f"x-{i}", "source": "grand_debat_2019", "text": f"La CAF et la mairie, dossier {i}."}
-            for i in range(15)]
-    texts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    labelled.write_text("".join(json.dumps({"text_id": f"x-{i}", "stance": "neutral"}) + "\n"
-                                for i in range(6)), encoding="utf-8")
+    texts, labelled = _sample_rounds(tmp_path, n_texts=15, n_labelled=6)
     out = tmp_path / "labels"
     script.main(["--texts", str(texts), "--out", str(out), "--new-only", "--round", "4",
                  "--bounds", "6", "10", "--labelled", str(labelled)])
