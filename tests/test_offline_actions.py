@@ -363,6 +363,20 @@ def focused(page) -> str:
 
 @pytest.mark.browser
 @pytest.mark.skipif(not browser.os.path.exists(browser.CHROMIUM), reason="Debian's chromium is not installed")
+def support_online(page, url, consultation, idea):
+    """Support `idea` from the consultation's page and wait for the server's page."""
+    page.goto(f"{url}/consultations/{consultation.id}")
+    with page.expect_navigation():
+        page.locator(f'form[data-idea="{idea.id}"] button[type=submit]').tap()
+
+
+def vote_for_a_statement_offline(page, url, consultation):
+    """Agree with the first statement while the tablet is offline: the vote waits in the outbox."""
+    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
+    page.tap("button[name=value][value='1']")
+    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+
+
 def test_a_support_a_comment_and_a_pairwise_vote_given_offline_are_stored_once(kiosk_site, tablet, consultation):
     page, url = tablet, kiosk_site["url"]
     ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
@@ -426,9 +440,7 @@ def test_a_support_given_online_goes_as_before(kiosk_site, tablet, consultation)
     idea = db.session.scalar(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id))
     page.goto(url + "/kiosk/")
     page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
-    page.goto(f"{url}/consultations/{consultation.id}")
-    with page.expect_navigation():
-        page.locator(f'form[data-idea="{idea.id}"] button[type=submit]').tap()
+    support_online(page, url, consultation, idea)
     assert page.locator(".outbox-kept").count() == 0
     db.session.rollback()
     assert count_rows(Support) == 1
@@ -572,15 +584,11 @@ def test_a_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, 
     ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
     page.goto(url + "/kiosk/")
     page.wait_for_selector("html[data-offline-ready=true]", timeout=15000)
-    page.goto(f"{url}/consultations/{consultation.id}")
-    with page.expect_navigation():
-        page.locator(f'form[data-idea="{ideas[0].id}"] button[type=submit]').tap()
+    support_online(page, url, consultation, ideas[0])
     assert rows(Support) == 1
 
     page.context.set_offline(True)
-    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
-    page.tap("button[name=value][value='1']")
-    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    vote_for_a_statement_offline(page, url, consultation)
     page.goto(f"{url}/consultations/idees/{ideas[1].id}")
     page.fill("#comment-new", "Oui, et des fontaines")
     page.tap(".comment-form:not(details .comment-form) button[type=submit]")
@@ -591,9 +599,7 @@ def test_a_resident_who_acts_online_then_offline_is_one_participant(kiosk_site, 
     assert len(kiosk_participants(consultation)) == 1  # online and offline: one resident, one participant
 
     page.goto(url + "/kiosk/reinitialiser")  # the idle reset, as the warning does it
-    page.goto(f"{url}/consultations/{consultation.id}")
-    with page.expect_navigation():
-        page.locator(f'form[data-idea="{ideas[1].id}"] button[type=submit]').tap()
+    support_online(page, url, consultation, ideas[1])
     assert rows(Support) == 2
     assert len(kiosk_participants(consultation)) == 2  # the next person is someone else
 
@@ -615,15 +621,11 @@ def test_a_signed_in_resident_who_acts_online_then_offline_is_one_participant(ki
     page.fill("#confirm", "le square 2027")
     with page.expect_navigation():
         page.tap("form.narrow button[type=submit]")
-    page.goto(f"{url}/consultations/{consultation.id}")
-    with page.expect_navigation():
-        page.locator(f'form[data-idea="{idea.id}"] button[type=submit]').tap()
+    support_online(page, url, consultation, idea)
     assert rows(Support) == 1
 
     page.context.set_offline(True)
-    page.goto(f"{url}/consultations/{consultation.id}/affirmations")
-    page.tap("button[name=value][value='1']")
-    browser.expect(page.locator(".outbox-kept")).to_be_visible()
+    vote_for_a_statement_offline(page, url, consultation)
     page.context.set_offline(False)
     wait_for_empty_outbox(page, seconds=30)
     assert rows(StatementVote) == 1
