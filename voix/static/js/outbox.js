@@ -237,7 +237,17 @@
 
   var api = { flush: flush, forget: forget, keep: keep, all: all, summary: summary, remove: remove };
   scope.voixOutbox = api;
-  if (!isWindow) return;
+  if (!isWindow) {
+    // In a service worker (sw.js, sw-phone.js): the outbox is sent when a page asks
+    // ({type: "flush"}) and, where the browser has Background Sync, even with no page open.
+    scope.addEventListener("message", function (event) {
+      if ((event.data || {}).type === "flush" && event.waitUntil) event.waitUntil(flush());
+    });
+    scope.addEventListener("sync", function (event) {
+      if (event.tag === "voix-outbox") event.waitUntil(flush());
+    });
+    return;
+  }
 
   var isKiosk = document.body && document.body.classList.contains("kiosk");
   if (isKiosk) reportUrl = STATE_URL;

@@ -44,14 +44,7 @@ self.addEventListener("message", function (event) {
     var work = refreshPages(data.force).then(function () { if (reply) reply.postMessage({ ok: true }); },
                                              function () { if (reply) reply.postMessage({ ok: false }); });
     if (event.waitUntil) event.waitUntil(work);
-  } else if (data.type === "flush") {
-    if (event.waitUntil) event.waitUntil(voixOutbox.flush());
   }
-});
-
-// Background Sync, where the browser has it: the outbox is sent even with no page open.
-self.addEventListener("sync", function (event) {
-  if (event.tag === "voix-outbox") event.waitUntil(voixOutbox.flush());
 });
 
 function refreshPages(force) {
