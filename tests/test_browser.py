@@ -29,6 +29,24 @@ pytestmark = [
 ]
 
 
+def staff_sign_in(page, base, email, password, language="fr"):
+    """Sign a staff account in through the sign-in page, in `language`."""
+    page.goto(f"{base}/connexion?lang={language}")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian chromium for one test (tests that open their own contexts)."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 
 @contextmanager
 def live_server(app):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from surveys import operations as ops
 from surveys.models import QuestionType, Response, WaveStatus
 from tests.conftest import count_rows, make_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, live_server, playwright
+from tests.test_browser import CHROMIUM, browser, live_server, playwright  # noqa: F401 (fixture)
 from tests.test_responsive import AXE, WCAG_TAGS
 from tests.test_surveys_matrix import QUESTIONS
 from voix.extensions import db
@@ -46,14 +46,6 @@ def site(app, database_url, territories):
         token = device_token(kiosk)
     with live_server(server_app) as url:
         yield {"url": url, "token": token, "wave": wave}
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def tablet(browser, site):

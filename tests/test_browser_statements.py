@@ -21,8 +21,8 @@ from deliberation.models import (
     StatementVote,
 )
 from tests.conftest import count_rows, make_app
-from tests.test_browser import live_server
-from tests.test_responsive import CHROMIUM, CHROMIUM_ARGS, RECORD_SPEECH, Walk, phone
+from tests.test_browser import browser, live_server, staff_sign_in  # noqa: F401 (fixture)
+from tests.test_responsive import CHROMIUM, RECORD_SPEECH, Walk, phone
 from voix.extensions import db
 from voix.kiosk.device import device_token
 from voix.kiosk.models import Kiosk
@@ -54,14 +54,6 @@ def site(app, database_url, territories, make_user):
     with live_server(server_app) as url:
         yield {"url": url, "kiosk": token, "consultation": c,
            "moderator": moderator.email}
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def tablet(browser, site):
@@ -126,11 +118,7 @@ def test_residents_propose_a_moderator_accepts_others_vote(site, browser):
     assert "propre le soir" not in page.content()
     page.context.close()
     page = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True).new_page()
-    page.goto(site["url"] + "/connexion?lang=fr")
-    page.fill("#email", site["moderator"])
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    staff_sign_in(page, site["url"], site["moderator"], PASSWORD, "fr")
     page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=fr")
     walk = Walk(1024, "fr")
     check(walk, page, "staff statements, two waiting")
@@ -213,11 +201,7 @@ def test_open_mode_shows_at_once_and_i_am_done_leaves(site, browser):
 
     # The staff screen fits a phone too, with the reported statement.
     page = phone(browser, 320).new_page()
-    page.goto(site["url"] + "/connexion?lang=ar")
-    page.fill("#email", site["moderator"])
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    staff_sign_in(page, site["url"], site["moderator"], PASSWORD, "ar")
     page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=ar")
     check(Walk(320, "ar"), page, "staff statements on a phone")
 
@@ -292,11 +276,7 @@ def test_statements_from_a_phone_and_a_kiosk_reach_the_opinion_map(site, browser
 
     # 2. A moderator accepts them.
     page = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True).new_page()
-    page.goto(site["url"] + "/connexion?lang=fr")
-    page.fill("#email", site["moderator"])
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    staff_sign_in(page, site["url"], site["moderator"], PASSWORD, "fr")
     page.goto(f"{site['url']}/animation/consultations/{c.id}/affirmations?lang=fr")
     for statement in proposed.values():
         with page.expect_navigation():

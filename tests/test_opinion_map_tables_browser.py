@@ -19,8 +19,8 @@ import pytest
 from deliberation import operations as ops
 from deliberation.models import Moderation, Origin, Statement
 from tests.conftest import make_app
-from tests.test_browser import live_server
-from tests.test_responsive import CHROMIUM, CHROMIUM_ARGS, Walk, phone
+from tests.test_browser import browser, live_server, staff_sign_in  # noqa: F401 (fixture)
+from tests.test_responsive import CHROMIUM, Walk, phone
 from voix.extensions import db
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -112,23 +112,11 @@ def site(app, database_url, territories, make_user):
         yield {"url": url, "consultation": c.id, "staff": facilitator.email}
 
 
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def signed_in(browser, site, width):
     context = phone(browser, width) if width < 1024 else browser.new_context(
         viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True, bypass_csp=True)
     page = context.new_page()
-    page.goto(site["url"] + "/connexion?lang=fr")
-    page.fill("#email", site["staff"])
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    staff_sign_in(page, site["url"], site["staff"], PASSWORD, "fr")
     return context, page
 
 

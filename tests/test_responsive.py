@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from tests.test_browser import staff_sign_in
 from voix.demo import QUESTIONS
 from voix.extensions import db
 
@@ -408,11 +409,7 @@ def test_staff_pages_fit_a_phone_too(demo_site, browser, language):
     base = demo_site["url"]
     context = phone(browser, 320)
     page = context.new_page()
-    page.goto(f"{base}/connexion?lang={language}")
-    page.fill("#email", "admin@voix.example")
-    page.fill("#password", "demo-admin")
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
+    staff_sign_in(page, base, "admin@voix.example", "demo-admin", language)
     problems = []
     for path in STAFF_PAGES:
         response = page.goto(base + path.format(**demo_site) + f"?lang={language}")

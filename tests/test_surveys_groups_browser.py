@@ -13,6 +13,7 @@ from tests.test_browser import (  # noqa: F401 (skips without a browser)
     live_server,
     playwright,
     pytestmark,
+    staff_sign_in,
 )
 from tests.test_responsive import Walk
 from tests.test_surveys_groups import HOUSEHOLD, MORE_THAN_ONE
@@ -53,11 +54,7 @@ def test_a_facilitator_chooses_a_part_with_the_keyboard(site, language):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)  # for axe
-        page.goto(f"{site['url']}/connexion?lang={language}")
-        page.fill("#email", "fac@example.org")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        staff_sign_in(page, site["url"], "fac@example.org", PASSWORD, language)
         # 'fin' joins the part: Tab to the field, arrow down to the part, Tab to Save, Enter.
         page.goto(f"{base}/questions/{questions['fin']}?lang={language}")
         page.focus("#code")
