@@ -90,3 +90,34 @@ def test_what_the_rules_decide_is_what_the_model_would_have_stored(monkeypatch):
     fast = [s.text for s in privacy.clean_many(decided)]
     monkeypatch.setattr(names, "decided_without_model", lambda text, english=None, **_: None)
     assert [s.text for s in privacy.clean_many(decided)] == fast
+
+
+@pytest.mark.parametrize("text", [
+    "Les poubelles débordent, la mairie doit agir vite L'ascenseur est en panne depuis une semaine.",
+    "La cantine est trop chère pour les familles J'habite ici depuis vingt ans.",
+    "Le local des jeunes ferme trop tôt Rappelez-moi au [téléphone] si besoin.",
+])
+def test_a_sentence_without_its_full_stop_does_not_wake_the_model(model_calls, text):
+    # "L'ascenseur", "J'habite", "Rappelez-moi" capitalised inside a sentence: grammar says
+    # they are words, not names
+    assert privacy.scrub(text) == text
+    assert model_calls == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("La cantine est trop chère Karim Haddad pourrait en parler.", "Haddad"),
+    ("Le gardien D'Amico a réparé la porte.", "D'Amico"),  # a name keeps its capital after the apostrophe
+    ("Le gardien Jean-Pierre a réparé la porte.", "Jean-Pierre"),
+])
+def test_names_beside_such_words_are_still_scrubbed(text, name):
+    assert name not in privacy.scrub(text)
+
+
+def test_the_rare_kinds_scan_skips_everyday_words():
+    from voix.privacy import rules
+
+    # "une", "personne", "je ne sais" used to wake the second scan in most answers
+    for text in ("une personne âgée ne sait pas où aller", "je ne sais pas, la semaine prochaine"):
+        assert not rules._RARE_HINT.search(text.lower())
+    for text in ("Née le 12/03/1985", "né en 1971", "bât. C, escalier 2, porte 14", "zéro six douze"):
+        assert rules._RARE_HINT.search(text.lower())

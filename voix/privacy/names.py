@@ -254,10 +254,21 @@ def needs_model(text) -> bool:
             continue
         if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
             continue
-        if lexicons.french_word(word) and _at_sentence_start(text[:m.start()]):
+        if lexicons.french_word(word) and (_at_sentence_start(text[:m.start()]) or _GRAMMAR_FORM.fullmatch(word)):
             continue
         return True
     return False
+
+
+# A capitalised French word that grammar marks as a word, not a name, wherever it stands
+# (a sentence whose full stop was left out: "... vite L'ascenseur est en panne"): an
+# elided pronoun or article before a lowercase word ("J'habite", "L'ascenseur"; names keep
+# their capital after the apostrophe: "D'Amico", "L'Hermite"), or a verb with a pronoun
+# after a hyphen ("Rappelez-moi", "Dites-nous").
+_GRAMMAR_FORM = re.compile(
+    r"(?:[CcDdJjLlMmNnSsTt]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’][a-zà-öø-ÿ][^\W\d_]*"
+    r"|[^\W\d_]+-(?:moi|toi|lui|nous|vous|le|la|les|leur|y|en)"
+)
 
 
 _CAP_RUN = re.compile(rf"{_CAP}(?:[ \u00a0]+{_CAP})*")
