@@ -1,6 +1,6 @@
 """Response submissions per second under gunicorn: the real app next to a bare Flask app.
 
-    python bench/submit_throughput.py [--backend sqlite|postgresql|both] [--seconds 15] [--mix free-text]
+    python bench/submit_throughput.py [--backend sqlite|postgresql|both] [--seconds 15] [--mix free-text|real-text]
                                       [--clients 32] [--workers N] [--rounds R]
 
 For each backend, in one run:
@@ -75,7 +75,23 @@ def make_free_text_bodies(seed=41):
     return bodies
 
 
-def make_bodies(seed=37):
+REAL_TEXTS = ROOT / "tests" / "fixtures" / "discourse" / "real_texts.jsonl"
+
+
+def make_real_text_bodies(seed=43):
+    """The "real-text" mix: every submission carries one of the real consultation answers
+    of 200-400 characters in REAL_TEXTS (Grand Débat 2019, Licence Ouverte), each of them
+    once: capitals, acronyms, places and long sentences wake the NER model far more often
+    than the generated texts of the free-text mix (docs/bench.md)."""
+    with REAL_TEXTS.open(encoding="utf-8") as lines:
+        texts = [t for t in (json.loads(line)["text"] for line in lines) if 200 <= len(t) <= 400]
+    bodies = make_bodies(seed, variants=len(texts))
+    for body, text in zip(bodies, texts):
+        body["answers"]["commentaire"] = text
+    return bodies
+
+
+def make_bodies(seed=37, variants=BODY_VARIANTS):
     """Kiosk-like submissions to the demo questionnaire: choices, scales, and free text
     (the demo's comments, some joined, with a phone number and a name to scrub)."""
     from voix.demo import COMMENTS
@@ -83,7 +99,7 @@ def make_bodies(seed=37):
     comments = [text for praise, complaints in COMMENTS.values() for text in praise + complaints]
     rng = random.Random(seed)
     bodies = []
-    for index in range(BODY_VARIANTS):
+    for index in range(variants):
         contacted = rng.choice(["yes", "no"])
         answers = {
             "satisfaction": rng.randint(1, 5),
@@ -712,9 +728,10 @@ def main(argv=None):
     parser.add_argument("--profile", choices=["flamegraph", "speedscope", "raw"],
                         help="py-spy record the real app's workers during the measured run (bench/results/profile-*)")
     parser.add_argument("--profile-idle", action="store_true", help="py-spy --idle: include time waiting on I/O")
-    parser.add_argument("--mix", choices=["default", "free-text"], default="default",
-                        help="request bodies: the demo's mix (3 in 4 with a comment) or free-text "
-                             "(every body has a 200-400 character comment to scrub)")
+    parser.add_argument("--mix", choices=["default", "free-text", "real-text"], default="default",
+                        help="request bodies: the demo's mix (3 in 4 with a comment), free-text (every body "
+                             "has a generated 200-400 character comment to scrub) or real-text (every body has "
+                             "a real consultation answer of 200-400 characters)")
     parser.add_argument("--check-targets", action="store_true", help="exit with status 3 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, SQLite files, Lua scripts)")
     parser.add_argument("--verbose", action="store_true", help="print the gunicorn error logs")
@@ -726,7 +743,7 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: this benchmark needs it for the load and the latency percentiles.\n"
                  "Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`, then re-run.")
-    bodies = make_free_text_bodies() if args.mix == "free-text" else make_bodies()
+    bodies = {"free-text": make_free_text_bodies, "real-text": make_real_text_bodies}.get(args.mix, make_bodies)()
     suffix = "" if args.mix == "default" else f"-{args.mix}"
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results_dir = BENCH / "results"

@@ -121,3 +121,38 @@ def test_the_rare_kinds_scan_skips_everyday_words():
         assert not rules._RARE_HINT.search(text.lower())
     for text in ("Née le 12/03/1985", "né en 1971", "bât. C, escalier 2, porte 14", "zéro six douze"):
         assert rules._RARE_HINT.search(text.lower())
+
+
+def test_the_model_reads_only_the_sentences_that_woke_it(model_calls):
+    text = ("Le local des jeunes ferme à 19h, c'est trop tôt. Rochepinardoux est passé hier. "
+            "Merci de voir ça vite.")
+    assert privacy.scrub(text) == "Le local des jeunes ferme à 19h, c'est trop tôt. [nom] est passé hier. Merci de voir ça vite."
+    assert model_calls == [" Rochepinardoux est passé hier."]
+
+
+def test_entities_come_back_at_their_place_in_the_whole_text():
+    texts = ["Le local ferme tôt. Vu avec Ousmane Kébé hier soir. Tout va mal. Ensuite Fatoumata Sidibé est venue.",
+             "Rien à signaler."]
+    windows = [privacy.names.model_windows(t) for t in texts]
+    assert windows[1] == []  # nothing wakes the model: it reads nothing of that text
+    found = privacy._entities_in_windows(texts[:1])[0]
+    assert [texts[0][s:e] for s, e, label in found if label == "PER"] == ["Ousmane Kébé", "Fatoumata Sidibé"]
+
+
+@pytest.mark.parametrize("text", [
+    "Le RSA et la CSG pèsent sur les familles, l'ASF arrive en retard.",
+    "Il faut RESPECTER les habitants du quartier.",
+    "Nos propositions :\n- Arrêter de supprimer des lits\n- Rendre le dispositif plus simple",
+])
+def test_acronyms_shouted_words_and_bulleted_verbs_do_not_wake_the_model(model_calls, text):
+    assert privacy.scrub(text) == text  # "- Arrêter ..." used to come out as "- [nom] ..."
+    assert model_calls == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Le dossier est chez Karim HADDAD depuis un mois.", "HADDAD"),
+    ("Le dossier est chez HADDAD Karim depuis un mois.", "HADDAD"),
+    ("Nos propositions :\n- Karim Haddad peut aider les jeunes", "Haddad"),
+])
+def test_capitals_beside_a_name_are_still_a_name(text, name):
+    assert name not in privacy.scrub(text)

@@ -78,11 +78,20 @@ def analyse_many(texts):
             if ents[i] is None:
                 todo.append(i)
     if todo:
-        from .ner import entities
-
-        for i, found in zip(todo, entities([staged[i] for i in todo])):
+        for i, found in zip(todo, _entities_in_windows([staged[i] for i in todo])):
             ents[i] = found
     return [_after_model(t, e, english, r) for t, e, r in zip(staged, ents, readers)]
+
+
+def _entities_in_windows(texts):
+    """The model's entities of each text, read only in the sentences that woke it
+    (`names.model_windows`), in one batch, with offsets in the whole text."""
+    from .ner import entities
+
+    windows = [names.model_windows(text) for text in texts]
+    found = iter(entities([text[start:end] for text, spans in zip(texts, windows) for start, end in spans]))
+    return [[(start + s, start + e, label) for start, _ in spans for s, e, label in next(found)]
+            for spans in windows]
 
 
 def warm_up():

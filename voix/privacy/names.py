@@ -105,17 +105,21 @@ _PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould te
 _SENTENCE_END = frozenset('.!?:;\n«"(')
 
 
+_BULLETS = frozenset("-–—•*·")
+
+
 def _at_sentence_start(before: str) -> bool:
-    """Nothing before, or the end of a sentence, a colon, an opening quote or bracket, then
-    spaces (read from the end: a regex search would try every position of ``before``)."""
-    if not before:
-        return True
+    """Nothing before, or the end of a sentence, a colon, an opening quote or bracket, or a
+    list bullet at a line start, then spaces (read from the end: a regex search would try
+    every position of ``before``)."""
     end = len(before)
     while end and before[end - 1].isspace():
         if before[end - 1] == "\n":
             return True
         end -= 1
-    return end > 0 and before[end - 1] in _SENTENCE_END
+    if end and before[end - 1] in _BULLETS:  # "- Assurer la sécurité", "• Cesser ..."
+        return _at_sentence_start(before[:end - 1]) and (end == 1 or before[end - 2].isspace())
+    return end == 0 or before[end - 1] in _SENTENCE_END
 
 
 _CAP_TOKEN = re.compile(_CAP)
@@ -248,16 +252,22 @@ def cue_spans(text):
 def needs_model(text) -> bool:
     """True when a capitalised word is neither French at a sentence start, nor protected,
     nor an acronym: the only texts worth the NER model's time."""
-    for m in _CAP_TOKEN.finditer(text):
-        word = m.group()
-        if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
-            continue
-        if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
-            continue
-        if lexicons.french_word(word) and (_at_sentence_start(text[:m.start()]) or _GRAMMAR_FORM.fullmatch(word)):
-            continue
-        return True
-    return False
+    return any(not _asleep(text, m.group(), m.start()) for m in _CAP_TOKEN.finditer(text))
+
+
+def model_windows(text):
+    """The (start, end) spans the model must read: the sentences holding a word that wakes
+    it, neighbours merged. Its cost grows with the text it reads, and the other sentences'
+    capitals are decided by the rules whatever it would say of them (`model_spans`)."""
+    windows = []
+    for sentence in _SENTENCE.finditer(text):
+        start, end = sentence.span()
+        if any(not _asleep(text, m.group(), m.start()) for m in _CAP_TOKEN.finditer(text, start, end)):
+            if windows and windows[-1][1] == start:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+    return windows
 
 
 # A capitalised French word that grammar marks as a word, not a name, wherever it stands
@@ -309,9 +319,29 @@ def _asleep(text, word, start):
     """A capitalised word that does not wake the model (`needs_model`)."""
     if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
         return True
+    if _capitals_alone(text, word, start):
+        return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
         return True
-    return lexicons.french_word(word) and _at_sentence_start(text[:start])
+    return lexicons.french_word(word) and (_at_sentence_start(text[:start]) or bool(_GRAMMAR_FORM.fullmatch(word)))
+
+
+_ELIDED = re.compile(r"(?:[dl]|qu)['’]", re.I)
+_NEXT_CAPITAL = re.compile(rf"[ \u00a0]+[{_UP}]")
+_PREVIOUS_CAPITALISED = re.compile(rf"(?<![^\W\d_])[{_UP}][^\W\d_]*[ \u00a0]+$")
+
+
+def _capitals_alone(text, word, start):
+    """A word in capitals with no capitalised word beside it: an acronym ("le RSA", "l'ASF")
+    or a French word shouted ("RESPECTER"). A surname in capitals comes with its first name
+    ("Karim HADDAD") or a civility, which the rules take first."""
+    bare = _ELIDED.sub("", word, count=1) if "'" in word or "’" in word else word
+    if not (bare.isupper() and (len(bare.rstrip("s")) <= 4 or lexicons.french_word(bare))):
+        return False
+    if _NEXT_CAPITAL.match(text, start + len(word)):
+        return False
+    previous = _PREVIOUS_CAPITALISED.search(text, max(0, start - 30), start)
+    return previous is None or lexicons.fold(previous.group().strip()) in _NOT_NAME  # "Le RSA"
 
 
 # Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
