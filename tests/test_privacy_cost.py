@@ -156,3 +156,13 @@ def test_acronyms_shouted_words_and_bulleted_verbs_do_not_wake_the_model(model_c
 ])
 def test_capitals_beside_a_name_are_still_a_name(text, name):
     assert name not in privacy.scrub(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Le soir Fil Bleu a rajouté des bus, merci.",  # used to come out as "Fil [nom]"
+    "Il faut que la Sécurité Sociale rembourse mieux et que l'Education Nationale suive.",
+    "On attend que l'État et la Justice fassent leur travail.",
+])
+def test_protected_phrases_inside_a_sentence_do_not_wake_the_model(model_calls, text):
+    assert privacy.scrub(text) == text
+    assert model_calls == []

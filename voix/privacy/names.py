@@ -319,7 +319,7 @@ def _asleep(text, word, start):
     """A capitalised word that does not wake the model (`needs_model`)."""
     if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
         return True
-    if _capitals_alone(text, word, start):
+    if _capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word)):
         return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
         return True
@@ -342,6 +342,20 @@ def _capitals_alone(text, word, start):
         return False
     previous = _PREVIOUS_CAPITALISED.search(text, max(0, start - 30), start)
     return previous is None or lexicons.fold(previous.group().strip()) in _NOT_NAME  # "Le RSA"
+
+
+_PHRASE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "l'" stands apart
+
+
+def _in_protected_phrase(text, start, end):
+    """A word of a protected phrase of two to four words standing in the text
+    ("l'Education Nationale", "la Sécurité Sociale"): each word alone would look like a name."""
+    words = list(_PHRASE_WORD.finditer(text, max(0, start - 40), min(len(text), end + 40)))
+    i = next((k for k, m in enumerate(words) if m.start() == start), None)
+    if i is None:
+        return False
+    return any(lexicons.protected(" ".join(m.group() for m in words[a:b]))
+               for a in range(max(0, i - 3), i + 1) for b in range(max(i + 1, a + 2), min(len(words), a + 4) + 1))
 
 
 # Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
