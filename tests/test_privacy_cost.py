@@ -143,6 +143,8 @@ def test_entities_come_back_at_their_place_in_the_whole_text():
     "Le RSA et la CSG pèsent sur les familles, l'ASF arrive en retard.",
     "Il faut RESPECTER les habitants du quartier.",
     "Nos propositions :\n- Arrêter de supprimer des lits\n- Rendre le dispositif plus simple",
+    "Domaine scolaire : - Arrêter de diminuer les effectifs. - Stopper les fermetures de classes",
+    "Les charges sont trop lourdes  Baisser la part des cotisations\tAssurer un financement",
 ])
 def test_acronyms_shouted_words_and_bulleted_verbs_do_not_wake_the_model(model_calls, text):
     assert privacy.scrub(text) == text  # "- Arrêter ..." used to come out as "- [nom] ..."
@@ -166,3 +168,9 @@ def test_capitals_beside_a_name_are_still_a_name(text, name):
 def test_protected_phrases_inside_a_sentence_do_not_wake_the_model(model_calls, text):
     assert privacy.scrub(text) == text
     assert model_calls == []
+
+
+def test_an_acronym_is_read_alike_before_and_after_the_model():
+    # another word wakes the model: "EHPAD", which the gate leaves alone, is not scrubbed after it
+    stored = privacy.scrub("Mon père est à l'EHPAD depuis mars. Rochepinardoux est passé le voir.")
+    assert stored == "Mon père est à l'EHPAD depuis mars. [nom] est passé le voir."

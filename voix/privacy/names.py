@@ -105,21 +105,33 @@ _PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould te
 _SENTENCE_END = frozenset('.!?:;\n«"(')
 
 
-_BULLETS = frozenset("-–—•*·")
-
-
 def _at_sentence_start(before: str) -> bool:
-    """Nothing before, or the end of a sentence, a colon, an opening quote or bracket, or a
-    list bullet at a line start, then spaces (read from the end: a regex search would try
-    every position of ``before``)."""
+    """Nothing before, or the end of a sentence, a colon, an opening quote or bracket, then
+    spaces (read from the end: a regex search would try every position of ``before``)."""
+    if not before:
+        return True
     end = len(before)
     while end and before[end - 1].isspace():
         if before[end - 1] == "\n":
             return True
         end -= 1
-    if end and before[end - 1] in _BULLETS:  # "- Assurer la sécurité", "• Cesser ..."
-        return _at_sentence_start(before[:end - 1]) and (end == 1 or before[end - 2].isspace())
-    return end == 0 or before[end - 1] in _SENTENCE_END
+    return end > 0 and before[end - 1] in _SENTENCE_END
+
+
+_BULLETS = frozenset("-–—•*·")
+
+
+def _at_new_item(before: str) -> bool:
+    """A list bullet after a sentence's or an item's end ("vie : - Arrêter de ..."), or a
+    line break lost in copying (a tab, two spaces): a French word is capitalised there as at
+    a sentence start. Not read where an unknown word is scrubbed (`model_spans`)."""
+    stripped = before.rstrip(" \t")
+    if len(before) - len(stripped) >= 2 or before.endswith("\t"):
+        return True
+    if stripped and stripped[-1] in _BULLETS:
+        rest = stripped[:-1]
+        return not rest or rest[-1].isspace() and (_at_sentence_start(rest) or _at_new_item(rest))
+    return False
 
 
 _CAP_TOKEN = re.compile(_CAP)
@@ -323,7 +335,8 @@ def _asleep(text, word, start):
         return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
         return True
-    return lexicons.french_word(word) and (_at_sentence_start(text[:start]) or bool(_GRAMMAR_FORM.fullmatch(word)))
+    return lexicons.french_word(word) and (_at_sentence_start(text[:start]) or _at_new_item(text[:start])
+                                           or bool(_GRAMMAR_FORM.fullmatch(word)))
 
 
 _ELIDED = re.compile(r"(?:[dl]|qu)['’]", re.I)
@@ -336,7 +349,7 @@ def _capitals_alone(text, word, start):
     or a French word shouted ("RESPECTER"). A surname in capitals comes with its first name
     ("Karim HADDAD") or a civility, which the rules take first."""
     bare = _ELIDED.sub("", word, count=1) if "'" in word or "’" in word else word
-    if not (bare.isupper() and (len(bare.rstrip("s")) <= 4 or lexicons.french_word(bare))):
+    if not (bare.isupper() and (len(bare.rstrip("s")) <= 5 or lexicons.french_word(bare))):
         return False
     if _NEXT_CAPITAL.match(text, start + len(word)):
         return False
@@ -448,7 +461,9 @@ def model_spans(text, ents, english=None, *, in_english=None):
         words = re.findall(_WORD, text[trimmed[0]:trimmed[1]])
         unknown = [w for w in words if not lexicons.french_word(w) and not _acronym(w)
                    and lexicons.fold(w) not in lexicons.protected_words()]
-        at_start = _at_sentence_start(text[:trimmed[0]])
+        # A French word the model calls a person at a sentence or list item start: a verb
+        # ("- Arrêter de supprimer des lits"), held for a moderator rather than scrubbed.
+        at_start = _at_sentence_start(text[:trimmed[0]]) or _at_new_item(text[:trimmed[0]])
         before = text[max(0, trimmed[0] - 12):trimmed[0]]
         real_words = [w for w in words if not _acronym(w)]
         # "Did I" is no name of two words
@@ -468,7 +483,8 @@ def model_spans(text, ents, english=None, *, in_english=None):
             unsure.append(text[trimmed[0]:trimmed[1]])
     for m in _CAP_TOKEN.finditer(text):
         word = m.group()
-        if any(s <= m.start() < e for s, e in covered) or len(word) < 3 or _acronym(word):
+        if (any(s <= m.start() < e for s, e in covered) or len(word) < 3 or _acronym(word)
+                or _capitals_alone(text, word, m.start())):  # as the gate reads them
             continue
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
