@@ -174,6 +174,14 @@ class Participant(db.Model):
 track_invitation_depth(Participant)
 
 
+class EarlierOutboxName(db.Model):
+    """A name a kiosk's outbox gave a participant in an earlier visit: `client_uuid` holds
+    only the latest, and what still waits on that earlier tablet must join the same
+    participant, not count as a second one (operations.participant_named)."""
+    client_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+
+
 class Visibility(enum.Enum):
     visible = "visible"
     hidden = "hidden"  # by a moderator, with a reason the author sees

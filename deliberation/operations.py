@@ -28,6 +28,7 @@ from .models import (
     CommentReport,
     CommitteeMember,
     Consultation,
+    EarlierOutboxName,
     HeldReason,
     Idea,
     IdeaCoCarrier,
@@ -138,28 +139,43 @@ def participant_for_client(consultation: Consultation, client_uuid, origin: Orig
     in another consultation is refused rather than shared.
     """
     key = _uuid(client_uuid)
-    existing = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    existing = participant_named(key)
     if existing is None:
         try:
             with db.session.begin_nested():
                 existing = new_participant(consultation, origin, client_uuid=key)
             return existing, True
         except IntegrityError:  # the same request, a moment earlier, from another worker
-            existing = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+            existing = participant_named(key)
     if existing is None or existing.consultation_id != consultation.id:
         raise DeliberationError(_l("This participant identifier belongs to another consultation."))
     return existing, False
 
 
 
+def participant_named(key) -> Participant | None:
+    """The participant a tablet's outbox names by `key`: its latest name, or an earlier one."""
+    return (db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+            or db.session.scalar(select(Participant).join(EarlierOutboxName).where(EarlierOutboxName.client_uuid == key)))
+
+
 def give_outbox_name(participant: Participant, key) -> None:
     """Name `participant` by the UUID the tablet's outbox uses for this visit, so that what
-    waits in the outbox joins it; unless the outbox, through another worker, just did."""
+    waits in the outbox joins it; unless the outbox, through another worker, just did. A
+    name of an earlier visit is kept: that tablet may still hold what it was given."""
     try:
         with db.session.begin_nested():
+            _keep_earlier_name(participant)
             participant.client_uuid = key
     except IntegrityError:  # named a moment ago by the outbox, from another worker
         pass
+
+
+def _keep_earlier_name(participant: Participant):
+    if participant.client_uuid is not None:
+        db.session.add(EarlierOutboxName(client_uuid=participant.client_uuid, participant_id=participant.id))
+        participant.client_uuid = None
+        db.session.flush()
 
 def participant_named_by_tablet(consultation: Consultation, client_uuid, known: Participant | None, origin: Origin,
                                 *, create: bool) -> Participant | None:
@@ -177,7 +193,7 @@ def participant_named_by_tablet(consultation: Consultation, client_uuid, known: 
         key = _uuid(client_uuid)
     except DeliberationError:
         return known
-    named = db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    named = participant_named(key)
     if named is not None:
         return named if named.consultation_id == consultation.id else known
     if known is not None:
@@ -214,8 +230,11 @@ def fold_into(visit: Participant, mine: Participant):
     _fold_statement_votes(visit, mine)
     _fold_supports(visit, mine)
     key, visit.client_uuid = visit.client_uuid, None
+    db.session.execute(update(EarlierOutboxName).where(EarlierOutboxName.participant_id == visit.id)
+                       .values(participant_id=mine.id))
     db.session.flush()
     if key:
+        _keep_earlier_name(mine)
         mine.client_uuid = key
     describe_participant(mine, **{name: getattr(mine, name) or getattr(visit, name)
                                   for name in ("gender", "age_bracket", "quartier_id")},

@@ -28,7 +28,7 @@ from voix.models import utcnow
 from voix.privacy import scrub
 
 from .models import Idea, IdeaCoCarrier, InstitutionQuestion, Participant, ResidentAccount, ResidentSession
-from .operations import DeliberationError, _uuid, fold_into, give_outbox_name
+from .operations import DeliberationError, _uuid, fold_into, give_outbox_name, participant_named
 
 SESSION_KEY = "resident_session"
 SEEN_KEY = "resident_seen_at"  # when this sign-in was last used (seconds since the epoch)
@@ -177,15 +177,15 @@ def account_named_by_tablet(consultation, account: ResidentAccount, client_uuid,
     participant becomes the account's, as a sign-in links the visit's participants, or,
     when the account already takes part in the consultation, what it did joins the
     account's participant (operations.fold_into). Otherwise the account's participant takes
-    the name; an account keeps one name, the latest visit's: entries of an earlier visit
-    still waiting on a tablet would then count apart.
+    the name, and keeps those of its earlier visits (EarlierOutboxName): entries of an
+    earlier visit still waiting on a tablet join it too.
     """
     mine = _participant(consultation.id, account.id)
     try:
         key = _uuid(client_uuid)
     except DeliberationError:
         key = None
-    named = key and db.session.scalar(select(Participant).where(Participant.client_uuid == key))
+    named = key and participant_named(key)
     if named is not None and named is mine:
         return mine
     if named is None and key is not None:

@@ -186,6 +186,37 @@ def test_a_signed_in_resident_offline_then_online_joins_the_outbox_participant(
     assert contributors_this_month(consultation) == 2
 
 
+def test_what_an_earlier_visits_tablet_still_holds_joins_the_account(
+        client, auth, make_user, territories, consultation):
+    """A signed-in resident acts on a kiosk (the outbox names them), leaves with a vote still
+    waiting there, then comes back another day (a new outbox name). When the first tablet
+    finally sends, the vote is the account's: one participant, counted once."""
+    from deliberation.models import EarlierOutboxName, ResidentAccount, Statement, StatementVote
+    from tests.test_deliberation_residents import sign_in, sign_up
+
+    register_kiosk(client, auth, make_user, territories["sanitas"])
+    ideas = db.session.scalars(select(Idea).where(Idea.consultation_id == consultation.id).order_by(Idea.id)).all()
+    statement = db.session.scalar(select(Statement).where(Statement.consultation_id == consultation.id))
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    sign_up(client)
+    client.post(f"/consultations/idees/{ideas[0].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": first})
+    client.get("/kiosk/reinitialiser")
+    sign_in(client)  # another visit, another outbox name
+    client.post(f"/consultations/idees/{ideas[1].id}/soutien",
+                data={"uuid": str(uuid.uuid4()), "back": "list", "outbox_resident": second})
+    client.get("/kiosk/reinitialiser")
+    assert db.session.scalar(select(EarlierOutboxName.client_uuid)) == first
+    asked = client.post(f"/api/v1/consultations/{consultation.id}/participants", json={"uuid": first})
+    assert asked.status_code == 200  # not a new participant
+    vote = {"token": asked.json["token"], "uuid": str(uuid.uuid4()), "value": 1}
+    assert client.post(f"/api/v1/statements/{statement.id}/votes", json=vote).status_code == 201
+    account = db.session.scalar(select(ResidentAccount.id))
+    assert db.session.scalar(select(Participant.resident_id).join(StatementVote)) == account
+    assert len(kiosk_participants(consultation)) == 1
+    assert contributors_this_month(consultation) == 2  # the ideas' carrier and this resident
+
+
 def test_a_signed_in_resident_never_takes_another_accounts_outbox_name(
         client, auth, make_user, territories, consultation):
     from deliberation.models import ResidentAccount
