@@ -262,8 +262,9 @@ def cue_spans(text):
 
 
 def needs_model(text) -> bool:
-    """True when a capitalised word is neither French at a sentence start, nor protected,
-    nor an acronym: the only texts worth the NER model's time."""
+    """True when a capitalised word may be a name the rules cannot decide (`_asleep`: not
+    French at a sentence start, protected, an acronym...): the only texts worth the NER
+    model's time."""
     return any(not _asleep(text, m.group(), m.start()) for m in _CAP_TOKEN.finditer(text))
 
 
@@ -280,17 +281,6 @@ def model_windows(text):
             else:
                 windows.append((start, end))
     return windows
-
-
-# A capitalised French word that grammar marks as a word, not a name, wherever it stands
-# (a sentence whose full stop was left out: "... vite L'ascenseur est en panne"): an
-# elided pronoun or article before a lowercase word ("J'habite", "L'ascenseur"; names keep
-# their capital after the apostrophe: "D'Amico", "L'Hermite"), or a verb with a pronoun
-# after a hyphen ("Rappelez-moi", "Dites-nous").
-_GRAMMAR_FORM = re.compile(
-    r"(?:[CcDdJjLlMmNnSsTt]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’][a-zà-öø-ÿ][^\W\d_]*"
-    r"|[^\W\d_]+-(?:moi|toi|lui|nous|vous|le|la|les|leur|y|en)"
-)
 
 
 _CAP_RUN = re.compile(rf"{_CAP}(?:[ \u00a0]+{_CAP})*")
@@ -327,16 +317,28 @@ def decided_without_model(text, english=None, *, in_english=None):
     return found or None
 
 
+# A capitalised French word that grammar marks as a word, not a name, wherever it stands
+# (a sentence whose full stop was left out: "... vite L'ascenseur est en panne"): an
+# elided pronoun or article before a lowercase word ("J'habite", "L'ascenseur"; names keep
+# their capital after the apostrophe: "D'Amico", "L'Hermite"), or a verb with a pronoun
+# after a hyphen ("Rappelez-moi", "Dites-nous").
+_GRAMMAR_FORM = re.compile(
+    r"(?:[CcDdJjLlMmNnSsTt]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’][a-zà-öø-ÿ][^\W\d_]*"
+    r"|[^\W\d_]+-(?:moi|toi|lui|nous|vous|le|la|les|leur|y|en)"
+)
+
+
 def _asleep(text, word, start):
-    """A capitalised word that does not wake the model (`needs_model`)."""
+    """A capitalised word that does not wake the model (`needs_model`); the cheap tests first."""
     if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
-        return True
-    if _capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word)):
         return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
         return True
-    return lexicons.french_word(word) and (_at_sentence_start(text[:start]) or _at_new_item(text[:start])
-                                           or bool(_GRAMMAR_FORM.fullmatch(word)))
+    if lexicons.french_word(word):
+        before = text[:start]
+        if _at_sentence_start(before) or _at_new_item(before) or _GRAMMAR_FORM.fullmatch(word):
+            return True
+    return _capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word))
 
 
 _ELIDED = re.compile(r"(?:[dl]|qu)['’]", re.I)
