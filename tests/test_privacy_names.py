@@ -29,6 +29,9 @@ FOUND = [
     ("Voici mes coordonnées : Loïc Le Goff, loic@sfr.fr", "Goff"),
     ("je suis Fatima Zahra El Idrissi, maman de 3 enfants", "Idrissi"),
     ("اسمي يوسف بوعزة وأسكن في الحي", "بوعزة"),
+    # names written in capitals, each word of which alone looks like a French word or an acronym
+    ("Le directeur PAUL MARTIN ne répond pas aux courriers.", "MARTIN"),
+    ("hier j'ai croisé MOUSSA KONE devant la mairie", "KONE"),
     # endearments before a capitalised first name
     ("Mon petit Yanis ne trouve pas de stage de 3e", "Yanis"),
     ("ma grande Aminata passe le bac cette année", "Aminata"),
@@ -71,6 +74,11 @@ FOUND = [
 ]
 
 KEPT = [
+    # words shouted in capitals are no name
+    "Le bus ne passe pas, TRÈS MAL ACCUEILLI à la mairie.",
+    "On en a marre, PLUS JAMAIS ÇA dans le quartier.",
+    "Il faut FAIRE RESPECTER LA LOI ici.",
+    "Les jeunes veulent un CITY STADE près du gymnase.",
     "Il faudrait un passage piéton devant l'école Paul Bert.",
     "L'hôpital Bretonneau est trop loin en bus.",
     "Bonjour Monsieur le Maire, les trottoirs sont cassés.",

@@ -89,7 +89,8 @@ def _entities_in_windows(texts):
     from .ner import entities
 
     windows = [names.model_windows(text) for text in texts]
-    found = iter(entities([text[start:end] for text, spans in zip(texts, windows) for start, end in spans]))
+    # Names in capitals are recased first: the model finds "Jean Dupont", not "JEAN DUPONT".
+    found = iter(entities([names.recased(text[start:end]) for text, spans in zip(texts, windows) for start, end in spans]))
     return [[(start + s, start + e, label) for start, _ in spans for s, e, label in next(found)]
             for spans in windows]
 

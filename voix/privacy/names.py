@@ -330,6 +330,8 @@ _GRAMMAR_FORM = re.compile(
 
 def _asleep(text, word, start):
     """A capitalised word that does not wake the model (`needs_model`); the cheap tests first."""
+    if word.isupper() and any(s <= start < e for s, e in capitals_runs(text, max(0, start - 60), start + len(word) + 60)):
+        return False
     if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
         return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
@@ -339,6 +341,37 @@ def _asleep(text, word, start):
         if _at_sentence_start(before) or _at_new_item(before) or _GRAMMAR_FORM.fullmatch(word):
             return True
     return _capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word))
+
+
+_CAPS_WORD = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]+)*"
+_CAPS_RUN = re.compile(rf"(?<![^\W\d_]){_CAPS_WORD}(?:[ \u00a0]+{_CAPS_WORD}){{1,3}}(?![^\W\d_])")
+
+
+def capitals_runs(text, start=0, end=None):
+    """Runs of two to four words in capitals in a sentence written in lower case too ("le
+    gardien JEAN DUPONT a réparé"): maybe a name, whose words alone look like acronyms or
+    French words, and which the model finds only once recased ("Jean Dupont",
+    `recased`). Not when a word is grammar or protected ("FAIRE RESPECTER LA LOI", "CAF
+    TOURS"), nor in a sentence all in capitals."""
+    runs = []
+    for m in _CAPS_RUN.finditer(text, start, len(text) if end is None else min(end, len(text))):
+        words = m.group().split()
+        if any(lexicons.fold(w) in _NOT_NAME or w.lower() in _stop_words() or lexicons.protected(w)
+               for w in words) or lexicons.protected(m.group()):
+            continue
+        if any(c.islower() for c in text[max(0, m.start() - 80):m.end() + 80]):
+            runs.append(m.span())
+    return runs
+
+
+def recased(text):
+    """``text`` with its `capitals_runs` written as names usually are, for the model."""
+    for start, end in capitals_runs(text):
+        run = text[start:end]
+        titled = _LETTERS.sub(lambda word: word.group()[0] + word.group()[1:].lower(), run)  # "Jean-Pierre"
+        if len(titled) == len(run):
+            text = text[:start] + titled + text[end:]
+    return text
 
 
 _ELIDED = re.compile(r"(?:[dl]|qu)['’]", re.I)
@@ -390,6 +423,11 @@ def _function_words():
     from spacy.lang.fr.stop_words import STOP_WORDS as french
 
     return frozenset(english - french), frozenset(french - english)
+
+
+@lru_cache(maxsize=1)
+def _stop_words():
+    return frozenset().union(*_function_words())
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
