@@ -152,7 +152,6 @@ def participant_for_client(consultation: Consultation, client_uuid, origin: Orig
     return existing, False
 
 
-
 def participant_named(key) -> Participant | None:
     """The participant a tablet's outbox names by `key`: its latest name, or an earlier one."""
     return (db.session.scalar(select(Participant).where(Participant.client_uuid == key))
@@ -176,6 +175,7 @@ def _keep_earlier_name(participant: Participant):
         db.session.add(EarlierOutboxName(client_uuid=participant.client_uuid, participant_id=participant.id))
         participant.client_uuid = None
         db.session.flush()
+
 
 def participant_named_by_tablet(consultation: Consultation, client_uuid, known: Participant | None, origin: Origin,
                                 *, create: bool) -> Participant | None:
