@@ -117,9 +117,11 @@ def test_the_rare_kinds_scan_skips_everyday_words():
     from voix.privacy import rules
 
     # "une", "personne", "je ne sais" used to wake the second scan in most answers
-    for text in ("une personne âgée ne sait pas où aller", "je ne sais pas, la semaine prochaine"):
+    for text in ("une personne âgée ne sait pas où aller", "je ne sais pas, la semaine prochaine",
+                 "l'ascenseur ne marche pas, la porte du hall est cassée"):
         assert not rules._RARE_HINT.search(text.lower())
-    for text in ("Née le 12/03/1985", "né en 1971", "bât. C, escalier 2, porte 14", "zéro six douze"):
+    for text in ("Née le 12/03/1985", "né en 1971", "née en mars 1971", "bât. C, escalier 2, porte 14",
+                 "3e étage porte gauche", "boîte aux lettres n°12", "zéro six douze"):
         assert rules._RARE_HINT.search(text.lower())
 
 

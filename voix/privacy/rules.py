@@ -200,11 +200,13 @@ _RARE_KINDS = {
     "dwelling": (_DWELLING, ADDRESS),
 }
 # Read in the lowercased text: without (?i) the scan skips to the letters these start with.
-# Each word starts a word in any match of these kinds, and "né(e)" is followed by a date:
-# so neither "une" nor "ne marche pas" wakes the scan (they were in most answers).
+# Each starts a word in any match of these kinds: "né(e)" before a date, and a unit of a
+# building before its value (every dwelling holds one), so neither "une", "ne marche pas"
+# nor "la porte du hall" wakes the scan (they were in most answers).
 _RARE_HINT = re.compile(
-    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH})|naissance|ddn|born|"
-    r"lieu-?dit|hameau|b[âa]t|esc|porte|appar?t|apt|flat|entr[ée]e|hall|cage|bo[îi]te|[ée]tage|rez-de|rdc)"
+    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_]))|naissance|ddn|born|lieu-?dit|hameau|"
+    r"(?:b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage|porte|appartement|appart|appt|apt|apartment|flat|"
+    r"bo[îi]te(?:\s+aux\s+lettres)?)\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
 )
 # Every kind starts after a non-word character with a digit, "+", "@", a capital, one of
 # the keywords of civilities, ids and handles (first letters of every alternative of
