@@ -201,14 +201,15 @@ def _is_place(text, start):
 # with a word boundary and an alternation, at every character (docs/bench.md). Each list
 # holds the first letters of every alternative of its cue, so the cue pattern, tried only
 # at these positions, finds exactly what it finds scanning the whole text. The leading
-# class of first letters lets the scan skip to them (a lookahead alone is tried everywhere).
-_KIN_STARTS = re.compile(r"(?=[hlmnostv])(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
+# class of first letters lets the scan skip to them (a lookahead alone is tried everywhere);
+# the word boundary, with which every cue begins, spares the alternation inside words.
+_KIN_STARTS = re.compile(r"(?=[hlmnostv])\b(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
 _INTRO_STARTS = re.compile(
-    r"(?=[cdijmnpst])(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
+    r"(?=[cdijmnpst])\b(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
-    r"(?=[abcdfghlmnoprstvé])(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    r"(?=[abcdfghlmnoprstvé])\b(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
     rf"{_POSSESSIVE}\s+(?:petit|grand|ch[ée]ri|puce|loulou)|"
     r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
     rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
