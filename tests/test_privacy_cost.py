@@ -96,6 +96,7 @@ def test_what_the_rules_decide_is_what_the_model_would_have_stored(monkeypatch):
     "Les poubelles débordent, la mairie doit agir vite L'ascenseur est en panne depuis une semaine.",
     "La cantine est trop chère pour les familles J'habite ici depuis vingt ans.",
     "Le local des jeunes ferme trop tôt Rappelez-moi au [téléphone] si besoin.",
+    "La cantine est trop chère Signé [nom], locataire du bâtiment C.",  # the word of a signature
 ])
 def test_a_sentence_without_its_full_stop_does_not_wake_the_model(model_calls, text):
     # "L'ascenseur", "J'habite", "Rappelez-moi" capitalised inside a sentence: grammar says

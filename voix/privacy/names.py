@@ -99,7 +99,7 @@ _NOT_NAME = frozenset(lexicons.fold(w) for w in (
     "adjointe directeur directrice president presidente prefet prefete ministre depute "
     "senateur conseiller conseillere le la les l de du des d et ou a au aux en un une "
     "mon ma mes son sa ses notre votre leur ce cette je tu il elle on nous vous ils elles "
-    "qui que quoi est suis sont ai a bonjour bonsoir salut merci cordialement svp stp "
+    "qui que quoi est suis sont ai a bonjour bonsoir salut merci cordialement signe signee svp stp "
     "the of and my mr mrs ms dear".split()))
 _PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould ter".split())
 _SENTENCE_END = frozenset('.!?:;\n«"(')
