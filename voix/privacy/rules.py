@@ -120,8 +120,10 @@ _UNIT_VALUE = (
 )
 # A door or a flat is one household; a building or a stair alone ("120 logements du
 # bâtiment B") is many, so it counts only next to another unit.
-_PRIVATE_UNIT = rf"(?i:porte|appartement|appart|appt|apt|apartment|flat|bo[îi]te(?:\s+aux\s+lettres)?){_UNIT_VALUE}"
-_UNIT = rf"(?:(?i:b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage){_UNIT_VALUE}|{_PRIVATE_UNIT})"
+_PRIVATE_UNIT_WORDS = r"porte|appartement|appart|appt|apt|apartment|flat|bo[îi]te(?:\s+aux\s+lettres)?"
+_SHARED_UNIT_WORDS = r"b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage"
+_PRIVATE_UNIT = rf"(?i:{_PRIVATE_UNIT_WORDS}){_UNIT_VALUE}"
+_UNIT = rf"(?:(?i:{_SHARED_UNIT_WORDS}){_UNIT_VALUE}|{_PRIVATE_UNIT})"
 _FLOOR = r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage)|(?i:rez-de-chauss[ée]e|rdc))"
 _UNIT_SEP = r"\s*[,/-]?\s*"
 _DWELLING = (
@@ -205,8 +207,8 @@ _RARE_KINDS = {
 # nor "la porte du hall" wakes the scan (they were in most answers).
 _RARE_HINT = re.compile(
     rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_]))|naissance|ddn|born|lieu-?dit|hameau|"
-    r"(?:b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage|porte|appartement|appart|appt|apt|apartment|flat|"
-    r"bo[îi]te(?:\s+aux\s+lettres)?)\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
+    # _UNIT_VALUE as it reads in lowercase
+    rf"(?:{_SHARED_UNIT_WORDS}|{_PRIVATE_UNIT_WORDS})\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
 )
 # Every kind starts after a non-word character with a digit, "+", "@", a capital, one of
 # the keywords of civilities, ids and handles (first letters of every alternative of
