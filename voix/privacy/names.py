@@ -330,7 +330,8 @@ _GRAMMAR_FORM = re.compile(
 
 
 def _asleep(text, word, start):
-    """A capitalised word that does not wake the model (`needs_model`); the cheap tests first."""
+    """A capitalised word that does not wake the model (`needs_model`). A name in capitals
+    comes first (it overrides the acronym test), then the cheap tests."""
     if word.isupper() and any(s <= start < e for s, e in capitals_runs(text, max(0, start - 60), start + len(word) + 60)):
         return False
     if len(word) < 2 or _ACRONYM.fullmatch(word) and lexicons.french_word(word):
@@ -403,8 +404,8 @@ def _in_protected_phrase(text, start, end):
     i = next((k for k, m in enumerate(words) if m.start() == start), None)
     if i is None:
         return False
-    return any(lexicons.protected(" ".join(m.group() for m in words[a:b]))
-               for a in range(max(0, i - 3), i + 1) for b in range(max(i + 1, a + 2), min(len(words), a + 4) + 1))
+    # The longest protected phrase from each of the three words before: one that reaches this word
+    return any(n >= 2 and a + n > i for a in range(max(0, i - 3), i + 1) for n in [_protected_prefix(words, a)])
 
 
 # Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
