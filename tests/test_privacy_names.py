@@ -36,6 +36,9 @@ FOUND = [
     ("Mon petit Yanis ne trouve pas de stage de 3e", "Yanis"),
     ("ma grande Aminata passe le bac cette année", "Aminata"),
     ("Notre puce Rose adore la ludothèque", "Rose"),
+    # a surname that is also a grammar word, after a first name; a name shouted after thanks
+    ("merci à Marie Fort pour les ateliers", "Fort"),
+    ("MERCI KARIM POUR TOUT", "KARIM"),
     # dates of birth, plates, flats, ids, e-mails, phones, handles
     ("ma fille née le 9 février 2008 n'a pas de lycée", "2008"),
     ("Germaine, née en 1936, vit seule", "1936"),
@@ -96,6 +99,12 @@ KEPT = [
     "Il manque une place handicapé devant la pharmacie.",
     "les personnes du 12e étage ne peuvent plus sortir",
     "Merci pour le bus 4 le dimanche, c'est top.",
+    # thanks shouted or capitalised: adverbs and function words are no names
+    "MERCI BEAUCOUP pour le nouveau terrain de foot",
+    "BONJOUR MADAME, MERCI POUR TOUT",
+    "Merci Beaucoup Monsieur le Maire",
+    "Bravo Aussi aux bénévoles, MERCI ENCORE",
+    "Le problème c'est Sans compter les charges",
     # health as a topic or a facility, and words that only look like health
     "Je suis pour un centre de dialyse plus près du quartier.",
     "On a besoin d'une journée de dépistage du diabète à la maison de santé.",

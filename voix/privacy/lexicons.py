@@ -31,8 +31,11 @@ fold = lru_cache(maxsize=8192)(_fold)
 
 @lru_cache(maxsize=1)
 def _french_forms():
-    """(folded lemmas and irregular forms, hashes of every inflected form)."""
+    """(folded lemmas and irregular forms, hashes of every inflected form, folded grammar
+    words: see `grammar_word`)."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
     from spacy.lookups import Lookups
+    from spacy.strings import get_string_id
 
     from .ner import model_path
 
@@ -44,9 +47,11 @@ def _french_forms():
     lookup = lookups.get_table("lemma_lookup")
     for lemmas in lookup.values():  # the lemmas themselves: infinitives, singulars
         forms.update(_fold(w) for w in lemmas)
+    adverbs = lookups.get_table("lemma_index").get(get_string_id("adv"), ())
+    grammar = frozenset(_fold(w) for w in (*STOP_WORDS, *adverbs) if len(w) >= 4)
     # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
     # keep the hashes (small ints), not the table.
-    return frozenset(forms), frozenset(lookup.keys())
+    return frozenset(forms), frozenset(lookup.keys()), grammar
 
 
 def _known(word, forms, hashes):
@@ -55,11 +60,18 @@ def _known(word, forms, hashes):
     return fold(word) in forms or get_string_id(word.casefold()) in hashes
 
 
+def grammar_word(word: str) -> bool:
+    """An adverb or a function word of four letters or more ("BEAUCOUP", "Pour", spaCy's
+    stop words and the lemmatiser's adverbs): never a name on its own. Shorter ones are left
+    out: "Ma", "Vu", "Ho", "Son" are also surnames."""
+    return fold(word) in _french_forms()[2]
+
+
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 
 
 def french_word(word: str) -> bool:
-    forms, hashes = _french_forms()
+    forms, hashes, _ = _french_forms()
     word = _ELISION.sub("", word)
     if _known(word, forms, hashes):
         return True

@@ -138,9 +138,13 @@ _CAP_TOKEN = re.compile(_CAP)
 _ACRONYM = re.compile(rf"[{_UP}0-9]{{2,6}}s?")
 
 
-def _is_name_word(word: str, lowercase_ok: bool) -> bool:
+def _is_name_word(word: str, lowercase_ok: bool, after_name=False) -> bool:
     folded = lexicons.fold(word)
     if folded in _NOT_NAME or lexicons.protected(word) or word.startswith("["):
+        return False
+    # "MERCI BEAUCOUP", "merci Pour tout": a grammar word opens no name. After a first
+    # name it ends one only when shouted ("KARIM POUR TOUT"): "Marie Fort" is a surname.
+    if (not after_name or word.isupper()) and lexicons.grammar_word(word):
         return False
     if word[0].isupper():
         return True
@@ -181,7 +185,7 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
         nxt = words[last + 1].group()
         if _protected_prefix(words, last + 1):
             break
-        if _is_name_word(nxt, lowercase_ok):
+        if _is_name_word(nxt, lowercase_ok, after_name=True):
             last += 1
         elif (lexicons.fold(nxt) in _PARTICLES and last + 2 < len(words)
               and words[last + 2].group()[:1].isupper()):
