@@ -158,6 +158,8 @@ def test_acronyms_shouted_words_and_bulleted_verbs_do_not_wake_the_model(model_c
     ("Le dossier est chez Karim HADDAD depuis un mois.", "HADDAD"),
     ("Le dossier est chez HADDAD Karim depuis un mois.", "HADDAD"),
     ("Nos propositions :\n- Karim Haddad peut aider les jeunes", "Haddad"),
+    ("merci à JEAN PETIT pour la sortie", "PETIT"),  # an adverb ends no name after a first name
+    ("le soutien à #JusticePourAdama continue", "Adama"),  # a name joined to words, not a typo
 ])
 def test_capitals_beside_a_name_are_still_a_name(text, name):
     assert name not in privacy.scrub(text)
@@ -167,6 +169,8 @@ def test_capitals_beside_a_name_are_still_a_name(text, name):
     "Le soir Fil Bleu a rajouté des bus, merci.",  # used to come out as "Fil [nom]"
     "Il faut que la Sécurité Sociale rembourse mieux et que l'Education Nationale suive.",
     "On attend que l'État et la Justice fassent leur travail.",
+    "Les aides baissent depuis des années L'Etat doit aider les familles.",  # elided article, full stop lost
+    "Les T.I.G. ou les hopItaux psychiatriques sont saturés.",  # a capital typed inside a French word
 ])
 def test_protected_phrases_inside_a_sentence_do_not_wake_the_model(model_calls, text):
     assert privacy.scrub(text) == text

@@ -31,8 +31,8 @@ fold = lru_cache(maxsize=8192)(_fold)
 
 @lru_cache(maxsize=1)
 def _french_forms():
-    """(folded lemmas and irregular forms, hashes of every inflected form, folded grammar
-    words: see `grammar_word`)."""
+    """(folded lemmas and irregular forms, hashes of every inflected form, folded function
+    words, folded adverbs: see `grammar_word`)."""
     from spacy.lang.fr.stop_words import STOP_WORDS
     from spacy.lookups import Lookups
     from spacy.strings import get_string_id
@@ -48,10 +48,11 @@ def _french_forms():
     for lemmas in lookup.values():  # the lemmas themselves: infinitives, singulars
         forms.update(_fold(w) for w in lemmas)
     adverbs = lookups.get_table("lemma_index").get(get_string_id("adv"), ())
-    grammar = frozenset(_fold(w) for w in (*STOP_WORDS, *adverbs) if len(w) >= 4)
+    function_words = frozenset(_fold(w) for w in STOP_WORDS if len(w) >= 4)
     # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
     # keep the hashes (small ints), not the table.
-    return frozenset(forms), frozenset(lookup.keys()), grammar
+    return (frozenset(forms), frozenset(lookup.keys()), function_words,
+            frozenset(_fold(w) for w in adverbs if len(w) >= 4))
 
 
 def _known(word, forms, hashes):
@@ -60,18 +61,20 @@ def _known(word, forms, hashes):
     return fold(word) in forms or get_string_id(word.casefold()) in hashes
 
 
-def grammar_word(word: str) -> bool:
-    """An adverb or a function word of four letters or more ("BEAUCOUP", "Pour", spaCy's
-    stop words and the lemmatiser's adverbs): never a name on its own. Shorter ones are left
-    out: "Ma", "Vu", "Ho", "Son" are also surnames."""
-    return fold(word) in _french_forms()[2]
+def grammar_word(word: str, adverbs=True) -> bool:
+    """A function word (spaCy's stop words) or, with ``adverbs``, an adverb (the
+    lemmatiser's) of four letters or more: "POUR", "Tous", "BEAUCOUP". Shorter ones are left
+    out: "Ma", "Vu", "Ho", "Son" are also surnames; some adverbs are too ("Petit", "Fort")."""
+    _, _, function_words, adverb_words = _french_forms()
+    folded = fold(word)
+    return folded in function_words or adverbs and folded in adverb_words
 
 
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 
 
 def french_word(word: str) -> bool:
-    forms, hashes, _ = _french_forms()
+    forms, hashes, *_ = _french_forms()
     word = _ELISION.sub("", word)
     if _known(word, forms, hashes):
         return True
@@ -107,4 +110,6 @@ def protected_words():
 
 
 def protected(words: str) -> bool:
-    return fold(words) in protected_phrases()
+    """A protected phrase, with or without an elided article ("l'Etat", "d'Emmaüs")."""
+    folded = fold(words)
+    return folded in protected_phrases() or _ELISION.sub("", folded, count=1) in protected_phrases()

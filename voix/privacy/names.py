@@ -143,8 +143,9 @@ def _is_name_word(word: str, lowercase_ok: bool, after_name=False) -> bool:
     if folded in _NOT_NAME or lexicons.protected(word) or word.startswith("["):
         return False
     # "MERCI BEAUCOUP", "merci Pour tout": a grammar word opens no name. After a first
-    # name it ends one only when shouted ("KARIM POUR TOUT"): "Marie Fort" is a surname.
-    if (not after_name or word.isupper()) and lexicons.grammar_word(word):
+    # name a function word ends one only when shouted ("KARIM POUR TOUT"): "Marie Fort",
+    # "JEAN PETIT" keep their surnames.
+    if (not after_name or word.isupper()) and lexicons.grammar_word(word, adverbs=not after_name):
         return False
     if word[0].isupper():
         return True
@@ -346,7 +347,18 @@ def _asleep(text, word, start):
         before = text[:start]
         if _at_sentence_start(before) or _at_new_item(before) or _GRAMMAR_FORM.fullmatch(word):
             return True
-    return _capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word))
+    return (_capitals_alone(text, word, start) or _in_protected_phrase(text, start, start + len(word))
+            or _inside_french_word(text, start))
+
+
+_WORD_BEFORE = re.compile(r"[^\W\d_]+$")
+
+
+def _inside_french_word(text, start):
+    """A capital typed inside a French word ("les hopItaux", "l'envIronnement"). Not inside
+    any word: a name joined to others stays one ("#JusticePourAdama")."""
+    glued = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return glued is not None and lexicons.french_word(glued.group() + _LETTERS.match(text, start).group())
 
 
 _CAPS_WORD = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]+)*"
@@ -530,7 +542,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
     for m in _CAP_TOKEN.finditer(text):
         word = m.group()
         if (any(s <= m.start() < e for s, e in covered) or len(word) < 3 or _acronym(word)
-                or _capitals_alone(text, word, m.start())):  # as the gate reads them
+                or _capitals_alone(text, word, m.start()) or _inside_french_word(text, m.start())):  # as the gate reads them
             continue
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
