@@ -39,8 +39,15 @@ FOUND = [
     # a surname that is also a grammar word, after a first name; a name shouted after thanks
     ("merci à Marie Fort pour les ateliers", "Fort"),
     ("MERCI KARIM POUR TOUT", "KARIM"),
+    # thanks with an adverb, coordinated with "à"; an administrative "au nom de"
+    ("merci beaucoup à Awa et à Binta pour le goûter", "Binta"),
+    ("le dossier CAF est au nom de Diallo Mariama depuis 2019", "Diallo"),
+    # a namesake's first name alone is still a first name
+    ("hier soir Hugo et Jules ont joué au foot derrière le gymnase", "Hugo"),
     # dates of birth, plates, flats, ids, e-mails, phones, handles
     ("ma fille née le 9 février 2008 n'a pas de lycée", "2008"),
+    ("écrivez à fatou.sylla arobase yahoo point fr pour le covoiturage", "fatou.sylla"),
+    ("la réunion est chez moi, 5 allée des Pins esc. B, 2e droite", "2e droite"),
     ("Germaine, née en 1936, vit seule", "1936"),
     ("date de naissance : 22-09-1995", "1995"),
     ("la voiture AB-482-KF est mal garée", "AB-482-KF"),
@@ -105,6 +112,11 @@ KEPT = [
     "Merci Beaucoup Monsieur le Maire",
     "Bravo Aussi aux bénévoles, MERCI ENCORE",
     "Le problème c'est Sans compter les charges",
+    # namesakes of streets and stations, alone or after their street; store formats; a pet
+    "Le tram s'arrête à Jean Jaurès puis à Charles de Gaulle.",
+    "Les enfants jouent le soir sur le boulevard Winston Churchill.",
+    "Le Carrefour Market ferme à 20h, le Leader Price à 19h.",
+    "Mon chien répond au nom de Rex, il a disparu hier.",
     # health as a topic or a facility, and words that only look like health
     "Je suis pour un centre de dialyse plus près du quartier.",
     "On a besoin d'une journée de dépistage du diabète à la maison de santé.",

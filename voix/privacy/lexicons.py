@@ -5,7 +5,8 @@
 - `protected(w)`: names the analysis needs (quartiers, towns, institutions, brands,
   greetings): `protected_fr.txt` next to this file, plus the institution aliases of the
   insights gazetteer, read as data from its JSON file (voix/ imports nothing from insights/;
-  the file is optional).
+  the file is optional), and the famous namesakes of streets and schools (`namesakes_fr.txt`,
+  kept as whole names only).
 """
 import json
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PROTECTED_TXT = HERE / "protected_fr.txt"
+NAMESAKES_TXT = HERE / "namesakes_fr.txt"
 GAZETTEER_JSON = HERE.parent.parent / "insights" / "data" / "gazetteer_fr.json"
 
 
@@ -84,14 +86,16 @@ def french_word(word: str) -> bool:
                                   for p in parts)
 
 
+def _phrases_in(path):
+    """Folded phrases of a list file: one a line, "#" comments."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return {_fold(line) for line in lines if line}
+
+
 @lru_cache(maxsize=1)
-def protected_phrases():
-    """Folded protected phrases, from our list and the gazetteer's aliases."""
-    phrases = set()
-    for line in PROTECTED_TXT.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            phrases.add(_fold(line))
+def _listed_phrases():
+    """Our list and the gazetteer's aliases: their words are capitalised in use alone too."""
+    phrases = _phrases_in(PROTECTED_TXT)
     if GAZETTEER_JSON.exists():
         data = json.loads(GAZETTEER_JSON.read_text(encoding="utf-8"))
         for entry in data.get("institutions", {}).values():
@@ -101,10 +105,17 @@ def protected_phrases():
 
 
 @lru_cache(maxsize=1)
+def protected_phrases():
+    """Folded protected phrases: `_listed_phrases` and the namesakes of streets and schools."""
+    return _listed_phrases() | _phrases_in(NAMESAKES_TXT)
+
+
+@lru_cache(maxsize=1)
 def protected_words():
-    """Single words of protected phrases that are capitalised in use (quartiers, brands)."""
+    """Single words of protected phrases that are capitalised in use (quartiers, brands).
+    Not the namesakes' words: "Hugo", "Jules" alone are first names."""
     words = set()
-    for phrase in protected_phrases():
+    for phrase in _listed_phrases():
         words.update(w for w in re.split(r"[\s'-]+", phrase) if len(w) > 2)
     return frozenset(words)
 

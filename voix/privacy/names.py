@@ -50,7 +50,9 @@ _INTRO_CUE = (
 )
 # Thanks and pointers: the next capitalised words are a person.
 _POINTER_CUE = (
-    r"(?i:\b(?:merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr[èe]s\s+d['’]|aupr[èe]s\s+de|"
+    # "merci beaucoup à Awa"; "le dossier est au nom de Rachid Benali" (a dog "répond au nom de")
+    r"(?i:\b(?:(?:merci|bravo)(?:\s+(?:beaucoup|bien|infiniment|encore|mille\s+fois)(?=\s+[àa]\b))?|"
+    r"gr[âa]ce|f[ée]licitations|chez|avec|aupr[èe]s\s+d['’]|aupr[èe]s\s+de|(?<!pond\s)(?<!pondant\s)au\s+nom(?:\s+de|(?=\s+d['’]))|"
     r"contacter|contactez|voir\s+avec|demander\s+[àa]|demandez\s+[àa]|appeler|appelez|"
     r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact"
     # Telling or giving something to someone: "dire à Fabrice du 2e", "transmettre à Awa".
@@ -75,7 +77,7 @@ _SIGNATURE = re.compile(
     rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,3}})\s*[,:-]?\s*(?=\[(?:téléphone|email|adresse)\])"
 )
 _COORDINATED = re.compile(
-    rf"\[nom\](?:\s*(?:,|et|&|and|ou)\s*)(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,2}})"
+    rf"\[nom\](?:\s*(?:,|et|&|and|ou)\s*)(?:(?i:[àa]u?x?)\s+)?(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,2}})"
     # "Lina et [nom]": the name before, when it is not at a sentence start.
     rf"|(?<=[\w,]\s)(?P<before>{_CAP})(?=\s*(?:,|et|&|and|ou)\s*\[nom\])"
 )
@@ -196,9 +198,23 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
     return start + words[first].start(), start + words[last].end()
 
 
+_LAST_CAPITALISED = re.compile(rf"(?<![^\W\d_]){_CAP}[ \u00a0]+$")
+
+
 def _is_place(text, start):
-    before = text[max(0, start - 40):start]
-    return bool(_PLACE_BEFORE.search(before)) or text[start:start + 5] in ("Saint", "Saint-")
+    """After a place word ("école Paul Bert", "rue de Kléber"), also across the capitalised
+    words of the same name ("boulevard Winston Churchill": Churchill too)."""
+    if text[start:start + 5] in ("Saint", "Saint-"):
+        return True
+    before = text[max(0, start - 80):start]
+    for _ in range(3):
+        if _PLACE_BEFORE.search(before, max(0, len(before) - 40)):
+            return True
+        previous = _LAST_CAPITALISED.search(before, max(0, len(before) - 30))
+        if previous is None:
+            return False
+        before = before[:previous.start()]
+    return False
 
 
 # Where each cue can begin, as plain lowercase prefixes: a scan of the lowercased text for
@@ -214,7 +230,7 @@ _INTRO_STARTS = re.compile(
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
-    r"(?=[abcdfghlmnoprstvé])\b(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|contact|voir\s|demand|appel|[ée]cri|"
+    r"(?=[abcdfghlmnoprstvé])\b(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|au\s+nom|contact|voir\s|demand|appel|[ée]cri|"
     rf"{_POSSESSIVE}\s+(?:petit|grand|ch[ée]ri|puce|loulou)|"
     r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
     rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
@@ -546,7 +562,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
             continue
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
                 or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
-                or _is_place(text, m.start())):
+                or _is_place(text, m.start()) or _in_protected_phrase(text, m.start(), m.end())):
             continue
         if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
             unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
@@ -566,7 +582,7 @@ def leftover_unsure(text):
             continue
         if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
             continue
-        if not _is_place(text, m.start()):  # last: a regex over the words before
+        if not (_is_place(text, m.start()) or _in_protected_phrase(text, m.start(), m.end())):  # last: regexes
             unsure.append(word)
     return unsure
 

@@ -30,10 +30,10 @@ _ANY_WORD = rf"{_LETTERS}(?:[-'’]{_LETTERS})*"
 _SEP = r"[ .\-\u00a0\u202f]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Spelled-out addresses ("jean point dupont arobase gmail point com") are
-# how people get past forms that reject "@"; they identify just as well.
+# Spelled-out addresses ("jean point dupont arobase gmail point com", "jean.dupont arobase
+# gmail point com") are how people get past forms that reject "@"; they identify just as well.
 _SPELLED_EMAIL = re.compile(
-    r"(?i:\b\w+(?:\s+point\s+\w+)*\s+arobase\s+\w+(?:\s+point\s+\w+)+)"
+    r"(?i:\b\w[\w.+-]*(?:\s+point\s+\w+)*\s+arobase\s+\w+(?:\s+point\s+\w+)+)"
 )
 # "nom(at)site(dot)fr", "nom [at] free.fr", "nom at free dot fr": the same trick in brackets.
 _AT = r"(?:\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+at\s+(?=[\w-]+\s*(?:[(\[{]dot[)\]}]|\s+dot\s+)))"
@@ -124,7 +124,8 @@ _PRIVATE_UNIT_WORDS = r"porte|appartement|appart|appt|apt|apartment|flat|bo[îi]
 _SHARED_UNIT_WORDS = r"b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage"
 _PRIVATE_UNIT = rf"(?i:{_PRIVATE_UNIT_WORDS}){_UNIT_VALUE}"
 _UNIT = rf"(?:(?i:{_SHARED_UNIT_WORDS}){_UNIT_VALUE}|{_PRIVATE_UNIT})"
-_FLOOR = r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage)|(?i:rez-de-chauss[ée]e|rdc))"
+# "3e étage", and "3e gauche" as a building's unit writes it ("esc. 2, 3e gauche")
+_FLOOR = r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage|gauche|droite)|(?i:rez-de-chauss[ée]e|rdc))"
 _UNIT_SEP = r"\s*[,/-]?\s*"
 _DWELLING = (
     rf"(?:(?i:r[ée]sidence|immeuble)\s+(?:{_CONNECTOR})?{_CAP_WORD}(?:\s+{_CAP_WORD})*{_UNIT_SEP}"
