@@ -14,7 +14,7 @@ DEV_SET = next((p for p in (s / "data" / "privacy" / "pii_dev.jsonl" for s in _S
                _SHARED[0] / "data" / "privacy" / "pii_dev.jsonl")
 OWN_SET = REPO / "tests" / "fixtures" / "privacy" / "own.jsonl"
 HELDOUT_SETS = [REPO / "tests" / "fixtures" / "privacy" / name
-                for name in ("heldout.jsonl", "heldout2.jsonl")]
+                for name in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")]
 
 FOUND = [
     # names without a civility
@@ -29,6 +29,7 @@ FOUND = [
     ("Voici mes coordonnées : Loïc Le Goff, loic@sfr.fr", "Goff"),
     ("je suis Fatima Zahra El Idrissi, maman de 3 enfants", "Idrissi"),
     ("اسمي يوسف بوعزة وأسكن في الحي", "بوعزة"),
+    ("أنا مريم بنت علي من حي السانيتاس", "علي"),  # a filiation particle inside the name
     # names written in capitals, each word of which alone looks like a French word or an acronym
     ("Le directeur PAUL MARTIN ne répond pas aux courriers.", "MARTIN"),
     ("hier j'ai croisé MOUSSA KONE devant la mairie", "KONE"),
@@ -42,12 +43,26 @@ FOUND = [
     # thanks with an adverb, coordinated with "à"; an administrative "au nom de"
     ("merci beaucoup à Awa et à Binta pour le goûter", "Binta"),
     ("le dossier CAF est au nom de Diallo Mariama depuis 2019", "Diallo"),
+    # a first name given with an age; particles; first names spelled like a simple past
+    ("chez nous il y a Yanis 14 ans et Inès (6 ans)", "Yanis"),
+    ("Mme van den Broek aide les enfants du 4e", "van den Broek"),
+    ("hier soir Moussa a réparé la porte du local", "Moussa"),
     # a namesake's first name alone is still a first name
     ("hier soir Hugo et Jules ont joué au foot derrière le gymnase", "Hugo"),
     # dates of birth, plates, flats, ids, e-mails, phones, handles
     ("ma fille née le 9 février 2008 n'a pas de lycée", "2008"),
     ("écrivez à fatou.sylla arobase yahoo point fr pour le covoiturage", "fatou.sylla"),
     ("la réunion est chez moi, 5 allée des Pins esc. B, 2e droite", "2e droite"),
+    # where in the building next to an address; a door code; two-digit years; d.o.b.
+    ("Je suis au 14 allée du Mûrier, escalier B, 3e étage gauche, code 2580B", "escalier B, 3e étage gauche"),
+    ("je suis née le 3 novembre 84 à Tours", "3 novembre 84"),
+    ("inscription : Paul Durand, d.o.b. 12.05.1961", "12.05.1961"),
+    # pregnancies, stays, allergies, addictions, sick leave
+    ("Ma femme est enceinte de jumeaux, on a besoin d'aide", "enceinte de jumeaux"),
+    ("Mon frère a été hospitalisé en psychiatrie en mars", "hospitalisé en psychiatrie"),
+    ("son fils a une allergie grave aux arachides", "allergie grave aux arachides"),
+    ("je crois qu'il est accro au protoxyde d'azote", "accro au protoxyde"),
+    ("la secrétaire ne répond pas, elle était en arrêt maladie depuis mai", "arrêt maladie"),
     ("Germaine, née en 1936, vit seule", "1936"),
     ("date de naissance : 22-09-1995", "1995"),
     ("la voiture AB-482-KF est mal garée", "AB-482-KF"),
@@ -117,6 +132,16 @@ KEPT = [
     "Les enfants jouent le soir sur le boulevard Winston Churchill.",
     "Le Carrefour Market ferme à 20h, le Leader Price à 19h.",
     "Mon chien répond au nom de Rex, il a disparu hier.",
+    # acronyms after an article, associations, countries, places that open a name, ages of no one
+    "Avec l'APL qui baisse, on ne s'en sort plus.",
+    "Le Secours populaire et les Restos du cœur cherchent des bénévoles.",
+    "Ma famille vient d'Algérie et du Sénégal, on vit à la Rabière.",
+    "Le samedi on va à l'Espace Malraux avec les jeunes.",
+    "Les enfants 3 ans et plus vont à l'atelier. Depuis 14 ans c'est pareil.",
+    "Urgent : la porte du hall de Tours Habitat est cassée.",
+    # health as a topic: "il n'y a" is about no one
+    "Beaucoup de gens ici ont du diabète et il n'y a plus qu'un seul médecin.",
+    "Les arrêts maladie des agents ralentissent tout, il faut une journée sur les allergies alimentaires.",
     # health as a topic or a facility, and words that only look like health
     "Je suis pour un centre de dialyse plus près du quartier.",
     "On a besoin d'une journée de dépistage du diabète à la maison de santé.",

@@ -19,6 +19,8 @@ from .rules import HEALTH
 
 _F = r"(?:e|é|ée)?s?"  # feminine / plural endings of an adjective or participle
 # Said of a person: "elle est diabétique", "mon fils autiste".
+# "à l'arachide", "aux noix", "au protoxyde d'azote"
+_TO_SOMETHING = r"(?:[àa]\s+l['’]|[àa]\s+la\s+|aux?\s+|[àa]\s+)[\w-]+(?:\s+d['’][\w-]+)?"
 _STATE = (
     r"diab[ée]tiques?|autistes?|asthmatiques?|[ée]pileptiques?|s[ée]ropositi(?:f|ve)s?|"
     r"dialys[ée]e?s?|greff[ée]e?s?|amput[ée]e?s?|paralys[ée]e?s?|h[ée]mipl[ée]giques?|"
@@ -26,9 +28,14 @@ _STATE = (
     r"schizophr[èe]nes?|d[ée]pressi(?:f|ve)s?|anorexiques?|boulimiques?|hyperacti(?:f|ve)s?|"
     r"alcooliques?|toxicomanes?|aveugles?(?!\s+(?:à|aux|au)\s)|non[- ]voyant(?:e|es|s)?|malvoyant(?:e|es|s)?|"
     r"(?<!bruit\s)(?<!bruits\s)sourd(?:e|es|s)?(?!\s+(?:à|aux|au)\s)|malentendant(?:e|es|s)?|muet(?:te|tes|s)?|(?:poly)?handicap[ée]e?s?|"
-    r"ob[èe]ses?|(?<!l')(?<!l’)(?<!une\s)(?<!son\s)(?<!sa\s)(?<!ses\s)(?<!les\s)(?<!des\s)(?<!leur\s)(?<!cette\s)enceintes?|dyslexiques?|dyspraxiques?|dysphasiques?|psychotiques?|"
+    r"ob[èe]ses?|(?<!l')(?<!l’)(?<!une\s)(?<!son\s)(?<!sa\s)(?<!ses\s)(?<!les\s)(?<!des\s)(?<!leur\s)(?<!cette\s)enceintes?(?:\s+de\s+(?:\d+\s+(?:mois|semaines)|jumeaux|jumelles|tripl[ée]s))?|dyslexiques?|dyspraxiques?|dysphasiques?|psychotiques?|"
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
+    # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
+    r"hospitalis[ée]e?s?(?:\s+(?:en\s+(?:psychiatrie|urgence|r[ée]animation)|\d+\s+(?:jours?|semaines?|mois)))?|"
+    r"suivie?s?\s+(?:par\s+(?:un|une|le|la)\s+psy\w*|en\s+psychiatrie)|gard[ée]e?s?\s+en\s+observation|"
+    # what someone is hooked on or allergic to: "accro au protoxyde d'azote", "allergique aux arachides"
+    rf"(?:accros?|addicts?|allergiques?)\s+{_TO_SOMETHING}|"
     r"diabetic|autistic|disabled|blind|deaf|paralysed|paralyzed|pregnant"
 )
 # Conditions, treatments and aids: nouns, with what introduces them.
@@ -47,7 +54,8 @@ _NOUN = (
     r"h[ée]patique)|covid(?:\s+long)?|pneumonie|bronchite(?:\s+chronique)?|bpco|hypertension|"
     r"ob[ée]sit[ée]|an[ée]mie|dyslexie|dyspraxie|surdit[ée]|c[ée]cit[ée]|paralysie|addiction|"
     r"alcoolisme|toxicomanie|d[ée]mence|psychose|phobie|migraines?|cirrhose|hernie\s+discale|"
-    r"fausse\s+couche|grossesse|handicap(?:\s+(?:moteur|mental|visuel|auditif|psychique|cognitif|lourd))?|"
+    r"fausse\s+couche|grossesse|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
+    rf"allergies?(?:\s+(?:grave|s[ée]v[èe]re|alimentaire))?(?:\s+{_TO_SOMETHING})?|handicap(?:\s+(?:moteur|mental|visuel|auditif|psychique|cognitif|lourd))?|"
     r"dialyse|chimio(?:th[ée]rapie)?|radioth[ée]rapie|m[ée]thadone|insuline|sous\s+oxyg[èe]ne|"
     r"antid[ée]presseurs|anxiolytiques|neuroleptiques|morphine|r[ée][ée]ducation|en\s+psychiatrie|"
     r"sous\s+traitement|pathologies?|en\s+fauteuil(?:\s+roulant)?|fauteuil\s+roulant|d[ée]ambulateur|b[ée]quilles|proth[èe]ses?|appareil\s+auditif|"
@@ -110,7 +118,7 @@ _PERSON = re.compile(
     rf"|\b(?:le|la|un|une|cette|ce)\s+(?:petite?|jeune|vieille|vieux|dame|monsieur|gardienne?|"
     rf"voisine?|fils|fille)\b(?!\s+(?:le|la)\s)"
     # A pronoun about someone, not "il faut", "il y a", "il est important de".
-    r"|\b(?:il|elle|ils|elles)\s+(?!(?:y|faut|faudrait|fallait|paraît|parait|semble|s['’]agit|"
+    r"|\b(?:il|elle|ils|elles)\s+(?!(?:y|n['’]y|ne\s+(?:faut|fallait|reste|suffit|manque)|faut|faudrait|fallait|paraît|parait|semble|s['’]agit|"
     r"suffit|manque|existe|reste|pleut|vaut|est\s+(?:temps|important|urgent|n[ée]cessaire|"
     r"possible|impossible|difficile|dommage|interdit|normal|clair|vrai|[ée]vident|inadmissible|"
     r"inacceptable|honteux|indispensable|grand\s+temps))\b)\w"
@@ -150,10 +158,12 @@ hernie grossesse chimio radioth méthadone methadone insuline antidép antidep a
 neurolept morphine rééduc reeduc psychiatr patholog déambul deambul béquille bequille prothès
 prothes auditif maladie syndrome angoisse panique respirat psycholog psychiq mentaux rénaux
 renaux neurolog cognitif anxieux alimentaires diabetes autism asthma dementia depression
-epilepsy stroke dialysis chemo wheelchair blind deaf disabled pregnant
+epilepsy stroke dialysis chemo wheelchair blind deaf disabled pregnant hospitalis allerg
+anaphyla quincke accro addict observation psy maladie
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
-                "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur")
+                "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
+                "arrêt maladie", "arret maladie")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

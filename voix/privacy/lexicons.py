@@ -52,8 +52,12 @@ def _french_forms():
     adverbs = lookups.get_table("lemma_index").get(get_string_id("adv"), ())
     function_words = frozenset(_fold(w) for w in STOP_WORDS if len(w) >= 4)
     # lemma_lookup is keyed by the hashes of ~216,000 inflected forms ("toits", "réparent"):
-    # keep the hashes (small ints), not the table.
-    return (frozenset(forms), frozenset(lookup.keys()), function_words,
+    # keep the hashes (small ints), not the table. Less the simple past of -er verbs ("lina",
+    # "moussa", "mina", "rosa"): a literary tense nobody writes here, and the spelling of
+    # many first names; a word that is a lemma too stays ("cela").
+    er_verbs = {lemma for lemmas in lookup.values() for lemma in lemmas if lemma.endswith("er")}
+    simple_past = {get_string_id(verb[:-2] + "a") for verb in er_verbs if _fold(verb[:-2] + "a") not in forms}
+    return (frozenset(forms), frozenset(lookup.keys()) - simple_past, function_words,
             frozenset(_fold(w) for w in adverbs if len(w) >= 4))
 
 

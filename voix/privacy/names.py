@@ -61,17 +61,25 @@ _POINTER_CUE = (
     # Endearments: "ma petite Jade", "mon grand Ilyes", "ma chérie Inès" (capitalised only:
     # "mon grand appartement" is no one).
     rf"|{_POSSESSIVE}\s+(?:petite?s?|grande?s?|ch[ée]rie?s?|puce|loulou))(?:\s+[àa]u?x?)?)\s+"
-    r"(?:[dl]['’])?"
+    r"(?:d['’])?"  # "auprès d'Ousmane"; not "avec l'APL": a name takes no article
 )
 # "la maman de Noé", "le fils de Mme ...": a relative of someone named.
 _OF_CUE = rf"(?i:\b(?:le|la|les|the)\s+{_KIN}\s+(?:de|d['’]|of)\s*)"
-_NAME_RUN = rf"{_CAP}(?:[ \u00a0]+(?:(?:ben|bin|bent|el|al|da|de|di|dos|van|von|le|la|ibn|ould)[ \u00a0]+)?{_CAP}){{0,3}}"
+_NAME_RUN = (rf"{_CAP}(?:[ \u00a0]+(?:(?:ben|bin|bent|el|al|da|de|di|dos|van|von|den|der|le|la|ibn|ould)[ \u00a0]+"
+             rf"|(?:van|von)[ \u00a0]+(?:der|den|de)[ \u00a0]+)?{_CAP}){{0,3}}")  # "Pieter van der Berg"
 _ANY_RUN = rf"{_WORD}(?:[ \u00a0]+{_WORD}){{0,4}}"
 
 _KIN_NAME = re.compile(_KIN_CUE + rf"(?P<name>{_ANY_RUN})")
 _INTRO_NAME = re.compile(_INTRO_CUE + rf"(?P<name>{_ANY_RUN})")
 _POINTER_NAME = re.compile(rf"(?:{_POINTER_CUE}|{_OF_CUE})(?P<name>{{_NAME_RUN}})".replace("{_NAME_RUN}", _NAME_RUN))
-_ARABIC_INTRO = re.compile(r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){0,2})")
+# Up to three words, each after a filiation particle too ("فاطمة الزهراء بن يوسف").
+# "Yanis 14 ans", "Inès (6 ans)", "Adam, 8 mois": a first name given with an age.
+_AGED_NAME = re.compile(
+    rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP})?)[ \u00a0]*,?[ \u00a0]*\(?\d{{1,2}}[ \u00a0]*(?:ans|mois)\b"
+)
+_ARABIC_INTRO = re.compile(
+    r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+(?:(?:بن|بنت|ابن|ولد)\s+)?[\u0621-\u064a]+){0,2})"
+)
 # "Ibrahima Sy, [téléphone]", "Marc 06...": a signature right before contact details.
 _SIGNATURE = re.compile(
     rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP}){{0,3}})\s*[,:-]?\s*(?=\[(?:téléphone|email|adresse)\])"
@@ -103,7 +111,7 @@ _NOT_NAME = frozenset(lexicons.fold(w) for w in (
     "mon ma mes son sa ses notre votre leur ce cette je tu il elle on nous vous ils elles "
     "qui que quoi est suis sont ai a bonjour bonsoir salut merci cordialement signe signee svp stp "
     "the of and my mr mrs ms dear".split()))
-_PARTICLES = frozenset("le la de da del di dos van von el al ben bin ibn ould ter".split())
+_PARTICLES = frozenset("le la de da del di dos van von den der el al ben bin ibn ould ter ten".split())
 _SENTENCE_END = frozenset('.!?:;\n«"(')
 
 
@@ -180,7 +188,7 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
     if first >= len(words):
         return None
     # Stop at the first non-name word ("Karim est venu"); particles inside a name stay
-    # ("Loïc Le Goff", "Fatima Zahra El Idrissi").
+    # ("Loïc Le Goff", "Fatima Zahra El Idrissi", "Pieter van der Berg").
     last = first
     if words[first].group()[:1].isupper():  # "Grace Okonkwo from": a capitalised name ends at lowercase
         lowercase_ok = False
@@ -190,9 +198,13 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
             break
         if _is_name_word(nxt, lowercase_ok, after_name=True):
             last += 1
-        elif (lexicons.fold(nxt) in _PARTICLES and last + 2 < len(words)
-              and words[last + 2].group()[:1].isupper()):
-            last += 2
+        elif lexicons.fold(nxt) in _PARTICLES:
+            surname = last + 2
+            if lexicons.fold(nxt) in ("van", "von") and surname < len(words) and lexicons.fold(words[surname].group()) in _PARTICLES:
+                surname += 1  # "van der Berg", not "Nadia de la PMI"
+            if surname >= len(words) or not words[surname].group()[:1].isupper():
+                break
+            last = surname
         else:
             break
     return start + words[first].start(), start + words[last].end()
@@ -203,8 +215,12 @@ _LAST_CAPITALISED = re.compile(rf"(?<![^\W\d_]){_CAP}[ \u00a0]+$")
 
 def _is_place(text, start):
     """After a place word ("école Paul Bert", "rue de Kléber"), also across the capitalised
-    words of the same name ("boulevard Winston Churchill": Churchill too)."""
+    words of the same name ("boulevard Winston Churchill": Churchill too), or a name that
+    starts with one ("l'Espace Malraux")."""
     if text[start:start + 5] in ("Saint", "Saint-"):
+        return True
+    first = _LETTERS.match(text, start)
+    if first and _PLACE_BEFORE.search(text, start, first.end()):
         return True
     before = text[max(0, start - 80):start]
     for _ in range(3):
@@ -274,13 +290,27 @@ def cue_spans(text):
             if trimmed and not _is_place(text, trimmed[0]):
                 spans.append(trimmed)
             lowercase_ok = pattern is not _POINTER_NAME
+    for m in _AGED_NAME.finditer(text) if " ans" in text or " mois" in text else ():
+        trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
+        if trimmed and not _is_place(text, trimmed[0]) and not _french_opening(text, trimmed[0]):
+            spans.append(trimmed)
     if _ARABIC_LETTER.search(text):
         spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
     for m in _SIGNATURE.finditer(text) if "[" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
-        if trimmed and not _is_place(text, trimmed[0]):
+        if not trimmed or _is_place(text, trimmed[0]):
+            continue
+        label = " " not in text[trimmed[0]:trimmed[1]] and text[trimmed[1]:].lstrip().startswith(":")
+        if not (label and _french_opening(text, trimmed[0])):  # "Urgent : [adresse]" is a label
             spans.append(trimmed)
     return spans
+
+
+def _french_opening(text, start):
+    """A French word where a sentence or a list item starts ("Enfants 3 ans et plus")."""
+    before = text[:start]
+    return (lexicons.french_word(_LETTERS.match(text, start).group())
+            and (_at_sentence_start(before) or _at_new_item(before)))
 
 
 def needs_model(text) -> bool:
@@ -446,6 +476,8 @@ _AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
 
 
 def _acronym(word):
+    elided = _ELIDED.match(word)  # "l'APL"
+    word = word[elided.end():] if elided else word
     return bool(_ACRONYM.fullmatch(word)) and len(word) <= 4
 
 
@@ -610,8 +642,8 @@ def coordinated(text):
         for m in _COORDINATED.finditer(text):
             group = "name" if m.group("name") else "before"
             trimmed = _trim_run(text, *m.span(group), lowercase_ok=False)
-            if not trimmed or _is_place(text, trimmed[0]):
-                continue
+            if not trimmed or _is_place(text, trimmed[0]) or _in_protected_phrase(text, *trimmed):
+                continue  # "Tours Habitat, [nom]": not a name
             first = text[trimmed[0]:trimmed[1]].split()[0]
             # A capitalised word inside a sentence joined to a name is a name even when it
             # is also a French word ("Lina", "Rose"), unless it is an acronym.

@@ -69,10 +69,10 @@ _MONTH = (
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d"
-    rf"|(?:1er\s+|\d{{1,2}}\s+)?(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
+    rf"|(?:1er|\d{{1,2}})\s+(?i:{_MONTH})\s+(?:19|20)?\d\d|(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
 )
 _BIRTH = (
-    r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born)"
+    r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born|d\.?o\.?b\.?|date\s+of\s+birth)"
     rf"\s*(?::|(?i:le|en|on|in)\b)?\s*)(?P<dob>{_DATE})"
 )
 
@@ -125,7 +125,8 @@ _SHARED_UNIT_WORDS = r"b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage"
 _PRIVATE_UNIT = rf"(?i:{_PRIVATE_UNIT_WORDS}){_UNIT_VALUE}"
 _UNIT = rf"(?:(?i:{_SHARED_UNIT_WORDS}){_UNIT_VALUE}|{_PRIVATE_UNIT})"
 # "3e étage", and "3e gauche" as a building's unit writes it ("esc. 2, 3e gauche")
-_FLOOR = r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage|gauche|droite)|(?i:rez-de-chauss[ée]e|rdc))"
+_FLOOR = (r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage(?:\s+(?:gauche|droite))?|gauche|droite)"
+          r"|(?i:rez-de-chauss[ée]e|rdc))")
 _UNIT_SEP = r"\s*[,/-]?\s*"
 _DWELLING = (
     rf"(?:(?i:r[ée]sidence|immeuble)\s+(?:{_CONNECTOR})?{_CAP_WORD}(?:\s+{_CAP_WORD})*{_UNIT_SEP}"
@@ -156,6 +157,7 @@ _TITLE = (
 )
 # Shops named like a person: "Monsieur Bricolage", "Madame Figaro".
 _BRAND_AFTER_CIVILITY = r"(?:Bricolage|Meuble|Store|Propre|Figaro|Cuisine)\b"
+_NAME_PARTICLE = r"(?i:van|von|den|der|ten|ter|da|del|della|di|dos|das|ben|bin|ibn|ould|el|al)"
 _CIVIL_NAME = (
     r"(?:(?:M\.\s*|(?i:mr|mrs|ms|miss|mme|mmes|mlle|mlles|melle|dr)(?:\.\s*|\s+)"
     r"|(?i:monsieur|madame|mademoiselle)\s+)"
@@ -163,8 +165,9 @@ _CIVIL_NAME = (
     # Doctors are "le docteur généraliste" as often as "Docteur Martin".
     rf"|(?i:docteur|professeur)\s+(?!{_TITLE}){_CAP_WORD})"
     # Only capitalised words extend a name ("Jean Dupont", "Le Gall"), so a
-    # lowercase "madame benali nous a dit" stops after the surname.
-    rf"(?:[^\S\n]+(?!{_STOP}){_CAP_WORD}){{0,3}}"
+    # lowercase "madame benali nous a dit" stops after the surname; particles that are no
+    # French word may come before them ("Mme van den Broek", "M. Ould Ahmed").
+    rf"(?:[^\S\n]+(?:{_NAME_PARTICLE}[^\S\n]+)*(?!{_STOP}){_CAP_WORD}){{0,3}}"
 )
 
 # Case-file ids are only recognisable next to the word that announces them;
@@ -207,7 +210,7 @@ _RARE_KINDS = {
 # building before its value (every dwelling holds one), so neither "une", "ne marche pas"
 # nor "la porte du hall" wakes the scan (they were in most answers).
 _RARE_HINT = re.compile(
-    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_]))|naissance|ddn|born|lieu-?dit|hameau|"
+    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_]))|naissance|ddn|born|d\.?o\.?b\b|of\s+birth|lieu-?dit|hameau|"
     # _UNIT_VALUE as it reads in lowercase
     rf"(?:{_SHARED_UNIT_WORDS}|{_PRIVATE_UNIT_WORDS})\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
 )
@@ -220,6 +223,13 @@ _RARE_HINT = re.compile(
 _START = (
     r"(?<![\w@.])(?=[\d+@A-ZÀ-Þ]|(?i:m[rs]|miss|mm|ml|mel|mon|mad|d[or]|prof|n[°ºou]|dos|alloc|matr|"
     r"r[ée]f|ident|contr|snap|insta|tik|twit|face|fb|tele|disc|link|pseudo)|[acdfilmnprst][^\W_]*_)"
+)
+# Where in the building, next to an address already found: one household ("[adresse], 3e
+# étage gauche", "bat D, [adresse]", "[adresse], escalier B, code 2580"), when a floor or a
+# stair alone is kept ("au 12e étage").
+_DOOR_CODE = r"(?i:digicode|code(?:\s+(?:porte|portail|d['’]entr[ée]e|interphone|d['’]acc[èe]s))?)\s*:?\s*(?:\[numéro\]|\w*\d\w*)"
+_NEXT_TO_ADDRESS = re.compile(
+    rf"(?:(?:{_UNIT}|{_FLOOR}){_UNIT_SEP})*\[adresse\](?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}|{_DOOR_CODE}))*"
 )
 _PII = re.compile(_START + "(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items()) + ")")
 _RARE = re.compile(r"(?<![\w@.])(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _RARE_KINDS.items()) + ")")
@@ -298,4 +308,6 @@ def scrub(text: str) -> str:
     text = _PII.sub(_replace, text)
     if _RARE_HINT.search(text.lower()):
         text = _RARE.sub(_replace, text)
+    if ADDRESS in text:
+        text = _NEXT_TO_ADDRESS.sub(ADDRESS, text)
     return text
