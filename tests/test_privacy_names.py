@@ -14,7 +14,7 @@ DEV_SET = next((p for p in (s / "data" / "privacy" / "pii_dev.jsonl" for s in _S
                _SHARED[0] / "data" / "privacy" / "pii_dev.jsonl")
 OWN_SET = REPO / "tests" / "fixtures" / "privacy" / "own.jsonl"
 HELDOUT_SETS = [REPO / "tests" / "fixtures" / "privacy" / name
-                for name in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")]
+                for name in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl")]
 
 FOUND = [
     # names without a civility
@@ -63,6 +63,17 @@ FOUND = [
     ("son fils a une allergie grave aux arachides", "allergie grave aux arachides"),
     ("je crois qu'il est accro au protoxyde d'azote", "accro au protoxyde"),
     ("la secrétaire ne répond pas, elle était en arrêt maladie depuis mai", "arrêt maladie"),
+    ("Mon amie est à l'hôpital depuis lundi, qui peut nourrir son chat ?", "à l'hôpital"),
+    ("Mon mari il est malade des reins, il ne peut plus monter", "malade des reins"),
+    ("Je marche mal depuis ma fracture du col du fémur", "fracture du col du fémur"),
+    ("il a le dos cassé depuis un accident de chantier, invalidité 80 %", "invalidité 80 %"),
+    ("Il est diabétique, à moitié aveugle, et il a été amputé d'un orteil", "à moitié aveugle"),
+    ("Mon neveu fume du crack et il a fait une overdose, il est en réanimation", "en réanimation"),
+    # a name found once is scrubbed where it is written again
+    ("Inscription : Lina BENALI, 8 ans. Allergie aux arachides pour Lina (PAI).", "Lina"),
+    ("Ma fille Rose aime le judo. Rose a 6 ans.", "Rose"),
+    # case numbers after "procès-verbal", "RG"
+    ("Numéro de procès-verbal 2024/00873, rien depuis", "2024/00873"),
     ("Germaine, née en 1936, vit seule", "1936"),
     ("date de naissance : 22-09-1995", "1995"),
     ("la voiture AB-482-KF est mal garée", "AB-482-KF"),
@@ -139,6 +150,9 @@ KEPT = [
     "Le samedi on va à l'Espace Malraux avec les jeunes.",
     "Les enfants 3 ans et plus vont à l'atelier. Depuis 14 ans c'est pareil.",
     "Urgent : la porte du hall de Tours Habitat est cassée.",
+    "Merci aux Restos du cœur et au Secours populaire pour la distribution.",
+    "Pour les jours d'enfant malade, appelez le 0 800 47 33 33, c'est gratuit.",
+    "L'Aïd el-Kebir tombe en juin, Bom dia à la famille au Portugal.",
     # health as a topic: "il n'y a" is about no one
     "Beaucoup de gens ici ont du diabète et il n'y a plus qu'un seul médecin.",
     "Les arrêts maladie des agents ralentissent tout, il faut une journée sur les allergies alimentaires.",
@@ -165,6 +179,16 @@ def test_finds_personal_data(text, secret):
 @pytest.mark.parametrize("text", KEPT)
 def test_keeps_what_the_analysis_needs(text):
     assert scrub(text) == text
+
+
+def test_a_name_is_scrubbed_where_it_is_written_again_but_a_french_word_the_model_alone_saw_is_not():
+    from voix.privacy.names import echoes
+
+    assert echoes("Allergie aux arachides pour Lina.", set(), {"Lina"}) == "Allergie aux arachides pour [nom]."
+    assert echoes("Rose a 6 ans.", {"Rose"}, set()) == "[nom] a 6 ans."  # a cue found her
+    # the model called "Privatiser FRANCE-TELEVISION" a person: the verb stays at other items
+    assert echoes("  Privatiser LA POSTE", set(), {"Privatiser"}) == "  Privatiser LA POSTE"
+    assert echoes("le collège Rabelais", {"Rabelais"}, set()) == "le collège Rabelais"  # a place there
 
 
 @pytest.mark.parametrize("text", [t for t, _ in FOUND] + KEPT)

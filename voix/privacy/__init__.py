@@ -33,13 +33,16 @@ class Scrubbed:
 
 
 def _before_model(text):
+    """The text after the rules and the cues, and the words of the names the cues found."""
     text = scrub_rules(text)
-    return names.replace_spans(text, names.cue_spans(text))
+    spans = names.cue_spans(text)
+    return names.replace_spans(text, spans), names.name_words(text, spans)
 
 
-def _after_model(text, ents, english=None, in_english=None):
+def _after_model(text, cue_names, ents, english=None, in_english=None):
     spans, unsure = names.model_spans(text, ents, english, in_english=in_english) if ents else ([], [])
-    text = names.coordinated(names.replace_spans(text, spans))
+    model_names = names.name_words(text, spans, runs_only=True)
+    text = names.echoes(names.coordinated(names.replace_spans(text, spans)), cue_names, model_names)
     text = health.scrub(text)
     unsure += [w for w in names.leftover_unsure(text) if w not in unsure]
     unsure += [m.group() for m in _LONG_DIGITS.finditer(text)]
@@ -60,7 +63,7 @@ def _batch_english(texts):
 
 def analyse_many(texts):
     """Scrub several texts; the NER model sees only those that need it, in one batch."""
-    staged = [_before_model(t) for t in texts]
+    staged, cue_names = zip(*map(_before_model, texts)) if texts else ((), ())
     english = _batch_english(texts)  # for texts that do not say their language
     # The gate reads the text as it will be after coordination ("[nom] et Samira" becomes
     # "[nom] et [nom]" anyway); the model, when it runs, still reads the text before.
@@ -80,7 +83,7 @@ def analyse_many(texts):
     if todo:
         for i, found in zip(todo, _entities_in_windows([staged[i] for i in todo])):
             ents[i] = found
-    return [_after_model(t, e, english, r) for t, e, r in zip(staged, ents, readers)]
+    return [_after_model(t, n, e, english, r) for t, n, e, r in zip(staged, cue_names, ents, readers)]
 
 
 def _entities_in_windows(texts):

@@ -19,6 +19,12 @@ from .rules import HEALTH
 
 _F = r"(?:e|é|ée)?s?"  # feminine / plural endings of an adjective or participle
 # Said of a person: "elle est diabétique", "mon fils autiste".
+_ORGAN = (
+    r"(?:poumons?|sein|seins|foie|pied|pieds|jambes?|bras|mains?|[œo]e?il|yeux|c[œo]e?ur|reins?|"
+    r"c[ôo]lon|cerveau|peau|prostate|estomac|pancr[ée]as|gorge|dos|hanches?|genoux?|os|sang|"
+    r"ut[ée]rus|ovaires?|thyro[ïi]de|vessie|intestins?|moelle|rate|cou|c[ôo]t[ée]\s+(?:gauche|droit)|"
+    r"orteils?|doigts?|f[ée]mur|poignets?|chevilles?|[ée]paules?|bassin|cr[âa]ne|colonne(?:\s+vert[ée]brale)?)"
+)
 # "à l'arachide", "aux noix", "au protoxyde d'azote"
 _TO_SOMETHING = r"(?:[àa]\s+l['’]|[àa]\s+la\s+|aux?\s+|[àa]\s+)[\w-]+(?:\s+d['’][\w-]+)?"
 _STATE = (
@@ -32,6 +38,8 @@ _STATE = (
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
     # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
+    rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"  # not "enfant malade"
+    rf"op[ée]r[ée]e?s?(?=\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*{_ORGAN})|"
     r"hospitalis[ée]e?s?(?:\s+(?:en\s+(?:psychiatrie|urgence|r[ée]animation)|\d+\s+(?:jours?|semaines?|mois)))?|"
     r"suivie?s?\s+(?:par\s+(?:un|une|le|la)\s+psy\w*|en\s+psychiatrie)|gard[ée]e?s?\s+en\s+observation|"
     # what someone is hooked on or allergic to: "accro au protoxyde d'azote", "allergique aux arachides"
@@ -39,11 +47,6 @@ _STATE = (
     r"diabetic|autistic|disabled|blind|deaf|paralysed|paralyzed|pregnant"
 )
 # Conditions, treatments and aids: nouns, with what introduces them.
-_ORGAN = (
-    r"(?:poumons?|sein|seins|foie|pied|pieds|jambes?|bras|mains?|[œo]e?il|yeux|c[œo]e?ur|reins?|"
-    r"c[ôo]lon|cerveau|peau|prostate|estomac|pancr[ée]as|gorge|dos|hanches?|genoux?|os|sang|"
-    r"ut[ée]rus|ovaires?|thyro[ïi]de|vessie|intestins?|moelle|rate|cou|c[ôo]t[ée]\s+(?:gauche|droit))"
-)
 _NOUN = (
     r"diab[èe]te|autisme|asthme|cancers?|leuc[ée]mie|lymphome|tumeurs?|sida|vih|h[ée]patite(?:\s+[abc])?|"
     r"tuberculose|alzheimer|parkinson|avc|infarctus|crise\s+cardiaque|[ée]pilepsie|d[ée]pression|"
@@ -54,7 +57,13 @@ _NOUN = (
     r"h[ée]patique)|covid(?:\s+long)?|pneumonie|bronchite(?:\s+chronique)?|bpco|hypertension|"
     r"ob[ée]sit[ée]|an[ée]mie|dyslexie|dyspraxie|surdit[ée]|c[ée]cit[ée]|paralysie|addiction|"
     r"alcoolisme|toxicomanie|d[ée]mence|psychose|phobie|migraines?|cirrhose|hernie\s+discale|"
-    r"fausse\s+couche|grossesse|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
+    r"fausse\s+couche|grossesse|overdoses?|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
+    r"(?<=est\s)[àa]\s+l['’]h[ôo]pital|(?<=[ée]tait\s)[àa]\s+l['’]h[ôo]pital|"
+    rf"fractures?(?:\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN})?|"
+    rf"(?:{_ORGAN})\s+cass[ée]e?s?|invalidit[ée](?:\s+(?:de\s+|[àa]\s+)?\d+\s*%)?|"
+    r"taux\s+d['’]incapacit[ée](?:\s+(?:de\s+)?\d+\s*%)?|"
+    r"(?:fume|fumait|prend|prenait|consomme|consommait|sniffe)\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
+    r"(?:crack|coca[ïi]ne|h[ée]ro[ïi]ne|cannabis|shit|beuh|drogues?|ecstasy|protoxyde(?:\s+d['’]azote)?)|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
     rf"allergies?(?:\s+(?:grave|s[ée]v[èe]re|alimentaire))?(?:\s+{_TO_SOMETHING})?|handicap(?:\s+(?:moteur|mental|visuel|auditif|psychique|cognitif|lourd))?|"
     r"dialyse|chimio(?:th[ée]rapie)?|radioth[ée]rapie|m[ée]thadone|insuline|sous\s+oxyg[èe]ne|"
     r"antid[ée]presseurs|anxiolytiques|neuroleptiques|morphine|r[ée][ée]ducation|en\s+psychiatrie|"
@@ -65,7 +74,7 @@ _NOUN = (
     r"neurologique|d[ée]g[ée]n[ée]rative|auto-?immune|incurable|cardiaque|du\s+\w+)|"
     r"(?:crises?|attaques?)\s+(?:d['’]|de\s+)\s*(?:[ée]pilepsie|angoisse|panique|asthme|[ée]pilepsie)|"
     r"(?:probl[èe]mes?|troubles?)\s+(?:cardiaques|de\s+c[œo]e?ur|respiratoires|psychiatriques|"
-    r"psychologiques|psychiques|mentaux|de\s+sant[ée](?:\s+mentale)?|r[ée]naux|de\s+dos|"
+    r"psychologiques|psychiques|mentaux|de\s+sant[ée](?:\s+mentale)?|r[ée]naux|de\s+dos|d['’]alcool|de\s+drogues?|"
     r"neurologiques|autistiques|bipolaires|du\s+comportement|de\s+l['’]attention|"
     r"du\s+spectre\s+autistique|d['’]audition|de\s+vue|cognitifs|anxieux|alimentaires)|"
     r"diabetes|autism|asthma|dementia|depression|epilepsy|stroke|dialysis|chemo(?:therapy)?|"
@@ -101,7 +110,7 @@ _NOT_MEDICAL = frozenset(
     "grossophobie négrophobie".split()
 )
 
-_ADJ_RE = rf"(?<![\w-])(?:{_STATE})(?![\w-]){_QUALIFIER}"
+_ADJ_RE = rf"(?<![\w-])(?:(?:[àa]\s+moiti[ée]|presque|compl[èe]tement|totalement)\s+)?(?:{_STATE})(?![\w-]){_QUALIFIER}"
 _NOUN_RE = rf"(?<![\w-]){_INTRO}(?:{_NOUN})(?![\w-]){_QUALIFIER}"
 _CONDITION_RE = re.compile(rf"(?i:{_NOUN_RE}|{_ADJ_RE})")
 _GIVEN_RE = re.compile(rf"(?i:{_GIVEN}(?P<word>{_MEDICAL_SUFFIX})(?![\w-]))")
@@ -159,11 +168,14 @@ neurolept morphine rééduc reeduc psychiatr patholog déambul deambul béquille
 prothes auditif maladie syndrome angoisse panique respirat psycholog psychiq mentaux rénaux
 renaux neurolog cognitif anxieux alimentaires diabetes autism asthma dementia depression
 epilepsy stroke dialysis chemo wheelchair blind deaf disabled pregnant hospitalis allerg
-anaphyla quincke accro addict observation psy maladie
+anaphyla quincke accro addict observation psy maladie malade fractur invalidit incapacit
+overdose réanimation reanimation palliatif crack cocaïne cocaine héroïne heroine cannabis shit
+beuh drogue ecstasy protoxyde opéré opere hôpital hopital
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
-                "arrêt maladie", "arret maladie")
+                "arrêt maladie", "arret maladie", "soins intensifs",
+                "dos cass", "bras cass", "jambe cass", "pied cass", "main cass")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

@@ -95,7 +95,7 @@ _PLACE_BEFORE = re.compile(
     r"(?i:\b(?:[ée]cole|coll[èe]ge|lyc[ée]e|groupe\s+scolaire|maternelle|primaire|h[ôo]pital|"
     r"clinique|chu|gymnase|stade|piscine|m[ée]diath[èe]que|biblioth[èe]que|centre(?:\s+social)?|"
     r"maison(?:\s+de\s+quartier)?|salle|parc|jardin|square|place|rue|avenue|av\.?|bd|boulevard|"
-    r"all[ée]e|impasse|quai|pont|cit[ée]|r[ée]sidence|quartier|espace|complexe|halle|mjc|"
+    r"all[ée]e|impasse|quai|pont|cit[ée]s?|r[ée]sidences?|quartiers?|espace|complexe|halle|mjc|"
     r"cr[èe]che|ehpad|foyer|station|arr[êe]t|tram|rond-point|institut|fondation|association|"
     r"cours|chemin|passage|campus|facult[ée]|fac|universit[ée]|iut|cin[ée]ma|th[ée][âa]tre|"
     r"mus[ée]e|[ée]glise|mosqu[ée]e|temple|synagogue|paroisse|terrain|city-stade|gare|"
@@ -287,8 +287,8 @@ def cue_spans(text):
                 # name from a word, so only a capitalised one counts ("I am Grace").
                 lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
-            if trimmed and not _is_place(text, trimmed[0]):
-                spans.append(trimmed)
+            if trimmed and not _is_place(text, trimmed[0]) and not _in_protected_phrase(text, *trimmed):
+                spans.append(trimmed)  # not "merci aux Restos du cœur"
             lowercase_ok = pattern is not _POINTER_NAME
     for m in _AGED_NAME.finditer(text) if " ans" in text or " mois" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
@@ -562,7 +562,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
             continue
         trimmed = _trim_run(text, start, end, lowercase_ok=False)
         if (not trimmed or lexicons.protected(text[trimmed[0]:trimmed[1]])
-                or _is_place(text, trimmed[0])):
+                or _is_place(text, trimmed[0]) or _in_protected_phrase(text, *trimmed)):
             continue
         words = re.findall(_WORD, text[trimmed[0]:trimmed[1]])
         unknown = [w for w in words if not lexicons.french_word(w) and not _acronym(w)
@@ -656,5 +656,28 @@ def coordinated(text):
     return text
 
 
+def name_words(text, spans, *, runs_only=False):
+    """The capitalised words of the names at ``spans`` of ``text``, for `echoes`. With
+    ``runs_only``, of names of two words or more only: a single word the model calls a
+    person is too weak a sign to scrub it everywhere."""
+    return {w for start, end in spans if not runs_only or len(re.findall(_WORD, text[start:end])) >= 2
+            for w in _CAP_TOKEN.findall(text, start, end) if len(w) >= 3}
+
+
+def echoes(text, cue_words, model_words):
+    """A name found in one place and still written in another ("ma fille Rose ... Rose a
+    6 ans"): its words are scrubbed wherever they are left capitalised, unless protected or
+    a place there. A French word of a name only the model saw is not scrubbed where a
+    sentence or an item starts ("Privatiser FRANCE-TELEVISION ... Privatiser LA POSTE")."""
+    spans = []
+    for m in _CAP_TOKEN.finditer(text) if cue_words or model_words else ():
+        word = m.group()
+        if word in cue_words or word in model_words and not _french_opening(text, m.start()):
+            if not (lexicons.protected(word) or lexicons.grammar_word(word) or _is_place(text, m.start())
+                    or _in_protected_phrase(text, m.start(), m.end())):
+                spans.append(m.span())
+    return replace_spans(text, spans)
+
+
 __all__ = ["cue_spans", "needs_model", "model_spans", "leftover_unsure", "replace_spans",
-           "coordinated", "PLACEHOLDERS"]
+           "coordinated", "name_words", "echoes", "PLACEHOLDERS"]

@@ -50,9 +50,10 @@ _BANK_OR_NIR = (
     rf"{_SEP}?\d{{3}}{_SEP}?\d{{3}}(?:{_SEP}?\d\d)?\b"  # NIR, key optional
 )
 
+# 08 numbers (0 800 free lines, 0 820...) are services', never a person's.
 _PHONE = (
     rf"(?<![\w+])(?:(?:\+|00){_SEP}?33{_SEP}?(?:\(0\){_SEP}?)?|0)"
-    rf"[1-9](?:{_SEP}?\d){{8}}(?!\d)"
+    rf"[1-79](?:{_SEP}?\d){{8}}(?!\d)"
 )
 # "zéro six quarante-deux dix-huit...": numbers spelled out to get past form checks.
 _NUMBER_WORD = (
@@ -175,8 +176,8 @@ _CIVIL_NAME = (
 # a keyword or a second pass would eat the next number (idempotence).
 _FILE_ID = (
     r"(?P<kw>(?<!\[)(?i:n[°º]|no\b\.?|num[ée]ro|num\b\.?|dossier|allocataire|"
-    r"matricule|r[ée]f[ée]rence|r[ée]f\b\.?|identifiant|contrat)"
-    r"(?:[\s:]+[^\W\d_]+(?:['’][^\W\d_]+)?){0,3}?[\s:#°]*)"
+    r"matricule|r[ée]f[ée]rence|r[ée]f\b\.?|identifiant|contrat|proc[èe]s-verbal|pv\b|rg\b|plainte|r[ée]c[ée]piss[ée])"
+    r"(?:[\s:]+[^\W\d_]+(?:['’-][^\W\d_]+)*){0,3}?[\s:#°]*)"
     r"(?!\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)(?=(?:[A-Za-z/-]*\d){5})"
     r"\b[A-Za-z]{0,4}\d[\dA-Za-z]*(?:[-/][\dA-Za-z]+)*\b"
 )
@@ -222,7 +223,7 @@ _RARE_HINT = re.compile(
 # ("la", "de", "pour") cost twice as much (docs/bench.md).
 _START = (
     r"(?<![\w@.])(?=[\d+@A-ZÀ-Þ]|(?i:m[rs]|miss|mm|ml|mel|mon|mad|d[or]|prof|n[°ºou]|dos|alloc|matr|"
-    r"r[ée]f|ident|contr|snap|insta|tik|twit|face|fb|tele|disc|link|pseudo)|[acdfilmnprst][^\W_]*_)"
+    r"r[ée]f|ident|contr|proc[èe]s|plainte|rg\b|pv\b|r[ée]c[ée]piss|snap|insta|tik|twit|face|fb|tele|disc|link|pseudo)|[acdfilmnprst][^\W_]*_)"
 )
 # Where in the building, next to an address already found: one household ("[adresse], 3e
 # étage gauche", "bat D, [adresse]", "[adresse], escalier B, code 2580"), when a floor or a
@@ -247,6 +248,8 @@ def _is_number_not_id(text: str, match: re.Match) -> bool:
         return True
     if all(_YEAR.fullmatch(g) for g in groups):  # "2019-2024"
         return True
+    if "".join(groups).startswith("08") and sum(len(g) for g in groups) == 10:
+        return True  # a service's line: "0 800 47 33 33" (see _PHONE)
     if len(groups) == 3 and len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) in (2, 4):
         return True  # a date: 12/03/2024
     thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
