@@ -13,8 +13,7 @@ _SHARED = [REPO.parent / "shared", Path("/work/shared")]  # ../shared, or the sh
 DEV_SET = next((p for p in (s / "data" / "privacy" / "pii_dev.jsonl" for s in _SHARED) if p.exists()),
                _SHARED[0] / "data" / "privacy" / "pii_dev.jsonl")
 OWN_SET = REPO / "tests" / "fixtures" / "privacy" / "own.jsonl"
-HELDOUT_SETS = [REPO / "tests" / "fixtures" / "privacy" / name
-                for name in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl")]
+HELDOUT_SETS = sorted((REPO / "tests" / "fixtures" / "privacy").glob("heldout*.jsonl"))
 
 FOUND = [
     # names without a civility
@@ -69,6 +68,15 @@ FOUND = [
     ("il a le dos cassé depuis un accident de chantier, invalidité 80 %", "invalidité 80 %"),
     ("Il est diabétique, à moitié aveugle, et il a été amputé d'un orteil", "à moitié aveugle"),
     ("Mon neveu fume du crack et il a fait une overdose, il est en réanimation", "en réanimation"),
+    ("il a arrêté son traitement pour la schizophrénie", "traitement pour la schizophrénie"),
+    ("Mon fils a une épilepsie photosensible, les néons le gênent", "épilepsie photosensible"),
+    ("mon père est hospitalisé en cardiologie depuis le 2 février", "hospitalisé en cardiologie"),
+    ("elle s'est scarifiée les bras, elle était déprimée", "déprimée"),
+    ("je crois qu'elle s'est cassé le col du fémur et qu'elle est en EHPAD", "cassé le col du fémur"),
+    ("Mon mari il est malade Alzheimer depuis trois ans", "malade Alzheimer"),
+    ("J'ai 78 ans et un pacemaker, j'ai besoin de dormir", "pacemaker"),
+    ("il a une addiction à l'alcool, il sort d'une cure de désintoxication", "addiction à l'alcool"),
+    ("je suis en invalidité, hernie discale et épaule droite abîmée", "épaule droite abîmée"),
     # a name found once is scrubbed where it is written again
     ("Inscription : Lina BENALI, 8 ans. Allergie aux arachides pour Lina (PAI).", "Lina"),
     ("Ma fille Rose aime le judo. Rose a 6 ans.", "Rose"),
@@ -153,6 +161,8 @@ KEPT = [
     "Merci aux Restos du cœur et au Secours populaire pour la distribution.",
     "Pour les jours d'enfant malade, appelez le 0 800 47 33 33, c'est gratuit.",
     "L'Aïd el-Kebir tombe en juin, Bom dia à la famille au Portugal.",
+    "La maladie de Parkinson touche beaucoup de gens, les EHPAD manquent de personnel.",
+    "Les violences font des ITT de plusieurs jours, le traitement des plaintes est lent.",
     # health as a topic: "il n'y a" is about no one
     "Beaucoup de gens ici ont du diabète et il n'y a plus qu'un seul médecin.",
     "Les arrêts maladie des agents ralentissent tout, il faut une journée sur les allergies alimentaires.",

@@ -38,9 +38,10 @@ _STATE = (
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
     # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
+    r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|"
     rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"  # not "enfant malade"
     rf"op[ée]r[ée]e?s?(?=\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*{_ORGAN})|"
-    r"hospitalis[ée]e?s?(?:\s+(?:en\s+(?:psychiatrie|urgence|r[ée]animation)|\d+\s+(?:jours?|semaines?|mois)))?|"
+    r"hospitalis[ée]e?s?(?:\s+(?:en\s+(?:psychiatrie|urgence|r[ée]animation|[a-zéè]+logie)|\d+\s+(?:jours?|semaines?|mois)))?|"
     r"suivie?s?\s+(?:par\s+(?:un|une|le|la)\s+psy\w*|en\s+psychiatrie)|gard[ée]e?s?\s+en\s+observation|"
     # what someone is hooked on or allergic to: "accro au protoxyde d'azote", "allergique aux arachides"
     rf"(?:accros?|addicts?|allergiques?)\s+{_TO_SOMETHING}|"
@@ -55,12 +56,17 @@ _NOUN = (
     r"scl[ée]rose\s+en\s+plaques|scl[ée]rose\s+lat[ée]rale|sla|lupus|fibromyalgie|polyarthrite|"
     r"arthrose|ost[ée]oporose|endom[ée]triose|insuffisance\s+(?:r[ée]nale|cardiaque|respiratoire|"
     r"h[ée]patique)|covid(?:\s+long)?|pneumonie|bronchite(?:\s+chronique)?|bpco|hypertension|"
-    r"ob[ée]sit[ée]|an[ée]mie|dyslexie|dyspraxie|surdit[ée]|c[ée]cit[ée]|paralysie|addiction|"
+    r"ob[ée]sit[ée]|an[ée]mie|dyslexie|dyspraxie|surdit[ée]|c[ée]cit[ée]|paralysie|"
+    rf"addictions?(?:\s+{_TO_SOMETHING})?|"
     r"alcoolisme|toxicomanie|d[ée]mence|psychose|phobie|migraines?|cirrhose|hernie\s+discale|"
-    r"fausse\s+couche|grossesse|overdoses?|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
+    r"fausse\s+couche|grossesse|overdoses?|pacemaker|stimulateur\s+cardiaque|dmla|"
+    r"\d+\s+jours\s+d['’]itt|cure\s+de\s+d[ée]sintox(?:ication)?|d[ée]sintox|tentative\s+de\s+suicide|"
+    r"id[ée]es\s+noires|malades?\s+(?:d['’]\s*)?(?:alzheimer|parkinson)|(?<=\ben\s)ehpad|"
+    rf"cass[ée]e?s?\s+(?:le|la|les|l['’])\s*(?:col\s+du\s+)?{_ORGAN}|"
+    r"(?:(?<=\bson\s)|(?<=\bsa\s)|(?<=\bmon\s)|(?<=\bma\s)|(?<=\bleur\s))infirmi[èe]re|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
     r"(?<=est\s)[àa]\s+l['’]h[ôo]pital|(?<=[ée]tait\s)[àa]\s+l['’]h[ôo]pital|"
     rf"fractures?(?:\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN})?|"
-    rf"(?:{_ORGAN})\s+cass[ée]e?s?|invalidit[ée](?:\s+(?:de\s+|[àa]\s+)?\d+\s*%)?|"
+    rf"(?:{_ORGAN})(?:\s+(?:droite?|gauche))?\s+(?:cass|ab[îi]m|fractur|lux|bloqu)[ée]e?s?|invalidit[ée](?:\s+(?:de\s+|[àa]\s+)?\d+\s*%)?|"
     r"taux\s+d['’]incapacit[ée](?:\s+(?:de\s+)?\d+\s*%)?|"
     r"(?:fume|fumait|prend|prenait|consomme|consommait|sniffe)\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
     r"(?:crack|coca[ïi]ne|h[ée]ro[ïi]ne|cannabis|shit|beuh|drogues?|ecstasy|protoxyde(?:\s+d['’]azote)?)|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
@@ -83,7 +89,7 @@ _NOUN = (
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
     r"pr[ée]coce|de\s+type\s+\d|type\s+\d|insulino-?d[ée]pendante?|terminale?|m[ée]tastatique|"
-    r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne)"
+    r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne|[a-zéèêï]{3,}(?:ible|ique|aire|ale|elle|ive|euse|is[ée]e?))(?![\w-])"
     rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|[àa]\s+la|au|aux)\s*{_ORGAN}"
     rf"|\s+(?:et|ou)\s+(?:{_STATE})(?!\w)"
     rf"|\s+(?:pour|depuis|apr[èe]s|suite\s+[àa]|[àa]\s+cause\s+d['’]une?|[àa]\s+cause\s+de)\s+"
@@ -91,7 +97,10 @@ _QUALIFIER = (
 )
 # What introduces a treatment or a condition, kept inside the placeholder: "sous dialyse",
 # "en fauteuil roulant", "atteinte d'un" stays outside ("elle est atteinte d'[santé]").
-_INTRO = r"(?:(?:sous|en)\s+(?=(?:dialyse|chimio|m[ée]thadone|insuline|antid|morphine|r[ée][ée]duc|radio)))?"
+_INTRO = (r"(?:(?:sous|en)\s+(?=(?:dialyse|chimio|m[ée]thadone|insuline|antid|morphine|r[ée][ée]duc|radio))"
+          # a treatment or a stay for a condition: "son traitement pour la schizophrénie"
+          r"|(?:traitements?|m[ée]dicaments?|soins|cure|hospitalisation|op[ée]ration)\s+(?:pour|contre)\s+"
+          r"(?:la\s+|le\s+|les\s+|l['’]|son\s+|sa\s+|ses\s+|une?\s+)?)?")
 # Any medical-looking noun right after a verb that gives it to someone ("il a fait une
 # méningite", "souffre d'une tendinite", "hospitalisée pour une pneumonie").
 _GIVEN = (
@@ -170,12 +179,14 @@ renaux neurolog cognitif anxieux alimentaires diabetes autism asthma dementia de
 epilepsy stroke dialysis chemo wheelchair blind deaf disabled pregnant hospitalis allerg
 anaphyla quincke accro addict observation psy maladie malade fractur invalidit incapacit
 overdose réanimation reanimation palliatif crack cocaïne cocaine héroïne heroine cannabis shit
-beuh drogue ecstasy protoxyde opéré opere hôpital hopital
+beuh drogue ecstasy protoxyde opéré opere hôpital hopital déprim deprim scarifi suicid pacemaker
+stimulateur dmla itt désintox desintox idées ehpad infirmi traitement médicament medicament
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
                 "arrêt maladie", "arret maladie", "soins intensifs",
-                "dos cass", "bras cass", "jambe cass", "pied cass", "main cass")
+                "dos cass", "bras cass", "jambe cass", "pied cass", "main cass", "cassé l", "cassée l",
+                "abîm", "abim")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
