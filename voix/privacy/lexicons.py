@@ -124,6 +124,28 @@ def protected_words():
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _first_names():
+    """Folded first names, of the 61,000 in the name dictionary of the gender-guesser package
+    (Jörg Michael's nam_dict, GNU FDL; 54 countries, France, Belgium, the Maghreb and Turkey
+    among them). Only the names are read, never their gender."""
+    from gender_guesser.detector import Detector
+
+    def most_frequent(countries):  # a hexadecimal digit a country, 1 (rare) to D (very common)
+        return max((int(c, 16) for values in countries.values() for c in values if c.strip()), default=0)
+
+    # Names seen only as rare somewhere are left out: many are places too ("Oran", "Braga").
+    return frozenset(_fold(name) for name, countries in Detector(case_sensitive=False).names.items()
+                     if most_frequent(countries) >= 2)
+
+
+def first_name(word: str) -> bool:
+    """A first name somewhere ("Didier", "Jacqueline", "Karim", "Rose"): a capitalised word
+    inside a sentence that is one is read as a name even after "à" or "de", or when it is
+    also a French word."""
+    return fold(word) in _first_names()
+
+
 def protected(words: str) -> bool:
     """A protected phrase, with or without an elided article ("l'Etat", "d'Emmaüs")."""
     folded = fold(words)

@@ -572,6 +572,9 @@ def model_spans(text, ents, english=None, *, in_english=None):
         at_start = _at_sentence_start(text[:trimmed[0]]) or _at_new_item(text[:trimmed[0]])
         before = text[max(0, trimmed[0] - 12):trimmed[0]]
         real_words = [w for w in words if not _acronym(w)]
+        # A first name after "à" or "de" is a person, not a place ("Mention spéciale à Didier"),
+        # where an unknown word there may be either ("d'Amboise").
+        after_first_name = len(real_words) == 1 and not at_start and lexicons.first_name(real_words[0])
         # "Did I" is no name of two words
         if in_english(start) and not (label == "PER" and len([w for w in real_words if len(w) > 1]) > 1):
             unsure.append(text[trimmed[0]:trimmed[1]])
@@ -579,12 +582,12 @@ def model_spans(text, ents, english=None, *, in_english=None):
             lead = re.findall(_WORD, text[start:trimmed[0]])
             if lead and all(lexicons.fold(w) in _PARTICLES for w in lead) and text[start].isupper():
                 spans.append((start, trimmed[1]))  # a surname with its particle: "Le Goff"
-            elif len(real_words) == 1 and (_FROM.search(before) or at_start and not unknown):
+            elif len(real_words) == 1 and (at_start and not unknown or _FROM.search(before) and not after_first_name):
                 unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
             elif real_words:
                 spans.append(trimmed)
-        elif unknown and not (_FROM.search(before) or _AT.search(before)):
-            spans.append(trimmed)  # "Hélène et Mamadou" (MISC), "notamment Kylian" (LOC)
+        elif unknown and (after_first_name or not (_FROM.search(before) or _AT.search(before))):
+            spans.append(trimmed)  # "Hélène et Mamadou" (MISC), "notamment Kylian" (LOC), "à Didier"
         elif unknown:
             unsure.append(text[trimmed[0]:trimmed[1]])
     for m in _CAP_TOKEN.finditer(text):
@@ -593,7 +596,8 @@ def model_spans(text, ents, english=None, *, in_english=None):
                 or _capitals_alone(text, word, m.start()) or _inside_french_word(text, m.start())):  # as the gate reads them
             continue
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
-                or lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word)
+                or lexicons.fold(word) in lexicons.protected_words()
+                or lexicons.french_word(word) and not lexicons.first_name(word)  # "avec Jade"
                 or _is_place(text, m.start()) or _in_protected_phrase(text, m.start(), m.end())):
             continue
         if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
