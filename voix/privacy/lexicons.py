@@ -146,7 +146,18 @@ def first_name(word: str) -> bool:
     return fold(word) in _first_names()
 
 
+@lru_cache(maxsize=1)
+def _words_of_phrases():
+    return frozenset(w for phrase in protected_phrases() if " " in phrase for w in re.split(r"[\s']+", phrase) if w)
+
+
+def in_a_phrase(word: str) -> bool:
+    """``word`` is one of the words of a protected phrase of two words or more."""
+    return fold(word) in _words_of_phrases()
+
+
 def protected(words: str) -> bool:
     """A protected phrase, with or without an elided article ("l'Etat", "d'Emmaüs")."""
     folded = fold(words)
-    return folded in protected_phrases() or _ELISION.sub("", folded, count=1) in protected_phrases()
+    phrases = protected_phrases()
+    return folded in phrases or "'" in folded and _ELISION.sub("", folded, count=1) in phrases

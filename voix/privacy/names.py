@@ -462,6 +462,9 @@ _PHRASE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "l'" stands apart
 def _in_protected_phrase(text, start, end):
     """A word of a protected phrase of two to four words standing in the text
     ("l'Education Nationale", "la Sécurité Sociale"): each word alone would look like a name."""
+    word = _PHRASE_WORD.match(text, start)
+    if word is None or not lexicons.in_a_phrase(word.group()):
+        return False  # the common case, found in a set
     words = list(_PHRASE_WORD.finditer(text, max(0, start - 40), min(len(text), end + 40)))
     i = next((k for k, m in enumerate(words) if m.start() == start), None)
     if i is None:
