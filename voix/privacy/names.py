@@ -72,11 +72,11 @@ _ANY_RUN = rf"{_WORD}(?:[ \u00a0]+{_WORD}){{0,4}}"
 _KIN_NAME = re.compile(_KIN_CUE + rf"(?P<name>{_ANY_RUN})")
 _INTRO_NAME = re.compile(_INTRO_CUE + rf"(?P<name>{_ANY_RUN})")
 _POINTER_NAME = re.compile(rf"(?:{_POINTER_CUE}|{_OF_CUE})(?P<name>{{_NAME_RUN}})".replace("{_NAME_RUN}", _NAME_RUN))
-# Up to three words, each after a filiation particle too ("فاطمة الزهراء بن يوسف").
 # "Yanis 14 ans", "Inès (6 ans)", "Adam, 8 mois": a first name given with an age.
 _AGED_NAME = re.compile(
     rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP})?)[ \u00a0]*,?[ \u00a0]*\(?\d{{1,2}}[ \u00a0]*(?:ans|mois)\b"
 )
+# Up to three words, each after a filiation particle too ("فاطمة الزهراء بن يوسف").
 _ARABIC_INTRO = re.compile(
     r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+(?:(?:بن|بنت|ابن|ولد)\s+)?[\u0621-\u064a]+){0,2})"
 )
@@ -213,6 +213,12 @@ def _trim_run(text, start, end, lowercase_ok, anchored=False):
 _LAST_CAPITALISED = re.compile(rf"(?<![^\W\d_]){_CAP}[ \u00a0]+$")
 
 
+def _kept_there(text, start, end):
+    """Words at [start, end) that are a place or part of a protected phrase where they stand
+    ("collège Rabelais", "Tours Habitat", "Restos du cœur"): never a name there."""
+    return _is_place(text, start) or _in_protected_phrase(text, start, end)
+
+
 def _is_place(text, start):
     """After a place word ("école Paul Bert", "rue de Kléber"), also across the capitalised
     words of the same name ("boulevard Winston Churchill": Churchill too), or a name that
@@ -287,7 +293,7 @@ def cue_spans(text):
                 # name from a word, so only a capitalised one counts ("I am Grace").
                 lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
-            if trimmed and not _is_place(text, trimmed[0]) and not _in_protected_phrase(text, *trimmed):
+            if trimmed and not _kept_there(text, *trimmed):
                 spans.append(trimmed)  # not "merci aux Restos du cœur"
             lowercase_ok = pattern is not _POINTER_NAME
     for m in _AGED_NAME.finditer(text) if " ans" in text or " mois" in text else ():
@@ -565,7 +571,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
             continue
         trimmed = _trim_run(text, start, end, lowercase_ok=False)
         if (not trimmed or lexicons.protected(text[trimmed[0]:trimmed[1]])
-                or _is_place(text, trimmed[0]) or _in_protected_phrase(text, *trimmed)):
+                or _kept_there(text, *trimmed)):
             continue
         words = re.findall(_WORD, text[trimmed[0]:trimmed[1]])
         unknown = [w for w in words if not lexicons.french_word(w) and not _acronym(w)
@@ -601,7 +607,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
                 or lexicons.fold(word) in lexicons.protected_words()
                 or lexicons.french_word(word) and not lexicons.first_name(word)  # "avec Jade"
-                or _is_place(text, m.start()) or _in_protected_phrase(text, m.start(), m.end())):
+                or _kept_there(text, *m.span())):
             continue
         if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
             unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
@@ -621,7 +627,7 @@ def leftover_unsure(text):
             continue
         if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
             continue
-        if not (_is_place(text, m.start()) or _in_protected_phrase(text, m.start(), m.end())):  # last: regexes
+        if not _kept_there(text, *m.span()):  # last: regexes over the words around
             unsure.append(word)
     return unsure
 
@@ -649,7 +655,7 @@ def coordinated(text):
         for m in _COORDINATED.finditer(text):
             group = "name" if m.group("name") else "before"
             trimmed = _trim_run(text, *m.span(group), lowercase_ok=False)
-            if not trimmed or _is_place(text, trimmed[0]) or _in_protected_phrase(text, *trimmed):
+            if not trimmed or _kept_there(text, *trimmed):
                 continue  # "Tours Habitat, [nom]": not a name
             first = text[trimmed[0]:trimmed[1]].split()[0]
             # A capitalised word inside a sentence joined to a name is a name even when it
@@ -680,8 +686,7 @@ def echoes(text, cue_words, model_words):
     for m in _CAP_TOKEN.finditer(text) if cue_words or model_words else ():
         word = m.group()
         if word in cue_words or word in model_words and not _french_opening(text, m.start()):
-            if not (lexicons.protected(word) or lexicons.grammar_word(word) or _is_place(text, m.start())
-                    or _in_protected_phrase(text, m.start(), m.end())):
+            if not (lexicons.protected(word) or lexicons.grammar_word(word) or _kept_there(text, *m.span())):
                 spans.append(m.span())
     return replace_spans(text, spans)
 
