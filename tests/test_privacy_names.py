@@ -168,6 +168,8 @@ KEPT = [
     # towns after "à" or "de" (a name seen only as rare is not a first name here)
     "Je suis née à Alger, arrivée de Braga en 1989, je travaille à Lyon et à Amboise.",
     "Les violences font des ITT de plusieurs jours, le traitement des plaintes est lent.",
+    "Je touche une pension d'invalidité et je crains la fracture sociale.",
+    "Grâce au RIC, je pourrais voter sur tout, comme avec un RIC communal.",
     # health as a topic: "il n'y a" is about no one
     "Beaucoup de gens ici ont du diabète et il n'y a plus qu'un seul médecin.",
     "Les arrêts maladie des agents ralentissent tout, il faut une journée sur les allergies alimentaires.",

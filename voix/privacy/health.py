@@ -65,8 +65,10 @@ _NOUN = (
     rf"cass[ée]e?s?\s+(?:le|la|les|l['’])\s*(?:col\s+du\s+)?{_ORGAN}|"
     r"(?:(?<=\bson\s)|(?<=\bsa\s)|(?<=\bmon\s)|(?<=\bma\s)|(?<=\bleur\s))infirmi[èe]re|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
     r"(?<=est\s)[àa]\s+l['’]h[ôo]pital|(?<=[ée]tait\s)[àa]\s+l['’]h[ôo]pital|"
-    rf"fractures?(?:\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN})?|"
-    rf"(?:{_ORGAN})(?:\s+(?:droite?|gauche))?\s+(?:cass|ab[îi]m|fractur|lux|bloqu)[ée]e?s?|invalidit[ée](?:\s+(?:de\s+|[àa]\s+)?\d+\s*%)?|"
+    rf"fractures?\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN}|"  # not "fracture sociale"
+    rf"(?:{_ORGAN})(?:\s+(?:droite?|gauche))?\s+(?:cass|ab[îi]m|fractur|lux|bloqu)[ée]e?s?|"
+    # someone's disability rate, or "en invalidité"; not "une pension d'invalidité" (a benefit)
+    r"invalidit[ée]\s+(?:de\s+|[àa]\s+)?\d+\s*%|(?<=\ben\s)invalidit[ée]|"
     r"taux\s+d['’]incapacit[ée](?:\s+(?:de\s+)?\d+\s*%)?|"
     r"(?:fume|fumait|prend|prenait|consomme|consommait|sniffe)\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
     r"(?:crack|coca[ïi]ne|h[ée]ro[ïi]ne|cannabis|shit|beuh|drogues?|ecstasy|protoxyde(?:\s+d['’]azote)?)|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"

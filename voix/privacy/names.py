@@ -60,7 +60,8 @@ _POINTER_CUE = (
     r"pr[ée]venez|donner|donnez|rendre|rendez|signaler|tell|give)\s+[àa]"
     # Endearments: "ma petite Jade", "mon grand Ilyes", "ma chérie Inès" (capitalised only:
     # "mon grand appartement" is no one).
-    rf"|{_POSSESSIVE}\s+(?:petite?s?|grande?s?|ch[ée]rie?s?|puce|loulou))(?:\s+[àa]u?x?)?)\s+"
+    # "merci à", "merci aux": not "grâce au RIC", a name takes no article
+    rf"|{_POSSESSIVE}\s+(?:petite?s?|grande?s?|ch[ée]rie?s?|puce|loulou))(?:\s+(?:[àa]|aux))?)\s+"
     r"(?:d['’])?"  # "auprès d'Ousmane"; not "avec l'APL": a name takes no article
 )
 # "la maman de Noé", "le fils de Mme ...": a relative of someone named.
@@ -686,7 +687,8 @@ def echoes(text, cue_words, model_words):
     for m in _CAP_TOKEN.finditer(text) if cue_words or model_words else ():
         word = m.group()
         if word in cue_words or word in model_words and not _french_opening(text, m.start()):
-            if not (lexicons.protected(word) or lexicons.grammar_word(word) or _kept_there(text, *m.span())):
+            if not (_acronym(word) or lexicons.protected(word) or lexicons.grammar_word(word)
+                    or _kept_there(text, *m.span())):
                 spans.append(m.span())
     return replace_spans(text, spans)
 
