@@ -18,7 +18,6 @@ import re
 from .rules import HEALTH
 
 _F = r"(?:e|é|ée)?s?"  # feminine / plural endings of an adjective or participle
-# Said of a person: "elle est diabétique", "mon fils autiste".
 _ORGAN = (
     r"(?:poumons?|sein|seins|foie|pied|pieds|jambes?|bras|mains?|[œo]e?il|yeux|c[œo]e?ur|reins?|"
     r"c[ôo]lon|cerveau|peau|prostate|estomac|pancr[ée]as|gorge|dos|hanches?|genoux?|os|sang|"
@@ -27,6 +26,7 @@ _ORGAN = (
 )
 # "à l'arachide", "aux noix", "au protoxyde d'azote"
 _TO_SOMETHING = r"(?:[àa]\s+l['’]|[àa]\s+la\s+|aux?\s+|[àa]\s+)[\w-]+(?:\s+d['’][\w-]+)?"
+# Said of a person: "elle est diabétique", "mon fils autiste".
 _STATE = (
     r"diab[ée]tiques?|autistes?|asthmatiques?|[ée]pileptiques?|s[ée]ropositi(?:f|ve)s?|"
     r"dialys[ée]e?s?|greff[ée]e?s?|amput[ée]e?s?|paralys[ée]e?s?|h[ée]mipl[ée]giques?|"
@@ -37,10 +37,11 @@ _STATE = (
     r"ob[èe]ses?|(?<!l')(?<!l’)(?<!une\s)(?<!son\s)(?<!sa\s)(?<!ses\s)(?<!les\s)(?<!des\s)(?<!leur\s)(?<!cette\s)enceintes?(?:\s+de\s+(?:\d+\s+(?:mois|semaines)|jumeaux|jumelles|tripl[ée]s))?|dyslexiques?|dyspraxiques?|dysphasiques?|psychotiques?|"
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
-    # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
+    # mood and self-harm; an organ's illness or operation ("malade des reins", not "enfant malade")
     r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|"
-    rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"  # not "enfant malade"
+    rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"
     rf"op[ée]r[ée]e?s?(?=\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*{_ORGAN})|"
+    # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
     r"hospitalis[ée]e?s?(?:\s+(?:en\s+(?:psychiatrie|urgence|r[ée]animation|[a-zéè]+logie)|\d+\s+(?:jours?|semaines?|mois)))?|"
     r"suivie?s?\s+(?:par\s+(?:un|une|le|la)\s+psy\w*|en\s+psychiatrie)|gard[ée]e?s?\s+en\s+observation|"
     # what someone is hooked on or allergic to: "accro au protoxyde d'azote", "allergique aux arachides"
