@@ -198,6 +198,12 @@ def test_keeps_what_the_analysis_needs(text):
     assert scrub(text) == text
 
 
+def test_a_french_town_after_a_preposition_is_neither_scrubbed_nor_held():
+    text = "Ma mère vient de Bléré et habite à Vierzon, ma soeur est partie vers Amboise."
+    assert analyse(text).text == text and analyse(text).unsure == []
+    assert "Didier" not in scrub("Mention spéciale à Didier, il a aidé tout le monde.")  # a first name first
+
+
 def test_a_name_is_scrubbed_where_it_is_written_again_but_a_french_word_the_model_alone_saw_is_not():
     from voix.privacy.names import echoes
 

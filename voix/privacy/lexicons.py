@@ -17,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROTECTED_TXT = HERE / "protected_fr.txt"
 NAMESAKES_TXT = HERE / "namesakes_fr.txt"
+PLACES_TXT = HERE / "places_fr.txt"
 GAZETTEER_JSON = HERE.parent.parent / "insights" / "data" / "gazetteer_fr.json"
 
 
@@ -154,6 +155,17 @@ def _words_of_phrases():
 def in_a_phrase(word: str) -> bool:
     """``word`` is one of the words of a protected phrase of two words or more."""
     return fold(word) in _words_of_phrases()
+
+
+@lru_cache(maxsize=1)
+def _places():
+    return frozenset(_phrases_in(PLACES_TXT))
+
+
+def place(words: str) -> bool:
+    """A French place of 1,000 inhabitants or more ("Vierzon", "Bléré", "Saint-Avertin"):
+    `places_fr.txt`, from GeoNames (CC BY 4.0)."""
+    return fold(words) in _places()
 
 
 def protected(words: str) -> bool:

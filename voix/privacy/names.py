@@ -485,6 +485,13 @@ _FROM = re.compile(r"(?i:\b(?:from|in|to|en|vers|depuis|de|du|des|aux?|d['’]|l
 _AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
 
 
+def _town_there(text, start, end):
+    """A French town after "à", "de", "vers"... ("elle vient de Bléré"): a place, neither
+    scrubbed nor unsure, unless it is also a first name, which `model_spans` reads first."""
+    before = text[max(0, start - 12):start]
+    return bool(_FROM.search(before) or _AT.search(before)) and lexicons.place(text[start:end])
+
+
 def _acronym(word):
     elided = _ELIDED.match(word)  # "l'APL"
     word = word[elided.end():] if elided else word
@@ -593,12 +600,13 @@ def model_spans(text, ents, english=None, *, in_english=None):
             if lead and all(lexicons.fold(w) in _PARTICLES for w in lead) and text[start].isupper():
                 spans.append((start, trimmed[1]))  # a surname with its particle: "Le Goff"
             elif len(real_words) == 1 and (at_start and not unknown or _FROM.search(before) and not after_first_name):
-                unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
+                if not _town_there(text, *trimmed):
+                    unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
             elif real_words:
                 spans.append(trimmed)
         elif unknown and (after_first_name or not (_FROM.search(before) or _AT.search(before))):
             spans.append(trimmed)  # "Hélène et Mamadou" (MISC), "notamment Kylian" (LOC), "à Didier"
-        elif unknown:
+        elif unknown and not _town_there(text, *trimmed):
             unsure.append(text[trimmed[0]:trimmed[1]])
     for m in _CAP_TOKEN.finditer(text):
         word = m.group()
@@ -608,7 +616,7 @@ def model_spans(text, ents, english=None, *, in_english=None):
         if (lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME
                 or lexicons.fold(word) in lexicons.protected_words()
                 or lexicons.french_word(word) and not lexicons.first_name(word)  # "avec Jade"
-                or _kept_there(text, *m.span())):
+                or _kept_there(text, *m.span()) or _town_there(text, *m.span())):
             continue
         if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
             unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
@@ -628,7 +636,7 @@ def leftover_unsure(text):
             continue
         if lexicons.fold(word) in lexicons.protected_words() or lexicons.french_word(word):
             continue
-        if not _kept_there(text, *m.span()):  # last: regexes over the words around
+        if not (_kept_there(text, *m.span()) or _town_there(text, *m.span())):  # last: regexes around
             unsure.append(word)
     return unsure
 
