@@ -107,6 +107,7 @@ def warm_up():
     lexicons.french_word("quartier")
     lexicons.protected_phrases()
     lexicons.first_name("Karim")
+    lexicons.place("Tours")
 
 
 def analyse(text: str) -> Scrubbed:

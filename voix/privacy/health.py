@@ -180,14 +180,14 @@ neurolept morphine rééduc reeduc psychiatr patholog déambul deambul béquille
 prothes auditif maladie syndrome angoisse panique respirat psycholog psychiq mentaux rénaux
 renaux neurolog cognitif anxieux alimentaires diabetes autism asthma dementia depression
 epilepsy stroke dialysis chemo wheelchair blind deaf disabled pregnant hospitalis allerg
-anaphyla quincke accro addict observation psy maladie malade fractur invalidit incapacit
+anaphyla quincke accro addict observation psy malade fractur invalidit incapacit
 overdose réanimation reanimation palliatif crack cocaïne cocaine héroïne heroine cannabis shit
 beuh drogue ecstasy protoxyde opéré opere hôpital hopital déprim deprim scarifi suicid pacemaker
-stimulateur dmla itt désintox desintox idées ehpad infirmi traitement médicament medicament
+stimulateur dmla d'itt d’itt désintox desintox ehpad infirmi
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
-                "arrêt maladie", "arret maladie", "soins intensifs",
+                "arrêt maladie", "arret maladie", "soins intensifs", "idées noires", "idees noires",
                 "dos cass", "bras cass", "jambe cass", "pied cass", "main cass", "cassé l", "cassée l",
                 "abîm", "abim")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
