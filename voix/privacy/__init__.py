@@ -21,7 +21,7 @@ from .rules import (  # noqa: F401  (public names)
     ACCOUNT, ADDRESS, BIRTH_DATE, EMAIL, HEALTH, NAME, NUMBER, PHONE, PLACEHOLDERS,
 )
 from .rules import scrub as scrub_rules
-from .rules import without_control_characters
+from .rules import where_someone_lives, without_control_characters
 
 _LONG_DIGITS = re.compile(r"\d(?:[\s.-]?\d){4,}")
 
@@ -40,9 +40,10 @@ def _before_model(text):
 
 
 def _after_model(text, cue_names, ents, english=None, in_english=None):
-    spans, unsure = names.model_spans(text, ents, english, in_english=in_english) if ents else ([], [])
+    spans, unsure = names.model_spans(text, ents, english, in_english=in_english) if ents is not None else ([], [])
     model_names = names.name_words(text, spans, runs_only=True)
     text = names.echoes(names.coordinated(names.replace_spans(text, spans)), cue_names, model_names)
+    text = where_someone_lives(text)
     text = health.scrub(text)
     unsure += [w for w in names.leftover_unsure(text) if w not in unsure]
     unsure += [m.group() for m in _LONG_DIGITS.finditer(text)]

@@ -22,7 +22,8 @@ _ORGAN = (
     r"(?:poumons?|sein|seins|foie|pied|pieds|jambes?|bras|mains?|[œo]e?il|yeux|c[œo]e?ur|reins?|"
     r"c[ôo]lon|cerveau|peau|prostate|estomac|pancr[ée]as|gorge|dos|hanches?|genoux?|os|sang|"
     r"ut[ée]rus|ovaires?|thyro[ïi]de|vessie|intestins?|moelle|rate|cou|c[ôo]t[ée]\s+(?:gauche|droit)|"
-    r"orteils?|doigts?|f[ée]mur|poignets?|chevilles?|[ée]paules?|bassin|cr[âa]ne|colonne(?:\s+vert[ée]brale)?)"
+    r"orteils?|doigts?|f[ée]mur|poignets?|chevilles?|[ée]paules?|bassin|cr[âa]ne|colonne(?:\s+vert[ée]brale)?|"
+    r"t[êe]te|visage|ventre|nez|oreilles?|dents?)"
 )
 # "à l'arachide", "aux noix", "au protoxyde d'azote"
 _TO_SOMETHING = r"(?:[àa]\s+l['’]|[àa]\s+la\s+|aux?\s+|[àa]\s+)[\w-]+(?:\s+d['’][\w-]+)?"
@@ -46,6 +47,10 @@ _STATE = (
     r"suivie?s?\s+(?:par\s+(?:un|une|le|la)\s+psy\w*|en\s+psychiatrie)|gard[ée]e?s?\s+en\s+observation|"
     # what someone is hooked on or allergic to: "accro au protoxyde d'azote", "allergique aux arachides"
     rf"(?:accros?|addicts?|allergiques?)\s+{_TO_SOMETHING}|"
+    # a birth: "elle a accouché", "né prématuré"
+    r"accouch(?:[ée]e?|e|era|ait|er)|pr[ée]matur[ée]e?s?|"
+    # hurt: "mordu au doigt", "blessée à la tête"
+    rf"(?:mordu|bless[ée]|br[ûu]l[ée]|coup[ée]|piqu[ée]|frapp[ée])e?s?\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
     r"diabetic|autistic|disabled|blind|deaf|paralysed|paralyzed|pregnant"
 )
 # Conditions, treatments and aids: nouns, with what introduces them.
@@ -81,19 +86,45 @@ _NOUN = (
     r"(?:maladie|syndrome)\s+(?:de\s+|d['’])\s*[A-ZÀ-Þ][\w-]+(?:\s+(?:de\s+la\s+)?[A-ZÀ-Þ][\w-]+)?|"
     r"maladie\s+(?:rare|orpheline|chronique|g[ée]n[ée]tique|grave|mentale|psychiatrique|"
     r"neurologique|d[ée]g[ée]n[ée]rative|auto-?immune|incurable|cardiaque|du\s+\w+)|"
-    r"(?:crises?|attaques?)\s+(?:d['’]|de\s+)\s*(?:[ée]pilepsie|angoisse|panique|asthme|[ée]pilepsie)|"
+    r"(?:crises?|attaques?)\s+(?:d['’ ]|de\s+)\s*(?:[ée]pilepsie|angoisse|panique|asthme|[ée]pilepsie)|"
     r"(?:probl[èe]mes?|troubles?)\s+(?:cardiaques|de\s+c[œo]e?ur|respiratoires|psychiatriques|"
     r"psychologiques|psychiques|mentaux|de\s+sant[ée](?:\s+mentale)?|r[ée]naux|de\s+dos|d['’]alcool|de\s+drogues?|"
     r"neurologiques|autistiques|bipolaires|du\s+comportement|de\s+l['’]attention|"
     r"du\s+spectre\s+autistique|d['’]audition|de\s+vue|cognitifs|anxieux|alimentaires)|"
+    # everyday illnesses, and what treats them: "il a la varicelle", "sa ventoline"
+    r"varicelle|rougeole|oreillons|coqueluche|scarlatine|grippe|gastro(?:-?ent[ée]rite)?|angine|otite|"
+    r"ecz[ée]ma|psoriasis|emphys[èe]me|apn[ée]es?\s+du\s+sommeil|glaucome|cataracte|h[ée]morragie|"
+    r"embolie(?:\s+pulmonaire)?|thrombose|phl[ée]bite|an[ée]vrisme|cholest[ée]rol|rhumatismes?|sciatique|"
+    r"lombalgie|tendinite|entorse|luxation|commotion(?:\s+c[ée]r[ée]brale)?|traumatisme\s+cr[âa]nien|"
+    r"(?<=\bdans\sle\s)coma|b[ée]gaiement|insomnies?|gale|stress\s+post-?traumatique|angoisses|"
+    r"(?<=\ba\s)(?<!y\sa\s)de\s+la\s+tension|(?<=\bai\s)de\s+la\s+tension|sonde(?:\s+urinaire|\s+gastrique)?|"
+    r"dans\s+le\s+pl[âa]tre|points\s+de\s+suture|c[ée]sarienne|"
+    rf"mal\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
+    r"ventoline|ritaline|somnif[èe]res?|doliprane|levothyrox|xanax|lexomil|subutex|kardegic|"
+    r"anticoagulants?|cortico[ïi]des|cortisone|antibiotiques|tramadol|seresta|temesta|stilnox|imovane|"
+    r"d[ée]pakine|risperdal|abilify|deroxat|prozac|seroplex|laroxyl|lyrica|calmants|"
+    # a stay in a ward: "elle est en cardiologie"
+    r"(?<=\ben\s)(?:cardiologie|pneumologie|oncologie|neurologie|rhumatologie|n[ée]phrologie|"
+    r"h[ée]matologie|g[ée]riatrie|p[ée]dopsychiatrie|maternit[ée]|orthop[ée]die)|"
+    # an operation or a treatment of an organ: "opération de la hanche", "traitement pour le coeur"
+    r"(?:op[ée]rations?|interventions?|chirurgies?|traitements?)\s+(?:du|de\s+la|des|de\s+l['’]|de|au|aux|"
+    rf"pour\s+(?:le|la|les|l['’]|son|sa|ses))\s*{_ORGAN}|"
+    # wanting to die: "il veut en finir" (not "en finir avec les rats"), "elle a fait une tentative"
+    r"(?:veut|voulait|voudrait|veux|parle\s+d['’])\s*en\s+finir(?!\s+avec\s+(?!la\s+vie))|"
+    r"(?<=\bfait\sune\s)tentative(?!\s+d)|(?<=\bune\s)ts\b|"
     r"diabetes|autism|asthma|dementia|depression|epilepsy|stroke|dialysis|chemo(?:therapy)?|"
-    r"hiv|aids|(?:a\s+)?wheelchair"
+    r"sickle[\s-]+cell(?:\s+(?:disease|anemia|anaemia))?|bronchitis|pneumonia|tuberculosis|hepatitis|"
+    r"(?:heart|kidney|lung|liver)\s+(?:disease|failure|attack|condition|problems?)|anxiety|adhd|"
+    r"mental\s+illness|"
+    r"hiv|aids|(?:a\s+)?wheelchair|"
+    # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
+    r"الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد|حامل"
 )
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
     r"pr[ée]coce|de\s+type\s+\d|type\s+\d|insulino-?d[ée]pendante?|terminale?|m[ée]tastatique|"
     r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne|[a-zéèêï]{3,}(?:ible|ique|aire|ale|elle|ive|euse|is[ée]e?))(?![\w-])"
-    rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|[àa]\s+la|au|aux)\s*{_ORGAN}"
+    rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|de|[àa]\s+la|au|aux)\s*{_ORGAN}"
     rf"|\s+(?:et|ou)\s+(?:{_STATE})(?!\w)"
     rf"|\s+(?:pour|depuis|apr[èe]s|suite\s+[àa]|[àa]\s+cause\s+d['’]une?|[àa]\s+cause\s+de)\s+"
     rf"(?:son|sa|ses|un|une|le|la|l['’]|d['’]une?)?\s*(?:{_NOUN})(?!\w))*"
@@ -103,7 +134,11 @@ _QUALIFIER = (
 _INTRO = (r"(?:(?:sous|en)\s+(?=(?:dialyse|chimio|m[ée]thadone|insuline|antid|morphine|r[ée][ée]duc|radio))"
           # a treatment or a stay for a condition: "son traitement pour la schizophrénie"
           r"|(?:traitements?|m[ée]dicaments?|soins|cure|hospitalisation|op[ée]ration)\s+(?:pour|contre)\s+"
-          r"(?:la\s+|le\s+|les\s+|l['’]|son\s+|sa\s+|ses\s+|une?\s+)?)?")
+          r"(?:la\s+|le\s+|les\s+|l['’]|son\s+|sa\s+|ses\s+|une?\s+)?"
+          # "opéré d'un cancer"
+          r"|op[ée]r[ée]e?s?\s+(?:d['’]une?\s+|d['’]|de\s+la\s+|de\s+l['’]|du\s+|des\s+))?"
+          # "une grosse dépression", "une forte fièvre"
+          r"(?:(?:grosses?|gros|graves?|fortes?|l[ée]g[èe]res?|s[ée]v[èe]res?|vraies?)\s+)?")
 # Any medical-looking noun right after a verb that gives it to someone ("il a fait une
 # méningite", "souffre d'une tendinite", "hospitalisée pour une pneumonie").
 _GIVEN = (
@@ -111,7 +146,7 @@ _GIVEN = (
     r"atteinte?s?|hospitalis[ée]e?s?|soign[ée]e?s?|op[ée]r[ée]e?s?|trait[ée]e?s?|suivie?s?|has|had)"
     r"\s+(?:de\s+|d['’]|pour\s+|d['’]une?\s+|pour\s+une?\s+|une?\s+|des\s+|la\s+|le\s+|l['’]|a\s+|an\s+))"
 )
-_MEDICAL_SUFFIX = r"[a-zéèêïî-]{3,}(?:ite|ose|ome|[ée]mie|pathie|pl[ée]gie|algie|phr[ée]nie|phobie)s?"
+_MEDICAL_SUFFIX = r"[a-zéèêïî-]{3,}(?:ite|itis|ose|ome|[ée]mie|pathie|pl[ée]gie|algie|phr[ée]nie|phobie)s?"
 _NOT_MEDICAL = frozenset(
     "réussite faillite poursuite conduite visite limite favorite marmite dynamite termite "
     "pépite guérite invite petite gratuite subite maudite interdite écrite inscrite prescrite "
@@ -143,7 +178,9 @@ _PERSON = re.compile(
     r"suffit|manque|existe|reste|pleut|vaut|est\s+(?:temps|important|urgent|n[ée]cessaire|"
     r"possible|impossible|difficile|dommage|interdit|normal|clair|vrai|[ée]vident|inadmissible|"
     r"inacceptable|honteux|indispensable|grand\s+temps))\b)\w"
-    r"|\bje\b|\bj['’]|\bmoi\b|\bon\s+a\b|\bnous\s+avons\b"
+    r"|\bje\b|\bj['’]|\bj\s+(?:ai|avais|suis|[ée]tais)\b|\bmoi\b|\bon\s+a\b|\bnous\s+avons\b"
+    # Arabic: I have, he / she has, my son, my daughter, my husband, my wife, my mother, my father, I
+    r"|عندي|عنده|عندها|ابني|ابنتي|بنتي|زوجي|زوجتي|أمي|امي|أبي|ابي|أنا|انا"
     r"|\b(?:he|she|they)\s+(?:is|has|was|had|uses|needs|suffers|can)\b|\bmy\s+\w+|\bi\s+am\b|"
     r"\bi['’]m\b|\bi\s+have\b|\bi['’]ve\b)"
 )
@@ -184,17 +221,31 @@ anaphyla quincke accro addict observation psy malade fractur invalidit incapacit
 overdose réanimation reanimation palliatif crack cocaïne cocaine héroïne heroine cannabis shit
 beuh drogue ecstasy protoxyde opéré opere hôpital hopital déprim deprim scarifi suicid pacemaker
 stimulateur dmla d'itt d’itt désintox desintox ehpad infirmi
+accouch prématur prematur mordu bless brûl brul piqué frappé
+varicelle rougeole oreillons coqueluche scarlatine grippe gastro angine otite eczéma eczema
+psoriasis emphys apnée apnee glaucome cataracte hémorragie hemorragie embolie thrombose phlébite
+phlebite anévrisme anevrisme cholest rhumatism sciatique lombalgie tendinite entorse luxation
+commotion traumatisme bégaie begaie insomnie stress tension plâtre platre suture
+césarienne cesarienne ventoline ritaline somnif doliprane levothyrox xanax lexomil subutex
+kardegic anticoagul cortico cortisone antibiotiques tramadol seresta temesta stilnox imovane
+dépakine depakine risperdal abilify deroxat prozac seroplex laroxyl lyrica calmants cardiologie
+pneumologie oncologie neurologie rhumatologie néphrologie nephrologie hématologie hematologie
+gériatrie geriatrie pédopsy pedopsy maternit orthopéd orthoped opérat operat interventions chirurg
+tentative sickle bronchitis pneumonia tubercul hepatitis disease failure
+heart anxiety adhd illness
+الربو السكري السكر السرطان الضغط اكتئاب الصرع التوحد حامل
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
                 "arrêt maladie", "arret maladie", "soins intensifs", "idées noires", "idees noires",
                 "dos cass", "bras cass", "jambe cass", "pied cass", "main cass", "cassé l", "cassée l",
-                "abîm", "abim")
+                "abîm", "abim", "en finir", " ts", "mal a", "mal à", " gale", " coma", " sonde",
+                "coupé a", "coupée a", "coupé à", "coupée à", "intervention ", "traitement p", "traitement d")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
                 "ai un", "ai des", "ai la", "ai le", "ai eu", "ai fait", "avait", " ont ", "has ", "had ")
-_SUFFIX = re.compile(r"(?:it|os|om|mi|thi|gi|ni|bi)es?\b")
+_SUFFIX = re.compile(r"(?:it|os|om|mi|thi|gi|ni|bi)es?\b|itis\b")
 
 
 def _substrings(words):

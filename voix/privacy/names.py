@@ -95,7 +95,7 @@ _COORDINATED = re.compile(
 _PLACE_BEFORE = re.compile(
     r"(?i:\b(?:[ée]cole|coll[èe]ge|lyc[ée]e|groupe\s+scolaire|maternelle|primaire|h[ôo]pital|"
     r"clinique|chu|gymnase|stade|piscine|m[ée]diath[èe]que|biblioth[èe]que|centre(?:\s+social)?|"
-    r"maison(?:\s+de\s+quartier)?|salle|parc|jardin|square|place|rue|avenue|av\.?|bd|boulevard|"
+    r"maison(?:\s+de\s+quartier|\s+des\s+jeunes(?:\s+et\s+de\s+la\s+culture)?|\s+de\s+sant[ée]|\s+des\s+associations)?|salle|parc|jardin|square|place|rue|avenue|av\.?|bd|boulevard|"
     r"all[ée]e|impasse|quai|pont|cit[ée]s?|r[ée]sidences?|quartiers?|espace|complexe|halle|mjc|"
     r"cr[èe]che|ehpad|foyer|station|arr[êe]t|tram|rond-point|institut|fondation|association|"
     r"cours|chemin|passage|campus|facult[ée]|fac|universit[ée]|iut|cin[ée]ma|th[ée][âa]tre|"
@@ -294,6 +294,8 @@ def cue_spans(text):
                 # name from a word, so only a capitalised one counts ("I am Grace").
                 lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
+            if trimmed is None and pattern is _KIN_NAME:
+                trimmed = _aged_first_name(text, start)
             if trimmed and not _kept_there(text, *trimmed):
                 spans.append(trimmed)  # not "merci aux Restos du cœur"
             lowercase_ok = pattern is not _POINTER_NAME
@@ -311,6 +313,18 @@ def cue_spans(text):
         if not (label and _french_opening(text, trimmed[0])):  # "Urgent : [adresse]" is a label
             spans.append(trimmed)
     return spans
+
+
+_AGED_WORD = re.compile(r"([^\W\d_]+)[ \u00a0]*,?[ \u00a0]*\(?\d{1,2}[ \u00a0]*(?:ans|mois)\b")
+
+
+def _aged_first_name(text, start):
+    """A first name in lowercase that is also a French word, after a relative and before
+    an age ("ma fille lina 2 ans"): the age says it is the child's name."""
+    m = _AGED_WORD.match(text, start)
+    if m and lexicons.first_name(m.group(1)) and not lexicons.grammar_word(m.group(1)):
+        return m.span(1)
+    return None
 
 
 def _french_opening(text, start):
@@ -485,6 +499,11 @@ _FROM = re.compile(r"(?i:\b(?:from|in|to|en|vers|depuis|de|du|des|aux?|d['’]|l
 _AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
 
 
+def _town(word):
+    """A French town that is not also a first name ("Lyon", not "Nancy")."""
+    return lexicons.place(word) and not lexicons.first_name(word)
+
+
 def _town_there(text, start, end):
     """A French town after "à", "de", "vers"... ("elle vient de Bléré"): a place, neither
     scrubbed nor unsure, unless it is also a first name, which `model_spans` reads first."""
@@ -599,11 +618,15 @@ def model_spans(text, ents, english=None, *, in_english=None):
             lead = re.findall(_WORD, text[start:trimmed[0]])
             if lead and all(lexicons.fold(w) in _PARTICLES for w in lead) and text[start].isupper():
                 spans.append((start, trimmed[1]))  # a surname with its particle: "Le Goff"
-            elif len(real_words) == 1 and (at_start and not unknown or _FROM.search(before) and not after_first_name):
+            # a French word or a town where a sentence starts ("Lyon aussi."): unsure
+            elif len(real_words) == 1 and (at_start and (not unknown or _town(real_words[0]))
+                                           or _FROM.search(before) and not after_first_name):
                 if not _town_there(text, *trimmed):
                     unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"
             elif real_words:
                 spans.append(trimmed)
+        elif len(real_words) == 1 and _town(real_words[0]):
+            continue  # a town the model calls a place or nothing in particular ("Lyon aussi.")
         elif unknown and (after_first_name or not (_FROM.search(before) or _AT.search(before))):
             spans.append(trimmed)  # "Hélène et Mamadou" (MISC), "notamment Kylian" (LOC), "à Didier"
         elif unknown and not _town_there(text, *trimmed):
@@ -618,8 +641,11 @@ def model_spans(text, ents, english=None, *, in_english=None):
                 or lexicons.french_word(word) and not lexicons.first_name(word)  # "avec Jade"
                 or _kept_there(text, *m.span()) or _town_there(text, *m.span())):
             continue
-        if in_english(m.start()) or _at_sentence_start(text[:m.start()]):
-            unsure.append(word)  # "Raising the wage..." (English), or a name: a moderator decides
+        if in_english(m.start()):
+            unsure.append(word)  # "Raising the wage..."
+        elif _at_sentence_start(text[:m.start()]) and not (lexicons.first_name(word) and not lexicons.french_word(word)
+                                                         and not lexicons.place(word)):
+            unsure.append(word)  # maybe a name: a moderator decides; a known first name is one ("Hamza")
         else:
             spans.append(m.span())
     return spans, unsure

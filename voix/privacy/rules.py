@@ -35,10 +35,11 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPELLED_EMAIL = re.compile(
     r"(?i:\b\w[\w.+-]*(?:\s+point\s+\w+)*\s+arobase\s+\w+(?:\s+point\s+\w+)+)"
 )
-# "nom(at)site(dot)fr", "nom [at] free.fr", "nom at free dot fr": the same trick in brackets.
-_AT = r"(?:\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+at\s+(?=[\w-]+\s*(?:[(\[{]dot[)\]}]|\s+dot\s+)))"
+# "nom(at)site(dot)fr", "nom [at] free.fr", "nom at free dot fr", "nom AT free POINT fr":
+# the same trick in brackets or in words.
+_AT = r"(?:\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+at\s+(?=[\w-]+\s*(?:[(\[{](?:dot|point)[)\]}]|\s+(?:dot|point)\s+)))"
 _DOT = r"(?:\s*\.\s*|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*|\s+(?:dot|point)\s+)"
-_BRACKET_EMAIL = re.compile(rf"(?i:[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+)")
+_BRACKET_EMAIL = re.compile(rf"(?i:[\w.+-]+(?:\s+(?:dot|point)\s+[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)+)")
 _BRACKET_HINT = re.compile(r"(?i:[(\[{]\s*(?:at|arobase|@)\s*[)\]}]|\sat\s)")
 
 # Bank data and social-security numbers run before phones, whose pattern
@@ -72,9 +73,14 @@ _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d"
     rf"|(?:1er|\d{{1,2}})\s+(?i:{_MONTH})\s+(?:19|20)?\d\d|(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
 )
+# "né le vingt-trois avril mille neuf cent cinquante-six": a date of birth in words.
+_SPELLED_DATE = (rf"(?i:(?:premier|{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)\s+{_MONTH}\s+"
+                 rf"(?:mille|deux\s+mille)(?:[\s-]+(?:{_NUMBER_WORD}|mille|cents?)(?!\w))*)")
 _BIRTH = (
-    r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born|d\.?o\.?b\.?|date\s+of\s+birth)"
-    rf"\s*(?::|(?i:le|en|on|in)\b)?\s*)(?P<dob>{_DATE})"
+    r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born|d\.?o\.?b\.?|date\s+of\s+birth"
+    # one word between ("née prématurée le...", "né à Alger le..."); not after "ne", a negation
+    r"|n(?:é|ée|ee)\s+(?:(?:[àa]|en|au)\s+)?[^\W\d_]+(?:[-'’][^\W\d_]+)*(?=\s+(?:le|en)\s))"
+    rf"\s*(?::|(?i:le|en|on|in)\b)?\s*)(?P<dob>{_DATE}|{_SPELLED_DATE})"
 )
 
 # French number plates, new ("AB-123-CD") and old ("1234 AB 37") series.
@@ -211,7 +217,8 @@ _RARE_KINDS = {
 # building before its value (every dwelling holds one), so neither "une", "ne marche pas"
 # nor "la porte du hall" wakes the scan (they were in most answers).
 _RARE_HINT = re.compile(
-    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_]))|naissance|ddn|born|d\.?o\.?b\b|of\s+birth|lieu-?dit|hameau|"
+    rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_])|premier|{_NUMBER_WORD}[\s-])|"
+    r"n(?:é|ée|ee)\s+(?:(?:[àa]|en|au)\s+)?[^\W\d_]+(?:[-'’][^\W\d_]+)*\s+(?:le|en)\s|naissance|ddn|born|d\.?o\.?b\b|of\s+birth|lieu-?dit|hameau|"
     # _UNIT_VALUE as it reads in lowercase
     rf"(?:{_SHARED_UNIT_WORDS}|{_PRIVATE_UNIT_WORDS})\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
 )
@@ -232,6 +239,28 @@ _DOOR_CODE = r"(?i:digicode|code(?:\s+(?:porte|portail|d['’]entr[ée]e|interph
 _NEXT_TO_ADDRESS = re.compile(
     rf"(?:(?:{_UNIT}|{_FLOOR}){_UNIT_SEP})*\[adresse\](?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}|{_DOOR_CODE}))*"
 )
+# Where someone lives, right after their name: "[nom] du bâtiment 6", "[nom] dla tour 8",
+# "[nom], bat Anjou", "[nom] au 2e gauche", "[nom] du 3e". A building or a floor alone is
+# kept ("l'ascenseur du bâtiment 6", "au 12e étage"): beside a name it points to a household.
+_BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble){_UNIT_VALUE}"
+             rf"|(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)\.?\s+(?:{_CAP_WORD}|\[nom\])")
+# a floor alone ends a clause ("Mamadou du 2e, il...", "du 3e a appelé"), not "au 1er rang"
+_FLOOR_ALONE = r"\d{1,2}\s?(?:e|er|[èe]re|[èe]me)(?=\s*(?:[,.;:!?)\n]|$)|\s+(?:il|elle|qui|a|est|et|m['’]|n['’]|ne)\b)"
+_HOME = rf"(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_FLOOR_ALONE})"
+_NEXT_TO_NAME = re.compile(
+    rf"(?<=\[nom\])(?P<link>\s*,?\s*(?:(?i:du|de\s+la|dla|d['’]|de\s+l['’]|au|aux|[àa]\s+la)\s*)?)"
+    rf"(?P<home>{_HOME}(?:{_UNIT_SEP}{_HOME})*)(?![^\W\d_])"
+)
+
+
+def where_someone_lives(text: str) -> str:
+    """``text`` with the building, stair, door or floor written right after a name
+    placeholder replaced (run after the names are scrubbed)."""
+    if "[nom]" not in text:
+        return text
+    return _NEXT_TO_NAME.sub(lambda m: m["link"] + ADDRESS, text)
+
+
 _PII = re.compile(_START + "(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _KINDS.items()) + ")")
 _RARE = re.compile(r"(?<![\w@.])(?:" + "|".join(f"(?P<{k}>{pat})" for k, (pat, _) in _RARE_KINDS.items()) + ")")
 _KINDS.update(_RARE_KINDS)
@@ -306,7 +335,7 @@ def scrub(text: str) -> str:
         text = _EMAIL.sub(EMAIL, text)
     if "arobase" in text.lower():
         text = _SPELLED_EMAIL.sub(EMAIL, text)
-    if ("(" in text or "[" in text or " at " in text) and _BRACKET_HINT.search(text):
+    if ("(" in text or "[" in text or " at " in text or " AT " in text) and _BRACKET_HINT.search(text):
         text = _BRACKET_EMAIL.sub(EMAIL, text)
     text = _PII.sub(_replace, text)
     if _RARE_HINT.search(text.lower()):
