@@ -91,6 +91,7 @@ from .acts import (
     REQUEST,
     REQUEST_KEEP,
     _is_infinitive,
+    _saying_formula,
     clause_is_request,
     opener,
     sentence_flags,
@@ -488,6 +489,8 @@ def score_clause(toks, a, b, mention_at, lookup):
     for j in range(a, b):
         t = toks[j]
         if t in WISH_MARKERS:
+            if _saying_formula(toks, j, b):
+                continue  # "je voudrais remercier la PMI": what is said follows
             wish = True
             if t in DEMAND_MARKERS:
                 demand = j

@@ -1,0 +1,55 @@
+"""Kinds of error read on blind1.jsonl (issue 16, session 11), in sentences of our own.
+
+`tests/fixtures/discourse/blind1.jsonl` was written by a helper blind to the code and
+scored once before being read (fixture README). The sentences below are constructed in
+residents' register for each kind of error fixed; none is a line of that file.
+"""
+from pathlib import Path
+
+import pytest
+
+from insights import Analyzer
+from insights.evaluate import evaluate_file
+
+BLIND1 = Path(__file__).parent / "fixtures" / "discourse" / "blind1.jsonl"
+
+
+@pytest.fixture(scope="module")
+def an():
+    return Analyzer()
+
+
+def stance(an, text, code):
+    return an.analyze(text).by_code[code].stance
+
+
+def acts(an, text):
+    return {m.code: m.act for m in an.analyze(text).mentions}
+
+
+# --- a proposal verb needs the writer as its subject; "je souhaite signaler" is no request ---
+
+@pytest.mark.parametrize("text, code", [
+    ("La maison de quartier propose des sorties pour les ados, c'est génial", "centre_social"),
+    ("Elle m'a proposé un rendez-vous dans la semaine à la CAF, super efficace", "caf"),
+    ("J'ai envoyé un recommandé au bailleur, toujours aucune réponse", "bailleur"),
+])
+def test_third_person_or_homograph_is_not_a_request(an, text, code):
+    assert acts(an, text)[code] != "request"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Je propose que la mairie ouvre le samedi", "mairie"),
+    ("nous proposons un bus de nuit le week-end", "metropole"),
+    ("Je vous recommande d'ouvrir une permanence CAF au centre social", "caf"),
+])
+def test_first_person_proposal_is_a_request(an, text, code):
+    assert acts(an, text)[code] == "request"
+
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("Je voudrais remercier la PMI pour son accompagnement", "departement", "positive"),
+    ("Je souhaite vous signaler que le bailleur ne répond plus à nos courriers", "bailleur", "negative"),
+])
+def test_a_wish_to_say_introduces_what_is_said(an, text, code, expected):
+    assert stance(an, text, code) == expected
