@@ -228,6 +228,12 @@ SLOW_AFTER = frozenset({"sans", "que", "qu'", "apres", "pour", "a", "plus"})
 SLOW_AFTER_2 = frozenset({"attente", "retard", "delai", "tard"})
 FAST_SCORE = 0.4
 SLOW_SCORE = -0.4
+# A time of day is not a wait: "rdv jeudi 10h", "se réunit à 18h30", "ouvert jusqu'à 17h",
+# "vers 9 heures". Hours only (a day or a month after "à" is not a time of day).
+CLOCK_BEFORE = frozenset({
+    "a", "vers", "jusqu'a", "des", "entre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+    "samedi", "dimanche", "demain", "rdv", "rendez-vous",
+})
 
 NEG_LABEL = "negative"
 POS_LABEL = "positive"
@@ -259,6 +265,9 @@ def _duration(toks, i, n):
         return 0, 0
     p1 = toks[i - 1] if i >= 1 else ""
     p2 = toks[i - 2] if i >= 2 else ""
+    hours = t.rstrip("0123456789").endswith("h") if k == 1 else toks[i + 1] in ("h", "heure", "heures")
+    if hours and p1 in CLOCK_BEFORE:
+        return 0, k
     if p1 == "en" and unit_short:
         return FAST_SCORE, k
     if p1 == "en" and p2 in ("un", "une"):

@@ -53,3 +53,23 @@ def test_first_person_proposal_is_a_request(an, text, code):
 ])
 def test_a_wish_to_say_introduces_what_is_said(an, text, code, expected):
     assert stance(an, text, code) == expected
+
+
+# --- a time of day is not a wait -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("Rendez-vous à la CAF mardi 14h pour mon dossier", "caf"),
+    ("La permanence de l'assistante sociale est à 9h30 à la maison de quartier", "departement"),
+    ("Le bureau de poste ouvre jusqu'à 17h le samedi", "poste"),
+])
+def test_time_of_day_is_neutral(an, text, code):
+    assert stance(an, text, code) == "neutral"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("3h d'attente à la préfecture pour un papier", "prefecture"),
+    ("ça fait 2h qu'on attend aux urgences", "sante"),
+    ("Le bus met 40 min pour faire trois arrêts", "metropole"),
+])
+def test_a_wait_is_still_a_complaint(an, text, code):
+    assert stance(an, text, code) == "negative"
