@@ -73,3 +73,24 @@ def test_time_of_day_is_neutral(an, text, code):
 ])
 def test_a_wait_is_still_a_complaint(an, text, code):
     assert stance(an, text, code) == "negative"
+
+
+# --- residents' words for effort, trust, excuses and being left to cope ---------------------
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("La maîtresse fait beaucoup d'efforts avec mon fils", "ecole", "positive"),
+    ("Le gardien fait aucun effort pour les encombrants", "bailleur", "negative"),
+    ("L'assistante sociale s'est battue pour qu'on garde l'appartement", "departement", "positive"),
+    ("Les urgences m'ont renvoyée chez moi deux fois. Plus confiance.", "sante", "negative"),
+    ("La salle du centre social est fermée depuis l'hiver, ce n'est plus acceptable", "centre_social", "negative"),
+    ("J'ai demandé un banc à la mairie, ils disent qu'il y a pas de budget", "mairie", "negative"),
+    ("La CPAM m'a dit de me débrouiller avec ma mutuelle", "sante", "negative"),
+    ("Le gymnase du collège tombe en ruine", "ecole", "negative"),
+])
+def test_effort_trust_and_excuses(an, text, code, expected):
+    assert stance(an, text, code) == expected
+
+
+def test_an_expert_sent_is_not_praise(an):
+    # a job title, not a quality ("expert" is praise in the general lexicons)
+    assert stance(an, "Le bailleur a envoyé un expert mardi pour le chauffage", "bailleur") == "neutral"
