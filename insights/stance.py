@@ -374,6 +374,15 @@ TOPIC_ALIASES = frozenset({
     "securite sociale", "secu", "assurance maladie", "carte vitale", "transports en commun",
     "transport en commun", "transports publics", "transport public",
 })
+
+
+def _topic_key(words):
+    """A topic alias read without its words' final "s" / "e", so that the gazetteer's
+    slips ("allocations familiale", "transports en communs") stay topics."""
+    return " ".join(w.rstrip("se") for w in words)
+
+
+TOPIC_KEYS = frozenset(_topic_key(a.split()) for a in TOPIC_ALIASES)
 TOPIC_KEEP = 0.7
 # ...but a resident telling what happened to them ("la sécu m'a remboursé en une semaine")
 # speaks of the institution: not in a sentence in the first person.
@@ -878,6 +887,10 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     exclam = all(it.pos <= j < it.end or (mention_at[j] < 0 and (
                         toks[j] in IRONY_OPENERS or toks[j] in CLAUSE_OPENERS or toks[j] in BARE_OK))
                         for j in range(a, b))
+                if not exclam and toks[it.pos] == "👏":
+                    # applause closing a statement ("4 mois pour une porte 👏👏") is
+                    # exclamative too: only more applause or "!" after it
+                    exclam = all(toks[j] in ("👏", "!") for j in range(it.end, b))
                 if not exclam:
                     continue
                 own = cl_codes[ci]
@@ -952,7 +965,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     m_sent = [clause_sent_of(m) for m in range(nm)] if nm else []
 
     personal_sent = {c[2] for c in clauses if any(toks[j] in PERSONAL for j in range(c[0], c[1]))}
-    topic = [" ".join(toks[ms:me]) in TOPIC_ALIASES and m_sent[m] not in personal_sent
+    topic = [_topic_key(toks[ms:me]) in TOPIC_KEYS and m_sent[m] not in personal_sent
              for m, (ms, me, _) in enumerate(mentions)]
 
     def give(group, v, irony, src=None):

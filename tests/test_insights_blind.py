@@ -94,3 +94,37 @@ def test_effort_trust_and_excuses(an, text, code, expected):
 def test_an_expert_sent_is_not_praise(an):
     # a job title, not a quality ("expert" is praise in the general lexicons)
     assert stance(an, "Le bailleur a envoyé un expert mardi pour le chauffage", "bailleur") == "neutral"
+
+
+# --- names with a slip at a word's end; waste collection and the housing agency in context ---
+
+def codes(an, text):
+    return [m.code for m in an.analyze(text).mentions]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("J'ai appelé Tour Habitat trois fois pour la fuite", "bailleur"),
+    ("rdv a pole emploie demain matin", "france_travail"),
+    ("l'assistante social de la MDS m'a rappelée", "departement"),
+    ("Les arrets de bus sont sales", "metropole"),
+    ("la collecte passe plus le mardi, les poubelles débordent", "metropole"),
+    ("Les collecteurs de déchets sont passés tôt ce matin", "metropole"),
+    ("On a appelé l'agence pour le chauffage, personne est venu", "bailleur"),
+])
+def test_slips_and_names_in_context_are_found(an, text, code):
+    assert code in codes(an, text)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("La collecte de jouets pour Noël a bien marché", "metropole"),
+    ("Je suis allée à l'agence France Travail pour mon inscription", "bailleur"),
+    ("L'agence immobilière nous a trouvé un appartement", "bailleur"),
+    ("La porte du hall est encore cassée", "poste"),
+])
+def test_no_name_out_of_context(an, text, code):
+    assert code not in codes(an, text)
+
+
+def test_a_typo_of_an_alias_word_still_found_when_a_variant_starts_with_it(an):
+    # "maires" is a typo of "mairies" and also opens the slip "maires adjoint"
+    assert codes(an, "les maires des petites communes font ce qu'ils peuvent") == ["mairie"]
