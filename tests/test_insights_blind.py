@@ -128,3 +128,8 @@ def test_no_name_out_of_context(an, text, code):
 def test_a_typo_of_an_alias_word_still_found_when_a_variant_starts_with_it(an):
     # "maires" is a typo of "mairies" and also opens the slip "maires adjoint"
     assert codes(an, "les maires des petites communes font ce qu'ils peuvent") == ["mairie"]
+
+
+def test_a_collection_point_or_a_food_drive_is_no_service(an):
+    assert "metropole" not in codes(an, "je dépose mes sacs au point de collecte du village")
+    assert "metropole" not in codes(an, "la collecte alimentaire du samedi, on trie des sacs de pâtes")
