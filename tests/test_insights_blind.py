@@ -133,3 +133,19 @@ def test_a_typo_of_an_alias_word_still_found_when_a_variant_starts_with_it(an):
 def test_a_collection_point_or_a_food_drive_is_no_service(an):
     assert "metropole" not in codes(an, "je dépose mes sacs au point de collecte du village")
     assert "metropole" not in codes(an, "la collecte alimentaire du samedi, on trie des sacs de pâtes")
+
+
+# --- an emoji closes what it comments; descriptive words of formal letters --------------------
+
+def test_an_emoji_then_a_capital_starts_a_new_sentence(an):
+    a = an.analyze("Mairie: papiers faits en 10 minutes 😊 La poste: 1h de queue 😡")
+    assert a.targets == {"mairie": "positive", "poste": "negative"}
+
+
+def test_a_formal_complaint_reads_as_one(an):
+    text = ("Madame, Monsieur, malgré nos courriers recommandés au bailleur, la fuite du 3e "
+            "n'est toujours pas réparée. Les personnes vivant au rez-de-chaussée ont de l'eau "
+            "dans la cuisine. Ce n'est plus acceptable.")
+    a = an.analyze(text)
+    assert a.targets == {"bailleur": "negative"}
+    assert a.tone == "negative"
