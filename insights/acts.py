@@ -53,6 +53,43 @@ REQUEST_PAIRS = frozenset({
     ("serait", "temps"), ("serait", "juste"), ("s'", "impose"), ("a", "supprimer"), ("a", "annuler"),
     ("a", "revoir"), ("a", "developper"), ("a", "renforcer"), ("a", "creer"),
 })
+# Verb forms that are a proposal only with the writer as subject: folded, "proposé",
+# "recommandé" (a registered letter), "souhaité" fall together with "propose", "recommande",
+# "souhaite", and a third person reports ("le centre social qui propose des ateliers",
+# "elle m'a proposé une formation", "qu'il souhaite"). "souhaite que" stays a wish.
+FIRST_PERSON_ONLY = frozenset({"propose", "recommande", "suggere", "souhaite", "preconise"})
+FIRST_PERSON = frozenset({"je", "j'", "nous", "on"})
+# A wish verb before a verb of saying is a formula that introduces what is said, not a
+# request: "je souhaite signaler que...", "je voudrais remercier la PMI", "j'aimerais dire".
+SAYING_VERBS = frozenset({
+    "signaler", "dire", "remercier", "temoigner", "exprimer", "informer", "souligner",
+    "saluer", "feliciter", "alerter", "rappeler", "partager", "raconter", "expliquer",
+    "denoncer", "faire", "porter", "attirer", "preciser", "indiquer",
+})
+OBJECT_PRONOUNS = frozenset({"vous", "te", "leur", "lui", "nous", "le", "la", "les", "l'", "ici"})
+WISH_VERBS = frozenset({
+    "aimerais", "aimerait", "aimerions", "aimerai", "voudrais", "voudrait", "voudrions", "voudrai",
+    "souhaite", "souhaitons", "souhaiterais", "souhaiterait", "souhaiterions", "souhaiterai",
+})
+
+
+def _saying_formula(toks, j, b):
+    """toks[j] is a wish verb introducing a verb of saying ("je souhaite vous signaler")."""
+    k = j + 1
+    while k < b and toks[k] in OBJECT_PRONOUNS:
+        k += 1
+    if k >= b or toks[k] not in SAYING_VERBS:
+        return False
+    # "faire part", "porter à votre connaissance", "attirer votre attention": only these
+    if toks[k] == "faire":
+        return k + 1 < b and toks[k + 1] == "part"
+    if toks[k] == "porter":
+        return k + 2 < b and toks[k + 1] == "a" and toks[k + 2] in ("votre", "ta", "leur")
+    if toks[k] == "attirer":
+        return k + 1 < b and toks[k + 1] in ("votre", "l'")
+    return True
+
+
 # "La France doit maintenir...", "les assistantes sociales doivent vraiment être formées":
 # a duty verb then an infinitive (adverbs between) is a demand, unless its subject is the
 # writer ("on doit attendre trois mois": a complaint about what one has to do).
@@ -181,6 +218,11 @@ def clause_is_request(toks, a, b, opens_request):
                 continue  # "pourquoi doit-on payer": the writer's duty, a complaint
             t = verb
         if t in REQUEST_WORDS:
+            if t in WISH_VERBS and _saying_formula(toks, j, b):
+                continue
+            if (t in FIRST_PERSON_ONLY and not (j + 1 < b and toks[j + 1] in ("que", "qu'"))
+                    and not any(x in FIRST_PERSON for x in toks[max(a, j - 3):j])):
+                continue
             return True
         if j + 1 < b and (t, toks[j + 1]) in REQUEST_PAIRS and t != "ne":
             return True

@@ -140,9 +140,28 @@ class Gazetteer:
             if toks in seen and seen[toks] is None:
                 continue  # an exclusion stays an exclusion
             seen[toks] = code
+        # A name of several words with a slip at one word's end ("Tour Habitat", "pole
+        # emploie", "assistante social"): a final letter missing, or an "s" or "e" added, in
+        # one word of 4+ letters while another word of 4+ letters is exact. Exact names and
+        # exclusions come first; a variant never replaces them.
+        variants = {}
+        for toks, code in seen.items():
+            if len(toks) < 2:
+                continue
+            for j, w in enumerate(toks):
+                if len(w) < 4 or not w.isalpha() or not any(
+                        len(x) >= 4 and x.isalpha() for q, x in enumerate(toks) if q != j):
+                    continue
+                for v in {w[:-1], w + "s", w + "e"}:
+                    if len(v) >= 4 and v != w:
+                        vt = toks[:j] + (v,) + toks[j + 1:]
+                        if vt not in seen:
+                            variants.setdefault(vt, code)
         for toks, code in seen.items():
             index.setdefault(toks[0], []).append((toks, code))
             vocab.update(toks)
+        for toks, code in variants.items():
+            index.setdefault(toks[0], []).append((toks, code))
         for cands in index.values():
             cands.sort(key=lambda e: -len(e[0]))
         self._index = index
@@ -219,10 +238,12 @@ class Gazetteer:
         while i < n:
             t = toks[i]
             cands = index.get(t)
-            if cands is None and len(t) >= FUZZY_MIN_LEN - 1:
+            if (cands is None or t not in self._vocab) and len(t) >= FUZZY_MIN_LEN - 1:
+                # a typo of an alias word, even when a name's slip starts with it too
+                # ("maires" opens the variant "maires adjoint" and is a typo of "mairies")
                 c = canon(t)
                 if c is not None:
-                    cands = index.get(c)
+                    cands = (cands or []) + index.get(c, [])
             if cands:
                 hit = None
                 for atoks, code in cands:

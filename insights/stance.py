@@ -91,6 +91,7 @@ from .acts import (
     REQUEST,
     REQUEST_KEEP,
     _is_infinitive,
+    _saying_formula,
     clause_is_request,
     opener,
     sentence_flags,
@@ -227,6 +228,12 @@ SLOW_AFTER = frozenset({"sans", "que", "qu'", "apres", "pour", "a", "plus"})
 SLOW_AFTER_2 = frozenset({"attente", "retard", "delai", "tard"})
 FAST_SCORE = 0.4
 SLOW_SCORE = -0.4
+# A time of day is not a wait: "rdv jeudi 10h", "se réunit à 18h30", "ouvert jusqu'à 17h",
+# "vers 9 heures". Hours only (a day or a month after "à" is not a time of day).
+CLOCK_BEFORE = frozenset({
+    "a", "vers", "jusqu'a", "des", "entre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+    "samedi", "dimanche", "demain", "rdv", "rendez-vous",
+})
 
 NEG_LABEL = "negative"
 POS_LABEL = "positive"
@@ -258,6 +265,9 @@ def _duration(toks, i, n):
         return 0, 0
     p1 = toks[i - 1] if i >= 1 else ""
     p2 = toks[i - 2] if i >= 2 else ""
+    hours = t.rstrip("0123456789").endswith("h") if k == 1 else toks[i + 1] in ("h", "heure", "heures")
+    if hours and p1 in CLOCK_BEFORE:
+        return 0, k
     if p1 == "en" and unit_short:
         return FAST_SCORE, k
     if p1 == "en" and p2 in ("un", "une"):
@@ -364,6 +374,15 @@ TOPIC_ALIASES = frozenset({
     "securite sociale", "secu", "assurance maladie", "carte vitale", "transports en commun",
     "transport en commun", "transports publics", "transport public",
 })
+
+
+def _topic_key(words):
+    """A topic alias read without its words' final "s" / "e", so that the gazetteer's
+    slips ("allocations familiale", "transports en communs") stay topics."""
+    return " ".join(w.rstrip("se") for w in words)
+
+
+TOPIC_KEYS = frozenset(_topic_key(a.split()) for a in TOPIC_ALIASES)
 TOPIC_KEEP = 0.7
 # ...but a resident telling what happened to them ("la sécu m'a remboursé en une semaine")
 # speaks of the institution: not in a sentence in the first person.
@@ -488,6 +507,8 @@ def score_clause(toks, a, b, mention_at, lookup):
     for j in range(a, b):
         t = toks[j]
         if t in WISH_MARKERS:
+            if _saying_formula(toks, j, b):
+                continue  # "je voudrais remercier la PMI": what is said follows
             wish = True
             if t in DEMAND_MARKERS:
                 demand = j
@@ -866,6 +887,10 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     exclam = all(it.pos <= j < it.end or (mention_at[j] < 0 and (
                         toks[j] in IRONY_OPENERS or toks[j] in CLAUSE_OPENERS or toks[j] in BARE_OK))
                         for j in range(a, b))
+                if not exclam and toks[it.pos] == "👏":
+                    # applause closing a statement ("4 mois pour une porte 👏👏") is
+                    # exclamative too: only more applause or "!" after it
+                    exclam = all(toks[j] in ("👏", "!") for j in range(it.end, b))
                 if not exclam:
                     continue
                 own = cl_codes[ci]
@@ -940,7 +965,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
     m_sent = [clause_sent_of(m) for m in range(nm)] if nm else []
 
     personal_sent = {c[2] for c in clauses if any(toks[j] in PERSONAL for j in range(c[0], c[1]))}
-    topic = [" ".join(toks[ms:me]) in TOPIC_ALIASES and m_sent[m] not in personal_sent
+    topic = [_topic_key(toks[ms:me]) in TOPIC_KEYS and m_sent[m] not in personal_sent
              for m, (ms, me, _) in enumerate(mentions)]
 
     def give(group, v, irony, src=None):

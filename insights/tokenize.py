@@ -136,6 +136,10 @@ BULLETS = frozenset("•◦▪▫●○■□►▸➢➤✓✔🔴🔵⚫⚪")
 LINE_CLOSERS = frozenset({")", '"', "»", "]"})
 
 
+def _is_emoji(tok):
+    return not tok[0].isalnum() and all(ord(c) >= 0x2600 for c in tok)
+
+
 def tokens_with_spans(text):
     """(tokens, spans): spans are (start, end) offsets into the ORIGINAL text.
 
@@ -155,6 +159,11 @@ def tokens_with_spans(text):
         if a - prev_end >= 2 and toks and text[a].isupper() and (toks[-1][-1].isalnum() or toks[-1] in LINE_CLOSERS):
             # a line break lost in an export ("...des différents départements  Accepter le
             # remboursement..."): two spaces before a capital after a word end a sentence
+            toks.append("\n")
+            spans.append((a, a))
+        elif toks and toks[-1] != "\n" and text[a].isupper() and _is_emoji(toks[-1]):
+            # an emoji closes what it comments, as a full stop does: "CAF: dossier traité 👍
+            # France travail: toujours rien 👎" (session 11)
             toks.append("\n")
             spans.append((a, a))
         prev_end = m.end()
