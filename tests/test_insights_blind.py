@@ -159,3 +159,23 @@ def test_blind1_aggregate_stays_where_session_11_left_it():
     assert rep["target_detection"]["f1"] >= 0.97
     assert rep["target_stance"]["macro_f1"] >= 0.88
     assert rep["doc_polarity"]["macro_f1"] >= 0.87
+
+
+# --- kinds read on blind2 (session 11, after blind1's work): mistreatment told by a simile,
+# being sent away, what is still missing, not knowing, "l'office" in a text about housing ---
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("À la préfecture on nous traite comme du bétail, trois heures debout", "prefecture", "negative"),
+    ("Au commissariat ils m'ont parlé comme à des chiens", "police", "negative"),
+    ("Je suis allée trois fois à la CAF, à chaque fois revenez demain", "caf", "negative"),
+    ("France Travail m'a inscrit en janvier, toujours pas de formation", "france_travail", "negative"),
+    ("Je sais pas si ça passe par la mission locale ou par la mairie", "france_travail", "neutral"),
+    ("jsp si la mairie répond le samedi", "mairie", "neutral"),
+    ("Les charges augmentent et l'office ne fait rien pour les escaliers", "bailleur", "negative"),
+])
+def test_blind2_kinds(an, text, code, expected):
+    assert stance(an, text, code) == expected
+
+
+def test_the_tourist_office_is_no_landlord(an):
+    assert "bailleur" not in an.analyze("L'office de tourisme a de jolies brochures sur le château").by_code
