@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from voix.extensions import db
 from voix.i18n import localized
-from voix.models import utcnow
+from voix.models import local_today, utcnow
 from voix.territories.models import Territory
 
 from .conditions import ConditionError, normalize, references
@@ -336,7 +336,7 @@ def create_wave(questionnaire: Questionnaire, territory: Territory, opens_on: da
 def create_next_wave(previous: Wave) -> Wave:
     """Wave N+1 in one action: same territory, the latest version, the next period of equal length."""
     length = previous.closes_on - previous.opens_on
-    opens_on = max(previous.closes_on + timedelta(days=1), utcnow().date())
+    opens_on = max(previous.closes_on + timedelta(days=1), local_today())  # a day in Tours, not in UTC
     return create_wave(previous.questionnaire, previous.territory, opens_on, opens_on + length)
 
 

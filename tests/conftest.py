@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,18 @@ from voix.territories.models import Territory
 
 BACKENDS = ["sqlite", "postgresql"]
 PG_HINT = "set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run the PostgreSQL tests"
+
+
+def residents_today():
+    """Today where the residents live, as the app reckons it (`voix.models.local_today`):
+    between 23:00 and midnight UTC, ``date.today()`` on a UTC machine is already yesterday
+    in Tours, and a wave "opening today" or a count "this month" would be off by a day."""
+    from zoneinfo import ZoneInfo
+
+    from voix.config import BABEL_DEFAULT_TIMEZONE
+
+    return datetime.now(ZoneInfo(BABEL_DEFAULT_TIMEZONE)).date()
+
 
 
 def make_app(uri, **extra):
@@ -219,7 +231,7 @@ def make_wave(app, territories):
         db.session.flush()
         for fields in questions:
             ops.save_question(questionnaire.latest_version, **{**fields, "type": QuestionType(fields["type"])})
-        today = date.today()
+        today = residents_today()
         wave = ops.create_wave(questionnaire, place, today + timedelta(days=days[0]), today + timedelta(days=days[1]))
         wave.status = status
         db.session.commit()

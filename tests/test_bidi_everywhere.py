@@ -19,7 +19,7 @@ consultation, a re-shown form) and parsed, and:
 import os
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -41,7 +41,7 @@ from insights.models import Correction, SupervisedLayer, TextAnalysis
 from surveys import operations as survey_ops
 from surveys.models import Channel, QuestionType, WaveStatus
 from surveys.submission import load_target, submit_response
-from tests.conftest import fresh_database, make_app
+from tests.conftest import fresh_database, make_app, residents_today
 from tests.test_route_roles import LAST, PASSWORD, ROLES, _url
 from voix.accounts.cli import create_user
 from voix.accounts.models import Role
@@ -186,8 +186,8 @@ def _create_world(marks: Marks) -> dict:
     survey_ops.save_question(version, code="priority", type=QuestionType.single_choice, text={"fr": "x"},
                              options=[{"code": "clean", "label": {"fr": "x"}}, {"code": "youth", "label": {"fr": "y"}}])
     survey_ops.save_question(version, code="why", type=QuestionType.long_text, text={"fr": "x"})
-    wave = survey_ops.create_wave(questionnaire, sanitas, date.today() - timedelta(days=1),
-                                  date.today() + timedelta(days=30))
+    wave = survey_ops.create_wave(questionnaire, sanitas, residents_today() - timedelta(days=1),
+                                  residents_today() + timedelta(days=30))
     wave.status = WaveStatus.open
     db.session.flush()
     db.session.commit()  # submit_response opens its own write transaction

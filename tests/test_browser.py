@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from surveys import operations as ops
 from surveys.models import Response, WaveStatus
-from tests.conftest import count_rows, make_app
+from tests.conftest import count_rows, make_app, residents_today
 from voix.demo import QUESTIONS
 from voix.extensions import db
 from voix.kiosk.device import device_token
@@ -69,9 +69,9 @@ def kiosk_site(app, database_url, territories, request):
     db.session.flush()
     for fields in QUESTIONS:
         ops.save_question(questionnaire.latest_version, **fields)
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    wave = ops.create_wave(questionnaire, territories["sanitas"], date.today(), date.today() + timedelta(days=9))
+    wave = ops.create_wave(questionnaire, territories["sanitas"], residents_today(), residents_today() + timedelta(days=9))
     wave.status = WaveStatus.open
     kiosk = Kiosk(place="EPN du Sanitas", territory=territories["sanitas"])
     db.session.add(kiosk)

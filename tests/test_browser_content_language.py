@@ -1,7 +1,7 @@
 """A resident answers, on a phone, a questionnaire written in Turkish and Portuguese: the
 texts in Turkish (lang="tr"), the buttons in French (no Turkish catalogue), the switch
 never sends, the response stores `tr`. Debian's chromium driven by Playwright."""
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ import pytest
 from surveys import operations as ops
 from surveys.interchange import import_questionnaire
 from surveys.models import Response, WaveStatus
-from tests.conftest import count_rows, make_app
+from tests.conftest import count_rows, make_app, residents_today
 from tests.test_browser import (  # noqa: F401
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -29,7 +29,7 @@ def turkish_site(app, database_url, territories):
     if database_url.startswith("postgresql"):
         pytest.skip("browser tests run once, on SQLite")
     result = import_questionnaire(FIXTURE.name, FIXTURE.read_bytes(), territories["sanitas"])
-    wave = ops.create_wave(result.questionnaire, territories["sanitas"], date.today(), date.today() + timedelta(days=9))
+    wave = ops.create_wave(result.questionnaire, territories["sanitas"], residents_today(), residents_today() + timedelta(days=9))
     wave.status = WaveStatus.open
     db.session.commit()
     server_app = make_app(database_url)

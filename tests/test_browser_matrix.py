@@ -7,14 +7,14 @@ go to VOIX_SCREENSHOTS when it names a folder.
 """
 import os
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from surveys import operations as ops
 from surveys.models import QuestionType, Response, WaveStatus
-from tests.conftest import count_rows, make_app
+from tests.conftest import count_rows, make_app, residents_today
 from tests.test_browser import CHROMIUM, browser, live_server, playwright  # noqa: F401 (fixture)
 from tests.test_responsive import AXE, WCAG_TAGS
 from tests.test_surveys_matrix import QUESTIONS
@@ -36,7 +36,7 @@ def site(app, database_url, territories):
     db.session.flush()
     for fields in QUESTIONS:
         ops.save_question(questionnaire.latest_version, **{**fields, "type": QuestionType(fields["type"])})
-    wave = ops.create_wave(questionnaire, territories["sanitas"], date.today(), date.today() + timedelta(days=9))
+    wave = ops.create_wave(questionnaire, territories["sanitas"], residents_today(), residents_today() + timedelta(days=9))
     wave.status = WaveStatus.open
     kiosk = Kiosk(place="EPN du Sanitas", territory=territories["sanitas"])
     db.session.add(kiosk)

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from surveys.models import Response, Wave, WaveStatus
-from tests.conftest import Auth, count_rows
+from tests.conftest import Auth, count_rows, residents_today
 from voix.demo import STAFF
 from voix.extensions import db
 
@@ -47,14 +47,14 @@ def test_demo_loads_every_screen(app, runner, client):
 
 
 def test_demo_exercises_every_indicator_over_five_periods(app, runner):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from insights.indicators import Period, indicator_report
     from test_indicators import figures
     from voix.territories.models import territory_by_slug
 
     assert runner.invoke(args=["demo"]).exit_code == 0
-    today = date.today()
+    today = residents_today()
     with app.test_request_context():
         metropole = indicator_report(territory_by_slug("metropole"), Period(today - timedelta(days=364), today), 5)
         sanitas = indicator_report(territory_by_slug("sanitas"), Period(today - timedelta(days=364), today), 5)

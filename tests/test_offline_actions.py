@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from deliberation import operations as ops
 from deliberation.models import Comment, Idea, Origin, PairwiseVote, Participant, Support
-from tests.conftest import count_rows
+from tests.conftest import count_rows, residents_today
 
 
 def rows(model, *where) -> int:
@@ -118,13 +118,12 @@ def test_online_then_offline_on_a_kiosk_is_one_participant_and_the_reset_starts_
 
 def contributors_this_month(consultation) -> int:
     """The indicators' count of distinct contributors of the consultation's quartier, this month."""
-    from datetime import date
 
     from insights.indicators.measure import measure
     from insights.indicators.scope import Period, Scope
 
     db.session.rollback()
-    today = date.today()
+    today = residents_today()
     return measure(Scope.of(consultation.territory, Period(today.replace(day=1), today)))["contributors"].value
 
 

@@ -1,14 +1,14 @@
 """Panel surveys: a pseudonymous card code links a resident's answers wave after wave."""
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from surveys import operations as ops
 from surveys.models import Response, WaveStatus
-from tests.conftest import count_rows
+from tests.conftest import count_rows, residents_today
 from voix.extensions import db
 
 
@@ -17,8 +17,8 @@ def panel_waves(make_wave):
     """Two open waves of one panel questionnaire."""
     first = make_wave()
     first.questionnaire.panel = True
-    second = ops.create_wave(first.questionnaire, first.territory, date.today() - timedelta(days=1),
-                             date.today() + timedelta(days=30))
+    second = ops.create_wave(first.questionnaire, first.territory, residents_today() - timedelta(days=1),
+                             residents_today() + timedelta(days=30))
     second.status = WaveStatus.open
     db.session.commit()
     return first, second

@@ -21,7 +21,7 @@ evaluator and a moderator of A, an institution whose territory (Tours) holds A, 
 """
 import os
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,7 +32,7 @@ from deliberation.models import Committee, Moderation, Origin, Position, Stateme
 from insights.models import SupervisedLayer, TextAnalysis
 from surveys import operations as survey_ops
 from surveys.models import QuestionType, WaveStatus
-from tests.conftest import SIMPLE_QUESTIONS, fresh_database, make_app
+from tests.conftest import SIMPLE_QUESTIONS, fresh_database, make_app, residents_today
 from voix.accounts.cli import create_user
 from voix.accounts.models import Role
 from voix.demo import _create_territories
@@ -283,8 +283,8 @@ def _create_world() -> dict:
         survey_ops.save_question(questionnaire.latest_version, **{**fields, "type": QuestionType(fields["type"])})
     survey_ops.save_group(questionnaire.latest_version, code="foyer", title={"fr": "Votre foyer"},
                           members=[questionnaire.latest_version.questions[-1].code])
-    wave = survey_ops.create_wave(questionnaire, sanitas, date.today() - timedelta(days=1),
-                                  date.today() + timedelta(days=30))
+    wave = survey_ops.create_wave(questionnaire, sanitas, residents_today() - timedelta(days=1),
+                                  residents_today() + timedelta(days=30))
     wave.status = WaveStatus.open
     db.session.flush()
 

@@ -6,14 +6,14 @@ a single choice turned into a multiple choice under the same name.
 """
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from surveys import operations as ops
 from surveys.interchange import ImportRefused, import_questionnaire, read_file
 from surveys.models import Questionnaire, QuestionType, WaveStatus
-from tests.conftest import count_rows
+from tests.conftest import count_rows, residents_today
 from tests.test_surveys_import import (
     FIXTURES,
     IMPORT_URL,
@@ -130,7 +130,7 @@ def test_waves_stay_comparable_across_imported_versions(territories):
 
 
 def _dates():
-    today = date.today()
+    today = residents_today()
     return today, today + timedelta(days=30)
 
 

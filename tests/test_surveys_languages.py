@@ -4,7 +4,7 @@ French where it has no catalogue), exports keep the language; the CLI's --json c
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from surveys import operations as ops
 from surveys.interchange import import_questionnaire
 from surveys.models import Questionnaire, Response, WaveStatus
-from tests.conftest import count_rows
+from tests.conftest import count_rows, residents_today
 from voix.extensions import db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "surveys"
@@ -86,7 +86,7 @@ def html_lang(page):
 @pytest.fixture
 def turkish_wave(territories):
     result, _questions = imported(territories)
-    today = date.today()
+    today = residents_today()
     wave = ops.create_wave(result.questionnaire, territories["sanitas"], today, today + timedelta(days=9))
     wave.status = WaveStatus.open
     db.session.commit()

@@ -1,11 +1,12 @@
 """A facilitator builds a questionnaire, plans waves and runs them from the web screens."""
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from surveys.models import Questionnaire, QuestionType, Wave, WaveStatus
 from voix.extensions import db
+from tests.conftest import residents_today
 
 
 def test_facilitator_builds_and_opens_a_survey(client, auth, make_user, territories):
@@ -38,7 +39,7 @@ def test_facilitator_builds_and_opens_a_survey(client, auth, make_user, territor
     edit_page = client.get(f"{base}/questions/{questions[0].id}")
     assert "souvent | Souvent | Often | غالبا" in edit_page.text
 
-    today = date.today()
+    today = residents_today()
     client.post(f"{base}/vagues", data={"territory": sanitas, "opens_on": today.isoformat(),
                                          "closes_on": (today + timedelta(days=20)).isoformat()})
     wave = db.session.scalar(select(Wave))
@@ -111,7 +112,7 @@ def test_shared_metropole_questionnaire_is_run_by_quartier_facilitators(client, 
     base = f"/animation/enquetes/{wave.questionnaire_id}"
     assert client.get(base).status_code == 200  # they see it
     assert client.post(f"{base}/questions/nouvelle", data={"code": "x", "type": "yes_no", "text_fr": "X ?"}).status_code == 403
-    today = date.today().isoformat()
+    today = residents_today().isoformat()
     dates = {"opens_on": today, "closes_on": today}
     client.post(f"{base}/vagues", data={"territory": territories["metropole"].id, **dates})  # not theirs: refused
     client.post(f"{base}/vagues", data={"territory": territories["rabiere"].id, **dates})

@@ -4,7 +4,7 @@ import pytest
 
 from surveys.interchange import import_questionnaire, read_file
 from surveys.models import QuestionType
-from tests.conftest import make_app
+from tests.conftest import make_app, residents_today
 from tests.test_surveys_import import SHARED, by_subject, imported, needs_shared
 from voix.extensions import db
 
@@ -305,12 +305,11 @@ end group,,,
     db.session.commit()
     matrix = result.questionnaire.latest_version.questions[0]
     assert matrix.rows[0] == {"code": "bus", "label": {"fr": "Le bus"}}
-    from datetime import date
 
     from surveys import operations as ops
     from surveys.models import WaveStatus
 
-    wave = ops.create_wave(result.questionnaire, territories["sanitas"], date.today(), date.today())
+    wave = ops.create_wave(result.questionnaire, territories["sanitas"], residents_today(), residents_today())
     wave.status = WaveStatus.open
     db.session.commit()
     submit(wave, {"notes": {"bus": "3", "poste": "1"}})

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -8,6 +8,7 @@ from surveys.answers import clean_answers
 from surveys.models import Channel, Question, QuestionType, WaveStatus
 from surveys.submission import load_target, submit_response
 from voix.extensions import db
+from tests.conftest import residents_today
 
 TEXT = {"fr": "Question ?"}
 OPTIONS = [{"code": "a", "label": {"fr": "A"}}, {"code": "b", "label": {"fr": "B"}}, {"code": "c", "label": {"fr": "C"}}]
@@ -153,7 +154,7 @@ def test_next_wave_in_one_action(make_wave):
     assert following.number == wave.number + 1 and following.territory is wave.territory
     assert following.status is WaveStatus.draft and following.version is wave.questionnaire.latest_version
     assert following.closes_on - following.opens_on == wave.closes_on - wave.opens_on
-    assert following.opens_on >= date.today()
+    assert following.opens_on >= residents_today()
 
 
 def test_wave_lifecycle_is_guarded(make_wave):
@@ -170,7 +171,7 @@ def test_wave_lifecycle_is_guarded(make_wave):
 def test_wave_dates_must_be_in_order(make_wave):
     wave = make_wave()
     with pytest.raises(ops.SurveyError):
-        ops.create_wave(wave.questionnaire, wave.territory, date.today(), date.today() - timedelta(days=1))
+        ops.create_wave(wave.questionnaire, wave.territory, residents_today(), residents_today() - timedelta(days=1))
 
 
 def test_comparable_codes_across_versions(make_wave):

@@ -2,7 +2,7 @@
 screen has something to show. Run on an empty database (it upgrades the schema first)."""
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import click
 from flask import current_app
@@ -21,6 +21,7 @@ from .accounts.cli import create_user
 from .accounts.models import Role, User
 from .database import begin_write
 from .extensions import db
+from .models import local_today
 from .territories.models import Territory, TerritoryKind
 
 # (slug, name, population) — populations are orders of magnitude from INSEE QPV figures.
@@ -196,7 +197,7 @@ def demo(seed):
     quartiers = [sanitas] * 4 + [rabiere]
     # Designed at the metropole (shared practice), run as waves in each quartier.
     questionnaire = _questionnaire(sanitas.parent.parent)
-    today = date.today()
+    today = local_today()
     codes = []  # invitation codes given so far: later respondents pass them on
     for index in range(PAST_WAVES):  # one a year, the last two months ago: a wave in each yearly period
         opens = today - timedelta(days=60 + 365 * (PAST_WAVES - 1 - index))
