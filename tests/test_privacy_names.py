@@ -147,6 +147,18 @@ FOUND = [
     ("elle est née prématurée le 2 mai 2023", "2023"),
     ("né le douze mars mille neuf cent quatre-vingt", "douze"),
     ("écrivez à paul POINT martin AT free POINT fr", "martin"),
+    # kinds heldout10 taught (session 11)
+    ("ma mère a un début de Parkinson", "début"),
+    ("le petit fait des bronchiolites à répétition", "répétition"),
+    ("mon père a une infection pulmonaire depuis l'hiver", "pulmonaire"),
+    ("ma femme a perdu le bébé en mars", "bébé"),
+    ("elle a fait une fausse couche à 3 mois", "mois"),
+    ("mon fils a le bras plâtré depuis la chute", "plâtré"),
+    ("il a arrêté son traitement et il ne dort plus", "arrêté"),
+    ("ma fille est en néonat à Clocheville", "néonat"),
+    ("Inscription de mon fils. Il a des allergies : noisettes, PAI signé", "noisettes"),
+    ("mon voisin qu'on appelle Tintin a encore crié", "Tintin"),
+    ("Le kiné de mon mari (Bernard, opéré du genou) est parti", "Bernard"),
 ]
 
 KEPT = [
@@ -224,6 +236,9 @@ KEPT = [
     "Lyon et Marseille ont des trams gratuits.",
     "Les bébés nés en maternité en 2024 sont plus nombreux.",
     "On ne part en vacances qu'en 2025.",
+    "Le CMP du Sanitas a fermé sa permanence du jeudi.",
+    "Le plâtre du plafond tombe dans la cage d'escalier.",
+    "Les infections respiratoires touchent beaucoup d'enfants l'hiver, dit la PMI.",
 ]
 
 

@@ -23,7 +23,7 @@ _ORGAN = (
     r"c[ôo]lon|cerveau|peau|prostate|estomac|pancr[ée]as|gorge|dos|hanches?|genoux?|os|sang|"
     r"ut[ée]rus|ovaires?|thyro[ïi]de|vessie|intestins?|moelle|rate|cou|c[ôo]t[ée]\s+(?:gauche|droit)|"
     r"orteils?|doigts?|f[ée]mur|poignets?|chevilles?|[ée]paules?|bassin|cr[âa]ne|colonne(?:\s+vert[ée]brale)?|"
-    r"t[êe]te|visage|ventre|nez|oreilles?|dents?)"
+    r"t[êe]te|visage|ventre|nez|oreilles?|dents?|amygdales)"
 )
 # "à l'arachide", "aux noix", "au protoxyde d'azote"
 _TO_SOMETHING = r"(?:[àa]\s+l['’]|[àa]\s+la\s+|aux?\s+|[àa]\s+)[\w-]+(?:\s+d['’][\w-]+)?"
@@ -39,7 +39,7 @@ _STATE = (
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
     # mood and self-harm; an organ's illness or operation ("malade des reins", not "enfant malade")
-    r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|"
+    r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|appareill[ée]e?s?|pl[âa]tr[ée]e?s?|"
     rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"
     rf"op[ée]r[ée]e?s?(?=\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*{_ORGAN})|"
     # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
@@ -72,13 +72,13 @@ _NOUN = (
     r"(?:(?<=\bson\s)|(?<=\bsa\s)|(?<=\bmon\s)|(?<=\bma\s)|(?<=\bleur\s))infirmi[èe]re|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
     r"(?<=est\s)[àa]\s+l['’]h[ôo]pital|(?<=[ée]tait\s)[àa]\s+l['’]h[ôo]pital|"
     rf"fractures?\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN}|"  # not "fracture sociale"
-    rf"(?:{_ORGAN})(?:\s+(?:droite?|gauche))?\s+(?:cass|ab[îi]m|fractur|lux|bloqu)[ée]e?s?|"
+    rf"(?:{_ORGAN})(?:\s+(?:droite?|gauche))?\s+(?:cass|ab[îi]m|fractur|lux|bloqu|pl[âa]tr)[ée]e?s?|"
     # someone's disability rate, or "en invalidité"; not "une pension d'invalidité" (a benefit)
     r"invalidit[ée]\s+(?:de\s+|[àa]\s+)?\d+\s*%|(?<=\ben\s)invalidit[ée]|"
     r"taux\s+d['’]incapacit[ée](?:\s+(?:de\s+)?\d+\s*%)?|"
     r"(?:fume|fumait|prend|prenait|consomme|consommait|sniffe)\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
-    r"(?:crack|coca[ïi]ne|h[ée]ro[ïi]ne|cannabis|shit|beuh|drogues?|ecstasy|protoxyde(?:\s+d['’]azote)?)|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
-    rf"allergies?(?:\s+(?:grave|s[ée]v[èe]re|alimentaire))?(?:\s+{_TO_SOMETHING})?|handicap(?:\s+(?:moteur|mental|visuel|auditif|psychique|cognitif|lourd))?|"
+    r"(?:crack|coca[ïi]ne|coke|h[ée]ro[ïi]ne|cannabis|shit|beuh|drogues?|ecstasy|protoxyde(?:\s+d['’]azote)?)|(?:en\s+)?arr[êe]t\s+maladie|choc\s+anaphylactique|[œo]e?d[èe]me\s+de\s+quincke|"
+    rf"allergies?(?:\s+(?:grave|s[ée]v[èe]re|alimentaire))?(?:\s+{_TO_SOMETHING}|\s*:\s*[\w-]+)?|handicap(?:\s+(?:moteur|mental|visuel|auditif|psychique|cognitif|lourd))?|"
     r"dialyse|chimio(?:th[ée]rapie)?|radioth[ée]rapie|m[ée]thadone|insuline|sous\s+oxyg[èe]ne|"
     r"antid[ée]presseurs|anxiolytiques|neuroleptiques|morphine|r[ée][ée]ducation|en\s+psychiatrie|"
     r"sous\s+traitement|pathologies?|en\s+fauteuil(?:\s+roulant)?|fauteuil\s+roulant|d[ée]ambulateur|b[ée]quilles|proth[èe]ses?|appareil\s+auditif|"
@@ -98,14 +98,16 @@ _NOUN = (
     r"lombalgie|tendinite|entorse|luxation|commotion(?:\s+c[ée]r[ée]brale)?|traumatisme\s+cr[âa]nien|"
     r"(?<=\bdans\sle\s)coma|b[ée]gaiement|insomnies?|gale|stress\s+post-?traumatique|angoisses|"
     r"(?<=\ba\s)(?<!y\sa\s)de\s+la\s+tension|(?<=\bai\s)de\s+la\s+tension|sonde(?:\s+urinaire|\s+gastrique)?|"
-    r"dans\s+le\s+pl[âa]tre|points\s+de\s+suture|c[ée]sarienne|"
+    r"dans\s+le\s+pl[âa]tre|pl[âa]tre\s+\d+\s+(?:jours|semaines|mois)|points\s+de\s+suture|c[ée]sarienne|"
+    r"infections?|bronchiolites?|surpoids|parano(?:[ïi]a)?|[œo]e?il\s+au\s+beurre\s+noir|"
+    r"perdu\s+(?:le|son|leur|mon|notre)\s+b[ée]b[ée]|arr[êe]t[ée]e?\s+(?:le|son|sa|ses)\s+traitement|"
     rf"mal\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
     r"ventoline|ritaline|somnif[èe]res?|doliprane|levothyrox|xanax|lexomil|subutex|kardegic|"
     r"anticoagulants?|cortico[ïi]des|cortisone|antibiotiques|tramadol|seresta|temesta|stilnox|imovane|"
     r"d[ée]pakine|risperdal|abilify|deroxat|prozac|seroplex|laroxyl|lyrica|calmants|"
     # a stay in a ward: "elle est en cardiologie"
     r"(?<=\ben\s)(?:cardiologie|pneumologie|oncologie|neurologie|rhumatologie|n[ée]phrologie|"
-    r"h[ée]matologie|g[ée]riatrie|p[ée]dopsychiatrie|maternit[ée]|orthop[ée]die)|"
+    r"h[ée]matologie|g[ée]riatrie|p[ée]dopsychiatrie|maternit[ée]|orthop[ée]die|n[ée]onat\w*|r[ée]a)|"
     # an operation or a treatment of an organ: "opération de la hanche", "traitement pour le coeur"
     r"(?:op[ée]rations?|interventions?|chirurgies?|traitements?)\s+(?:du|de\s+la|des|de\s+l['’]|de|au|aux|"
     rf"pour\s+(?:le|la|les|l['’]|son|sa|ses))\s*{_ORGAN}|"
@@ -118,7 +120,7 @@ _NOUN = (
     r"mental\s+illness|"
     r"hiv|aids|(?:a\s+)?wheelchair|"
     # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
-    r"الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد|حامل"
+    r"(?:ب|و|بال)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
 )
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
@@ -126,6 +128,7 @@ _QUALIFIER = (
     r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne|[a-zéèêï]{3,}(?:ible|ique|aire|ale|elle|ive|euse|is[ée]e?))(?![\w-])"
     rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|de|[àa]\s+la|au|aux)\s*{_ORGAN}"
     rf"|\s+(?:et|ou)\s+(?:{_STATE})(?!\w)"
+    r"|\s+(?:[àa]\s+r[ée]p[ée]tition|[àa]\s+\d+\s+(?:mois|semaines)|par\s+c[ée]sarienne)"
     rf"|\s+(?:pour|depuis|apr[èe]s|suite\s+[àa]|[àa]\s+cause\s+d['’]une?|[àa]\s+cause\s+de)\s+"
     rf"(?:son|sa|ses|un|une|le|la|l['’]|d['’]une?)?\s*(?:{_NOUN})(?!\w))*"
 )
@@ -135,6 +138,7 @@ _INTRO = (r"(?:(?:sous|en)\s+(?=(?:dialyse|chimio|m[ée]thadone|insuline|antid|m
           # a treatment or a stay for a condition: "son traitement pour la schizophrénie"
           r"|(?:traitements?|m[ée]dicaments?|soins|cure|hospitalisation|op[ée]ration)\s+(?:pour|contre)\s+"
           r"(?:la\s+|le\s+|les\s+|l['’]|son\s+|sa\s+|ses\s+|une?\s+)?"
+          r"|d[ée]but\s+(?:d['’]|de\s+)"
           # "opéré d'un cancer"
           r"|op[ée]r[ée]e?s?\s+(?:d['’]une?\s+|d['’]|de\s+la\s+|de\s+l['’]|du\s+|des\s+))?"
           # "une grosse dépression", "une forte fièvre"
@@ -233,14 +237,16 @@ pneumologie oncologie neurologie rhumatologie néphrologie nephrologie hématolo
 gériatrie geriatrie pédopsy pedopsy maternit orthopéd orthoped opérat operat interventions chirurg
 tentative sickle bronchitis pneumonia tubercul hepatitis disease failure
 heart anxiety adhd illness
-الربو السكري السكر السرطان الضغط اكتئاب الصرع التوحد حامل
+الربو السكري السكر السرطان الضغط اكتئاب الصرع التوحد حامل مريض سكري
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
                 "arrêt maladie", "arret maladie", "soins intensifs", "idées noires", "idees noires",
                 "dos cass", "bras cass", "jambe cass", "pied cass", "main cass", "cassé l", "cassée l",
                 "abîm", "abim", "en finir", " ts", "mal a", "mal à", " gale", " coma", " sonde",
-                "coupé a", "coupée a", "coupé à", "coupée à", "intervention ", "traitement p", "traitement d")
+                "infection", "bronchiolit", "surpoids", "parano", "beurre noir", "perdu le b", "perdu son b",
+                "arrêté le traitement", "arrêté son traitement", "neonat", "néonat", " réa", "appareill",
+                "plâtr", "platr", "coke", "début d", "debut d", "coupé a", "coupée a", "coupé à", "coupée à", "intervention ", "traitement p", "traitement d")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

@@ -39,13 +39,15 @@ _POSSESSIVE = r"(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leu
 # "mon voisin du 5e", "ma voisine d'en face": a short place phrase may sit between.
 _KIN_CUE = (
     rf"(?i:\b{_POSSESSIVE}\s+{_KIN}(?:\s+(?:du|de\s+la|d['’]en|d['’]|de)\s*[\w']+)?(?:\s+\d+\s+ans)?)"
-    r"\s*,?\s+"
+    r"(?:\s*,?\s+|\s*\(\s*)"  # "mon mari (Bernard, ...)"
 )
 # Introductions: the next words are the writer's name, written in any case.
 _INTRO_CUE = (
     r"(?i:\b(?:je\s+m['’]?\s*app?ell?e?|s['’]app?ell?e?|s['’]appelait|(?:pr[ée]|d[ée]|sur)?nomm[ée]e?|jm['’]?app?ell?e?|m['’]app?ell?e?|je\s+me\s+nomme|"
     r"mon\s+(?:pr[ée]nom|nom)\s+(?:est|c['’]est)|moi\s+c['’]est|c['’]est|cest|c|je\s+suis|"
-    r"sign[ée]e?|de\s+la\s+part\s+de|my\s+name\s+is|i['’]m|i\s+am|this\s+is)|"
+    r"sign[ée]e?|de\s+la\s+part\s+de|my\s+name\s+is|i['’]m|i\s+am|this\s+is|"
+    # a nickname: "celui qu'on appelle Pitbull", "on l'appelle Titi"
+    r"qu['’]on\s+(?:appelle|surnomme)|on\s+l['’]appelle)|"
     r"(?i:nom|pr[ée]nom|nom\s+et\s+pr[ée]nom|name)\s*:)\s+"
 )
 # Thanks and pointers: the next capitalised words are a person.
@@ -249,7 +251,7 @@ def _is_place(text, start):
 # the word boundary, with which every cue begins, spares the alternation inside words.
 _KIN_STARTS = re.compile(r"(?=[hlmnostv])\b(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
 _INTRO_STARTS = re.compile(
-    r"(?=[cdijmnpst])\b(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|"
+    r"(?=[cdijmnopqst])\b(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|qu['’]on\s|on\s+l['’]|"
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
@@ -646,6 +648,8 @@ def model_spans(text, ents, english=None, *, in_english=None):
         elif _at_sentence_start(text[:m.start()]) and not (lexicons.first_name(word) and not lexicons.french_word(word)
                                                          and not lexicons.place(word)):
             unsure.append(word)  # maybe a name: a moderator decides; a known first name is one ("Hamza")
+        elif word.isupper() and not _NEXT_CAPITAL.match(text, m.end()) and not _PREVIOUS_CAPITALISED.search(text, max(0, m.start() - 30), m.start()):
+            unsure.append(word)  # a long word in capitals alone ("=HYPERLINK(...)"): a code or a shout more often
         else:
             spans.append(m.span())
     return spans, unsure
