@@ -473,10 +473,15 @@ def _capitals_alone(text, word, start):
     bare = _ELIDED.sub("", word, count=1) if "'" in word or "’" in word else word
     if not (bare.isupper() and (len(bare.rstrip("s")) <= 5 or lexicons.french_word(bare))):
         return False
+    return _no_capitalised_neighbour(text, word, start)
+
+
+def _no_capitalised_neighbour(text, word, start):
+    """No capitalised word right before or after ``word`` (an article aside: "Le RSA")."""
     if _NEXT_CAPITAL.match(text, start + len(word)):
         return False
     previous = _PREVIOUS_CAPITALISED.search(text, max(0, start - 30), start)
-    return previous is None or lexicons.fold(previous.group().strip()) in _NOT_NAME  # "Le RSA"
+    return previous is None or lexicons.fold(previous.group().strip()) in _NOT_NAME
 
 
 _PHRASE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "l'" stands apart
@@ -499,6 +504,12 @@ def _in_protected_phrase(text, start, end):
 # Before a place: "from Sudan", "d'Ukraine", "à Belgrade", "vers Tours".
 _FROM = re.compile(r"(?i:\b(?:from|in|to|en|vers|depuis|de|du|des|aux?|d['’]|l['’]|la|le))\s*$")
 _AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
+
+
+def _first_name_only(word):
+    """A known first name that is neither a French word nor a town ("Yasmina", not "Rose"
+    nor "Nancy")."""
+    return lexicons.first_name(word) and not lexicons.french_word(word) and not lexicons.place(word)
 
 
 def _town(word):
@@ -645,10 +656,9 @@ def model_spans(text, ents, english=None, *, in_english=None):
             continue
         if in_english(m.start()):
             unsure.append(word)  # "Raising the wage..."
-        elif _at_sentence_start(text[:m.start()]) and not (lexicons.first_name(word) and not lexicons.french_word(word)
-                                                         and not lexicons.place(word)):
-            unsure.append(word)  # maybe a name: a moderator decides; a known first name is one ("Hamza")
-        elif word.isupper() and not _NEXT_CAPITAL.match(text, m.end()) and not _PREVIOUS_CAPITALISED.search(text, max(0, m.start() - 30), m.start()):
+        elif _at_sentence_start(text[:m.start()]) and not _first_name_only(word):
+            unsure.append(word)  # maybe a name: a moderator decides; a known first name is one ("Yasmina")
+        elif word.isupper() and _no_capitalised_neighbour(text, word, m.start()):
             unsure.append(word)  # a long word in capitals alone ("=HYPERLINK(...)"): a code or a shout more often
         else:
             spans.append(m.span())

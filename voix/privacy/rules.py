@@ -76,10 +76,12 @@ _DATE = (
 # "né le vingt-trois avril mille neuf cent cinquante-six": a date of birth in words.
 _SPELLED_DATE = (rf"(?i:(?:premier|{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)\s+{_MONTH}\s+"
                  rf"(?:mille|deux\s+mille)(?:[\s-]+(?:{_NUMBER_WORD}|mille|cents?)(?!\w))*)")
+# one word between "né(e)" and the date ("née prématurée le...", "né à Alger le..."); not
+# after "ne", a negation ("on ne part en 2025")
+_BORN_WORD = r"n(?:é|ée|ee)\s+(?:(?:[àa]|en|au)\s+)?[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 _BIRTH = (
     r"(?P<dobkw>(?i:n[ée]e?s?|date\s+de\s+naissance|ddn|born|d\.?o\.?b\.?|date\s+of\s+birth"
-    # one word between ("née prématurée le...", "né à Alger le..."); not after "ne", a negation
-    r"|n(?:é|ée|ee)\s+(?:(?:[àa]|en|au)\s+)?[^\W\d_]+(?:[-'’][^\W\d_]+)*(?=\s+(?:le|en)\s))"
+    rf"|{_BORN_WORD}(?=\s+(?:le|en)\s))"
     rf"\s*(?::|(?i:le|en|on|in)\b)?\s*)(?P<dob>{_DATE}|{_SPELLED_DATE})"
 )
 
@@ -218,7 +220,7 @@ _RARE_KINDS = {
 # nor "la porte du hall" wakes the scan (they were in most answers).
 _RARE_HINT = re.compile(
     rf"(?<!\w)(?:z[ée]ro|n[ée]e?s?\s*(?::|(?:le|en|on|in)\b)?\s*(?:\d|{_MONTH}(?![^\W\d_])|premier|{_NUMBER_WORD}[\s-])|"
-    r"n(?:é|ée|ee)\s+(?:(?:[àa]|en|au)\s+)?[^\W\d_]+(?:[-'’][^\W\d_]+)*\s+(?:le|en)\s|naissance|ddn|born|d\.?o\.?b\b|of\s+birth|lieu-?dit|hameau|"
+    rf"{_BORN_WORD}\s+(?:le|en)\s|naissance|ddn|born|d\.?o\.?b\b|of\s+birth|lieu-?dit|hameau|"
     # _UNIT_VALUE as it reads in lowercase
     rf"(?:{_SHARED_UNIT_WORDS}|{_PRIVATE_UNIT_WORDS})\.?\s*(?:n[°o]\.?\s*)?(?:\d|[a-z]\d?(?!\w)|gauche|droite|face|fond))"
 )
@@ -242,8 +244,7 @@ _NEXT_TO_ADDRESS = re.compile(
 # Where someone lives, right after their name: "[nom] du bâtiment 6", "[nom] dla tour 8",
 # "[nom], bat Anjou", "[nom] au 2e gauche", "[nom] du 3e". A building or a floor alone is
 # kept ("l'ascenseur du bâtiment 6", "au 12e étage"): beside a name it points to a household.
-_BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble){_UNIT_VALUE}"
-             rf"|(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)\.?\s+(?:{_CAP_WORD}|\[nom\])")
+_BUILDING = rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)(?:{_UNIT_VALUE}|\.?\s+(?:{_CAP_WORD}|\[nom\]))"
 # a floor alone ends a clause ("Mamadou du 2e, il...", "du 3e a appelé"), not "au 1er rang"
 _FLOOR_ALONE = r"\d{1,2}\s?(?:e|er|[èe]re|[èe]me)(?=\s*(?:[,.;:!?)\n]|$)|\s+(?:il|elle|qui|a|est|et|m['’]|n['’]|ne)\b)"
 _HOME = rf"(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_FLOOR_ALONE})"
