@@ -39,7 +39,7 @@ _STATE = (
     r"immunod[ée]prim[ée]e?s?|insulino-?d[ée]pendant(?:e|es|s)?|grabataires?|alit[ée]e?s?|"
     r"cardiaques?|canc[ée]reu(?:x|se|ses)|"
     # mood and self-harm; an organ's illness or operation ("malade des reins", not "enfant malade")
-    r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|appareill[ée]e?s?|pl[âa]tr[ée]e?s?|"
+    r"d[ée]prim[ée]e?s?|scarifi[ée]e?s?|suicidaires?|"
     rf"malades?\s+(?:du|de\s+la|des|de\s+les|d['’]une?|de\s+l['’]|aux?)\s*{_ORGAN}|"
     rf"op[ée]r[ée]e?s?(?=\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*{_ORGAN})|"
     # a stay or a follow-up: "hospitalisée 10 jours", "suivi par un psy", "gardé en observation"
@@ -49,6 +49,8 @@ _STATE = (
     rf"(?:accros?|addicts?|allergiques?)\s+{_TO_SOMETHING}|"
     # a birth: "elle a accouché", "né prématuré"
     r"accouch(?:[ée]e?|e|era|ait|er)|pr[ée]matur[ée]e?s?|"
+    # a hearing aid or a cast: "appareillée", "plâtré"
+    r"appareill[ée]e?s?|pl[âa]tr[ée]e?s?|"
     # hurt: "mordu au doigt", "blessée à la tête"
     rf"(?:mordu|bless[ée]|br[ûu]l[ée]|coup[ée]|piqu[ée]|frapp[ée])e?s?\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
     r"diabetic|autistic|disabled|blind|deaf|paralysed|paralyzed|pregnant"
@@ -120,7 +122,7 @@ _NOUN = (
     r"mental\s+illness|"
     r"hiv|aids|(?:a\s+)?wheelchair|"
     # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
-    r"(?:ب|و|بال)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
+    r"(?:ب|و)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
 )
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
@@ -229,15 +231,15 @@ accouch prématur prematur mordu bless brûl brul piqué frappé
 varicelle rougeole oreillons coqueluche scarlatine grippe gastro angine otite eczéma eczema
 psoriasis emphys apnée apnee glaucome cataracte hémorragie hemorragie embolie thrombose phlébite
 phlebite anévrisme anevrisme cholest rhumatism sciatique lombalgie tendinite entorse luxation
-commotion traumatisme bégaie begaie insomnie stress tension plâtre platre suture
+commotion traumatisme bégaie begaie insomnie stress tension suture
 césarienne cesarienne ventoline ritaline somnif doliprane levothyrox xanax lexomil subutex
 kardegic anticoagul cortico cortisone antibiotiques tramadol seresta temesta stilnox imovane
 dépakine depakine risperdal abilify deroxat prozac seroplex laroxyl lyrica calmants cardiologie
 pneumologie oncologie neurologie rhumatologie néphrologie nephrologie hématologie hematologie
-gériatrie geriatrie pédopsy pedopsy maternit orthopéd orthoped opérat operat interventions chirurg
+gériatrie geriatrie pédopsy pedopsy maternit orthopéd orthoped opérat operat intervention chirurg
 tentative sickle bronchitis pneumonia tubercul hepatitis disease failure
 heart anxiety adhd illness
-الربو السكري السكر السرطان الضغط اكتئاب الصرع التوحد حامل مريض سكري
+الربو السكر السرطان الضغط اكتئاب الصرع التوحد حامل مريض
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
@@ -246,7 +248,7 @@ heart anxiety adhd illness
                 "abîm", "abim", "en finir", " ts", "mal a", "mal à", " gale", " coma", " sonde",
                 "infection", "bronchiolit", "surpoids", "parano", "beurre noir", "perdu le b", "perdu son b",
                 "arrêté le traitement", "arrêté son traitement", "neonat", "néonat", " réa", "appareill",
-                "plâtr", "platr", "coke", "début d", "debut d", "coupé a", "coupée a", "coupé à", "coupée à", "intervention ", "traitement p", "traitement d")
+                "plâtr", "platr", "coke", "coupé a", "coupée a", "coupé à", "coupée à", "traitement p", "traitement d")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
