@@ -152,6 +152,10 @@ FOUND = [
     ("le petit fait des bronchiolites à répétition", "répétition"),
     ("mon père a une infection pulmonaire depuis l'hiver", "pulmonaire"),
     ("ma femme a perdu le bébé en mars", "bébé"),
+    # every form the pattern reads also wakes it (the cheap stems before it)
+    ("ma femme a perdu notre bébé en mars", "bébé"),
+    ("il a ete frappe au visage par un inconnu", "frappe"),
+    ("il a arrete son traitement en mai", "arrete"),
     ("elle a fait une fausse couche à 3 mois", "mois"),
     ("mon fils a le bras plâtré depuis la chute", "plâtré"),
     ("il a arrêté son traitement et il ne dort plus", "arrêté"),

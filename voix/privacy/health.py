@@ -247,8 +247,11 @@ heart anxiety adhd illness
                 "dos cass", "bras cass", "jambe cass", "pied cass", "main cass", "cassé l", "cassée l",
                 "abîm", "abim", "en finir", " ts", "mal a", "mal à", " gale", " coma", " sonde",
                 "infection", "bronchiolit", "surpoids", "parano", "beurre noir", "perdu le b", "perdu son b",
-                "arrêté le traitement", "arrêté son traitement", "neonat", "néonat", " réa", "appareill",
-                "plâtr", "platr", "coke", "coupé a", "coupée a", "coupé à", "coupée à", "traitement p", "traitement d")
+                "perdu leur b", "perdu mon b", "perdu notre b", "le traitement", "son traitement", "ses traitement",
+                "neonat", "néonat", "en réa", "en rea", "appareill", "kidney", "lung", "liver",
+                "plâtr", "platr", "coke", "coupé a", "coupée a", "coupé à", "coupée à", "coupe a", "coupe à", "coupee a", "coupee à",
+                "pique a", "pique à", "piquee a", "piquee à", "frappe a", "frappe à", "frappee a", "frappee à",
+                "traitement p", "traitement d", "traitements p", "traitements d")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
