@@ -113,13 +113,25 @@ _NOUN = (
     # an operation or a treatment of an organ: "opération de la hanche", "traitement pour le coeur"
     r"(?:op[ée]rations?|interventions?|chirurgies?|traitements?)\s+(?:du|de\s+la|des|de\s+l['’]|de|au|aux|"
     rf"pour\s+(?:le|la|les|l['’]|son|sa|ses))\s*{_ORGAN}|"
+    # an organ's trouble: "un problème aux reins", "des soucis au coeur"
+    rf"(?:probl[èe]mes?|soucis?)\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
+    # care that recurs, an aid to walk, falls: "prises de sang", "marche avec deux cannes",
+    # "elle a des chutes"
+    r"(?:prises?|analyses?)\s+de\s+sang|"
+    r"(?:marche|marchait|marchent|se\s+d[ée]place)\s+(?:avec|en)\s+(?:une?|deux|des|sa|ses|son)?\s*"
+    r"(?:cannes?|b[ée]quilles|d[ée]ambulateur)|"
+    r"(?<=\ba\s)des\s+chutes|(?<=\bfait\s)des\s+chutes|"
+    # drinking or drugs said of someone: "elle boit, on l'entend" (not "il boit un café")
+    r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?:\s+(?:trop|beaucoup|tous\s+les\s+jours))?(?=\s*(?:[,.;:!?]|$))|"
+    # a medicine told by what it does: "des médicaments qui la font dormir"
+    r"m[ée]dicaments?\s+qui\s+(?:la|le|les|me|lui|leur)\s+(?:font|fait|rendent|rend)\s+[\w-]+|"
     # wanting to die: "il veut en finir" (not "en finir avec les rats"), "elle a fait une tentative"
     r"(?:veut|voulait|voudrait|veux|parle\s+d['’])\s*en\s+finir(?!\s+avec\s+(?!la\s+vie))|"
     r"(?<=\bfait\sune\s)tentative(?!\s+d)|(?<=\bune\s)ts\b|"
     r"diabetes|autism|asthma|dementia|depression|epilepsy|stroke|dialysis|chemo(?:therapy)?|"
     r"sickle[\s-]+cell(?:\s+(?:disease|anemia|anaemia))?|bronchitis|pneumonia|tuberculosis|hepatitis|"
     r"(?:heart|kidney|lung|liver)\s+(?:disease|failure|attack|condition|problems?)|anxiety|adhd|"
-    r"mental\s+illness|"
+    r"mental\s+illness|(?:shakes|trembles)(?:\s+a\s+lot)?|"
     r"hiv|aids|(?:a\s+)?wheelchair|"
     # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
     r"(?:ب|و)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
@@ -251,7 +263,10 @@ heart anxiety adhd illness
                 "neonat", "néonat", "en réa", "en rea", "appareill", "kidney", "lung", "liver",
                 "plâtr", "platr", "coke", "coupé a", "coupée a", "coupé à", "coupée à", "coupe a", "coupe à", "coupee a", "coupee à",
                 "pique a", "pique à", "piquee a", "piquee à", "frappe a", "frappe à", "frappee a", "frappee à",
-                "traitement p", "traitement d", "traitements p", "traitements d")
+                "traitement p", "traitement d", "traitements p", "traitements d",
+                "lème au", "lèmes au", "leme au", "lemes au", "lème à", "lèmes à", "leme a", "lemes a",
+                "souci au", "soucis au", "souci à", "soucis à", "de sang", "canne", "des chutes", " boit",
+                "picole", "se drogue", "cament qui", "caments qui", "shakes", "trembles")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

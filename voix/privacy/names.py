@@ -47,7 +47,7 @@ _INTRO_CUE = (
     r"mon\s+(?:pr[ée]nom|nom)\s+(?:est|c['’]est)|moi\s+c['’]est|c['’]est|cest|c|je\s+suis|"
     r"sign[ée]e?|de\s+la\s+part\s+de|my\s+name\s+is|i['’]m|i\s+am|this\s+is|"
     # a nickname: "celui qu'on appelle Pitbull", "on l'appelle Titi"
-    r"qu['’]on\s+(?:appelle|surnomme)|on\s+l['’]appelle)|"
+    r"qu['’]on\s+(?:appelle|surnomme)|on\s+l(?:['’]\s*|\s+)appelle)|"
     r"(?i:nom|pr[ée]nom|nom\s+et\s+pr[ée]nom|name)\s*:)\s+"
 )
 # Thanks and pointers: the next capitalised words are a person.
@@ -75,6 +75,9 @@ _ANY_RUN = rf"{_WORD}(?:[ \u00a0]+{_WORD}){{0,4}}"
 _KIN_NAME = re.compile(_KIN_CUE + rf"(?P<name>{_ANY_RUN})")
 _INTRO_NAME = re.compile(_INTRO_CUE + rf"(?P<name>{_ANY_RUN})")
 _POINTER_NAME = re.compile(rf"(?:{_POINTER_CUE}|{_OF_CUE})(?P<name>{{_NAME_RUN}})".replace("{_NAME_RUN}", _NAME_RUN))
+# The same cues before a word in lowercase ("avec sarah", "demandez ilyes au city"): a
+# name only when it is a known first name and no French word (`_lowercase_name`).
+_POINTER_LOWER = re.compile(rf"(?:{_POINTER_CUE}|(?i:\bdemande[rz]\s+))(?P<name>[a-zß-öø-ÿ][^\W\d_]+)")
 # "Yanis 14 ans", "Inès (6 ans)", "Adam, 8 mois": a first name given with an age.
 _AGED_NAME = re.compile(
     rf"(?P<name>{_CAP}(?:[ \u00a0]+{_CAP})?)[ \u00a0]*,?[ \u00a0]*\(?\d{{1,2}}[ \u00a0]*(?:ans|mois)\b"
@@ -251,7 +254,7 @@ def _is_place(text, start):
 # the word boundary, with which every cue begins, spares the alternation inside words.
 _KIN_STARTS = re.compile(r"(?=[hlmnostv])\b(?=(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|my|our|his|her)\s)")
 _INTRO_STARTS = re.compile(
-    r"(?=[cdijmnopqst])\b(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|qu['’]on\s|on\s+l['’]|"
+    r"(?=[cdijmnopqst])\b(?=je\s|jm|m['’]ap|s['’]ap|pr[ée]nom|d[ée]nom|surnom|nom|mon\s|moi\s|c['’]est|cest|c\s|sign|qu['’]on\s|on\s+l['’\s]|"
     r"de\s+la\s+part|my\s|i['’]m|i\s|this\s|name)"
 )
 _POINTER_STARTS = re.compile(
@@ -301,6 +304,13 @@ def cue_spans(text):
             if trimmed and not _kept_there(text, *trimmed):
                 spans.append(trimmed)  # not "merci aux Restos du cœur"
             lowercase_ok = pattern is not _POINTER_NAME
+    for m in _matches(_POINTER_LOWER, _POINTER_STARTS, text, lowered):
+        span = _lowercase_name(text, m.start("name"))
+        if span:
+            spans.append(span)
+    signed = _signed_at_end(text)
+    if signed:
+        spans.append(signed)
     for m in _AGED_NAME.finditer(text) if " ans" in text or " mois" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
         if trimmed and not _is_place(text, trimmed[0]) and not _french_opening(text, trimmed[0]):
@@ -318,6 +328,65 @@ def cue_spans(text):
 
 
 _AGED_WORD = re.compile(r"([^\W\d_]+)[ \u00a0]*,?[ \u00a0]*\(?\d{1,2}[ \u00a0]*(?:ans|mois)\b")
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Words that close a message rather than sign it.
+_CLOSINGS = frozenset({"merci", "svp", "stp", "bisous", "cordialement", "bonne", "journee", "soiree"})
+
+
+def _lowercase_name(text, start, words=2):
+    """The span of a known first name that is no French word at ``start`` ("sarah"), with
+    the next word when it is neither grammar nor French, as a surname is ("sarah benali");
+    None for anything else."""
+    first = _NAME_WORD.match(text, start)
+    if not first or not _plain_first_name(first.group()):
+        return None
+    end = first.end()
+    for _ in range(words - 1):
+        nxt = _NEXT_WORD.match(text, end)
+        if not nxt or lexicons.french_word(nxt.group(1)) or _function_word(nxt.group(1)):
+            break
+        end = nxt.end()
+    return (first.start(), end)
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]{3,})")
+
+
+def _function_word(word):
+    """A French or English function word of any length ("au", "you", "will")."""
+    english, french = _function_words()
+    return lexicons.fold(word) in english or lexicons.fold(word) in french
+
+
+def _plain_first_name(word, shortest=4):
+    """A known first name of ``shortest`` letters or more that is neither French nor a
+    function word: one a resident may type in lowercase ("sarah", "ilyes"). Short ones are
+    often slang too ("ado", "min"), so only a signature takes three letters ("awa")."""
+    return len(word) >= shortest and _first_name_only(word) and not _function_word(word)
+
+
+def _signed_at_end(text):
+    """A short last line or sentence that starts with a known first name, in any case: a
+    signature ("... les halls svp. dounia", "... depuis sa chute. chantal pineau"). Its
+    other words are the surname, whatever they are, but a closing word ("merci")."""
+    tail = text.rstrip(" \t\r\n.!")
+    cut = max(tail.rfind("."), tail.rfind("!"), tail.rfind("?"), tail.rfind("\n"))
+    if cut < 0 or len(tail) - cut > 60:
+        return None
+    words = list(_NAME_WORD.finditer(tail, cut + 1))
+    if not 1 <= len(words) <= 3 or tail[cut + 1:words[0].start()].strip():
+        return None
+    if not _plain_first_name(words[0].group(), shortest=3) or language(text) == "en":
+        return None
+    end = words[0].end()
+    for word in words[1:]:
+        if (tail[end:word.start()].strip(" \u00a0") or _function_word(word.group())
+                or lexicons.fold(word.group()) in _CLOSINGS):
+            break  # "Karim, [téléphone]": a signature's name ends at its first comma
+        end = word.end()
+    return (words[0].start(), end)
 
 
 def _aged_first_name(text, start):

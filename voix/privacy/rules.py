@@ -52,9 +52,12 @@ _BANK_OR_NIR = (
 )
 
 # 08 numbers (0 800 free lines, 0 820...) are services', never a person's.
+# "07 67 / 22 / 91 / 48": a slash between groups only with spaces around it, never in a
+# date ("06/12/2023 14h" is no phone)
+_PHONE_SEP = rf"(?:{_SEP}|\s+/\s+)"
 _PHONE = (
     rf"(?<![\w+])(?:(?:\+|00){_SEP}?33{_SEP}?(?:\(0\){_SEP}?)?|0)"
-    rf"[1-79](?:{_SEP}?\d){{8}}(?!\d)"
+    rf"[1-79](?:{_PHONE_SEP}?\d){{8}}(?!\d)"
 )
 # "zéro six quarante-deux dix-huit...": numbers spelled out to get past form checks.
 _NUMBER_WORD = (
@@ -69,9 +72,11 @@ _MONTH = (
     r"novembre|d[ée]cembre|january|february|march|april|may|june|july|august|"
     r"september|october|november|december)"
 )
+# "born 12 Feb 1945", "née le 3 janv. 1980"
+_MONTH_SHORT = r"(?:janv?|f[ée]vr?|feb|mar|apr|avr|jun|jul|juil|aug|ao[ûu]|sept?|oct|nov|d[ée]c)\.?"
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d"
-    rf"|(?:1er|\d{{1,2}})\s+(?i:{_MONTH})\s+(?:19|20)?\d\d|(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
+    rf"|(?:1er|\d{{1,2}})\s+(?i:{_MONTH}|{_MONTH_SHORT})\s+(?:19|20)?\d\d|(?i:{_MONTH})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)"
 )
 # "né le vingt-trois avril mille neuf cent cinquante-six": a date of birth in words.
 _SPELLED_DATE = (rf"(?i:(?:premier|{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)\s+{_MONTH}\s+"
@@ -119,6 +124,9 @@ _ADDRESS = (
     rf"(?:\s+{_CONNECTOR}{{0,2}}{_CAP_WORD}|\s+(?:1[89]|20)\d\d\b)*"
     rf"(?:,?\s+{_POSTAL})?"
     rf"|{_POSTAL}"
+    # Arabic: a number, a street word (street, avenue, alley, road, square), up to three
+    # words of its name, not a preposition ("في" in, "مع" with): "9 شارع فيكتور هوغو"
+    r"|\b\d{1,4}\s+(?:شارع|نهج|زنقة|طريق|ساحة)(?:\s+(?!(?:في|من|على|إلى|الى|مع|عند|منذ|و)\s)[\u0621-\u064a]+){1,3}"
 )
 
 # Where in the building: "bât. C escalier 2 porte 14", "3e étage porte gauche",
@@ -129,8 +137,8 @@ _UNIT_VALUE = (
 )
 # A door or a flat is one household; a building or a stair alone ("120 logements du
 # bâtiment B") is many, so it counts only next to another unit.
-_PRIVATE_UNIT_WORDS = r"porte|appartement|appart|appt|apt|apartment|flat|bo[îi]te(?:\s+aux\s+lettres)?"
-_SHARED_UNIT_WORDS = r"b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage"
+_PRIVATE_UNIT_WORDS = r"porte|appartement|appart|appt|apt|apartment|flat|chambre|bo[îi]te(?:\s+aux\s+lettres)?"
+_SHARED_UNIT_WORDS = r"b[âa]t(?:iment)?|esc(?:alier)?|entr[ée]e|hall|cage|bloc|block"
 _PRIVATE_UNIT = rf"(?i:{_PRIVATE_UNIT_WORDS}){_UNIT_VALUE}"
 _UNIT = rf"(?:(?i:{_SHARED_UNIT_WORDS}){_UNIT_VALUE}|{_PRIVATE_UNIT})"
 # "3e étage", and "3e gauche" as a building's unit writes it ("esc. 2, 3e gauche")
@@ -238,13 +246,15 @@ _START = (
 # étage gauche", "bat D, [adresse]", "[adresse], escalier B, code 2580"), when a floor or a
 # stair alone is kept ("au 12e étage").
 _DOOR_CODE = r"(?i:digicode|code(?:\s+(?:porte|portail|d['’]entr[ée]e|interphone|d['’]acc[èe]s))?)\s*:?\s*(?:\[numéro\]|\w*\d\w*)"
+# A building by its number or its name: "tour 12", "bât. Anjou", "bâtiment Le Chêne".
+_BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)(?:{_UNIT_VALUE}"
+             rf"|\.?\s+(?:(?i:le|la|les|l['’])\s*)?(?:{_CAP_WORD}|\[nom\]))")
 _NEXT_TO_ADDRESS = re.compile(
-    rf"(?:(?:{_UNIT}|{_FLOOR}){_UNIT_SEP})*\[adresse\](?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}|{_DOOR_CODE}))*"
+    rf"(?:(?:{_UNIT}|{_FLOOR}){_UNIT_SEP})*\[adresse\](?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}|{_DOOR_CODE}|{_BUILDING}))*"
 )
 # Where someone lives, right after their name: "[nom] du bâtiment 6", "[nom] dla tour 8",
 # "[nom], bat Anjou", "[nom] au 2e gauche", "[nom] du 3e". A building or a floor alone is
 # kept ("l'ascenseur du bâtiment 6", "au 12e étage"): beside a name it points to a household.
-_BUILDING = rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)(?:{_UNIT_VALUE}|\.?\s+(?:{_CAP_WORD}|\[nom\]))"
 # a floor alone ends a clause ("Mamadou du 2e, il...", "du 3e a appelé"), not "au 1er rang"
 _FLOOR_ALONE = r"\d{1,2}\s?(?:e|er|[èe]re|[èe]me)(?=\s*(?:[,.;:!?)\n]|$)|\s+(?:il|elle|qui|a|est|et|m['’]|n['’]|ne)\b)"
 _HOME = rf"(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_FLOOR_ALONE})"
@@ -280,8 +290,11 @@ def _is_number_not_id(text: str, match: re.Match) -> bool:
         return True
     if "".join(groups).startswith("08") and sum(len(g) for g in groups) == 10:
         return True  # a service's line: "0 800 47 33 33" (see _PHONE)
-    if len(groups) == 3 and len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) in (2, 4):
-        return True  # a date: 12/03/2024
+    if len(groups) >= 3 and len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) in (2, 4):
+        if len(groups) == 3:
+            return True  # a date: 12/03/2024
+        if len(groups) == 4 and len(groups[3]) <= 2 and re.match(r"\s*[hH:]", text[match.end():]):
+            return True  # a date and an hour: "le 06/12/2023 14h", "12.03.24 9:30"
     thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
     return thousands and bool(_AMOUNT_AFTER.match(text, match.end()))
 
