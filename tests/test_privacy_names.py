@@ -161,6 +161,9 @@ FOUND = [
     ("mon voisin il boit, il crie tout le temps", "boit"),
     ("elle prend des médicaments qui la rendent somnolente", "somnolente"),
     ("she is tired and shakes a lot", "shakes"),
+    ("My husband has high blood pressure and can't climb the stairs", "blood"),
+    ("my son has seizures at night", "seizures"),
+    ("My daughter has asthma and the mould makes it worse", "asthma"),
     ("He was born 3 Mar 1961 in Oran", "1961"),
     ("أسكن في 14 شارع الحرية مع أولادي", "الحرية"),
     ("He lives at 5 rue Nationale, block 2, flat 8", "block"),
@@ -199,6 +202,10 @@ KEPT = [
     "Il boit un café au centre social le matin.",
     "On marche avec les enfants le samedi.",
     "Le rendez-vous est le 06/12/2023 14h à la mairie.",
+    # after an English relative, a lowercase word is a verb, not a name
+    "My son needs a place at the nursery.",
+    "our neighbour said call the police",
+    "The hospital is far from the estate, blood donation day is on Monday.",
     # words shouted in capitals are no name
     "Le bus ne passe pas, TRÈS MAL ACCUEILLI à la mairie.",
     "On en a marre, PLUS JAMAIS ÇA dans le quartier.",

@@ -132,6 +132,9 @@ _NOUN = (
     r"sickle[\s-]+cell(?:\s+(?:disease|anemia|anaemia))?|bronchitis|pneumonia|tuberculosis|hepatitis|"
     r"(?:heart|kidney|lung|liver)\s+(?:disease|failure|attack|condition|problems?)|anxiety|adhd|"
     r"mental\s+illness|(?:shakes|trembles)(?:\s+a\s+lot)?|"
+    r"(?:high\s+)?blood\s+pressure|leuka?emia|multiple\s+sclerosis|schizophrenia|cerebral\s+palsy|"
+    r"down['’]?s?\s+syndrome|seizures|panic\s+attacks|ptsd|medication|allerg(?:y|ies|ic\s+to\s+[\w-]+)|"
+    r"surgery(?:\s+on\s+(?:his|her|my|their)\s+[\w-]+)?|(?<=\bin\s)hospital|"
     r"hiv|aids|(?:a\s+)?wheelchair|"
     # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
     r"(?:ب|و)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
@@ -266,7 +269,9 @@ heart anxiety adhd illness
                 "traitement p", "traitement d", "traitements p", "traitements d",
                 "lème au", "lèmes au", "leme au", "lemes au", "lème à", "lèmes à", "leme a", "lemes a",
                 "souci au", "soucis au", "souci à", "soucis à", "de sang", "canne", "des chutes", " boit",
-                "picole", "se drogue", "cament qui", "caments qui", "shakes", "trembles")
+                "picole", "se drogue", "cament qui", "caments qui", "shakes", "trembles",
+                "blood", "leuk", "sclerosis", "palsy", "syndrome", "seizure", "attacks", "ptsd",
+                "medication", "surgery", "in hospital")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

@@ -264,6 +264,7 @@ _POINTER_STARTS = re.compile(
     rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
 )
 _ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
+_ENGLISH_POSSESSIVE = re.compile(r"(?i:\s*(?:my|our|his|her)\s)")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
@@ -294,9 +295,11 @@ def cue_spans(text):
             if pattern is _INTRO_NAME and m.group().strip()[:1].lower() == "c" and not m.group("name")[0].isupper():
                 # "c'est ..." introduces a name only when the name is capitalised or not French
                 lowercase_ok = not lexicons.french_word(m.group("name").split()[0])
-            elif pattern is _INTRO_NAME and _ENGLISH_INTRO.match(m.group()):
-                # "I am opposed", "this is awful": no English word list to tell a lowercase
-                # name from a word, so only a capitalised one counts ("I am Grace").
+            elif (pattern is _INTRO_NAME and _ENGLISH_INTRO.match(m.group())
+                  or pattern is _KIN_NAME and _ENGLISH_POSSESSIVE.match(m.group())):
+                # "I am opposed", "this is awful", "my son needs", "our neighbour said": no
+                # English word list to tell a lowercase name from a word (or from "Saïd"), so
+                # only a capitalised one counts ("I am Grace", "my son Adam").
                 lowercase_ok = False
             trimmed = _trim_run(text, start, end, lowercase_ok, anchored=True)
             if trimmed is None and pattern is _KIN_NAME:
