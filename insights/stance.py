@@ -114,6 +114,7 @@ LONG_POS_T = 0.7
 TONE_T = 0.2
 MIXED_MIN = 0.45
 MIXED_RATIO = 0.45
+SIDE_MIN = 0.3  # praise and blame on the two sides of a contrast: each at least this (session 12)
 CARRY_NEXT = 0.5
 CARRY_BACK = 0.8
 CARRY_FWD = 0.6
@@ -507,6 +508,23 @@ def score_clause(toks, a, b, mention_at, lookup):
                 i += k
                 continue
         i += 1
+    # passing the buck: "la mairie dit que c'est la métropole", "le gardien dit c l'agence":
+    # the body that names another as the one responsible is blamed (session 12)
+    for j in range(a + 1, b - 2):
+        if toks[j] in SAYING_BUCK and mention_at[j - 1] >= 0:
+            k = j + 1
+            if toks[k] in ("que", "qu'"):
+                k += 1
+            if k < b and toks[k] in ("c'", "c", "ce"):
+                k += 1
+                if k < b and toks[k] in ("est", "etait", "sera"):
+                    k += 1
+                if k < b and toks[k] in ("a", "au", "aux"):
+                    k += 1
+                if k < b and toks[k] in OBJECT_DETERMINERS:
+                    k += 1
+                if k < b and mention_at[k] >= 0 and mention_at[k] != mention_at[j - 1]:
+                    items.append(Item(j, j + 1, BUCK, None))
     # wishes and demands: praise words in them are not praise ("ce serait bien que ...",
     # "il faudrait un bus plus rapide"); a demand implies something is missing.
     wish = False
@@ -582,6 +600,9 @@ def score_clause(toks, a, b, mention_at, lookup):
             items.append(Item(p, p + 1, dflt, None, 1))
     return items
 
+
+SAYING_BUCK = frozenset({"dit", "disent", "repond", "repondent", "affirme", "affirment", "explique", "expliquent", "pretend", "pretendent"})
+BUCK = -0.4
 
 # Problems of society (see analyse_tokens): topics of the text, not blame of an institution.
 SOCIAL_PROBLEMS = frozenset({
@@ -820,7 +841,53 @@ def _scheduled_closure(toks, it, b):
     return False
 
 
-def analyse_tokens(toks, mentions, lex, trace=None):
+# Before / now (session 12, from blind4's kinds): a sentence that tells how things were
+# ("Avant lui on attendait des semaines", "Il y a deux ans personne décrochait", "Ça
+# change des voitures qui passent sans s'arrêter") says the opposite of now: its praise or
+# blame counts reversed (x PAST_FLIP). It needs a past opener and, after "avant", a verb in
+# the imperfect, so "avant de partir", "avant 18h" and "avant le 15" are not the past.
+PAST_FLIP = 0.8
+PAST_OPENERS = (("avant",), ("autrefois",), ("a", "l'epoque"), ("ca", "change", "des"),
+                ("ca", "change", "du"), ("ca", "change", "de"), ("ca", "nous", "change"))
+NOT_PAST_AFTER_AVANT = frozenset({"de", "d'", "que", "qu'", "midi", "minuit", "le", "la", "les", "l'", "ca", "cela"})
+
+
+def _imperfect(t):
+    return len(t) > 4 and t.endswith(("ait", "aient", "ais", "ions")) and t not in ("mais", "jamais", "niais")
+
+
+def _past_sentence(toks, a, b, mention_at):
+    """Where the opener ends when the clause toks[a:b] opens a sentence about how things
+    were (see PAST_FLIP), else 0."""
+    i = a
+    while i < b and toks[i] in ("et", "mais", "parce", "que", "car", "alors"):
+        i += 1
+    for pat in PAST_OPENERS:
+        if tuple(toks[i:i + len(pat)]) == pat:
+            if pat == ("avant",):
+                nx = toks[i + 1] if i + 1 < b else ""
+                named = i + 2 < b and mention_at[i + 2] >= 0  # "avant la CAF répondait"
+                if (nx in NOT_PAST_AFTER_AVANT and not named) or nx[:1].isdigit():
+                    return 0
+                return i + 1 if any(_imperfect(toks[j]) for j in range(i + 1, b)) else 0
+            return i + len(pat)
+    # "ya deux ans", "y a deux ans", "il y a deux ans" + a verb in the imperfect
+    head = tuple(toks[i:i + 3])
+    if head[:1] == ("ya",):
+        j = i + 1
+    elif head[:2] == ("y", "a"):
+        j = i + 2
+    elif head == ("il", "y", "a"):
+        j = i + 3
+    else:
+        return 0
+    if (j + 1 < b and _is_number(toks[j]) and toks[j + 1] in ("ans", "an", "mois", "annees")
+            and any(_imperfect(toks[k]) for k in range(j + 2, b))):
+        return j + 2
+    return 0
+
+
+def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
     `mentions`: [(start, end, code)] token spans. Returns (per_mention, per_code, pos_mass,
@@ -860,6 +927,38 @@ def analyse_tokens(toks, mentions, lex, trace=None):
 
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
     flags = sentence_flags(toks, clauses, mention_at)
+    # before / now: the past told reversed, to the end of its sentence or a contrast
+    past_sent = -1
+    past_open = set()  # past sentences that name no institution: about the one before
+    for ci, (a, b, s, conn) in enumerate(clauses):
+        opener_end = a
+        if ci == 0 or clauses[ci - 1][2] != s:
+            opener_end = _past_sentence(toks, a, b, mention_at)
+            if opener_end:
+                past_sent = s
+                if not any(mention_at[j] >= 0 for c in clauses if c[2] == s for j in range(c[0], c[1])):
+                    past_open.add(s)
+                # "il y a deux ans" dates the past, it is no wait
+                cl_items[ci] = [it for it in cl_items[ci] if not (it.kind == 2 and it.pos < opener_end)]
+        elif past_sent == s and (conn == CONTRAST or toks[a] in NOW):
+            past_sent = -1
+        if past_sent == s:
+            for it in cl_items[ci]:
+                v = it.value()
+                if v and "mieux" not in toks[it.pos:it.end]:  # "c'était mieux avant" is said already
+                    it.score, it.neg, it.negated, it.factor = -PAST_FLIP * v, None, False, 1.0
+        # the problem a service came for is its object, not blame ("le gardien est passé
+        # pour la fuite", "venu pour la panne"): a problem after "pour" + a determiner, in
+        # a clause where a service word happened (session 12)
+        items = cl_items[ci]
+        if len(items) > 1:
+            served = -1
+            for it in items:
+                if it.neg is not None and not it.negated and it.value() >= 0 and it.kind == 0:
+                    served = it.pos if served < 0 else served
+                elif (served >= 0 and it.pos > served + 1 and it.kind == 0 and it.end - it.pos == 1
+                      and it.value() < 0 and toks[it.pos - 1] in OBJECT_DETERMINERS and toks[it.pos - 2] == "pour"):
+                    it.score, it.neg, it.negated, it.factor = 0.0, None, False, 1.0
     notices = _notice_sentences(toks, clauses, flags)
     for ci, (a, b, s, _) in enumerate(clauses):
         if s in notices:
@@ -1027,6 +1126,37 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 contrast_open.add(s)
         elif conn == CONCESSION:
             weight[ci] *= 0.5
+
+    # Both sides of a contrast (session 12): praise on one side of "mais / par contre /
+    # seul bémol / dommage que" and blame on the other make a mixed text, even about one
+    # institution ("Merci à la PMI ... Seul bémol, 3 semaines pour un rdv"); see tone_label.
+    if sides is not None:
+        for ci in range(1, nclauses):
+            if clauses[ci][3] != CONTRAST:
+                continue
+            s = sent_of[ci]
+            lo = s - 1 if sent_of[ci - 1] != s else s  # "X. Mais Y": the sentence before
+            before = [cj for cj in range(ci) if lo <= sent_of[cj] <= s]
+            after = [ci]
+            ck = ci + 1
+            while ck < nclauses and sent_of[ck] == s and clauses[ck][3] != CONTRAST:
+                after.append(ck)
+                ck += 1
+            def mass(cs):
+                p = n = 0.0
+                for cj in cs:
+                    for it in cl_items[cj]:
+                        v = it.value()
+                        if v > 0:
+                            p += v
+                        else:
+                            n -= v
+                return p, n
+            pb, nb = mass(before)
+            pa, na = mass(after)
+            if (pb >= SIDE_MIN and na >= SIDE_MIN and pb > nb and na > pa) or (
+                    nb >= SIDE_MIN and pa >= SIDE_MIN and nb > pb and pa > na):
+                sides.append(ci)
 
     pos_mass = 0.0
     neg_mass = 0.0
@@ -1197,7 +1327,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 elif last_group is None:
                     pending.append(ci)
                 else:
-                    wc = CARRY_BACK if last_sent == s or (s in contrast_open and last_sent == s - 1) else CARRY_NEXT
+                    wc = (CARRY_BACK if last_sent == s or ((s in contrast_open or s in past_open) and last_sent == s - 1)
+                          else CARRY_NEXT)
                     whereas = clauses[ci][3] == WHEREAS
                     for it in items:
                         v = it.value()
@@ -1250,10 +1381,13 @@ def stance_label(score, long_text=False):
     return NEU_LABEL
 
 
-def tone_label(pos_mass, neg_mass, stances):
+def tone_label(pos_mass, neg_mass, stances, contrast=False):
+    """`contrast`: the text holds praise and blame on the two sides of a contrast."""
     has_pos = POS_LABEL in stances
     has_neg = NEG_LABEL in stances
     if has_pos and has_neg:
+        return MIX_LABEL
+    if contrast:
         return MIX_LABEL
     if pos_mass >= MIXED_MIN and neg_mass >= MIXED_MIN:
         lo, hi = sorted((pos_mass, neg_mass))

@@ -109,3 +109,44 @@ def test_a_statement_after_a_request_is_read(an):
 def test_a_sentence_opened_by_mais_judges_the_same_institution(an):
     text = "Le collège a accueilli mon fils. Mais le laisser seul à la cantine sans surveillant, c'est inadmissible."
     assert stance(an, text, "ecole") == "negative"
+
+
+# --- before / now: the past told reversed ------------------------------------------------------
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("La nouvelle gardienne est passée le jour de mon appel. Avant elle on attendait des mois pour une ampoule.", "bailleur", "positive"),
+    ("Il y a trois ans à la mission locale personne rappelait. Maintenant ma conseillère répond.", "france_travail", "positive"),
+    ("Les policiers du quartier font du foot avec les jeunes. Ça change des contrôles qui finissaient mal.", "police", "positive"),
+])
+def test_how_things_were_says_the_opposite_of_now(an, text, code, expected):
+    assert stance(an, text, code) == expected
+
+
+def test_a_time_before_is_not_the_past(an):
+    # a guard, not a fix: "avant 9h", "avant de" are no story of the past
+    assert stance(an, "La Poste est ouverte avant 9h le samedi, il faut y aller avant de travailler", "poste") == "neutral"
+
+
+def test_the_problem_a_service_came_for_is_not_blame(an):
+    assert stance(an, "Le gardien est venu le soir même pour la fuite, avec le plombier", "bailleur") != "negative"
+
+
+# --- passing the buck by reported speech --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Pour le trottoir cassé la métropole dit que c'est la mairie, la mairie dit que c'est la métropole",
+    "le bailleur dit c la mairie pour les jeux d'enfants, la mairie dit c le bailleur",
+])
+def test_passing_the_buck_blames_both(an, text):
+    targets = an.analyze(text).targets
+    assert set(targets.values()) == {"negative"} and len(targets) == 2
+
+
+# --- praise and blame on the two sides of a contrast make a mixed text --------------------------
+
+@pytest.mark.parametrize("text", [
+    "La conseillère de la mission locale est gentille, mais les ateliers c'est toujours pareil, j'apprends rien.",
+    "Le médecin de la PMI a été correct. Par contre trois semaines pour un rendez-vous.",
+])
+def test_both_sides_of_a_contrast_make_a_mixed_tone(an, text):
+    assert an.analyze(text).tone == "mixed"
