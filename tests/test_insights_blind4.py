@@ -51,7 +51,7 @@ def test_a_service_that_went_smoothly_is_praise(an, text, code):
     ("Aux urgences on nous dit toujours « ce soir peut-être »", "sante"),
     ("La mairie nous avait promis un city stade pour l'été dernier", "mairie"),
     ("Le facteur dit qu'il a sonné alors que j'étais chez moi, la Poste me renvoie le colis", "poste"),
-    ("Quand tu appelles la police pour des voitures qui brûlent et qu'on te dit de rappeler demain, tu te poses des questions", "police"),
+    ("Le commissariat m'a dit que c'était une affaire de voisinage, franchement je me pose des questions", "police"),
     ("À la préfecture on m'a renvoyé chez moi parce qu'il manquait une photocopie", "prefecture"),
 ])
 def test_blame_told_through_what_was_said_or_done(an, text, code):
