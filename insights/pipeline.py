@@ -111,7 +111,8 @@ class Analyzer:
             text = str(text)
         toks, spans = tokens_with_spans(text)
         found = self.gazetteer.find(toks, spans, text)
-        per_mention, per_code, pos_mass, neg_mass = analyse_tokens(toks, found, self.lexicon)
+        sides = []  # contrasts with praise on one side and blame on the other
+        per_mention, per_code, pos_mass, neg_mass = analyse_tokens(toks, found, self.lexicon, sides=sides)
 
         mentions = []
         long_text = len(toks) > LONG_TEXT_TOKENS
@@ -138,7 +139,7 @@ class Analyzer:
                 score, irony = per_code[m.code]
                 n = sum(1 for x in mentions if x.code == m.code)
                 by_code[m.code] = Target(m.code, stance_label(score, long_text), score, irony, n)
-        tone = tone_label(pos_mass, neg_mass, [t.stance for t in by_code.values()])
+        tone = tone_label(pos_mass, neg_mass, [t.stance for t in by_code.values()], bool(sides))
         return Analysis(text, mentions, by_code, tone, pos_mass, neg_mass)
 
     __call__ = analyze

@@ -114,6 +114,7 @@ LONG_POS_T = 0.7
 TONE_T = 0.2
 MIXED_MIN = 0.45
 MIXED_RATIO = 0.45
+SIDE_MIN = 0.3  # praise and blame on the two sides of a contrast: each at least this (session 12)
 CARRY_NEXT = 0.5
 CARRY_BACK = 0.8
 CARRY_FWD = 0.6
@@ -176,6 +177,11 @@ CONNECTORS_2 = {
     ("sauf", "que"): CONTRAST, ("sauf", "qu'"): CONTRAST, ("meme", "si"): CONCESSION,
     ("meme", "s'"): CONCESSION, ("bien", "que"): CONCESSION, ("bien", "qu'"): CONCESSION,
     ("parce", "que"): SUBORDINATE, ("parce", "qu'"): SUBORDINATE,
+    # a reservation after thanks is a contrast like "mais" ("Merci à l'école pour la fête,
+    # dommage que...", "Seul bémol, 3 semaines d'attente"): the thanks stay sincere (irony
+    # reads only its own side of a contrast) and the reservation weighs more (session 12)
+    ("dommage", "que"): CONTRAST, ("dommage", "qu'"): CONTRAST, ("seul", "bemol"): CONTRAST,
+    ("petit", "bemol"): CONTRAST, ("seul", "hic"): CONTRAST, ("seul", "regret"): CONTRAST,
 }
 NOT_CONCESSIVE_BEFORE = frozenset({"est", "c'", "etait", "tres", "aussi", "trouve", "serait", "sera"})
 CONN_FIRST = frozenset({a for a, _ in CONNECTORS_2})
@@ -223,6 +229,8 @@ SLOW_BEFORE = frozenset({
     "depuis", "fait", "encore", "dans", "met", "mettent", "mis", "mettre", "mettra", "attendre",
     "attendu", "attends", "attend", "pendant", "faut", "prend", "prennent", "pris", "durant",
     "attente", "apres", "plus", "bientot", "presque",
+    # a wait told in the past ("avant on attendait des semaines", session 12)
+    "attendait", "attendaient", "attendais", "attendions",
 })
 SLOW_AFTER = frozenset({"sans", "que", "qu'", "apres", "pour", "a", "plus"})
 SLOW_AFTER_2 = frozenset({"attente", "retard", "delai", "tard"})
@@ -500,6 +508,23 @@ def score_clause(toks, a, b, mention_at, lookup):
                 i += k
                 continue
         i += 1
+    # passing the buck: "la mairie dit que c'est la métropole", "le gardien dit c l'agence":
+    # the body that names another as the one responsible is blamed (session 12)
+    for j in range(a + 1, b - 2):
+        if toks[j] in SAYING_BUCK and mention_at[j - 1] >= 0:
+            k = j + 1
+            if toks[k] in ("que", "qu'"):
+                k += 1
+            if k < b and toks[k] in ("c'", "c", "ce"):
+                k += 1
+                if k < b and toks[k] in ("est", "etait", "sera"):
+                    k += 1
+                if k < b and toks[k] in ("a", "au", "aux"):
+                    k += 1
+                if k < b and toks[k] in OBJECT_DETERMINERS:
+                    k += 1
+                if k < b and mention_at[k] >= 0 and mention_at[k] != mention_at[j - 1]:
+                    items.append(Item(j, j + 1, BUCK, None))
     # wishes and demands: praise words in them are not praise ("ce serait bien que ...",
     # "il faudrait un bus plus rapide"); a demand implies something is missing.
     wish = False
@@ -509,6 +534,8 @@ def score_clause(toks, a, b, mention_at, lookup):
         if t in WISH_MARKERS:
             if _saying_formula(toks, j, b):
                 continue  # "je voudrais remercier la PMI": what is said follows
+            if t == "idee" and any(toks[k] in ("est", "etait", "c'") for k in range(max(a, j - 5), j)):
+                continue  # "c'est une vraie bonne idée": praise of what exists (session 12)
             wish = True
             if t in DEMAND_MARKERS:
                 demand = j
@@ -574,6 +601,9 @@ def score_clause(toks, a, b, mention_at, lookup):
     return items
 
 
+SAYING_BUCK = frozenset({"dit", "disent", "repond", "repondent", "affirme", "affirment", "explique", "expliquent", "pretend", "pretendent"})
+BUCK = -0.4
+
 # Problems of society (see analyse_tokens): topics of the text, not blame of an institution.
 SOCIAL_PROBLEMS = frozenset({
     "fraude", "fraudes", "insecurite", "chomage", "pauvrete", "precarite", "racisme",
@@ -620,6 +650,9 @@ def _runs(toks, a, b, mention_at, mentions):
         j = e
     return runs
 
+
+# "maintenant", "aujourd'hui" open a statement of how things are now (session 12)
+NOW = frozenset({"maintenant", "aujourd", "desormais", "dorenavant"})  # "aujourd'hui" is three tokens
 
 COMPARATIVES = frozenset({"mieux", "plus", "moins", "pire", "pires", "meilleur", "meilleure", "meilleurs", "meilleures"})
 UNLIKE = (("pas", "comme"), ("contrairement", "a"), ("contrairement", "au"), ("contrairement", "aux"),
@@ -759,7 +792,102 @@ def _repair(toks, a, b, mention_at):
     return out
 
 
-def analyse_tokens(toks, mentions, lex, trace=None):
+# Notices (session 12, from blind4's kinds): a resident passing on practical information
+# ("Pour info le bureau de police a fermé", "Attention le bus 12 est dévié...", "...,
+# prévoyez un repas") or asking neighbours ("quelqu'un sait quel jour ?") judges nobody:
+# in such a sentence only strong explicit judgement counts, as in a request.
+NOTICE_OPENERS = (("pour", "info"), ("pour", "information"), ("pour", "infos"), ("info",), ("infos",),
+                  ("attention",), ("rappel",), ("a", "savoir"), ("bon", "a", "savoir"), ("avis", "aux"))
+READER_IMPERATIVES = frozenset({"prevoyez", "pensez", "notez", "sachez", "oubliez"})
+PEERS = frozenset({"quelqu", "quelqu'un", "qqn", "qq1", "quelqu'1"})
+# A temporary closure with its dates is information ("fermé pour travaux du 3 au 17",
+# "fermée pendant les vacances"): the closure word describes, it does not blame. A day
+# taken away for good ("la PMI a fermé le mercredi, on doit aller à l'autre bout") stays a
+# loss: blind1, blind2 and heldout_a label it negative, so weekdays are not dates here.
+CLOSURE_WORDS = frozenset({"ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures"})
+SCHEDULE_WORDS = frozenset({
+    "travaux", "jusqu'", "jusqu'a", "jusqu'au", "jusqu'en", "pendant", "durant", "conges",
+    "vacances", "ferie", "feries",
+})
+
+
+def _notice_sentences(toks, clauses, flags):
+    """Sentences that pass on information or ask neighbours (see NOTICE_OPENERS)."""
+    out = set()
+    seen = set()
+    for a, b, s, _ in clauses:
+        if s not in seen:
+            seen.add(s)
+            for pat in NOTICE_OPENERS:
+                if tuple(toks[a:a + len(pat)]) == pat:
+                    out.add(s)
+        for j in range(a, b):
+            t = toks[j]
+            if t in READER_IMPERATIVES or (t in PEERS and flags.get(s, (False, None))[0]):
+                out.add(s)
+    return out
+
+
+def _scheduled_closure(toks, it, b):
+    """A closure item followed by its timetable ("fermée le mardi", "fermé du 3 au 17")."""
+    if it.kind != 0 or toks[it.pos] not in CLOSURE_WORDS:
+        return False
+    for j in range(it.end, min(b, it.end + 4)):
+        t = toks[j]
+        if t in SCHEDULE_WORDS or (t == "du" and j + 1 < b and toks[j + 1][:1].isdigit()):
+            return True
+        if t == "a" and j + 1 < b and toks[j + 1] == "partir":
+            return True
+    return False
+
+
+# Before / now (session 12, from blind4's kinds): a sentence that tells how things were
+# ("Avant lui on attendait des semaines", "Il y a deux ans personne décrochait", "Ça
+# change des voitures qui passent sans s'arrêter") says the opposite of now: its praise or
+# blame counts reversed (x PAST_FLIP). It needs a past opener and, after "avant", a verb in
+# the imperfect, so "avant de partir", "avant 18h" and "avant le 15" are not the past.
+PAST_FLIP = 0.8
+PAST_OPENERS = (("avant",), ("autrefois",), ("a", "l'epoque"), ("ca", "change", "des"),
+                ("ca", "change", "du"), ("ca", "change", "de"), ("ca", "nous", "change"))
+NOT_PAST_AFTER_AVANT = frozenset({"de", "d'", "que", "qu'", "midi", "minuit", "le", "la", "les", "l'", "ca", "cela"})
+
+
+def _imperfect(t):
+    return len(t) > 4 and t.endswith(("ait", "aient", "ais", "ions")) and t not in ("mais", "jamais", "niais")
+
+
+def _past_sentence(toks, a, b, mention_at):
+    """Where the opener ends when the clause toks[a:b] opens a sentence about how things
+    were (see PAST_FLIP), else 0."""
+    i = a
+    while i < b and toks[i] in ("et", "mais", "parce", "que", "car", "alors"):
+        i += 1
+    for pat in PAST_OPENERS:
+        if tuple(toks[i:i + len(pat)]) == pat:
+            if pat == ("avant",):
+                nx = toks[i + 1] if i + 1 < b else ""
+                named = i + 2 < b and mention_at[i + 2] >= 0  # "avant la CAF répondait"
+                if (nx in NOT_PAST_AFTER_AVANT and not named) or nx[:1].isdigit():
+                    return 0
+                return i + 1 if any(_imperfect(toks[j]) for j in range(i + 1, b)) else 0
+            return i + len(pat)
+    # "ya deux ans", "y a deux ans", "il y a deux ans" + a verb in the imperfect
+    head = tuple(toks[i:i + 3])
+    if head[:1] == ("ya",):
+        j = i + 1
+    elif head[:2] == ("y", "a"):
+        j = i + 2
+    elif head == ("il", "y", "a"):
+        j = i + 3
+    else:
+        return 0
+    if (j + 1 < b and _is_number(toks[j]) and toks[j + 1] in ("ans", "an", "mois", "annees")
+            and any(_imperfect(toks[k]) for k in range(j + 2, b))):
+        return j + 2
+    return 0
+
+
+def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
     `mentions`: [(start, end, code)] token spans. Returns (per_mention, per_code, pos_mass,
@@ -799,23 +927,77 @@ def analyse_tokens(toks, mentions, lex, trace=None):
 
     # Acts (see insights.acts): in a request clause only strong, explicit judgement counts.
     flags = sentence_flags(toks, clauses, mention_at)
+    # before / now: the past told reversed, to the end of its sentence or a contrast
+    past_sent = -1
+    past_open = set()  # past sentences that name no institution: about the one before
+    for ci, (a, b, s, conn) in enumerate(clauses):
+        opener_end = a
+        if ci == 0 or clauses[ci - 1][2] != s:
+            opener_end = _past_sentence(toks, a, b, mention_at)
+            if opener_end:
+                past_sent = s
+                if not any(mention_at[j] >= 0 for c in clauses if c[2] == s for j in range(c[0], c[1])):
+                    past_open.add(s)
+                # "il y a deux ans" dates the past, it is no wait
+                cl_items[ci] = [it for it in cl_items[ci] if not (it.kind == 2 and it.pos < opener_end)]
+        elif past_sent == s and (conn == CONTRAST or toks[a] in NOW):
+            past_sent = -1
+        if past_sent == s:
+            for it in cl_items[ci]:
+                v = it.value()
+                if v and "mieux" not in toks[it.pos:it.end]:  # "c'était mieux avant" is said already
+                    it.score, it.neg, it.negated, it.factor = -PAST_FLIP * v, None, False, 1.0
+        # the problem a service came for is its object, not blame ("le gardien est passé
+        # pour la fuite", "venu pour la panne"): a problem after "pour" + a determiner, in
+        # a clause where a service word happened (session 12)
+        items = cl_items[ci]
+        if len(items) > 1:
+            served = -1
+            for it in items:
+                if it.neg is not None and not it.negated and it.value() >= 0 and it.kind == 0:
+                    served = it.pos if served < 0 else served
+                elif (served >= 0 and it.pos > served + 1 and it.kind == 0 and it.end - it.pos == 1
+                      and it.value() < 0 and toks[it.pos - 1] in OBJECT_DETERMINERS and toks[it.pos - 2] == "pour"):
+                    it.score, it.neg, it.negated, it.factor = 0.0, None, False, 1.0
+    notices = _notice_sentences(toks, clauses, flags)
+    for ci, (a, b, s, _) in enumerate(clauses):
+        if s in notices:
+            cl_items[ci] = [it for it in cl_items[ci] if abs(it.value()) >= REQUEST_KEEP]
+        elif cl_items[ci]:
+            cl_items[ci] = [it for it in cl_items[ci] if not _scheduled_closure(toks, it, b)]
     sent_has_neg = {}
     for ci, (_, _, s, _) in enumerate(clauses):
         if any(it.value() < 0 and it.kind != 1 for it in cl_items[ci]):
             sent_has_neg[s] = True
     cl_request = []
+    now_sent = -1  # the sentence where a statement of now ("maintenant ...") was met
     req_sent = -1  # a request runs to the end of its sentence ("il faut rappeler aux agents
     # qu'ils doivent...", "doivent pouvoir trouver, lorsqu'elles vont à la police, des agents
     # à l'écoute"), except a justification or a contrast ("parce que", "car", "mais")
     for ci, (a, b, s, conn) in enumerate(clauses):
         opens = flags[s][1]
+        if opens and ci > 0 and clauses[ci - 1][2] == s:
+            first = a
+            while first < b - 1 and toks[first] in CLAUSE_OPENERS and toks[first] not in NOW:
+                first += 1
+            if toks[first] in NOW:
+                now_sent = s
+            if now_sent == s:
+                # "Plus de navette pour la piscine, maintenant les gamins prennent le tram(,
+                # et ça marche)": what opens the sentence does not make the statement of
+                # now, nor what follows it, a request (session 12)
+                opens = None
         if not opens and a > 0 and toks[a - 1] in ITEM_MARKS:
             opens = opener(toks, a, b, mention_at)[0]  # a list item inside the sentence opens like one
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)
+        first = a
+        while first < b - 1 and toks[first] in CLAUSE_OPENERS and toks[first] not in NOW:
+            first += 1
         if (not req and req_sent == s and conn != CONTRAST and toks[a] not in JUSTIFY
-                and toks[a] not in NEW_SUBJECT):  # ", elle nous méprise": a new main clause
+                and toks[first] not in NEW_SUBJECT  # ", (et) elle nous méprise": a new main clause
+                and toks[first] not in NOW):  # ", maintenant les enfants prennent le bus": a statement
             req = True
         if req:
             req_sent = s
@@ -856,6 +1038,9 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                     it.irony = True
                     sent_neg[s] -= LAUGHTER_NEG
     if has_cue:
+        sent_conn = {}  # the connector opening each sentence
+        for a, b, s, conn in clauses:
+            sent_conn.setdefault(s, conn)
         cl_codes = []
         cl_neg = []
         cl_pos = []
@@ -900,12 +1085,19 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                         continue
                     if own and cl_codes[cj] and not (own & cl_codes[cj]):
                         continue  # another institution's clause
+                    lo, hi = (ci, cj) if cj > ci else (cj, ci)
+                    if any(clauses[ck][3] == CONTRAST for ck in range(lo + 1, hi + 1)):
+                        # "Merci à l'école pour la kermesse, dommage que...": a reservation
+                        # after "mais / dommage que" qualifies sincere thanks (session 12)
+                        continue
                     neg += cl_neg[cj]
                     pos += cl_pos[cj]
                 if neg == 0 and pos == 0:
-                    if s > 0:
+                    # ...nor across a sentence opened by "Mais" ("Pôle emploi m'a payé le
+                    # permis, c'est cool. Mais le bus le dimanche c'est une blague")
+                    if s > 0 and sent_conn.get(s) != CONTRAST:
                         neg, pos = sent_neg[s - 1], sent_pos[s - 1]
-                    if neg == 0 and pos == 0 and s + 1 < nsent:
+                    if neg == 0 and pos == 0 and s + 1 < nsent and sent_conn.get(s + 1) != CONTRAST:
                         neg, pos = sent_neg[s + 1], sent_pos[s + 1]
                 if neg >= 0.3 and neg > pos:
                     it.score = -abs(it.score)
@@ -914,6 +1106,7 @@ def analyse_tokens(toks, mentions, lex, trace=None):
 
     # Connector weights.
     weight = [1.0] * nclauses
+    contrast_open = set()  # sentences opened by "Mais", "Par contre"...
     for ci in range(nclauses):
         conn = clauses[ci][3]
         if conn == CONTRAST:
@@ -923,8 +1116,47 @@ def analyse_tokens(toks, mentions, lex, trace=None):
             while cj >= 0 and sent_of[cj] == s and clauses[cj][3] != CONTRAST:
                 weight[cj] *= 0.7
                 cj -= 1
+            if ci > 0 and sent_of[ci - 1] == s - 1 and not any(
+                    mention_at[j] >= 0 for ck in range(ci, nclauses) if sent_of[ck] == s
+                    for j in range(clauses[ck][0], clauses[ck][1])):
+                # "L'hôpital a bien soigné ma mère, ok. Mais la faire sortir à 21h, sans
+                # ambulance, c'est inadmissible.": a sentence opened by "Mais" that names no
+                # other body is the other side of the one before, about the same institution:
+                # it is carried as within a sentence, not as a sentence further (session 12)
+                contrast_open.add(s)
         elif conn == CONCESSION:
             weight[ci] *= 0.5
+
+    # Both sides of a contrast (session 12): praise on one side of "mais / par contre /
+    # seul bémol / dommage que" and blame on the other make a mixed text, even about one
+    # institution ("Merci à la PMI ... Seul bémol, 3 semaines pour un rdv"); see tone_label.
+    if sides is not None:
+        for ci in range(1, nclauses):
+            if clauses[ci][3] != CONTRAST:
+                continue
+            s = sent_of[ci]
+            lo = s - 1 if sent_of[ci - 1] != s else s  # "X. Mais Y": the sentence before
+            before = [cj for cj in range(ci) if lo <= sent_of[cj] <= s]
+            after = [ci]
+            ck = ci + 1
+            while ck < nclauses and sent_of[ck] == s and clauses[ck][3] != CONTRAST:
+                after.append(ck)
+                ck += 1
+            def mass(cs):
+                p = n = 0.0
+                for cj in cs:
+                    for it in cl_items[cj]:
+                        v = it.value()
+                        if v > 0:
+                            p += v
+                        else:
+                            n -= v
+                return p, n
+            pb, nb = mass(before)
+            pa, na = mass(after)
+            if (pb >= SIDE_MIN and na >= SIDE_MIN and pb > nb and na > pa) or (
+                    nb >= SIDE_MIN and pa >= SIDE_MIN and nb > pb and pa > na):
+                sides.append(ci)
 
     pos_mass = 0.0
     neg_mass = 0.0
@@ -1095,7 +1327,8 @@ def analyse_tokens(toks, mentions, lex, trace=None):
                 elif last_group is None:
                     pending.append(ci)
                 else:
-                    wc = CARRY_BACK if last_sent == s else CARRY_NEXT
+                    wc = (CARRY_BACK if last_sent == s or ((s in contrast_open or s in past_open) and last_sent == s - 1)
+                          else CARRY_NEXT)
                     whereas = clauses[ci][3] == WHEREAS
                     for it in items:
                         v = it.value()
@@ -1148,10 +1381,13 @@ def stance_label(score, long_text=False):
     return NEU_LABEL
 
 
-def tone_label(pos_mass, neg_mass, stances):
+def tone_label(pos_mass, neg_mass, stances, contrast=False):
+    """`contrast`: the text holds praise and blame on the two sides of a contrast."""
     has_pos = POS_LABEL in stances
     has_neg = NEG_LABEL in stances
     if has_pos and has_neg:
+        return MIX_LABEL
+    if contrast:
         return MIX_LABEL
     if pos_mass >= MIXED_MIN and neg_mass >= MIXED_MIN:
         lo, hi = sorted((pos_mass, neg_mass))
