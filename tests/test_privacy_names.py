@@ -163,6 +163,8 @@ FOUND = [
     ("she is tired and shakes a lot", "shakes"),
     ("My husband has high blood pressure and can't climb the stairs", "blood"),
     ("my son has seizures at night", "seizures"),
+    ("depuis l'hiver mon père ne peut plus se laver seul", "laver"),
+    ("ma tante ne voit presque plus rien", "voit"),
     ("My daughter has asthma and the mould makes it worse", "asthma"),
     ("He was born 3 Mar 1961 in Oran", "1961"),
     ("أسكن في 14 شارع الحرية مع أولادي", "الحرية"),
@@ -205,6 +207,7 @@ KEPT = [
     # after an English relative, a lowercase word is a verb, not a name
     "My son needs a place at the nursery.",
     "our neighbour said call the police",
+    "Avec l'ascenseur en panne, elle ne peut plus monter les escaliers.",
     "The hospital is far from the estate, blood donation day is on Monday.",
     # words shouted in capitals are no name
     "Le bus ne passe pas, TRÈS MAL ACCUEILLI à la mairie.",

@@ -121,6 +121,11 @@ _NOUN = (
     r"(?:marche|marchait|marchent|se\s+d[ée]place)\s+(?:avec|en)\s+(?:une?|deux|des|sa|ses|son)?\s*"
     r"(?:cannes?|b[ée]quilles|d[ée]ambulateur)|"
     r"(?<=\ba\s)des\s+chutes|(?<=\bfait\s)des\s+chutes|"
+    # what someone can no longer do for themselves ("il ne peut plus se laver seul"), not
+    # what a broken lift or a closed office stops ("ne peut plus monter les escaliers")
+    r"(?:ne|n['’])\s*(?:peut|peux|pouvait|arrive|arrivait)\s+plus\s+(?:[àa]\s+)?(?:se\s+laver|s['’]habiller|"
+    r"marcher|se\s+lever|manger\s+seule?|aller\s+aux\s+toilettes)(?:\s+seule?s?)?|"
+    r"(?:ne|n['’])\s*(?:voit|entend)\s+(?:presque\s+)?plus\s+rien|(?:ne|n['’])\s*reconna[îi]t\s+plus\s+personne|"
     # drinking or drugs said of someone: "elle boit, on l'entend" (not "il boit un café")
     r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?:\s+(?:trop|beaucoup|tous\s+les\s+jours))?(?=\s*(?:[,.;:!?]|$))|"
     # a medicine told by what it does: "des médicaments qui la font dormir"
@@ -271,7 +276,9 @@ heart anxiety adhd illness
                 "souci au", "soucis au", "souci à", "soucis à", "de sang", "canne", "des chutes", " boit",
                 "picole", "se drogue", "cament qui", "caments qui", "shakes", "trembles",
                 "blood", "leuk", "sclerosis", "palsy", "syndrome", "seizure", "attacks", "ptsd",
-                "medication", "surgery", "in hospital")
+                "medication", "surgery", "in hospital", "plus se laver", "plus s'habiller", "plus s’habiller",
+                "plus marcher", "plus se lever", "plus manger seul", "plus aller aux toilettes", "plus rien",
+                "plus personne")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",
