@@ -70,7 +70,7 @@ _NOUN = (
     r"fausse\s+couche|grossesse|overdoses?|pacemaker|stimulateur\s+cardiaque|dmla|"
     r"\d+\s+jours\s+d['’]itt|cure\s+de\s+d[ée]sintox(?:ication)?|d[ée]sintox|tentative\s+de\s+suicide|"
     r"id[ée]es\s+noires|malades?\s+(?:d['’]\s*)?(?:alzheimer|parkinson)|(?<=\ben\s)ehpad|"
-    rf"cass[ée]e?s?\s+(?:le|la|les|l['’])\s*(?:col\s+du\s+)?{_ORGAN}|"
+    rf"(?:s['’](?:est|[ée]tait)\s+)?cass[ée]e?s?\s+(?:le|la|les|l['’])\s*(?:col\s+du\s+)?{_ORGAN}|"
     r"(?:(?<=\bson\s)|(?<=\bsa\s)|(?<=\bmon\s)|(?<=\bma\s)|(?<=\bleur\s))infirmi[èe]re|en\s+r[ée]animation|en\s+soins\s+(?:intensifs|palliatifs)|"
     r"(?<=est\s)[àa]\s+l['’]h[ôo]pital|(?<=[ée]tait\s)[àa]\s+l['’]h[ôo]pital|"
     rf"fractures?\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|au|aux)\s*(?:col\s+du\s+)?{_ORGAN}|"  # not "fracture sociale"
@@ -126,8 +126,15 @@ _NOUN = (
     r"(?:ne|n['’])\s*(?:peut|peux|pouvait|arrive|arrivait)\s+plus\s+(?:[àa]\s+)?(?:se\s+laver|s['’]habiller|"
     r"marcher|se\s+lever|manger\s+seule?|aller\s+aux\s+toilettes)(?:\s+seule?s?)?|"
     r"(?:ne|n['’])\s*(?:voit|entend)\s+(?:presque\s+)?plus\s+rien|(?:ne|n['’])\s*reconna[îi]t\s+plus\s+personne|"
+    r"ne\s+mange\s+(?:presque\s+|plus\s+)?rien|"
+    # withdrawn or kept lying down: "il ne sort plus de sa chambre", "rester allongée"
+    r"(?:ne\s+)?sort\s+plus\s+(?:de\s+sa\s+chambre|de\s+son\s+lit|du\s+lit)|rester\s+allong[ée]e?s?|"
+    # a function that has become hard: "il a du mal à marcher", "des difficultés à respirer"
+    r"(?:du\s+mal|des\s+difficult[ée]s|de\s+la\s+peine)\s+[àa]\s+(?:marcher|respirer|se\s+lever|se\s+d[ée]placer|"
+    r"voir|entendre|parler|avaler|dormir|se\s+concentrer)|"
     # drinking or drugs said of someone: "elle boit, on l'entend" (not "il boit un café")
-    r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?:\s+(?:trop|beaucoup|tous\s+les\s+jours))?(?=\s*(?:[,.;:!?]|$))|"
+    r"(?:il|elle)\s+(?:boit|picole)\s+(?:trop|beaucoup|tous\s+les\s+jours)|"
+    r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?=\s*(?:[,.;:!?]|$))|"
     # a medicine told by what it does: "des médicaments qui la font dormir"
     r"m[ée]dicaments?\s+qui\s+(?:la|le|les|me|lui|leur)\s+(?:font|fait|rendent|rend)\s+[\w-]+|"
     # wanting to die: "il veut en finir" (not "en finir avec les rats"), "elle a fait une tentative"
@@ -137,6 +144,8 @@ _NOUN = (
     r"sickle[\s-]+cell(?:\s+(?:disease|anemia|anaemia))?|bronchitis|pneumonia|tuberculosis|hepatitis|"
     r"(?:heart|kidney|lung|liver)\s+(?:disease|failure|attack|condition|problems?)|anxiety|adhd|"
     r"mental\s+illness|(?:shakes|trembles)(?:\s+a\s+lot)?|"
+    r"(?:cut|broke|burnt|burned|hurt|injured|sprained)\s+(?:his|her|their|my)\s+(?:hand|arm|leg|foot|head|back|"
+    r"knee|ankle|wrist|hip|finger)(?:\s+(?:badly|again))?|"
     r"(?:high\s+)?blood\s+pressure|leuka?emia|multiple\s+sclerosis|schizophrenia|cerebral\s+palsy|"
     r"down['’]?s?\s+syndrome|seizures|panic\s+attacks|ptsd|medication|allerg(?:y|ies|ic\s+to\s+[\w-]+)|"
     r"surgery(?:\s+on\s+(?:his|her|my|their)\s+[\w-]+)?|(?<=\bin\s)hospital|"
@@ -146,11 +155,14 @@ _NOUN = (
 )
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
-    r"pr[ée]coce|de\s+type\s+\d|type\s+\d|insulino-?d[ée]pendante?|terminale?|m[ée]tastatique|"
+    r"pr[ée]coce|post-?partum|du\s+post-?partum|postnatale?|de\s+type\s+\d|type\s+\d|insulino-?d[ée]pendante?|terminale?|m[ée]tastatique|"
     r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne|[a-zéèêï]{3,}(?:ible|ique|aire|ale|elle|ive|euse|is[ée]e?))(?![\w-])"
     rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|de|[àa]\s+la|au|aux)\s*{_ORGAN}"
     rf"|\s+(?:et|ou)\s+(?:{_STATE})(?!\w)"
     r"|\s+(?:[àa]\s+r[ée]p[ée]tition|[àa]\s+\d+\s+(?:mois|semaines)|par\s+c[ée]sarienne)"
+    # where it is treated, right after the condition: "sous méthadone au CSAPA" (a CMP named
+    # alone stays: it is an institution residents talk about)
+    r"|\s+(?:au|en)\s+(?:CSAPA|CMPP?|CATTP|h[ôo]pital\s+de\s+jour)(?![\w-])"
     rf"|\s+(?:pour|depuis|apr[èe]s|suite\s+[àa]|[àa]\s+cause\s+d['’]une?|[àa]\s+cause\s+de)\s+"
     rf"(?:son|sa|ses|un|une|le|la|l['’]|d['’]une?)?\s*(?:{_NOUN})(?!\w))*"
 )
@@ -189,7 +201,7 @@ _CONDITION_RE = re.compile(rf"(?i:{_NOUN_RE}|{_ADJ_RE})")
 _GIVEN_RE = re.compile(rf"(?i:{_GIVEN}(?P<word>{_MEDICAL_SUFFIX})(?![\w-]))")
 
 _KIN = (
-    r"(?:(?:petit|petite|grand|grande|beau|belle|demi)-)?(?:fils|filles?|enfants?|gar[çc]ons?|"
+    r"(?:(?:petit|petite|grand|grande|beau|belle|demi)[- ])?(?:fils|filles?|enfants?|gar[çc]ons?|"
     r"b[ée]b[ée]s?|mari|femme|[ée]poux|[ée]pouse|voisine?s?|fr[èe]res?|s[œo]e?urs?|m[èe]re|p[èe]re|"
     r"maman|papa|mamie|papi|cousine?s?|oncle|tante|neveu|ni[èe]ce|amie?s?|coll[èe]gues?|"
     r"locataire|compagnon|compagne|copain|copine|pote|ado|gamine?|patient|cadette?|a[îi]n[ée]e?)"
@@ -205,6 +217,9 @@ _PERSON = re.compile(
     r"possible|impossible|difficile|dommage|interdit|normal|clair|vrai|[ée]vident|inadmissible|"
     r"inacceptable|honteux|indispensable|grand\s+temps))\b)\w"
     r"|\bje\b|\bj['’]|\bj\s+(?:ai|avais|suis|[ée]tais)\b|\bmoi\b|\bon\s+a\b|\bnous\s+avons\b"
+    # a doctor's word is about a patient: "le médecin parle de dépression"
+    r"|\b(?:le|la|son|sa|leur|notre)\s+(?:m[ée]decin|docteur|psy|p[ée]diatre|g[ée]n[ée]raliste|neurologue|psychiatre)\s+"
+    r"(?:parle|parlait|a\s+parl[ée]|dit|a\s+dit|pense|soup[çc]onne|a\s+diagnostiqu[ée]|a\s+trouv[ée])\b"
     # Arabic: I have, he / she has, my son, my daughter, my husband, my wife, my mother, my father, I
     r"|عندي|عنده|عندها|ابني|ابنتي|بنتي|زوجي|زوجتي|أمي|امي|أبي|ابي|أنا|انا"
     r"|\b(?:he|she|they)\s+(?:is|has|was|had|uses|needs|suffers|can)\b|\bmy\s+\w+|\bi\s+am\b|"
@@ -278,7 +293,10 @@ heart anxiety adhd illness
                 "blood", "leuk", "sclerosis", "palsy", "syndrome", "seizure", "attacks", "ptsd",
                 "medication", "surgery", "in hospital", "plus se laver", "plus s'habiller", "plus s’habiller",
                 "plus marcher", "plus se lever", "plus manger seul", "plus aller aux toilettes", "plus rien",
-                "plus personne")
+                "plus personne", "mange rien", "mange presque rien", "mange plus rien", "du mal à", "du mal a",
+                "difficultés à", "difficultes a", "peine à", "peine a",
+                "plus de sa chambre", "plus de son lit", "plus du lit", "allong", " cut ", " broke ", " burn", " hurt ",
+                "injured", "sprained")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

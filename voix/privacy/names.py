@@ -381,11 +381,16 @@ def _signed_at_end(text):
     words = list(_NAME_WORD.finditer(tail, cut + 1))
     if not 1 <= len(words) <= 3 or tail[cut + 1:words[0].start()].strip():
         return None
-    if not _plain_first_name(words[0].group(), shortest=3) or language(text) == "en":
+    first = words[0].group()
+    # "Bernard L.", "Rose Martin": a capitalised first name that is also a word signs too
+    # when a capitalised surname or an initial follows it
+    signed = first[0].isupper() and len(words) > 1 and words[1].group()[0].isupper() and lexicons.first_name(first)
+    if not (signed or _plain_first_name(first, shortest=3)) or language(text) == "en":
         return None
     end = words[0].end()
     for word in words[1:]:
-        if (tail[end:word.start()].strip(" \u00a0") or _function_word(word.group())
+        initial = len(word.group()) == 1 and word.group().isupper()
+        if (tail[end:word.start()].strip(" \u00a0") or not initial and _function_word(word.group())
                 or lexicons.fold(word.group()) in _CLOSINGS):
             break  # "Karim, [téléphone]": a signature's name ends at its first comma
         end = word.end()

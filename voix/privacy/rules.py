@@ -250,6 +250,8 @@ _DOOR_CODE = r"(?i:digicode|code(?:\s+(?:porte|portail|d['’]entr[ée]e|interph
 _BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)(?:{_UNIT_VALUE}"
              rf"|\.?\s+(?:(?i:le|la|les|l['’])\s*)?(?:{_CAP_WORD}|\[nom\]))")
 _NEXT_TO_ADDRESS = re.compile(
+    # "porte [adresse]": a unit whose number the address took ("porte 32, résidence...")
+    rf"(?:(?i:{_PRIVATE_UNIT_WORDS}|{_SHARED_UNIT_WORDS})\.?\s+(?=\[adresse\]))?"
     rf"(?:(?:{_UNIT}|{_FLOOR}){_UNIT_SEP})*\[adresse\](?:{_UNIT_SEP}(?:{_UNIT}|{_FLOOR}|{_DOOR_CODE}|{_BUILDING}))*"
 )
 # Where someone lives, right after their name: "[nom] du bâtiment 6", "[nom] dla tour 8",
