@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from voix.extensions import db
 from voix.models import created_at_column
 
-ANALYZER_VERSION = 6  # 2: mentions carry their act (issue 16); 3: more request markers (real proposals); 4: stance rules for real text (session 8); 5: rules from blind resident texts (session 11); 6: blind4 kinds (session 12: notices, before/now, passing the buck, reservations after thanks, mixed tone across a contrast). Raise when the pipeline changes: older analyses are then redone
+ANALYZER_VERSION = 7  # 2: mentions carry their act (issue 16); 3: more request markers (real proposals); 4: stance rules for real text (session 8); 5: rules from blind resident texts (session 11); 6: blind4 kinds (session 12: notices, before/now, passing the buck, reservations after thanks, mixed tone across a contrast); 7: blind3 kinds (session 12, blind3 read: negation scope in spoken French, costs up and aid down, ironic thanks for what was missing, questions about opening, lists of needs, "enfin" in a wish, school types and "le facteur de notre rue" as names). Raise when the pipeline changes: older analyses are then redone
 # The version of an analysis marked to be redone (new institution names, a supervised layer
 # switched): kept, and shown, until it is redone in place.
 STALE_VERSION = 0

@@ -276,6 +276,8 @@ def _duration(toks, i, n):
     hours = t.rstrip("0123456789").endswith("h") if k == 1 else toks[i + 1] in ("h", "heure", "heures")
     if hours and p1 in CLOCK_BEFORE:
         return 0, k
+    if hours and _hour_range(toks, i + k, n):
+        return 0, k  # opening hours "de 14h à 17h": a time of day, no wait (session 12, blind3)
     if p1 == "en" and unit_short:
         return FAST_SCORE, k
     if p1 == "en" and p2 in ("un", "une"):
@@ -290,6 +292,11 @@ def _duration(toks, i, n):
     if a1 in ("d'", "de") and a2 in SLOW_AFTER_2:
         return SLOW_SCORE, k
     return 0, k
+
+
+def _hour_range(toks, j, n):
+    """An hour followed by "à" + another hour ("de 14h à 17h", "9h-12h" is one token)."""
+    return j + 1 < n and toks[j] in ("a", "-") and toks[j + 1][:1].isdigit() and toks[j + 1].rstrip("0123456789").endswith("h")
 
 
 def segment(toks, mention_at):
@@ -403,6 +410,43 @@ def _negatable(it, toks):
     negating them made praise of nothing ("pas d'aide de la CAF" read +0.4)."""
     return (not it.negated and it.kind == 0 and toks[it.pos] not in NON_NEGATABLE
             and (it.score != 0 or it.neg is not None))
+
+
+# Negation scope (session 12, blind3 read). Spoken French drops "ne": the verb before "pas /
+# jamais" is what is denied ("le bailleur répond jamais pour les fuites": no answer, not "no
+# leak"), and a cause starts a new scope ("radié pcq j'ai pas vu le mail": the struck-off
+# stands, the "pas" belongs to the cause).
+NEG_PREPOSITIONS = frozenset({"pour", "a", "au", "aux", "de", "des", "du", "sur", "avec", "chez"})
+CAUSES = frozenset({"pcq", "psk", "pck", "parce", "car", "puisque", "puisqu'"})
+
+
+def _verb_before_negator(items, toks, start, p, target):
+    """The service verb just before a postposed negator, when the item found after it is
+    only reached through a preposition ("répond jamais pour les fuites")."""
+    if target is None or target.pos <= p + 1 or toks[p + 1] not in NEG_PREPOSITIONS:
+        return target
+    for it in items:
+        if it.end == start and it.neg is not None and _negatable(it, toks):
+            return it
+    return target
+
+
+def _after_cause(toks, lo, start):
+    """The first position a backward negation may reach: not across "parce que / pcq"."""
+    for j in range(start - 1, lo - 1, -1):
+        if toks[j] in CAUSES:
+            return j + 1
+    return lo
+
+
+# "La mairie pourrait enfin refaire le trottoir", "ils pourraient enfin répondre": "enfin" in
+# a wish says it has been waited for: a complaint, not only a request (session 12, blind3)
+IMPATIENCE = -0.5
+
+
+def _impatience(toks, a, b, mention_at):
+    return [Item(j, j + 1, IMPATIENCE, None) for j in range(a, b)
+            if toks[j] == "enfin" and mention_at[j] < 0 and j > a and toks[j - 1] not in (",", ".")]
 
 
 def score_clause(toks, a, b, mention_at, lookup):
@@ -547,6 +591,7 @@ def score_clause(toks, a, b, mention_at, lookup):
             if it.score > 0 and not it.cue:
                 it.factor = 0.0
                 it.neg = 0.0  # "si seulement ils étaient pas si lents": no praise either
+        items += _impatience(toks, a, b, mention_at)
         if demand >= 0:
             items.append(Item(demand, demand + 1, DEMAND, None, 1))
     # intensifiers; bare "peu" (not "un peu") before praise denies it: "peu informés",
@@ -566,12 +611,14 @@ def score_clause(toks, a, b, mention_at, lookup):
             if p < it.pos <= p + 3 and _negatable(it, toks):
                 target = it
                 break
+        target = _verb_before_negator(items, toks, start, p, target)
         if target is None:
             lo = max(a, p - 3)
             for j in range(start - 1, lo - 1, -1):
                 if toks[j] in NE:
                     lo = j
                     break
+            lo = _after_cause(toks, lo, start)
             for it in reversed(items):
                 if lo <= it.pos < start and _negatable(it, toks):
                     target = it
@@ -596,10 +643,16 @@ def score_clause(toks, a, b, mention_at, lookup):
             j += 1
         if j < b and mention_at[j] >= 0 and toks[p] != "moins":
             items.append(Item(p, p + 1, DEPRIVATION, None, 3))
+        elif toks[p] == "sans" and p + 1 < b and toks[p + 1] in BACK_PRONOUNS:
+            # "Sans eux je sais pas où on en serait": a counterfactual about the body named
+            # before; worth nothing unless a conditional follows (see analyse_tokens)
+            items.append(Item(p, p + 1, 0.0, None, 3))
         elif dflt:
             items.append(Item(p, p + 1, dflt, None, 1))
     return items
 
+
+BACK_PRONOUNS = frozenset({"eux", "elle", "elles", "lui", "vous"})
 
 SAYING_BUCK = frozenset({"dit", "disent", "repond", "repondent", "affirme", "affirment", "explique", "expliquent", "pretend", "pretendent"})
 BUCK = -0.4
@@ -797,7 +850,10 @@ def _repair(toks, a, b, mention_at):
 # prévoyez un repas") or asking neighbours ("quelqu'un sait quel jour ?") judges nobody:
 # in such a sentence only strong explicit judgement counts, as in a request.
 NOTICE_OPENERS = (("pour", "info"), ("pour", "information"), ("pour", "infos"), ("info",), ("infos",),
-                  ("attention",), ("rappel",), ("a", "savoir"), ("bon", "a", "savoir"), ("avis", "aux"))
+                  ("attention",), ("rappel",), ("a", "savoir"), ("bon", "a", "savoir"), ("avis", "aux"),
+                  # a list of what the quartier lacks answers a kiosk's question: needs, as in
+                  # a request, not blame of each thing listed (session 12, blind3 read)
+                  ("ce", "qui", "manque"), ("ce", "qui", "nous", "manque"), ("ce", "qu'", "il", "manque"))
 READER_IMPERATIVES = frozenset({"prevoyez", "pensez", "notez", "sachez", "oubliez"})
 PEERS = frozenset({"quelqu", "quelqu'un", "qqn", "qq1", "quelqu'1"})
 # A temporary closure with its dates is information ("fermé pour travaux du 3 au 17",
@@ -826,6 +882,18 @@ def _notice_sentences(toks, clauses, flags):
             if t in READER_IMPERATIVES or (t in PEERS and flags.get(s, (False, None))[0]):
                 out.add(s)
     return out
+
+
+# A question about whether a place is open or closed asks for information ("le bureau de
+# poste va rouvrir ou il est fermé définitivement ?"); "pourquoi ... encore fermé ?" and
+# "toujours fermé ?" complain (session 12, blind3 read).
+STATUS_COMPLAINT = frozenset({"pourquoi", "encore", "toujours", "jamais", "depuis", "souvent"})
+
+
+def _asked_status(toks, it, clauses, s):
+    if it.kind != 0 or toks[it.pos] not in CLOSURE_WORDS:
+        return False
+    return not any(toks[j] in STATUS_COMPLAINT for a, b, cs, _ in clauses if cs == s for j in range(a, b))
 
 
 def _scheduled_closure(toks, it, b):
@@ -1009,7 +1077,8 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
         elif flags[s][0]:
             # a question asserts nothing good ("est-ce que la CAF peut aider ?"); its
             # complaints stay ("pourquoi la CAF met toujours trois mois ?")
-            cl_items[ci] = [it for it in cl_items[ci] if it.value() < 0 or it.cue]
+            cl_items[ci] = [it for it in cl_items[ci] if (it.value() < 0 or it.cue)
+                            and not _asked_status(toks, it, clauses, s)]
 
     # Irony: praise cue in exclamative position + negative surroundings.
     sent_of = [c[2] for c in clauses]
