@@ -333,28 +333,23 @@ def cue_spans(text):
 _AGED_WORD = re.compile(r"([^\W\d_]+)[ \u00a0]*,?[ \u00a0]*\(?\d{1,2}[ \u00a0]*(?:ans|mois)\b")
 
 
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_NAME_WORD = re.compile(_WORD)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]{3,})")
 # Words that close a message rather than sign it.
 _CLOSINGS = frozenset({"merci", "svp", "stp", "bisous", "cordialement", "bonne", "journee", "soiree"})
 
 
-def _lowercase_name(text, start, words=2):
+def _lowercase_name(text, start):
     """The span of a known first name that is no French word at ``start`` ("sarah"), with
     the next word when it is neither grammar nor French, as a surname is ("sarah benali");
     None for anything else."""
     first = _NAME_WORD.match(text, start)
     if not first or not _plain_first_name(first.group()):
         return None
-    end = first.end()
-    for _ in range(words - 1):
-        nxt = _NEXT_WORD.match(text, end)
-        if not nxt or lexicons.french_word(nxt.group(1)) or _function_word(nxt.group(1)):
-            break
-        end = nxt.end()
-    return (first.start(), end)
-
-
-_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]{3,})")
+    surname = _NEXT_WORD.match(text, first.end())
+    if surname and not lexicons.french_word(surname.group(1)) and not _function_word(surname.group(1)):
+        return (first.start(), surname.end())
+    return first.span()
 
 
 def _function_word(word):

@@ -51,10 +51,10 @@ _BANK_OR_NIR = (
     rf"{_SEP}?\d{{3}}{_SEP}?\d{{3}}(?:{_SEP}?\d\d)?\b"  # NIR, key optional
 )
 
-# 08 numbers (0 800 free lines, 0 820...) are services', never a person's.
 # "07 67 / 22 / 91 / 48": a slash between groups only with spaces around it, never in a
 # date ("06/12/2023 14h" is no phone)
 _PHONE_SEP = rf"(?:{_SEP}|\s+/\s+)"
+# 08 numbers (0 800 free lines, 0 820...) are services', never a person's.
 _PHONE = (
     rf"(?<![\w+])(?:(?:\+|00){_SEP}?33{_SEP}?(?:\(0\){_SEP}?)?|0)"
     rf"[1-79](?:{_PHONE_SEP}?\d){{8}}(?!\d)"
