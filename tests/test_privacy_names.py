@@ -178,6 +178,11 @@ FOUND = [
     ("Mon fils a changé. Le médecin parle d'anorexie.", "anorexie"),
     ("Je remercie l'équipe pour tout. Bernard L.", "Bernard"),
     ("Plainte du voisin, porte 32, 8 rue Nationale.", "porte"),
+    # illnesses and medicines of health_terms_fr.txt (ICD-10 labels, ATC drug names)
+    ("ma mère a une sciatique depuis des semaines", "sciatique"),
+    ("il prend du Spasfon pour le ventre", "Spasfon"),
+    ("elle fait de l'urticaire quand elle mange des fraises", "urticaire"),
+    ("mon fils avait de la fièvre hier soir", "fièvre"),
     ("My daughter has asthma and the mould makes it worse", "asthma"),
     ("He was born 3 Mar 1961 in Oran", "1961"),
     ("أسكن في 14 شارع الحرية مع أولادي", "الحرية"),
@@ -223,6 +228,11 @@ KEPT = [
     "Avec l'ascenseur en panne, elle ne peut plus monter les escaliers.",
     "La Ville pourrait prêter des vélos Vélociti aux femmes du quartier.",
     "Le CMP de la rue Nationale a changé d'horaires.",
+    # a listed illness as a topic, and everyday senses the list leaves out
+    "La sciatique touche beaucoup de travailleurs du bâtiment.",
+    "Le tremblement de terre a fait peur à ma mère.",
+    "J'ai reçu un courrier de l'assurance maladie.",
+    "Il y a une fissure dans le mur de ma chambre.",
     "The hospital is far from the estate, blood donation day is on Monday.",
     # words shouted in capitals are no name
     "Le bus ne passe pas, TRÈS MAL ACCUEILLI à la mairie.",
@@ -488,3 +498,12 @@ def test_cli_evaluate_json(app):
     assert scores["n"] == 60 and scores["recall"] >= 0.95
     assert scores["by_type"]["PERSON"]["total"] == 34
     assert set(scores["by_type"]["PERSON"]) == {"found", "total", "recall"}
+
+
+def test_health_terms_hold_illnesses_and_medicines_not_everyday_words():
+    from voix.privacy.health import _listed_terms
+
+    terms = _listed_terms()
+    assert len(terms) > 4000
+    assert {"sciatique", "urticaire", "spasfon", "doliprane", "metformine"} <= terms
+    assert not {"maladie", "tremblement", "fissure", "goutte", "rage", "corps", "arret"} & terms

@@ -11,11 +11,19 @@ sentence is about a person: a name placeholder, a relative or neighbour ("mon fi
   `en fauteuil roulant`, `crises d'épilepsie`, `problèmes cardiaques`, `maladie de Crohn`,
   `cancer du côlon`);
 - any medical-looking word (`-ite`, `-ose`, `-émie`, `-pathie`...) right after "a une",
-  "souffre d'une", "hospitalisé pour" ("il a fait une méningite").
+  "souffre d'une", "hospitalisé pour" ("il a fait une méningite");
+- and, in a sentence about someone, any of the 5,000 illnesses and medicines of
+  `health_terms_fr.txt` (French ICD-10 labels and ATC drug names, from edsnlp's resources:
+  "sa sciatique", "il prend du Spasfon"), with what qualifies them.
 """
 import re
+from functools import lru_cache
+from pathlib import Path
 
+from . import lexicons
 from .rules import HEALTH
+
+HEALTH_TERMS_TXT = Path(__file__).resolve().parent / "health_terms_fr.txt"
 
 _F = r"(?:e|é|ée)?s?"  # feminine / plural endings of an adjective or participle
 _ORGAN = (
@@ -356,15 +364,53 @@ def _scrub_sentence(sentence, possessed_only=False):
     return sentence if possessed_only else _GIVEN_RE.sub(given, sentence)
 
 
+@lru_cache(maxsize=1)
+def _listed_terms():
+    """Folded names of illnesses and medicines (scripts/health_terms_fr.py)."""
+    lines = HEALTH_TERMS_TXT.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_TERM_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_TERM_SPAN = re.compile(rf"(?i:[^\W\d_]+(?:-[^\W\d_]+)*{_QUALIFIER})")
+
+
+def _names_a_listed_term(text):
+    terms = _listed_terms()
+    return any(lexicons.fold(word) in terms for word in _TERM_WORD.findall(text))
+
+
+def _scrub_listed(sentence, possessed_only):
+    """``sentence`` with the listed terms in it replaced, qualifiers included ("une
+    sciatique paralysante"), unless they are its topic or, in a sentence about nobody,
+    nobody's ("sa sciatique")."""
+    terms = _listed_terms()
+    out, done = [], 0
+    for word in _TERM_WORD.finditer(sentence):
+        if word.start() < done or lexicons.fold(word.group()) not in terms:
+            continue
+        span = _TERM_SPAN.match(sentence, word.start())
+        if possessed_only and not _POSSESSED.search(sentence[:span.start()]) or _is_topic(sentence, span):
+            continue
+        out += [sentence[done:span.start()], HEALTH]
+        done = span.end()
+    return "".join(out) + sentence[done:] if out else sentence
+
+
 def scrub(text: str) -> str:
     lowered = text.lower()
     conditions = bool(_STEMS_RE.search(lowered))
     given = bool(_GIVEN_STEMS_RE.search(lowered)) and bool(_SUFFIX.search(lowered))
-    if not (conditions or given):
+    listed = _names_a_listed_term(text)
+    if not (conditions or given or listed):
         return text
     out = []
     for sentence in _SENTENCES.findall(text) or [text]:
+        nobody = None
         if conditions and _CONDITION_RE.search(sentence) or given and _GIVEN_RE.search(sentence):
-            sentence = _scrub_sentence(sentence, possessed_only=not _PERSON.search(sentence))
+            nobody = not _PERSON.search(sentence)
+            sentence = _scrub_sentence(sentence, possessed_only=nobody)
+        if listed:
+            sentence = _scrub_listed(sentence, possessed_only=not _PERSON.search(sentence) if nobody is None else nobody)
         out.append(sentence)
     return "".join(out)
