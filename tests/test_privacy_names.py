@@ -178,6 +178,16 @@ FOUND = [
     ("Mon fils a changé. Le médecin parle d'anorexie.", "anorexie"),
     ("Je remercie l'équipe pour tout. Bernard L.", "Bernard"),
     ("Plainte du voisin, porte 32, 8 rue Nationale.", "porte"),
+    # kinds heldout7 taught once read (session 12)
+    ("Mon voisin il boit et il crie la nuit", "boit"),
+    ("I live at 4 rue Nationale, 3rd floor, flat 2", "3rd"),
+    ("My son is epileptic and needs a ground floor flat", "epileptic"),
+    ("ابنتي مريم عندها الربو", "مريم"),
+    ("Réponse à Sonia : oui c'est ouvert le samedi", "Sonia"),
+    ("Jean-Pierre du 2e a réparé le vélo", "Jean-Pierre"),
+    ("il est amputé des deux jambes depuis l'accident", "jambes"),
+    ("My neighbour is on kidney dialysis", "kidney"),
+    ("chez Mme Roux, 23 rue Gambetta, résidence Les Tilleuls, escalier A", "Tilleuls"),
     # illnesses and medicines of health_terms_fr.txt (ICD-10 labels, ATC drug names)
     ("ma mère a une sciatique depuis des semaines", "sciatique"),
     ("il prend du Spasfon pour le ventre", "Spasfon"),
@@ -233,6 +243,8 @@ KEPT = [
     "Le tremblement de terre a fait peur à ma mère.",
     "J'ai reçu un courrier de l'assurance maladie.",
     "Il y a une fissure dans le mur de ma chambre.",
+    "Enedis doit intervenir dans le quartier, GRDF aussi.",
+    "Saint-Pierre-des-Corps est loin du centre.",
     "The hospital is far from the estate, blood donation day is on Monday.",
     # words shouted in capitals are no name
     "Le bus ne passe pas, TRÈS MAL ACCUEILLI à la mairie.",

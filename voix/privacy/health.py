@@ -61,7 +61,8 @@ _STATE = (
     r"appareill[ée]e?s?|pl[âa]tr[ée]e?s?|"
     # hurt: "mordu au doigt", "blessée à la tête"
     rf"(?:mordu|bless[ée]|br[ûu]l[ée]|coup[ée]|piqu[ée]|frapp[ée])e?s?\s+(?:au|aux|[àa]\s+la|[àa]\s+l['’])\s*{_ORGAN}|"
-    r"diabetic|autistic|disabled|blind|deaf|paralysed|paralyzed|pregnant"
+    r"diabetic|autistic|asthmatic|epileptic|anorexic|dyslexic|schizophrenic|disabled|blind|deaf|paralysed|"
+    r"paralyzed|pregnant"
 )
 # Conditions, treatments and aids: nouns, with what introduces them.
 _NOUN = (
@@ -142,13 +143,13 @@ _NOUN = (
     r"voir|entendre|parler|avaler|dormir|se\s+concentrer)|"
     # drinking or drugs said of someone: "elle boit, on l'entend" (not "il boit un café")
     r"(?:il|elle)\s+(?:boit|picole)\s+(?:trop|beaucoup|tous\s+les\s+jours)|"
-    r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?=\s*(?:[,.;:!?]|$))|"
+    r"(?:il|elle)\s+(?:boit|picole|se\s+drogue)(?=\s*(?:[,.;:!?]|$|et\s+(?:il|elle)\b))|"
     # a medicine told by what it does: "des médicaments qui la font dormir"
     r"m[ée]dicaments?\s+qui\s+(?:la|le|les|me|lui|leur)\s+(?:font|fait|rendent|rend)\s+[\w-]+|"
     # wanting to die: "il veut en finir" (not "en finir avec les rats"), "elle a fait une tentative"
     r"(?:veut|voulait|voudrait|veux|parle\s+d['’])\s*en\s+finir(?!\s+avec\s+(?!la\s+vie))|"
     r"(?<=\bfait\sune\s)tentative(?!\s+d)|(?<=\bune\s)ts\b|"
-    r"diabetes|autism|asthma|dementia|depression|epilepsy|stroke|dialysis|chemo(?:therapy)?|"
+    r"diabetes|autism|asthma|dementia|depression|epilepsy|stroke|(?:kidney\s+)?dialysis|chemo(?:therapy)?|"
     r"sickle[\s-]+cell(?:\s+(?:disease|anemia|anaemia))?|bronchitis|pneumonia|tuberculosis|hepatitis|"
     r"(?:heart|kidney|lung|liver)\s+(?:disease|failure|attack|condition|problems?)|anxiety|adhd|"
     r"mental\s+illness|(?:shakes|trembles)(?:\s+a\s+lot)?|"
@@ -159,13 +160,13 @@ _NOUN = (
     r"surgery(?:\s+on\s+(?:his|her|my|their)\s+[\w-]+)?|(?<=\bin\s)hospital|"
     r"hiv|aids|(?:a\s+)?wheelchair|"
     # Arabic: asthma, diabetes, cancer, blood pressure, depression, epilepsy, autism, pregnant
-    r"(?:ب|و)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?"
+    r"(?:ب|و)?(?:الربو|السكري|السكر|السرطان|الضغط|الاكتئاب|اكتئاب|الصرع|التوحد)|حامل|مريضة?|إعاقة|اعاقة|معاقة?"
 )
 _QUALIFIER = (
     r"(?:\s+(?:s[ée]v[èe]re|chronique|grave|aigu[ëe]?|avanc[ée]e?|lourde?|l[ée]g[èe]re?|"
     r"pr[ée]coce|post-?partum|du\s+post-?partum|postnatale?|de\s+type\s+\d|type\s+\d|insulino-?d[ée]pendante?|terminale?|m[ée]tastatique|"
     r"roulant|[ée]lectrique|sous\s+oxyg[èe]ne|[a-zéèêï]{3,}(?:ible|ique|aire|ale|elle|ive|euse|is[ée]e?))(?![\w-])"
-    rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|de|[àa]\s+la|au|aux)\s*{_ORGAN}"
+    rf"|\s+(?:du|de\s+la|des|d['’]une?|de\s+l['’]|de|[àa]\s+la|au|aux)\s*(?:deux\s+)?{_ORGAN}"
     rf"|\s+(?:et|ou)\s+(?:{_STATE})(?!\w)"
     r"|\s+(?:[àa]\s+r[ée]p[ée]tition|[àa]\s+\d+\s+(?:mois|semaines)|par\s+c[ée]sarienne)"
     # where it is treated, right after the condition: "sous méthadone au CSAPA" (a CMP named
@@ -282,7 +283,7 @@ pneumologie oncologie neurologie rhumatologie néphrologie nephrologie hématolo
 gériatrie geriatrie pédopsy pedopsy maternit orthopéd orthoped opérat operat intervention chirurg
 tentative sickle bronchitis pneumonia tubercul hepatitis disease failure
 heart anxiety adhd illness
-الربو السكر السرطان الضغط اكتئاب الصرع التوحد حامل مريض
+الربو السكر السرطان الضغط اكتئاب الصرع التوحد حامل مريض إعاقة اعاقة معاق
 """.split()) + ("de santé", "de vue", "de dos", "fausse couche", "canne blanche", "du comportement",
                 "sous traitement", "sous oxyg", "attention", " sla", " tsa", " hiv", " aids",
                 "en fauteuil", "fauteuil roulant", "fauteuils roulants", "de cœur", "de coeur",
@@ -304,7 +305,7 @@ heart anxiety adhd illness
                 "plus personne", "mange rien", "mange presque rien", "mange plus rien", "du mal à", "du mal a",
                 "difficultés à", "difficultes a", "peine à", "peine a",
                 "plus de sa chambre", "plus de son lit", "plus du lit", "allong", " cut ", " broke ", " burn", " hurt ",
-                "injured", "sprained")
+                "injured", "sprained", "asthmatic", "epileptic", "anorexic", "dyslexic", "schizophrenic")
 # The medical-suffix rule needs a verb that gives a condition and a word ending like one.
 _GIVEN_STEMS = ("souffr", "atteint", "hospitalis", "opéré", "opere", "soign", "suivi", "traité",
                 "traite", " a un", " a des", " a la", " a le", " a l'", " a l’", " a fait", " a eu",

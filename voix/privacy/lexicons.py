@@ -166,8 +166,10 @@ def _given_in_france(known):
 def first_name(word: str) -> bool:
     """A first name somewhere ("Didier", "Jacqueline", "Karim", "Rose"): a capitalised word
     inside a sentence that is one is read as a name even after "à" or "de", or when it is
-    also a French word."""
-    return fold(word) in _first_names()
+    also a French word. A compound is one when each part is ("Jean-Pierre")."""
+    names = _first_names()
+    folded = fold(word)
+    return folded in names or "-" in folded and all(part in names for part in folded.split("-"))
 
 
 @lru_cache(maxsize=1)

@@ -58,7 +58,7 @@ _POINTER_CUE = (
     r"contacter|contactez|voir\s+avec|demander\s+[àa]|demandez\s+[àa]|appeler|appelez|"
     r"[ée]crire\s+[àa]|[ée]crivez\s+[àa]|thanks?(?:\s+to)?|ask|call|contact"
     # Telling or giving something to someone: "dire à Fabrice du 2e", "transmettre à Awa".
-    r"|(?:dire|dites|dis|parler|parlez|r[ée]pondre|transmettre|transmettez|pr[ée]venir|"
+    r"|(?:dire|dites|dis|parler|parlez|r[ée]pondre|r[ée]ponse|transmettre|transmettez|pr[ée]venir|"
     r"pr[ée]venez|donner|donnez|rendre|rendez|signaler|tell|give)\s+[àa]"
     # Endearments: "ma petite Jade", "mon grand Ilyes", "ma chérie Inès" (capitalised only:
     # "mon grand appartement" is no one).
@@ -85,6 +85,11 @@ _AGED_NAME = re.compile(
 # Up to three words, each after a filiation particle too ("فاطمة الزهراء بن يوسف").
 _ARABIC_INTRO = re.compile(
     r"(?:اسمي|إسمي|انا|أنا)\s+(?P<name>[\u0621-\u064a]+(?:\s+(?:(?:بن|بنت|ابن|ولد)\s+)?[\u0621-\u064a]+){0,2})"
+    # "ابني يوسف عنده..." (my son Youssef has...): a relative, a word that takes no article
+    # ("ال"), then "has", "is aged" or a pause, so that "ابني مريض" (my son is ill) stays
+    r"|(?:ابني|ابنتي|بنتي|زوجي|زوجتي|أخي|اخي|أختي|اختي|جاري|جارتي)\s+"
+    r"(?P<kin_name>(?!ال)(?!(?:مريض|مريضة|صغير|صغيرة|كبير|كبيرة)\b)[\u0621-\u064a]+)"
+    r"(?=\s+(?:عنده|عندها|عمره|عمرها|يعاني|تعاني)|\s*[،,.:])"
 )
 # "Ibrahima Sy, [téléphone]", "Marc 06...": a signature right before contact details.
 _SIGNATURE = re.compile(
@@ -260,7 +265,7 @@ _INTRO_STARTS = re.compile(
 _POINTER_STARTS = re.compile(
     r"(?=[abcdfghlmnoprstvé])\b(?=merci|bravo|gr[âa]ce|f[ée]licitations|chez|avec|aupr|au\s+nom|contact|voir\s|demand|appel|[ée]cri|"
     rf"{_POSSESSIVE}\s+(?:petit|grand|ch[ée]ri|puce|loulou)|"
-    r"thank|ask|call|dire|dites|dis|parl|r[ée]pond|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
+    r"thank|ask|call|dire|dites|dis|parl|r[ée]pon|transmet|pr[ée]ven|donn|rend|signal|tell|give|"
     rf"(?:le|la|les|the)\s+{_KIN})"  # _OF_CUE: "la maman de", not every "la"
 )
 _ENGLISH_INTRO = re.compile(r"(?i:\s*(?:i['’]m|i\s+am|this\s+is)\s)")
@@ -319,7 +324,7 @@ def cue_spans(text):
         if trimmed and not _is_place(text, trimmed[0]) and not _french_opening(text, trimmed[0]):
             spans.append(trimmed)
     if _ARABIC_LETTER.search(text):
-        spans.extend(m.span("name") for m in _ARABIC_INTRO.finditer(text))
+        spans.extend(m.span(m.lastgroup) for m in _ARABIC_INTRO.finditer(text))
     for m in _SIGNATURE.finditer(text) if "[" in text else ():
         trimmed = _trim_run(text, *m.span("name"), lowercase_ok=False)
         if not trimmed or _is_place(text, trimmed[0]):
@@ -484,7 +489,7 @@ def _asleep(text, word, start):
         return True
     if lexicons.protected(word) or lexicons.fold(word) in _NOT_NAME:
         return True
-    if lexicons.french_word(word):
+    if lexicons.french_word(word) and not ("-" in word and _first_name_only(word)):  # "Jean-Pierre" wakes it
         before = text[:start]
         if _at_sentence_start(before) or _at_new_item(before) or _GRAMMAR_FORM.fullmatch(word):
             return True
@@ -581,6 +586,8 @@ _AT = re.compile(r"(?i:\b(?:à|a|at))\s+$")
 def _first_name_only(word):
     """A known first name that is neither a French word nor a town ("Yasmina", not "Rose"
     nor "Nancy")."""
+    if "-" in word and lexicons.first_name(word):  # "Jean-Pierre", though "pierre" is a word
+        return not lexicons.place(word) and not lexicons.protected(word.replace("-", " "))  # not "Jean-Jaurès"
     return lexicons.first_name(word) and not lexicons.french_word(word) and not lexicons.place(word)
 
 
@@ -704,7 +711,8 @@ def model_spans(text, ents, english=None, *, in_english=None):
             if lead and all(lexicons.fold(w) in _PARTICLES for w in lead) and text[start].isupper():
                 spans.append((start, trimmed[1]))  # a surname with its particle: "Le Goff"
             # a French word or a town where a sentence starts ("Lyon aussi."): unsure
-            elif len(real_words) == 1 and (at_start and (not unknown or _town(real_words[0]))
+            elif len(real_words) == 1 and (at_start and (not unknown and not _first_name_only(real_words[0])
+                                                         or _town(real_words[0]))
                                            or _FROM.search(before) and not after_first_name):
                 if not _town_there(text, *trimmed):
                     unsure.append(text[trimmed[0]:trimmed[1]])  # "from Sudan", "Atelier CV"

@@ -143,7 +143,7 @@ _PRIVATE_UNIT = rf"(?i:{_PRIVATE_UNIT_WORDS}){_UNIT_VALUE}"
 _UNIT = rf"(?:(?i:{_SHARED_UNIT_WORDS}){_UNIT_VALUE}|{_PRIVATE_UNIT})"
 # "3e étage", and "3e gauche" as a building's unit writes it ("esc. 2, 3e gauche")
 _FLOOR = (r"(?:\d{1,2}\s?(?:e|er|[èe]re|[èe]me|°)\s+(?i:[ée]tage(?:\s+(?:gauche|droite))?|gauche|droite)"
-          r"|(?i:rez-de-chauss[ée]e|rdc))")
+          r"|\d{1,2}(?:st|nd|rd|th)\s+(?i:floor)|(?i:rez-de-chauss[ée]e|rdc|ground\s+floor))")
 _UNIT_SEP = r"\s*[,/-]?\s*"
 _DWELLING = (
     rf"(?:(?i:r[ée]sidence|immeuble)\s+(?:{_CONNECTOR})?{_CAP_WORD}(?:\s+{_CAP_WORD})*{_UNIT_SEP}"
@@ -246,8 +246,9 @@ _START = (
 # étage gauche", "bat D, [adresse]", "[adresse], escalier B, code 2580"), when a floor or a
 # stair alone is kept ("au 12e étage").
 _DOOR_CODE = r"(?i:digicode|code(?:\s+(?:porte|portail|d['’]entr[ée]e|interphone|d['’]acc[èe]s))?)\s*:?\s*(?:\[numéro\]|\w*\d\w*)"
-# A building by its number or its name: "tour 12", "bât. Anjou", "bâtiment Le Chêne".
-_BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble)(?:{_UNIT_VALUE}"
+# A building by its number or its name: "tour 12", "bât. Anjou", "bâtiment Le Chêne",
+# "résidence Les Tilleuls".
+_BUILDING = (rf"(?i:tour|bloc|b[âa]t(?:iment)?|immeuble|r[ée]sidence)(?:{_UNIT_VALUE}"
              rf"|\.?\s+(?:(?i:le|la|les|l['’])\s*)?(?:{_CAP_WORD}|\[nom\]))")
 _NEXT_TO_ADDRESS = re.compile(
     # "porte [adresse]": a unit whose number the address took ("porte 32, résidence...")
