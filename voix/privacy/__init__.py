@@ -109,6 +109,7 @@ def warm_up():
     lexicons.protected_phrases()
     lexicons.first_name("Karim")
     lexicons.place("Tours")
+    health.scrub("Ma mère a une sciatique.")  # its list of illnesses and medicines
 
 
 def analyse(text: str) -> Scrubbed:
