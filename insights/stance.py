@@ -215,6 +215,9 @@ BARE_OK = frozenset({
 })
 IRONY_ADDRESS = frozenset({"le", "la", "les", "l'"})
 IRONY_FLAGGED = frozenset({("merci", "pour", "rien"), ("merci", "de", "rien", "faire")})
+# Thanks to a person just named ("c'est le gardien qui les a fait attendre au chaud, merci
+# à lui"): irony thanks the body it blames, not "him" (session 12, blind5).
+SINCERE_THANKS = frozenset({("merci", "a", "lui"), ("merci", "a", "elle"), ("merci", "a", "eux")})
 
 NUMBER_WORDS = frozenset({
     "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
@@ -224,6 +227,11 @@ NUMBER_WORDS = frozenset({
 UNITS_SHORT = frozenset({"minute", "minutes", "min", "mn", "heure", "heures", "h", "jour", "journee", "semaine", "seconde", "secondes"})
 UNITS_LONG = frozenset({"jours", "j", "semaines", "sem", "mois", "an", "ans", "annee", "annees", "journees"})
 UNITS = UNITS_SHORT | UNITS_LONG
+UNIT_ORDER = (
+    {"s", "seconde", "secondes"}, {"min", "mn", "minute", "minutes"}, {"h", "heure", "heures"},
+    {"j", "jour", "jours", "journee", "journees"}, {"sem", "semaine", "semaines"}, {"mois"},
+    {"an", "ans", "annee", "annees"},
+)
 COMPOUND_DURATION = re.compile(r"^\d+(?:h|min|mn|j|ans?|mois|sem)\d*$")
 SLOW_BEFORE = frozenset({
     "depuis", "fait", "encore", "dans", "met", "mettent", "mis", "mettre", "mettra", "attendre",
@@ -285,6 +293,11 @@ def _duration(toks, i, n):
     j = i + k
     a1 = toks[j] if j < n else ""
     a2 = toks[j + 1] if j + 1 < n else ""
+    for q in range(j, min(n - 1, j + 8)):  # "15 min pour aller à la gare au lieu de 40"
+        if toks[q] == "au" and toks[q + 1] == "lieu":
+            return _instead_of(toks, i, q, n), k
+        if is_sentence_end(toks[q]):
+            break
     if p1 in SLOW_BEFORE or p2 in SLOW_BEFORE or p1 == "il" and p2 == "y":
         return SLOW_SCORE, k
     if a1 in SLOW_AFTER:
@@ -292,6 +305,41 @@ def _duration(toks, i, n):
     if a1 in ("d'", "de") and a2 in SLOW_AFTER_2:
         return SLOW_SCORE, k
     return 0, k
+
+
+def _leading_number(t):
+    digits = ""
+    for c in t:
+        if not c.isdigit():
+            break
+        digits += c
+    return int(digits) if digits else None
+
+
+def _unit_rank(t):
+    """Seconds < minutes < hours < days < weeks < months < years; None when not a unit."""
+    t = t.lstrip("0123456789")
+    for rank, units in enumerate(UNIT_ORDER):
+        if t in units:
+            return rank
+    return None
+
+
+def _instead_of(toks, i, j, n):
+    """"15 min au lieu de 40", "3 mois au lieu de 15 jours": a time compared with the one it
+    replaces is speed when shorter, a wait when longer (session 12, blind5: a trip made
+    shorter by the tram was read as a wait). Without a second unit, the first one holds."""
+    k = j + 3  # au lieu de <number>; toks[j] is "au"
+    if k >= n or toks[j + 2] not in ("de", "d'"):
+        return 0
+    first, second = _leading_number(toks[i]), _leading_number(toks[k])
+    if first is None or second is None:
+        return 0
+    r1 = _unit_rank(toks[i] if _unit_rank(toks[i]) is not None else toks[i + 1])
+    r2 = _unit_rank(toks[k] if not toks[k].isdigit() else (toks[k + 1] if k + 1 < n else ""))
+    if r1 is not None and r2 is not None and r1 != r2:
+        return FAST_SCORE if r1 < r2 else SLOW_SCORE
+    return FAST_SCORE if first < second else SLOW_SCORE if first > second else 0
 
 
 def _hour_range(toks, j, n):
@@ -502,7 +550,7 @@ def score_clause(toks, a, b, mention_at, lookup):
                     break
             if ok:
                 it = Item(i, i + k, s, neg)
-                if t in IRONY_CUES and s > 0:
+                if t in IRONY_CUES and s > 0 and tuple(toks[i:i + k]) not in SINCERE_THANKS:
                     it.cue = True
                 if k > 1 and tuple(toks[i:i + k]) in IRONY_FLAGGED:
                     it.irony = True
@@ -955,6 +1003,29 @@ def _past_sentence(toks, a, b, mention_at):
     return 0
 
 
+SPEED_WORDS = frozenset({"vite", "rapide", "rapides", "rapidement", "rapidos", "express"})
+WAIT_WORDS = frozenset({"attendre", "attendu", "attends", "attend", "attente", "depuis", "encore", "retard"})
+
+
+def _durations_told_as_speed(toks, clauses, cl_items):
+    """"Merci la CAF, tout est passé vite : 10 jours pour la prime": a duration in a sentence
+    that says, unnegated, that it went fast is the speed, not a wait (session 12, blind5;
+    the wait also made the "merci" ironic)."""
+    fast_sents = {clauses[ci][2] for ci, items in enumerate(cl_items)
+                  for it in items if it.kind == 0 and not it.negated
+                  and toks[it.pos] in SPEED_WORDS and it.value() > 0}
+    # not across a contrast ("rapide mais il faut attendre 40 min"), nor a wait said as one
+    fast_sents -= {c[2] for c in clauses if c[3] in (CONTRAST, WHEREAS, CONCESSION)}
+    if not fast_sents:
+        return
+    for ci, items in enumerate(cl_items):
+        if clauses[ci][2] in fast_sents:
+            for it in items:
+                if (it.kind == 2 and it.score == SLOW_SCORE
+                        and not (it.pos and toks[it.pos - 1] in WAIT_WORDS)):
+                    it.score = FAST_SCORE
+
+
 def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
@@ -984,6 +1055,8 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
                     it.score = COUNTERFACTUAL
                     for cj in same:
                         cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
+
+    _durations_told_as_speed(toks, clauses, cl_items)
 
     # In a long text (a proposal, a consultation answer) a comparative of praise with
     # nothing compared ("un accès plus efficace à...", "de manière plus rapide", "meilleur

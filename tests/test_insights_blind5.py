@@ -93,3 +93,61 @@ def test_second_token_filter_changes_no_match():
                 spans.append(m.span())
             assert fast.find(toks, spans, text) == slow.find(toks, spans, text), text
 
+
+
+# --- durations told as speed --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, code, expected", [
+    # a time compared with the one it replaces
+    ("Avec la nouvelle ligne de bus je mets 20 min pour aller au lycée au lieu de 50", "metropole", "positive"),
+    # guard: a longer time than before stays a wait
+    ("La CAF met 2 mois pour un dossier au lieu de 15 jours avant", "caf", "negative"),
+    # a sentence saying it went fast: the duration is the speed ("merci" stays sincere)
+    ("Merci la mairie, c'est allé vite : 8 jours pour ma carte d'identité", "mairie", "positive"),
+])
+def test_durations_compared_or_said_fast(an, text, code, expected):
+    assert stance(an, text, code) == expected
+
+
+def test_a_wait_after_a_contrast_stays_a_wait(an):
+    # guard: "rapide" on one side of "mais" does not make the other side's wait fast
+    assert stance(an, "Le tram est rapide, mais 40 min d'attente à la station le dimanche",
+                  "metropole") != "positive"
+
+
+# --- blame told without a judgement word --------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    # unequal treatment
+    ("La métropole balaie dans les beaux quartiers tous les jours, chez nous une fois par mois", "metropole"),
+    # exasperated questions
+    ("La police municipale m'envoie au commissariat. C'est le rôle de qui alors ?", "police"),
+    ("Le collège a changé l'emploi du temps de mon fils trois fois ce mois-ci, c'est quoi le délire", "ecole"),
+    # a reproach in the past conditional
+    ("La poste a déménagé le bureau, ils auraient pu afficher un mot sur la porte", "poste"),
+    # exasperation, in English
+    ("The tram takes forever on Sundays", "metropole"),
+])
+def test_blame_without_a_judgement_word(an, text, code):
+    assert stance(an, text, code) == "negative"
+
+
+# --- praise of a courtesy, of a difference seen, thanks to a person ----------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("Les chauffeurs du bus 5 disent bonjour à tout le monde", "metropole"),
+    ("Depuis que la mission locale suit mon fils, on a vu la différence", "france_travail"),
+])
+def test_praise_without_a_praise_word(an, text, code):
+    assert stance(an, text, code) == "positive"
+
+
+def test_thanks_to_him_after_blame_is_sincere(an):
+    text = ("Le collège a fermé à midi sans prévenir personne. C'est le gardien qui a gardé les "
+            "enfants dans sa loge, merci à lui.")
+    assert stance(an, text, "bailleur") == "positive"
+
+
+def test_no_greeting_is_no_praise(an):
+    # guard: the courtesy denied is not read as one done
+    assert stance(an, "La gardienne ne dit même pas bonjour", "bailleur") != "positive"
