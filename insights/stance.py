@@ -177,6 +177,8 @@ CONNECTORS_2 = {
     ("sauf", "que"): CONTRAST, ("sauf", "qu'"): CONTRAST, ("meme", "si"): CONCESSION,
     ("meme", "s'"): CONCESSION, ("bien", "que"): CONCESSION, ("bien", "qu'"): CONCESSION,
     ("parce", "que"): SUBORDINATE, ("parce", "qu'"): SUBORDINATE,
+    # "pendant que" opens its clause, like "quand" (what is neglected meanwhile, session 12)
+    ("pendant", "que"): SUBORDINATE, ("pendant", "qu'"): SUBORDINATE,
     # a reservation after thanks is a contrast like "mais" ("Merci à l'école pour la fête,
     # dommage que...", "Seul bémol, 3 semaines d'attente"): the thanks stay sincere (irony
     # reads only its own side of a contrast) and the reservation weighs more (session 12)
@@ -1026,6 +1028,15 @@ def _durations_told_as_speed(toks, clauses, cl_items):
                     it.score = FAST_SCORE
 
 
+def _meanwhile_neglect(toks, clauses, cl_neg, s):
+    """"Bravo la ville 👏 encore un joli parking, pendant que l'aire de jeux est fermée depuis
+    un an": praise in exclamative position beside what is neglected "meanwhile" is
+    sarcasm about priorities, even when the praise words outweigh the neglect (session 12,
+    blind5). Only "pendant que" opening a clause of blame in the same sentence."""
+    return any(c[2] == s and c[1] - c[0] > 2 and toks[c[0]] == "pendant" and toks[c[0] + 1] in ("que", "qu'")
+               and cl_neg[cj] >= 0.3 for cj, c in enumerate(clauses))
+
+
 def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
@@ -1241,10 +1252,17 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
                         neg, pos = sent_neg[s - 1], sent_pos[s - 1]
                     if neg == 0 and pos == 0 and s + 1 < nsent and sent_conn.get(s + 1) != CONTRAST:
                         neg, pos = sent_neg[s + 1], sent_pos[s + 1]
-                if neg >= 0.3 and neg > pos:
+                meanwhile = _meanwhile_neglect(toks, clauses, cl_neg, s)
+                if (neg >= 0.3 and neg > pos) or meanwhile:
                     it.score = -abs(it.score)
                     it.factor = 1.0
                     it.irony = True
+                    # the praise beside the cue is the sarcasm too ("encore un joli parking")
+                    for other in cl_items[ci] if meanwhile else ():
+                        if other.score > 0 and not other.negated:
+                            other.score = -abs(other.score)
+                            other.factor = 1.0
+                            other.irony = True
 
     # Connector weights.
     weight = [1.0] * nclauses

@@ -151,3 +151,29 @@ def test_thanks_to_him_after_blame_is_sincere(an):
 def test_no_greeting_is_no_praise(an):
     # guard: the courtesy denied is not read as one done
     assert stance(an, "La gardienne ne dit même pas bonjour", "bailleur") != "positive"
+
+
+# --- sarcasm about priorities, the writer's own reading -------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("Bravo la mairie, une belle fontaine toute neuve, pendant que les radiateurs de l'école sont en panne depuis l'hiver", "mairie"),
+    ("Super la métropole, une jolie piste cyclable pendant que le bus 12 ne passe plus le dimanche", "metropole"),
+])
+def test_praise_beside_what_is_neglected_meanwhile_is_sarcasm(an, text, code):
+    assert stance(an, text, code) == "negative"
+
+
+def test_meanwhile_without_neglect_stays_praise(an):
+    # guard: "pendant que" with nothing neglected is only time
+    assert stance(an, "Merci aux éboueurs qui ont ramassé les sacs pendant que tout le monde dormait",
+                  "metropole") == "positive"
+
+
+def test_not_understanding_ones_papers_is_no_blame(an):
+    assert stance(an, "J'ai des formulaires de la CAF à remplir et je ne comprends pas tout.",
+                  "caf") == "neutral"
+
+
+def test_not_understanding_why_stays_a_complaint(an):
+    # guard
+    assert stance(an, "Je comprends pas pourquoi la CAF a coupé mes APL", "caf") == "negative"
