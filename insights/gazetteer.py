@@ -165,6 +165,23 @@ class Gazetteer:
         for cands in index.values():
             cands.sort(key=lambda e: -len(e[0]))
         self._index = index
+        # The candidates of a first token that can still match given the second token
+        # ("le" opens ~65 names and their slips, "le facteur de notre rue" among them; a
+        # text has a "le" every few words). Same order as the full list, so the first hit
+        # is the same; a second token that is a typo of an alias word uses the full list.
+        by_second = {}
+        for first, cands in index.items():
+            if len(cands) < 4:
+                continue
+            singles = [e for e in cands if len(e[0]) == 1]
+            table = {}
+            for toks in cands:
+                if len(toks[0]) > 1:
+                    table.setdefault(toks[0][1], None)
+            for second in table:
+                table[second] = [e for e in cands if len(e[0]) == 1 or e[0][1] == second]
+            by_second[first] = (table, singles)
+        self._by_second = by_second
         # Typo tolerance: symmetric deletion index over alias tokens of 7+ letters.
         # A key may stand for several alias tokens ("decheterie", "dechetterie"): keep them
         # all, sorted, so that the match never depends on the order a set is walked in
@@ -178,13 +195,18 @@ class Gazetteer:
         self._vocab = frozenset(vocab)
         self._fuzzy_cache = {}
         # contextual aliases: {alias tokens: (needs, not_near, window)}
-        rules = {}
+        rules, edges = {}, {}
         for rule in self.contextual.get("rules", []):
             needs = frozenset(alias_tokens(w)[-1] for w in rule.get("needs", ()) if alias_tokens(w))
             not_near = frozenset(alias_tokens(w)[-1] for w in rule.get("not_near", ()) if alias_tokens(w))
+            before = frozenset(alias_tokens(w)[-1] for w in rule.get("before", ()) if alias_tokens(w))
+            after = frozenset(alias_tokens(w)[0] for w in rule.get("after", ()) if alias_tokens(w))
             for a in rule["aliases"]:
                 rules[alias_tokens(a)] = (needs, not_near, int(rule.get("window", 10)))
+                if before or after:
+                    edges[alias_tokens(a)] = (before, after)
         self._rules = rules
+        self._edges = edges
         self._titles = frozenset(alias_tokens(t)[0] for t in self.contextual.get("titles", ()))
 
     # -- matching -----------------------------------------------------------------------
@@ -211,11 +233,23 @@ class Gazetteer:
         needs, not_near, window = self._rules[atoks]
         if needs and not (needs & tokset):
             return False
+        if atoks in self._edges and not self._edge_ok(atoks, toks, i, k):
+            return False
         if not_near:
             lo, hi = max(0, i - window), min(len(toks), i + k + window)
             if any(toks[j] in not_near for j in range(lo, hi)):
                 return False
         return True
+
+    def _edge_ok(self, atoks, toks, i, k):
+        """An alias that names a body only as an actor or an addressee: "la ville" is the
+        mairie in "la ville a coupé les arbres", "la ville pourrait prêter", "Bravo la
+        ville", "merci à la ville", "c'est à la ville" (the word before or after it says
+        so), not in "au bout de la ville" or "la ville est belle le soir"."""
+        before, after = self._edges[atoks]
+        if i > 0 and toks[i - 1] in before:
+            return True
+        return i + k < len(toks) and toks[i + k] in after
 
     def _is_title(self, atoks, i, k, spans, text):
         """"professeur Joyeux", "Docteur Martin": a title before a capitalised name."""
@@ -232,12 +266,21 @@ class Gazetteer:
         out = []
         tokset = None
         index = self._index
+        by_second = self._by_second
         canon = self._canon
         n = len(toks)
         i = 0
         while i < n:
             t = toks[i]
             cands = index.get(t)
+            if cands is not None and t in by_second:
+                if i + 1 >= n:
+                    cands = by_second[t][1]
+                else:
+                    t2 = toks[i + 1]
+                    c2 = canon(t2)
+                    if c2 is None or c2 == t2:
+                        cands = by_second[t][0].get(t2, by_second[t][1])
             if (cands is None or t not in self._vocab) and len(t) >= FUZZY_MIN_LEN - 1:
                 # a typo of an alias word, even when a name's slip starts with it too
                 # ("maires" opens the variant "maires adjoint" and is a typo of "mairies")
@@ -270,6 +313,9 @@ class Gazetteer:
                         code = None
                     if code is not None:
                         out.append((i, i + k, code))
+                    elif atoks in self._edges:
+                        i += 1  # "la ville de Tours": the next word may open a name
+                        continue
                     i += k
                     continue
             i += 1

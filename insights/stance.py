@@ -177,6 +177,8 @@ CONNECTORS_2 = {
     ("sauf", "que"): CONTRAST, ("sauf", "qu'"): CONTRAST, ("meme", "si"): CONCESSION,
     ("meme", "s'"): CONCESSION, ("bien", "que"): CONCESSION, ("bien", "qu'"): CONCESSION,
     ("parce", "que"): SUBORDINATE, ("parce", "qu'"): SUBORDINATE,
+    # "pendant que" opens its clause, like "quand" (what is neglected meanwhile, session 12)
+    ("pendant", "que"): SUBORDINATE, ("pendant", "qu'"): SUBORDINATE,
     # a reservation after thanks is a contrast like "mais" ("Merci à l'école pour la fête,
     # dommage que...", "Seul bémol, 3 semaines d'attente"): the thanks stay sincere (irony
     # reads only its own side of a contrast) and the reservation weighs more (session 12)
@@ -215,6 +217,9 @@ BARE_OK = frozenset({
 })
 IRONY_ADDRESS = frozenset({"le", "la", "les", "l'"})
 IRONY_FLAGGED = frozenset({("merci", "pour", "rien"), ("merci", "de", "rien", "faire")})
+# Thanks to a person just named ("c'est le gardien qui les a fait attendre au chaud, merci
+# à lui"): irony thanks the body it blames, not "him" (session 12, blind5).
+SINCERE_THANKS = frozenset({("merci", "a", "lui"), ("merci", "a", "elle"), ("merci", "a", "eux")})
 
 NUMBER_WORDS = frozenset({
     "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
@@ -224,6 +229,11 @@ NUMBER_WORDS = frozenset({
 UNITS_SHORT = frozenset({"minute", "minutes", "min", "mn", "heure", "heures", "h", "jour", "journee", "semaine", "seconde", "secondes"})
 UNITS_LONG = frozenset({"jours", "j", "semaines", "sem", "mois", "an", "ans", "annee", "annees", "journees"})
 UNITS = UNITS_SHORT | UNITS_LONG
+UNIT_ORDER = (
+    {"s", "seconde", "secondes"}, {"min", "mn", "minute", "minutes"}, {"h", "heure", "heures"},
+    {"j", "jour", "jours", "journee", "journees"}, {"sem", "semaine", "semaines"}, {"mois"},
+    {"an", "ans", "annee", "annees"},
+)
 COMPOUND_DURATION = re.compile(r"^\d+(?:h|min|mn|j|ans?|mois|sem)\d*$")
 SLOW_BEFORE = frozenset({
     "depuis", "fait", "encore", "dans", "met", "mettent", "mis", "mettre", "mettra", "attendre",
@@ -285,6 +295,11 @@ def _duration(toks, i, n):
     j = i + k
     a1 = toks[j] if j < n else ""
     a2 = toks[j + 1] if j + 1 < n else ""
+    for q in range(j, min(n - 1, j + 8)):  # "15 min pour aller à la gare au lieu de 40"
+        if toks[q] == "au" and toks[q + 1] == "lieu":
+            return _instead_of(toks, i, q, n), k
+        if is_sentence_end(toks[q]):
+            break
     if p1 in SLOW_BEFORE or p2 in SLOW_BEFORE or p1 == "il" and p2 == "y":
         return SLOW_SCORE, k
     if a1 in SLOW_AFTER:
@@ -292,6 +307,41 @@ def _duration(toks, i, n):
     if a1 in ("d'", "de") and a2 in SLOW_AFTER_2:
         return SLOW_SCORE, k
     return 0, k
+
+
+def _leading_number(t):
+    digits = ""
+    for c in t:
+        if not c.isdigit():
+            break
+        digits += c
+    return int(digits) if digits else None
+
+
+def _unit_rank(t):
+    """Seconds < minutes < hours < days < weeks < months < years; None when not a unit."""
+    t = t.lstrip("0123456789")
+    for rank, units in enumerate(UNIT_ORDER):
+        if t in units:
+            return rank
+    return None
+
+
+def _instead_of(toks, i, j, n):
+    """"15 min au lieu de 40", "3 mois au lieu de 15 jours": a time compared with the one it
+    replaces is speed when shorter, a wait when longer (session 12, blind5: a trip made
+    shorter by the tram was read as a wait). Without a second unit, the first one holds."""
+    k = j + 3  # au lieu de <number>; toks[j] is "au"
+    if k >= n or toks[j + 2] not in ("de", "d'"):
+        return 0
+    first, second = _leading_number(toks[i]), _leading_number(toks[k])
+    if first is None or second is None:
+        return 0
+    r1 = _unit_rank(toks[i] if _unit_rank(toks[i]) is not None else toks[i + 1])
+    r2 = _unit_rank(toks[k] if not toks[k].isdigit() else (toks[k + 1] if k + 1 < n else ""))
+    if r1 is not None and r2 is not None and r1 != r2:
+        return FAST_SCORE if r1 < r2 else SLOW_SCORE
+    return FAST_SCORE if first < second else SLOW_SCORE if first > second else 0
 
 
 def _hour_range(toks, j, n):
@@ -502,7 +552,7 @@ def score_clause(toks, a, b, mention_at, lookup):
                     break
             if ok:
                 it = Item(i, i + k, s, neg)
-                if t in IRONY_CUES and s > 0:
+                if t in IRONY_CUES and s > 0 and tuple(toks[i:i + k]) not in SINCERE_THANKS:
                     it.cue = True
                 if k > 1 and tuple(toks[i:i + k]) in IRONY_FLAGGED:
                     it.irony = True
@@ -955,6 +1005,38 @@ def _past_sentence(toks, a, b, mention_at):
     return 0
 
 
+SPEED_WORDS = frozenset({"vite", "rapide", "rapides", "rapidement", "rapidos", "express"})
+WAIT_WORDS = frozenset({"attendre", "attendu", "attends", "attend", "attente", "depuis", "encore", "retard"})
+
+
+def _durations_told_as_speed(toks, clauses, cl_items):
+    """"Merci la CAF, tout est passé vite : 10 jours pour la prime": a duration in a sentence
+    that says, unnegated, that it went fast is the speed, not a wait (session 12, blind5;
+    the wait also made the "merci" ironic)."""
+    fast_sents = {clauses[ci][2] for ci, items in enumerate(cl_items)
+                  for it in items if it.kind == 0 and not it.negated
+                  and toks[it.pos] in SPEED_WORDS and it.value() > 0}
+    # not across a contrast ("rapide mais il faut attendre 40 min"), nor a wait said as one
+    fast_sents -= {c[2] for c in clauses if c[3] in (CONTRAST, WHEREAS, CONCESSION)}
+    if not fast_sents:
+        return
+    for ci, items in enumerate(cl_items):
+        if clauses[ci][2] in fast_sents:
+            for it in items:
+                if (it.kind == 2 and it.score == SLOW_SCORE
+                        and not (it.pos and toks[it.pos - 1] in WAIT_WORDS)):
+                    it.score = FAST_SCORE
+
+
+def _meanwhile_neglect(toks, clauses, cl_neg, s):
+    """"Bravo la ville 👏 encore un joli parking, pendant que l'aire de jeux est fermée depuis
+    un an": praise in exclamative position beside what is neglected "meanwhile" is
+    sarcasm about priorities, even when the praise words outweigh the neglect (session 12,
+    blind5). Only "pendant que" opening a clause of blame in the same sentence."""
+    return any(c[2] == s and c[1] - c[0] > 2 and toks[c[0]] == "pendant" and toks[c[0] + 1] in ("que", "qu'")
+               and cl_neg[cj] >= 0.3 for cj, c in enumerate(clauses))
+
+
 def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
@@ -984,6 +1066,8 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
                     it.score = COUNTERFACTUAL
                     for cj in same:
                         cl_items[cj] = [x for x in cl_items[cj] if x.kind != 1 and not x.negated]
+
+    _durations_told_as_speed(toks, clauses, cl_items)
 
     # In a long text (a proposal, a consultation answer) a comparative of praise with
     # nothing compared ("un accès plus efficace à...", "de manière plus rapide", "meilleur
@@ -1168,10 +1252,17 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
                         neg, pos = sent_neg[s - 1], sent_pos[s - 1]
                     if neg == 0 and pos == 0 and s + 1 < nsent and sent_conn.get(s + 1) != CONTRAST:
                         neg, pos = sent_neg[s + 1], sent_pos[s + 1]
-                if neg >= 0.3 and neg > pos:
+                meanwhile = _meanwhile_neglect(toks, clauses, cl_neg, s)
+                if (neg >= 0.3 and neg > pos) or meanwhile:
                     it.score = -abs(it.score)
                     it.factor = 1.0
                     it.irony = True
+                    # the praise beside the cue is the sarcasm too ("encore un joli parking")
+                    for other in cl_items[ci] if meanwhile else ():
+                        if other.score > 0 and not other.negated:
+                            other.score = -abs(other.score)
+                            other.factor = 1.0
+                            other.irony = True
 
     # Connector weights.
     weight = [1.0] * nclauses
