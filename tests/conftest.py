@@ -238,3 +238,16 @@ def make_wave(app, territories):
         return wave
 
     return make
+
+
+@pytest.fixture(scope="module")
+def an():
+    """The discourse analyzer with its default gazetteer and lexicons (insights tests)."""
+    from insights import Analyzer
+
+    return Analyzer()
+
+
+def stance(an, text, code):
+    """The stance the analyzer gives institution `code` in `text`."""
+    return an.analyze(text).by_code[code].stance

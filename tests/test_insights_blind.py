@@ -8,19 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from insights import Analyzer
 from insights.evaluate import evaluate_file
+from tests.conftest import stance
 
 BLIND1 = Path(__file__).parent / "fixtures" / "discourse" / "blind1.jsonl"
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
-
-
-def stance(an, text, code):
-    return an.analyze(text).by_code[code].stance
 
 
 def acts(an, text):

@@ -8,16 +8,7 @@ kind of error fixed; none is a line of that file. Each fails on the code before 
 """
 import pytest
 
-from insights import Analyzer
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
-
-
-def stance(an, text, code):
-    return an.analyze(text).by_code[code].stance
+from tests.conftest import stance
 
 
 # --- words that describe, not judge ---------------------------------------------------------

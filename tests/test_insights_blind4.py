@@ -7,16 +7,7 @@ is a line of that file. Each failed on the code before session 12 (b436f50).
 """
 import pytest
 
-from insights import Analyzer
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
-
-
-def stance(an, text, code):
-    return an.analyze(text).by_code[code].stance
+from tests.conftest import stance
 
 
 # --- words the lexicons misread in residents' texts ---------------------------------------

@@ -11,20 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from insights import Analyzer
 from insights.gazetteer import DATA, Gazetteer
 from insights.tokenize import SMS, TOKEN_RE, normalize
+from tests.conftest import stance
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discourse"
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
-
-
-def stance(an, text, code):
-    return an.analyze(text).by_code[code].stance
 
 
 def codes(text):

@@ -7,13 +7,6 @@ number follows each quote. Other sentences are constructed in residents' registe
 """
 import pytest
 
-from insights import Analyzer
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
-
 
 def codes(an, text):
     return [m.code for m in an.analyze(text).mentions]

@@ -7,17 +7,11 @@ never quoted here: `train_text` refuses its texts. Each test would fail without 
 """
 import pytest
 
-from insights import Analyzer
 from insights import mention_layer as ml
 from insights.acts import clause_is_request
 from insights.lexicon import default_lexicon
 from insights.stance import LONG_TEXT_TOKENS
 from insights.tokenize import tokens_with_spans
-
-
-@pytest.fixture(scope="module")
-def an():
-    return Analyzer()
 
 
 @pytest.fixture(scope="module")
