@@ -27,7 +27,8 @@ a general rule of French or of residents' register; tunables are at the top of t
    "plutôt") damp it. Under negation the intensifier is dropped.
 5. Waiting times: a duration ("3 mois", "2h") after "depuis", "ça fait", "encore",
    "dans", "met"..., or followed by "sans", "que", "pour", "après", "d'attente", is a
-   complaint (-0.4); "en 20 minutes", "en une semaine" is praise for speed (+0.4).
+   complaint (-0.4); "en 20 minutes", "en une semaine" is praise for speed (+0.4)
+   (`insights.durations`).
 6. Wishes and demands ("ce serait bien", "il faudrait", "devrait", "j'espère") neutralise
    the praise words of their clause; "faudrait/devrait" adds a small -0.15.
    Acts (see `insights.acts`): in a request clause only strong explicit judgement
@@ -79,8 +80,6 @@ a general rule of French or of residents' register; tunables are at the top of t
    45 % of the larger, or when the balance contradicts a target's stance; otherwise the
    sign of the balance (+-0.2), else the targets' stance, else neutral.
 """
-import re
-
 from .acts import (
     DUTY_VERBS,
     INFORMATION,
@@ -96,6 +95,7 @@ from .acts import (
     opener,
     sentence_flags,
 )
+from .durations import FAST_SCORE, NUMBER_WORDS, SLOW_SCORE, duration, is_number
 
 # --- Tunables (chosen on dev half A and on constructed sentences; see docs/insights.md) ----
 SHIFT = 0.9
@@ -221,132 +221,10 @@ IRONY_FLAGGED = frozenset({("merci", "pour", "rien"), ("merci", "de", "rien", "f
 # à lui"): irony thanks the body it blames, not "him" (session 12, blind5).
 SINCERE_THANKS = frozenset({("merci", "a", "lui"), ("merci", "a", "elle"), ("merci", "a", "eux")})
 
-NUMBER_WORDS = frozenset({
-    "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-    "onze", "douze", "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent",
-    "plusieurs", "quelques", "des",
-})
-UNITS_SHORT = frozenset({"minute", "minutes", "min", "mn", "heure", "heures", "h", "jour", "journee", "semaine", "seconde", "secondes"})
-UNITS_LONG = frozenset({"jours", "j", "semaines", "sem", "mois", "an", "ans", "annee", "annees", "journees"})
-UNITS = UNITS_SHORT | UNITS_LONG
-UNIT_ORDER = (
-    {"s", "seconde", "secondes"}, {"min", "mn", "minute", "minutes"}, {"h", "heure", "heures"},
-    {"j", "jour", "jours", "journee", "journees"}, {"sem", "semaine", "semaines"}, {"mois"},
-    {"an", "ans", "annee", "annees"},
-)
-COMPOUND_DURATION = re.compile(r"^\d+(?:h|min|mn|j|ans?|mois|sem)\d*$")
-SLOW_BEFORE = frozenset({
-    "depuis", "fait", "encore", "dans", "met", "mettent", "mis", "mettre", "mettra", "attendre",
-    "attendu", "attends", "attend", "pendant", "faut", "prend", "prennent", "pris", "durant",
-    "attente", "apres", "plus", "bientot", "presque",
-    # a wait told in the past ("avant on attendait des semaines", session 12)
-    "attendait", "attendaient", "attendais", "attendions",
-})
-SLOW_AFTER = frozenset({"sans", "que", "qu'", "apres", "pour", "a", "plus"})
-SLOW_AFTER_2 = frozenset({"attente", "retard", "delai", "tard"})
-FAST_SCORE = 0.4
-SLOW_SCORE = -0.4
-# A time of day is not a wait: "rdv jeudi 10h", "se réunit à 18h30", "ouvert jusqu'à 17h",
-# "vers 9 heures". Hours only (a day or a month after "à" is not a time of day).
-CLOCK_BEFORE = frozenset({
-    "a", "vers", "jusqu'a", "des", "entre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
-    "samedi", "dimanche", "demain", "rdv", "rendez-vous",
-})
-
 NEG_LABEL = "negative"
 POS_LABEL = "positive"
 NEU_LABEL = "neutral"
 MIX_LABEL = "mixed"
-
-
-def _is_number(t):
-    return t.isdigit() or t in NUMBER_WORDS
-
-
-def is_sentence_end(t):
-    c = t[0]
-    return c in ".!?\n…"
-
-
-def _duration(toks, i, n):
-    """Score of a duration starting at toks[i], and its length; (0, 0) when none."""
-    t = toks[i]
-    if COMPOUND_DURATION.match(t):
-        k = 1
-        unit_short = t.endswith(("h", "min", "mn"))
-    elif i + 1 < n and _is_number(t) and toks[i + 1] in UNITS:
-        if t == "des" and toks[i + 1] not in ("heures", "mois", "semaines", "annees", "jours"):
-            return 0, 0
-        k = 2
-        unit_short = toks[i + 1] in UNITS_SHORT
-    else:
-        return 0, 0
-    p1 = toks[i - 1] if i >= 1 else ""
-    p2 = toks[i - 2] if i >= 2 else ""
-    hours = t.rstrip("0123456789").endswith("h") if k == 1 else toks[i + 1] in ("h", "heure", "heures")
-    if hours and p1 in CLOCK_BEFORE:
-        return 0, k
-    if hours and _hour_range(toks, i + k, n):
-        return 0, k  # opening hours "de 14h à 17h": a time of day, no wait (session 12, blind3)
-    if p1 == "en" and unit_short:
-        return FAST_SCORE, k
-    if p1 == "en" and p2 in ("un", "une"):
-        return FAST_SCORE, k
-    j = i + k
-    a1 = toks[j] if j < n else ""
-    a2 = toks[j + 1] if j + 1 < n else ""
-    for q in range(j, min(n - 1, j + 8)):  # "15 min pour aller à la gare au lieu de 40"
-        if toks[q] == "au" and toks[q + 1] == "lieu":
-            return _instead_of(toks, i, q, n), k
-        if is_sentence_end(toks[q]):
-            break
-    if p1 in SLOW_BEFORE or p2 in SLOW_BEFORE or p1 == "il" and p2 == "y":
-        return SLOW_SCORE, k
-    if a1 in SLOW_AFTER:
-        return SLOW_SCORE, k
-    if a1 in ("d'", "de") and a2 in SLOW_AFTER_2:
-        return SLOW_SCORE, k
-    return 0, k
-
-
-def _leading_number(t):
-    digits = ""
-    for c in t:
-        if not c.isdigit():
-            break
-        digits += c
-    return int(digits) if digits else None
-
-
-def _unit_rank(t):
-    """Seconds < minutes < hours < days < weeks < months < years; None when not a unit."""
-    t = t.lstrip("0123456789")
-    for rank, units in enumerate(UNIT_ORDER):
-        if t in units:
-            return rank
-    return None
-
-
-def _instead_of(toks, i, j, n):
-    """"15 min au lieu de 40", "3 mois au lieu de 15 jours": a time compared with the one it
-    replaces is speed when shorter, a wait when longer (session 12, blind5: a trip made
-    shorter by the tram was read as a wait). Without a second unit, the first one holds."""
-    k = j + 3  # au lieu de <number>; toks[j] is "au"
-    if k >= n or toks[j + 2] not in ("de", "d'"):
-        return 0
-    first, second = _leading_number(toks[i]), _leading_number(toks[k])
-    if first is None or second is None:
-        return 0
-    r1 = _unit_rank(toks[i] if _unit_rank(toks[i]) is not None else toks[i + 1])
-    r2 = _unit_rank(toks[k] if not toks[k].isdigit() else (toks[k + 1] if k + 1 < n else ""))
-    if r1 is not None and r2 is not None and r1 != r2:
-        return FAST_SCORE if r1 < r2 else SLOW_SCORE
-    return FAST_SCORE if first < second else SLOW_SCORE if first > second else 0
-
-
-def _hour_range(toks, j, n):
-    """An hour followed by "à" + another hour ("de 14h à 17h", "9h-12h" is one token)."""
-    return j + 1 < n and toks[j] in ("a", "-") and toks[j + 1][:1].isdigit() and toks[j + 1].rstrip("0123456789").endswith("h")
 
 
 def segment(toks, mention_at):
@@ -595,7 +473,7 @@ def score_clause(toks, a, b, mention_at, lookup):
             i += 1
             continue
         if t[0].isdigit() or t in NUMBER_WORDS:
-            s, k = _duration(toks, i, len(toks))
+            s, k = duration(toks, i, len(toks))
             if k:
                 if s:
                     items.append(Item(i, i + k, s, None, 2))
@@ -999,7 +877,7 @@ def _past_sentence(toks, a, b, mention_at):
         j = i + 3
     else:
         return 0
-    if (j + 1 < b and _is_number(toks[j]) and toks[j + 1] in ("ans", "an", "mois", "annees")
+    if (j + 1 < b and is_number(toks[j]) and toks[j + 1] in ("ans", "an", "mois", "annees")
             and any(_imperfect(toks[k]) for k in range(j + 2, b))):
         return j + 2
     return 0
