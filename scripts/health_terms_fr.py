@@ -73,7 +73,6 @@ avortements calcification contractions corps dysfonction dysfonctionnement engor
 incurvation maladie maladies malposition mamelon raccourcissement tassement traumatisme
 tremblement
 """.split())
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _MEDICAL_ENDING = re.compile(r"(?:ite|ites|ose|oses|ome|omes|[ée]mie|pathie|pl[ée]gie|algie|phr[ée]nie|phobie)$")
 
 
@@ -83,7 +82,7 @@ def conditions(zf):
     for row in rows:
         if row["code"][:1] not in "ABCDEFGHIJKLMNOPQ":
             continue  # symptoms, injuries, external causes: everyday words ("chute", "fatigue")
-        label = _WORD.findall(row["long"])
+        label = lexicons.WORD.findall(row["long"])
         words.update(w for w in label[:1] if len(w) >= 5)
         words.update(w for w in label[1:] if len(w) > 5 and _MEDICAL_ENDING.search(w.lower()))
     return {lexicons.fold(w) for w in words} - NOT_A_CONDITION

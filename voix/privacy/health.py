@@ -372,7 +372,7 @@ def _listed_terms():
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-_TERM_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_TERM_WORD = lexicons.WORD
 _TERM_SPAN = re.compile(rf"(?i:[^\W\d_]+(?:-[^\W\d_]+)*{_QUALIFIER})")
 
 
@@ -407,11 +407,12 @@ def scrub(text: str) -> str:
         return text
     out = []
     for sentence in _SENTENCES.findall(text) or [text]:
-        nobody = None
-        if conditions and _CONDITION_RE.search(sentence) or given and _GIVEN_RE.search(sentence):
-            nobody = not _PERSON.search(sentence)
-            sentence = _scrub_sentence(sentence, possessed_only=nobody)
-        if listed:
-            sentence = _scrub_listed(sentence, possessed_only=not _PERSON.search(sentence) if nobody is None else nobody)
+        named = conditions and _CONDITION_RE.search(sentence) or given and _GIVEN_RE.search(sentence)
+        if named or listed:
+            nobody = not _PERSON.search(sentence)  # only someone's condition is scrubbed then
+            if named:
+                sentence = _scrub_sentence(sentence, possessed_only=nobody)
+            if listed:
+                sentence = _scrub_listed(sentence, possessed_only=nobody)
         out.append(sentence)
     return "".join(out)

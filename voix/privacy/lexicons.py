@@ -27,6 +27,10 @@ def _fold(word: str) -> str:
     return "".join(c for c in word if not unicodedata.combining(c))
 
 
+# A word as the lists hold it: letters, and hyphens inside ("Jean-Pierre", "gastro-entérite");
+# an elided "l'" stands apart.
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
 # Texts repeat the same few thousand words: their folded forms are kept. The tables below
 # are built with the uncached `_fold` (300,000 words would fill the cache with ~20 MB).
 fold = lru_cache(maxsize=8192)(_fold)

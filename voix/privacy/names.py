@@ -360,7 +360,8 @@ def _lowercase_name(text, start):
 def _function_word(word):
     """A French or English function word of any length ("au", "you", "will")."""
     english, french = _function_words()
-    return lexicons.fold(word) in english or lexicons.fold(word) in french
+    folded = lexicons.fold(word)
+    return folded in english or folded in french
 
 
 def _plain_first_name(word, shortest=4):
@@ -561,7 +562,7 @@ def _no_capitalised_neighbour(text, word, start):
     return previous is None or lexicons.fold(previous.group().strip()) in _NOT_NAME
 
 
-_PHRASE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "l'" stands apart
+_PHRASE_WORD = lexicons.WORD  # "l'" stands apart
 
 
 def _in_protected_phrase(text, start, end):
