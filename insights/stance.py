@@ -915,6 +915,18 @@ def _meanwhile_neglect(toks, clauses, cl_neg, s):
                and cl_neg[cj] >= 0.3 for cj, c in enumerate(clauses))
 
 
+def _masses(items):
+    """(praise, blame) of clause items: the sums of their positive and negative values."""
+    pos = neg = 0.0
+    for it in items:
+        v = it.value()
+        if v > 0:
+            pos += v
+        else:
+            neg -= v
+    return pos, neg
+
+
 def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     """Score a tokenised document.
 
@@ -1005,11 +1017,11 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
     # qu'ils doivent...", "doivent pouvoir trouver, lorsqu'elles vont à la police, des agents
     # à l'écoute"), except a justification or a contrast ("parce que", "car", "mais")
     for ci, (a, b, s, conn) in enumerate(clauses):
+        first = a  # the clause's first word past "et", "puis"...; "maintenant" stops there
+        while first < b - 1 and toks[first] in CLAUSE_OPENERS and toks[first] not in NOW:
+            first += 1
         opens = flags[s][1]
         if opens and ci > 0 and clauses[ci - 1][2] == s:
-            first = a
-            while first < b - 1 and toks[first] in CLAUSE_OPENERS and toks[first] not in NOW:
-                first += 1
             if toks[first] in NOW:
                 now_sent = s
             if now_sent == s:
@@ -1022,9 +1034,6 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
         if opens == MORE_OF:
             opens = not sent_has_neg.get(s)
         req = clause_is_request(toks, a, b, opens)
-        first = a
-        while first < b - 1 and toks[first] in CLAUSE_OPENERS and toks[first] not in NOW:
-            first += 1
         if (not req and req_sent == s and conn != CONTRAST and toks[a] not in JUSTIFY
                 and toks[first] not in NEW_SUBJECT  # ", (et) elle nous méprise": a new main clause
                 and toks[first] not in NOW):  # ", maintenant les enfants prennent le bus": a statement
@@ -1078,14 +1087,7 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
         for ci in range(nclauses):
             a, b, _, _ = clauses[ci]
             cl_codes.append({mentions[mention_at[j]][2] for j in range(a, b) if mention_at[j] >= 0})
-            ng = ps = 0.0
-            for it in cl_items[ci]:
-                if not it.cue:
-                    v = it.value()
-                    if v < 0:
-                        ng -= v
-                    else:
-                        ps += v
+            ps, ng = _masses(it for it in cl_items[ci] if not it.cue)
             cl_neg.append(ng)
             cl_pos.append(ps)
         for ci in range(nclauses):
@@ -1180,18 +1182,8 @@ def analyse_tokens(toks, mentions, lex, trace=None, sides=None):
             while ck < nclauses and sent_of[ck] == s and clauses[ck][3] != CONTRAST:
                 after.append(ck)
                 ck += 1
-            def mass(cs):
-                p = n = 0.0
-                for cj in cs:
-                    for it in cl_items[cj]:
-                        v = it.value()
-                        if v > 0:
-                            p += v
-                        else:
-                            n -= v
-                return p, n
-            pb, nb = mass(before)
-            pa, na = mass(after)
+            pb, nb = _masses(it for cj in before for it in cl_items[cj])
+            pa, na = _masses(it for cj in after for it in cl_items[cj])
             if (pb >= SIDE_MIN and na >= SIDE_MIN and pb > nb and na > pa) or (
                     nb >= SIDE_MIN and pa >= SIDE_MIN and nb > pb and pa > na):
                 sides.append(ci)
