@@ -818,15 +818,20 @@ def _notice_sentences(toks, clauses, flags):
 STATUS_COMPLAINT = frozenset({"pourquoi", "encore", "toujours", "jamais", "depuis", "souvent"})
 
 
+def _closure(toks, it):
+    """A lexicon item that is a closure word ("fermé", "fermeture")."""
+    return it.kind == 0 and toks[it.pos] in CLOSURE_WORDS
+
+
 def _asked_status(toks, it, clauses, s):
-    if it.kind != 0 or toks[it.pos] not in CLOSURE_WORDS:
+    if not _closure(toks, it):
         return False
     return not any(toks[j] in STATUS_COMPLAINT for a, b, cs, _ in clauses if cs == s for j in range(a, b))
 
 
 def _scheduled_closure(toks, it, b):
     """A closure item followed by its timetable ("fermée le mardi", "fermé du 3 au 17")."""
-    if it.kind != 0 or toks[it.pos] not in CLOSURE_WORDS:
+    if not _closure(toks, it):
         return False
     for j in range(it.end, min(b, it.end + 4)):
         t = toks[j]
